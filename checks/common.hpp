@@ -1,0 +1,46 @@
+// Small helpers shared by the checks. A check file includes this and check.hpp only.
+#pragma once
+
+#include "validator/check.hpp"
+
+#include <fmt/format.h>
+
+#include <cstdint>
+#include <string>
+
+namespace preflight::checks {
+
+// A document whose content can be inspected: it exists, can be read and is not empty.
+inline bool inspectable(const Document& d) { return d.readable && d.bytes > 0; }
+
+// 52428800 -> "52 428 800" (grouped with spaces, the same in both languages).
+inline std::string grouped(std::uint64_t n) {
+    std::string digits = std::to_string(n);
+    std::string out;
+    const std::size_t lead = digits.size() % 3;
+    for (std::size_t i = 0; i < digits.size(); ++i) {
+        if (i != 0 && i >= lead && (i - lead) % 3 == 0) {
+            out += ' ';
+        }
+        out += digits[i];
+    }
+    return out;
+}
+
+// "52 428 800 bytes (50.0 MiB)"-style figure, language-neutral.
+inline std::string bytes_text(std::uint64_t n) {
+    return fmt::format("{} B ({:.1f} MiB)", grouped(n), static_cast<double>(n) / (1024.0 * 1024.0));
+}
+
+inline constexpr double kMmPerPt = 25.4 / 72.0;
+
+// Severity that blocks print-bound letters and is `otherwise` elsewhere.
+inline Severity print_bound_or(const Targets& t, Severity otherwise) {
+    return t.print_bound ? Severity::block : otherwise;
+}
+
+}  // namespace preflight::checks
+
+// Defines the factory that checks/list.inc names.
+#define PREFLIGHT_REGISTER_CHECK(factory, Class) \
+    std::unique_ptr<Check> factory() { return std::make_unique<Class>(); }

@@ -1,0 +1,25 @@
+// DP403 file-missing: listed files that are missing, unreadable or empty.
+#include "checks/common.hpp"
+
+namespace preflight::checks {
+namespace {
+
+class FileMissing final : public Check {
+public:
+    std::string_view code() const override { return "DP403"; }
+    std::string_view slug() const override { return "file-missing"; }
+    void run(const Context& ctx, Findings& out) const override {
+        for (const auto& d : ctx.post.documents) {
+            if (!d.readable) {
+                out.add(Severity::block, "DP403.unreadable", {{"path", d.path.string()}, {"reason", d.io_error}})
+                    .document = d.file;
+            } else if (d.bytes == 0) {
+                out.add(Severity::block, "DP403.empty", {{"path", d.path.string()}}).document = d.file;
+            }
+        }
+    }
+};
+
+}  // namespace
+PREFLIGHT_REGISTER_CHECK(make_file_missing, FileMissing)
+}  // namespace preflight::checks

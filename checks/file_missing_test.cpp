@@ -1,0 +1,24 @@
+#include "tests/check_harness.hpp"
+
+using namespace preflight;
+using namespace preflight::testing;
+
+TEST(FileMissing, ReadableFilePasses) {
+    EXPECT_TRUE(run_check("file-missing", post_with({doc("a.pdf")}), channel(Channel::dpi)).empty());
+}
+
+TEST(FileMissing, MissingFileBlocks) {
+    auto d = doc("gone.pdf");
+    d.readable = false;
+    d.io_error = "No such file or directory";
+    const auto f = run_check("file-missing", post_with({d}), channel(Channel::dpi));
+    ASSERT_EQ(f.size(), 1U);
+    EXPECT_EQ(f[0].severity, Severity::block);
+    EXPECT_NE(english(f[0]).find("No such file"), std::string::npos);
+}
+
+TEST(FileMissing, EmptyFileBlocks) {
+    const auto f = run_check("file-missing", post_with({doc("a.pdf", "", Role::main, 0)}), channel(Channel::dpi));
+    ASSERT_EQ(f.size(), 1U);
+    EXPECT_EQ(f[0].message_id, "DP403.empty");
+}

@@ -1,0 +1,29 @@
+// DP401 file-type: content types a channel does not accept (sniffed, not the extension).
+#include "checks/common.hpp"
+
+namespace preflight::checks {
+namespace {
+
+class FileType final : public Check {
+public:
+    std::string_view code() const override { return "DP401"; }
+    std::string_view slug() const override { return "file-type"; }
+    void run(const Context& ctx, Findings& out) const override {
+        const bool pdf_only = ctx.targets.print_bound || ctx.targets.signing() ||
+                              ctx.targets.any_of({Channel::dpi, Channel::general});
+        for (const auto& d : ctx.post.documents) {
+            if (!inspectable(d) || d.type == "application/pdf") {
+                continue;
+            }
+            if (pdf_only) {
+                out.add(Severity::block, "DP401.pdf-only", {{"type", d.type}}).document = d.file;
+            } else if (d.type == "application/octet-stream") {
+                out.add(Severity::warn, "DP401.unknown", {{"type", d.type}}).document = d.file;
+            }
+        }
+    }
+};
+
+}  // namespace
+PREFLIGHT_REGISTER_CHECK(make_file_type, FileType)
+}  // namespace preflight::checks

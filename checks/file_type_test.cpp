@@ -1,0 +1,34 @@
+#include "tests/check_harness.hpp"
+
+using namespace preflight;
+using namespace preflight::testing;
+
+namespace {
+constexpr const char* kDocx = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+}
+
+TEST(FileType, PdfPassesEverywhere) {
+    for (const Channel c : {Channel::general, Channel::print, Channel::dpi, Channel::signing, Channel::dpo}) {
+        EXPECT_TRUE(run_check("file-type", post_with({doc("a.pdf")}), channel(c)).empty());
+    }
+}
+
+TEST(FileType, WordBlocksForPrintDpiAndSigning) {
+    for (const Channel c : {Channel::general, Channel::print, Channel::dpi, Channel::signing}) {
+        const auto f = run_check("file-type", post_with({doc("a.docx", "", Role::main, 100, kDocx)}), channel(c));
+        ASSERT_EQ(f.size(), 1U) << to_string(c);
+        EXPECT_EQ(f[0].severity, Severity::block);
+        EXPECT_NE(english(f[0]).find(kDocx), std::string::npos);
+    }
+}
+
+TEST(FileType, WordPassesToPublicBodies) {
+    EXPECT_TRUE(run_check("file-type", post_with({doc("a.docx", "", Role::main, 100, kDocx)}), channel(Channel::dpo)).empty());
+}
+
+TEST(FileType, UnknownContentWarnsForOtherChannels) {
+    const auto f = run_check("file-type", post_with({doc("a.bin", "", Role::main, 100, "application/octet-stream")}),
+                             channel(Channel::dpo));
+    ASSERT_EQ(f.size(), 1U);
+    EXPECT_EQ(f[0].severity, Severity::warn);
+}

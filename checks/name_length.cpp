@@ -1,0 +1,47 @@
+// DP101 name-length: document names the DPI chain cannot carry.
+#include "checks/common.hpp"
+#include "validator/text.hpp"
+
+namespace preflight::checks {
+namespace {
+
+class NameLength final : public Check {
+public:
+    std::string_view code() const override { return "DP101"; }
+    std::string_view slug() const override { return "name-length"; }
+    std::vector<OptionSpec> options() const override {
+        return {{"max-chars", OptionSpec::Kind::integer, "96", 1, 100000},
+                {"max-chars-signing", OptionSpec::Kind::integer, "80", 1, 100000},
+                {"warn-bytes", OptionSpec::Kind::boolean, "true"}};
+    }
+    void run(const Context& ctx, Findings& out) const override {
+        const bool signing = ctx.targets.signing();
+        const auto limit = static_cast<std::size_t>(
+            ctx.options.integer(signing ? "max-chars-signing" : "max-chars"));
+        const Severity severity =
+            ctx.targets.any_of({Channel::dpi, Channel::general, Channel::signing}) ? Severity::block
+                                                                                     : Severity::warn;
+        for (const auto& d : ctx.post.documents) {
+            if (!text::valid_utf8(d.name)) {
+                continue;  // name-characters reports it
+            }
+            const std::size_t chars = text::char_count(d.name);
+            const std::size_t bytes = text::nfc(d.name).size();
+            if (chars > limit) {
+                out.add(severity, signing ? "DP101.too-long-signing" : "DP101.too-long",
+                        {{"name", d.name}, {"count", std::to_string(chars)}, {"limit", std::to_string(limit)},
+                         {"over", std::to_string(chars - limit)}})
+                    .document = d.file;
+            } else if (bytes > limit && ctx.options.boolean("warn-bytes")) {
+                out.add(Severity::warn, "DP101.bytes",
+                        {{"name", d.name}, {"count", std::to_string(chars)}, {"bytes", std::to_string(bytes)},
+                         {"limit", std::to_string(limit)}})
+                    .document = d.file;
+            }
+        }
+    }
+};
+
+}  // namespace
+PREFLIGHT_REGISTER_CHECK(make_name_length, NameLength)
+}  // namespace preflight::checks

@@ -1,0 +1,35 @@
+#include "tests/check_harness.hpp"
+
+using namespace preflight;
+using namespace preflight::testing;
+
+TEST(PdfDamaged, HealthyPdfPasses) {
+    EXPECT_TRUE(run_check("pdf-damaged", post_with({doc("a.pdf")}), channel(Channel::dpo)).empty());
+}
+
+TEST(PdfDamaged, EveryDamageKindBlocksWithItsOwnMessage) {
+    using pdf::Damage;
+    for (const Damage d : {Damage::not_pdf, Damage::leading_bytes, Damage::no_eof, Damage::load_failed, Damage::page_tree,
+                           Damage::bad_pages, Damage::memory_limit, Damage::cpu_limit, Damage::time_limit, Damage::crashed,
+                           Damage::internal}) {
+        auto document = doc("a.pdf");
+        document.pdf->damage = d;
+        document.pdf->damage_detail = "detail-x";
+        const auto f = run_check("pdf-damaged", post_with({document}), channel(Channel::dpo));
+        ASSERT_EQ(f.size(), 1U) << static_cast<int>(d);
+        EXPECT_EQ(f[0].severity, Severity::block);
+        EXPECT_EQ(f[0].document, "a.pdf");
+    }
+}
+
+TEST(PdfDamaged, BadPagesNameTheFirst) {
+    auto document = doc("a.pdf");
+    document.pdf = pdf_pages({page_mm(1, 210, 297), page_mm(2, 210, 297), page_mm(3, 210, 297)});
+    document.pdf->pages[1].ok = false;
+    document.pdf->pages[2].ok = false;
+    document.pdf->damage = pdf::Damage::bad_pages;
+    const auto f = run_check("pdf-damaged", post_with({document}), channel(Channel::print));
+    ASSERT_EQ(f.size(), 1U);
+    EXPECT_EQ(f[0].page, 2);
+    EXPECT_NE(english(f[0]).find("2 pages cannot be read, the first is page 2"), std::string::npos) << english(f[0]);
+}

@@ -1,0 +1,59 @@
+// DP201 total-size: the journal post's documents together over the channel's limit.
+#include "checks/common.hpp"
+
+namespace preflight::checks {
+namespace {
+
+class TotalSize final : public Check {
+public:
+    std::string_view code() const override { return "DP201"; }
+    std::string_view slug() const override { return "total-size"; }
+    std::vector<OptionSpec> options() const override {
+        return {{"dpi-bytes", OptionSpec::Kind::integer, "52428800", 1, INT64_MAX},
+                {"dpv-bytes", OptionSpec::Kind::integer, "262144000", 1, INT64_MAX},
+                {"dpo-bytes", OptionSpec::Kind::integer, "1073741824", 1, INT64_MAX},
+                {"dpf-bytes", OptionSpec::Kind::integer, "1073741824", 1, INT64_MAX},
+                {"warn-percent", OptionSpec::Kind::integer, "90", 1, 100}};
+    }
+    void run(const Context& ctx, Findings& out) const override {
+        // The strictest limit among the channels the letter may take.
+        std::uint64_t limit = 0;
+        std::string channel;
+        const auto consider = [&](std::initializer_list<Channel> cs, const char* key, const char* name) {
+            if (!ctx.targets.any_of(cs)) {
+                return;
+            }
+            const auto l = static_cast<std::uint64_t>(ctx.options.integer(key));
+            if (limit == 0 || l < limit) {
+                limit = l;
+                channel = name;
+            }
+        };
+        consider({Channel::dpi, Channel::print, Channel::general}, "dpi-bytes", "DPI");
+        consider({Channel::dpv}, "dpv-bytes", "DPV");
+        consider({Channel::dpo}, "dpo-bytes", "DPO");
+        consider({Channel::dpf}, "dpf-bytes", "DPF");
+        if (limit == 0) {
+            return;
+        }
+        std::uint64_t total = 0;
+        for (const auto& d : ctx.post.documents) {
+            total += d.readable ? d.bytes : 0;
+        }
+        const MessageArgs args{{"total", bytes_text(total)},
+                               {"limit", bytes_text(limit)},
+                               {"channel", channel},
+                               {"percent", fmt::format("{:.0f}", 100.0 * static_cast<double>(total) /
+                                                                     static_cast<double>(limit))}};
+        const auto warn_from = static_cast<std::uint64_t>(ctx.options.integer("warn-percent"));
+        if (total > limit) {
+            out.add(Severity::block, "DP201.over", args);
+        } else if (total * 100 >= limit * warn_from) {
+            out.add(Severity::warn, "DP201.near", args);
+        }
+    }
+};
+
+}  // namespace
+PREFLIGHT_REGISTER_CHECK(make_total_size, TotalSize)
+}  // namespace preflight::checks

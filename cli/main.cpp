@@ -1,0 +1,181 @@
+// preflight: a thin command line over the library (qpdf style). Exit codes:
+// 0 nothing blocks, 1 something blocks (or warns with --fail-on warn), 2 usage
+// error, 3 internal error.
+#include "validator/catalogue.hpp"
+#include "validator/config.hpp"
+#include "validator/engine.hpp"
+#include "validator/error.hpp"
+#include "validator/manifest.hpp"
+#include "validator/render.hpp"
+
+#include <boost/program_options.hpp>
+#include <fmt/format.h>
+
+#include <cstdio>
+#include <cstring>
+#include <iostream>
+#include <string>
+#include <vector>
+
+namespace po = boost::program_options;
+using namespace preflight;
+
+namespace {
+
+constexpr int kExitOk = 0;
+constexpr int kExitFindings = 1;
+constexpr int kExitUsage = 2;
+constexpr int kExitInternal = 3;
+
+constexpr const char* kHelp = R"(preflight - checks a letter before it is sent as digital post
+
+usage:
+  preflight check FILE...                 check loose documents for a channel
+  preflight check --manifest POST.json    check one journal post: documents and recipients
+  preflight checks [--dump-config]        list every check, or print every option as INI
+
+options:
+  --channel general|dpi|print|dpo|dpv|dpf|email|signing   (default general: print rules block)
+  --format text|json|junit|sarif|github                   (default text)
+  --config FILE       INI file, one section per check slug, e.g. [page-format] tolerance-mm = 10
+  --lang nb|en        language of messages (default nb)
+  --fail-on block|warn  what makes the exit code 1 (default block)
+  --show-ids          print fødselsnummer in full (masked as 291293***** by default)
+  --version, --help
+
+exit codes: 0 nothing blocks, 1 a finding blocks (or warns with --fail-on warn),
+            2 usage error, invalid manifest or config, 3 internal error
+)";
+
+Lang lang_from_argv(int argc, char** argv) {
+    for (int i = 1; i < argc; ++i) {
+        const std::string a = argv[i];
+        if ((a == "--lang" && i + 1 < argc && std::strcmp(argv[i + 1], "en") == 0) || a == "--lang=en") {
+            return Lang::en;
+        }
+    }
+    return Lang::nb;
+}
+
+template <typename T>
+T choose(const std::string& option, const std::string& value, const std::vector<std::pair<std::string, T>>& allowed) {
+    std::string names;
+    for (const auto& [name, v] : allowed) {
+        if (name == value) {
+            return v;
+        }
+        names += (names.empty() ? "" : ", ") + name;
+    }
+    throw UsageError("error.usage.value", {{"option", option}, {"value", value}, {"allowed", names}});
+}
+
+int run(int argc, char** argv, Lang& lang) {
+    po::options_description opts;
+    opts.add_options()("help,h", "")("version", "")("channel", po::value<std::string>())(
+        "format", po::value<std::string>()->default_value("text"))("config", po::value<std::string>())(
+        "lang", po::value<std::string>()->default_value("nb"))("fail-on", po::value<std::string>()->default_value("block"))(
+        "manifest", po::value<std::string>())("show-ids", "")("dump-config", "")("no-sandbox", "")(
+        "command", po::value<std::string>())("args", po::value<std::vector<std::string>>());
+    po::positional_options_description pos;
+    pos.add("command", 1).add("args", -1);
+
+    po::variables_map vm;
+    try {
+        po::store(po::command_line_parser(argc, argv).options(opts).positional(pos).run(), vm);
+        po::notify(vm);
+    } catch (const po::error& e) {
+        throw UsageError("error.usage", {{"detail", e.what()}});
+    }
+
+    lang = choose<Lang>("lang", vm["lang"].as<std::string>(), {{"nb", Lang::nb}, {"en", Lang::en}});
+    if (vm.count("help") != 0) {
+        std::fputs(kHelp, stdout);
+        return kExitOk;
+    }
+    if (vm.count("version") != 0) {
+        fmt::print("preflight {}\n", PREFLIGHT_VERSION);
+        return kExitOk;
+    }
+    const auto format = parse_format(vm["format"].as<std::string>());
+    if (!format) {
+        throw UsageError("error.usage.value", {{"option", "format"},
+                                               {"value", vm["format"].as<std::string>()},
+                                               {"allowed", "text, json, junit, sarif, github"}});
+    }
+    const Severity fail_on = choose<Severity>("fail-on", vm["fail-on"].as<std::string>(),
+                                              {{"block", Severity::block}, {"warn", Severity::warn}});
+    RenderOptions render_options{lang, vm.count("show-ids") != 0};
+
+    if (vm.count("command") == 0) {
+        throw UsageError("error.usage.no-command", {});
+    }
+    const std::string command = vm["command"].as<std::string>();
+    const auto args = vm.count("args") != 0 ? vm["args"].as<std::vector<std::string>>() : std::vector<std::string>{};
+    const Registry& registry = builtin_checks();
+    const auto sections = builtin_sections(registry);
+    const Config config = vm.count("config") != 0 ? Config::load(vm["config"].as<std::string>(), sections)
+                                                  : Config(sections);
+
+    if (command == "checks") {
+        if (!args.empty()) {
+            throw UsageError("error.usage", {{"detail", "checks takes no arguments"}});
+        }
+        std::fputs(vm.count("dump-config") != 0 ? config.dump(sections).c_str()
+                                                : render_checks(registry, *format, render_options).c_str(),
+                   stdout);
+        return kExitOk;
+    }
+    if (command != "check") {
+        throw UsageError("error.usage.command", {{"command", command}});
+    }
+
+    RunSettings settings;
+    if (vm.count("channel") != 0) {
+        const auto channel = parse_channel(vm["channel"].as<std::string>());
+        if (!channel || *channel == Channel::manual) {
+            throw UsageError("error.usage.value", {{"option", "channel"},
+                                                   {"value", vm["channel"].as<std::string>()},
+                                                   {"allowed", "general, dpi, print, dpo, dpv, dpf, email, signing"}});
+        }
+        settings.channel = *channel;
+        settings.channel_given = true;
+    }
+    settings.sandbox = vm.count("no-sandbox") == 0;
+
+    JournalPost post;
+    if (vm.count("manifest") != 0) {
+        if (!args.empty()) {
+            throw UsageError("error.usage.both", {});
+        }
+        post = load_manifest(vm["manifest"].as<std::string>());
+    } else {
+        if (args.empty()) {
+            throw UsageError("error.usage.no-files", {});
+        }
+        post = loose_files(args);
+    }
+
+    const Report report = run_checks(std::move(post), registry, config, settings);
+    std::fputs(render(report, *format, render_options).c_str(), stdout);
+    return report.fails(fail_on) ? kExitFindings : kExitOk;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    Lang lang = lang_from_argv(argc, argv);
+    try {
+        return run(argc, argv, lang);
+    } catch (const UsageError& e) {
+        try {
+            const std::string message = catalogue::text(e.message_id(), lang, e.args());
+            std::fputs((catalogue::text("ui.error", lang, {{"message", message}}) + "\n").c_str(), stderr);
+        } catch (const std::exception& inner) {
+            std::fprintf(stderr, "preflight: error: %s (%s)\n", e.what(), inner.what());
+        }
+        return kExitUsage;
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "preflight: internal error: %s\n", e.what());
+        return kExitInternal;
+    }
+}

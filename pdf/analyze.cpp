@@ -1,0 +1,903 @@
+// pdf::analyze(): the facts preflight needs from one PDF, read in this process.
+//
+// Design (see shared/notes/podofo-0.9.8.md for the measurements behind it):
+// - The file is memory-mapped; the header and the last %%EOF are found on the raw
+//   bytes first, so junk, BOMs and truncated files are answered without PoDoFo.
+// - PoDoFo reads the mapping through MemoryDevice, a PdfInputDevice subclass that
+//   serves GetChar/Look/Read/Seek straight from memory (zero copy, no istream).
+// - PdfParser is used directly (load on demand), not PdfMemDocument: that skips
+//   PdfMemDocument's PdfPagesTree (whose cache is sized by the untrusted /Count)
+//   and its rewrite of the Info dictionary, and keeps the trailer and PdfEncrypt
+//   reachable when the password is wrong.
+// - Pages come from our own O(n) walk of the page tree (never GetPage(i), which is
+//   quadratic), with cycle detection, a depth limit and our own inheritance and
+//   normalisation of MediaBox, CropBox and Rotate.
+// - PoDoFo locates every object (xref tables and streams, object streams,
+//   decryption). Objects that sit in the file itself are then read from the
+//   mapped bytes by pdf/lexer.hpp (a few thousand instructions a page instead of
+//   PoDoFo's ~140,000); anything that reader does not understand, and every
+//   object from an object stream, goes through PoDoFo's PdfObject as usual.
+// - No stream is ever decoded here. PoDoFo decodes object streams at load time,
+//   which cannot be avoided through its API (it dominates object-stream files).
+#include "pdf/detail.hpp"
+#include "pdf/lexer.hpp"
+#include "pdf/pdf_info.hpp"
+#include "pdf/raw.hpp"
+
+#include <podofo/podofo.h>
+
+#include <openssl/provider.h>
+
+#include <algorithm>
+#include <array>
+#include <climits>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <mutex>
+#include <new>
+#include <string>
+#include <string_view>
+#include <unordered_set>
+#include <utility>
+#include <vector>
+
+namespace preflight::pdf {
+namespace {
+
+using PoDoFo::PdfArray;
+using PoDoFo::PdfError;
+using PoDoFo::PdfName;
+using PoDoFo::PdfObject;
+using PoDoFo::PdfVecObjects;
+
+// Deeper page trees than this are treated as broken. Balanced trees of real
+// documents stay far below (a fan-out of 2 reaches 2^64 pages at depth 64).
+constexpr std::size_t max_tree_depth = 256;
+
+// Once per process: silence PoDoFo and make OpenSSL 3 offer RC4/MD5 (legacy
+// provider) besides the default algorithms, which PoDoFo's RC4 and AES-128
+// decryption needs. Loading "legacy" turns off the implicit default provider,
+// hence loading "default" explicitly too.
+void init_once() {
+    static std::once_flag flag;
+    std::call_once(flag, [] {
+        PdfError::EnableLogging(false);
+        PdfError::EnableDebug(false);
+        OSSL_PROVIDER_load(nullptr, "legacy");
+        OSSL_PROVIDER_load(nullptr, "default");
+    });
+}
+
+// A PdfInputDevice over memory that PoDoFo calls through its virtual interface.
+// Semantics follow the std::istream the base class would otherwise use: reading
+// at the end sets eof; a seek outside [0, size] fails and is sticky until Clear().
+class MemoryDevice final : public PoDoFo::PdfInputDevice {
+public:
+    MemoryDevice(const char* data, std::size_t size) : data_(data), size_(static_cast<std::streamoff>(size)) {}
+
+    void Close() override {}
+    [[nodiscard]] std::streamoff Tell() const override { return failed_ ? -1 : pos_; }
+
+    [[nodiscard]] int GetChar() const override {
+        if (failed_ || pos_ >= size_) {
+            eof_ = true;
+            return EOF;
+        }
+        return static_cast<unsigned char>(data_[pos_++]);
+    }
+
+    [[nodiscard]] int Look() const override {
+        if (failed_ || pos_ >= size_) {
+            eof_ = true;
+            return EOF;
+        }
+        return static_cast<unsigned char>(data_[pos_]);
+    }
+
+    void Seek(std::streamoff off, std::ios_base::seekdir dir) override {
+        if (failed_) {
+            return;
+        }
+        eof_ = false;
+        std::streamoff base = 0;
+        if (dir == std::ios_base::cur) {
+            base = pos_;
+        } else if (dir == std::ios_base::end) {
+            base = size_;
+        }
+        const std::streamoff target = base + off;
+        if (target < 0 || target > size_) {
+            failed_ = true;
+            return;
+        }
+        pos_ = target;
+    }
+
+    std::streamoff Read(char* buffer, std::streamsize len) override {
+        if (failed_ || len <= 0) {
+            return 0;
+        }
+        const std::streamoff n = std::min<std::streamoff>(len, size_ - pos_);
+        if (n < len) {
+            eof_ = true;
+        }
+        if (n > 0) {
+            std::memcpy(buffer, data_ + pos_, static_cast<std::size_t>(n));
+            pos_ += n;
+        }
+        return n;
+    }
+
+    [[nodiscard]] bool Eof() const override { return eof_ || failed_; }
+    [[nodiscard]] bool Bad() const override { return false; }
+    void Clear(std::ios_base::iostate state) const override {
+        eof_ = (state & std::ios_base::eofbit) != 0;
+        failed_ = (state & (std::ios_base::failbit | std::ios_base::badbit)) != 0;
+    }
+
+private:
+    const char* data_;
+    std::streamoff size_;
+    mutable std::streamoff pos_ = 0;
+    mutable bool eof_ = false;
+    mutable bool failed_ = false;
+};
+
+// The dictionary keys and name values we look at, as PoDoFo names (built once:
+// a PdfName holds a std::string) and as plain text for the raw reader.
+enum class K : std::uint8_t {
+    Type, Pages, Page, Kids, Count, MediaBox, CropBox, Rotate, Resources, Font, Subtype, BaseFont,
+    Type0, Type3, DescendantFonts, FontDescriptor, FontFile, FontFile2, FontFile3, Root, Version, Encrypt,
+    count_
+};
+constexpr std::array<std::string_view, static_cast<std::size_t>(K::count_)> key_text = {
+    "Type",  "Pages",  "Page",          "Kids",          "Count",     "MediaBox",   "CropBox",   "Rotate",
+    "Resources", "Font", "Subtype",     "BaseFont",      "Type0",     "Type3",      "DescendantFonts",
+    "FontDescriptor", "FontFile", "FontFile2", "FontFile3", "Root",   "Version",    "Encrypt"};
+
+const PdfName& pdf_name(K k) {
+    static const std::vector<PdfName> names = [] {
+        std::vector<PdfName> v;
+        for (const std::string_view t : key_text) v.emplace_back(std::string(t));
+        return v;
+    }();
+    return names[static_cast<std::size_t>(k)];
+}
+std::string_view text(K k) { return key_text[static_cast<std::size_t>(k)]; }
+
+// How bad a damage is, to keep the worst one when several apply.
+int rank(Damage d) {
+    switch (d) {
+        case Damage::none: return 0;
+        case Damage::bad_pages: return 1;
+        case Damage::leading_bytes: return 2;
+        case Damage::page_tree: return 3;
+        case Damage::load_failed: return 4;
+        case Damage::no_eof: return 5;
+        case Damage::not_pdf: return 6;
+        case Damage::internal: return 7;
+        case Damage::crashed: return 8;
+        case Damage::time_limit: return 9;
+        case Damage::cpu_limit: return 10;
+        case Damage::memory_limit: return 11;
+    }
+    return 0;
+}
+
+void set_damage(Info& info, Damage d, std::string detail) {
+    if (rank(d) > rank(info.damage)) {
+        info.damage = d;
+        info.damage_detail = std::move(detail);
+    }
+}
+
+std::string error_name(const PdfError& e) {
+    const char* name = PdfError::ErrorName(e.GetError());
+    std::string_view s = name != nullptr ? name : "UnknownError";
+    if (s.starts_with("ePdfError_")) {
+        s.remove_prefix(10);
+    }
+    return std::string(s);
+}
+
+// A PDF name as printable ASCII: other bytes (and '#') written as #xx, like PDF does.
+std::string printable_name(std::string_view raw) {
+    std::string out;
+    out.reserve(raw.size());
+    for (const char ch : raw) {
+        const auto c = static_cast<unsigned char>(ch);
+        if (c <= 0x20 || c >= 0x7f || c == '#') {
+            std::array<char, 4> buf{};
+            std::snprintf(buf.data(), buf.size(), "#%02X", c);
+            out += buf.data();
+        } else {
+            out += ch;
+        }
+    }
+    return out;
+}
+
+// "ABCDEF+Calibri" -> "Calibri" (a subset tag is six upper-case letters and '+').
+std::string_view strip_subset_prefix(std::string_view name) {
+    if (name.size() > 7 && name[6] == '+' &&
+        std::all_of(name.begin(), name.begin() + 6, [](char c) { return c >= 'A' && c <= 'Z'; })) {
+        name.remove_prefix(7);
+    }
+    return name;
+}
+
+// The standard 14 fonts every PDF reader must provide. Only the exact names count:
+// aliases such as Arial, TimesNewRoman or CourierNew (and "Helvetica,Bold" style
+// names) are reported when not embedded, because a print service substitutes them
+// with whatever it has.
+bool is_standard14(std::string_view name) {
+    static constexpr std::array<std::string_view, 14> names = {
+        "Times-Roman",     "Times-Bold",          "Times-Italic",    "Times-BoldItalic",
+        "Helvetica",       "Helvetica-Bold",      "Helvetica-Oblique", "Helvetica-BoldOblique",
+        "Courier",         "Courier-Bold",        "Courier-Oblique", "Courier-BoldOblique",
+        "Symbol",          "ZapfDingbats"};
+    return std::find(names.begin(), names.end(), name) != names.end();
+}
+
+// A PDF value, either read by the raw lexer (raw.kind != invalid) or a PoDoFo
+// object (po != nullptr). Neither: a missing value.
+struct Node {
+    const PdfObject* po = nullptr;
+    lex::Value raw;
+    [[nodiscard]] bool missing() const { return po == nullptr && raw.kind == lex::Kind::invalid; }
+};
+
+struct Ref {
+    std::uint32_t number = 0;
+    std::uint16_t generation = 0;
+    [[nodiscard]] std::uint64_t key() const { return (static_cast<std::uint64_t>(number) << 16) | generation; }
+    [[nodiscard]] std::string text() const { return std::to_string(number) + " " + std::to_string(generation) + " R"; }
+};
+
+class Analyzer {
+public:
+    Analyzer(const PdfVecObjects& objects, std::string_view pdf, bool raw_reader, Info& info)
+        : objects_(objects), pdf_(pdf), raw_reader_(raw_reader), info_(info) {}
+
+    void run(const PdfObject* trailer) {
+        const Node catalog = resolve(get(Node{trailer, {}}, K::Root));
+        if (!is_dict(catalog)) {
+            set_damage(info_, Damage::page_tree, "no document catalog (/Root)");
+            return;
+        }
+        if (const Node v = resolve(get(catalog, K::Version)); is_name(v)) {
+            const std::string cat = name_of(v);
+            if (raw::compare_versions(cat, info_.version) > 0) {
+                info_.version = cat;
+            }
+        }
+        const Node root_value = get(catalog, K::Pages);
+        const Node root = resolve(root_value);
+        if (!is_dict(root)) {
+            set_damage(info_, Damage::page_tree, "no page tree root (/Pages)");
+            return;
+        }
+        double count = 0;
+        bool integral = false;
+        if (number(resolve(get(root, K::Count)), count, integral)) {
+            info_.declared_page_count = static_cast<int>(std::clamp(std::trunc(count), -1e9, 1e9));
+        }
+        if (Ref r; ref_of(root_value, r)) {
+            visited_.insert(r.key());
+        }
+        walk(root);
+        finish_pages();
+    }
+
+private:
+    // --- values --------------------------------------------------------------
+
+    static bool ref_of(const Node& n, Ref& out) {
+        if (n.po != nullptr) {
+            if (!n.po->IsReference()) return false;
+            const auto& r = n.po->GetReference();
+            out = Ref{r.ObjectNumber(), r.GenerationNumber()};
+            return true;
+        }
+        if (n.raw.kind != lex::Kind::ref) return false;
+        out = Ref{static_cast<std::uint32_t>(n.raw.integer), static_cast<std::uint16_t>(n.raw.generation)};
+        return true;
+    }
+
+    // The object behind a reference: read from the file bytes when it sits in
+    // the file (PdfParserObject) and the raw reader understands it, else PoDoFo's.
+    Node load(const Ref& r) const {
+        const PdfObject* o = objects_.GetObject(PoDoFo::PdfReference(r.number, r.generation));
+        if (o == nullptr) {
+            return {};
+        }
+        if (raw_reader_) {
+            if (const auto* p = dynamic_cast<const PoDoFo::PdfParserObject*>(o)) {
+                const auto offset = p->GetOffset();
+                if (offset >= 0 && static_cast<std::uint64_t>(offset) < pdf_.size()) {
+                    std::size_t pos = static_cast<std::size_t>(offset);
+                    Node n;
+                    if (lex::read_value(pdf_, pos, n.raw)) {
+                        return n;
+                    }
+                }
+            }
+        }
+        return Node{o, {}};
+    }
+
+    // Follows references (a few levels: "5 0 obj 6 0 R endobj" chains).
+    Node resolve(Node n) const {
+        for (int hops = 0; hops < 8; ++hops) {
+            Ref r;
+            if (!ref_of(n, r)) {
+                return n;
+            }
+            n = load(r);
+        }
+        return {};
+    }
+
+    static bool is_dict(const Node& n) { return n.po != nullptr ? n.po->IsDictionary() : n.raw.kind == lex::Kind::dict; }
+    static bool is_array(const Node& n) { return n.po != nullptr ? n.po->IsArray() : n.raw.kind == lex::Kind::array; }
+    static bool is_null(const Node& n) { return n.po != nullptr ? n.po->IsNull() : n.raw.kind == lex::Kind::null; }
+    static bool is_name(const Node& n) { return n.po != nullptr ? n.po->IsName() : n.raw.kind == lex::Kind::name; }
+    static bool is_name(const Node& n, K k) {
+        if (n.po != nullptr) return n.po->IsName() && n.po->GetName() == pdf_name(k);
+        return n.raw.kind == lex::Kind::name && lex::name_equals(n.raw.text, text(k));
+    }
+    static std::string name_of(const Node& n) {
+        return n.po != nullptr ? n.po->GetName().GetName() : lex::decode_name(n.raw.text);
+    }
+    static bool number(const Node& n, double& out, bool& integral) {
+        if (n.po != nullptr) {
+            if (n.po->IsNumber()) {
+                out = static_cast<double>(n.po->GetNumber());
+                integral = true;
+                return true;
+            }
+            if (n.po->IsReal()) {
+                out = n.po->GetReal();
+                integral = false;
+                return true;
+            }
+            return false;
+        }
+        if (n.raw.kind == lex::Kind::integer || n.raw.kind == lex::Kind::real) {
+            out = n.raw.real;
+            integral = n.raw.kind == lex::Kind::integer;
+            return true;
+        }
+        return false;
+    }
+    // Identity of a value for "looked at once" caches: its reference if it is one
+    // (so shared objects are recognised before they are loaded), else where it is.
+    static std::uint64_t identity(const Node& n) {
+        if (Ref r; ref_of(n, r)) {
+            return (std::uint64_t{1} << 63) | r.key();
+        }
+        const void* p = n.po != nullptr ? static_cast<const void*>(n.po) : static_cast<const void*>(n.raw.text.data());
+        return reinterpret_cast<std::uintptr_t>(p);
+    }
+
+    // Value of `key` in a dict (missing if absent or not a dict).
+    static Node get(const Node& dict, K key) {
+        Node out;
+        if (dict.po != nullptr) {
+            if (dict.po->IsDictionary()) {
+                if (const PdfObject* v = dict.po->GetDictionary().GetKey(pdf_name(key))) out.po = v;
+            }
+            return out;
+        }
+        lex::for_each_entry(dict.raw, [&](std::string_view name, const lex::Value& v) {
+            if (lex::name_equals(name, text(key))) {
+                out.raw = v;
+                return false;
+            }
+            return true;
+        });
+        return out;
+    }
+
+    // f(std::string_view decoded_or_raw_name, bool raw, const Node& value) for each entry.
+    template <typename F>
+    static void entries(const Node& dict, F&& f) {
+        if (dict.po != nullptr) {
+            for (const auto& [name, value] : dict.po->GetDictionary().GetKeys()) {
+                f(std::string_view(name.GetName()), false, Node{value, {}});
+            }
+            return;
+        }
+        lex::for_each_entry(dict.raw, [&](std::string_view name, const lex::Value& v) {
+            f(name, true, Node{nullptr, v});
+            return true;
+        });
+    }
+
+    // f(const Node&) for each element; f returns false to stop.
+    template <typename F>
+    static void elements(const Node& array, F&& f) {
+        if (array.po != nullptr) {
+            for (const PdfObject& e : array.po->GetArray()) {
+                if (!f(Node{&e, {}})) return;
+            }
+            return;
+        }
+        lex::for_each_element(array.raw, [&](const lex::Value& v) { return f(Node{nullptr, v}); });
+    }
+
+    // --- the page tree --------------------------------------------------------
+
+    struct Inherited {
+        Node media, crop, rotate, resources;
+    };
+
+    struct Level {
+        Node kids;             // a resolved array
+        std::size_t next = 0;  // PoDoFo: element index; raw: byte offset in kids.raw.text
+        Inherited inherited;
+    };
+
+    // The keys of a page-tree node, in one pass over a raw dictionary.
+    struct NodeKeys {
+        Node type, kids, media, crop, rotate, resources;
+    };
+
+    static NodeKeys node_keys(const Node& dict) {
+        NodeKeys k;
+        if (dict.po != nullptr) {
+            const auto& d = dict.po->GetDictionary();
+            auto at = [&](K key) {
+                const PdfObject* v = d.GetKey(pdf_name(key));
+                return Node{v, {}};
+            };
+            k = NodeKeys{at(K::Type), at(K::Kids), at(K::MediaBox), at(K::CropBox), at(K::Rotate), at(K::Resources)};
+            return k;
+        }
+        lex::for_each_entry(dict.raw, [&](std::string_view name, const lex::Value& v) {
+            Node* slot = nullptr;
+            if (lex::name_equals(name, "Type")) slot = &k.type;
+            else if (lex::name_equals(name, "Kids")) slot = &k.kids;
+            else if (lex::name_equals(name, "MediaBox")) slot = &k.media;
+            else if (lex::name_equals(name, "CropBox")) slot = &k.crop;
+            else if (lex::name_equals(name, "Rotate")) slot = &k.rotate;
+            else if (lex::name_equals(name, "Resources")) slot = &k.resources;
+            if (slot != nullptr) slot->raw = v;
+            return true;
+        });
+        return k;
+    }
+
+    static Inherited inherit(const NodeKeys& k, Inherited from) {
+        if (!k.media.missing()) from.media = k.media;
+        if (!k.crop.missing()) from.crop = k.crop;
+        if (!k.rotate.missing()) from.rotate = k.rotate;
+        if (!k.resources.missing()) from.resources = k.resources;
+        return from;
+    }
+
+    bool is_pages_node(const NodeKeys& k) const {
+        if (const Node type = resolve(k.type); is_name(type)) {
+            if (is_name(type, K::Pages)) return true;
+            if (is_name(type, K::Page)) return false;
+        }
+        return !k.kids.missing();  // no usable /Type: a node with /Kids is an inner node
+    }
+
+    // Descends into a Pages node; records the damage if that is not possible.
+    void push(const NodeKeys& k, const Inherited& inherited) {
+        if (levels_.size() >= max_tree_depth) {
+            set_damage(info_, Damage::page_tree, "page tree deeper than " + std::to_string(max_tree_depth) + " levels");
+            return;
+        }
+        const Node kids = resolve(k.kids);
+        if (!is_array(kids)) {
+            set_damage(info_, Damage::page_tree, "a /Pages node without a /Kids array");
+            return;
+        }
+        levels_.push_back(Level{kids, kids.po != nullptr ? 0U : 1U, inherit(k, inherited)});
+    }
+
+    static bool next_kid(Level& level, Node& out) {
+        if (level.kids.po != nullptr) {
+            const PdfArray& a = level.kids.po->GetArray();
+            if (level.next >= a.size()) return false;
+            out = Node{&a[level.next++], {}};
+            return true;
+        }
+        const std::string_view t = level.kids.raw.text;
+        std::size_t pos = level.next;
+        lex::skip_space(t, pos);
+        if (pos >= t.size() || t[pos] == ']') return false;
+        out = Node{};
+        if (!lex::read_value(t, pos, out.raw, 1)) return false;  // cannot happen: checked when read
+        level.next = pos;
+        return true;
+    }
+
+    void walk(const Node& root) {
+        const NodeKeys k = node_keys(root);
+        if (!is_pages_node(k)) {
+            add_page(inherit(k, {}));  // /Pages pointing straight at a page: readers show it
+            return;
+        }
+        push(k, {});
+        while (!levels_.empty()) {
+            Node kid;
+            if (!next_kid(levels_.back(), kid)) {
+                levels_.pop_back();
+                continue;
+            }
+            const Inherited inherited = levels_.back().inherited;  // push() may reallocate
+            visit_kid(kid, inherited);
+        }
+    }
+
+    void visit_kid(const Node& kid, const Inherited& inherited) {
+        std::string where = "an entry";
+        try {
+            Node node = kid;
+            if (Ref r; ref_of(kid, r)) {
+                where = r.text();
+                if (!visited_.insert(r.key()).second) {
+                    set_damage(info_, Damage::page_tree, "page tree cycle or repeated node at " + where);
+                    return;
+                }
+                node = resolve(kid);
+                if (node.missing()) {
+                    set_damage(info_, Damage::page_tree, "/Kids refers to missing object " + where);
+                    return;
+                }
+            }
+            if (!is_dict(node)) {
+                set_damage(info_, Damage::page_tree,
+                           where + " in /Kids is " + (is_null(node) ? "null" : "not a dictionary"));
+                return;
+            }
+            const NodeKeys k = node_keys(node);
+            if (is_pages_node(k)) {
+                push(k, inherited);
+            } else {
+                add_page(inherit(k, inherited));
+            }
+        } catch (const PdfError& e) {
+            // PoDoFo could not parse the object itself: the tree is broken here.
+            set_damage(info_, Damage::page_tree, where + " in /Kids could not be read: " + error_name(e));
+        }
+    }
+
+    // Reads a rectangle: an array of exactly four numbers; the array and its
+    // elements may be indirect. Empty string on success, else why not.
+    std::string read_box(const Node& value, const char* name, Box& out) const {
+        const Node box = resolve(value);
+        if (!is_array(box)) {
+            return std::string(name) + " is not an array";
+        }
+        std::array<double, 4> v{};
+        std::size_t n = 0;
+        std::string error;
+        elements(box, [&](const Node& e) {
+            if (n < 4 && error.empty()) {
+                double d = 0;
+                bool integral = false;
+                if (!number(resolve(e), d, integral)) {
+                    error = std::string(name) + " element " + std::to_string(n + 1) + " is not a number";
+                } else if (!std::isfinite(d)) {
+                    error = std::string(name) + " element " + std::to_string(n + 1) + " is not finite";
+                } else {
+                    v[n] = d;
+                }
+            }
+            ++n;
+            return true;
+        });
+        if (n != 4) {
+            return std::string(name) + " has " + std::to_string(n) + " elements, expected 4";
+        }
+        if (!error.empty()) {
+            return error;
+        }
+        out = Box{std::min(v[0], v[2]), std::min(v[1], v[3]), std::max(v[0], v[2]), std::max(v[1], v[3])};
+        return {};
+    }
+
+    // /Rotate normalised to 0, 90, 180, 270. Integers and integral reals are taken
+    // modulo 360 (450 -> 90, -90 -> 270, 90.0 -> 90); anything that is not a
+    // multiple of 90 (45, 12.5) or not a number counts as 0, as in pdf.js.
+    int read_rotate(const Node& value) const {
+        double d = 0;
+        bool integral = false;
+        if (value.missing() || !number(resolve(value), d, integral)) {
+            return 0;
+        }
+        if (!std::isfinite(d) || std::fabs(d) > 1e15 || d != std::floor(d)) {
+            return 0;
+        }
+        auto n = static_cast<long long>(d);
+        if (n % 90 != 0) {
+            return 0;
+        }
+        n %= 360;
+        return static_cast<int>(n < 0 ? n + 360 : n);
+    }
+
+    void add_page(const Inherited& eff) {
+        Page page;
+        page.number = static_cast<int>(info_.pages.size()) + 1;
+        try {
+            page.rotate = read_rotate(eff.rotate);
+            if (eff.media.missing()) {
+                page.error = "no MediaBox";
+            } else {
+                page.error = read_box(eff.media, "MediaBox", page.media);
+                if (page.error.empty() && (page.media.width() <= 0 || page.media.height() <= 0)) {
+                    page.error = "MediaBox has zero area";
+                }
+            }
+            page.crop = page.media;
+            if (page.error.empty() && !eff.crop.missing()) {
+                Box crop;
+                page.error = read_box(eff.crop, "CropBox", crop);
+                if (page.error.empty()) {
+                    // Clip to the MediaBox; a CropBox wholly outside it is ignored (as pdf.js does).
+                    const Box clipped{std::max(crop.llx, page.media.llx), std::max(crop.lly, page.media.lly),
+                                      std::min(crop.urx, page.media.urx), std::min(crop.ury, page.media.ury)};
+                    if (clipped.width() > 0 && clipped.height() > 0) {
+                        page.crop = clipped;
+                    }
+                }
+            }
+        } catch (const PdfError& e) {
+            page.error = "page boxes could not be read: " + error_name(e);
+        }
+        page.ok = page.error.empty();
+        info_.pages.push_back(std::move(page));
+
+        if (!eff.resources.missing()) {
+            scan_resources(eff.resources, static_cast<int>(info_.pages.size()));
+        }
+    }
+
+    // --- fonts ----------------------------------------------------------------
+
+    // Fonts of one page's /Resources. Shared resource and font dictionaries are
+    // looked at once (the first page that uses them is the one reported).
+    // Limitation: fonts used only inside form XObjects (/XObject with /Subtype
+    // /Form and their own /Resources), patterns or annotation appearances are not
+    // visited.
+    void scan_resources(const Node& value, int page) {
+        try {
+            if (!seen_.insert(identity(value)).second) {
+                return;
+            }
+            const Node res = resolve(value);
+            if (!is_dict(res)) {
+                return;
+            }
+            const Node fonts_value = get(res, K::Font);
+            if (fonts_value.missing() || !seen_.insert(identity(fonts_value)).second) {
+                return;
+            }
+            const Node fonts = resolve(fonts_value);
+            if (!is_dict(fonts)) {
+                return;
+            }
+            entries(fonts, [&](std::string_view name, bool raw, const Node& font_value) {
+                try {
+                    if (!seen_.insert(identity(font_value)).second) {
+                        return;
+                    }
+                    if (const Node font = resolve(font_value); is_dict(font)) {
+                        check_font(font, raw ? lex::decode_name(name) : std::string(name), page);
+                    }
+                } catch (const PdfError&) {
+                    // An unreadable font object: not ours to judge here.
+                }
+            });
+        } catch (const PdfError&) {
+            // Unreadable resources: the page boxes are still valid.
+        }
+    }
+
+    bool has_font_file(const Node& descriptor) const {
+        for (const K file : {K::FontFile, K::FontFile2, K::FontFile3}) {
+            const Node f = get(descriptor, file);
+            if (f.missing() || is_null(f)) continue;
+            Ref r;
+            if (!ref_of(f, r) ||
+                objects_.GetObject(PoDoFo::PdfReference(r.number, r.generation)) != nullptr) {
+                return true;  // present; the stream itself is never read
+            }
+        }
+        return false;
+    }
+
+    void check_font(const Node& font, const std::string& resource_name, int page) {
+        const Node subtype = resolve(get(font, K::Subtype));
+        if (is_name(subtype, K::Type3)) {
+            return;  // glyphs are content streams: nothing to embed
+        }
+        std::string name;
+        if (const Node base = resolve(get(font, K::BaseFont)); is_name(base)) {
+            name = printable_name(strip_subset_prefix(name_of(base)));
+        }
+        if (is_standard14(name)) {
+            return;
+        }
+        Node described = font;
+        if (is_name(subtype, K::Type0)) {
+            described = Node{};
+            const Node desc = resolve(get(font, K::DescendantFonts));
+            if (is_array(desc)) {
+                elements(desc, [&](const Node& first) {
+                    described = resolve(first);
+                    return false;
+                });
+            }
+        }
+        bool embedded = false;
+        if (!described.missing() && is_dict(described)) {
+            const Node fd = resolve(get(described, K::FontDescriptor));
+            embedded = is_dict(fd) && has_font_file(fd);
+        }
+        if (embedded) {
+            return;
+        }
+        if (name.empty()) {
+            name = "(unnamed font /" + printable_name(resource_name) + ")";
+        }
+        if (reported_fonts_.insert(name).second) {
+            info_.fonts_not_embedded.push_back(Font{std::move(name), page});
+        }
+    }
+
+    void finish_pages() {
+        int bad = 0;
+        const Page* first = nullptr;
+        for (const Page& p : info_.pages) {
+            if (!p.ok) {
+                ++bad;
+                if (first == nullptr) first = &p;
+            }
+        }
+        if (first != nullptr) {
+            set_damage(info_, Damage::bad_pages,
+                       std::to_string(bad) + " of " + std::to_string(info_.pages.size()) +
+                           " pages unreadable; page " + std::to_string(first->number) + ": " + first->error);
+        }
+    }
+
+    const PdfVecObjects& objects_;
+    std::string_view pdf_;
+    bool raw_reader_;
+    Info& info_;
+    std::vector<Level> levels_;
+    std::unordered_set<std::uint64_t> visited_;
+    std::unordered_set<std::uint64_t> seen_;
+    std::unordered_set<std::string> reported_fonts_;
+};
+
+std::string describe_encryption(const PoDoFo::PdfEncrypt* enc) {
+    if (enc == nullptr) {
+        return {};
+    }
+    using E = PoDoFo::PdfEncrypt;
+    switch (enc->GetEncryptAlgorithm()) {
+        case E::ePdfEncryptAlgorithm_RC4V1: return "RC4 40-bit";
+        case E::ePdfEncryptAlgorithm_RC4V2: return "RC4 " + std::to_string(enc->GetKeyLength()) + "-bit";
+        case E::ePdfEncryptAlgorithm_AESV2: return "AES-128";
+        case E::ePdfEncryptAlgorithm_AESV3: return "AES-256";
+        case E::ePdfEncryptAlgorithm_AESV3R6: return "AES-256";
+    }
+    return {};
+}
+
+bool trailer_has_encrypt(const PdfObject* trailer) {
+    if (trailer == nullptr || !trailer->IsDictionary()) {
+        return false;
+    }
+    const PdfObject* e = trailer->GetDictionary().GetKey(pdf_name(K::Encrypt));
+    return e != nullptr && !e->IsNull();
+}
+
+// Errors that mean "we could not decrypt", not "the file is broken".
+bool is_encryption_error(PoDoFo::EPdfError code) {
+    return code == PoDoFo::ePdfError_InvalidPassword || code == PoDoFo::ePdfError_InvalidEncryptionDict ||
+           code == PoDoFo::ePdfError_UnsupportedFilter || code == PoDoFo::ePdfError_InvalidKey;
+}
+
+void analyze_pdf(std::string_view pdf, const detail::AnalyzeOptions& options, Info& info) {
+    PdfVecObjects objects;  // must outlive the parser and everything read through it
+    objects.SetAutoDelete(options.free_objects);
+    PoDoFo::PdfParser parser(&objects);
+    parser.SetStrictParsing(false);
+    // PdfRefCountedInputDevice owns (deletes) the device.
+    const PoDoFo::PdfRefCountedInputDevice device(new MemoryDevice(pdf.data(), pdf.size()));
+    try {
+        parser.ParseFile(device, true);
+    } catch (const PdfError& e) {
+        const bool encrypted = parser.GetEncrypted() || trailer_has_encrypt(parser.GetTrailer()) ||
+                               raw::trailer_mentions_encrypt(pdf);
+        if (encrypted) {
+            info.encrypted = true;
+            info.encryption = describe_encryption(parser.GetEncrypt());
+        }
+        if (e.GetError() == PoDoFo::ePdfError_OutOfMemory) {
+            set_damage(info, Damage::memory_limit, "out of memory while loading");
+        } else if (encrypted && is_encryption_error(e.GetError())) {
+            info.needs_password = true;
+        } else {
+            set_damage(info, Damage::load_failed, error_name(e));
+        }
+        return;
+    }
+    const PdfObject* trailer = parser.GetTrailer();
+    info.encrypted = parser.GetEncrypted() || trailer_has_encrypt(trailer);
+    info.encryption = describe_encryption(parser.GetEncrypt());
+
+    Analyzer analyzer(objects, pdf, options.raw_reader, info);
+    try {
+        analyzer.run(trailer);
+    } catch (const PdfError& e) {
+        set_damage(info, Damage::page_tree, "page tree could not be read: " + error_name(e));
+    }
+}
+
+}  // namespace
+
+namespace detail {
+
+Info analyze_with(const std::filesystem::path& file, const AnalyzeOptions& options) {
+    Info info;
+    try {
+        init_once();
+        const raw::MappedFile map(file);
+        if (!map.ok()) {
+            set_damage(info, Damage::load_failed, map.error());
+            return info;
+        }
+        const std::string_view bytes = map.bytes();
+        info.bytes = bytes.size();
+        if (bytes.empty()) {
+            set_damage(info, Damage::not_pdf, "empty file");
+            return info;
+        }
+        const auto header = raw::find_header(bytes);
+        if (!header) {
+            set_damage(info, Damage::not_pdf, "no %PDF- header");
+            return info;
+        }
+        if (*header > 0) {
+            // Analyse from the header on: producers count offsets from there.
+            set_damage(info, Damage::leading_bytes, std::to_string(*header) + " bytes");
+        }
+        const std::string_view pdf = bytes.substr(*header);
+        info.version = raw::header_version(pdf);
+        const auto eof = raw::find_last_eof_end(pdf);
+        if (!eof) {
+            set_damage(info, Damage::no_eof, "NoEOFToken");
+            info.encrypted = raw::trailer_mentions_encrypt(pdf);
+            return info;
+        }
+        analyze_pdf(pdf.substr(0, *eof), options, info);
+    } catch (const PdfError& e) {
+        set_damage(info, e.GetError() == PoDoFo::ePdfError_OutOfMemory ? Damage::memory_limit : Damage::load_failed,
+                   error_name(e));
+    } catch (const std::bad_alloc&) {
+        info.pages.clear();
+        info.pages.shrink_to_fit();
+        set_damage(info, Damage::memory_limit, "out of memory");
+    } catch (const std::exception& e) {
+        set_damage(info, Damage::internal, e.what());
+    } catch (...) {
+        set_damage(info, Damage::internal, "unknown exception");
+    }
+    return info;
+}
+
+}  // namespace detail
+
+Info analyze(const std::filesystem::path& file) { return detail::analyze_with(file, {}); }
+
+}  // namespace preflight::pdf

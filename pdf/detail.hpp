@@ -1,0 +1,29 @@
+// Internals of pdf/ that the sandbox and the tests need. Not for other callers:
+// use analyze() and analyze_sandboxed() from pdf_info.hpp.
+#pragma once
+
+#include "pdf/pdf_info.hpp"
+
+#include <filesystem>
+
+namespace preflight::pdf::detail {
+
+struct AnalyzeOptions {
+    // Read page-tree objects straight from the file bytes (pdf/lexer.hpp) and
+    // fall back to PoDoFo's parse only when that fails. false: PoDoFo parses
+    // every object (slower; the tests compare both ways).
+    bool raw_reader = true;
+    // Free PoDoFo's objects at the end. The sandboxed child skips this: it
+    // exits right after answering, and freeing 100,000 objects costs time.
+    bool free_objects = true;
+};
+
+Info analyze_with(const std::filesystem::path& file, const AnalyzeOptions& options);
+
+// A function the sandboxed child runs right before analyze(), after its limits
+// are set: tests use it to make the child crash, spin or sleep deterministically.
+// nullptr (the default) for none. Set it only while no sandbox is running.
+using SandboxChildHook = void (*)();
+void set_sandbox_child_hook(SandboxChildHook hook);
+
+}  // namespace preflight::pdf::detail

@@ -1,0 +1,335 @@
+// pdf::analyze_sandboxed(): analyze() in a forked child under resource limits.
+//
+// fork() without exec: the child runs analyze() on its copy of this process,
+// serialises the Info as JSON into a pipe and leaves with _exit(0). This is safe
+// because the caller is single-threaded today. If the caller ever forks while
+// other threads hold locks (PoDoFo or libstdc++ internals; glibc's malloc is
+// reset at fork), the child could deadlock; the wall-clock limit then kills it
+// and the document is reported as time_limit, never a hang.
+//
+// Limits in the child:
+// - RLIMIT_AS = the child's address space at fork + Limits::memory_bytes, so the
+//   budget does not shrink with the size of the calling process;
+// - RLIMIT_CPU = Limits::cpu_seconds (soft; SIGXCPU), hard one second later (SIGKILL);
+// - RLIMIT_CORE = 0 (no core dumps of a 1 GiB child).
+// The parent waits on the pipe with poll() until Limits::wall_milliseconds have
+// passed, then SIGKILLs the child. The child is always reaped; both pipe ends and
+// the shared flag page are always released.
+#include "pdf/pdf_info.hpp"
+#include "pdf/detail.hpp"
+#include "pdf/serialize.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <new>
+#include <string>
+#include <system_error>
+
+namespace preflight::pdf {
+namespace detail {
+namespace {
+std::atomic<SandboxChildHook> child_hook{nullptr};
+}  // namespace
+
+void set_sandbox_child_hook(SandboxChildHook hook) { child_hook.store(hook); }
+}  // namespace detail
+
+namespace {
+
+// The child's answer is at most this big (about 100 bytes a page).
+constexpr std::size_t max_answer_bytes = 512ULL * 1024 * 1024;
+
+// Shared between parent and child (MAP_SHARED anonymous page): lets the child say
+// "an allocation failed" even if it dies afterwards in a way that hides it.
+struct SharedState {
+    std::atomic<int> out_of_memory;
+};
+static_assert(std::atomic<int>::is_always_lock_free);
+
+SharedState* g_child_state = nullptr;  // only meaningful in the child
+
+void child_new_handler() {
+    if (g_child_state != nullptr) {
+        g_child_state->out_of_memory.store(1);
+    }
+    throw std::bad_alloc();
+}
+
+std::uint64_t address_space_now() {
+    // /proc/self/statm: size (pages) first. No allocation: plain read().
+    const int fd = ::open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return 0;
+    char buf[128];
+    const ssize_t n = ::read(fd, buf, sizeof buf - 1);
+    ::close(fd);
+    if (n <= 0) return 0;
+    buf[n] = '\0';
+    const unsigned long long pages = std::strtoull(buf, nullptr, 10);
+    return pages * static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE));
+}
+
+bool write_all(int fd, const char* data, std::size_t len) {
+    while (len > 0) {
+        const ssize_t n = ::write(fd, data, len);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            return false;
+        }
+        data += n;
+        len -= static_cast<std::size_t>(n);
+    }
+    return true;
+}
+
+[[noreturn]] void child_main(int out_fd, const std::filesystem::path& file, const Limits& limits, SharedState* state) {
+    g_child_state = state;
+    // A clean signal state: default actions, nothing blocked.
+    for (const int sig : {SIGPIPE, SIGXCPU, SIGSEGV, SIGBUS, SIGABRT, SIGFPE, SIGILL}) {
+        ::signal(sig, SIG_DFL);
+    }
+    sigset_t none;
+    sigemptyset(&none);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);
+
+    const rlimit no_core{0, 0};
+    ::setrlimit(RLIMIT_CORE, &no_core);
+    const auto cpu = static_cast<rlim_t>(std::max(1, limits.cpu_seconds));
+    const rlimit cpu_limit{cpu, cpu + 1};
+    ::setrlimit(RLIMIT_CPU, &cpu_limit);
+    const std::uint64_t now = address_space_now();
+    const rlim_t as = limits.memory_bytes > (UINT64_MAX >> 2) ? RLIM_INFINITY : now + limits.memory_bytes;
+    const rlimit as_limit{as, as};
+    ::setrlimit(RLIMIT_AS, &as_limit);
+    std::set_new_handler(child_new_handler);
+
+    static const char fallback[] = R"({"damage":"memory_limit","damage_detail":"out of memory in the analysing child"})";
+    std::string answer;
+    try {
+        if (const auto hook = detail::child_hook.load()) {
+            hook();
+        }
+        Info info = detail::analyze_with(file, {.raw_reader = true, .free_objects = false});
+        if (state->out_of_memory.load() != 0 && info.damage != Damage::memory_limit) {
+            info.damage = Damage::memory_limit;
+            info.damage_detail = "an allocation failed in the analysing child";
+            info.pages.clear();
+            info.fonts_not_embedded.clear();
+        }
+        answer = to_json(info).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    } catch (const std::bad_alloc&) {
+        answer.clear();
+        answer.shrink_to_fit();
+        answer = fallback;
+    } catch (...) {
+        answer = R"({"damage":"internal","damage_detail":"exception in the analysing child"})";
+    }
+    const bool ok = write_all(out_fd, answer.data(), answer.size());
+    ::close(out_fd);
+    ::_exit(ok ? 0 : 3);
+}
+
+std::string signal_name(int sig) {
+    if (const char* abbrev = ::sigabbrev_np(sig)) {
+        return std::string("SIG") + abbrev;
+    }
+    return "signal " + std::to_string(sig);
+}
+
+class Fd {
+public:
+    explicit Fd(int fd = -1) : fd_(fd) {}
+    ~Fd() { reset(); }
+    Fd(const Fd&) = delete;
+    Fd& operator=(const Fd&) = delete;
+    [[nodiscard]] int get() const { return fd_; }
+    void reset() {
+        if (fd_ >= 0) ::close(fd_);
+        fd_ = -1;
+    }
+
+private:
+    int fd_;
+};
+
+class SharedPage {
+public:
+    SharedPage() {
+        void* p = ::mmap(nullptr, sizeof(SharedState), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+        if (p != MAP_FAILED) {
+            state_ = new (p) SharedState{};
+            state_->out_of_memory.store(0);
+        }
+    }
+    ~SharedPage() {
+        if (state_ != nullptr) ::munmap(state_, sizeof(SharedState));
+    }
+    SharedPage(const SharedPage&) = delete;
+    SharedPage& operator=(const SharedPage&) = delete;
+    [[nodiscard]] SharedState* get() const { return state_; }
+
+private:
+    SharedState* state_ = nullptr;
+};
+
+Info failure(Damage d, std::string detail) {
+    Info info;
+    info.damage = d;
+    info.damage_detail = std::move(detail);
+    return info;
+}
+
+// Waits for the child (EINTR-safe); fills status and its CPU seconds.
+void reap(pid_t pid, int& status, double& cpu_seconds) {
+    rusage usage{};
+    while (::wait4(pid, &status, 0, &usage) < 0) {
+        if (errno != EINTR) {
+            status = 0;  // ECHILD: someone else reaped it (SIGCHLD ignored)
+            return;
+        }
+    }
+    cpu_seconds = static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
+                  static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+}
+
+Info run(const std::filesystem::path& file, const Limits& limits) {
+    int fds[2];
+    if (::pipe2(fds, O_CLOEXEC) != 0) {
+        return failure(Damage::internal, std::string("pipe: ") + std::strerror(errno));
+    }
+    Fd read_end(fds[0]);
+    Fd write_end(fds[1]);
+    SharedPage shared;
+    if (shared.get() == nullptr) {
+        return failure(Damage::internal, std::string("mmap: ") + std::strerror(errno));
+    }
+    const auto wall = std::chrono::milliseconds(std::max(1, limits.wall_milliseconds));
+    const auto deadline = std::chrono::steady_clock::now() + wall;
+
+    const pid_t pid = ::fork();
+    if (pid < 0) {
+        return failure(Damage::internal, std::string("fork: ") + std::strerror(errno));
+    }
+    if (pid == 0) {
+        read_end.reset();
+        child_main(write_end.get(), file, limits, shared.get());
+    }
+    write_end.reset();
+
+    std::string answer;
+    bool timed_out = false;
+    bool too_big = false;
+    char buf[65536];
+    for (;;) {
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        if (left.count() <= 0) {
+            timed_out = true;
+            break;
+        }
+        pollfd p{read_end.get(), POLLIN, 0};
+        const int r = ::poll(&p, 1, static_cast<int>(std::min<long long>(left.count() + 1, 1 << 30)));
+        if (r < 0) {
+            if (errno == EINTR) continue;
+            break;  // cannot happen with a valid fd; the status decides below
+        }
+        if (r == 0) {
+            continue;  // re-check the deadline
+        }
+        const ssize_t n = ::read(read_end.get(), buf, sizeof buf);
+        if (n < 0) {
+            if (errno == EINTR || errno == EAGAIN) continue;
+            break;
+        }
+        if (n == 0) {
+            break;  // EOF: the child closed its end (it is exiting)
+        }
+        if (answer.size() + static_cast<std::size_t>(n) > max_answer_bytes) {
+            too_big = true;
+            timed_out = false;
+            break;
+        }
+        answer.append(buf, static_cast<std::size_t>(n));
+    }
+    if (timed_out || too_big) {
+        ::kill(pid, SIGKILL);
+    }
+    read_end.reset();
+    int status = 0;
+    double cpu = 0;
+    reap(pid, status, cpu);
+    const bool child_oom = shared.get()->out_of_memory.load() != 0;
+
+    if (timed_out) {
+        return failure(Damage::time_limit, "wall-clock limit of " + std::to_string(wall.count()) + " ms");
+    }
+    if (too_big) {
+        return failure(Damage::internal, "answer of the analysing child too large");
+    }
+    if (WIFSIGNALED(status)) {
+        const int sig = WTERMSIG(status);
+        if (sig == SIGXCPU) {
+            return failure(Damage::cpu_limit, "CPU limit of " + std::to_string(limits.cpu_seconds) + " s");
+        }
+        if (child_oom) {
+            return failure(Damage::memory_limit, "out of memory, then " + signal_name(sig));
+        }
+        if (sig == SIGKILL) {
+            // Not killed by us: the CPU hard limit, or the kernel's OOM killer.
+            if (cpu + 0.05 >= static_cast<double>(std::max(1, limits.cpu_seconds))) {
+                return failure(Damage::cpu_limit, "CPU limit of " + std::to_string(limits.cpu_seconds) + " s");
+            }
+            return failure(Damage::memory_limit, "killed (SIGKILL) without reaching the CPU limit");
+        }
+        return failure(Damage::crashed, signal_name(sig));
+    }
+    if (WIFEXITED(status) && WEXITSTATUS(status) != 0) {
+        if (child_oom) {
+            return failure(Damage::memory_limit, "out of memory, then exit status " + std::to_string(WEXITSTATUS(status)));
+        }
+        return failure(Damage::crashed, "exit status " + std::to_string(WEXITSTATUS(status)));
+    }
+    try {
+        return info_from_json(nlohmann::json::parse(answer));
+    } catch (const std::exception& e) {
+        return failure(Damage::internal, std::string("unreadable answer from the analysing child: ") + e.what());
+    }
+}
+
+}  // namespace
+
+Info analyze_sandboxed(const std::filesystem::path& file, const Limits& limits) {
+    Info info;
+    try {
+        info = run(file, limits);
+    } catch (const std::bad_alloc&) {
+        info = Info{};
+        info.damage = Damage::internal;
+        info.damage_detail = "out of memory in the parent";
+    } catch (const std::exception& e) {
+        info = Info{};
+        info.damage = Damage::internal;
+        info.damage_detail = e.what();
+    }
+    if (info.bytes == 0) {
+        std::error_code ec;
+        const auto size = std::filesystem::file_size(file, ec);
+        if (!ec) info.bytes = size;
+    }
+    return info;
+}
+
+}  // namespace preflight::pdf

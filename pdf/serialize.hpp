@@ -1,0 +1,35 @@
+// JSON form of pdf::Info: how the sandboxed child answers its parent, and what
+// the validator can store or print. Shape (every key always written by to_json):
+//
+//   {"damage": "none", "damage_detail": "", "version": "1.7",
+//    "encrypted": false, "needs_password": false, "encryption": "",
+//    "declared_page_count": 2, "bytes": 12345,
+//    "pages": [{"number": 1, "ok": true, "media": [0, 0, 595, 842],
+//               "crop": [0, 0, 595, 842], "rotate": 0},
+//              {"number": 2, "ok": false, "error": "no MediaBox", ...}],
+//    "fonts_not_embedded": [{"name": "Calibri", "first_page": 1}]}
+//
+// damage is the enumerator's name (damage_name()). Boxes are [llx, lly, urx, ury].
+#pragma once
+
+#include "pdf/pdf_info.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <optional>
+#include <string_view>
+
+namespace preflight::pdf {
+
+// "none", "not_pdf", "leading_bytes", ... exactly the enumerator names.
+std::string_view damage_name(Damage d);
+std::optional<Damage> damage_from_name(std::string_view name);
+
+nlohmann::json to_json(const Info& info);
+
+// The inverse of to_json. Only "damage" is required; other keys default to
+// Info's defaults when absent. Throws std::invalid_argument when the value is not
+// an object, a key has the wrong type, or damage is unknown.
+Info info_from_json(const nlohmann::json& j);
+
+}  // namespace preflight::pdf

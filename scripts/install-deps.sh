@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs every Debian 12 package that preflight's build, tests and benchmarks need.
+# Run as root on a fresh Debian 12 machine. Safe to run again.
+set -euo pipefail
+
+packages=(
+  build-essential cmake pkg-config git
+  libpodofo-dev libssl-dev
+  libmagic-dev libmagic-mgc
+  libboost-program-options-dev libboost-dev
+  libfmt-dev
+  libgtest-dev libgmock-dev googletest
+  nlohmann-json3-dev
+  libcurl4-openssl-dev
+  libutf8proc-dev
+  libzip-dev libpugixml-dev
+  python3
+  poppler-utils qpdf
+  clang-format clang-tidy
+)
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "install-deps.sh: run as root (apt-get needs it)" >&2
+  exit 2
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if [ "${#missing[@]}" -gt 0 ]; then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+echo "install-deps.sh: all ${#packages[@]} packages present"

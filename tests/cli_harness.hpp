@@ -1,0 +1,66 @@
+// Runs the built preflight binary and captures its exit code, stdout and stderr.
+#pragma once
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace preflight::testing {
+
+struct CliResult {
+    int exit_code = -1;  // -1: killed by a signal
+    std::string out;
+    std::string err;
+};
+
+inline std::string slurp(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+inline CliResult run_cli(const std::vector<std::string>& args) {
+    static int counter = 0;
+    const std::string base = "/tmp/preflight-cli-" + std::to_string(getpid()) + "-" + std::to_string(++counter);
+    const std::string out_path = base + ".out";
+    const std::string err_path = base + ".err";
+    const pid_t pid = fork();
+    if (pid == 0) {
+        std::FILE* o = std::freopen(out_path.c_str(), "w", stdout);
+        std::FILE* e = std::freopen(err_path.c_str(), "w", stderr);
+        if (o == nullptr || e == nullptr) {
+            _exit(127);
+        }
+        std::vector<char*> argv;
+        std::string binary = PREFLIGHT_BINARY;
+        argv.push_back(binary.data());
+        std::vector<std::string> copy = args;
+        for (auto& a : copy) {
+            argv.push_back(a.data());
+        }
+        argv.push_back(nullptr);
+        execv(binary.c_str(), argv.data());
+        _exit(127);
+    }
+    int status = 0;
+    waitpid(pid, &status, 0);
+    CliResult r;
+    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    r.out = slurp(out_path);
+    r.err = slurp(err_path);
+    std::remove(out_path.c_str());
+    std::remove(err_path.c_str());
+    return r;
+}
+
+inline std::string fixture(const std::string& rel) { return std::string(PREFLIGHT_SOURCE_DIR) + "/fixtures/" + rel; }
+
+}  // namespace preflight::testing

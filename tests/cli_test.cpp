@@ -1,0 +1,198 @@
+#include "tests/cli_harness.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <set>
+
+using namespace preflight::testing;
+using json = nlohmann::json;
+
+namespace {
+
+json parse(const CliResult& r) {
+    try {
+        return json::parse(r.out);
+    } catch (const json::exception& e) {
+        ADD_FAILURE() << "not JSON: " << e.what() << "\n" << r.out << r.err;
+        return json::object();
+    }
+}
+
+std::string temp_file(const std::string& name, const std::string& content) {
+    const auto dir = std::filesystem::temp_directory_path() / ("preflight-cli-" + std::to_string(getpid()));
+    std::filesystem::create_directories(dir);
+    const auto path = dir / name;
+    std::ofstream(path, std::ios::binary) << content;
+    return path.string();
+}
+
+}  // namespace
+
+TEST(Cli, ExampleJournalPostBlocksOnSlidesWithTheContractReport) {
+    const auto r = run_cli({"check", "--manifest", fixture("example/post.json"), "--format", "json"});
+    EXPECT_EQ(r.exit_code, 1) << r.err;
+    const json j = parse(r);
+    EXPECT_EQ(j.at("tool").at("name"), "preflight");
+    EXPECT_TRUE(j.at("tool").at("version").is_string());
+    EXPECT_EQ(j.at("verdict"), "block");
+    const json* slides = nullptr;
+    for (const auto& f : j.at("findings")) {
+        for (const char* key : {"code", "check", "severity", "document", "page", "recipient", "message", "remedy"}) {
+            EXPECT_TRUE(f.contains(key)) << key;
+        }
+        if (f.at("code") == "DP301") {
+            slides = &f;
+        }
+    }
+    ASSERT_NE(slides, nullptr) << r.out;
+    EXPECT_EQ(slides->at("check"), "page-format");
+    EXPECT_EQ(slides->at("severity"), "block");
+    EXPECT_EQ(slides->at("document"), "vedlegg/presentasjon.pdf");
+    EXPECT_EQ(slides->at("page"), 1);
+    EXPECT_TRUE(slides->at("recipient").is_null());
+    EXPECT_FALSE(slides->at("message").get<std::string>().empty());
+    EXPECT_FALSE(slides->at("remedy").get<std::string>().empty());
+
+    ASSERT_EQ(j.at("documents").size(), 3U);
+    const auto& d0 = j.at("documents")[0];
+    EXPECT_EQ(d0.at("file"), "vedtak.pdf");
+    EXPECT_EQ(d0.at("name"), "Vedtak om studieplass");
+    EXPECT_EQ(d0.at("bytes"), std::filesystem::file_size(fixture("example/vedtak.pdf")));
+    EXPECT_EQ(d0.at("type"), "application/pdf");
+    EXPECT_EQ(d0.at("pages"), 1);
+    EXPECT_EQ(j.at("documents")[2].at("pages"), 3);
+    ASSERT_EQ(j.at("recipients").size(), 1U);
+    EXPECT_EQ(j.at("recipients")[0].at("index"), 0);
+    EXPECT_EQ(j.at("recipients")[0].at("route"), "unknown");
+}
+
+TEST(Cli, CleanJournalPostPasses) {
+    const auto r = run_cli({"check", "--manifest", fixture("example/ok-post.json"), "--format", "json"});
+    EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+    EXPECT_EQ(parse(r).at("verdict"), "pass");
+}
+
+TEST(Cli, ChannelDecidesWhetherSlidesBlock) {
+    EXPECT_EQ(run_cli({"check", fixture("pdf/slides_16x9.pdf")}).exit_code, 1);
+    EXPECT_EQ(run_cli({"check", "--channel", "print", fixture("pdf/slides_16x9.pdf")}).exit_code, 1);
+    EXPECT_EQ(run_cli({"check", "--channel", "dpo", fixture("pdf/slides_16x9.pdf")}).exit_code, 0);
+    EXPECT_EQ(run_cli({"check", "--channel", "print", fixture("pdf/a4_portrait.pdf")}).exit_code, 0);
+}
+
+TEST(Cli, FailOnWarnTurnsWarningsIntoExitOne) {
+    const auto landscape = fixture("pdf/a4_landscape.pdf");
+    const auto plain = run_cli({"check", "--channel", "print", "--format", "json", landscape});
+    EXPECT_EQ(plain.exit_code, 0) << plain.out;
+    EXPECT_EQ(parse(plain).at("verdict"), "warn");
+    EXPECT_EQ(run_cli({"check", "--channel", "print", "--fail-on", "warn", landscape}).exit_code, 1);
+}
+
+TEST(Cli, TextIsNorwegianByDefaultAndEnglishOnRequest) {
+    const auto nb = run_cli({"check", fixture("pdf/slides_16x9.pdf")});
+    EXPECT_NE(nb.out.find("utskrift krever stående A4"), std::string::npos) << nb.out;
+    EXPECT_NE(nb.out.find("slides_16x9.pdf:1: DP301"), std::string::npos) << nb.out;
+    const auto en = run_cli({"check", "--lang", "en", fixture("pdf/slides_16x9.pdf")});
+    EXPECT_NE(en.out.find("print requires portrait A4"), std::string::npos) << en.out;
+    EXPECT_NE(en.out.find("What to do:"), std::string::npos) << en.out;
+}
+
+TEST(Cli, DamagedFilesAreFindingsNotErrors) {
+    for (const char* name : {"pdf/truncated.pdf", "pdf/kids_cycle.pdf", "pdf/leading_junk.pdf", "pdf/junk_only.pdf"}) {
+        const auto r = run_cli({"check", "--channel", "print", "--format", "json", fixture(name)});
+        EXPECT_EQ(r.exit_code, 1) << name << r.err;
+        bool damaged = false;
+        const json j = parse(r);
+        for (const auto& f : j.at("findings")) {
+            damaged = damaged || f.at("code") == "DP303" || f.at("code") == "DP401";
+        }
+        EXPECT_TRUE(damaged) << name << r.out;
+    }
+}
+
+TEST(Cli, MissingAndEmptyFilesBlock) {
+    const auto r = run_cli({"check", "--format", "json", "/nonexistent/brev.pdf", fixture("pdf/zero_bytes.pdf")});
+    EXPECT_EQ(r.exit_code, 1);
+    std::set<std::string> codes;
+    const json j = parse(r);
+    for (const auto& f : j.at("findings")) {
+        codes.insert(f.at("code").get<std::string>());
+    }
+    EXPECT_TRUE(codes.count("DP403") == 1) << r.out;
+}
+
+TEST(Cli, UsageErrorsExitTwo) {
+    EXPECT_EQ(run_cli({}).exit_code, 2);
+    EXPECT_EQ(run_cli({"frobnicate"}).exit_code, 2);
+    EXPECT_EQ(run_cli({"check"}).exit_code, 2);
+    EXPECT_EQ(run_cli({"check", "--channel", "fax", fixture("pdf/a4_portrait.pdf")}).exit_code, 2);
+    EXPECT_EQ(run_cli({"check", "--format", "xml", fixture("pdf/a4_portrait.pdf")}).exit_code, 2);
+    EXPECT_EQ(run_cli({"check", "--bogus", fixture("pdf/a4_portrait.pdf")}).exit_code, 2);
+}
+
+TEST(Cli, InvalidManifestNamesFileLineAndColumn) {
+    const auto path = temp_file("bad.json", "{\"journalpost\": {\"title\": \"T\"},\n \"documents\": [{\"file\": 3}]}");
+    const auto r = run_cli({"check", "--lang", "en", "--manifest", path});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.err.find(path + ":2:25: \"documents[0].file\" must be string"), std::string::npos) << r.err;
+    EXPECT_TRUE(r.out.empty());
+}
+
+TEST(Cli, InvalidConfigNamesFileAndLine) {
+    const auto path = temp_file("bad.ini", "[page-format]\ntolerance-mm = wide\n");
+    const auto r = run_cli({"check", "--lang", "en", "--config", path, fixture("pdf/a4_portrait.pdf")});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.err.find(path + ":2:"), std::string::npos) << r.err;
+}
+
+TEST(Cli, ConfigChangesTheOutcome) {
+    const auto path = temp_file("tight.ini", "[page-format]\ntolerance-mm = 0.01\n");
+    // The A4 fixture is 595 x 842 pt: 209.9 x 297.0 mm, inside 10 mm but not 0.01 mm.
+    EXPECT_EQ(run_cli({"check", "--channel", "print", fixture("pdf/a4_portrait.pdf")}).exit_code, 0);
+    EXPECT_EQ(run_cli({"check", "--channel", "print", "--config", path, fixture("pdf/a4_portrait.pdf")}).exit_code, 1);
+}
+
+TEST(Cli, PersonalIdsAreMaskedUnlessAskedFor) {
+    const auto pdf = fixture("pdf/a4_portrait.pdf");
+    const auto manifest = temp_file(
+        "ids.json", "{\"journalpost\": {\"title\": \"Vedtak 29129319060\"}, \"documents\": [{\"file\": \"" + pdf +
+                        "\", \"name\": \"Vedtak 29129319060\", \"role\": \"main\"}, {\"file\": \"" + pdf +
+                        "\", \"name\": \"Vedtak 29129319060\"}]}");
+    const auto masked = run_cli({"check", "--manifest", manifest});
+    EXPECT_EQ(masked.exit_code, 1);  // duplicate names
+    EXPECT_EQ(masked.out.find("29129319060"), std::string::npos) << masked.out;
+    EXPECT_NE(masked.out.find("291293*****"), std::string::npos) << masked.out;
+    const auto json_masked = run_cli({"check", "--format", "json", "--manifest", manifest});
+    EXPECT_EQ(json_masked.out.find("29129319060"), std::string::npos);
+    const auto shown = run_cli({"check", "--show-ids", "--manifest", manifest});
+    EXPECT_NE(shown.out.find("29129319060"), std::string::npos);
+}
+
+TEST(Cli, ChecksListsEveryContractCode) {
+    const auto r = run_cli({"checks", "--format", "json"});
+    EXPECT_EQ(r.exit_code, 0);
+    std::set<std::string> codes;
+    const json j = parse(r);
+    for (const auto& c : j.at("checks")) {
+        codes.insert(c.at("code").get<std::string>());
+        EXPECT_FALSE(c.at("summary").get<std::string>().empty());
+        EXPECT_TRUE(c.contains("slug") && c.contains("severity") && c.contains("options"));
+    }
+    for (const char* code : {"DP101", "DP102", "DP103", "DP201", "DP202", "DP203", "DP301", "DP302", "DP303", "DP304",
+                             "DP305", "DP306", "DP401", "DP402", "DP403", "DP404", "DP405", "DP406"}) {
+        EXPECT_EQ(codes.count(code), 1U) << code;
+    }
+    const auto dump = run_cli({"checks", "--dump-config"});
+    EXPECT_NE(dump.out.find("[page-format]\ntolerance-mm = 10"), std::string::npos) << dump.out;
+}
+
+TEST(Cli, OtherFormatsRender) {
+    const auto slides = fixture("pdf/slides_16x9.pdf");
+    const auto sarif = run_cli({"check", "--format", "sarif", slides});
+    EXPECT_EQ(sarif.exit_code, 1);
+    EXPECT_EQ(parse(sarif).at("runs")[0].at("results")[0].at("ruleId"), "DP301");
+    const auto junit = run_cli({"check", "--format", "junit", slides});
+    EXPECT_NE(junit.out.find("<failure type=\"DP301"), std::string::npos) << junit.out;
+    const auto github = run_cli({"check", "--format", "github", slides});
+    EXPECT_EQ(github.out.rfind("::error file=", 0), 0U) << github.out;
+}

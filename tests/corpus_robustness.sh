@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Runs `preflight check --channel print` over every file of the shared corpus of
+# malformed PDFs. Each run must end with exit 0 or 1 within its time limit: never 2,
+# 3, a signal or a hang. Prints how many passed, warned and blocked.
+# Usage: corpus_robustness.sh PREFLIGHT_BINARY CORPUS_DIR   (exit 77: corpus absent)
+set -u
+bin=$1
+corpus=$2
+limit=${CORPUS_FILE_TIMEOUT:-60}
+if [ ! -d "$corpus" ]; then
+  echo "corpus_robustness: no corpus at $corpus: skipped"
+  exit 77
+fi
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+export bin limit out
+find "$corpus" -type f -print0 | sort -z | xargs -0 -P 2 -I{} bash -c '
+  f="$1"
+  key=$(printf "%s" "$f" | md5sum | cut -c1-16)
+  start=$(date +%s.%N)
+  timeout -s KILL "$limit" "$bin" check --channel print --format json "$f" >"$out/$key.json" 2>"$out/$key.err"
+  rc=$?
+  end=$(date +%s.%N)
+  verdict=$(grep -o "\"verdict\": \"[a-z]*\"" "$out/$key.json" | head -1 | cut -d\" -f4)
+  printf "%s\t%s\t%s\t%s\n" "$rc" "${verdict:-none}" "$(awk -v a="$start" -v b="$end" "BEGIN{print b-a}")" "$f" >"$out/$key.row"
+' _ {}
+cat "$out"/*.row >"$out/all.tsv"
+total=$(wc -l <"$out/all.tsv")
+bad=$(awk -F'\t' '$1 != 0 && $1 != 1' "$out/all.tsv")
+pass=$(awk -F'\t' '$2 == "pass"' "$out/all.tsv" | wc -l)
+warn=$(awk -F'\t' '$2 == "warn"' "$out/all.tsv" | wc -l)
+block=$(awk -F'\t' '$2 == "block"' "$out/all.tsv" | wc -l)
+slowest=$(sort -t$'\t' -k3 -g -r "$out/all.tsv" | head -3 | awk -F'\t' '{printf "  %.2f s  %s\n", $3, $4}')
+echo "corpus_robustness: $total files: $pass pass, $warn warn, $block block"
+echo "corpus_robustness: slowest:"
+echo "$slowest"
+if [ -n "$bad" ]; then
+  echo "corpus_robustness: FAILED: runs that did not end with exit 0 or 1 (exit, verdict, seconds, file):"
+  echo "$bad"
+  exit 1
+fi
+echo "corpus_robustness: every file ended with exit 0 or 1"

@@ -1,0 +1,97 @@
+#include "validator/catalogue.hpp"
+#include "validator/error.hpp"
+#include "validator/manifest.hpp"
+
+#include <gtest/gtest.h>
+
+using namespace preflight;
+
+namespace {
+
+const char* kGood = R"({
+  "journalpost": {"id": "2024/01234-5", "title": "Vedtak om studieplass", "process": "vedtak", "accessCode": null},
+  "documents": [
+    {"file": "vedtak.pdf", "name": "Vedtak om studieplass", "role": "main"},
+    {"file": "vedlegg/klageskjema.pdf", "role": "attachment", "extra": 1}
+  ],
+  "recipients": [
+    {"name": "Kari Nordmann", "id": "29129319060", "method": "general", "verified": true,
+     "email": "kari@example.no",
+     "address": {"lines": ["Gateveien 1"], "postcode": "5020", "city": "BERGEN", "country": "NO"}}
+  ]
+})";
+
+// The message a UsageError would print, in English.
+std::string error_of(const std::string& text) {
+    try {
+        parse_manifest(text, "/tmp/post.json");
+    } catch (const UsageError& e) {
+        return catalogue::text(e.message_id(), Lang::en, e.args());
+    }
+    return "no error";
+}
+
+}  // namespace
+
+TEST(Manifest, ReadsTheContractExample) {
+    const JournalPost p = parse_manifest(kGood, "/data/posts/post.json");
+    EXPECT_TRUE(p.from_manifest);
+    EXPECT_EQ(p.title, "Vedtak om studieplass");
+    EXPECT_EQ(p.process, "vedtak");
+    EXPECT_FALSE(p.access_code.has_value());
+    ASSERT_EQ(p.documents.size(), 2U);
+    EXPECT_EQ(p.documents[0].role, Role::main);
+    EXPECT_EQ(p.documents[1].name, "klageskjema");  // defaults to the stem
+    EXPECT_EQ(p.documents[1].path, "/data/posts/vedlegg/klageskjema.pdf");
+    ASSERT_EQ(p.recipients.size(), 1U);
+    EXPECT_EQ(p.recipients[0].method, Channel::general);
+    EXPECT_TRUE(p.recipients[0].verified);
+    ASSERT_TRUE(p.recipients[0].address.has_value());
+    EXPECT_EQ(p.recipients[0].address->postcode, "5020");
+}
+
+TEST(Manifest, SyntaxErrorNamesLineAndColumn) {
+    const std::string msg = error_of("{\n  \"journalpost\": {\"title\": \"x\"},\n  \"documents\": [,]\n}");
+    EXPECT_EQ(msg.rfind("/tmp/post.json:3:17: invalid JSON: ", 0), 0U) << msg;
+    EXPECT_NE(msg.find("unexpected ','"), std::string::npos) << msg;
+}
+
+TEST(Manifest, WrongTypeNamesTheFieldAndItsPlace) {
+    const std::string text = "{\"journalpost\": {\"title\": \"T\"},\n \"documents\": [\n  {\"file\": \"a.pdf\", \"role\": 7}]}";
+    EXPECT_EQ(error_of(text), "/tmp/post.json:3:29: \"documents[0].role\" must be string");
+}
+
+TEST(Manifest, MissingRequiredField) {
+    EXPECT_EQ(error_of("{\"journalpost\": {\"title\": \"T\"}}"), "/tmp/post.json:1:1: \"documents\" is missing");
+    EXPECT_EQ(error_of("{\"journalpost\": {\"id\": \"1\"}, \"documents\": []}"),
+              "/tmp/post.json:1:17: \"journalpost.title\" is missing");
+}
+
+TEST(Manifest, ValueOutsideItsSet) {
+    const std::string text = R"({"journalpost": {"title": "T"}, "documents": [], "recipients": [{"method": "fax"}]})";
+    EXPECT_EQ(error_of(text),
+              "/tmp/post.json:1:76: \"recipients[0].method\" cannot be \"fax\"; valid values: general, dpi, print, dpo, dpv, "
+              "dpf, email, signing, manual");
+}
+
+TEST(Manifest, ColumnsCountCharactersNotBytes) {
+    const std::string text = "{\"journalpost\": {\"title\": \"æøå\", \"process\": 5}, \"documents\": []}";
+    EXPECT_EQ(error_of(text), "/tmp/post.json:1:45: \"journalpost.process\" must be string");
+}
+
+TEST(Manifest, LooseFilesMakeThePostFirstIsMain) {
+    const JournalPost p = loose_files({"dir/a.pdf", "b.docx"});
+    EXPECT_FALSE(p.from_manifest);
+    EXPECT_FALSE(p.title.has_value());
+    ASSERT_EQ(p.documents.size(), 2U);
+    EXPECT_EQ(p.documents[0].role, Role::main);
+    EXPECT_EQ(p.documents[0].name, "a");
+    EXPECT_EQ(p.documents[1].role, Role::attachment);
+}
+
+TEST(Manifest, LocateFindsNestedValues) {
+    const std::string text = R"({"a": [1, {"b": "x"}], "c~d": 2})";
+    EXPECT_EQ(text.substr(locate(text, "/a/1/b"), 3), "\"x\"");
+    EXPECT_EQ(text.substr(locate(text, "/c~0d"), 1), "2");
+    EXPECT_EQ(text.substr(locate(text, "/a/5"), 1), "[");  // absent: the container
+}

@@ -1,0 +1,30 @@
+// The one message catalogue: every text a user reads, in bokmål and English.
+#pragma once
+
+#include "validator/finding.hpp"
+#include "validator/model.hpp"
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace preflight::catalogue {
+
+struct Entry {
+    std::string_view id;
+    std::string_view nb;
+    std::string_view en;
+};
+
+// Every entry (for tests and tooling).
+const std::vector<Entry>& entries();
+
+// True when `id` is in the catalogue.
+bool has(std::string_view id);
+
+// The text of `id` in `lang` with its named placeholders ({limit}) filled from `args`.
+// Throws std::out_of_range for an unknown id and fmt::format_error for a placeholder
+// that `args` lacks: both are programming errors that the tests catch.
+std::string text(std::string_view id, Lang lang, const MessageArgs& args = {});
+
+}  // namespace preflight::catalogue

@@ -1,0 +1,39 @@
+// Options for checks and sections from an INI file (--config), one section per slug.
+#pragma once
+
+#include "validator/check.hpp"
+
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace preflight {
+
+struct Section {
+    std::string name;  // a check's slug, or "pdf"
+    std::vector<OptionSpec> options;
+};
+
+// The options preflight itself reads, beside the checks': [pdf] limits of the analysing child.
+std::vector<Section> builtin_sections(const Registry& registry);
+
+class Config {
+public:
+    // Every option at its default.
+    explicit Config(const std::vector<Section>& sections);
+    // Reads `file` over the defaults. Throws UsageError naming file and line for a
+    // syntax error, an unknown section or key, a repeated key or a bad value.
+    static Config load(const std::filesystem::path& file, const std::vector<Section>& sections);
+
+    [[nodiscard]] const SectionOptions& section(std::string_view name) const;
+    // The INI text of every option at its current value (`preflight checks --dump-config`).
+    [[nodiscard]] std::string dump(const std::vector<Section>& sections) const;
+
+private:
+    std::map<std::string, std::map<std::string, std::string, std::less<>>, std::less<>> values_;
+    std::map<std::string, SectionOptions, std::less<>> resolved_;
+    void resolve();
+};
+
+}  // namespace preflight

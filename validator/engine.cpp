@@ -1,0 +1,158 @@
+#include "validator/engine.hpp"
+
+#include "validator/filetype.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <system_error>
+
+namespace preflight {
+
+std::string_view to_string(Verdict v) {
+    switch (v) {
+        case Verdict::pass:
+            return "pass";
+        case Verdict::warn:
+            return "warn";
+        case Verdict::block:
+            return "block";
+    }
+    return "block";
+}
+
+Verdict Report::verdict() const {
+    Verdict v = Verdict::pass;
+    for (const auto& f : findings) {
+        if (f.severity == Severity::block) {
+            return Verdict::block;
+        }
+        if (f.severity == Severity::warn) {
+            v = Verdict::warn;
+        }
+    }
+    return v;
+}
+
+bool Report::fails(Severity threshold) const {
+    return std::any_of(findings.begin(), findings.end(), [&](const Finding& f) { return f.severity >= threshold; });
+}
+
+Route predict_route(const Recipient& r) {
+    switch (r.method) {
+        case Channel::print:
+            return Route::dpi_print;
+        case Channel::dpo:
+            return Route::dpo;
+        case Channel::dpv:
+            return Route::dpv;
+        case Channel::dpf:
+            return Route::dpf;
+        case Channel::email:
+            return Route::email;
+        case Channel::signing:
+            return Route::signing;
+        case Channel::manual:
+            return Route::manual;
+        case Channel::general:
+        case Channel::dpi:
+            return Route::unknown;  // needs the registries
+    }
+    return Route::unknown;
+}
+
+Targets targets_for(const JournalPost& post, const RunSettings& settings) {
+    Targets t;
+    if (!settings.channel_given) {
+        for (const auto& r : post.recipients) {
+            if (r.method != Channel::manual && !t.has(r.method)) {
+                t.channels.push_back(r.method);
+            }
+        }
+    }
+    if (t.channels.empty()) {
+        t.channels.push_back(settings.channel);
+    }
+    const auto digital = [](Route r) { return r != Route::dpi_print && r != Route::unknown && r != Route::manual; };
+    const bool any_print_route = std::any_of(post.recipients.begin(), post.recipients.end(),
+                                             [](const Recipient& r) { return r.route == Route::dpi_print; });
+    const bool all_digital = !post.recipients.empty() &&
+                             std::all_of(post.recipients.begin(), post.recipients.end(),
+                                         [&](const Recipient& r) { return digital(r.route); });
+    t.print_bound = t.has(Channel::print) || any_print_route || (t.has(Channel::general) && !all_digital);
+    return t;
+}
+
+pdf::Limits pdf_limits(const Config& config) {
+    const auto& s = config.section("pdf");
+    pdf::Limits l;
+    l.memory_bytes = static_cast<std::uint64_t>(s.integer("memory-mb")) * 1024 * 1024;
+    l.cpu_seconds = static_cast<int>(s.integer("cpu-seconds"));
+    l.wall_milliseconds = static_cast<int>(s.integer("wall-seconds")) * 1000;
+    return l;
+}
+
+void gather_facts(JournalPost& post, const pdf::Limits& limits, bool sandbox) {
+    for (auto& d : post.documents) {
+        std::error_code ec;
+        const auto status = std::filesystem::status(d.path, ec);
+        if (ec || !std::filesystem::exists(status)) {
+            d.io_error = ec ? ec.message() : std::strerror(ENOENT);
+            continue;
+        }
+        if (!std::filesystem::is_regular_file(status)) {
+            d.io_error = "not a regular file";
+            continue;
+        }
+        std::ifstream in(d.path, std::ios::binary);
+        if (!in) {
+            d.io_error = std::strerror(errno);
+            continue;
+        }
+        d.readable = true;
+        d.bytes = std::filesystem::file_size(d.path, ec);
+        if (d.bytes == 0) {
+            continue;
+        }
+        std::string head(2048, '\0');
+        in.read(head.data(), static_cast<std::streamsize>(head.size()));
+        head.resize(static_cast<std::size_t>(in.gcount()));
+        d.type = filetype::sniff(d.path, head);
+        if (d.type == "application/pdf") {
+            d.pdf = sandbox ? pdf::analyze_sandboxed(d.path, limits) : pdf::analyze(d.path);
+        }
+    }
+}
+
+Report run_checks(JournalPost post, const Registry& registry, const Config& config, const RunSettings& settings) {
+    for (auto& r : post.recipients) {
+        r.route = predict_route(r);
+    }
+    gather_facts(post, pdf_limits(config), settings.sandbox);
+    Report report;
+    report.targets = targets_for(post, settings);
+    for (const auto& check : registry.checks()) {
+        Findings out(*check);
+        const Context ctx{post, report.targets, config.section(check->slug())};
+        check->run(ctx, out);
+        std::move(out.all().begin(), out.all().end(), std::back_inserter(report.findings));
+    }
+    // Post-level findings first, then in document order, page, code.
+    const auto doc_index = [&](const Finding& f) -> std::ptrdiff_t {
+        if (!f.document) {
+            return -1;
+        }
+        const auto it = std::find_if(post.documents.begin(), post.documents.end(),
+                                     [&](const Document& d) { return d.file == *f.document; });
+        return it - post.documents.begin();
+    };
+    std::stable_sort(report.findings.begin(), report.findings.end(), [&](const Finding& a, const Finding& b) {
+        return std::make_tuple(doc_index(a), a.page.value_or(0), a.code) <
+               std::make_tuple(doc_index(b), b.page.value_or(0), b.code);
+    });
+    report.post = std::move(post);
+    return report;
+}
+
+}  // namespace preflight

@@ -1,0 +1,40 @@
+// The chain engine: gathers the facts about a journal post, runs every check, and
+// returns findings as data. Nothing here prints.
+#pragma once
+
+#include "validator/check.hpp"
+#include "validator/config.hpp"
+#include "validator/model.hpp"
+
+#include <vector>
+
+namespace preflight {
+
+enum class Verdict : std::uint8_t { pass, warn, block };
+std::string_view to_string(Verdict v);
+
+struct RunSettings {
+    Channel channel = Channel::general;
+    bool channel_given = false;  // --channel was on the command line: it overrides recipients
+    bool sandbox = true;         // analyse PDFs in a child process with limits
+};
+
+struct Report {
+    JournalPost post;
+    Targets targets;
+    std::vector<Finding> findings;  // sorted: post-level first, then by document, page, code
+    [[nodiscard]] Verdict verdict() const;
+    [[nodiscard]] bool fails(Severity threshold) const;
+};
+
+// The predicted route of a recipient from what is known without registries.
+Route predict_route(const Recipient& r);
+Targets targets_for(const JournalPost& post, const RunSettings& settings);
+pdf::Limits pdf_limits(const Config& config);
+
+// Reads size, type and PDF facts of every document into `post`.
+void gather_facts(JournalPost& post, const pdf::Limits& limits, bool sandbox);
+
+Report run_checks(JournalPost post, const Registry& registry, const Config& config, const RunSettings& settings);
+
+}  // namespace preflight

@@ -1,0 +1,19 @@
+// Content sniffing through libmagic, with preflight's policy for PDF headers.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+namespace preflight::filetype {
+
+// MIME type of `head` (the first bytes of a file) and, where libmagic needs more, the
+// file itself. Policy: a `%PDF-` header within the first 1024 bytes makes the file a
+// PDF, whatever precedes it (junk, a byte-order mark); pdf-damaged then reports the
+// leading bytes. libmagic's database is loaded once per process.
+std::string sniff(const std::filesystem::path& file, std::string_view head);
+
+// Offset of `%PDF-` within the first 1024 bytes of `head`, or npos.
+std::size_t pdf_header_offset(std::string_view head);
+
+}  // namespace preflight::filetype

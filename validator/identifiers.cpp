@@ -1,0 +1,103 @@
+#include "validator/identifiers.hpp"
+
+#include <array>
+#include <cctype>
+
+namespace preflight::ident {
+namespace {
+
+bool all_digits(std::string_view s) {
+    for (const char c : s) {
+        if (c < '0' || c > '9') {
+            return false;
+        }
+    }
+    return true;
+}
+
+int digit(std::string_view s, std::size_t i) { return s[i] - '0'; }
+
+// Check digit per the mod-11 rule: 11 -> 0, 10 -> invalid (-1).
+int check_digit(std::string_view s, const int* weights, std::size_t n) {
+    int sum = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+        sum += digit(s, i) * weights[i];
+    }
+    const int k = 11 - (sum % 11);
+    if (k == 11) {
+        return 0;
+    }
+    return k == 10 ? -1 : k;
+}
+
+bool checksums_ok(std::string_view id) {
+    static constexpr std::array<int, 9> k1w{3, 7, 6, 1, 8, 9, 4, 5, 2};
+    static constexpr std::array<int, 10> k2w{5, 4, 3, 2, 7, 6, 5, 4, 3, 2};
+    const int k1 = check_digit(id, k1w.data(), k1w.size());
+    if (k1 < 0 || k1 != digit(id, 9)) {
+        return false;
+    }
+    const int k2 = check_digit(id, k2w.data(), k2w.size());
+    return k2 >= 0 && k2 == digit(id, 10);
+}
+
+bool valid_day_month(int day, int month) {
+    static constexpr std::array<int, 12> days{31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    return month >= 1 && month <= 12 && day >= 1 && day <= days[static_cast<std::size_t>(month - 1)];
+}
+
+}  // namespace
+
+PersonKind person_kind(std::string_view id) {
+    if (id.size() != 11 || !all_digits(id) || !checksums_ok(id)) {
+        return PersonKind::none;
+    }
+    int day = digit(id, 0) * 10 + digit(id, 1);
+    int month = digit(id, 2) * 10 + digit(id, 3);
+    PersonKind kind = PersonKind::fodselsnummer;
+    if (day > 40) {
+        day -= 40;
+        kind = PersonKind::d_nummer;
+    }
+    if (month > 80) {
+        month -= 80;
+        kind = PersonKind::synthetic;
+    } else if (month > 40) {
+        month -= 40;
+        kind = kind == PersonKind::d_nummer ? PersonKind::d_nummer : PersonKind::h_nummer;
+    }
+    return valid_day_month(day, month) ? kind : PersonKind::none;
+}
+
+bool valid_person_id(std::string_view id) { return person_kind(id) != PersonKind::none; }
+
+bool valid_orgnr(std::string_view id) {
+    static constexpr std::array<int, 8> w{3, 2, 7, 6, 5, 4, 3, 2};
+    if (id.size() != 9 || !all_digits(id)) {
+        return false;
+    }
+    const int k = check_digit(id, w.data(), w.size());
+    return k >= 0 && k == digit(id, 8);
+}
+
+std::string mask_person_ids(std::string_view text) {
+    std::string out(text);
+    std::size_t i = 0;
+    while (i < out.size()) {
+        if (std::isdigit(static_cast<unsigned char>(out[i])) == 0) {
+            ++i;
+            continue;
+        }
+        std::size_t j = i;
+        while (j < out.size() && std::isdigit(static_cast<unsigned char>(out[j])) != 0) {
+            ++j;
+        }
+        if (j - i == 11 && valid_person_id(std::string_view(out).substr(i, 11))) {
+            out.replace(i + 6, 5, "*****");
+        }
+        i = j;
+    }
+    return out;
+}
+
+}  // namespace preflight::ident

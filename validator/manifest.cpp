@@ -1,0 +1,400 @@
+#include "validator/manifest.hpp"
+
+#include "validator/error.hpp"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+#include <sstream>
+
+namespace preflight {
+namespace {
+
+using json = nlohmann::json;
+
+// A minimal scanner over JSON text that is already known to be valid.
+class Scanner {
+public:
+    explicit Scanner(std::string_view t) : t_(t) {}
+    std::size_t pos = 0;
+    void ws() {
+        while (pos < t_.size() && (t_[pos] == ' ' || t_[pos] == '\t' || t_[pos] == '\n' || t_[pos] == '\r')) {
+            ++pos;
+        }
+    }
+    std::string string() {  // at '"'; returns raw content (escapes kept, enough for keys)
+        std::string out;
+        ++pos;
+        while (pos < t_.size() && t_[pos] != '"') {
+            if (t_[pos] == '\\' && pos + 1 < t_.size()) {
+                out += t_[pos++];
+            }
+            out += t_[pos++];
+        }
+        ++pos;
+        return out;
+    }
+    void skip_value() {
+        ws();
+        if (pos >= t_.size()) {
+            return;
+        }
+        const char c = t_[pos];
+        if (c == '"') {
+            string();
+        } else if (c == '{' || c == '[') {
+            const char close = c == '{' ? '}' : ']';
+            ++pos;
+            ws();
+            if (pos < t_.size() && t_[pos] == close) {
+                ++pos;
+                return;
+            }
+            while (pos < t_.size()) {
+                if (c == '{') {
+                    ws();
+                    string();
+                    ws();
+                    ++pos;  // ':'
+                }
+                skip_value();
+                ws();
+                if (pos < t_.size() && t_[pos] == ',') {
+                    ++pos;
+                    continue;
+                }
+                ++pos;  // close
+                return;
+            }
+        } else {
+            while (pos < t_.size() && t_[pos] != ',' && t_[pos] != '}' && t_[pos] != ']' && t_[pos] != ' ' &&
+                   t_[pos] != '\n' && t_[pos] != '\r' && t_[pos] != '\t') {
+                ++pos;
+            }
+        }
+    }
+    [[nodiscard]] char peek() const { return pos < t_.size() ? t_[pos] : '\0'; }
+
+private:
+    std::string_view t_;
+};
+
+std::string escape_pointer_token(std::string_view token) {
+    std::string out;
+    for (const char c : token) {
+        if (c == '~') {
+            out += "~0";
+        } else if (c == '/') {
+            out += "~1";
+        } else {
+            out += c;
+        }
+    }
+    return out;
+}
+
+class Reader {
+public:
+    Reader(std::string_view text, std::filesystem::path file) : text_(text), file_(std::move(file)) {}
+
+    [[noreturn]] void fail(const std::string& id, const std::string& pointer, MessageArgs args) const {
+        const auto at = position_of(text_, locate(text_, pointer));
+        args.emplace_back("file", file_.string());
+        args.emplace_back("line", std::to_string(at.line));
+        args.emplace_back("column", std::to_string(at.column));
+        args.emplace_back("field", display(pointer));
+        throw UsageError(id, std::move(args));
+    }
+
+    // "/documents/1/role" -> "documents[1].role"
+    static std::string display(const std::string& pointer) {
+        std::string out;
+        std::size_t i = 1;
+        while (i <= pointer.size() && !pointer.empty()) {
+            const auto next = pointer.find('/', i);
+            const std::string token = pointer.substr(i, next == std::string::npos ? std::string::npos : next - i);
+            const bool index = !token.empty() && token.find_first_not_of("0123456789") == std::string::npos;
+            if (index) {
+                out += "[" + token + "]";
+            } else {
+                out += (out.empty() ? "" : ".") + token;
+            }
+            if (next == std::string::npos) {
+                break;
+            }
+            i = next + 1;
+        }
+        return out.empty() ? "(root)" : out;
+    }
+
+    const json& object(const json& parent, const std::string& pointer, const char* key, bool required) const {
+        static const json null_value;
+        const std::string p = pointer + "/" + escape_pointer_token(key);
+        if (!parent.contains(key) || (!required && parent.at(key).is_null())) {
+            if (required) {
+                fail("error.manifest.missing", p, {});
+            }
+            return null_value;
+        }
+        const json& v = parent.at(key);
+        if (!v.is_object()) {
+            fail("error.manifest.type", p, {{"expected", "object"}});
+        }
+        return v;
+    }
+
+    std::optional<std::string> string(const json& parent, const std::string& pointer, const char* key,
+                                      bool required) const {
+        const std::string p = pointer + "/" + escape_pointer_token(key);
+        if (!parent.contains(key) || parent.at(key).is_null()) {
+            if (required) {
+                fail("error.manifest.missing", p, {});
+            }
+            return std::nullopt;
+        }
+        const json& v = parent.at(key);
+        if (!v.is_string()) {
+            fail("error.manifest.type", p, {{"expected", "string"}});
+        }
+        return v.get<std::string>();
+    }
+
+    std::string choice(const json& parent, const std::string& pointer, const char* key,
+                       const std::vector<std::string>& allowed, const std::string& fallback) const {
+        const auto v = string(parent, pointer, key, false);
+        if (!v) {
+            return fallback;
+        }
+        if (std::find(allowed.begin(), allowed.end(), *v) == allowed.end()) {
+            fail("error.manifest.choice", pointer + "/" + key, {{"value", *v}, {"allowed", fmt::format("{}", fmt::join(allowed, ", "))}});
+        }
+        return *v;
+    }
+
+    JournalPost read(const json& root) const {
+        if (!root.is_object()) {
+            fail("error.manifest.type", "", {{"expected", "object"}});
+        }
+        JournalPost post;
+        post.from_manifest = true;
+        post.manifest = file_;
+        const json& jp = object(root, "", "journalpost", true);
+        post.id = string(jp, "/journalpost", "id", false);
+        post.title = string(jp, "/journalpost", "title", true);
+        post.process = choice(jp, "/journalpost", "process", {"vedtak", "info"}, "vedtak");
+        post.access_code = string(jp, "/journalpost", "accessCode", false);
+
+        if (!root.contains("documents")) {
+            fail("error.manifest.missing", "/documents", {});
+        }
+        const json& docs = root.at("documents");
+        if (!docs.is_array()) {
+            fail("error.manifest.type", "/documents", {{"expected", "array"}});
+        }
+        const auto base = file_.parent_path();
+        for (std::size_t i = 0; i < docs.size(); ++i) {
+            const std::string p = fmt::format("/documents/{}", i);
+            if (!docs[i].is_object()) {
+                fail("error.manifest.type", p, {{"expected", "object"}});
+            }
+            Document d;
+            d.file = *string(docs[i], p, "file", true);
+            if (d.file.empty()) {
+                fail("error.manifest.empty", p + "/file", {});
+            }
+            d.path = base / std::filesystem::path(d.file);
+            d.name = string(docs[i], p, "name", false).value_or(std::filesystem::path(d.file).stem().string());
+            d.role = choice(docs[i], p, "role", {"main", "attachment"}, "attachment") == "main" ? Role::main
+                                                                                                : Role::attachment;
+            post.documents.push_back(std::move(d));
+        }
+
+        if (root.contains("recipients") && !root.at("recipients").is_null()) {
+            const json& rs = root.at("recipients");
+            if (!rs.is_array()) {
+                fail("error.manifest.type", "/recipients", {{"expected", "array"}});
+            }
+            for (std::size_t i = 0; i < rs.size(); ++i) {
+                post.recipients.push_back(recipient(rs[i], fmt::format("/recipients/{}", i)));
+            }
+        }
+        return post;
+    }
+
+    Recipient recipient(const json& r, const std::string& p) const {
+        if (!r.is_object()) {
+            fail("error.manifest.type", p, {{"expected", "object"}});
+        }
+        Recipient rec;
+        rec.name = string(r, p, "name", false).value_or("");
+        rec.id = string(r, p, "id", false);
+        const std::string method = *string(r, p, "method", true);
+        const auto channel = parse_channel(method);
+        if (!channel) {
+            fail("error.manifest.choice", p + "/method",
+                 {{"value", method}, {"allowed", "general, dpi, print, dpo, dpv, dpf, email, signing, manual"}});
+        }
+        rec.method = *channel;
+        if (r.contains("verified") && !r.at("verified").is_null()) {
+            if (!r.at("verified").is_boolean()) {
+                fail("error.manifest.type", p + "/verified", {{"expected", "true/false"}});
+            }
+            rec.verified = r.at("verified").get<bool>();
+        }
+        rec.email = string(r, p, "email", false);
+        const json& a = object(r, p, "address", false);
+        if (a.is_object()) {
+            Address addr;
+            const std::string ap = p + "/address";
+            if (a.contains("lines") && !a.at("lines").is_null()) {
+                const json& lines = a.at("lines");
+                if (!lines.is_array()) {
+                    fail("error.manifest.type", ap + "/lines", {{"expected", "array"}});
+                }
+                for (std::size_t i = 0; i < lines.size(); ++i) {
+                    if (!lines[i].is_string()) {
+                        fail("error.manifest.type", fmt::format("{}/lines/{}", ap, i), {{"expected", "string"}});
+                    }
+                    addr.lines.push_back(lines[i].get<std::string>());
+                }
+            }
+            addr.postcode = string(a, ap, "postcode", false).value_or("");
+            addr.city = string(a, ap, "city", false).value_or("");
+            addr.country = string(a, ap, "country", false).value_or("");
+            rec.address = std::move(addr);
+        }
+        return rec;
+    }
+
+private:
+    std::string_view text_;
+    std::filesystem::path file_;
+};
+
+}  // namespace
+
+TextPosition position_of(std::string_view text, std::size_t offset) {
+    TextPosition p;
+    offset = std::min(offset, text.size());
+    for (std::size_t i = 0; i < offset; ++i) {
+        if (text[i] == '\n') {
+            ++p.line;
+            p.column = 1;
+        } else if ((static_cast<unsigned char>(text[i]) & 0xC0U) != 0x80U) {
+            ++p.column;
+        }
+    }
+    return p;
+}
+
+std::size_t locate(std::string_view text, std::string_view pointer) {
+    Scanner s(text);
+    s.ws();
+    std::size_t found = s.pos;
+    std::size_t i = 1;
+    while (!pointer.empty() && i <= pointer.size()) {
+        const auto next = pointer.find('/', i);
+        const std::string token(pointer.substr(i, next == std::string_view::npos ? std::string_view::npos : next - i));
+        s.ws();
+        const std::size_t container = s.pos;
+        bool hit = false;
+        if (s.peek() == '{') {
+            ++s.pos;
+            s.ws();
+            while (s.peek() == '"') {
+                const std::string key = s.string();
+                s.ws();
+                ++s.pos;  // ':'
+                s.ws();
+                if (escape_pointer_token(key) == token) {
+                    hit = true;
+                    break;
+                }
+                s.skip_value();
+                s.ws();
+                if (s.peek() == ',') {
+                    ++s.pos;
+                    s.ws();
+                }
+            }
+        } else if (s.peek() == '[') {
+            ++s.pos;
+            std::size_t want = 0;
+            try {
+                want = std::stoul(token);
+            } catch (const std::exception&) {
+                return container;
+            }
+            s.ws();
+            std::size_t index = 0;
+            while (s.peek() != ']' && s.peek() != '\0') {
+                s.ws();
+                if (index == want) {
+                    hit = true;
+                    break;
+                }
+                s.skip_value();
+                s.ws();
+                if (s.peek() == ',') {
+                    ++s.pos;
+                }
+                ++index;
+            }
+        }
+        if (!hit) {
+            return container;
+        }
+        s.ws();
+        found = s.pos;
+        if (next == std::string_view::npos) {
+            break;
+        }
+        i = next + 1;
+    }
+    return found;
+}
+
+JournalPost parse_manifest(std::string_view text, const std::filesystem::path& file) {
+    json root;
+    try {
+        root = json::parse(text);
+    } catch (const json::parse_error& e) {
+        const auto at = position_of(text, e.byte == 0 ? 0 : e.byte - 1);
+        std::string detail = e.what();
+        const auto colon = detail.rfind(": ");
+        if (colon != std::string::npos) {
+            detail = detail.substr(colon + 2);
+        }
+        throw UsageError("error.manifest.syntax", {{"file", file.string()},
+                                                   {"line", std::to_string(at.line)},
+                                                   {"column", std::to_string(at.column)},
+                                                   {"detail", detail}});
+    }
+    return Reader(text, file).read(root);
+}
+
+JournalPost load_manifest(const std::filesystem::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) {
+        throw UsageError("error.manifest.unreadable", {{"file", file.string()}});
+    }
+    std::ostringstream buf;
+    buf << in.rdbuf();
+    return parse_manifest(buf.str(), file);
+}
+
+JournalPost loose_files(const std::vector<std::string>& files) {
+    JournalPost post;
+    for (std::size_t i = 0; i < files.size(); ++i) {
+        Document d;
+        d.file = files[i];
+        d.path = files[i];
+        d.name = std::filesystem::path(files[i]).stem().string();
+        d.role = i == 0 ? Role::main : Role::attachment;
+        post.documents.push_back(std::move(d));
+    }
+    return post;
+}
+
+}  // namespace preflight

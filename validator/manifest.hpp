@@ -1,0 +1,34 @@
+// Reads a journal post manifest (contract: "Journal post manifest").
+#pragma once
+
+#include "validator/model.hpp"
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace preflight {
+
+// Parses manifest text; `file` is used for messages and to resolve document paths.
+// Throws UsageError naming file, line and column for invalid JSON, wrong types,
+// missing required fields and values outside their set.
+JournalPost parse_manifest(std::string_view text, const std::filesystem::path& file);
+JournalPost load_manifest(const std::filesystem::path& file);
+
+// Loose files from the command line: a journal post without title or recipients;
+// the first file is the main document.
+JournalPost loose_files(const std::vector<std::string>& files);
+
+// 1-based line and column of byte `offset` in `text` (columns count characters).
+struct TextPosition {
+    std::size_t line = 1;
+    std::size_t column = 1;
+};
+TextPosition position_of(std::string_view text, std::size_t offset);
+
+// Byte offset where the value at `pointer` (e.g. "/documents/1/role") starts in
+// valid JSON `text`; the offset of the deepest existing ancestor when absent.
+std::size_t locate(std::string_view text, std::string_view pointer);
+
+}  // namespace preflight

@@ -1,0 +1,79 @@
+// The journal post as preflight sees it: documents, recipients, channels.
+#pragma once
+
+#include "pdf/pdf_info.hpp"
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace preflight {
+
+enum class Severity : std::uint8_t { info = 0, warn = 1, block = 2 };
+[[nodiscard]] std::string_view to_string(Severity s);
+
+enum class Channel : std::uint8_t { general, dpi, print, dpo, dpv, dpf, email, signing, manual };
+[[nodiscard]] std::string_view to_string(Channel c);
+[[nodiscard]] std::optional<Channel> parse_channel(std::string_view s);  // includes "manual"
+
+enum class Route : std::uint8_t { dpi_digital, dpi_print, dpo, dpv, dpf, email, signing, manual, unknown };
+[[nodiscard]] std::string_view to_string(Route r);
+
+enum class Lang : std::uint8_t { nb, en };
+
+enum class Role : std::uint8_t { main, attachment };
+
+struct Document {
+    std::string file;             // as listed: manifest `file` or the command-line argument
+    std::filesystem::path path;   // where it is read from
+    std::string name;             // manifest `name`, or the file's stem
+    Role role = Role::attachment;
+    // Facts gathered before the checks run.
+    bool readable = false;        // exists, is a regular file, could be opened
+    std::string io_error;         // why not (strerror text or "not a regular file")
+    std::uint64_t bytes = 0;
+    std::string type;             // sniffed MIME type, e.g. application/pdf
+    std::optional<pdf::Info> pdf; // when the type is PDF (or the header is near the start)
+};
+
+struct Address {
+    std::vector<std::string> lines;
+    std::string postcode;
+    std::string city;
+    std::string country;
+};
+
+struct Recipient {
+    std::string name;
+    std::optional<std::string> id;
+    Channel method = Channel::general;
+    bool verified = false;
+    std::optional<std::string> email;
+    std::optional<Address> address;
+    Route route = Route::unknown;  // predicted
+};
+
+struct JournalPost {
+    bool from_manifest = false;
+    std::filesystem::path manifest;  // empty for loose files
+    std::optional<std::string> id;
+    std::optional<std::string> title;
+    std::string process = "vedtak";
+    std::optional<std::string> access_code;
+    std::vector<Document> documents;
+    std::vector<Recipient> recipients;
+};
+
+// The channels a journal post is judged against, from --channel and the recipients.
+struct Targets {
+    std::vector<Channel> channels;
+    bool print_bound = false;
+    [[nodiscard]] bool has(Channel c) const;
+    [[nodiscard]] bool any_of(std::initializer_list<Channel> cs) const;
+    [[nodiscard]] bool signing() const { return has(Channel::signing); }
+};
+
+}  // namespace preflight

@@ -1,0 +1,123 @@
+#include "validator/text.hpp"
+
+#include <utf8proc.h>
+
+#include <cstdlib>
+#include <memory>
+
+namespace preflight::text {
+namespace {
+
+struct FreeDeleter {
+    void operator()(utf8proc_uint8_t* p) const { std::free(p); }  // NOLINT(cppcoreguidelines-no-malloc)
+};
+
+std::string map(std::string_view s, int options) {
+    utf8proc_uint8_t* out = nullptr;
+    const auto n = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(s.data()),
+                                static_cast<utf8proc_ssize_t>(s.size()), &out,
+                                static_cast<utf8proc_option_t>(options));
+    std::unique_ptr<utf8proc_uint8_t, FreeDeleter> owner(out);
+    if (n < 0) {
+        return std::string(s);
+    }
+    return {reinterpret_cast<const char*>(out), static_cast<std::size_t>(n)};
+}
+
+bool is_space(utf8proc_int32_t cp) {
+    const auto cat = utf8proc_category(cp);
+    return cp == '\t' || cp == '\n' || cp == '\r' || cp == '\v' || cp == '\f' ||
+           cat == UTF8PROC_CATEGORY_ZS || cat == UTF8PROC_CATEGORY_ZL || cat == UTF8PROC_CATEGORY_ZP;
+}
+
+}  // namespace
+
+bool valid_utf8(std::string_view s) {
+    const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(s.data());
+    auto left = static_cast<utf8proc_ssize_t>(s.size());
+    while (left > 0) {
+        utf8proc_int32_t cp = 0;
+        const auto n = utf8proc_iterate(p, left, &cp);
+        if (n <= 0 || cp < 0) {
+            return false;
+        }
+        p += n;
+        left -= n;
+    }
+    return true;
+}
+
+std::string nfc(std::string_view s) {
+    if (!valid_utf8(s)) {
+        return std::string(s);
+    }
+    return map(s, UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+}
+
+std::size_t char_count(std::string_view s) {
+    const std::string composed = nfc(s);
+    std::size_t count = 0;
+    for (const unsigned char c : composed) {
+        if ((c & 0xC0U) != 0x80U) {
+            ++count;
+        }
+    }
+    return count;
+}
+
+std::string trim(std::string_view s) {
+    if (!valid_utf8(s)) {
+        const auto first = s.find_first_not_of(" \t\r\n\v\f");
+        if (first == std::string_view::npos) {
+            return {};
+        }
+        const auto last = s.find_last_not_of(" \t\r\n\v\f");
+        return std::string(s.substr(first, last - first + 1));
+    }
+    std::size_t begin = 0;
+    std::size_t end = 0;
+    bool seen = false;
+    const auto* base = reinterpret_cast<const utf8proc_uint8_t*>(s.data());
+    std::size_t pos = 0;
+    while (pos < s.size()) {
+        utf8proc_int32_t cp = 0;
+        const auto n = utf8proc_iterate(base + pos, static_cast<utf8proc_ssize_t>(s.size() - pos), &cp);
+        if (!is_space(cp)) {
+            if (!seen) {
+                begin = pos;
+                seen = true;
+            }
+            end = pos + static_cast<std::size_t>(n);
+        }
+        pos += static_cast<std::size_t>(n);
+    }
+    return seen ? std::string(s.substr(begin, end - begin)) : std::string();
+}
+
+std::string name_key(std::string_view s) {
+    if (!valid_utf8(s)) {
+        return trim(s);
+    }
+    return map(trim(s), UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD);
+}
+
+std::string printable(std::string_view s) {
+    std::string out;
+    out.reserve(s.size());
+    const auto* base = reinterpret_cast<const utf8proc_uint8_t*>(s.data());
+    std::size_t pos = 0;
+    while (pos < s.size()) {
+        utf8proc_int32_t cp = 0;
+        const auto n = utf8proc_iterate(base + pos, static_cast<utf8proc_ssize_t>(s.size() - pos), &cp);
+        if (n <= 0 || cp < 0) {
+            out += "\xEF\xBF\xBD";
+            ++pos;
+            continue;
+        }
+        out.append(s.substr(pos, static_cast<std::size_t>(n)));
+        pos += static_cast<std::size_t>(n);
+    }
+    return out;
+}
+
+}  // namespace preflight::text

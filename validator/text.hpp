@@ -1,0 +1,22 @@
+// UTF-8 helpers over utf8proc: validity, NFC, character counts, case folding.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace preflight::text {
+
+[[nodiscard]] bool valid_utf8(std::string_view s);
+// NFC form of valid UTF-8; invalid input is returned unchanged.
+[[nodiscard]] std::string nfc(std::string_view s);
+// Unicode code points after NFC (a decomposed «å» counts once).
+[[nodiscard]] std::size_t char_count(std::string_view s);
+// NFC, case-folded, trimmed of Unicode white space: the key two names collide on.
+[[nodiscard]] std::string name_key(std::string_view s);
+// Trims Unicode white space at both ends (valid UTF-8 only; else ASCII white space).
+[[nodiscard]] std::string trim(std::string_view s);
+// Replaces invalid UTF-8 sequences by U+FFFD so the text can be shown or put in JSON.
+[[nodiscard]] std::string printable(std::string_view s);
+
+}  // namespace preflight::text
