@@ -273,7 +273,8 @@ public:
             }
         }
         const Node root_value = get(catalog, K::Pages);
-        const Node root = resolve(root_value);
+        NodeKeys root_keys;
+        const Node root = resolve_node(root_value, root_keys);
         if (!is_dict(root)) {
             set_damage(info_, Damage::page_tree, "no page tree root (/Pages)");
             return;
@@ -286,7 +287,7 @@ public:
         if (Ref r; ref_of(root_value, r)) {
             visited_.insert(r.key());
         }
-        walk(root);
+        walk(root_keys);
         finish_pages();
     }
 
@@ -305,9 +306,52 @@ private:
         return true;
     }
 
+    // The keys of a page-tree node.
+    struct NodeKeys {
+        Node type, kids, media, crop, rotate, resources;
+    };
+
+    static void note_key(NodeKeys& k, std::string_view name, const lex::Value& v) {
+        Node* slot = nullptr;
+        switch (name.empty() ? '\0' : name[0]) {
+            case 'T': slot = lex::name_equals(name, "Type") ? &k.type : nullptr; break;
+            case 'K': slot = lex::name_equals(name, "Kids") ? &k.kids : nullptr; break;
+            case 'M': slot = lex::name_equals(name, "MediaBox") ? &k.media : nullptr; break;
+            case 'C': slot = lex::name_equals(name, "CropBox") ? &k.crop : nullptr; break;
+            case 'R':
+                slot = lex::name_equals(name, "Rotate") ? &k.rotate
+                       : lex::name_equals(name, "Resources") ? &k.resources : nullptr;
+                break;
+            default:
+                // Names with #xx escapes ("/T#79pe") are rare but legal.
+                if (name.find('#') != std::string_view::npos) {
+                    const std::string plain = lex::decode_name(name);
+                    if (!plain.empty() && plain[0] != '#') note_key(k, plain, v);
+                }
+                return;
+        }
+        if (slot != nullptr) slot->raw = v;
+    }
+
+    static NodeKeys node_keys(const Node& dict) {
+        NodeKeys k;
+        if (dict.po != nullptr) {
+            const auto& d = dict.po->GetDictionary();
+            auto at = [&](K key) { return Node{d.GetKey(pdf_name(key)), {}}; };
+            return NodeKeys{at(K::Type), at(K::Kids), at(K::MediaBox), at(K::CropBox), at(K::Rotate), at(K::Resources)};
+        }
+        lex::for_each_entry(dict.raw, [&](std::string_view name, const lex::Value& v) {
+            note_key(k, name, v);
+            return true;
+        });
+        return k;
+    }
+
     // The object behind a reference: read from the file bytes when it sits in
     // the file (PdfParserObject) and the raw reader understands it, else PoDoFo's.
-    Node load(const Ref& r) const {
+    // With `keys`, a raw dictionary's node keys are collected in the same pass
+    // (*keys_done tells whether that happened).
+    Node load(const Ref& r, NodeKeys* keys = nullptr, bool* keys_done = nullptr) const {
         const PdfObject* o = objects_.GetObject(PoDoFo::PdfReference(r.number, r.generation));
         if (o == nullptr) {
             return {};
@@ -318,13 +362,40 @@ private:
                 if (offset >= 0 && static_cast<std::uint64_t>(offset) < pdf_.size()) {
                     std::size_t pos = static_cast<std::size_t>(offset);
                     Node n;
-                    if (lex::read_value(pdf_, pos, n.raw)) {
-                        return n;
+                    if (keys == nullptr) {
+                        if (lex::read_value(pdf_, pos, n.raw)) return n;
+                    } else {
+                        NodeKeys k;
+                        if (lex::read_value_visiting(pdf_, pos, n.raw,
+                                                     [&](std::string_view name, const lex::Value& v) { note_key(k, name, v); })) {
+                            if (n.raw.kind == lex::Kind::dict) {
+                                *keys = k;
+                                *keys_done = true;
+                            }
+                            return n;
+                        }
                     }
                 }
             }
         }
         return Node{o, {}};
+    }
+
+    // resolve() for page-tree nodes, with their keys (one pass for raw objects).
+    Node resolve_node(Node n, NodeKeys& keys) const {
+        for (int hops = 0; hops < 8; ++hops) {
+            Ref r;
+            if (!ref_of(n, r)) {
+                if (is_dict(n)) keys = node_keys(n);
+                return n;
+            }
+            bool done = false;
+            n = load(r, &keys, &done);
+            if (done) {
+                return n;
+            }
+        }
+        return {};
     }
 
     // Follows references (a few levels: "5 0 obj 6 0 R endobj" chains).
@@ -439,36 +510,6 @@ private:
         Inherited inherited;
     };
 
-    // The keys of a page-tree node, in one pass over a raw dictionary.
-    struct NodeKeys {
-        Node type, kids, media, crop, rotate, resources;
-    };
-
-    static NodeKeys node_keys(const Node& dict) {
-        NodeKeys k;
-        if (dict.po != nullptr) {
-            const auto& d = dict.po->GetDictionary();
-            auto at = [&](K key) {
-                const PdfObject* v = d.GetKey(pdf_name(key));
-                return Node{v, {}};
-            };
-            k = NodeKeys{at(K::Type), at(K::Kids), at(K::MediaBox), at(K::CropBox), at(K::Rotate), at(K::Resources)};
-            return k;
-        }
-        lex::for_each_entry(dict.raw, [&](std::string_view name, const lex::Value& v) {
-            Node* slot = nullptr;
-            if (lex::name_equals(name, "Type")) slot = &k.type;
-            else if (lex::name_equals(name, "Kids")) slot = &k.kids;
-            else if (lex::name_equals(name, "MediaBox")) slot = &k.media;
-            else if (lex::name_equals(name, "CropBox")) slot = &k.crop;
-            else if (lex::name_equals(name, "Rotate")) slot = &k.rotate;
-            else if (lex::name_equals(name, "Resources")) slot = &k.resources;
-            if (slot != nullptr) slot->raw = v;
-            return true;
-        });
-        return k;
-    }
-
     static Inherited inherit(const NodeKeys& k, Inherited from) {
         if (!k.media.missing()) from.media = k.media;
         if (!k.crop.missing()) from.crop = k.crop;
@@ -516,8 +557,7 @@ private:
         return true;
     }
 
-    void walk(const Node& root) {
-        const NodeKeys k = node_keys(root);
+    void walk(const NodeKeys& k) {
         if (!is_pages_node(k)) {
             add_page(inherit(k, {}));  // /Pages pointing straight at a page: readers show it
             return;
@@ -535,27 +575,25 @@ private:
     }
 
     void visit_kid(const Node& kid, const Inherited& inherited) {
-        std::string where = "an entry";
+        Ref r;
+        const bool indirect = ref_of(kid, r);
+        auto where = [&] { return indirect ? r.text() : std::string("an entry"); };
         try {
-            Node node = kid;
-            if (Ref r; ref_of(kid, r)) {
-                where = r.text();
-                if (!visited_.insert(r.key()).second) {
-                    set_damage(info_, Damage::page_tree, "page tree cycle or repeated node at " + where);
-                    return;
-                }
-                node = resolve(kid);
-                if (node.missing()) {
-                    set_damage(info_, Damage::page_tree, "/Kids refers to missing object " + where);
-                    return;
-                }
+            if (indirect && !visited_.insert(r.key()).second) {
+                set_damage(info_, Damage::page_tree, "page tree cycle or repeated node at " + where());
+                return;
+            }
+            NodeKeys k;
+            const Node node = resolve_node(kid, k);
+            if (node.missing()) {
+                set_damage(info_, Damage::page_tree, "/Kids refers to missing object " + where());
+                return;
             }
             if (!is_dict(node)) {
                 set_damage(info_, Damage::page_tree,
-                           where + " in /Kids is " + (is_null(node) ? "null" : "not a dictionary"));
+                           where() + " in /Kids is " + (is_null(node) ? "null" : "not a dictionary"));
                 return;
             }
-            const NodeKeys k = node_keys(node);
             if (is_pages_node(k)) {
                 push(k, inherited);
             } else {
@@ -563,7 +601,7 @@ private:
             }
         } catch (const PdfError& e) {
             // PoDoFo could not parse the object itself: the tree is broken here.
-            set_damage(info_, Damage::page_tree, where + " in /Kids could not be read: " + error_name(e));
+            set_damage(info_, Damage::page_tree, where() + " in /Kids could not be read: " + error_name(e));
         }
     }
 

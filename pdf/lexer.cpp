@@ -71,10 +71,31 @@ bool read_number(std::string_view s, std::size_t& pos, Value& out) {
     out.text = s.substr(start, i - start);
     pos = i;
     if (dot) {
+        // Most reals in PDF are short ("595.2756"): digits / 10^n, both exact in a
+        // double, gives the correctly rounded value, as from_chars would.
+        static constexpr std::array<double, 16> pow10 = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                                         1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+        std::uint64_t mantissa = 0;
+        int digits = 0;
+        int scale = 0;
+        bool after_dot = false;
+        for (const char* p = first; p != last; ++p) {
+            if (*p == '.') {
+                after_dot = true;
+            } else if (*p != '-') {
+                mantissa = mantissa * 10 + static_cast<unsigned>(*p - '0');
+                if (mantissa != 0 || after_dot) ++digits;
+                if (after_dot) ++scale;
+            }
+        }
         double d = 0;
-        // from_chars wants "5." and ".5" as is; "-.5" too.
-        const auto r = std::from_chars(first, last, d, std::chars_format::fixed);
-        if (r.ec != std::errc() || r.ptr != last) return false;
+        if (digits <= 15 && scale <= 15) {
+            d = static_cast<double>(mantissa) / pow10[static_cast<std::size_t>(scale)];
+            if (*first == '-') d = -d;
+        } else {
+            const auto r = std::from_chars(first, last, d, std::chars_format::fixed);
+            if (r.ec != std::errc() || r.ptr != last) return false;
+        }
         out.kind = Kind::real;
         out.real = d;
         return true;

@@ -51,6 +51,13 @@ bool for_each_entry(const Value& dict, F&& f);
 template <typename F>
 bool for_each_element(const Value& array, F&& f);
 
+// Like read_value, but when the value is a dictionary, also calls
+// f(std::string_view raw_name, const Value& value) for each of its entries while
+// reading it: one pass instead of read_value + for_each_entry. f may be called
+// for entries of a dictionary that turns out malformed (the result is then false).
+template <typename F>
+bool read_value_visiting(std::string_view s, std::size_t& pos, Value& out, F&& f);
+
 // Compares a raw name (as in Value::text) with a plain name, decoding #xx.
 bool name_equals(std::string_view raw_name, std::string_view plain);
 
@@ -82,6 +89,33 @@ bool for_each_entry(const Value& dict, F&& f) {
             return true;
         }
     }
+}
+
+template <typename F>
+bool read_value_visiting(std::string_view s, std::size_t& pos, Value& out, F&& f) {
+    skip_space(s, pos);
+    if (pos + 1 >= s.size() || s[pos] != '<' || s[pos + 1] != '<') {
+        return read_value(s, pos, out);
+    }
+    const std::size_t start = pos;
+    pos += 2;
+    for (;;) {
+        skip_space(s, pos);
+        if (pos + 1 < s.size() && s[pos] == '>' && s[pos + 1] == '>') {
+            pos += 2;
+            break;
+        }
+        Value key;
+        Value value;
+        if (!read_value(s, pos, key, 1) || key.kind != Kind::name || !read_value(s, pos, value, 1)) {
+            return false;
+        }
+        f(key.text, value);
+    }
+    out = Value{};
+    out.kind = Kind::dict;
+    out.text = s.substr(start, pos - start);
+    return true;
 }
 
 template <typename F>

@@ -47,29 +47,29 @@ TEST(Config, ReadsValuesPerSection) {
 
 TEST(Config, UnknownKeyNamesTheLine) {
     EXPECT_EQ(error_of("key", "[page-format]\n\ntolerance = 5\n"),
-              ":3: unknown option \"page-format.tolerance\" (see \"preflight checks --dump-config\")");
+              ":3:1: unknown option \"page-format.tolerance\" (see \"preflight checks --dump-config\")");
 }
 
 TEST(Config, UnknownSectionNamesTheLine) {
     EXPECT_EQ(error_of("section", "[page-formats]\ntolerance-mm = 5\n"),
-              ":2: unknown section [page-formats] (see \"preflight checks\")");
+              ":2:1: unknown section [page-formats] (see \"preflight checks\")");
 }
 
 TEST(Config, BadValueNamesTheLine) {
     EXPECT_EQ(error_of("value", "[name-length]\nmax-chars = many\n"),
-              ":2: \"name-length.max-chars\" must be a whole number in 1..100000, not \"many\"");
+              ":2:13: \"name-length.max-chars\" must be a whole number in 1..100000, not \"many\"");
     EXPECT_EQ(error_of("bool", "[name-length]\nwarn-bytes = maybe\n"),
-              ":2: \"name-length.warn-bytes\" must be true or false, not \"maybe\"");
+              ":2:14: \"name-length.warn-bytes\" must be true or false, not \"maybe\"");
 }
 
 TEST(Config, SyntaxErrorNamesTheLine) {
     EXPECT_EQ(error_of("syntax", "[page-format]\ntolerance-mm 5\n"),
-              ":2: the line is neither [section], key = value nor a comment");
+              ":2:1: the line is neither [section], key = value nor a comment");
 }
 
 TEST(Config, RepeatedKey) {
     EXPECT_EQ(error_of("repeat", "[page-format]\ntolerance-mm = 5\ntolerance-mm = 6\n"),
-              ":2: \"page-format.tolerance-mm\" is set more than once");
+              ":3:1: \"page-format.tolerance-mm\" is set more than once");
 }
 
 TEST(Config, DumpRoundTrips) {

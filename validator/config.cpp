@@ -22,13 +22,18 @@ std::string strip(const std::string& s) {
     return s.substr(b, s.find_last_not_of(" \t\r") - b + 1);
 }
 
-struct LineIndex {
-    std::map<std::string, int> key_lines;  // "section.key" -> first line
-    std::map<std::string, int> section_lines;
-    int first_bad_line = 0;
+struct Place {
+    int line = 0;
+    std::size_t key_column = 1;
+    std::size_t value_column = 1;
 };
 
-// Where each key stands, so that Boost's errors can name a line.
+struct LineIndex {
+    std::map<std::string, std::vector<Place>> keys;  // "section.key" -> every place it is set
+    std::string first_bad;                           // "line:column" of the first bad line
+};
+
+// Where each key stands, so that Boost's errors can name a line and column.
 LineIndex index_lines(const std::string& content) {
     LineIndex idx;
     std::istringstream in(content);
@@ -38,25 +43,28 @@ LineIndex index_lines(const std::string& content) {
     while (std::getline(in, line)) {
         ++n;
         const std::string s = strip(line);
+        const std::size_t indent = line.find_first_not_of(" \t") + 1;
         if (s.empty() || s[0] == '#' || s[0] == ';') {
             continue;
         }
         if (s.front() == '[') {
-            if (s.back() != ']') {
-                idx.first_bad_line = idx.first_bad_line == 0 ? n : idx.first_bad_line;
-                continue;
+            if (s.back() != ']' && idx.first_bad.empty()) {
+                idx.first_bad = fmt::format("{}:{}", n, indent);
             }
             section = strip(s.substr(1, s.size() - 2));
-            idx.section_lines.emplace(section, n);
             continue;
         }
-        const auto eq = s.find('=');
+        const auto eq = line.find('=');
         if (eq == std::string::npos) {
-            idx.first_bad_line = idx.first_bad_line == 0 ? n : idx.first_bad_line;
+            if (idx.first_bad.empty()) {
+                idx.first_bad = fmt::format("{}:{}", n, indent);
+            }
             continue;
         }
-        const std::string key = section.empty() ? strip(s.substr(0, eq)) : section + "." + strip(s.substr(0, eq));
-        idx.key_lines.emplace(key, n);
+        const std::string name = strip(line.substr(0, eq));
+        const std::string key = section.empty() ? name : section + "." + name;
+        const auto value_start = line.find_first_not_of(" \t", eq + 1);
+        idx.keys[key].push_back({n, indent, value_start == std::string::npos ? eq + 2 : value_start + 1});
     }
     return idx;
 }
@@ -150,8 +158,8 @@ Config Config::load(const std::filesystem::path& file, const std::vector<Section
     buf << in.rdbuf();
     const std::string content = buf.str();
     const LineIndex lines = index_lines(content);
-    if (lines.first_bad_line != 0) {
-        throw UsageError("error.config.syntax", {{"file", shown}, {"line", std::to_string(lines.first_bad_line)}});
+    if (!lines.first_bad.empty()) {
+        throw UsageError("error.config.syntax", {{"file", shown}, {"at", lines.first_bad}});
     }
 
     po::options_description desc;
@@ -166,9 +174,14 @@ Config Config::load(const std::filesystem::path& file, const std::vector<Section
 
     po::variables_map vm;
     std::istringstream stream(content);
-    const auto line_of = [&](const std::string& key) {
-        const auto it = lines.key_lines.find(key);
-        return it == lines.key_lines.end() ? std::string("?") : std::to_string(it->second);
+    // "line:column" of the key (or its value) where it is set the `nth` time.
+    const auto place = [&](const std::string& key, bool value, std::size_t nth = 0) {
+        const auto it = lines.keys.find(key);
+        if (it == lines.keys.end() || it->second.empty()) {
+            return std::string("?");
+        }
+        const Place& p = it->second[std::min(nth, it->second.size() - 1)];
+        return fmt::format("{}:{}", p.line, value ? p.value_column : p.key_column);
     };
     try {
         po::store(po::parse_config_file(stream, desc, false), vm);
@@ -179,12 +192,12 @@ Config Config::load(const std::filesystem::path& file, const std::vector<Section
         const bool known_section = std::any_of(sections.begin(), sections.end(),
                                                [&](const Section& s) { return s.name == section; });
         throw UsageError(known_section ? "error.config.unknown-key" : "error.config.unknown-section",
-                         {{"file", shown}, {"line", line_of(key)}, {"key", key}, {"section", section}});
+                         {{"file", shown}, {"at", place(key, false)}, {"key", key}, {"section", section}});
     } catch (const po::multiple_occurrences& e) {
         const std::string key = e.get_option_name();
-        throw UsageError("error.config.repeated-key", {{"file", shown}, {"line", line_of(key)}, {"key", key}});
+        throw UsageError("error.config.repeated-key", {{"file", shown}, {"at", place(key, false, 1)}, {"key", key}});
     } catch (const po::error& e) {
-        throw UsageError("error.config.syntax-detail", {{"file", shown}, {"line", "?"}, {"detail", e.what()}});
+        throw UsageError("error.config.syntax-detail", {{"file", shown}, {"at", "1:1"}, {"detail", e.what()}});
     }
 
     Config config(sections);
@@ -195,7 +208,7 @@ Config Config::load(const std::filesystem::path& file, const std::vector<Section
         std::string value = strip(vm[full].as<std::string>());
         if (!valid_value(*spec, value)) {
             MessageArgs args{{"file", shown},
-                             {"line", line_of(full)},
+                             {"at", place(full, true)},
                              {"key", full},
                              {"value", value}};
             args.emplace_back("range", fmt::format("{}..{}", spec->min, spec->max));
