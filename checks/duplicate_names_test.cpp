@@ -20,12 +20,15 @@ TEST(DuplicateNames, SameNameBlocksAndNamesBoth) {
 
 TEST(DuplicateNames, ComparedAfterNfcCaseFoldAndTrim) {
     // "Søknad å" precomposed vs. " SØKNAD A\u030A " decomposed, upper case, padded.
-    const auto f = run_check("duplicate-names",
-                             post_with({doc("a.pdf", "Søknad å"), doc("b.pdf", " SØKNAD A\xCC\x8A ")}), channel(Channel::dpi));
+    const auto f =
+        run_check("duplicate-names", post_with({doc("a.pdf", "Søknad å"), doc("b.pdf", " SØKNAD A\xCC\x8A ")}),
+                  channel(Channel::dpi));
     EXPECT_EQ(f.size(), 1U);
 }
 
 TEST(DuplicateNames, DefaultNamesFromStemsCollideToo) {
     // Two files with the same stem in different folders get the same default name.
-    EXPECT_EQ(run_check("duplicate-names", post_with({doc("a/brev.pdf"), doc("b/brev.pdf")}), channel(Channel::dpi)).size(), 1U);
+    EXPECT_EQ(
+        run_check("duplicate-names", post_with({doc("a/brev.pdf"), doc("b/brev.pdf")}), channel(Channel::dpi)).size(),
+        1U);
 }

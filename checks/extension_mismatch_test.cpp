@@ -11,10 +11,11 @@ TEST(ExtensionMismatch, MatchingExtensionPasses) {
 }
 
 TEST(ExtensionMismatch, WordNamedPdfWarns) {
-    const auto f = run_check(
-        "extension-mismatch",
-        post_with({doc("a.pdf", "", Role::main, 100, "application/vnd.openxmlformats-officedocument.wordprocessingml.document")}),
-        channel(Channel::dpo));
+    const auto f =
+        run_check("extension-mismatch",
+                  post_with({doc("a.pdf", "", Role::main, 100,
+                                 "application/vnd.openxmlformats-officedocument.wordprocessingml.document")}),
+                  channel(Channel::dpo));
     ASSERT_EQ(f.size(), 1U);
     EXPECT_EQ(f[0].severity, Severity::warn);
     EXPECT_NE(english(f[0]).find("\".pdf\""), std::string::npos);

@@ -23,7 +23,8 @@ TEST(FileType, WordBlocksForPrintDpiAndSigning) {
 }
 
 TEST(FileType, WordPassesToPublicBodies) {
-    EXPECT_TRUE(run_check("file-type", post_with({doc("a.docx", "", Role::main, 100, kDocx)}), channel(Channel::dpo)).empty());
+    EXPECT_TRUE(
+        run_check("file-type", post_with({doc("a.docx", "", Role::main, 100, kDocx)}), channel(Channel::dpo)).empty());
 }
 
 TEST(FileType, UnknownContentWarnsForOtherChannels) {

@@ -16,7 +16,8 @@ public:
                 continue;
             }
             for (const auto& font : d.pdf->fonts_not_embedded) {
-                auto& f = out.add(severity, "DP305.font", {{"font", font.name}, {"page", std::to_string(font.first_page)}});
+                auto& f =
+                    out.add(severity, "DP305.font", {{"font", font.name}, {"page", std::to_string(font.first_page)}});
                 f.document = d.file;
                 f.page = font.first_page;
             }

@@ -4,7 +4,9 @@ using namespace preflight;
 using namespace preflight::testing;
 
 TEST(MainDocument, ExactlyOnePasses) {
-    EXPECT_TRUE(run_check("main-document", post_with({doc("a.pdf", "", Role::main), doc("b.pdf")}), channel(Channel::dpi)).empty());
+    EXPECT_TRUE(
+        run_check("main-document", post_with({doc("a.pdf", "", Role::main), doc("b.pdf")}), channel(Channel::dpi))
+            .empty());
 }
 
 TEST(MainDocument, NoneBlocks) {

@@ -26,7 +26,8 @@ public:
         }
         const auto attachments = std::count_if(ctx.post.documents.begin(), ctx.post.documents.end(),
                                                [](const Document& d) { return d.role == Role::attachment; });
-        const MessageArgs args{{"name", main->name}, {"title", *ctx.post.title}, {"attachments", std::to_string(attachments)}};
+        const MessageArgs args{
+            {"name", main->name}, {"title", *ctx.post.title}, {"attachments", std::to_string(attachments)}};
         out.add(attachments > 0 ? Severity::block : Severity::warn,
                 attachments > 0 ? "DP406.with-attachments" : "DP406.alone", args)
             .document = main->file;

@@ -18,11 +18,12 @@ TEST(MainNameMismatch, NfcAndSurroundingSpaceDoNotCount) {
 }
 
 TEST(MainNameMismatch, BlocksWithAttachments) {
-    const auto post = post_with({doc("a.pdf", "Vedtak", Role::main), doc("b.pdf", "Klageskjema")}, "Vedtak om studieplass");
+    const auto post =
+        post_with({doc("a.pdf", "Vedtak", Role::main), doc("b.pdf", "Klageskjema")}, "Vedtak om studieplass");
     const auto f = run_check("main-name-mismatch", post, channel(Channel::dpi));
     ASSERT_EQ(f.size(), 1U);
     EXPECT_EQ(f[0].severity, Severity::block);
-    EXPECT_NE(english(f[0]).find("without its 1 attachments"), std::string::npos) << english(f[0]);
+    EXPECT_NE(english(f[0]).find("without the attachments (count: 1)"), std::string::npos) << english(f[0]);
 }
 
 TEST(MainNameMismatch, WarnsWithoutAttachments) {

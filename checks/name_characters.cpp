@@ -2,29 +2,34 @@
 #include "checks/common.hpp"
 #include "validator/text.hpp"
 
+#include <algorithm>
 #include <filesystem>
+#include <vector>
 
 namespace preflight::checks {
 namespace {
 
-// The first control or path character in `s`, printed for the message; empty if none.
-std::string first_bad_char(std::string_view s, bool path_chars) {
+// Every distinct control or path character in `s`, as shown in the message
+// ("U+0009", "/"), joined by ", "; empty if none.
+std::string bad_chars(std::string_view s) {
+    std::vector<std::string> found;
+    const auto note = [&found](std::string c) {
+        if (std::find(found.begin(), found.end(), c) == found.end()) {
+            found.push_back(std::move(c));
+        }
+    };
     for (std::size_t i = 0; i < s.size(); ++i) {
         const auto c = static_cast<unsigned char>(s[i]);
         if (c < 0x20 || c == 0x7F) {
-            return fmt::format("U+{:04X}", c);
-        }
-        if (c == 0xC2 && i + 1 < s.size()) {  // C1 controls U+0080..U+009F
-            const auto n = static_cast<unsigned char>(s[i + 1]);
-            if (n >= 0x80 && n <= 0x9F) {
-                return fmt::format("U+{:04X}", n);
-            }
-        }
-        if (path_chars && std::string_view("/\\:*?\"<>|").find(static_cast<char>(c)) != std::string_view::npos) {
-            return std::string(1, static_cast<char>(c));
+            note(fmt::format("U+{:04X}", c));
+        } else if (c == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) >= 0x80 &&
+                   static_cast<unsigned char>(s[i + 1]) <= 0x9F) {  // C1 controls U+0080..U+009F
+            note(fmt::format("U+{:04X}", static_cast<unsigned char>(s[i + 1])));
+        } else if (std::string_view("/\\:*?\"<>|").find(static_cast<char>(c)) != std::string_view::npos) {
+            note(std::string(1, static_cast<char>(c)));
         }
     }
-    return {};
+    return fmt::format("{}", fmt::join(found, ", "));
 }
 
 class NameCharacters final : public Check {
@@ -34,15 +39,20 @@ public:
     void run(const Context& ctx, Findings& out) const override {
         for (const auto& d : ctx.post.documents) {
             const std::string base = std::filesystem::path(d.file).filename().string();
+            // A name taken from the file's own stem would only repeat the file name's finding.
+            const bool derived = d.name == std::filesystem::path(base).stem().string();
             const std::pair<std::string_view, std::string_view> fields[] = {{"name", d.name}, {"file", base}};
             for (const auto& [field, value] : fields) {
+                if (field == "name" && derived && !text::valid_utf8(value)) {
+                    continue;
+                }
                 if (!text::valid_utf8(value)) {
                     out.add(Severity::block, field == "name" ? "DP102.invalid-name" : "DP102.invalid-file",
                             {{"value", text::printable(value)}})
                         .document = text::printable(d.file);
                     continue;
                 }
-                const std::string bad = first_bad_char(value, true);
+                const std::string bad = bad_chars(value);
                 if (!bad.empty()) {
                     out.add(Severity::warn, field == "name" ? "DP102.bad-char-name" : "DP102.bad-char-file",
                             {{"value", text::printable(value)}, {"char", bad}})

@@ -16,11 +16,9 @@ public:
     }
     void run(const Context& ctx, Findings& out) const override {
         const bool signing = ctx.targets.signing();
-        const auto limit = static_cast<std::size_t>(
-            ctx.options.integer(signing ? "max-chars-signing" : "max-chars"));
+        const auto limit = static_cast<std::size_t>(ctx.options.integer(signing ? "max-chars-signing" : "max-chars"));
         const Severity severity =
-            ctx.targets.any_of({Channel::dpi, Channel::general, Channel::signing}) ? Severity::block
-                                                                                     : Severity::warn;
+            ctx.targets.any_of({Channel::dpi, Channel::general, Channel::signing}) ? Severity::block : Severity::warn;
         for (const auto& d : ctx.post.documents) {
             if (!text::valid_utf8(d.name)) {
                 continue;  // name-characters reports it
@@ -29,12 +27,16 @@ public:
             const std::size_t bytes = text::nfc(d.name).size();
             if (chars > limit) {
                 out.add(severity, signing ? "DP101.too-long-signing" : "DP101.too-long",
-                        {{"name", d.name}, {"count", std::to_string(chars)}, {"limit", std::to_string(limit)},
+                        {{"name", d.name},
+                         {"count", std::to_string(chars)},
+                         {"limit", std::to_string(limit)},
                          {"over", std::to_string(chars - limit)}})
                     .document = d.file;
             } else if (bytes > limit && ctx.options.boolean("warn-bytes")) {
                 out.add(Severity::warn, "DP101.bytes",
-                        {{"name", d.name}, {"count", std::to_string(chars)}, {"bytes", std::to_string(bytes)},
+                        {{"name", d.name},
+                         {"count", std::to_string(chars)},
+                         {"bytes", std::to_string(bytes)},
                          {"limit", std::to_string(limit)}})
                     .document = d.file;
             }

@@ -40,7 +40,8 @@ TEST(NameLength, SigningLimitIsEighty) {
     const auto f = run_check("name-length", post, channel(Channel::signing));
     ASSERT_EQ(f.size(), 1U);
     EXPECT_EQ(f[0].message_id, "DP101.too-long-signing");
-    EXPECT_TRUE(run_check("name-length", post_with({doc("a.pdf", repeat("a", 80))}), channel(Channel::signing)).empty());
+    EXPECT_TRUE(
+        run_check("name-length", post_with({doc("a.pdf", repeat("a", 80))}), channel(Channel::signing)).empty());
 }
 
 TEST(NameLength, DecomposedLettersCountOnceAfterNfc) {

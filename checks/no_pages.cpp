@@ -10,8 +10,8 @@ public:
     std::string_view slug() const override { return "no-pages"; }
     void run(const Context& ctx, Findings& out) const override {
         for (const auto& d : ctx.post.documents) {
-            // Only when the page tree was read: a damaged file is DP303's.
-            if (!d.pdf || d.pdf->damage != pdf::Damage::none || !d.pdf->pages.empty()) {
+            // Only when the page tree was read: a damaged file is DP303's, a locked one DP302's.
+            if (!d.pdf || d.pdf->damage != pdf::Damage::none || d.pdf->needs_password || !d.pdf->pages.empty()) {
                 continue;
             }
             out.add(Severity::block, "DP306.empty", {{"declared", std::to_string(d.pdf->declared_page_count)}})

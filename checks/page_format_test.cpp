@@ -12,13 +12,17 @@ Document pdf_with(std::vector<pdf::Page> pages) {
 }  // namespace
 
 TEST(PageFormat, PortraitA4Passes) {
-    EXPECT_TRUE(run_check("page-format", post_with({pdf_with({page_mm(1, 210, 297)})}), channel(Channel::print)).empty());
+    EXPECT_TRUE(
+        run_check("page-format", post_with({pdf_with({page_mm(1, 210, 297)})}), channel(Channel::print)).empty());
 }
 
 TEST(PageFormat, WithinToleranceIsA4) {
     // US Letter is 215.9 x 279.4 mm: 17.6 mm short, outside 10 mm; 205 x 290 is inside.
-    EXPECT_TRUE(run_check("page-format", post_with({pdf_with({page_mm(1, 205, 290)})}), channel(Channel::print)).empty());
-    EXPECT_EQ(run_check("page-format", post_with({pdf_with({page_mm(1, 215.9, 279.4)})}), channel(Channel::print)).size(), 1U);
+    EXPECT_TRUE(
+        run_check("page-format", post_with({pdf_with({page_mm(1, 205, 290)})}), channel(Channel::print)).empty());
+    EXPECT_EQ(
+        run_check("page-format", post_with({pdf_with({page_mm(1, 215.9, 279.4)})}), channel(Channel::print)).size(),
+        1U);
 }
 
 TEST(PageFormat, SlidesBlockWhenPrintBoundAndAreGrouped) {
@@ -40,9 +44,12 @@ TEST(PageFormat, LandscapeA4Warns) {
 
 TEST(PageFormat, RotatedLandscapeMediaBoxIsPortrait) {
     // A landscape MediaBox turned by /Rotate 90 prints as portrait A4.
-    EXPECT_TRUE(run_check("page-format", post_with({pdf_with({page_mm(1, 297, 210, 90)})}), channel(Channel::print)).empty());
+    EXPECT_TRUE(
+        run_check("page-format", post_with({pdf_with({page_mm(1, 297, 210, 90)})}), channel(Channel::print)).empty());
     // And a portrait MediaBox turned by 270 is landscape.
-    EXPECT_EQ(run_check("page-format", post_with({pdf_with({page_mm(1, 210, 297, 270)})}), channel(Channel::print)).size(), 1U);
+    EXPECT_EQ(
+        run_check("page-format", post_with({pdf_with({page_mm(1, 210, 297, 270)})}), channel(Channel::print)).size(),
+        1U);
 }
 
 TEST(PageFormat, TheCropBoxDecides) {

@@ -9,8 +9,7 @@ public:
     std::string_view code() const override { return "DP302"; }
     std::string_view slug() const override { return "pdf-encrypted"; }
     void run(const Context& ctx, Findings& out) const override {
-        const Severity severity =
-            ctx.targets.print_bound || ctx.targets.signing() ? Severity::block : Severity::warn;
+        const Severity severity = ctx.targets.print_bound || ctx.targets.signing() ? Severity::block : Severity::warn;
         for (const auto& d : ctx.post.documents) {
             if (!d.pdf || !d.pdf->encrypted) {
                 continue;

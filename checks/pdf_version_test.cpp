@@ -30,5 +30,7 @@ TEST(PdfVersion, InfoForDigital) {
 }
 
 TEST(PdfVersion, MaxIsConfigurable) {
-    EXPECT_EQ(run_check("pdf-version", post_with({version("1.7")}), channel(Channel::print), {{"max-version", "1.4"}}).size(), 1U);
+    EXPECT_EQ(
+        run_check("pdf-version", post_with({version("1.7")}), channel(Channel::print), {{"max-version", "1.4"}}).size(),
+        1U);
 }

@@ -26,7 +26,8 @@ public:
             total += d.bytes;
             ++counted;
             if (d.bytes > limit) {
-                out.add(Severity::block, "DP202.document", {{"size", bytes_text(d.bytes)}, {"limit", bytes_text(limit)}})
+                out.add(Severity::block, "DP202.document",
+                        {{"size", bytes_text(d.bytes)}, {"limit", bytes_text(limit)}})
                     .document = d.file;
             }
         }

@@ -25,7 +25,7 @@ TEST(SigningDocumentSize, TheJobTotalCounts) {
 }
 
 TEST(SigningDocumentSize, OnlyForSigning) {
-    EXPECT_TRUE(run_check("signing-document-size", post_with({doc("a.pdf", "", Role::main, 9000000)}),
-                          channel(Channel::dpi))
-                    .empty());
+    EXPECT_TRUE(
+        run_check("signing-document-size", post_with({doc("a.pdf", "", Role::main, 9000000)}), channel(Channel::dpi))
+            .empty());
 }

@@ -21,11 +21,12 @@ public:
         const auto docs = ctx.post.documents.size();
         const auto max_docs = static_cast<std::size_t>(ctx.options.integer("max-documents"));
         if (docs < 1 || docs > max_docs) {
-            out.add(Severity::block, "DP203.documents", {{"count", std::to_string(docs)}, {"max", std::to_string(max_docs)}});
+            out.add(Severity::block, "DP203.documents",
+                    {{"count", std::to_string(docs)}, {"max", std::to_string(max_docs)}});
         }
-        const auto signers = static_cast<std::size_t>(std::count_if(
-            ctx.post.recipients.begin(), ctx.post.recipients.end(),
-            [](const Recipient& r) { return r.method == Channel::signing; }));
+        const auto signers =
+            static_cast<std::size_t>(std::count_if(ctx.post.recipients.begin(), ctx.post.recipients.end(),
+                                                   [](const Recipient& r) { return r.method == Channel::signing; }));
         const auto max_signers = static_cast<std::size_t>(ctx.options.integer("max-signers"));
         if (signers > max_signers) {
             out.add(Severity::block, "DP203.signers",

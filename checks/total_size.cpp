@@ -40,11 +40,11 @@ public:
         for (const auto& d : ctx.post.documents) {
             total += d.readable ? d.bytes : 0;
         }
-        const MessageArgs args{{"total", bytes_text(total)},
-                               {"limit", bytes_text(limit)},
-                               {"channel", channel},
-                               {"percent", fmt::format("{:.0f}", 100.0 * static_cast<double>(total) /
-                                                                     static_cast<double>(limit))}};
+        const MessageArgs args{
+            {"total", bytes_text(total)},
+            {"limit", bytes_text(limit)},
+            {"channel", channel},
+            {"percent", fmt::format("{:.0f}", 100.0 * static_cast<double>(total) / static_cast<double>(limit))}};
         const auto warn_from = static_cast<std::uint64_t>(ctx.options.integer("warn-percent"));
         if (total > limit) {
             out.add(Severity::block, "DP201.over", args);

@@ -4,7 +4,8 @@ using namespace preflight;
 using namespace preflight::testing;
 
 TEST(TotalSize, ExactlyTheDpiLimitPassesWithAWarning) {
-    const auto post = post_with({doc("a.pdf", "", Role::main, 52428800 - 1000), doc("b.pdf", "", Role::attachment, 1000)});
+    const auto post =
+        post_with({doc("a.pdf", "", Role::main, 52428800 - 1000), doc("b.pdf", "", Role::attachment, 1000)});
     const auto f = run_check("total-size", post, channel(Channel::dpi));
     ASSERT_EQ(f.size(), 1U);
     EXPECT_EQ(f[0].severity, Severity::warn);  // 100 % is over the 90 % warning line, not over the limit
@@ -20,7 +21,8 @@ TEST(TotalSize, OneByteOverTheDpiLimitBlocks) {
 }
 
 TEST(TotalSize, SmallLettersPass) {
-    EXPECT_TRUE(run_check("total-size", post_with({doc("a.pdf", "", Role::main, 1000000)}), channel(Channel::dpi)).empty());
+    EXPECT_TRUE(
+        run_check("total-size", post_with({doc("a.pdf", "", Role::main, 1000000)}), channel(Channel::dpi)).empty());
 }
 
 TEST(TotalSize, DpvAllowsMore) {

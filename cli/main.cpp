@@ -8,8 +8,8 @@
 #include "validator/manifest.hpp"
 #include "validator/render.hpp"
 
-#include <boost/program_options.hpp>
 #include <fmt/format.h>
+#include <boost/program_options.hpp>
 
 #include <cstdio>
 #include <cstring>
@@ -73,9 +73,10 @@ int run(int argc, char** argv, Lang& lang) {
     po::options_description opts;
     opts.add_options()("help,h", "")("version", "")("channel", po::value<std::string>())(
         "format", po::value<std::string>()->default_value("text"))("config", po::value<std::string>())(
-        "lang", po::value<std::string>()->default_value("nb"))("fail-on", po::value<std::string>()->default_value("block"))(
-        "manifest", po::value<std::string>())("show-ids", "")("dump-config", "")("no-sandbox", "")(
-        "command", po::value<std::string>())("args", po::value<std::vector<std::string>>());
+        "lang", po::value<std::string>()->default_value("nb"))(
+        "fail-on", po::value<std::string>()->default_value("block"))("manifest", po::value<std::string>())(
+        "show-ids", "")("dump-config", "")("no-sandbox", "")("command", po::value<std::string>())(
+        "args", po::value<std::vector<std::string>>());
     po::positional_options_description pos;
     pos.add("command", 1).add("args", -1);
 
@@ -113,8 +114,8 @@ int run(int argc, char** argv, Lang& lang) {
     const auto args = vm.count("args") != 0 ? vm["args"].as<std::vector<std::string>>() : std::vector<std::string>{};
     const Registry& registry = builtin_checks();
     const auto sections = builtin_sections(registry);
-    const Config config = vm.count("config") != 0 ? Config::load(vm["config"].as<std::string>(), sections)
-                                                  : Config(sections);
+    const Config config =
+        vm.count("config") != 0 ? Config::load(vm["config"].as<std::string>(), sections) : Config(sections);
 
     if (command == "checks") {
         if (!args.empty()) {

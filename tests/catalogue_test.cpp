@@ -38,7 +38,8 @@ TEST(Catalogue, IdsAreUnique) {
 TEST(Catalogue, EveryMessageHasARemedy) {
     for (const auto& e : catalogue::entries()) {
         const std::string id(e.id);
-        if (id.rfind("DP", 0) != 0 || id.ends_with(".remedy") || id.ends_with(".summary") || id.ends_with(".severity")) {
+        if (id.rfind("DP", 0) != 0 || id.ends_with(".remedy") || id.ends_with(".summary") ||
+            id.ends_with(".severity")) {
             continue;
         }
         EXPECT_TRUE(catalogue::has(id + ".remedy")) << id;

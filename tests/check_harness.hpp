@@ -40,8 +40,8 @@ inline pdf::Info a4_pages(int n) {
     return pdf_pages(pages);
 }
 
-inline Document doc(std::string file, std::string name = "", Role role = Role::attachment,
-                    std::uint64_t bytes = 1000, std::string type = "application/pdf") {
+inline Document doc(std::string file, std::string name = "", Role role = Role::attachment, std::uint64_t bytes = 1000,
+                    std::string type = "application/pdf") {
     Document d;
     d.path = file;
     d.file = std::move(file);
@@ -72,9 +72,7 @@ inline Targets targets(std::initializer_list<Channel> channels, bool print_bound
 }
 
 // The channel as the engine sees loose files sent with --channel `c`.
-inline Targets channel(Channel c) {
-    return targets({c}, c == Channel::print || c == Channel::general);
-}
+inline Targets channel(Channel c) { return targets({c}, c == Channel::print || c == Channel::general); }
 
 // Runs the check `slug` with default options (overridden by `options`), and renders
 // every finding in both languages so that a missing catalogue text fails the test.

@@ -154,10 +154,10 @@ TEST(Cli, ConfigChangesTheOutcome) {
 
 TEST(Cli, PersonalIdsAreMaskedUnlessAskedFor) {
     const auto pdf = fixture("pdf/a4_portrait.pdf");
-    const auto manifest = temp_file(
-        "ids.json", "{\"journalpost\": {\"title\": \"Vedtak 29129319060\"}, \"documents\": [{\"file\": \"" + pdf +
-                        "\", \"name\": \"Vedtak 29129319060\", \"role\": \"main\"}, {\"file\": \"" + pdf +
-                        "\", \"name\": \"Vedtak 29129319060\"}]}");
+    const auto manifest =
+        temp_file("ids.json", "{\"journalpost\": {\"title\": \"Vedtak 29129319060\"}, \"documents\": [{\"file\": \"" +
+                                  pdf + "\", \"name\": \"Vedtak 29129319060\", \"role\": \"main\"}, {\"file\": \"" +
+                                  pdf + "\", \"name\": \"Vedtak 29129319060\"}]}");
     const auto masked = run_cli({"check", "--manifest", manifest});
     EXPECT_EQ(masked.exit_code, 1);  // duplicate names
     EXPECT_EQ(masked.out.find("29129319060"), std::string::npos) << masked.out;

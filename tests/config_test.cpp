@@ -1,5 +1,5 @@
-#include "validator/catalogue.hpp"
 #include "validator/config.hpp"
+#include "validator/catalogue.hpp"
 #include "validator/error.hpp"
 
 #include <gtest/gtest.h>
@@ -37,7 +37,8 @@ TEST(Config, DefaultsComeFromTheChecks) {
 }
 
 TEST(Config, ReadsValuesPerSection) {
-    const auto path = write_ini("ok", "# comment\n[page-format]\ntolerance-mm = 5.5\n\n[name-length]\nmax-chars=80\nwarn-bytes = no\n");
+    const auto path = write_ini(
+        "ok", "# comment\n[page-format]\ntolerance-mm = 5.5\n\n[name-length]\nmax-chars=80\nwarn-bytes = no\n");
     const Config c = Config::load(path, builtin_sections(builtin_checks()));
     EXPECT_EQ(c.section("page-format").number("tolerance-mm"), 5.5);
     EXPECT_EQ(c.section("name-length").integer("max-chars"), 80);
@@ -52,7 +53,7 @@ TEST(Config, UnknownKeyNamesTheLine) {
 
 TEST(Config, UnknownSectionNamesTheLine) {
     EXPECT_EQ(error_of("section", "[page-formats]\ntolerance-mm = 5\n"),
-              ":2:1: unknown section [page-formats] (see \"preflight checks\")");
+              ":1:1: unknown section [page-formats] (see \"preflight checks\")");
 }
 
 TEST(Config, BadValueNamesTheLine) {

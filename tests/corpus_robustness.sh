@@ -32,6 +32,8 @@ warn=$(awk -F'\t' '$2 == "warn"' "$out/all.tsv" | wc -l)
 block=$(awk -F'\t' '$2 == "block"' "$out/all.tsv" | wc -l)
 slowest=$(sort -t$'\t' -k3 -g -r "$out/all.tsv" | head -3 | awk -F'\t' '{printf "  %.2f s  %s\n", $3, $4}')
 echo "corpus_robustness: $total files: $pass pass, $warn warn, $block block"
+codes=$(cat "$out"/*.json 2>/dev/null | grep -o '"code": "DP[0-9]*"' | cut -d'"' -f4 | sort | uniq -c | awk '{printf "%s %s, ", $2, $1}')
+echo "corpus_robustness: findings by code: ${codes%, }"
 echo "corpus_robustness: slowest:"
 echo "$slowest"
 if [ -n "$bad" ]; then

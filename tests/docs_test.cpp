@@ -21,8 +21,8 @@ TEST(Docs, EveryCheckHasAPageWithItsOptions) {
             EXPECT_NE(page.find("`" + o.key + "`"), std::string::npos) << path << " lacks option " << o.key;
             EXPECT_NE(page.find(o.default_value), std::string::npos) << path << " lacks default " << o.default_value;
         }
-        for (const char* section : {"**What it finds**", "**Why it matters**", "**Severity**", "**Example**",
-                                    "**Options**", "**Sources**"}) {
+        for (const char* section :
+             {"**What it finds**", "**Why it matters**", "**Severity**", "**Example**", "**Options**", "**Sources**"}) {
             EXPECT_NE(page.find(section), std::string::npos) << path << " lacks " << section;
         }
     }
@@ -33,7 +33,8 @@ TEST(Docs, TheIndexListsEveryCheck) {
     std::ostringstream text;
     text << in.rdbuf();
     for (const auto& c : builtin_checks().checks()) {
-        EXPECT_NE(text.str().find("| " + std::string(c->code()) + " | " + std::string(c->slug()) + " |"), std::string::npos)
+        EXPECT_NE(text.str().find("| " + std::string(c->code()) + " | " + std::string(c->slug()) + " |"),
+                  std::string::npos)
             << c->code();
     }
 }

@@ -16,13 +16,9 @@ TEST(Identifiers, WrongCheckDigitsFail) {
     EXPECT_FALSE(valid_person_id("2912931906a"));
 }
 
-TEST(Identifiers, DNummerAddsFourToTheFirstDigit) {
-    EXPECT_EQ(person_kind("41018010001"), PersonKind::d_nummer);
-}
+TEST(Identifiers, DNummerAddsFourToTheFirstDigit) { EXPECT_EQ(person_kind("41018010001"), PersonKind::d_nummer); }
 
-TEST(Identifiers, ImpossibleDatesFail) {
-    EXPECT_EQ(person_kind("32019912345"), PersonKind::none);
-}
+TEST(Identifiers, ImpossibleDatesFail) { EXPECT_EQ(person_kind("32019912345"), PersonKind::none); }
 
 TEST(Identifiers, OrganisationNumbers) {
     EXPECT_TRUE(valid_orgnr("987464291"));  // Digdir in the training environment

@@ -1,6 +1,6 @@
+#include "validator/manifest.hpp"
 #include "validator/catalogue.hpp"
 #include "validator/error.hpp"
-#include "validator/manifest.hpp"
 
 #include <gtest/gtest.h>
 
@@ -57,7 +57,8 @@ TEST(Manifest, SyntaxErrorNamesLineAndColumn) {
 }
 
 TEST(Manifest, WrongTypeNamesTheFieldAndItsPlace) {
-    const std::string text = "{\"journalpost\": {\"title\": \"T\"},\n \"documents\": [\n  {\"file\": \"a.pdf\", \"role\": 7}]}";
+    const std::string text =
+        "{\"journalpost\": {\"title\": \"T\"},\n \"documents\": [\n  {\"file\": \"a.pdf\", \"role\": 7}]}";
     EXPECT_EQ(error_of(text), "/tmp/post.json:3:29: \"documents[0].role\" must be string");
 }
 
@@ -69,9 +70,10 @@ TEST(Manifest, MissingRequiredField) {
 
 TEST(Manifest, ValueOutsideItsSet) {
     const std::string text = R"({"journalpost": {"title": "T"}, "documents": [], "recipients": [{"method": "fax"}]})";
-    EXPECT_EQ(error_of(text),
-              "/tmp/post.json:1:76: \"recipients[0].method\" cannot be \"fax\"; valid values: general, dpi, print, dpo, dpv, "
-              "dpf, email, signing, manual");
+    EXPECT_EQ(
+        error_of(text),
+        "/tmp/post.json:1:76: \"recipients[0].method\" cannot be \"fax\"; valid values: general, dpi, print, dpo, dpv, "
+        "dpf, email, signing, manual");
 }
 
 TEST(Manifest, ColumnsCountCharactersNotBytes) {

@@ -21,4 +21,9 @@ TEST(Text, NameKeyFoldsCaseNormalisesAndTrims) {
     EXPECT_NE(name_key("søknad 1"), name_key("søknad 2"));
 }
 
-TEST(Text, PrintableReplacesInvalidBytes) { EXPECT_EQ(printable("a\xFF" "b"), "a\xEF\xBF\xBD" "b"); }
+TEST(Text, PrintableReplacesInvalidBytes) {
+    EXPECT_EQ(printable("a\xFF"
+                        "b"),
+              "a\xEF\xBF\xBD"
+              "b");
+}

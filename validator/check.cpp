@@ -5,8 +5,7 @@
 
 namespace preflight {
 namespace {
-const std::string& lookup(const std::map<std::string, std::string, std::less<>>& values,
-                          std::string_view key) {
+const std::string& lookup(const std::map<std::string, std::string, std::less<>>& values, std::string_view key) {
     const auto it = values.find(key);
     if (it == values.end()) {
         throw std::logic_error("option not declared: " + std::string(key));

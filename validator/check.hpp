@@ -27,8 +27,7 @@ struct OptionSpec {
 class SectionOptions {
 public:
     SectionOptions() = default;
-    explicit SectionOptions(std::map<std::string, std::string, std::less<>> values)
-        : values_(std::move(values)) {}
+    explicit SectionOptions(std::map<std::string, std::string, std::less<>> values) : values_(std::move(values)) {}
     [[nodiscard]] std::int64_t integer(std::string_view key) const;
     [[nodiscard]] double number(std::string_view key) const;
     [[nodiscard]] bool boolean(std::string_view key) const;

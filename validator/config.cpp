@@ -2,8 +2,8 @@
 
 #include "validator/error.hpp"
 
-#include <boost/program_options.hpp>
 #include <fmt/format.h>
+#include <boost/program_options.hpp>
 
 #include <charconv>
 #include <fstream>
@@ -30,6 +30,7 @@ struct Place {
 
 struct LineIndex {
     std::map<std::string, std::vector<Place>> keys;  // "section.key" -> every place it is set
+    std::map<std::string, std::string> sections;     // section -> "line:column" of its header
     std::string first_bad;                           // "line:column" of the first bad line
 };
 
@@ -52,6 +53,7 @@ LineIndex index_lines(const std::string& content) {
                 idx.first_bad = fmt::format("{}:{}", n, indent);
             }
             section = strip(s.substr(1, s.size() - 2));
+            idx.sections.emplace(section, fmt::format("{}:{}", n, indent));
             continue;
         }
         const auto eq = line.find('=');
@@ -81,8 +83,7 @@ bool valid_value(const OptionSpec& spec, std::string& value) {
             try {
                 std::size_t used = 0;
                 const double v = std::stod(value, &used);
-                return used == value.size() && v >= static_cast<double>(spec.min) &&
-                       v <= static_cast<double>(spec.max);
+                return used == value.size() && v >= static_cast<double>(spec.min) && v <= static_cast<double>(spec.max);
             } catch (const std::exception&) {
                 return false;
             }
@@ -189,10 +190,14 @@ Config Config::load(const std::filesystem::path& file, const std::vector<Section
         const std::string key = e.get_option_name();
         const auto dot = key.find('.');
         const std::string section = dot == std::string::npos ? key : key.substr(0, dot);
-        const bool known_section = std::any_of(sections.begin(), sections.end(),
-                                               [&](const Section& s) { return s.name == section; });
+        const bool known_section =
+            std::any_of(sections.begin(), sections.end(), [&](const Section& s) { return s.name == section; });
         throw UsageError(known_section ? "error.config.unknown-key" : "error.config.unknown-section",
-                         {{"file", shown}, {"at", place(key, false)}, {"key", key}, {"section", section}});
+                         {{"file", shown},
+                          {"at", known_section || lines.sections.count(section) == 0 ? place(key, false)
+                                                                                     : lines.sections.at(section)},
+                          {"key", key},
+                          {"section", section}});
     } catch (const po::multiple_occurrences& e) {
         const std::string key = e.get_option_name();
         throw UsageError("error.config.repeated-key", {{"file", shown}, {"at", place(key, false, 1)}, {"key", key}});
@@ -207,10 +212,7 @@ Config Config::load(const std::filesystem::path& file, const std::vector<Section
         }
         std::string value = strip(vm[full].as<std::string>());
         if (!valid_value(*spec, value)) {
-            MessageArgs args{{"file", shown},
-                             {"at", place(full, true)},
-                             {"key", full},
-                             {"value", value}};
+            MessageArgs args{{"file", shown}, {"at", place(full, true)}, {"key", full}, {"value", value}};
             args.emplace_back("range", fmt::format("{}..{}", spec->min, spec->max));
             throw UsageError(fmt::format("error.config.bad-{}", kind_name(spec->kind)), std::move(args));
         }

@@ -77,9 +77,9 @@ Targets targets_for(const JournalPost& post, const RunSettings& settings) {
     const auto digital = [](Route r) { return r != Route::dpi_print && r != Route::unknown && r != Route::manual; };
     const bool any_print_route = std::any_of(post.recipients.begin(), post.recipients.end(),
                                              [](const Recipient& r) { return r.route == Route::dpi_print; });
-    const bool all_digital = !post.recipients.empty() &&
-                             std::all_of(post.recipients.begin(), post.recipients.end(),
-                                         [&](const Recipient& r) { return digital(r.route); });
+    const bool all_digital =
+        !post.recipients.empty() && std::all_of(post.recipients.begin(), post.recipients.end(),
+                                                [&](const Recipient& r) { return digital(r.route); });
     t.print_bound = t.has(Channel::print) || any_print_route || (t.has(Channel::general) && !all_digital);
     return t;
 }

@@ -11,8 +11,7 @@ namespace preflight {
 // A usage error: bad command line, invalid manifest or config. Exit code 2.
 class UsageError : public std::exception {
 public:
-    UsageError(std::string message_id, MessageArgs args)
-        : message_id_(std::move(message_id)), args_(std::move(args)) {}
+    UsageError(std::string message_id, MessageArgs args) : message_id_(std::move(message_id)), args_(std::move(args)) {}
     [[nodiscard]] const char* what() const noexcept override { return message_id_.c_str(); }
     [[nodiscard]] const std::string& message_id() const { return message_id_; }
     [[nodiscard]] const MessageArgs& args() const { return args_; }

@@ -14,14 +14,14 @@ namespace preflight {
 using MessageArgs = std::vector<std::pair<std::string, std::string>>;
 
 struct Finding {
-    std::string code;       // DP301
-    std::string check;      // page-format
+    std::string code;   // DP301
+    std::string check;  // page-format
     Severity severity = Severity::block;
     std::optional<std::string> document;  // the document's `file`
     std::optional<int> page;
-    std::optional<int> recipient;         // index into the manifest's recipients
-    std::string message_id;               // catalogue key of the message
-    std::string remedy_id;                // catalogue key of the remedy
+    std::optional<int> recipient;  // index into the manifest's recipients
+    std::string message_id;        // catalogue key of the message
+    std::string remedy_id;         // catalogue key of the remedy
     MessageArgs args;
 };
 

@@ -167,7 +167,8 @@ public:
             return fallback;
         }
         if (std::find(allowed.begin(), allowed.end(), *v) == allowed.end()) {
-            fail("error.manifest.choice", pointer + "/" + key, {{"value", *v}, {"allowed", fmt::format("{}", fmt::join(allowed, ", "))}});
+            fail("error.manifest.choice", pointer + "/" + key,
+                 {{"value", *v}, {"allowed", fmt::format("{}", fmt::join(allowed, ", "))}});
         }
         return *v;
     }

@@ -5,10 +5,10 @@
 
 namespace preflight {
 namespace {
-constexpr std::array<std::string_view, 9> kChannels{"general", "dpi", "print", "dpo", "dpv",
-                                                    "dpf", "email", "signing", "manual"};
-constexpr std::array<std::string_view, 9> kRoutes{"dpi-digital", "dpi-print", "dpo", "dpv", "dpf",
-                                                  "email", "signing", "manual", "unknown"};
+constexpr std::array<std::string_view, 9> kChannels{"general", "dpi",   "print",   "dpo",   "dpv",
+                                                    "dpf",     "email", "signing", "manual"};
+constexpr std::array<std::string_view, 9> kRoutes{"dpi-digital", "dpi-print", "dpo",    "dpv",    "dpf",
+                                                  "email",       "signing",   "manual", "unknown"};
 constexpr std::array<std::string_view, 3> kSeverities{"info", "warn", "block"};
 }  // namespace
 

@@ -27,16 +27,16 @@ enum class Lang : std::uint8_t { nb, en };
 enum class Role : std::uint8_t { main, attachment };
 
 struct Document {
-    std::string file;             // as listed: manifest `file` or the command-line argument
-    std::filesystem::path path;   // where it is read from
-    std::string name;             // manifest `name`, or the file's stem
+    std::string file;            // as listed: manifest `file` or the command-line argument
+    std::filesystem::path path;  // where it is read from
+    std::string name;            // manifest `name`, or the file's stem
     Role role = Role::attachment;
     // Facts gathered before the checks run.
-    bool readable = false;        // exists, is a regular file, could be opened
-    std::string io_error;         // why not (strerror text or "not a regular file")
+    bool readable = false;  // exists, is a regular file, could be opened
+    std::string io_error;   // why not (strerror text or "not a regular file")
     std::uint64_t bytes = 0;
-    std::string type;             // sniffed MIME type, e.g. application/pdf
-    std::optional<pdf::Info> pdf; // when the type is PDF (or the header is near the start)
+    std::string type;              // sniffed MIME type, e.g. application/pdf
+    std::optional<pdf::Info> pdf;  // when the type is PDF (or the header is near the start)
 };
 
 struct Address {

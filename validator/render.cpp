@@ -59,8 +59,9 @@ std::string render_text(const Report& r, const RenderOptions& o) {
     for (const auto& f : r.findings) {
         ++counts[static_cast<int>(f.severity)];
         const Shown s = shown(f, o);
-        out += fmt::format("{}: {} {} [{}] {}\n    {}: {}\n", location(f, o), f.code, severity_label(f.severity, o.lang),
-                           f.check, s.message, catalogue::text("ui.remedy", o.lang), s.remedy);
+        out +=
+            fmt::format("{}: {} {} [{}] {}\n    {}: {}\n", location(f, o), f.code, severity_label(f.severity, o.lang),
+                        f.check, s.message, catalogue::text("ui.remedy", o.lang), s.remedy);
     }
     if (!r.findings.empty()) {
         out += "\n";
@@ -98,7 +99,9 @@ std::string render_github(const Report& r, const RenderOptions& o) {
     };
     for (const auto& f : r.findings) {
         const Shown s = shown(f, o);
-        const char* level = f.severity == Severity::block ? "error" : f.severity == Severity::warn ? "warning" : "notice";
+        const char* level = f.severity == Severity::block  ? "error"
+                            : f.severity == Severity::warn ? "warning"
+                                                           : "notice";
         std::string props;
         if (f.document) {
             props = fmt::format("file={},", escape(clean(*f.document, o)));
@@ -156,7 +159,8 @@ std::string render_junit(const Report& r, const RenderOptions& o) {
                                 severity_label(f.severity, o.lang), xml_escape(s.message), xml_escape(s.remedy));
         }
         failures += failed ? 1 : 0;
-        cases += fmt::format("    <testcase classname=\"preflight\" name=\"{}\">\n{}    </testcase>\n", xml_escape(name), body);
+        cases += fmt::format("    <testcase classname=\"preflight\" name=\"{}\">\n{}    </testcase>\n",
+                             xml_escape(name), body);
     };
     emit(std::nullopt, catalogue::text("ui.post", o.lang));
     for (const auto& d : r.post.documents) {
@@ -180,7 +184,9 @@ std::string render_sarif(const Report& r, const RenderOptions& o) {
         }
         const Shown s = shown(f, o);
         json result = {{"ruleId", f.code},
-                       {"level", f.severity == Severity::block ? "error" : f.severity == Severity::warn ? "warning" : "note"},
+                       {"level", f.severity == Severity::block  ? "error"
+                                 : f.severity == Severity::warn ? "warning"
+                                                                : "note"},
                        {"message", {{"text", s.message + " " + s.remedy}}}};
         if (f.document) {
             json loc = {{"physicalLocation", {{"artifactLocation", {{"uri", clean(*f.document, o)}}}}}};
@@ -194,8 +200,10 @@ std::string render_sarif(const Report& r, const RenderOptions& o) {
     const json sarif = {
         {"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
         {"version", "2.1.0"},
-        {"runs", json::array({{{"tool", {{"driver", {{"name", "preflight"}, {"version", PREFLIGHT_VERSION}, {"rules", rules}}}}},
-                               {"results", results}}})}};
+        {"runs",
+         json::array(
+             {{{"tool", {{"driver", {{"name", "preflight"}, {"version", PREFLIGHT_VERSION}, {"rules", rules}}}}},
+               {"results", results}}})}};
     return sarif.dump(2) + "\n";
 }
 

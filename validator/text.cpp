@@ -15,8 +15,7 @@ struct FreeDeleter {
 std::string map(std::string_view s, int options) {
     utf8proc_uint8_t* out = nullptr;
     const auto n = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(s.data()),
-                                static_cast<utf8proc_ssize_t>(s.size()), &out,
-                                static_cast<utf8proc_option_t>(options));
+                                static_cast<utf8proc_ssize_t>(s.size()), &out, static_cast<utf8proc_option_t>(options));
     std::unique_ptr<utf8proc_uint8_t, FreeDeleter> owner(out);
     if (n < 0) {
         return std::string(s);
@@ -26,8 +25,8 @@ std::string map(std::string_view s, int options) {
 
 bool is_space(utf8proc_int32_t cp) {
     const auto cat = utf8proc_category(cp);
-    return cp == '\t' || cp == '\n' || cp == '\r' || cp == '\v' || cp == '\f' ||
-           cat == UTF8PROC_CATEGORY_ZS || cat == UTF8PROC_CATEGORY_ZL || cat == UTF8PROC_CATEGORY_ZP;
+    return cp == '\t' || cp == '\n' || cp == '\r' || cp == '\v' || cp == '\f' || cat == UTF8PROC_CATEGORY_ZS ||
+           cat == UTF8PROC_CATEGORY_ZL || cat == UTF8PROC_CATEGORY_ZP;
 }
 
 }  // namespace
