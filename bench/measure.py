@@ -155,6 +155,7 @@ def main() -> int:
     def ref_argv(f: Path) -> list[str]:
         return ["pdfinfo", "-f", "1", "-l", "99999", "-box", str(f)]
 
+    load_before = os.getloadavg()
     results = {}
     failures: list[str] = []
     tmpdir = tempfile.mkdtemp(prefix="preflight-bench-")
@@ -202,7 +203,9 @@ def main() -> int:
     lines = []
     lines.append("# preflight benchmark results\n")
     lines.append(f"- date: {time.strftime('%Y-%m-%d %H:%M:%S %z')}")
-    lines.append(f"- machine: {platform.node() or '?'}, {os.cpu_count()} CPUs, Linux {platform.release()}")
+    lines.append(f"- machine: {platform.node() or '?'}, {os.cpu_count()} CPUs, Linux {platform.release()}; "
+                 f"1-min load average {load_before[0]:.2f} before, {os.getloadavg()[0]:.2f} after "
+                 "(other work on the machine skews wall times)")
     pre_version = tool_version([str(binary), "--version"]) if have_binary else "binary not found"
     lines.append(f"- preflight: `{binary}` ({pre_version})")
     lines.append(f"- pdfinfo: {tool_version(['pdfinfo', '-v'])}")

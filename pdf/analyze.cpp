@@ -64,8 +64,11 @@ void init_once() {
     std::call_once(flag, [] {
         PdfError::EnableLogging(false);
         PdfError::EnableDebug(false);
-        OSSL_PROVIDER_load(nullptr, "legacy");
-        OSSL_PROVIDER_load(nullptr, "default");
+        // Kept for the life of the process (never unloaded).
+        static OSSL_PROVIDER* const legacy = OSSL_PROVIDER_load(nullptr, "legacy");
+        static OSSL_PROVIDER* const fallback = OSSL_PROVIDER_load(nullptr, "default");
+        (void)legacy;
+        (void)fallback;
     });
 }
 
@@ -311,25 +314,20 @@ private:
         Node type, kids, media, crop, rotate, resources;
     };
 
-    static void note_key(NodeKeys& k, std::string_view name, const lex::Value& v) {
-        Node* slot = nullptr;
-        switch (name.empty() ? '\0' : name[0]) {
-            case 'T': slot = lex::name_equals(name, "Type") ? &k.type : nullptr; break;
-            case 'K': slot = lex::name_equals(name, "Kids") ? &k.kids : nullptr; break;
-            case 'M': slot = lex::name_equals(name, "MediaBox") ? &k.media : nullptr; break;
-            case 'C': slot = lex::name_equals(name, "CropBox") ? &k.crop : nullptr; break;
-            case 'R':
-                slot = lex::name_equals(name, "Rotate") ? &k.rotate
-                       : lex::name_equals(name, "Resources") ? &k.resources : nullptr;
-                break;
-            default:
-                // Names with #xx escapes ("/T#79pe") are rare but legal.
-                if (name.find('#') != std::string_view::npos) {
-                    const std::string plain = lex::decode_name(name);
-                    if (!plain.empty() && plain[0] != '#') note_key(k, plain, v);
-                }
-                return;
+    static void note_key(NodeKeys& k, std::string_view raw_name, const lex::Value& v) {
+        std::string decoded;  // names with #xx escapes ("/T#79pe") are rare but legal
+        std::string_view name = raw_name;
+        if (raw_name.find('#') != std::string_view::npos) {
+            decoded = lex::decode_name(raw_name);
+            name = decoded;
         }
+        Node* slot = nullptr;
+        if (name == "Type") slot = &k.type;
+        else if (name == "Kids") slot = &k.kids;
+        else if (name == "MediaBox") slot = &k.media;
+        else if (name == "CropBox") slot = &k.crop;
+        else if (name == "Rotate") slot = &k.rotate;
+        else if (name == "Resources") slot = &k.resources;
         if (slot != nullptr) slot->raw = v;
     }
 
@@ -363,11 +361,12 @@ private:
                     std::size_t pos = static_cast<std::size_t>(offset);
                     Node n;
                     if (keys == nullptr) {
-                        if (lex::read_value(pdf_, pos, n.raw)) return n;
+                        if (lex::read_value(pdf_, pos, n.raw) && properly_ended(n.raw, pos)) return n;
                     } else {
                         NodeKeys k;
                         if (lex::read_value_visiting(pdf_, pos, n.raw,
-                                                     [&](std::string_view name, const lex::Value& v) { note_key(k, name, v); })) {
+                                                     [&](std::string_view name, const lex::Value& v) { note_key(k, name, v); }) &&
+                            properly_ended(n.raw, pos)) {
                             if (n.raw.kind == lex::Kind::dict) {
                                 *keys = k;
                                 *keys_done = true;
@@ -379,6 +378,15 @@ private:
             }
         }
         return Node{o, {}};
+    }
+
+    // What PoDoFo demands after an object's value: "endobj", or "stream" after a
+    // dictionary. Anything else makes PoDoFo reject the object, so the raw reader
+    // must not accept it either (the caller then lets PoDoFo report the error).
+    bool properly_ended(const lex::Value& v, std::size_t pos) const {
+        lex::skip_space(pdf_, pos);
+        const std::string_view rest = pdf_.substr(pos, 6);
+        return rest == "endobj" || (v.kind == lex::Kind::dict && rest == "stream");
     }
 
     // resolve() for page-tree nodes, with their keys (one pass for raw objects).
@@ -510,11 +518,15 @@ private:
         Inherited inherited;
     };
 
+    // A key whose value is null counts as absent (PDF 2.0, 7.3.9), so the value
+    // is then inherited.
+    static bool present(const Node& n) { return !n.missing() && !is_null(n); }
+
     static Inherited inherit(const NodeKeys& k, Inherited from) {
-        if (!k.media.missing()) from.media = k.media;
-        if (!k.crop.missing()) from.crop = k.crop;
-        if (!k.rotate.missing()) from.rotate = k.rotate;
-        if (!k.resources.missing()) from.resources = k.resources;
+        if (present(k.media)) from.media = k.media;
+        if (present(k.crop)) from.crop = k.crop;
+        if (present(k.rotate)) from.rotate = k.rotate;
+        if (present(k.resources)) from.resources = k.resources;
         return from;
     }
 
@@ -574,15 +586,16 @@ private:
         }
     }
 
+    // Pages nodes are visited once: a second visit is a cycle (or a DAG that could
+    // multiply the pages exponentially), recorded as damage and skipped. A leaf
+    // page referenced twice is shown twice by poppler, pdfium and qpdf, so it is
+    // counted twice here too; that cannot blow up, since every repetition is an
+    // entry in some visited node's /Kids.
     void visit_kid(const Node& kid, const Inherited& inherited) {
         Ref r;
         const bool indirect = ref_of(kid, r);
         auto where = [&] { return indirect ? r.text() : std::string("an entry"); };
         try {
-            if (indirect && !visited_.insert(r.key()).second) {
-                set_damage(info_, Damage::page_tree, "page tree cycle or repeated node at " + where());
-                return;
-            }
             NodeKeys k;
             const Node node = resolve_node(kid, k);
             if (node.missing()) {
@@ -594,10 +607,12 @@ private:
                            where() + " in /Kids is " + (is_null(node) ? "null" : "not a dictionary"));
                 return;
             }
-            if (is_pages_node(k)) {
-                push(k, inherited);
-            } else {
+            if (!is_pages_node(k)) {
                 add_page(inherit(k, inherited));
+            } else if (indirect && !visited_.insert(r.key()).second) {
+                set_damage(info_, Damage::page_tree, "page tree cycle or repeated /Pages node at " + where());
+            } else {
+                push(k, inherited);
             }
         } catch (const PdfError& e) {
             // PoDoFo could not parse the object itself: the tree is broken here.
@@ -665,18 +680,21 @@ private:
         page.number = static_cast<int>(info_.pages.size()) + 1;
         try {
             page.rotate = read_rotate(eff.rotate);
-            if (eff.media.missing()) {
+            // A reference to a missing object means null, which means absent.
+            const Node media = resolve(eff.media);
+            const Node crop_value = resolve(eff.crop);
+            if (!present(media)) {
                 page.error = "no MediaBox";
             } else {
-                page.error = read_box(eff.media, "MediaBox", page.media);
+                page.error = read_box(media, "MediaBox", page.media);
                 if (page.error.empty() && (page.media.width() <= 0 || page.media.height() <= 0)) {
                     page.error = "MediaBox has zero area";
                 }
             }
             page.crop = page.media;
-            if (page.error.empty() && !eff.crop.missing()) {
+            if (page.error.empty() && present(crop_value)) {
                 Box crop;
-                page.error = read_box(eff.crop, "CropBox", crop);
+                page.error = read_box(crop_value, "CropBox", crop);
                 if (page.error.empty()) {
                     // Clip to the MediaBox; a CropBox wholly outside it is ignored (as pdf.js does).
                     const Box clipped{std::max(crop.llx, page.media.llx), std::max(crop.lly, page.media.lly),

@@ -130,7 +130,7 @@ bool write_all(int fd, const char* data, std::size_t len) {
             info.pages.clear();
             info.fonts_not_embedded.clear();
         }
-        answer = to_json(info).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+        answer = to_json_text(info);
     } catch (const std::bad_alloc&) {
         answer.clear();
         answer.shrink_to_fit();
@@ -303,7 +303,7 @@ Info run(const std::filesystem::path& file, const Limits& limits) {
         return failure(Damage::crashed, "exit status " + std::to_string(WEXITSTATUS(status)));
     }
     try {
-        return info_from_json(nlohmann::json::parse(answer));
+        return info_from_json_text(answer);
     } catch (const std::exception& e) {
         return failure(Damage::internal, std::string("unreadable answer from the analysing child: ") + e.what());
     }

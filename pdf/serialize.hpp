@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace preflight::pdf {
@@ -26,6 +27,16 @@ std::string_view damage_name(Damage d);
 std::optional<Damage> damage_from_name(std::string_view name);
 
 nlohmann::json to_json(const Info& info);
+
+// to_json(info).dump() without building the JSON tree first (the sandboxed
+// child's answer: ~10x faster for 10,000 pages). Numbers are written shortest
+// (595 rather than 595.0); strings that are not valid UTF-8 get U+FFFD.
+std::string to_json_text(const Info& info);
+
+// info_from_json(nlohmann::json::parse(text)), without the tree: a SAX reader
+// straight into Info. Unknown keys are skipped. Throws std::invalid_argument on
+// malformed JSON or the errors info_from_json reports.
+Info info_from_json_text(std::string_view text);
 
 // The inverse of to_json. Only "damage" is required; other keys default to
 // Info's defaults when absent. Throws std::invalid_argument when the value is not
