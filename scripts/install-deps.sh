@@ -15,7 +15,7 @@ packages=(
   libutf8proc-dev
   libzip-dev libpugixml-dev
   python3
-  poppler-utils qpdf
+  poppler-utils qpdf time
   clang-format clang-tidy
 )
 

@@ -12,7 +12,7 @@ namespace {
 // Ids: "<code>.<variant>" for a finding's message, "<code>.<variant>.remedy" for its
 // remedy, "<code>.summary" and "<code>.severity" for `preflight checks`,
 // "error.*" for usage errors, "ui.*" for the renderers and the command line.
-const std::vector<Entry> kEntries = {
+constexpr Entry kEntries[] = {
     // ---- DP101 name-length
     {"DP101.summary", "Dokumentnavn over grensen for DPI (96 tegn) eller signering (80 tegn)",
      "Document name over the DPI limit (96 characters) or the signing limit (80)"},
@@ -387,7 +387,7 @@ const std::unordered_map<std::string_view, const Entry*>& index() {
 
 }  // namespace
 
-const std::vector<Entry>& entries() { return kEntries; }
+std::span<const Entry> entries() { return kEntries; }
 
 bool has(std::string_view id) { return index().count(id) != 0; }
 

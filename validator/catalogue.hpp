@@ -5,6 +5,7 @@
 #include "validator/model.hpp"
 
 #include <string>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -17,7 +18,7 @@ struct Entry {
 };
 
 // Every entry (for tests and tooling).
-const std::vector<Entry>& entries();
+std::span<const Entry> entries();
 
 // True when `id` is in the catalogue.
 bool has(std::string_view id);

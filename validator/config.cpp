@@ -64,7 +64,7 @@ LineIndex index_lines(const std::string& content) {
             continue;
         }
         const std::string name = strip(line.substr(0, eq));
-        const std::string key = section.empty() ? name : section + "." + name;
+        const std::string key = section.empty() ? name : fmt::format("{}.{}", section, name);
         const auto value_start = line.find_first_not_of(" \t", eq + 1);
         idx.keys[key].push_back({n, indent, value_start == std::string::npos ? eq + 2 : value_start + 1});
     }

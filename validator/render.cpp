@@ -82,7 +82,7 @@ json optional_string(const std::optional<std::string>& s, const RenderOptions& o
 
 std::string render_github(const Report& r, const RenderOptions& o) {
     std::string out;
-    const auto escape = [](std::string s) {
+    const auto escape = [](const std::string& s) {
         std::string e;
         for (const char c : s) {
             if (c == '%') {
