@@ -7,7 +7,7 @@ Files written to the cache directory (default bench/out/), each once:
   objstm-10000.pdf           10,000 A4 pages, 100 x 100 page tree, MediaBox inherited
                              from the root, page dicts in object streams and a
                              cross-reference stream (made by `qpdf --object-streams=generate`)
-  images-50mb.pdf            5 A4 pages, each drawing one 2048 x 1707 RGB image
+  images-50mb.pdf            5 A4 pages, each drawing one 2048 x 1700 RGB image
                              XObject of uncompressed pseudo-random bytes (~52 MB)
   images-50mb-truncated.pdf  the first half of images-50mb.pdf: no xref, no trailer,
                              no %%EOF
@@ -31,7 +31,7 @@ import sys
 import zlib
 from pathlib import Path
 
-GENERATOR_VERSION = 1  # bump when the output of any generator changes
+GENERATOR_VERSION = 2  # bump when the output of any generator changes
 
 A4 = (595.276, 841.89)  # points
 LEFT = 72  # 25.4 mm: clear of the 18 mm print margin (DP307)
@@ -172,7 +172,7 @@ def make_objstm(path: Path, pages: int) -> None:
         plain.unlink(missing_ok=True)
 
 
-def make_images(path: Path, images: int = 5, width: int = 2048, height: int = 1707) -> None:
+def make_images(path: Path, images: int = 5, width: int = 2048, height: int = 1700) -> None:
     """(c) `images` pages, each one uncompressed RGB image XObject of random bytes."""
     rng = random.Random(50)
     w = PdfWriter(path)

@@ -4,11 +4,15 @@
 Called by bench/run.sh (see bench/README.md). Per file:
   - one warm-up run of each tool (not counted; also fills the page cache),
   - N timed rounds, each running both tools, the order alternating per round,
+  - M memory runs of each tool under `/usr/bin/time -f %M` (not timed),
   - one extra `preflight ... --format json` run to read the findings (not timed).
-Wall time is measured around posix_spawn() .. wait4() with time.perf_counter().
-Peak memory is ru_maxrss from wait4() (the same number GNU time prints as %M):
-the largest peak RSS of the process itself or of any descendant it has waited
-for, i.e. preflight's analysing child is covered. It is a maximum, not a sum.
+Wall time is measured around posix_spawn() .. wait4() with time.perf_counter();
+CPU time (user + system, children included) comes from the same wait4().
+Peak memory is GNU time's %M: ru_maxrss of the waited-for command, the largest
+peak RSS of the process itself or of any descendant it has waited for, i.e.
+preflight's analysing child is covered. It is a maximum, not a sum. It is not
+read from this script's own wait4(): a child spawned from Python starts with
+Python's RSS as its ru_maxrss floor (exec records the old mm's high-water mark).
 
 Exit status: 0 every goal PASS; 1 some goal MISS; 2 a run failed (preflight
 exit 2/3/signal/timeout), or the binary is missing.
@@ -40,19 +44,22 @@ FILES = [  # (file name, what it is)
 RATIO_GOAL = 1.0
 TRUNCATED_SECONDS = 2.0
 RSS_GOAL_KB = 100_000_000 // 1024  # 100 MB (10^8 bytes) in KiB, ru_maxrss's unit
+GNU_TIME = "/usr/bin/time"
 
 
 @dataclass
 class Run:
     wall: float  # seconds
     status: int  # exit code, or -signal, or None for a timeout
-    maxrss_kb: int
+    maxrss_kb: int | None  # from GNU time's %M; None for runs without it
     timed_out: bool = False
+    cpu: float = 0.0  # user + system seconds of the process and its reaped children
 
 
 @dataclass
 class Series:
-    runs: list[Run] = field(default_factory=list)
+    runs: list[Run] = field(default_factory=list)  # timed runs
+    mem_runs: list[Run] = field(default_factory=list)  # runs under GNU time
 
     @property
     def walls(self) -> list[float]:
@@ -64,14 +71,17 @@ class Series:
     def min(self) -> float:
         return min(self.walls)
 
+    def cpu_median(self) -> float:
+        return statistics.median(r.cpu for r in self.runs)
+
     def max(self) -> float:
         return max(self.walls)
 
     def peak_kb(self) -> int:
-        return max(r.maxrss_kb for r in self.runs)
+        return max((r.maxrss_kb or 0) for r in self.mem_runs)
 
     def statuses(self) -> list[str]:
-        return sorted({status_text(r) for r in self.runs})
+        return sorted({status_text(r) for r in self.runs + self.mem_runs})
 
 
 def status_text(r: Run) -> str:
@@ -82,9 +92,13 @@ def status_text(r: Run) -> str:
     return str(r.status)
 
 
-def run_once(argv: list[str], timeout: float, stdout_path: str | None = None) -> Run:
+def run_once(argv: list[str], timeout: float, stdout_path: str | None = None,
+             rss_file: str | None = None) -> Run:
     """Spawn argv in its own process group, wait, and measure. stdout goes to
-    stdout_path (or /dev/null), stderr to /dev/null."""
+    stdout_path (or /dev/null), stderr to /dev/null. With rss_file, run it under
+    GNU time, which writes %M (and the exit status) there."""
+    if rss_file:
+        argv = [GNU_TIME, "-f", "%x %M", "-o", rss_file, *argv]
     actions = [
         (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
         (os.POSIX_SPAWN_OPEN, 1, stdout_path or os.devnull, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644),
@@ -112,7 +126,19 @@ def run_once(argv: list[str], timeout: float, stdout_path: str | None = None) ->
         except ProcessLookupError:
             pass
     status = os.waitstatus_to_exitcode(wstatus)
-    return Run(wall, status, rusage.ru_maxrss, timed_out.is_set())
+    maxrss = None
+    if rss_file:
+        # Last line "EXIT KB"; before it GNU time may write "Command terminated by signal N".
+        lines = [ln for ln in open(rss_file, errors="replace").read().splitlines() if ln.strip()]
+        fields = lines[-1].split() if lines else []
+        if len(fields) == 2 and fields[1].isdigit():
+            maxrss = int(fields[1])
+        signalled = [ln for ln in lines if ln.startswith("Command terminated by signal")]
+        if signalled and not timed_out.is_set():
+            status = -int(signalled[0].split()[-1])
+        elif fields and fields[0].lstrip("-").isdigit() and status >= 0:
+            status = int(fields[0])
+    return Run(wall, status, maxrss, timed_out.is_set(), rusage.ru_utime + rusage.ru_stime)
 
 
 def fmt_s(seconds: float) -> str:
@@ -138,10 +164,14 @@ def main() -> int:
     ap.add_argument("--binary", type=Path, required=True)
     ap.add_argument("--pdfs", type=Path, required=True, help="directory made by make_pdfs.py")
     ap.add_argument("--results", type=Path, help="write the markdown report here too")
+    ap.add_argument("--mem-runs", type=int, default=3, help="runs under GNU time per tool and file")
     ap.add_argument("--timeout", type=float, default=120.0, help="seconds per run before SIGKILL")
     args = ap.parse_args()
-    if args.runs < 1:
-        ap.error("--runs must be at least 1")
+    if args.runs < 1 or args.mem_runs < 1:
+        ap.error("--runs and --mem-runs must be at least 1")
+    if not os.access(GNU_TIME, os.X_OK):
+        print(f"measure.py: {GNU_TIME} not found (apt-get install time)", file=sys.stderr)
+        return 2
 
     binary = args.binary.resolve()
     have_binary = binary.is_file() and os.access(binary, os.X_OK)
@@ -179,7 +209,8 @@ def main() -> int:
             r["dp303"] = "DP303" in text
             try:
                 report = json.loads(text)
-                r["findings"] = sorted({f.get("code", "?") for f in report.get("findings", [])})
+                r["findings"] = sorted({f"{f.get('code', '?')} ({f.get('severity', '?')})"
+                                        for f in report.get("findings", [])})
                 r["pages"] = [d.get("pages") for d in report.get("documents", [])]
             except (ValueError, AttributeError):
                 r["findings"] = ["(no JSON)"]
@@ -192,6 +223,10 @@ def main() -> int:
                 order.reverse()
             for series, argv in order:
                 series.runs.append(run_once(argv(path), args.timeout))
+        rss_file = os.path.join(tmpdir, "time.txt")
+        for _ in range(args.mem_runs):
+            for series, argv in [(ref, ref_argv)] + ([(pre, pre_argv)] if have_binary else []):
+                series.mem_runs.append(run_once(argv(path), args.timeout, rss_file=rss_file))
         r["pre"], r["ref"] = pre, ref
         if have_binary:
             bad = [s for s in pre.statuses() + [r["json_status"]] if s not in ("0", "1")]
@@ -210,13 +245,13 @@ def main() -> int:
     lines.append(f"- preflight: `{binary}` ({pre_version})")
     lines.append(f"- pdfinfo: {tool_version(['pdfinfo', '-v'])}")
     lines.append(f"- runs: {args.runs} timed rounds per file after one warm-up run of each tool; "
-                 "wall time median (min); peak RSS = max over the runs of ru_maxrss (process tree, "
-                 "see bench/README.md)")
+                 f"wall time median (min); CPU time (user + system) median; peak RSS = max of GNU time's %M over {args.mem_runs} "
+                 "further runs (largest peak of the process or any child it reaped; see bench/README.md)")
     lines.append(f"- commands: `preflight check --channel print FILE` vs `pdfinfo -f 1 -l 99999 -box FILE`\n")
     lines.append("| file | size | pages pdfinfo / preflight | preflight median (min) | pdfinfo median (min) "
-                 "| ratio median (min) | preflight peak RSS | pdfinfo peak RSS | preflight exit | pdfinfo exit "
+                 "| ratio median (min) | CPU preflight / pdfinfo (ratio) | preflight peak RSS | pdfinfo peak RSS | preflight exit | pdfinfo exit "
                  "| preflight findings |")
-    lines.append("|---|---:|---:|---:|---:|---:|---:|---:|---|---|---|")
+    lines.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---|")
     for name, what in FILES:
         r = results[name]
         ref: Series = r["ref"]
@@ -225,16 +260,19 @@ def main() -> int:
         if pre.runs:
             pre_cell = f"{fmt_s(pre.median())} ({fmt_s(pre.min())})"
             ratio_cell = f"{pre.median() / ref.median():.2f} ({pre.min() / ref.min():.2f})"
+            cpu_cell = (f"{fmt_s(pre.cpu_median())} / {fmt_s(ref.cpu_median())} "
+                        f"({pre.cpu_median() / max(ref.cpu_median(), 1e-6):.2f})")
             pre_rss = fmt_mb(pre.peak_kb())
             pre_exit = ", ".join(pre.statuses())
-            findings = " ".join(r["findings"]) or "none"
+            findings = ", ".join(r["findings"]) or "none"
             pages = " / ".join([f"{r['pdfinfo_pages']:,}"] + [f"{p:,}" if isinstance(p, int) else "?"
                                                               for p in r["pages"] or [None]])
         else:
             pre_cell = ratio_cell = pre_rss = pre_exit = findings = "—"
+            cpu_cell = f"— / {fmt_s(ref.cpu_median())}"
             pages = f"{r['pdfinfo_pages']:,} / —"
         lines.append(f"| `{name}` ({what}) | {r['bytes'] / 1e6:,.1f} MB | {pages} | {pre_cell} "
-                     f"| {ref_cell} | {ratio_cell} | {pre_rss} | {fmt_mb(ref.peak_kb())} | {pre_exit} "
+                     f"| {ref_cell} | {ratio_cell} | {cpu_cell} | {pre_rss} | {fmt_mb(ref.peak_kb())} | {pre_exit} "
                      f"| {', '.join(ref.statuses())} | {findings} |")
 
     goals = []

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Benchmark: preflight vs pdfinfo on large generated PDFs. See bench/README.md.
-# Usage: bench/run.sh [--runs N] [--binary PATH] [--out DIR] [--results FILE] [--timeout S]
+# Usage: bench/run.sh [--runs N] [--binary PATH] [--out DIR] [--results FILE] [--mem-runs M] [--timeout S]
 # Exit: 0 all goals PASS, 1 some goal MISS, 2 a run failed or the binary is missing.
 set -euo pipefail
 
@@ -11,6 +11,7 @@ binary="$root/build/bin/preflight"
 out="$bench_dir/out"
 results="$bench_dir/results.md"
 timeout=120
+mem_runs=3
 
 usage() { sed -n '2,4s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; }
 while [ $# -gt 0 ]; do
@@ -19,17 +20,20 @@ while [ $# -gt 0 ]; do
     --binary) binary=${2:?--binary needs a path}; shift 2 ;;
     --out) out=${2:?--out needs a directory}; shift 2 ;;
     --results) results=${2:?--results needs a file}; shift 2 ;;
+    --mem-runs) mem_runs=${2:?--mem-runs needs a number}; shift 2 ;;
     --timeout) timeout=${2:?--timeout needs seconds}; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) echo "run.sh: unknown argument: $1" >&2; usage >&2; exit 2 ;;
   esac
 done
-case "$runs" in ''|*[!0-9]*|0) echo "run.sh: --runs must be a positive integer" >&2; exit 2 ;; esac
+for n in "$runs" "$mem_runs"; do
+  case "$n" in ''|*[!0-9]*|0) echo "run.sh: --runs and --mem-runs take a positive integer" >&2; exit 2 ;; esac
+done
 
-for tool in python3 qpdf pdfinfo; do
+for tool in python3 qpdf pdfinfo /usr/bin/time; do
   command -v "$tool" >/dev/null || { echo "run.sh: $tool not found (scripts/install-deps.sh)" >&2; exit 2; }
 done
 
 python3 "$bench_dir/make_pdfs.py" --out "$out" >/dev/null
 exec python3 "$bench_dir/measure.py" --runs "$runs" --binary "$binary" --pdfs "$out" \
-  --results "$results" --timeout "$timeout"
+  --results "$results" --mem-runs "$mem_runs" --timeout "$timeout"

@@ -41,10 +41,10 @@ Shown shown(const Finding& f, const RenderOptions& o) {
 std::string location(const Finding& f, const RenderOptions& o) {
     std::string where = f.document ? clean(*f.document, o) : catalogue::text("ui.post", o.lang);
     if (f.page) {
-        where += ":" + std::to_string(*f.page);
+        where += fmt::format(":{}", *f.page);
     }
     if (f.recipient) {
-        where += " (" + catalogue::text("ui.recipient", o.lang, {{"index", std::to_string(*f.recipient)}}) + ")";
+        where += fmt::format(" ({})", catalogue::text("ui.recipient", o.lang, {{"index", std::to_string(*f.recipient)}}));
     }
     return where;
 }
