@@ -59,7 +59,7 @@ constexpr std::size_t max_tree_depth = 256;
 // provider) besides the default algorithms, which PoDoFo's RC4 and AES-128
 // decryption needs. Loading "legacy" turns off the implicit default provider,
 // hence loading "default" explicitly too.
-void init_once() {
+void init_once_impl() {
     static std::once_flag flag;
     std::call_once(flag, [] {
         PdfError::EnableLogging(false);
@@ -471,8 +471,7 @@ private:
         }
         lex::for_each_entry(dict.raw, [&](std::string_view name, const lex::Value& v) {
             if (lex::name_equals(name, text(key))) {
-                out.raw = v;
-                return false;
+                out.raw = v;  // no early exit: the last of duplicate keys wins, as in PoDoFo
             }
             return true;
         });
@@ -809,6 +808,12 @@ private:
     }
 
     void finish_pages() {
+        // Report fonts by first page, then name: stable whatever order the
+        // /Font dictionaries list them in.
+        std::stable_sort(info_.fonts_not_embedded.begin(), info_.fonts_not_embedded.end(),
+                         [](const Font& a, const Font& b) {
+                             return a.first_page != b.first_page ? a.first_page < b.first_page : a.name < b.name;
+                         });
         int bad = 0;
         const Page* first = nullptr;
         for (const Page& p : info_.pages) {
@@ -864,6 +869,12 @@ bool is_encryption_error(PoDoFo::EPdfError code) {
 }
 
 void analyze_pdf(std::string_view pdf, const detail::AnalyzeOptions& options, Info& info) {
+    if (const std::string risk = raw::encryption_crash_risk(pdf); !risk.empty()) {
+        // PoDoFo would dereference a null pointer on this file: do not let it try.
+        info.encrypted = true;
+        set_damage(info, Damage::load_failed, "InvalidEncryptionDict: " + risk);
+        return;
+    }
     PdfVecObjects objects;  // must outlive the parser and everything read through it
     objects.SetAutoDelete(options.free_objects);
     PoDoFo::PdfParser parser(&objects);
@@ -904,10 +915,12 @@ void analyze_pdf(std::string_view pdf, const detail::AnalyzeOptions& options, In
 
 namespace detail {
 
+void initialise() { init_once_impl(); }
+
 Info analyze_with(const std::filesystem::path& file, const AnalyzeOptions& options) {
     Info info;
     try {
-        init_once();
+        initialise();
         const raw::MappedFile map(file);
         if (!map.ok()) {
             set_damage(info, Damage::load_failed, map.error());

@@ -190,12 +190,11 @@ bool read_value(std::string_view s, std::size_t& pos, Value& out, int depth) {
                 out.text = s.substr(start, pos - start);
                 return true;
             }
-            std::size_t i = pos + 1;
-            while (i < s.size() && s[i] != '>') {
-                if (hex_value(s[i]) < 0 && cls(s[i]) != space) return false;
-                ++i;
-            }
-            if (i >= s.size()) return false;
+            // A hex string: like PoDoFo, anything up to '>' is accepted (bad digits are
+            // its decoder's business; this reader never decodes strings).
+            const auto close = s.find('>', pos + 1);
+            if (close == std::string_view::npos) return false;
+            const std::size_t i = close;
             pos = i + 1;
             out.kind = Kind::string;
             out.text = s.substr(start, pos - start);

@@ -1,5 +1,7 @@
 #include "pdf/raw.hpp"
 
+#include "pdf/lexer.hpp"
+
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -145,6 +147,121 @@ bool trailer_mentions_encrypt(std::string_view file) {
         }
     }
     return false;
+}
+
+namespace {
+
+// The value of `key` in a dict read by the lexer (kind invalid if absent).
+lex::Value dict_get(const lex::Value& dict, std::string_view key) {
+    lex::Value out;
+    lex::for_each_entry(dict, [&](std::string_view name, const lex::Value& v) {
+        if (lex::name_equals(name, key)) {
+            out = v;  // the last of duplicate keys wins, as in PoDoFo
+        }
+        return true;
+    });
+    return out;
+}
+
+// The dictionary after "N G obj" at `pos` (white space allowed before).
+bool read_object_dict(std::string_view pdf, std::size_t pos, lex::Value& dict) {
+    lex::Value num;
+    lex::Value gen;
+    if (!lex::read_value(pdf, pos, num) || num.kind != lex::Kind::integer || !lex::read_value(pdf, pos, gen) ||
+        gen.kind != lex::Kind::integer) {
+        return false;
+    }
+    lex::skip_space(pdf, pos);
+    if (pdf.substr(pos, 3) != "obj") return false;
+    pos += 3;
+    return lex::read_value(pdf, pos, dict) && dict.kind == lex::Kind::dict;
+}
+
+// Where the last "N G obj" for a reference starts, at a token boundary.
+std::optional<std::size_t> find_object(std::string_view pdf, const lex::Value& ref) {
+    const std::string needle = std::to_string(ref.integer) + " " + std::to_string(ref.generation) + " obj";
+    std::size_t end = pdf.size();
+    while (end > 0) {
+        const auto at = pdf.rfind(needle, end - 1);
+        if (at == std::string_view::npos) return std::nullopt;
+        if (at == 0 || !(pdf[at - 1] >= '0' && pdf[at - 1] <= '9')) return at;
+        end = at;
+    }
+    return std::nullopt;
+}
+
+// "/V 5" in raw text, for dictionaries the lexer cannot read (PoDoFo is more lenient).
+bool mentions_v5(std::string_view text) {
+    for (std::size_t at = text.find("/V"); at != std::string_view::npos; at = text.find("/V", at + 2)) {
+        std::size_t i = at + 2;
+        if (i < text.size() && text[i] != ' ' && text[i] != '\n' && text[i] != '\r' && text[i] != '\t') continue;
+        lex::skip_space(text, i);
+        if (i < text.size() && text[i] == '5' && (i + 1 == text.size() || !(text[i + 1] >= '0' && text[i + 1] <= '9'))) {
+            return true;
+        }
+    }
+    return false;
+}
+
+}  // namespace
+
+std::string encryption_crash_risk(std::string_view pdf) {
+    const auto eof = find_last_eof_end(pdf);
+    const std::size_t end = eof ? *eof : pdf.size();
+    const std::size_t start = end > trailer_window ? end - trailer_window : 0;
+    const auto xref = startxref_offset(pdf.substr(start, end - start));
+    if (!xref || *xref >= pdf.size()) return {};
+    lex::Value trailer;
+    std::size_t pos = *xref;
+    lex::skip_space(pdf, pos);
+    if (pdf.substr(pos, 4) == "xref") {
+        const auto t = pdf.find("trailer", pos);
+        if (t == std::string_view::npos) return {};
+        pos = t + 7;
+        if (!lex::read_value(pdf, pos, trailer) || trailer.kind != lex::Kind::dict) return {};
+    } else if (!read_object_dict(pdf, pos, trailer)) {  // an xref stream
+        return {};
+    }
+    lex::Value encrypt = dict_get(trailer, "Encrypt");
+    if (encrypt.kind != lex::Kind::ref && encrypt.kind != lex::Kind::dict) return {};
+
+    const lex::Value id = dict_get(trailer, "ID");
+    if (id.kind == lex::Kind::array) {
+        bool empty = true;
+        lex::for_each_element(id, [&](const lex::Value&) { return empty = false; });
+        if (empty) return "empty /ID array";
+    }
+
+    std::string_view text = encrypt.text;  // the dictionary as written
+    if (encrypt.kind == lex::Kind::ref) {
+        const auto at = find_object(pdf, encrypt);
+        if (!at) return {};
+        const auto end_obj = pdf.find("endobj", *at);
+        text = pdf.substr(*at, end_obj == std::string_view::npos ? 4096 : end_obj - *at);
+        if (!read_object_dict(pdf, *at, encrypt)) {
+            // Unreadable for the lexer, maybe not for PoDoFo: look at the words.
+            if (mentions_v5(text)) {
+                for (const char* key : {"/OE", "/UE", "/Perms"}) {
+                    if (text.find(key) == std::string_view::npos) {
+                        return std::string("AES-256 encryption dictionary without ") + key;
+                    }
+                }
+            }
+            return {};
+        }
+    }
+    const lex::Value filter = dict_get(encrypt, "Filter");
+    const lex::Value v = dict_get(encrypt, "V");
+    if (filter.kind == lex::Kind::name && lex::name_equals(filter.text, "Standard") && v.kind == lex::Kind::integer &&
+        v.integer == 5) {
+        for (const char* key : {"OE", "UE", "Perms"}) {
+            const lex::Value value = dict_get(encrypt, key);
+            if (value.kind == lex::Kind::invalid || value.kind == lex::Kind::null) {
+                return std::string("AES-256 encryption dictionary without /") + key;
+            }
+        }
+    }
+    return {};
 }
 
 int compare_versions(std::string_view a, std::string_view b) {

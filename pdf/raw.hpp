@@ -50,6 +50,14 @@ std::optional<std::size_t> find_last_eof_end(std::string_view file);
 // dictionary). A fallback for files PoDoFo cannot load at all.
 bool trailer_mentions_encrypt(std::string_view file);
 
+// Known ways the trailer or the encryption dictionary crash PoDoFo 0.9.8 with a
+// null dereference (found by mutation fuzzing; PdfEncrypt::CreatePdfEncrypt and
+// PdfParser::GetDocumentId do not check keys): an AES-256 (/V 5) dictionary
+// without /OE, /UE or /Perms, and an empty /ID array in an encrypted file.
+// Returns why, or an empty string if none was found (or the trailer could not be
+// located from the bytes, in which case PoDoFo decides).
+std::string encryption_crash_risk(std::string_view pdf);
+
 // "1.4" < "1.10" < "2.0": compares dotted version numbers numerically.
 // Unparsable strings compare as lower than anything parsable.
 int compare_versions(std::string_view a, std::string_view b);

@@ -8,10 +8,22 @@
 // and the document is reported as time_limit, never a hang.
 //
 // Limits in the child:
-// - RLIMIT_AS = the child's address space at fork + Limits::memory_bytes, so the
-//   budget does not shrink with the size of the calling process;
+// - RLIMIT_AS = the child's address space at fork + the file's size (it is
+//   memory-mapped) + Limits::memory_bytes, so the budget does not shrink with the
+//   size of the calling process or of the document;
 // - RLIMIT_CPU = Limits::cpu_seconds (soft; SIGXCPU), hard one second later (SIGKILL);
 // - RLIMIT_CORE = 0 (no core dumps of a 1 GiB child).
+// The child also closes every descriptor but 0-2 and its pipe, resets signal
+// dispositions, and does not free PoDoFo's objects (it exits right away).
+// A failed allocation sets a flag in a shared page (new_handler), so a child that
+// then dies in some other way is still reported as memory_limit; so is a child
+// SIGKILLed below its CPU limit (the kernel's OOM killer).
+//
+// Damage mapping: wall limit -> time_limit; SIGXCPU (or SIGKILL at the CPU
+// limit) -> cpu_limit; out of memory -> memory_limit; other signals -> crashed
+// ("SIGSEGV"); a non-zero exit -> crashed ("exit status N"); an answer that is
+// not valid JSON for an Info -> internal.
+//
 // The parent waits on the pipe with poll() until Limits::wall_milliseconds have
 // passed, then SIGKILLs the child. The child is always reaped; both pipe ends and
 // the shared flag page are always released.
@@ -38,6 +50,7 @@
 #include <cstring>
 #include <new>
 #include <string>
+#include <string_view>
 #include <system_error>
 
 namespace preflight::pdf {
@@ -98,8 +111,17 @@ bool write_all(int fd, const char* data, std::size_t len) {
 
 [[noreturn]] void child_main(int out_fd, const std::filesystem::path& file, const Limits& limits, SharedState* state) {
     g_child_state = state;
+    // Keep only stdin/stdout/stderr and the answer pipe (as fd 3): the child must
+    // not hold the caller's sockets or files open while it works.
+    if (out_fd != 3 && ::dup2(out_fd, 3) == 3) {
+        out_fd = 3;
+    }
+    if (out_fd == 3) {
+        ::close_range(4, ~0U, 0);  // best effort (Linux 5.9+)
+    }
     // A clean signal state: default actions, nothing blocked.
-    for (const int sig : {SIGPIPE, SIGXCPU, SIGSEGV, SIGBUS, SIGABRT, SIGFPE, SIGILL}) {
+    for (const int sig : {SIGPIPE, SIGXCPU, SIGSEGV, SIGBUS, SIGABRT, SIGFPE, SIGILL, SIGINT, SIGTERM, SIGHUP,
+                          SIGQUIT, SIGALRM, SIGUSR1, SIGUSR2, SIGCHLD}) {
         ::signal(sig, SIG_DFL);
     }
     sigset_t none;
@@ -111,14 +133,22 @@ bool write_all(int fd, const char* data, std::size_t len) {
     const auto cpu = static_cast<rlim_t>(std::max(1, limits.cpu_seconds));
     const rlimit cpu_limit{cpu, cpu + 1};
     ::setrlimit(RLIMIT_CPU, &cpu_limit);
-    const std::uint64_t now = address_space_now();
-    const rlim_t as = limits.memory_bytes > (UINT64_MAX >> 2) ? RLIM_INFINITY : now + limits.memory_bytes;
+    // The file is memory-mapped: its size comes on top of the budget.
+    std::error_code size_error;
+    const std::uint64_t file_bytes = std::filesystem::is_regular_file(file, size_error)
+                                         ? std::filesystem::file_size(file, size_error)
+                                         : 0;
+    const std::uint64_t base = address_space_now() + (size_error ? 0 : file_bytes);
+    const rlim_t as = limits.memory_bytes > (UINT64_MAX >> 2) ? RLIM_INFINITY : base + limits.memory_bytes;
     const rlimit as_limit{as, as};
     ::setrlimit(RLIMIT_AS, &as_limit);
     std::set_new_handler(child_new_handler);
 
-    static const char fallback[] = R"({"damage":"memory_limit","damage_detail":"out of memory in the analysing child"})";
+    static constexpr std::string_view out_of_memory =
+        R"({"damage":"memory_limit","damage_detail":"out of memory in the analysing child"})";
+    static constexpr std::string_view failed = R"({"damage":"internal","damage_detail":"exception in the analysing child"})";
     std::string answer;
+    std::string_view reply;
     try {
         if (const auto hook = detail::child_hook.load()) {
             hook();
@@ -131,14 +161,13 @@ bool write_all(int fd, const char* data, std::size_t len) {
             info.fonts_not_embedded.clear();
         }
         answer = to_json_text(info);
+        reply = answer;
     } catch (const std::bad_alloc&) {
-        answer.clear();
-        answer.shrink_to_fit();
-        answer = fallback;
+        reply = out_of_memory;  // no allocation needed to say so
     } catch (...) {
-        answer = R"({"damage":"internal","damage_detail":"exception in the analysing child"})";
+        reply = failed;
     }
-    const bool ok = write_all(out_fd, answer.data(), answer.size());
+    const bool ok = write_all(out_fd, reply.data(), reply.size());
     ::close(out_fd);
     ::_exit(ok ? 0 : 3);
 }
@@ -217,6 +246,7 @@ Info run(const std::filesystem::path& file, const Limits& limits) {
     if (shared.get() == nullptr) {
         return failure(Damage::internal, std::string("mmap: ") + std::strerror(errno));
     }
+    detail::initialise();  // inherited by the child: not paid per document
     const auto wall = std::chrono::milliseconds(std::max(1, limits.wall_milliseconds));
     const auto deadline = std::chrono::steady_clock::now() + wall;
 

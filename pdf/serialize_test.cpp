@@ -1,0 +1,106 @@
+#include "pdf/serialize.hpp"
+
+#include <gtest/gtest.h>
+
+#include <stdexcept>
+#include <string>
+
+namespace preflight::pdf {
+namespace {
+
+using nlohmann::json;
+
+Info sample() {
+    Info info;
+    info.damage = Damage::bad_pages;
+    info.damage_detail = "1 of 2 pages unreadable; \"quoted\" \\ and\ttab";
+    info.version = "1.7";
+    info.encrypted = true;
+    info.needs_password = false;
+    info.encryption = "AES-256";
+    info.declared_page_count = 1000;
+    info.bytes = 5'000'000'000ULL;
+    Page a;
+    a.number = 1;
+    a.ok = true;
+    a.media = Box{0, 0, 595.2756, 841.8898};
+    a.crop = Box{10.5, -3, 500, 800.125};
+    a.rotate = 270;
+    Page b;
+    b.number = 2;
+    b.ok = false;
+    b.error = "MediaBox has 3 elements, expected 4";
+    info.pages = {a, b};
+    info.fonts_not_embedded = {Font{"Calibri", 1}, Font{"Sm\xc3\xb8rebr\xc3\xb8""d", 2}};
+    return info;
+}
+
+TEST(Serialize, DamageNamesRoundTrip) {
+    for (int d = 0; d <= static_cast<int>(Damage::internal); ++d) {
+        const auto damage = static_cast<Damage>(d);
+        const auto back = damage_from_name(damage_name(damage));
+        ASSERT_TRUE(back.has_value()) << d;
+        EXPECT_EQ(*back, damage);
+    }
+    EXPECT_EQ(damage_name(Damage::no_eof), "no_eof");
+    EXPECT_FALSE(damage_from_name("exploded").has_value());
+}
+
+TEST(Serialize, TreeRoundTrip) {
+    const Info info = sample();
+    const json j = to_json(info);
+    EXPECT_EQ(j.at("damage"), "bad_pages");
+    EXPECT_EQ(j.at("pages").at(1).at("error"), "MediaBox has 3 elements, expected 4");
+    EXPECT_FALSE(j.at("pages").at(0).contains("error"));
+    EXPECT_EQ(to_json(info_from_json(j)), j);
+}
+
+TEST(Serialize, TextFormIsTheSameJson) {
+    const Info info = sample();
+    const std::string text = to_json_text(info);
+    EXPECT_EQ(json::parse(text), to_json(info));
+    EXPECT_EQ(to_json(info_from_json_text(text)), to_json(info));
+    EXPECT_EQ(to_json(info_from_json_text(to_json(info).dump())), to_json(info));
+
+    const Info empty;
+    EXPECT_EQ(json::parse(to_json_text(empty)), to_json(empty));
+    EXPECT_EQ(to_json(info_from_json_text(to_json_text(empty))), to_json(empty));
+}
+
+TEST(Serialize, TextFormRepairsInvalidUtf8) {
+    Info info;
+    info.damage_detail = std::string("bad \xff\xfe byte, control \x01, ok \xc3\xa6");
+    const std::string text = to_json_text(info);
+    const json j = json::parse(text);  // valid JSON
+    EXPECT_EQ(j.at("damage_detail"), "bad \xef\xbf\xbd\xef\xbf\xbd byte, control \x01, ok \xc3\xa6");
+}
+
+TEST(Serialize, UnknownKeysAreSkipped) {
+    const std::string text =
+        R"({"future":{"a":[1,{"b":2}],"c":null},"damage":"none","pages":[{"number":1,"ok":true,)"
+        R"("media":[0,0,595,842],"crop":[0,0,595,842],"rotate":0,"extra":[[1],{"x":"y"}]}],"also":[1,2]})";
+    const Info info = info_from_json_text(text);
+    ASSERT_EQ(info.pages.size(), 1U);
+    EXPECT_DOUBLE_EQ(info.pages[0].media.ury, 842);
+    EXPECT_EQ(to_json(info), to_json(info_from_json(json::parse(text))));
+}
+
+TEST(Serialize, RejectsMalformedInput) {
+    for (const char* text : {"", "{", "[]", "5", R"({"damage":"exploded"})", R"({"version":"1.4"})",
+                             R"({"damage":"none","pages":{}})", R"({"damage":"none","pages":[{"media":[0,0,1]}]})",
+                             R"({"damage":"none","pages":[{"ok":"yes"}]})", R"({"damage":"none","bytes":-1})",
+                             R"({"damage":"none","pages":[1]})", R"({"damage":"none"} trailing)",
+                             R"({"damage":"none","declared_page_count":1.5})"}) {
+        EXPECT_THROW((void)info_from_json_text(text), std::invalid_argument) << text;
+        json j;
+        try {
+            j = json::parse(text);
+        } catch (const json::exception&) {
+            continue;  // not JSON at all: nothing for info_from_json to reject
+        }
+        EXPECT_THROW((void)info_from_json(j), std::invalid_argument) << text;
+    }
+}
+
+}  // namespace
+}  // namespace preflight::pdf
