@@ -11,7 +11,9 @@ public:
     void run(const Context& ctx, Findings& out) const override {
         for (const auto& d : ctx.post.documents) {
             if (!d.readable) {
-                out.add(Severity::block, "DP403.unreadable", {{"path", d.path.string()}, {"reason", d.io_error}})
+                const bool known = d.io_error == "missing" || d.io_error == "not-file" || d.io_error == "denied";
+                out.add(Severity::block, known ? "DP403." + d.io_error : std::string("DP403.unreadable"),
+                        {{"path", d.path.string()}, {"reason", d.io_error}})
                     .document = d.file;
             } else if (d.bytes == 0) {
                 out.add(Severity::block, "DP403.empty", {{"path", d.path.string()}}).document = d.file;

@@ -22,3 +22,14 @@ TEST(FileMissing, EmptyFileBlocks) {
     ASSERT_EQ(f.size(), 1U);
     EXPECT_EQ(f[0].message_id, "DP403.empty");
 }
+
+TEST(FileMissing, EachReasonHasItsOwnMessage) {
+    for (const char* reason : {"missing", "not-file", "denied"}) {
+        auto d = doc("x.pdf");
+        d.readable = false;
+        d.io_error = reason;
+        const auto f = run_check("file-missing", post_with({d}), channel(Channel::dpi));
+        ASSERT_EQ(f.size(), 1U);
+        EXPECT_EQ(f[0].message_id, std::string("DP403.") + reason);
+    }
+}

@@ -49,7 +49,7 @@ public:
                 if (!text::valid_utf8(value)) {
                     out.add(Severity::block, field == "name" ? "DP102.invalid-name" : "DP102.invalid-file",
                             {{"value", text::printable(value)}})
-                        .document = text::printable(d.file);
+                        .document = d.file;
                     continue;
                 }
                 const std::string bad = bad_chars(value);

@@ -18,7 +18,10 @@ public:
         const bool signing = ctx.targets.signing();
         const auto limit = static_cast<std::size_t>(ctx.options.integer(signing ? "max-chars-signing" : "max-chars"));
         const Severity severity =
-            ctx.targets.any_of({Channel::dpi, Channel::general, Channel::signing}) ? Severity::block : Severity::warn;
+            ctx.targets.any_of({Channel::dpi, Channel::general, Channel::signing, Channel::print}) ||
+                    ctx.targets.print_bound
+                ? Severity::block
+                : Severity::warn;
         for (const auto& d : ctx.post.documents) {
             if (!text::valid_utf8(d.name)) {
                 continue;  // name-characters reports it

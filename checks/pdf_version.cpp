@@ -25,7 +25,7 @@ class PdfVersion final : public Check {
 public:
     std::string_view code() const override { return "DP304"; }
     std::string_view slug() const override { return "pdf-version"; }
-    std::vector<OptionSpec> options() const override { return {{"max-version", OptionSpec::Kind::text, "1.7"}}; }
+    std::vector<OptionSpec> options() const override { return {{"max-version", OptionSpec::Kind::version, "1.7"}}; }
     void run(const Context& ctx, Findings& out) const override {
         const std::string& max = ctx.options.text("max-version");
         const int limit = version_number(max);

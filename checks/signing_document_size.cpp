@@ -10,7 +10,7 @@ public:
     std::string_view code() const override { return "DP202"; }
     std::string_view slug() const override { return "signing-document-size"; }
     std::vector<OptionSpec> options() const override {
-        return {{"max-bytes", OptionSpec::Kind::integer, "3145728", 1, INT64_MAX}};
+        return {{"max-bytes", OptionSpec::Kind::integer, "3145728", 1, 1'000'000'000'000'000}};
     }
     void run(const Context& ctx, Findings& out) const override {
         if (!ctx.targets.signing()) {

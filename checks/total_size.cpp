@@ -4,15 +4,18 @@
 namespace preflight::checks {
 namespace {
 
+// Limits above 1 PB are not limits; the cap keeps the percentage arithmetic in range.
+constexpr std::int64_t kMaxBytes = 1'000'000'000'000'000;
+
 class TotalSize final : public Check {
 public:
     std::string_view code() const override { return "DP201"; }
     std::string_view slug() const override { return "total-size"; }
     std::vector<OptionSpec> options() const override {
-        return {{"dpi-bytes", OptionSpec::Kind::integer, "52428800", 1, INT64_MAX},
-                {"dpv-bytes", OptionSpec::Kind::integer, "262144000", 1, INT64_MAX},
-                {"dpo-bytes", OptionSpec::Kind::integer, "1073741824", 1, INT64_MAX},
-                {"dpf-bytes", OptionSpec::Kind::integer, "1073741824", 1, INT64_MAX},
+        return {{"dpi-bytes", OptionSpec::Kind::integer, "52428800", 1, kMaxBytes},
+                {"dpv-bytes", OptionSpec::Kind::integer, "262144000", 1, kMaxBytes},
+                {"dpo-bytes", OptionSpec::Kind::integer, "1073741824", 1, kMaxBytes},
+                {"dpf-bytes", OptionSpec::Kind::integer, "1073741824", 1, kMaxBytes},
                 {"warn-percent", OptionSpec::Kind::integer, "90", 1, 100}};
     }
     void run(const Context& ctx, Findings& out) const override {

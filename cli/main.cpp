@@ -5,8 +5,10 @@
 #include "validator/config.hpp"
 #include "validator/engine.hpp"
 #include "validator/error.hpp"
+#include "validator/identifiers.hpp"
 #include "validator/manifest.hpp"
 #include "validator/render.hpp"
+#include "validator/text.hpp"
 
 #include <fmt/format.h>
 #include <boost/program_options.hpp>
@@ -46,6 +48,15 @@ options:
 exit codes: 0 nothing blocks, 1 a finding blocks (or warns with --fail-on warn),
             2 usage error, invalid manifest or config, 3 internal error
 )";
+
+bool flag_in_argv(int argc, char** argv, const char* flag) {
+    for (int i = 1; i < argc; ++i) {
+        if (std::strcmp(argv[i], flag) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
 
 Lang lang_from_argv(int argc, char** argv) {
     for (int i = 1; i < argc; ++i) {
@@ -119,7 +130,7 @@ int run(int argc, char** argv, Lang& lang) {
 
     if (command == "checks") {
         if (!args.empty()) {
-            throw UsageError("error.usage", {{"detail", "checks takes no arguments"}});
+            throw UsageError("error.usage.no-arguments", {{"command", command}});
         }
         std::fputs(vm.count("dump-config") != 0 ? config.dump(sections).c_str()
                                                 : render_checks(registry, *format, render_options).c_str(),
@@ -169,7 +180,11 @@ int main(int argc, char** argv) {
         return run(argc, argv, lang);
     } catch (const UsageError& e) {
         try {
-            const std::string message = catalogue::text(e.message_id(), lang, e.args());
+            std::string message =
+                text::escape_controls(text::printable(catalogue::text(e.message_id(), lang, e.args())));
+            if (!flag_in_argv(argc, argv, "--show-ids")) {
+                message = ident::mask_person_ids(message);
+            }
             std::fputs((catalogue::text("ui.error", lang, {{"message", message}}) + "\n").c_str(), stderr);
         } catch (const std::exception& inner) {
             std::fprintf(stderr, "preflight: error: %s (%s)\n", e.what(), inner.what());

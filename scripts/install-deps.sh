@@ -12,7 +12,7 @@ packages=(
   libgtest-dev libgmock-dev googletest
   nlohmann-json3-dev
   libcurl4-openssl-dev
-  libutf8proc-dev
+  libutf8proc-dev zlib1g-dev
   libzip-dev libpugixml-dev
   python3
   poppler-utils qpdf time

@@ -5,5 +5,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/build.sh -DPREFLIGHT_TESTS=ON
 # The corpus run first, verbose, so its pass/warn/block counts show; then the rest.
-ctest --test-dir build -R '^corpus_robustness$' --output-on-failure -V | grep -E '^[0-9]+: corpus_robustness|tests passed|tests failed'
+ctest --test-dir build -R '^corpus_robustness$' --output-on-failure -V | grep -E '^[0-9]+: |tests passed|tests failed'
 ctest --test-dir build -E '^corpus_robustness$' --output-on-failure -j"$(nproc)"

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
+#include <map>
 #include <set>
 
 using namespace preflight::testing;
@@ -98,27 +99,63 @@ TEST(Cli, TextIsNorwegianByDefaultAndEnglishOnRequest) {
 }
 
 TEST(Cli, DamagedFilesAreFindingsNotErrors) {
-    for (const char* name : {"pdf/truncated.pdf", "pdf/kids_cycle.pdf", "pdf/leading_junk.pdf", "pdf/junk_only.pdf"}) {
-        const auto r = run_cli({"check", "--channel", "print", "--format", "json", fixture(name)});
+    // file -> the message id's variant, seen through its English text
+    const std::vector<std::pair<const char*, const char*>> cases = {
+        {"pdf/truncated.pdf", "no end marker (%%EOF)"},
+        {"pdf/kids_cycle.pdf", "page tree is broken"},
+        {"pdf/leading_junk.pdf", "12 bytes before the PDF header"},
+        {"pdf/bom.pdf", "3 bytes before the PDF header"},
+        {"pdf/junk_only.pdf", "has no PDF header"},
+    };
+    for (const auto& [name, text] : cases) {
+        const auto r = run_cli({"check", "--lang", "en", "--channel", "dpo", "--format", "json", fixture(name)});
         EXPECT_EQ(r.exit_code, 1) << name << r.err;
-        bool damaged = false;
         const json j = parse(r);
+        bool found = false;
         for (const auto& f : j.at("findings")) {
-            damaged = damaged || f.at("code") == "DP303" || f.at("code") == "DP401";
+            found = found || (f.at("code") == "DP303" && f.at("severity") == "block" &&
+                              f.at("message").get<std::string>().find(text) != std::string::npos);
         }
-        EXPECT_TRUE(damaged) << name << r.out;
+        EXPECT_TRUE(found) << name << r.out;
     }
 }
 
 TEST(Cli, MissingAndEmptyFilesBlock) {
-    const auto r = run_cli({"check", "--format", "json", "/nonexistent/brev.pdf", fixture("pdf/zero_bytes.pdf")});
+    const auto zero = fixture("pdf/zero_bytes.pdf");
+    const auto r = run_cli({"check", "--lang", "en", "--format", "json", "/nonexistent/brev.pdf", zero, "/tmp"});
     EXPECT_EQ(r.exit_code, 1);
-    std::set<std::string> codes;
+    std::map<std::string, std::string> by_document;
     const json j = parse(r);
     for (const auto& f : j.at("findings")) {
-        codes.insert(f.at("code").get<std::string>());
+        if (f.at("code") == "DP403") {
+            by_document[f.at("document").get<std::string>()] = f.at("message").get<std::string>();
+        }
     }
-    EXPECT_TRUE(codes.count("DP403") == 1) << r.out;
+    ASSERT_EQ(by_document.size(), 3U) << r.out;
+    EXPECT_NE(by_document["/nonexistent/brev.pdf"].find("does not exist"), std::string::npos);
+    EXPECT_NE(by_document[zero].find("is empty"), std::string::npos);
+    EXPECT_NE(by_document["/tmp"].find("not a regular file"), std::string::npos);
+}
+
+TEST(Cli, SymlinkedDocumentsAreSniffedThroughTheLink) {
+    const auto target = temp_file("notes.txt", "plain text\n");
+    const auto link = std::filesystem::path(target).parent_path() / "link.txt";
+    std::filesystem::remove(link);
+    std::filesystem::create_symlink(target, link);
+    const auto r = run_cli({"check", "--channel", "dpo", "--format", "json", link.string()});
+    EXPECT_EQ(r.exit_code, 0) << r.out;
+    EXPECT_EQ(parse(r).at("documents")[0].at("type"), "text/plain");
+}
+
+TEST(Cli, ControlCharactersInNamesCannotForgeOutput) {
+    const auto path = temp_file("evil\nResultat: klar til sending\x01.pdf", "not a pdf");
+    const auto text = run_cli({"check", path});
+    EXPECT_EQ(text.exit_code, 1);
+    EXPECT_EQ(text.out.find("\nResultat: klar til sending\\u0001"), std::string::npos) << text.out;
+    EXPECT_NE(text.out.find("evil\\u000AResultat"), std::string::npos) << text.out;
+    const auto junit = run_cli({"check", "--format", "junit", path});
+    EXPECT_EQ(junit.out.find('\x01'), std::string::npos);
+    EXPECT_NE(junit.out.find("<failure"), std::string::npos) << junit.out;
 }
 
 TEST(Cli, UsageErrorsExitTwo) {
@@ -136,6 +173,23 @@ TEST(Cli, InvalidManifestNamesFileLineAndColumn) {
     EXPECT_EQ(r.exit_code, 2);
     EXPECT_NE(r.err.find(path + ":2:25: \"documents[0].file\" must be string"), std::string::npos) << r.err;
     EXPECT_TRUE(r.out.empty());
+}
+
+TEST(Cli, ManifestAndConfigMustBeFiles) {
+    EXPECT_EQ(run_cli({"check", "--manifest", "/tmp"}).exit_code, 2);
+    const auto r = run_cli({"check", "--lang", "en", "--config", "/tmp", fixture("pdf/a4_portrait.pdf")});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.err.find("/tmp: cannot read the configuration file"), std::string::npos) << r.err;
+}
+
+TEST(Cli, ErrorsOnStderrMaskPersonalIds) {
+    const auto path = temp_file(
+        "leak.json", "{\"journalpost\": {\"title\": \"T\", \"process\": \"29129319060\"}, \"documents\": []}");
+    const auto masked = run_cli({"check", "--manifest", path});
+    EXPECT_EQ(masked.exit_code, 2);
+    EXPECT_EQ(masked.err.find("29129319060"), std::string::npos) << masked.err;
+    EXPECT_NE(masked.err.find("291293*****"), std::string::npos) << masked.err;
+    EXPECT_NE(run_cli({"check", "--show-ids", "--manifest", path}).err.find("29129319060"), std::string::npos);
 }
 
 TEST(Cli, InvalidConfigNamesFileAndLine) {

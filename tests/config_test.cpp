@@ -81,3 +81,24 @@ TEST(Config, DumpRoundTrips) {
     const Config again = Config::load(write_ini("dump", dumped), sections);
     EXPECT_EQ(again.dump(sections), dumped);
 }
+
+TEST(Config, CommentsBomAndSpacedSectionNamesAreRead) {
+    const auto path = write_ini("forms", "\xEF\xBB\xBF; a comment\n# another\n[ page-format ]\n  tolerance-mm = 4\n");
+    const Config c = Config::load(path, builtin_sections(builtin_checks()));
+    EXPECT_EQ(c.section("page-format").number("tolerance-mm"), 4.0);
+    EXPECT_EQ(error_of("comment-then-bad", "; note\n[page-format]\ntolerance = 5\n"),
+              ":3:1: unknown option \"page-format.tolerance\" (see \"preflight checks --dump-config\")");
+}
+
+TEST(Config, PdfVersionMustLookLikeOne) {
+    EXPECT_EQ(error_of("version", "[pdf-version]\nmax-version = banana\n"),
+              ":2:15: \"pdf-version.max-version\" must be a PDF version such as 1.7, not \"banana\"");
+    const Config c =
+        Config::load(write_ini("version-ok", "[pdf-version]\nmax-version = 1.4\n"), builtin_sections(builtin_checks()));
+    EXPECT_EQ(c.section("pdf-version").text("max-version"), "1.4");
+}
+
+TEST(Config, ByteLimitsHaveASaneCeiling) {
+    EXPECT_NE(error_of("huge", "[total-size]\ndpi-bytes = 204963823041217241\n").find("must be a whole number"),
+              std::string::npos);
+}

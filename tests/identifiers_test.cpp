@@ -28,6 +28,9 @@ TEST(Identifiers, OrganisationNumbers) {
 
 TEST(Identifiers, MaskingKeepsTheBirthDate) {
     EXPECT_EQ(mask_person_ids("Brev til 29129319060, sak 2024/01234"), "Brev til 291293*****, sak 2024/01234");
-    // Invalid numbers and longer digit runs are left alone.
-    EXPECT_EQ(mask_person_ids("29129319061 and 129129319060"), "29129319061 and 129129319060");
+    // The printed form with a space, and a mistyped number with a plausible date.
+    EXPECT_EQ(mask_person_ids("fnr 291293 19060."), "fnr 291293 *****.");
+    EXPECT_EQ(mask_person_ids("29129319061"), "291293*****");
+    // Longer digit runs and numbers that start with no date are left alone.
+    EXPECT_EQ(mask_person_ids("129129319060 and 99999999999"), "129129319060 and 99999999999");
 }

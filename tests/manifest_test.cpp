@@ -97,3 +97,22 @@ TEST(Manifest, LocateFindsNestedValues) {
     EXPECT_EQ(text.substr(locate(text, "/c~0d"), 1), "2");
     EXPECT_EQ(text.substr(locate(text, "/a/5"), 1), "[");  // absent: the container
 }
+
+TEST(Manifest, DeepNestingIsNoCrash) {
+    // An unknown field nested far deeper than any stack allows, then a real error.
+    const std::string deep(1000000, '[');
+    const std::string text =
+        "{\"x\": " + deep + std::string(1000000, ']') + ", \"journalpost\": {\"title\": \"T\"}, \"documents\": 5}";
+    const std::string msg = error_of(text);
+    EXPECT_NE(msg.find("\"documents\" must be array"), std::string::npos) << msg.substr(0, 200);
+}
+
+TEST(Manifest, ByteOrderMarkDoesNotShiftPositions) {
+    EXPECT_EQ(error_of("\xEF\xBB\xBF{\"journalpost\": {\"title\": 5}, \"documents\": []}"),
+              "/tmp/post.json:1:28: \"journalpost.title\" must be string");
+}
+
+TEST(Manifest, SyntaxErrorsDoNotEchoTheLastToken) {
+    const std::string msg = error_of("{\"journalpost\": {\"title\": \"Vedtak 29129319060}");
+    EXPECT_EQ(msg.find("29129319060"), std::string::npos) << msg;
+}

@@ -4,8 +4,8 @@
 #include "validator/finding.hpp"
 #include "validator/model.hpp"
 
-#include <string>
 #include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 

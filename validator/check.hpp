@@ -15,7 +15,7 @@
 namespace preflight {
 
 struct OptionSpec {
-    enum class Kind : std::uint8_t { integer, number, boolean, text };
+    enum class Kind : std::uint8_t { integer, number, boolean, version, text };  // version: "1.7"
     std::string key;
     Kind kind = Kind::integer;
     std::string default_value;

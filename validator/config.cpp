@@ -7,6 +7,7 @@
 
 #include <charconv>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 
 namespace po = boost::program_options;
@@ -29,14 +30,20 @@ struct Place {
 };
 
 struct LineIndex {
+    std::string normalised;                          // the text Boost reads: same lines, no BOM or comments
     std::map<std::string, std::vector<Place>> keys;  // "section.key" -> every place it is set
     std::map<std::string, std::string> sections;     // section -> "line:column" of its header
     std::string first_bad;                           // "line:column" of the first bad line
 };
 
-// Where each key stands, so that Boost's errors can name a line and column.
-LineIndex index_lines(const std::string& content) {
+// Where each key stands, so that Boost's errors can name a line and column; and the
+// text normalised line by line (BOM dropped, comments blanked, section names trimmed)
+// so that Boost and this index read the same thing.
+LineIndex index_lines(std::string content) {
     LineIndex idx;
+    if (content.rfind("\xEF\xBB\xBF", 0) == 0) {
+        content.erase(0, 3);
+    }
     std::istringstream in(content);
     std::string line;
     std::string section;
@@ -46,6 +53,7 @@ LineIndex index_lines(const std::string& content) {
         const std::string s = strip(line);
         const std::size_t indent = line.find_first_not_of(" \t") + 1;
         if (s.empty() || s[0] == '#' || s[0] == ';') {
+            idx.normalised += "\n";
             continue;
         }
         if (s.front() == '[') {
@@ -54,8 +62,10 @@ LineIndex index_lines(const std::string& content) {
             }
             section = strip(s.substr(1, s.size() - 2));
             idx.sections.emplace(section, fmt::format("{}:{}", n, indent));
+            idx.normalised += "[" + section + "]\n";
             continue;
         }
+        idx.normalised += line + "\n";
         const auto eq = line.find('=');
         if (eq == std::string::npos) {
             if (idx.first_bad.empty()) {
@@ -98,6 +108,9 @@ bool valid_value(const OptionSpec& spec, std::string& value) {
                 return true;
             }
             return false;
+        case OptionSpec::Kind::version:
+            return value.size() == 3 && value[0] >= '1' && value[0] <= '9' && value[1] == '.' && value[2] >= '0' &&
+                   value[2] <= '9';
         case OptionSpec::Kind::text:
             return true;
     }
@@ -112,6 +125,8 @@ std::string_view kind_name(OptionSpec::Kind k) {
             return "number";
         case OptionSpec::Kind::boolean:
             return "boolean";
+        case OptionSpec::Kind::version:
+            return "version";
         case OptionSpec::Kind::text:
             return "text";
     }
@@ -151,13 +166,18 @@ void Config::resolve() {
 
 Config Config::load(const std::filesystem::path& file, const std::vector<Section>& sections) {
     const std::string shown = file.string();
-    std::ifstream in(file, std::ios::binary);
-    if (!in) {
+    std::error_code ec;
+    std::ifstream in;
+    if (std::filesystem::is_regular_file(file, ec)) {
+        in.open(file, std::ios::binary);
+    }
+    std::string content;
+    if (in) {
+        content.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    }
+    if (!in.is_open() || in.bad()) {
         throw UsageError("error.config.unreadable", {{"file", shown}});
     }
-    std::ostringstream buf;
-    buf << in.rdbuf();
-    const std::string content = buf.str();
     const LineIndex lines = index_lines(content);
     if (!lines.first_bad.empty()) {
         throw UsageError("error.config.syntax", {{"file", shown}, {"at", lines.first_bad}});
@@ -174,7 +194,7 @@ Config Config::load(const std::filesystem::path& file, const std::vector<Section
     }
 
     po::variables_map vm;
-    std::istringstream stream(content);
+    std::istringstream stream(lines.normalised);
     // "line:column" of the key (or its value) where it is set the `nth` time.
     const auto place = [&](const std::string& key, bool value, std::size_t nth = 0) {
         const auto it = lines.keys.find(key);

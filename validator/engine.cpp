@@ -3,6 +3,7 @@
 #include "validator/filetype.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -93,21 +94,34 @@ pdf::Limits pdf_limits(const Config& config) {
     return l;
 }
 
+namespace {
+bool has_pdf_extension(const std::string& file) {
+    std::string ext = std::filesystem::path(file).extension().string();
+    std::transform(ext.begin(), ext.end(), ext.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return ext == ".pdf";
+}
+}  // namespace
+
 void gather_facts(JournalPost& post, const pdf::Limits& limits, bool sandbox) {
     for (auto& d : post.documents) {
         std::error_code ec;
         const auto status = std::filesystem::status(d.path, ec);
-        if (ec || !std::filesystem::exists(status)) {
-            d.io_error = ec ? ec.message() : std::strerror(ENOENT);
+        if (!std::filesystem::exists(status)) {
+            d.io_error = "missing";
+            continue;
+        }
+        if (ec) {
+            d.io_error = ec.message();
             continue;
         }
         if (!std::filesystem::is_regular_file(status)) {
-            d.io_error = "not a regular file";
+            d.io_error = "not-file";
             continue;
         }
         std::ifstream in(d.path, std::ios::binary);
         if (!in) {
-            d.io_error = std::strerror(errno);
+            d.io_error = errno == EACCES ? "denied" : std::strerror(errno);
             continue;
         }
         d.readable = true;
@@ -121,6 +135,12 @@ void gather_facts(JournalPost& post, const pdf::Limits& limits, bool sandbox) {
         d.type = filetype::sniff(d.path, head);
         if (d.type == "application/pdf") {
             d.pdf = sandbox ? pdf::analyze_sandboxed(d.path, limits) : pdf::analyze(d.path);
+        } else if (has_pdf_extension(d.file)) {
+            // Named .pdf, but no %PDF- header in the first 1024 bytes: a PDF that
+            // cannot be read, not merely a misnamed file (docs/design.md).
+            d.pdf = pdf::Info{};
+            d.pdf->damage = pdf::Damage::not_pdf;
+            d.pdf->bytes = d.bytes;
         }
     }
 }

@@ -10,7 +10,7 @@ namespace {
 
 class Magic {
 public:
-    Magic() : cookie_(magic_open(MAGIC_MIME_TYPE | MAGIC_ERROR)) {
+    Magic() : cookie_(magic_open(MAGIC_MIME_TYPE | MAGIC_ERROR | MAGIC_SYMLINK)) {
         if (cookie_ == nullptr || magic_load(cookie_, nullptr) != 0) {
             throw std::runtime_error("libmagic: cannot load its database");
         }

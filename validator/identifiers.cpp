@@ -80,22 +80,55 @@ bool valid_orgnr(std::string_view id) {
     return k >= 0 && k == digit(id, 8);
 }
 
+namespace {
+
+// DDMMYY of a person, a D-nummer (day + 40), an H-nummer or NAV/Dolly test person
+// (month + 40) or a Tenor test person (month + 80).
+bool plausible_birth_date(std::string_view six) {
+    int day = digit(six, 0) * 10 + digit(six, 1);
+    int month = digit(six, 2) * 10 + digit(six, 3);
+    if (day > 40) {
+        day -= 40;
+    }
+    if (month > 80) {
+        month -= 80;
+    } else if (month > 40) {
+        month -= 40;
+    }
+    return valid_day_month(day, month);
+}
+
+std::size_t digit_run(std::string_view s, std::size_t from) {
+    std::size_t j = from;
+    while (j < s.size() && std::isdigit(static_cast<unsigned char>(s[j])) != 0) {
+        ++j;
+    }
+    return j - from;
+}
+
+}  // namespace
+
 std::string mask_person_ids(std::string_view text) {
     std::string out(text);
     std::size_t i = 0;
     while (i < out.size()) {
-        if (std::isdigit(static_cast<unsigned char>(out[i])) == 0) {
+        const std::size_t run = digit_run(out, i);
+        if (run == 0) {
             ++i;
             continue;
         }
-        std::size_t j = i;
-        while (j < out.size() && std::isdigit(static_cast<unsigned char>(out[j])) != 0) {
-            ++j;
-        }
-        if (j - i == 11 && valid_person_id(std::string_view(out).substr(i, 11))) {
+        const std::string_view view(out);
+        // "29129319060", or as often printed, "291293 19060". A mistyped number is
+        // masked too when it starts with a plausible birth date: fail closed.
+        if (run == 11 && (valid_person_id(view.substr(i, 11)) || plausible_birth_date(view.substr(i, 6)))) {
             out.replace(i + 6, 5, "*****");
+        } else if (run == 6 && i + 7 < out.size() && out[i + 6] == ' ' && digit_run(out, i + 7) == 5 &&
+                   plausible_birth_date(view.substr(i, 6))) {
+            out.replace(i + 7, 5, "*****");
+            i += 12;
+            continue;
         }
-        i = j;
+        i += run;
     }
     return out;
 }

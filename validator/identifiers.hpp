@@ -14,8 +14,10 @@ enum class PersonKind { none, fodselsnummer, d_nummer, h_nummer, synthetic };
 [[nodiscard]] bool valid_person_id(std::string_view id);
 [[nodiscard]] bool valid_orgnr(std::string_view id);
 
-// Replaces every valid personal identifier in `text` by its first six digits and
-// five asterisks (291293*****). Digits that are part of a longer run are left alone.
+// Masks personal identifiers in `text`: the last five digits become asterisks
+// (291293*****). Masked are 11-digit runs that are valid identifiers or start with a
+// plausible birth date (so mistyped ones too), and the printed form "291293 19060".
+// Digits that are part of a longer run are left alone.
 [[nodiscard]] std::string mask_person_ids(std::string_view text);
 
 }  // namespace preflight::ident

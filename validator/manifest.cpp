@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include <fstream>
+#include <iterator>
 #include <sstream>
 
 namespace preflight {
@@ -35,42 +36,35 @@ public:
         ++pos;
         return out;
     }
+    // Skips one value. Iterative, so that deeply nested input cannot exhaust the stack.
     void skip_value() {
         ws();
         if (pos >= t_.size()) {
             return;
         }
-        const char c = t_[pos];
-        if (c == '"') {
+        if (t_[pos] == '"') {
             string();
-        } else if (c == '{' || c == '[') {
-            const char close = c == '{' ? '}' : ']';
-            ++pos;
-            ws();
-            if (pos < t_.size() && t_[pos] == close) {
-                ++pos;
-                return;
-            }
-            while (pos < t_.size()) {
-                if (c == '{') {
-                    ws();
-                    string();
-                    ws();
-                    ++pos;  // ':'
-                }
-                skip_value();
-                ws();
-                if (pos < t_.size() && t_[pos] == ',') {
-                    ++pos;
-                    continue;
-                }
-                ++pos;  // close
-                return;
-            }
-        } else {
+            return;
+        }
+        if (t_[pos] != '{' && t_[pos] != '[') {
             while (pos < t_.size() && t_[pos] != ',' && t_[pos] != '}' && t_[pos] != ']' && t_[pos] != ' ' &&
                    t_[pos] != '\n' && t_[pos] != '\r' && t_[pos] != '\t') {
                 ++pos;
+            }
+            return;
+        }
+        std::size_t depth = 0;
+        while (pos < t_.size()) {
+            const char c = t_[pos];
+            if (c == '"') {
+                string();
+                continue;
+            }
+            ++pos;
+            if (c == '{' || c == '[') {
+                ++depth;
+            } else if ((c == '}' || c == ']') && --depth == 0) {
+                return;
             }
         }
     }
@@ -291,6 +285,9 @@ TextPosition position_of(std::string_view text, std::size_t offset) {
 
 std::size_t locate(std::string_view text, std::string_view pointer) {
     Scanner s(text);
+    if (text.substr(0, 3) == "\xEF\xBB\xBF") {
+        s.pos = 3;  // a UTF-8 byte-order mark, which the JSON parser accepts too
+    }
     s.ws();
     std::size_t found = s.pos;
     std::size_t i = 1;
@@ -362,10 +359,16 @@ JournalPost parse_manifest(std::string_view text, const std::filesystem::path& f
         root = json::parse(text);
     } catch (const json::parse_error& e) {
         const auto at = position_of(text, e.byte == 0 ? 0 : e.byte - 1);
+        // "[json.exception.parse_error.101] parse error at line 1, column 5: <reason>; last read: '<token>'"
+        // The reason is worth showing; the position is ours; the token may hold personal data.
         std::string detail = e.what();
-        const auto colon = detail.rfind(": ");
+        const auto colon = detail.find(": ");
         if (colon != std::string::npos) {
             detail = detail.substr(colon + 2);
+        }
+        const auto last_read = detail.find("; last read");
+        if (last_read != std::string::npos) {
+            detail = detail.substr(0, last_read);
         }
         throw UsageError("error.manifest.syntax", {{"file", file.string()},
                                                    {"line", std::to_string(at.line)},
@@ -376,13 +379,19 @@ JournalPost parse_manifest(std::string_view text, const std::filesystem::path& f
 }
 
 JournalPost load_manifest(const std::filesystem::path& file) {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) {
+    std::error_code ec;
+    std::ifstream in;
+    if (std::filesystem::is_regular_file(file, ec)) {
+        in.open(file, std::ios::binary);
+    }
+    std::string content;
+    if (in) {
+        content.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    }
+    if (!in.is_open() || in.bad()) {
         throw UsageError("error.manifest.unreadable", {{"file", file.string()}});
     }
-    std::ostringstream buf;
-    buf << in.rdbuf();
-    return parse_manifest(buf.str(), file);
+    return parse_manifest(content, file);
 }
 
 JournalPost loose_files(const std::vector<std::string>& files) {

@@ -33,7 +33,7 @@ struct Document {
     Role role = Role::attachment;
     // Facts gathered before the checks run.
     bool readable = false;  // exists, is a regular file, could be opened
-    std::string io_error;   // why not (strerror text or "not a regular file")
+    std::string io_error;   // why not: "missing", "not-file", "denied", or a system error text
     std::uint64_t bytes = 0;
     std::string type;              // sniffed MIME type, e.g. application/pdf
     std::optional<pdf::Info> pdf;  // when the type is PDF (or the header is near the start)

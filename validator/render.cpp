@@ -19,8 +19,11 @@ struct Shown {
     std::string remedy;
 };
 
+// Text from users (names, file names) as it may be shown: valid UTF-8, control
+// characters escaped as \uXXXX (so a name cannot fake a line of output or break XML),
+// personal identifiers masked unless asked for.
 std::string clean(std::string_view s, const RenderOptions& o) {
-    const std::string p = text::printable(s);
+    const std::string p = text::escape_controls(text::printable(s));
     return o.show_ids ? p : ident::mask_person_ids(p);
 }
 
@@ -44,7 +47,8 @@ std::string location(const Finding& f, const RenderOptions& o) {
         where += fmt::format(":{}", *f.page);
     }
     if (f.recipient) {
-        where += fmt::format(" ({})", catalogue::text("ui.recipient", o.lang, {{"index", std::to_string(*f.recipient)}}));
+        where +=
+            fmt::format(" ({})", catalogue::text("ui.recipient", o.lang, {{"index", std::to_string(*f.recipient)}}));
     }
     return where;
 }

@@ -1,5 +1,6 @@
 #include "validator/text.hpp"
 
+#include <fmt/format.h>
 #include <utf8proc.h>
 
 #include <cstdlib>
@@ -115,6 +116,24 @@ std::string printable(std::string_view s) {
         }
         out.append(s.substr(pos, static_cast<std::size_t>(n)));
         pos += static_cast<std::size_t>(n);
+    }
+    return out;
+}
+
+std::string escape_controls(std::string_view s) {
+    std::string out;
+    out.reserve(s.size());
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        if (c < 0x20 || c == 0x7F) {
+            out += fmt::format("\\u{:04X}", c);
+        } else if (c == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) >= 0x80 &&
+                   static_cast<unsigned char>(s[i + 1]) <= 0x9F) {
+            out += fmt::format("\\u{:04X}", static_cast<unsigned char>(s[i + 1]));
+            ++i;
+        } else {
+            out += static_cast<char>(c);
+        }
     }
     return out;
 }

@@ -19,4 +19,7 @@ namespace preflight::text {
 // Replaces invalid UTF-8 sequences by U+FFFD so the text can be shown or put in JSON.
 [[nodiscard]] std::string printable(std::string_view s);
 
+// Replaces C0 and C1 control characters and DEL in valid UTF-8 by "\uXXXX".
+[[nodiscard]] std::string escape_controls(std::string_view s);
+
 }  // namespace preflight::text
