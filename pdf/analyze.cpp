@@ -12,17 +12,26 @@
 // - Pages come from our own O(n) walk of the page tree (never GetPage(i), which is
 //   quadratic), with cycle detection, a depth limit and our own inheritance and
 //   normalisation of MediaBox, CropBox and Rotate.
-// - PoDoFo locates every object (xref tables and streams, object streams,
-//   decryption). Objects that sit in the file itself are then read from the
-//   mapped bytes by pdf/lexer.hpp (a few thousand instructions a page instead of
-//   PoDoFo's ~140,000); anything that reader does not understand, and every
+// - Fast path (pdf/xref.hpp): for unencrypted files whose cross-reference data
+//   (tables, xref streams with PNG predictors, /Prev chains) we can read
+//   completely ourselves, PoDoFo is not called at all: objects are located by
+//   our own xref and read with pdf/lexer.hpp, and only the object streams that
+//   hold a page-tree (or font) object are inflated, with size caps. Anything
+//   unusual (encryption, /XRefStm, other filters, a missing or misplaced
+//   object, any damage or unreadable page found) discards that answer and the
+//   PoDoFo path below runs instead, so the result is never worse than PoDoFo's.
+// - PoDoFo path: PoDoFo locates every object (xref tables and streams, object
+//   streams, decryption). Objects that sit in the file itself are then read from
+//   the mapped bytes by pdf/lexer.hpp (a few thousand instructions a page instead
+//   of PoDoFo's ~140,000); anything that reader does not understand, and every
 //   object from an object stream, goes through PoDoFo's PdfObject as usual.
-// - No stream is ever decoded here. PoDoFo decodes object streams at load time,
-//   which cannot be avoided through its API (it dominates object-stream files).
+//   PoDoFo decodes every object stream at load time, which cannot be avoided
+//   through its API (it dominates object-stream files: hence the fast path).
 #include "pdf/detail.hpp"
 #include "pdf/lexer.hpp"
 #include "pdf/pdf_info.hpp"
 #include "pdf/raw.hpp"
+#include "pdf/xref.hpp"
 
 #include <podofo/podofo.h>
 
@@ -150,14 +159,34 @@ private:
 // The dictionary keys and name values we look at, as PoDoFo names (built once:
 // a PdfName holds a std::string) and as plain text for the raw reader.
 enum class K : std::uint8_t {
-    Type, Pages, Page, Kids, Count, MediaBox, CropBox, Rotate, Resources, Font, Subtype, BaseFont,
-    Type0, Type3, DescendantFonts, FontDescriptor, FontFile, FontFile2, FontFile3, Root, Version, Encrypt,
+    Type,
+    Pages,
+    Page,
+    Kids,
+    Count,
+    MediaBox,
+    CropBox,
+    Rotate,
+    Resources,
+    Font,
+    Subtype,
+    BaseFont,
+    Type0,
+    Type3,
+    DescendantFonts,
+    FontDescriptor,
+    FontFile,
+    FontFile2,
+    FontFile3,
+    Root,
+    Version,
+    Encrypt,
     count_
 };
 constexpr std::array<std::string_view, static_cast<std::size_t>(K::count_)> key_text = {
-    "Type",  "Pages",  "Page",          "Kids",          "Count",     "MediaBox",   "CropBox",   "Rotate",
-    "Resources", "Font", "Subtype",     "BaseFont",      "Type0",     "Type3",      "DescendantFonts",
-    "FontDescriptor", "FontFile", "FontFile2", "FontFile3", "Root",   "Version",    "Encrypt"};
+    "Type",      "Pages",     "Page",      "Kids",     "Count",   "MediaBox", "CropBox",         "Rotate",
+    "Resources", "Font",      "Subtype",   "BaseFont", "Type0",   "Type3",    "DescendantFonts", "FontDescriptor",
+    "FontFile",  "FontFile2", "FontFile3", "Root",     "Version", "Encrypt"};
 
 const PdfName& pdf_name(K k) {
     static const std::vector<PdfName> names = [] {
@@ -172,18 +201,30 @@ std::string_view text(K k) { return key_text[static_cast<std::size_t>(k)]; }
 // How bad a damage is, to keep the worst one when several apply.
 int rank(Damage d) {
     switch (d) {
-        case Damage::none: return 0;
-        case Damage::bad_pages: return 1;
-        case Damage::leading_bytes: return 2;
-        case Damage::page_tree: return 3;
-        case Damage::load_failed: return 4;
-        case Damage::no_eof: return 5;
-        case Damage::not_pdf: return 6;
-        case Damage::internal: return 7;
-        case Damage::crashed: return 8;
-        case Damage::time_limit: return 9;
-        case Damage::cpu_limit: return 10;
-        case Damage::memory_limit: return 11;
+        case Damage::none:
+            return 0;
+        case Damage::bad_pages:
+            return 1;
+        case Damage::leading_bytes:
+            return 2;
+        case Damage::page_tree:
+            return 3;
+        case Damage::load_failed:
+            return 4;
+        case Damage::no_eof:
+            return 5;
+        case Damage::not_pdf:
+            return 6;
+        case Damage::internal:
+            return 7;
+        case Damage::crashed:
+            return 8;
+        case Damage::time_limit:
+            return 9;
+        case Damage::cpu_limit:
+            return 10;
+        case Damage::memory_limit:
+            return 11;
     }
     return 0;
 }
@@ -236,10 +277,10 @@ std::string_view strip_subset_prefix(std::string_view name) {
 // with whatever it has.
 bool is_standard14(std::string_view name) {
     static constexpr std::array<std::string_view, 14> names = {
-        "Times-Roman",     "Times-Bold",          "Times-Italic",    "Times-BoldItalic",
-        "Helvetica",       "Helvetica-Bold",      "Helvetica-Oblique", "Helvetica-BoldOblique",
-        "Courier",         "Courier-Bold",        "Courier-Oblique", "Courier-BoldOblique",
-        "Symbol",          "ZapfDingbats"};
+        "Times-Roman", "Times-Bold",     "Times-Italic",      "Times-BoldItalic",
+        "Helvetica",   "Helvetica-Bold", "Helvetica-Oblique", "Helvetica-BoldOblique",
+        "Courier",     "Courier-Bold",   "Courier-Oblique",   "Courier-BoldOblique",
+        "Symbol",      "ZapfDingbats"};
     return std::find(names.begin(), names.end(), name) != names.end();
 }
 
@@ -260,11 +301,13 @@ struct Ref {
 
 class Analyzer {
 public:
-    Analyzer(const PdfVecObjects& objects, std::string_view pdf, bool raw_reader, Info& info)
-        : objects_(objects), pdf_(pdf), raw_reader_(raw_reader), info_(info) {}
+    // Objects come from PoDoFo's `objects`, or, when `fast` is set, from our own
+    // xref reader (which throws xref::Fallback where it cannot answer reliably).
+    Analyzer(const PdfVecObjects* objects, xref::Document* fast, std::string_view pdf, bool raw_reader, Info& info)
+        : objects_(objects), fast_(fast), pdf_(pdf), raw_reader_(raw_reader), info_(info) {}
 
-    void run(const PdfObject* trailer) {
-        const Node catalog = resolve(get(Node{trailer, {}}, K::Root));
+    void run(const Node& trailer) {
+        const Node catalog = resolve(get(trailer, K::Root));
         if (!is_dict(catalog)) {
             set_damage(info_, Damage::page_tree, "no document catalog (/Root)");
             return;
@@ -322,12 +365,18 @@ private:
             name = decoded;
         }
         Node* slot = nullptr;
-        if (name == "Type") slot = &k.type;
-        else if (name == "Kids") slot = &k.kids;
-        else if (name == "MediaBox") slot = &k.media;
-        else if (name == "CropBox") slot = &k.crop;
-        else if (name == "Rotate") slot = &k.rotate;
-        else if (name == "Resources") slot = &k.resources;
+        if (name == "Type")
+            slot = &k.type;
+        else if (name == "Kids")
+            slot = &k.kids;
+        else if (name == "MediaBox")
+            slot = &k.media;
+        else if (name == "CropBox")
+            slot = &k.crop;
+        else if (name == "Rotate")
+            slot = &k.rotate;
+        else if (name == "Resources")
+            slot = &k.resources;
         if (slot != nullptr) slot->raw = v;
     }
 
@@ -350,7 +399,21 @@ private:
     // With `keys`, a raw dictionary's node keys are collected in the same pass
     // (*keys_done tells whether that happened).
     Node load(const Ref& r, NodeKeys* keys = nullptr, bool* keys_done = nullptr) const {
-        const PdfObject* o = objects_.GetObject(PoDoFo::PdfReference(r.number, r.generation));
+        if (fast_ != nullptr) {
+            Node n;
+            n.raw = fast_->object(r.number, r.generation);
+            if (keys != nullptr && n.raw.kind == lex::Kind::dict) {
+                NodeKeys k;
+                lex::for_each_entry(n.raw, [&](std::string_view name, const lex::Value& v) {
+                    note_key(k, name, v);
+                    return true;
+                });
+                *keys = k;
+                *keys_done = true;
+            }
+            return n;
+        }
+        const PdfObject* o = objects_->GetObject(PoDoFo::PdfReference(r.number, r.generation));
         if (o == nullptr) {
             return {};
         }
@@ -364,8 +427,9 @@ private:
                         if (lex::read_value(pdf_, pos, n.raw) && properly_ended(n.raw, pos)) return n;
                     } else {
                         NodeKeys k;
-                        if (lex::read_value_visiting(pdf_, pos, n.raw,
-                                                     [&](std::string_view name, const lex::Value& v) { note_key(k, name, v); }) &&
+                        if (lex::read_value_visiting(
+                                pdf_, pos, n.raw,
+                                [&](std::string_view name, const lex::Value& v) { note_key(k, name, v); }) &&
                             properly_ended(n.raw, pos)) {
                             if (n.raw.kind == lex::Kind::dict) {
                                 *keys = k;
@@ -418,7 +482,9 @@ private:
         return {};
     }
 
-    static bool is_dict(const Node& n) { return n.po != nullptr ? n.po->IsDictionary() : n.raw.kind == lex::Kind::dict; }
+    static bool is_dict(const Node& n) {
+        return n.po != nullptr ? n.po->IsDictionary() : n.raw.kind == lex::Kind::dict;
+    }
     static bool is_array(const Node& n) { return n.po != nullptr ? n.po->IsArray() : n.raw.kind == lex::Kind::array; }
     static bool is_null(const Node& n) { return n.po != nullptr ? n.po->IsNull() : n.raw.kind == lex::Kind::null; }
     static bool is_name(const Node& n) { return n.po != nullptr ? n.po->IsName() : n.raw.kind == lex::Kind::name; }
@@ -761,7 +827,8 @@ private:
             if (f.missing() || is_null(f)) continue;
             Ref r;
             if (!ref_of(f, r) ||
-                objects_.GetObject(PoDoFo::PdfReference(r.number, r.generation)) != nullptr) {
+                (fast_ != nullptr ? fast_->exists(r.number, r.generation)
+                                  : objects_->GetObject(PoDoFo::PdfReference(r.number, r.generation)) != nullptr)) {
                 return true;  // present; the stream itself is never read
             }
         }
@@ -824,12 +891,13 @@ private:
         }
         if (first != nullptr) {
             set_damage(info_, Damage::bad_pages,
-                       std::to_string(bad) + " of " + std::to_string(info_.pages.size()) +
-                           " pages unreadable; page " + std::to_string(first->number) + ": " + first->error);
+                       std::to_string(bad) + " of " + std::to_string(info_.pages.size()) + " pages unreadable; page " +
+                           std::to_string(first->number) + ": " + first->error);
         }
     }
 
-    const PdfVecObjects& objects_;
+    const PdfVecObjects* objects_;
+    xref::Document* fast_;
     std::string_view pdf_;
     bool raw_reader_;
     Info& info_;
@@ -845,11 +913,16 @@ std::string describe_encryption(const PoDoFo::PdfEncrypt* enc) {
     }
     using E = PoDoFo::PdfEncrypt;
     switch (enc->GetEncryptAlgorithm()) {
-        case E::ePdfEncryptAlgorithm_RC4V1: return "RC4 40-bit";
-        case E::ePdfEncryptAlgorithm_RC4V2: return "RC4 " + std::to_string(enc->GetKeyLength()) + "-bit";
-        case E::ePdfEncryptAlgorithm_AESV2: return "AES-128";
-        case E::ePdfEncryptAlgorithm_AESV3: return "AES-256";
-        case E::ePdfEncryptAlgorithm_AESV3R6: return "AES-256";
+        case E::ePdfEncryptAlgorithm_RC4V1:
+            return "RC4 40-bit";
+        case E::ePdfEncryptAlgorithm_RC4V2:
+            return "RC4 " + std::to_string(enc->GetKeyLength()) + "-bit";
+        case E::ePdfEncryptAlgorithm_AESV2:
+            return "AES-128";
+        case E::ePdfEncryptAlgorithm_AESV3:
+            return "AES-256";
+        case E::ePdfEncryptAlgorithm_AESV3R6:
+            return "AES-256";
     }
     return {};
 }
@@ -875,6 +948,34 @@ void analyze_pdf(std::string_view pdf, const detail::AnalyzeOptions& options, In
         set_damage(info, Damage::load_failed, "InvalidEncryptionDict: " + risk);
         return;
     }
+    if (options.fast_xref) {
+        // Our own xref reader first; PoDoFo only when it cannot answer, or when the
+        // answer would be any damage at all (PoDoFo's verdict is then the one we give).
+        std::string why;
+        try {
+            xref::Document doc;
+            if (doc.open(pdf)) {
+                Info fast = info;
+                Analyzer analyzer(nullptr, &doc, pdf, true, fast);
+                analyzer.run(Node{nullptr, doc.trailer()});
+                const bool pages_ok =
+                    std::all_of(fast.pages.begin(), fast.pages.end(), [](const Page& pg) { return pg.ok; });
+                if (fast.damage == info.damage && fast.damage_detail == info.damage_detail && pages_ok) {
+                    info = std::move(fast);
+                    return;
+                }
+                why = pages_ok ? "damage found: " + fast.damage_detail : "a page could not be read";
+            } else {
+                why = doc.why();
+            }
+        } catch (const xref::Fallback& f) {
+            why = f.why;  // fall through to PoDoFo
+        }
+        if (options.fast_only) {
+            set_damage(info, Damage::internal, "fast path: " + why);
+            return;
+        }
+    }
     PdfVecObjects objects;  // must outlive the parser and everything read through it
     objects.SetAutoDelete(options.free_objects);
     PoDoFo::PdfParser parser(&objects);
@@ -884,8 +985,8 @@ void analyze_pdf(std::string_view pdf, const detail::AnalyzeOptions& options, In
     try {
         parser.ParseFile(device, true);
     } catch (const PdfError& e) {
-        const bool encrypted = parser.GetEncrypted() || trailer_has_encrypt(parser.GetTrailer()) ||
-                               raw::trailer_mentions_encrypt(pdf);
+        const bool encrypted =
+            parser.GetEncrypted() || trailer_has_encrypt(parser.GetTrailer()) || raw::trailer_mentions_encrypt(pdf);
         if (encrypted) {
             info.encrypted = true;
             info.encryption = describe_encryption(parser.GetEncrypt());
@@ -903,9 +1004,9 @@ void analyze_pdf(std::string_view pdf, const detail::AnalyzeOptions& options, In
     info.encrypted = parser.GetEncrypted() || trailer_has_encrypt(trailer);
     info.encryption = describe_encryption(parser.GetEncrypt());
 
-    Analyzer analyzer(objects, pdf, options.raw_reader, info);
+    Analyzer analyzer(&objects, nullptr, pdf, options.raw_reader, info);
     try {
-        analyzer.run(trailer);
+        analyzer.run(Node{trailer, {}});
     } catch (const PdfError& e) {
         set_damage(info, Damage::page_tree, "page tree could not be read: " + error_name(e));
     }

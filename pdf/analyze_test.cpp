@@ -1,6 +1,7 @@
 // pdf::analyze() on the fixtures of fixtures/make_pdf_fixtures.py: one test per
-// PoDoFo 0.9.8 trap from shared/notes/podofo-0.9.8.md, run twice: with the raw
-// reader (the default) and with PoDoFo parsing every object.
+// PoDoFo 0.9.8 trap from shared/notes/podofo-0.9.8.md, run three ways: our own
+// xref reader with PoDoFo as the fallback (the default), PoDoFo locating objects
+// with the raw lexer reading them, and PoDoFo parsing every object.
 #include "pdf/detail.hpp"
 #include "pdf/pdf_info.hpp"
 #include "pdf/serialize.hpp"
@@ -8,8 +9,10 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -48,16 +51,26 @@ void expect_box(const Box& b, double llx, double lly, double urx, double ury) {
     EXPECT_DOUBLE_EQ(b.ury, ury);
 }
 
-class Analyze : public ::testing::TestWithParam<bool> {
+// fast: our own xref reader (PoDoFo only as the fallback); raw: PoDoFo finds the
+// objects, the raw lexer reads them; podofo: PoDoFo does everything.
+enum class Mode { fast, raw, podofo };
+
+detail::AnalyzeOptions options_for(Mode m) {
+    return {.raw_reader = m != Mode::podofo, .free_objects = true, .fast_xref = m == Mode::fast};
+}
+
+class Analyze : public ::testing::TestWithParam<Mode> {
 protected:
     [[nodiscard]] Info run(const std::string& name) const { return run_path(fixture(name)); }
     [[nodiscard]] Info run_path(const fs::path& path) const {
-        return detail::analyze_with(path, {.raw_reader = GetParam(), .free_objects = true});
+        return detail::analyze_with(path, options_for(GetParam()));
     }
 };
 
-INSTANTIATE_TEST_SUITE_P(RawAndPodofo, Analyze, ::testing::Bool(),
-                         [](const ::testing::TestParamInfo<bool>& p) { return p.param ? "raw" : "podofo"; });
+INSTANTIATE_TEST_SUITE_P(Modes, Analyze, ::testing::Values(Mode::fast, Mode::raw, Mode::podofo),
+                         [](const ::testing::TestParamInfo<Mode>& p) {
+                             return p.param == Mode::fast ? "fast" : p.param == Mode::raw ? "raw" : "podofo";
+                         });
 
 TEST_P(Analyze, PortraitA4) {
     const Info info = run("a4_portrait.pdf");
@@ -382,15 +395,142 @@ TEST_P(Analyze, ContentStreamsAreNeverInflated) {
     EXPECT_EQ(info.pages.size(), 1U);
 }
 
-// The raw reader and PoDoFo agree on every fixture (except the object-stream bomb,
-// which PoDoFo inflates at load).
-TEST(AnalyzeModes, RawReaderMatchesPodofo) {
+// The three modes agree on every fixture (except the object-stream bomb, which
+// PoDoFo inflates at load).
+TEST(AnalyzeModes, AllModesMatchPodofo) {
     for (const auto& entry : fs::directory_iterator(fs::path(PREFLIGHT_SOURCE_DIR) / "fixtures" / "pdf")) {
-        if (entry.path().extension() != ".pdf" || entry.path().filename() == "bomb_objstm.pdf") continue;
-        const Info raw = detail::analyze_with(entry.path(), {.raw_reader = true, .free_objects = true});
-        const Info podofo = detail::analyze_with(entry.path(), {.raw_reader = false, .free_objects = true});
+        if (entry.path().extension() != ".pdf" || entry.path().filename() == "bomb_objstm.pdf" ||
+            entry.path().filename() == "bomb_objstm_pages.pdf") {
+            continue;
+        }
+        const Info fast = detail::analyze_with(entry.path(), options_for(Mode::fast));
+        const Info raw = detail::analyze_with(entry.path(), options_for(Mode::raw));
+        const Info podofo = detail::analyze_with(entry.path(), options_for(Mode::podofo));
         EXPECT_EQ(to_json(raw), to_json(podofo)) << entry.path().filename();
+        EXPECT_EQ(to_json(fast), to_json(podofo)) << entry.path().filename();
     }
+}
+
+TEST_P(Analyze, IncrementalUpdateNewestEntryWins) {
+    const Info info = run("xref_incremental.pdf");
+    EXPECT_EQ(info.damage, Damage::none) << info.damage_detail;
+    EXPECT_EQ(info.declared_page_count, 3);
+    ASSERT_EQ(info.pages.size(), 3U);
+    expect_box(info.pages[0].media, 0, 0, 595, 842);
+    expect_box(info.pages[1].media, 0, 0, 842, 595);
+    expect_box(info.pages[2].media, 0, 0, 100, 200);
+}
+
+TEST_P(Analyze, XrefStreamsWithPredictorsIndexAndUpdate) {
+    const Info info = run("xrefstm_predictor.pdf");
+    EXPECT_EQ(info.damage, Damage::none) << info.damage_detail;
+    EXPECT_EQ(info.version, "1.5");
+    ASSERT_EQ(info.pages.size(), 3U);
+    expect_box(info.pages[0].media, 0, 0, 595, 842);
+    expect_box(info.pages[1].media, 0, 0, 960, 540);  // replaced by the update
+    EXPECT_EQ(info.pages[1].rotate, 0);
+    expect_box(info.pages[2].crop, 0, 0, 300, 300);
+}
+
+TEST_P(Analyze, HostileObjectStreamsNeverCrash) {
+    for (const char* name : {"objstm_bad_n.pdf", "objstm_bad_offset.pdf", "objstm_bad_first.pdf"}) {
+        const Info info = run(name);
+        EXPECT_NE(info.damage, Damage::internal) << name << ": " << info.damage_detail;
+    }
+}
+
+TEST_P(Analyze, UnneededObjectStreamBombIsNeverInflatedByTheFastPath) {
+    if (GetParam() != Mode::fast) GTEST_SKIP() << "PoDoFo inflates every object stream at load";
+    const Info info = run("bomb_objstm.pdf");
+    EXPECT_EQ(info.damage, Damage::none) << info.damage_detail;
+    EXPECT_EQ(info.pages.size(), 1U);
+}
+
+detail::AnalyzeOptions fast_only() { return {.fast_only = true}; }
+
+// These must be answered by our own xref reader alone (no PoDoFo fallback).
+TEST(FastXref, AnswersWithoutPodofo) {
+    for (const char* name : {"a4_portrait.pdf", "fonts.pdf", "inherited.pdf", "objstm.pdf", "xref_incremental.pdf",
+                             "xrefstm_predictor.pdf", "mediabox_indirect.pdf", "rotate.pdf", "bomb_objstm.pdf",
+                             "leading_junk.pdf", "version_catalog.pdf"}) {
+        const Info info = detail::analyze_with(fixture(name), fast_only());
+        EXPECT_NE(info.damage, Damage::internal) << name << ": " << info.damage_detail;
+        if (std::string_view(name) != "bomb_objstm.pdf") {  // PoDoFo would inflate 1 GiB
+            EXPECT_EQ(to_json(info), to_json(detail::analyze_with(fixture(name), options_for(Mode::podofo)))) << name;
+        }
+    }
+}
+
+// Encrypted, damaged and hostile files are left to PoDoFo.
+TEST(FastXref, GivesUpOnWhatItDoesNotHandle) {
+    for (const char* name :
+         {"enc_rc4_40.pdf", "enc_aes128.pdf", "objstm_bad_n.pdf", "objstm_bad_offset.pdf", "objstm_bad_first.pdf",
+          "bomb_objstm_pages.pdf", "null_kid.pdf", "kids_cycle.pdf", "page_no_endobj.pdf"}) {
+        const Info info = detail::analyze_with(fixture(name), fast_only());
+        EXPECT_EQ(info.damage, Damage::internal) << name;
+        EXPECT_TRUE(info.damage_detail.starts_with("fast path: ")) << name << ": " << info.damage_detail;
+    }
+}
+
+// A single-Flate object stream holding the page tree that inflates past the
+// per-stream cap: the fast path stops at the cap instead of inflating it all.
+TEST(FastXref, InflationIsCapped) {
+    TempDir dir;
+    const fs::path file = dir.path() / "cap.pdf";
+    std::string raw = "2 0 3 60 ";
+    const std::size_t first = raw.size();
+    std::string objs = "<< /Type /Pages /Kids [3 0 R] /Count 1 >>";
+    objs.resize(60, ' ');
+    objs += "<< /Type /Page /MediaBox [0 0 595 842] >>";
+    raw += objs;
+    std::string packed;
+    {
+        z_stream z{};
+        ASSERT_EQ(deflateInit(&z, 9), Z_OK);
+        std::string out(1 << 20, '\0');
+        const std::string zeros(1 << 20, ' ');
+        auto pump = [&](const std::string& in, int flush) {
+            z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+            z.avail_in = static_cast<uInt>(in.size());
+            do {
+                z.next_out = reinterpret_cast<Bytef*>(out.data());
+                z.avail_out = static_cast<uInt>(out.size());
+                deflate(&z, flush);
+                packed.append(out.data(), out.size() - z.avail_out);
+            } while (z.avail_out == 0);
+        };
+        pump(raw, Z_NO_FLUSH);
+        for (int i = 0; i < 80; ++i) pump(zeros, Z_NO_FLUSH);  // 80 MiB of white space
+        pump(std::string(), Z_FINISH);
+        deflateEnd(&z);
+    }
+    std::string pdf = "%PDF-1.5\n";
+    const std::size_t o1 = pdf.size();
+    pdf += "1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n";
+    const std::size_t o4 = pdf.size();
+    pdf += "4 0 obj\n<< /Type /ObjStm /N 2 /First " + std::to_string(first) + " /Filter /FlateDecode /Length " +
+           std::to_string(packed.size()) + " >>\nstream\n" + packed + "\nendstream\nendobj\n";
+    // An uncompressed xref stream (object 5), /W [1 4 2].
+    const std::size_t o5 = pdf.size();
+    std::string rows;
+    auto row = [&](int type, std::size_t f2, int f3) {
+        rows += static_cast<char>(type);
+        for (int shift = 24; shift >= 0; shift -= 8) rows += static_cast<char>((f2 >> shift) & 0xff);
+        rows += static_cast<char>((f3 >> 8) & 0xff);
+        rows += static_cast<char>(f3 & 0xff);
+    };
+    row(0, 0, 65535);
+    row(1, o1, 0);
+    row(2, 4, 0);
+    row(2, 4, 1);
+    row(1, o4, 0);
+    row(1, o5, 0);
+    pdf += "5 0 obj\n<< /Type /XRef /Size 6 /W [1 4 2] /Root 1 0 R /Length " + std::to_string(rows.size()) +
+           " >>\nstream\n" + rows + "\nendstream\nendobj\nstartxref\n" + std::to_string(o5) + "\n%%EOF\n";
+    std::ofstream(file, std::ios::binary) << pdf;
+    const Info info = detail::analyze_with(file, fast_only());
+    EXPECT_EQ(info.damage, Damage::internal);
+    EXPECT_EQ(info.damage_detail, "fast path: inflated stream over the size cap");
 }
 
 TEST(AnalyzeModes, PublicAnalyzeIsTheRawReader) {

@@ -16,6 +16,13 @@ struct AnalyzeOptions {
     // Free PoDoFo's objects at the end. The sandboxed child skips this: it
     // exits right after answering, and freeing 100,000 objects costs time.
     bool free_objects = true;
+    // Try our own cross-reference reader (pdf/xref.hpp) before PoDoFo: no PoDoFo
+    // at all for unencrypted files whose xref it reads completely and whose
+    // analysis finds no damage; anything else goes the PoDoFo way as before.
+    bool fast_xref = true;
+    // Tests and comparisons: never fall back to PoDoFo; when the fast path cannot
+    // answer, report Damage::internal with "fast path: <why>" instead.
+    bool fast_only = false;
 };
 
 Info analyze_with(const std::filesystem::path& file, const AnalyzeOptions& options);

@@ -27,8 +27,8 @@ struct Value {
     // array and dict: the whole value, "[" ... "]" or "<<" ... ">>";
     // everything else: the token(s) as written.
     std::string_view text;
-    long long integer = 0;  // integer; boolean (0/1); ref: object number
-    double real = 0;        // real and integer values as double
+    long long integer = 0;         // integer; boolean (0/1); ref: object number
+    double real = 0;               // real and integer values as double
     std::uint32_t generation = 0;  // ref
 };
 

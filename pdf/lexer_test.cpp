@@ -53,7 +53,8 @@ TEST(Raw, FindsLastEof) {
 }
 
 TEST(Raw, TrailerMentionsEncrypt) {
-    EXPECT_TRUE(raw::trailer_mentions_encrypt("%PDF-1.4\ntrailer\n<< /Root 1 0 R /Encrypt 5 0 R >>\nstartxref\n9\n%%EOF\n"));
+    EXPECT_TRUE(
+        raw::trailer_mentions_encrypt("%PDF-1.4\ntrailer\n<< /Root 1 0 R /Encrypt 5 0 R >>\nstartxref\n9\n%%EOF\n"));
     EXPECT_FALSE(raw::trailer_mentions_encrypt("%PDF-1.4\ntrailer\n<< /Root 1 0 R >>\nstartxref\n9\n%%EOF\n"));
     // An xref stream far from the end: its dictionary at the startxref offset.
     const std::string xref_stream = "%PDF-1.5\n"s + "9 0 obj\n<< /Type /XRef /Encrypt 3 0 R >>\nstream\n" +
@@ -120,8 +121,9 @@ TEST(Lexer, NamesStringsKeywords) {
 }
 
 TEST(Lexer, DictsAndArrays) {
-    const std::string s = "<< /Type /Page % a comment >> here\n /MediaBox [0 0 595 842] "
-                          "/Resources << /Font << /F1 3 0 R >> >> /S (str >> ]) /H <00ff> >>rest";
+    const std::string s =
+        "<< /Type /Page % a comment >> here\n /MediaBox [0 0 595 842] "
+        "/Resources << /Font << /F1 3 0 R >> >> /S (str >> ]) /H <00ff> >>rest";
     std::size_t pos = 0;
     lex::Value d;
     ASSERT_TRUE(lex::read_value(s, pos, d));
@@ -144,9 +146,8 @@ TEST(Lexer, DictsAndArrays) {
 
     std::vector<std::string> visited;
     pos = 0;
-    ASSERT_TRUE(lex::read_value_visiting(s, pos, d, [&](std::string_view name, const lex::Value&) {
-        visited.emplace_back(name);
-    }));
+    ASSERT_TRUE(lex::read_value_visiting(
+        s, pos, d, [&](std::string_view name, const lex::Value&) { visited.emplace_back(name); }));
     EXPECT_EQ(visited, keys);
 
     read("<< /A >>", false);

@@ -23,12 +23,12 @@ struct Box {
 };
 
 struct Page {
-    int number = 0;         // 1-based, in page-tree order
-    bool ok = false;        // false: the page's boxes could not be read
-    std::string error;      // why not (short, English, technical)
-    Box media;              // effective MediaBox (inherited if needed)
-    Box crop;               // effective CropBox, clipped to the MediaBox
-    int rotate = 0;         // normalised to 0, 90, 180 or 270
+    int number = 0;     // 1-based, in page-tree order
+    bool ok = false;    // false: the page's boxes could not be read
+    std::string error;  // why not (short, English, technical)
+    Box media;          // effective MediaBox (inherited if needed)
+    Box crop;           // effective CropBox, clipped to the MediaBox
+    int rotate = 0;     // normalised to 0, 90, 180 or 270
     // Size as displayed/printed: the clipped CropBox, swapped for 90/270.
     [[nodiscard]] double width_pt() const { return rotate % 180 == 0 ? crop.width() : crop.height(); }
     [[nodiscard]] double height_pt() const { return rotate % 180 == 0 ? crop.height() : crop.width(); }
@@ -42,28 +42,28 @@ struct Font {
 // Why a PDF could not be read reliably. Rendering to text is the caller's job.
 enum class Damage : std::uint8_t {
     none,
-    not_pdf,          // no %PDF- header at all
-    leading_bytes,    // bytes before %PDF- (detail: how many)
-    no_eof,           // no %%EOF marker: truncated
-    load_failed,      // the parser gave up (detail: PoDoFo error name)
-    page_tree,        // the page tree is broken (cycle, missing kids)
-    bad_pages,        // some pages could not be read (see Page::ok)
-    memory_limit,     // the analysing child ran out of memory
-    cpu_limit,        // the analysing child ran out of CPU time
-    time_limit,       // the analysing child ran out of wall-clock time
-    crashed,          // the analysing child died (detail: signal)
-    internal,         // the child's answer could not be understood
+    not_pdf,        // no %PDF- header at all
+    leading_bytes,  // bytes before %PDF- (detail: how many)
+    no_eof,         // no %%EOF marker: truncated
+    load_failed,    // the parser gave up (detail: PoDoFo error name)
+    page_tree,      // the page tree is broken (cycle, missing kids)
+    bad_pages,      // some pages could not be read (see Page::ok)
+    memory_limit,   // the analysing child ran out of memory
+    cpu_limit,      // the analysing child ran out of CPU time
+    time_limit,     // the analysing child ran out of wall-clock time
+    crashed,        // the analysing child died (detail: signal)
+    internal,       // the child's answer could not be understood
 };
 
 struct Info {
     Damage damage = Damage::none;
-    std::string damage_detail;       // e.g. "NoEOFToken", "SIGSEGV", "12 bytes"
-    std::string version;             // "1.4", "2.0"; the catalogue's /Version wins if higher
-    bool encrypted = false;          // the trailer has /Encrypt
-    bool needs_password = false;     // it cannot be opened without a password
-    std::string encryption;          // e.g. "RC4 40-bit", "AES-256"; empty if unknown
-    int declared_page_count = -1;    // the root /Count, as written (never trusted)
-    std::vector<Page> pages;         // every page actually reachable in the tree
+    std::string damage_detail;             // e.g. "NoEOFToken", "SIGSEGV", "12 bytes"
+    std::string version;                   // "1.4", "2.0"; the catalogue's /Version wins if higher
+    bool encrypted = false;                // the trailer has /Encrypt
+    bool needs_password = false;           // it cannot be opened without a password
+    std::string encryption;                // e.g. "RC4 40-bit", "AES-256"; empty if unknown
+    int declared_page_count = -1;          // the root /Count, as written (never trusted)
+    std::vector<Page> pages;               // every page actually reachable in the tree
     std::vector<Font> fonts_not_embedded;  // outside the standard 14, not embedded
     std::uint64_t bytes = 0;
 };

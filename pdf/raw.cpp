@@ -196,7 +196,8 @@ bool mentions_v5(std::string_view text) {
         std::size_t i = at + 2;
         if (i < text.size() && text[i] != ' ' && text[i] != '\n' && text[i] != '\r' && text[i] != '\t') continue;
         lex::skip_space(text, i);
-        if (i < text.size() && text[i] == '5' && (i + 1 == text.size() || !(text[i + 1] >= '0' && text[i + 1] <= '9'))) {
+        if (i < text.size() && text[i] == '5' &&
+            (i + 1 == text.size() || !(text[i + 1] >= '0' && text[i + 1] <= '9'))) {
             return true;
         }
     }

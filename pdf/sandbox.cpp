@@ -27,8 +27,8 @@
 // The parent waits on the pipe with poll() until Limits::wall_milliseconds have
 // passed, then SIGKILLs the child. The child is always reaped; both pipe ends and
 // the shared flag page are always released.
-#include "pdf/pdf_info.hpp"
 #include "pdf/detail.hpp"
+#include "pdf/pdf_info.hpp"
 #include "pdf/serialize.hpp"
 
 #include <fcntl.h>
@@ -120,8 +120,8 @@ bool write_all(int fd, const char* data, std::size_t len) {
         ::close_range(4, ~0U, 0);  // best effort (Linux 5.9+)
     }
     // A clean signal state: default actions, nothing blocked.
-    for (const int sig : {SIGPIPE, SIGXCPU, SIGSEGV, SIGBUS, SIGABRT, SIGFPE, SIGILL, SIGINT, SIGTERM, SIGHUP,
-                          SIGQUIT, SIGALRM, SIGUSR1, SIGUSR2, SIGCHLD}) {
+    for (const int sig : {SIGPIPE, SIGXCPU, SIGSEGV, SIGBUS, SIGABRT, SIGFPE, SIGILL, SIGINT, SIGTERM, SIGHUP, SIGQUIT,
+                          SIGALRM, SIGUSR1, SIGUSR2, SIGCHLD}) {
         ::signal(sig, SIG_DFL);
     }
     sigset_t none;
@@ -135,9 +135,8 @@ bool write_all(int fd, const char* data, std::size_t len) {
     ::setrlimit(RLIMIT_CPU, &cpu_limit);
     // The file is memory-mapped: its size comes on top of the budget.
     std::error_code size_error;
-    const std::uint64_t file_bytes = std::filesystem::is_regular_file(file, size_error)
-                                         ? std::filesystem::file_size(file, size_error)
-                                         : 0;
+    const std::uint64_t file_bytes =
+        std::filesystem::is_regular_file(file, size_error) ? std::filesystem::file_size(file, size_error) : 0;
     const std::uint64_t base = address_space_now() + (size_error ? 0 : file_bytes);
     const rlim_t as = limits.memory_bytes > (UINT64_MAX >> 2) ? RLIM_INFINITY : base + limits.memory_bytes;
     const rlimit as_limit{as, as};
@@ -146,7 +145,8 @@ bool write_all(int fd, const char* data, std::size_t len) {
 
     static constexpr std::string_view out_of_memory =
         R"({"damage":"memory_limit","damage_detail":"out of memory in the analysing child"})";
-    static constexpr std::string_view failed = R"({"damage":"internal","damage_detail":"exception in the analysing child"})";
+    static constexpr std::string_view failed =
+        R"({"damage":"internal","damage_detail":"exception in the analysing child"})";
     std::string answer;
     std::string_view reply;
     try {
@@ -160,7 +160,7 @@ bool write_all(int fd, const char* data, std::size_t len) {
             info.pages.clear();
             info.fonts_not_embedded.clear();
         }
-        answer = to_json_text(info);
+        answer = to_json_text(info, /*collapse_runs=*/true);
         reply = answer;
     } catch (const std::bad_alloc&) {
         reply = out_of_memory;  // no allocation needed to say so
@@ -265,7 +265,8 @@ Info run(const std::filesystem::path& file, const Limits& limits) {
     bool too_big = false;
     char buf[65536];
     for (;;) {
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        const auto left =
+            std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
         if (left.count() <= 0) {
             timed_out = true;
             break;
@@ -328,7 +329,8 @@ Info run(const std::filesystem::path& file, const Limits& limits) {
     }
     if (WIFEXITED(status) && WEXITSTATUS(status) != 0) {
         if (child_oom) {
-            return failure(Damage::memory_limit, "out of memory, then exit status " + std::to_string(WEXITSTATUS(status)));
+            return failure(Damage::memory_limit,
+                           "out of memory, then exit status " + std::to_string(WEXITSTATUS(status)));
         }
         return failure(Damage::crashed, "exit status " + std::to_string(WEXITSTATUS(status)));
     }

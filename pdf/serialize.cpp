@@ -5,10 +5,10 @@
 #include <cmath>
 #include <cstdint>
 #include <stdexcept>
-#include <vector>
 #include <string>
 #include <type_traits>
 #include <utility>
+#include <vector>
 
 namespace preflight::pdf {
 namespace {
@@ -95,8 +95,11 @@ std::optional<Damage> damage_from_name(std::string_view name) {
 json to_json(const Info& info) {
     json pages = json::array();
     for (const Page& p : info.pages) {
-        json page = {{"number", p.number}, {"ok", p.ok},           {"media", box_to_json(p.media)},
-                     {"crop", box_to_json(p.crop)}, {"rotate", p.rotate}};
+        json page = {{"number", p.number},
+                     {"ok", p.ok},
+                     {"media", box_to_json(p.media)},
+                     {"crop", box_to_json(p.crop)},
+                     {"rotate", p.rotate}};
         if (!p.error.empty()) {
             page["error"] = p.error;
         }
@@ -251,9 +254,12 @@ public:
 
     bool null() { return scalar(Value{}); }
     bool boolean(bool v) { return scalar(Value{Type::boolean, v, 0, 0, {}}); }
-    bool number_integer(number_integer_t v) { return scalar(Value{Type::integer, false, v, static_cast<double>(v), {}}); }
+    bool number_integer(number_integer_t v) {
+        return scalar(Value{Type::integer, false, v, static_cast<double>(v), {}});
+    }
     bool number_unsigned(number_unsigned_t v) {
-        if (v > static_cast<number_unsigned_t>(INT64_MAX)) return scalar(Value{Type::real, false, 0, static_cast<double>(v), {}});
+        if (v > static_cast<number_unsigned_t>(INT64_MAX))
+            return scalar(Value{Type::real, false, 0, static_cast<double>(v), {}});
         return scalar(Value{Type::integer, false, static_cast<std::int64_t>(v), static_cast<double>(v), {}});
     }
     bool number_float(number_float_t v, const string_t&) { return scalar(Value{Type::real, false, 0, v, {}}); }
@@ -263,15 +269,32 @@ public:
     bool start_object(std::size_t) {
         if (skip_container()) return true;
         switch (top()) {
-            case Ctx::none: return push(Ctx::top);
-            case Ctx::pages: info_.pages.emplace_back(); return push(Ctx::page);
-            case Ctx::fonts: info_.fonts_not_embedded.emplace_back(); return push(Ctx::font);
-            default: return unexpected("an object");
+            case Ctx::none:
+                return push(Ctx::top);
+            case Ctx::pages:
+                info_.pages.emplace_back();
+                return push(Ctx::page);
+            case Ctx::fonts:
+                info_.fonts_not_embedded.emplace_back();
+                return push(Ctx::font);
+            default:
+                return unexpected("an object");
         }
     }
     bool end_object() {
         if (skip_ > 0) return --skip_, true;
         if (top() == Ctx::top) seen_top_ = true;
+        if (top() == Ctx::page && repeat_ > 0) {
+            const std::int64_t n = repeat_;
+            repeat_ = 0;
+            Page p = info_.pages.back();
+            info_.pages.reserve(info_.pages.size() + static_cast<std::size_t>(n));
+            for (std::int64_t i = 0; i < n; ++i) {
+                if (p.number == INT32_MAX) return fail("repeat makes page numbers overflow");
+                ++p.number;
+                info_.pages.push_back(p);
+            }
+        }
         return pop();
     }
     bool start_array(std::size_t) {
@@ -323,7 +346,8 @@ private:
                k == "fonts_not_embedded";
     }
     static bool is_page_key(const std::string& k) {
-        return k == "number" || k == "ok" || k == "error" || k == "media" || k == "crop" || k == "rotate";
+        return k == "number" || k == "ok" || k == "error" || k == "media" || k == "crop" || k == "rotate" ||
+               k == "repeat";
     }
 
     Ctx top() const { return stack_.empty() ? Ctx::none : stack_.back(); }
@@ -354,16 +378,16 @@ private:
         error_ = std::move(why);
         return false;
     }
-    bool unexpected(const char* what) { return fail(std::string("unexpected ") + what + " at " + (key_.empty() ? "top" : key_)); }
+    bool unexpected(const char* what) {
+        return fail(std::string("unexpected ") + what + " at " + (key_.empty() ? "top" : key_));
+    }
 
     bool want(const Value& v, Type t, const char* type_name) {
         if (v.type == t || (t == Type::real && v.type == Type::integer)) return true;
         return fail(key_ + " is not " + type_name);
     }
     bool get_bool(const Value& v, bool& out) { return want(v, Type::boolean, "a boolean") && (out = v.b, true); }
-    bool get_string(const Value& v, std::string& out) {
-        return want(v, Type::string, "a string") && (out = v.s, true);
-    }
+    bool get_string(const Value& v, std::string& out) { return want(v, Type::string, "a string") && (out = v.s, true); }
     bool get_int(const Value& v, int& out) {
         if (!want(v, Type::integer, "an integer")) return false;
         if (v.i < INT32_MIN || v.i > INT32_MAX) return fail(key_ + " is out of range");
@@ -394,7 +418,8 @@ private:
                 if (key_ == "encryption") return get_string(v, info_.encryption);
                 if (key_ == "declared_page_count") return get_int(v, info_.declared_page_count);
                 if (key_ == "bytes") {
-                    if (!want(v, Type::integer, "an integer") || v.i < 0) return fail("bytes is not an unsigned integer");
+                    if (!want(v, Type::integer, "an integer") || v.i < 0)
+                        return fail("bytes is not an unsigned integer");
                     info_.bytes = static_cast<std::uint64_t>(v.i);
                     return true;
                 }
@@ -405,10 +430,18 @@ private:
                 if (key_ == "ok") return get_bool(v, p.ok);
                 if (key_ == "error") return get_string(v, p.error);
                 if (key_ == "rotate") return get_int(v, p.rotate);
+                if (key_ == "repeat") {
+                    if (!want(v, Type::integer, "an integer") || v.i < 0 || v.i > max_repeat) {
+                        return fail("repeat is out of range");
+                    }
+                    repeat_ = v.i;
+                    return true;
+                }
                 return unexpected("a scalar");
             }
             case Ctx::box: {
-                if (!want(v, Type::real, "a number") || box_index_ >= 4) return fail(key_ + " is not a 4-element array");
+                if (!want(v, Type::real, "a number") || box_index_ >= 4)
+                    return fail(key_ + " is not a 4-element array");
                 double* fields[4] = {&box_->llx, &box_->lly, &box_->urx, &box_->ury};
                 *fields[box_index_++] = v.d;
                 return true;
@@ -424,6 +457,8 @@ private:
         }
     }
 
+    static constexpr std::int64_t max_repeat = 100'000'000;
+    std::int64_t repeat_ = 0;
     Info& info_;
     std::vector<Ctx> stack_;
     std::string key_;
@@ -438,7 +473,17 @@ private:
 
 }  // namespace
 
-std::string to_json_text(const Info& info) {
+namespace {
+bool same_box(const Box& a, const Box& b) {
+    return a.llx == b.llx && a.lly == b.lly && a.urx == b.urx && a.ury == b.ury;
+}
+bool repeats(const Page& a, const Page& b) {
+    return b.number == a.number + 1 && a.ok == b.ok && a.rotate == b.rotate && same_box(a.media, b.media) &&
+           same_box(a.crop, b.crop) && a.error == b.error;
+}
+}  // namespace
+
+std::string to_json_text(const Info& info, bool collapse_runs) {
     std::string out;
     out.reserve(256 + info.pages.size() * 96 + info.fonts_not_embedded.size() * 48);
     out += "{\"bytes\":";
@@ -465,6 +510,10 @@ std::string to_json_text(const Info& info) {
     out += ",\"pages\":[";
     for (std::size_t i = 0; i < info.pages.size(); ++i) {
         const Page& p = info.pages[i];
+        std::size_t same = 0;
+        if (collapse_runs) {
+            while (i + same + 1 < info.pages.size() && repeats(info.pages[i + same], info.pages[i + same + 1])) ++same;
+        }
         out += i == 0 ? "{\"crop\":" : ",{\"crop\":";
         put_box(out, p.crop);
         if (!p.error.empty()) {
@@ -476,6 +525,11 @@ std::string to_json_text(const Info& info) {
         out += ",\"number\":";
         put_integer(out, p.number);
         out += p.ok ? ",\"ok\":true" : ",\"ok\":false";
+        if (same > 0) {
+            out += ",\"repeat\":";
+            put_integer(out, same);
+            i += same;
+        }
         out += ",\"rotate\":";
         put_integer(out, p.rotate);
         out += '}';

@@ -31,7 +31,9 @@ Info sample() {
     b.ok = false;
     b.error = "MediaBox has 3 elements, expected 4";
     info.pages = {a, b};
-    info.fonts_not_embedded = {Font{"Calibri", 1}, Font{"Sm\xc3\xb8rebr\xc3\xb8""d", 2}};
+    info.fonts_not_embedded = {Font{"Calibri", 1}, Font{"Sm\xc3\xb8rebr\xc3\xb8"
+                                                        "d",
+                                                        2}};
     return info;
 }
 
@@ -67,6 +69,39 @@ TEST(Serialize, TextFormIsTheSameJson) {
     EXPECT_EQ(to_json(info_from_json_text(to_json_text(empty))), to_json(empty));
 }
 
+TEST(Serialize, CollapsedRunsRoundTrip) {
+    Info info = sample();
+    // Runs of like pages, a page that differs, then another run.
+    const std::size_t n = info.pages.size();
+    for (int i = 0; i < 5; ++i) {
+        Page p;
+        p.number = static_cast<int>(n) + i + 1;
+        p.ok = true;
+        p.media = Box{0, 0, 595, 842};
+        p.crop = p.media;
+        if (i == 2) p.rotate = 90;
+        info.pages.push_back(p);
+    }
+    const std::string collapsed = to_json_text(info, true);
+    EXPECT_NE(collapsed.find("\"repeat\":"), std::string::npos);
+    EXPECT_LT(collapsed.size(), to_json_text(info).size());
+    EXPECT_EQ(to_json(info_from_json_text(collapsed)), to_json(info));
+
+    Info same;
+    for (int i = 1; i <= 10000; ++i) {
+        Page p;
+        p.number = i;
+        p.ok = true;
+        p.media = Box{0, 0, 595, 842};
+        p.crop = p.media;
+        same.pages.push_back(p);
+    }
+    const std::string one = to_json_text(same, true);
+    EXPECT_LT(one.size(), 400U);
+    EXPECT_EQ(to_json(info_from_json_text(one)), to_json(same));
+    EXPECT_THROW(info_from_json_text(R"({"damage":"none","pages":[{"number":1,"repeat":-1}]})"), std::invalid_argument);
+}
+
 TEST(Serialize, TextFormRepairsInvalidUtf8) {
     Info info;
     info.damage_detail = std::string("bad \xff\xfe byte, control \x01, ok \xc3\xa6");
@@ -86,11 +121,11 @@ TEST(Serialize, UnknownKeysAreSkipped) {
 }
 
 TEST(Serialize, RejectsMalformedInput) {
-    for (const char* text : {"", "{", "[]", "5", R"({"damage":"exploded"})", R"({"version":"1.4"})",
-                             R"({"damage":"none","pages":{}})", R"({"damage":"none","pages":[{"media":[0,0,1]}]})",
-                             R"({"damage":"none","pages":[{"ok":"yes"}]})", R"({"damage":"none","bytes":-1})",
-                             R"({"damage":"none","pages":[1]})", R"({"damage":"none"} trailing)",
-                             R"({"damage":"none","declared_page_count":1.5})"}) {
+    for (const char* text :
+         {"", "{", "[]", "5", R"({"damage":"exploded"})", R"({"version":"1.4"})", R"({"damage":"none","pages":{}})",
+          R"({"damage":"none","pages":[{"media":[0,0,1]}]})", R"({"damage":"none","pages":[{"ok":"yes"}]})",
+          R"({"damage":"none","bytes":-1})", R"({"damage":"none","pages":[1]})", R"({"damage":"none"} trailing)",
+          R"({"damage":"none","declared_page_count":1.5})"}) {
         EXPECT_THROW((void)info_from_json_text(text), std::invalid_argument) << text;
         json j;
         try {
