@@ -191,7 +191,10 @@ constexpr std::array<std::string_view, static_cast<std::size_t>(K::count_)> key_
 const PdfName& pdf_name(K k) {
     static const std::vector<PdfName> names = [] {
         std::vector<PdfName> v;
-        for (const std::string_view t : key_text) v.emplace_back(std::string(t));
+        v.reserve(key_text.size());
+        for (const std::string_view t : key_text) {
+            v.emplace_back(std::string(t));
+        }
         return v;
     }();
     return names[static_cast<std::size_t>(k)];
@@ -342,12 +345,16 @@ private:
 
     static bool ref_of(const Node& n, Ref& out) {
         if (n.po != nullptr) {
-            if (!n.po->IsReference()) return false;
+            if (!n.po->IsReference()) {
+                return false;
+            }
             const auto& r = n.po->GetReference();
             out = Ref{r.ObjectNumber(), r.GenerationNumber()};
             return true;
         }
-        if (n.raw.kind != lex::Kind::ref) return false;
+        if (n.raw.kind != lex::Kind::ref) {
+            return false;
+        }
         out = Ref{static_cast<std::uint32_t>(n.raw.integer), static_cast<std::uint16_t>(n.raw.generation)};
         return true;
     }
@@ -365,19 +372,22 @@ private:
             name = decoded;
         }
         Node* slot = nullptr;
-        if (name == "Type")
+        if (name == "Type") {
             slot = &k.type;
-        else if (name == "Kids")
+        } else if (name == "Kids") {
             slot = &k.kids;
-        else if (name == "MediaBox")
+        } else if (name == "MediaBox") {
             slot = &k.media;
-        else if (name == "CropBox")
+        } else if (name == "CropBox") {
             slot = &k.crop;
-        else if (name == "Rotate")
+        } else if (name == "Rotate") {
             slot = &k.rotate;
-        else if (name == "Resources")
+        } else if (name == "Resources") {
             slot = &k.resources;
-        if (slot != nullptr) slot->raw = v;
+        }
+        if (slot != nullptr) {
+            slot->raw = v;
+        }
     }
 
     static NodeKeys node_keys(const Node& dict) {
@@ -424,7 +434,9 @@ private:
                     std::size_t pos = static_cast<std::size_t>(offset);
                     Node n;
                     if (keys == nullptr) {
-                        if (lex::read_value(pdf_, pos, n.raw) && properly_ended(n.raw, pos)) return n;
+                        if (lex::read_value(pdf_, pos, n.raw) && properly_ended(n.raw, pos)) {
+                            return n;
+                        }
                     } else {
                         NodeKeys k;
                         if (lex::read_value_visiting(
@@ -458,7 +470,9 @@ private:
         for (int hops = 0; hops < 8; ++hops) {
             Ref r;
             if (!ref_of(n, r)) {
-                if (is_dict(n)) keys = node_keys(n);
+                if (is_dict(n)) {
+                    keys = node_keys(n);
+                }
                 return n;
             }
             bool done = false;
@@ -489,7 +503,9 @@ private:
     static bool is_null(const Node& n) { return n.po != nullptr ? n.po->IsNull() : n.raw.kind == lex::Kind::null; }
     static bool is_name(const Node& n) { return n.po != nullptr ? n.po->IsName() : n.raw.kind == lex::Kind::name; }
     static bool is_name(const Node& n, K k) {
-        if (n.po != nullptr) return n.po->IsName() && n.po->GetName() == pdf_name(k);
+        if (n.po != nullptr) {
+            return n.po->IsName() && n.po->GetName() == pdf_name(k);
+        }
         return n.raw.kind == lex::Kind::name && lex::name_equals(n.raw.text, text(k));
     }
     static std::string name_of(const Node& n) {
@@ -531,7 +547,9 @@ private:
         Node out;
         if (dict.po != nullptr) {
             if (dict.po->IsDictionary()) {
-                if (const PdfObject* v = dict.po->GetDictionary().GetKey(pdf_name(key))) out.po = v;
+                if (const PdfObject* v = dict.po->GetDictionary().GetKey(pdf_name(key))) {
+                    out.po = v;
+                }
             }
             return out;
         }
@@ -564,7 +582,9 @@ private:
     static void elements(const Node& array, F&& f) {
         if (array.po != nullptr) {
             for (const PdfObject& e : array.po->GetArray()) {
-                if (!f(Node{&e, {}})) return;
+                if (!f(Node{&e, {}})) {
+                    return;
+                }
             }
             return;
         }
@@ -588,17 +608,29 @@ private:
     static bool present(const Node& n) { return !n.missing() && !is_null(n); }
 
     static Inherited inherit(const NodeKeys& k, Inherited from) {
-        if (present(k.media)) from.media = k.media;
-        if (present(k.crop)) from.crop = k.crop;
-        if (present(k.rotate)) from.rotate = k.rotate;
-        if (present(k.resources)) from.resources = k.resources;
+        if (present(k.media)) {
+            from.media = k.media;
+        }
+        if (present(k.crop)) {
+            from.crop = k.crop;
+        }
+        if (present(k.rotate)) {
+            from.rotate = k.rotate;
+        }
+        if (present(k.resources)) {
+            from.resources = k.resources;
+        }
         return from;
     }
 
     bool is_pages_node(const NodeKeys& k) const {
         if (const Node type = resolve(k.type); is_name(type)) {
-            if (is_name(type, K::Pages)) return true;
-            if (is_name(type, K::Page)) return false;
+            if (is_name(type, K::Pages)) {
+                return true;
+            }
+            if (is_name(type, K::Page)) {
+                return false;
+            }
         }
         return !k.kids.missing();  // no usable /Type: a node with /Kids is an inner node
     }
@@ -620,16 +652,22 @@ private:
     static bool next_kid(Level& level, Node& out) {
         if (level.kids.po != nullptr) {
             const PdfArray& a = level.kids.po->GetArray();
-            if (level.next >= a.size()) return false;
+            if (level.next >= a.size()) {
+                return false;
+            }
             out = Node{&a[level.next++], {}};
             return true;
         }
         const std::string_view t = level.kids.raw.text;
         std::size_t pos = level.next;
         lex::skip_space(t, pos);
-        if (pos >= t.size() || t[pos] == ']') return false;
+        if (pos >= t.size() || t[pos] == ']') {
+            return false;
+        }
         out = Node{};
-        if (!lex::read_value(t, pos, out.raw, 1)) return false;  // cannot happen: checked when read
+        if (!lex::read_value(t, pos, out.raw, 1)) {
+            return false;  // cannot happen: checked when read
+        }
         level.next = pos;
         return true;
     }
@@ -824,7 +862,9 @@ private:
     bool has_font_file(const Node& descriptor) const {
         for (const K file : {K::FontFile, K::FontFile2, K::FontFile3}) {
             const Node f = get(descriptor, file);
-            if (f.missing() || is_null(f)) continue;
+            if (f.missing() || is_null(f)) {
+                continue;
+            }
             Ref r;
             if (!ref_of(f, r) ||
                 (fast_ != nullptr ? fast_->exists(r.number, r.generation)
@@ -886,7 +926,9 @@ private:
         for (const Page& p : info_.pages) {
             if (!p.ok) {
                 ++bad;
-                if (first == nullptr) first = &p;
+                if (first == nullptr) {
+                    first = &p;
+                }
             }
         }
         if (first != nullptr) {
@@ -920,7 +962,6 @@ std::string describe_encryption(const PoDoFo::PdfEncrypt* enc) {
         case E::ePdfEncryptAlgorithm_AESV2:
             return "AES-128";
         case E::ePdfEncryptAlgorithm_AESV3:
-            return "AES-256";
         case E::ePdfEncryptAlgorithm_AESV3R6:
             return "AES-256";
     }

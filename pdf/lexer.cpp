@@ -11,8 +11,12 @@ enum : std::uint8_t { regular = 0, space = 1, delimiter = 2 };
 
 constexpr std::array<std::uint8_t, 256> make_classes() {
     std::array<std::uint8_t, 256> c{};
-    for (const unsigned char ch : {0, 9, 10, 12, 13, 32}) c[ch] = space;
-    for (const unsigned char ch : {'(', ')', '<', '>', '[', ']', '{', '}', '/', '%'}) c[ch] = delimiter;
+    for (const unsigned char ch : {0, 9, 10, 12, 13, 32}) {
+        c[ch] = space;
+    }
+    for (const unsigned char ch : {'(', ')', '<', '>', '[', ']', '{', '}', '/', '%'}) {
+        c[ch] = delimiter;
+    }
     return c;
 }
 constexpr std::array<std::uint8_t, 256> classes = make_classes();
@@ -21,9 +25,15 @@ inline std::uint8_t cls(char ch) { return classes[static_cast<unsigned char>(ch)
 inline bool is_digit(char ch) { return ch >= '0' && ch <= '9'; }
 
 int hex_value(char ch) {
-    if (ch >= '0' && ch <= '9') return ch - '0';
-    if (ch >= 'a' && ch <= 'f') return ch - 'a' + 10;
-    if (ch >= 'A' && ch <= 'F') return ch - 'A' + 10;
+    if (ch >= '0' && ch <= '9') {
+        return ch - '0';
+    }
+    if (ch >= 'a' && ch <= 'f') {
+        return ch - 'a' + 10;
+    }
+    if (ch >= 'A' && ch <= 'F') {
+        return ch - 'A' + 10;
+    }
     return -1;
 }
 
@@ -50,9 +60,13 @@ bool skip_string(std::string_view s, std::size_t& pos) {
 bool read_number(std::string_view s, std::size_t& pos, Value& out) {
     const std::size_t start = pos;
     std::size_t i = pos;
-    if (s[i] == '+' || s[i] == '-') ++i;
+    if (s[i] == '+' || s[i] == '-') {
+        ++i;
+    }
     const std::size_t digits_start = i;
-    while (i < s.size() && is_digit(s[i])) ++i;
+    while (i < s.size() && is_digit(s[i])) {
+        ++i;
+    }
     const bool int_digits = i > digits_start;
     bool dot = false;
     bool frac_digits = false;
@@ -64,8 +78,12 @@ bool read_number(std::string_view s, std::size_t& pos, Value& out) {
             frac_digits = true;
         }
     }
-    if (!int_digits && !frac_digits) return false;
-    if (i < s.size() && cls(s[i]) == regular) return false;  // "12abc", "1.2.3", "--5"
+    if (!int_digits && !frac_digits) {
+        return false;
+    }
+    if (i < s.size() && cls(s[i]) == regular) {
+        return false;  // "12abc", "1.2.3", "--5"
+    }
     const char* first = s.data() + start + (s[start] == '+' ? 1 : 0);
     const char* last = s.data() + i;
     out.text = s.substr(start, i - start);
@@ -84,17 +102,25 @@ bool read_number(std::string_view s, std::size_t& pos, Value& out) {
                 after_dot = true;
             } else if (*p != '-') {
                 mantissa = mantissa * 10 + static_cast<unsigned>(*p - '0');
-                if (mantissa != 0 || after_dot) ++digits;
-                if (after_dot) ++scale;
+                if (mantissa != 0 || after_dot) {
+                    ++digits;
+                }
+                if (after_dot) {
+                    ++scale;
+                }
             }
         }
         double d = 0;
         if (digits <= 15 && scale <= 15) {
             d = static_cast<double>(mantissa) / pow10[static_cast<std::size_t>(scale)];
-            if (*first == '-') d = -d;
+            if (*first == '-') {
+                d = -d;
+            }
         } else {
             const auto r = std::from_chars(first, last, d, std::chars_format::fixed);
-            if (r.ec != std::errc() || r.ptr != last) return false;
+            if (r.ec != std::errc() || r.ptr != last) {
+                return false;
+            }
         }
         out.kind = Kind::real;
         out.real = d;
@@ -105,30 +131,46 @@ bool read_number(std::string_view s, std::size_t& pos, Value& out) {
     if (r.ec == std::errc::result_out_of_range) {
         double d = 0;
         const auto rd = std::from_chars(first, last, d, std::chars_format::fixed);
-        if (rd.ec != std::errc()) return false;
+        if (rd.ec != std::errc()) {
+            return false;
+        }
         out.kind = Kind::real;
         out.real = d;
         return true;
     }
-    if (r.ec != std::errc() || r.ptr != last) return false;
+    if (r.ec != std::errc() || r.ptr != last) {
+        return false;
+    }
     out.kind = Kind::integer;
     out.integer = v;
     out.real = static_cast<double>(v);
 
     // "N G R": a non-negative integer, white space, an integer, white space, 'R'.
-    if (s[start] == '+' || s[start] == '-' || v > 0x7fffffffLL) return true;
+    if (s[start] == '+' || s[start] == '-' || v > 0x7fffffffLL) {
+        return true;
+    }
     std::size_t j = i;
     skip_space(s, j);
-    if (j == i || j >= s.size() || !is_digit(s[j])) return true;
+    if (j == i || j >= s.size() || !is_digit(s[j])) {
+        return true;
+    }
     const std::size_t gen_start = j;
-    while (j < s.size() && is_digit(s[j])) ++j;
-    if (j - gen_start > 5) return true;
+    while (j < s.size() && is_digit(s[j])) {
+        ++j;
+    }
+    if (j - gen_start > 5) {
+        return true;
+    }
     unsigned gen = 0;
     std::from_chars(s.data() + gen_start, s.data() + j, gen);
     const std::size_t after_gen = j;
     skip_space(s, j);
-    if (j == after_gen || j >= s.size() || s[j] != 'R') return true;
-    if (j + 1 < s.size() && cls(s[j + 1]) == regular) return true;  // "5 0 RG" is not a ref
+    if (j == after_gen || j >= s.size() || s[j] != 'R') {
+        return true;
+    }
+    if (j + 1 < s.size() && cls(s[j + 1]) == regular) {
+        return true;  // "5 0 RG" is not a ref
+    }
     out.kind = Kind::ref;
     out.generation = gen;
     out.text = s.substr(start, j + 1 - start);
@@ -144,7 +186,9 @@ void skip_space(std::string_view s, std::size_t& pos) {
         if (cls(ch) == space) {
             ++pos;
         } else if (ch == '%') {
-            while (pos < s.size() && s[pos] != '\n' && s[pos] != '\r') ++pos;
+            while (pos < s.size() && s[pos] != '\n' && s[pos] != '\r') {
+                ++pos;
+            }
         } else {
             return;
         }
@@ -152,23 +196,31 @@ void skip_space(std::string_view s, std::size_t& pos) {
 }
 
 bool read_value(std::string_view s, std::size_t& pos, Value& out, int depth) {
-    if (depth > max_depth) return false;
+    if (depth > max_depth) {
+        return false;
+    }
     skip_space(s, pos);
-    if (pos >= s.size()) return false;
+    if (pos >= s.size()) {
+        return false;
+    }
     const std::size_t start = pos;
     const char ch = s[pos];
     out = Value{};
     switch (ch) {
         case '/': {
             std::size_t i = pos + 1;
-            while (i < s.size() && cls(s[i]) == regular) ++i;
+            while (i < s.size() && cls(s[i]) == regular) {
+                ++i;
+            }
             out.kind = Kind::name;
             out.text = s.substr(pos + 1, i - pos - 1);
             pos = i;
             return true;
         }
         case '(':
-            if (!skip_string(s, pos)) return false;
+            if (!skip_string(s, pos)) {
+                return false;
+            }
             out.kind = Kind::string;
             out.text = s.substr(start, pos - start);
             return true;
@@ -183,8 +235,12 @@ bool read_value(std::string_view s, std::size_t& pos, Value& out, int depth) {
                     }
                     Value key;
                     Value value;
-                    if (!read_value(s, pos, key, depth + 1) || key.kind != Kind::name) return false;
-                    if (!read_value(s, pos, value, depth + 1)) return false;
+                    if (!read_value(s, pos, key, depth + 1) || key.kind != Kind::name) {
+                        return false;
+                    }
+                    if (!read_value(s, pos, value, depth + 1)) {
+                        return false;
+                    }
                 }
                 out.kind = Kind::dict;
                 out.text = s.substr(start, pos - start);
@@ -193,7 +249,9 @@ bool read_value(std::string_view s, std::size_t& pos, Value& out, int depth) {
             // A hex string: like PoDoFo, anything up to '>' is accepted (bad digits are
             // its decoder's business; this reader never decodes strings).
             const auto close = s.find('>', pos + 1);
-            if (close == std::string_view::npos) return false;
+            if (close == std::string_view::npos) {
+                return false;
+            }
             const std::size_t i = close;
             pos = i + 1;
             out.kind = Kind::string;
@@ -209,7 +267,9 @@ bool read_value(std::string_view s, std::size_t& pos, Value& out, int depth) {
                     break;
                 }
                 Value element;
-                if (!read_value(s, pos, element, depth + 1)) return false;
+                if (!read_value(s, pos, element, depth + 1)) {
+                    return false;
+                }
             }
             out.kind = Kind::array;
             out.text = s.substr(start, pos - start);
@@ -221,9 +281,13 @@ bool read_value(std::string_view s, std::size_t& pos, Value& out, int depth) {
     if (is_digit(ch) || ch == '+' || ch == '-' || ch == '.') {
         return read_number(s, pos, out);
     }
-    if (cls(ch) != regular) return false;  // ) > ] { } where a value should start
+    if (cls(ch) != regular) {
+        return false;  // ) > ] { } where a value should start
+    }
     std::size_t i = pos;
-    while (i < s.size() && cls(s[i]) == regular) ++i;
+    while (i < s.size() && cls(s[i]) == regular) {
+        ++i;
+    }
     const std::string_view word = s.substr(pos, i - pos);
     if (word == "null") {
         out.kind = Kind::null;

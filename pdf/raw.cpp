@@ -172,7 +172,9 @@ bool read_object_dict(std::string_view pdf, std::size_t pos, lex::Value& dict) {
         return false;
     }
     lex::skip_space(pdf, pos);
-    if (pdf.substr(pos, 3) != "obj") return false;
+    if (pdf.substr(pos, 3) != "obj") {
+        return false;
+    }
     pos += 3;
     return lex::read_value(pdf, pos, dict) && dict.kind == lex::Kind::dict;
 }
@@ -183,8 +185,12 @@ std::optional<std::size_t> find_object(std::string_view pdf, const lex::Value& r
     std::size_t end = pdf.size();
     while (end > 0) {
         const auto at = pdf.rfind(needle, end - 1);
-        if (at == std::string_view::npos) return std::nullopt;
-        if (at == 0 || !(pdf[at - 1] >= '0' && pdf[at - 1] <= '9')) return at;
+        if (at == std::string_view::npos) {
+            return std::nullopt;
+        }
+        if (at == 0 || !(pdf[at - 1] >= '0' && pdf[at - 1] <= '9')) {
+            return at;
+        }
         end = at;
     }
     return std::nullopt;
@@ -194,7 +200,9 @@ std::optional<std::size_t> find_object(std::string_view pdf, const lex::Value& r
 bool mentions_v5(std::string_view text) {
     for (std::size_t at = text.find("/V"); at != std::string_view::npos; at = text.find("/V", at + 2)) {
         std::size_t i = at + 2;
-        if (i < text.size() && text[i] != ' ' && text[i] != '\n' && text[i] != '\r' && text[i] != '\t') continue;
+        if (i < text.size() && text[i] != ' ' && text[i] != '\n' && text[i] != '\r' && text[i] != '\t') {
+            continue;
+        }
         lex::skip_space(text, i);
         if (i < text.size() && text[i] == '5' &&
             (i + 1 == text.size() || !(text[i + 1] >= '0' && text[i + 1] <= '9'))) {
@@ -211,32 +219,44 @@ std::string encryption_crash_risk(std::string_view pdf) {
     const std::size_t end = eof ? *eof : pdf.size();
     const std::size_t start = end > trailer_window ? end - trailer_window : 0;
     const auto xref = startxref_offset(pdf.substr(start, end - start));
-    if (!xref || *xref >= pdf.size()) return {};
+    if (!xref || *xref >= pdf.size()) {
+        return {};
+    }
     lex::Value trailer;
     std::size_t pos = *xref;
     lex::skip_space(pdf, pos);
     if (pdf.substr(pos, 4) == "xref") {
         const auto t = pdf.find("trailer", pos);
-        if (t == std::string_view::npos) return {};
+        if (t == std::string_view::npos) {
+            return {};
+        }
         pos = t + 7;
-        if (!lex::read_value(pdf, pos, trailer) || trailer.kind != lex::Kind::dict) return {};
+        if (!lex::read_value(pdf, pos, trailer) || trailer.kind != lex::Kind::dict) {
+            return {};
+        }
     } else if (!read_object_dict(pdf, pos, trailer)) {  // an xref stream
         return {};
     }
     lex::Value encrypt = dict_get(trailer, "Encrypt");
-    if (encrypt.kind != lex::Kind::ref && encrypt.kind != lex::Kind::dict) return {};
+    if (encrypt.kind != lex::Kind::ref && encrypt.kind != lex::Kind::dict) {
+        return {};
+    }
 
     const lex::Value id = dict_get(trailer, "ID");
     if (id.kind == lex::Kind::array) {
         bool empty = true;
         lex::for_each_element(id, [&](const lex::Value&) { return empty = false; });
-        if (empty) return "empty /ID array";
+        if (empty) {
+            return "empty /ID array";
+        }
     }
 
     std::string_view text = encrypt.text;  // the dictionary as written
     if (encrypt.kind == lex::Kind::ref) {
         const auto at = find_object(pdf, encrypt);
-        if (!at) return {};
+        if (!at) {
+            return {};
+        }
         const auto end_obj = pdf.find("endobj", *at);
         text = pdf.substr(*at, end_obj == std::string_view::npos ? 4096 : end_obj - *at);
         if (!read_object_dict(pdf, *at, encrypt)) {

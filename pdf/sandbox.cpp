@@ -86,11 +86,15 @@ void child_new_handler() {
 std::uint64_t address_space_now() {
     // /proc/self/statm: size (pages) first. No allocation: plain read().
     const int fd = ::open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return 0;
+    if (fd < 0) {
+        return 0;
+    }
     char buf[128];
     const ssize_t n = ::read(fd, buf, sizeof buf - 1);
     ::close(fd);
-    if (n <= 0) return 0;
+    if (n <= 0) {
+        return 0;
+    }
     buf[n] = '\0';
     const unsigned long long pages = std::strtoull(buf, nullptr, 10);
     return pages * static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE));
@@ -100,7 +104,9 @@ bool write_all(int fd, const char* data, std::size_t len) {
     while (len > 0) {
         const ssize_t n = ::write(fd, data, len);
         if (n < 0) {
-            if (errno == EINTR) continue;
+            if (errno == EINTR) {
+                continue;
+            }
             return false;
         }
         data += n;
@@ -187,7 +193,9 @@ public:
     Fd& operator=(const Fd&) = delete;
     [[nodiscard]] int get() const { return fd_; }
     void reset() {
-        if (fd_ >= 0) ::close(fd_);
+        if (fd_ >= 0) {
+            ::close(fd_);
+        }
         fd_ = -1;
     }
 
@@ -205,7 +213,9 @@ public:
         }
     }
     ~SharedPage() {
-        if (state_ != nullptr) ::munmap(state_, sizeof(SharedState));
+        if (state_ != nullptr) {
+            ::munmap(state_, sizeof(SharedState));
+        }
     }
     SharedPage(const SharedPage&) = delete;
     SharedPage& operator=(const SharedPage&) = delete;
@@ -274,7 +284,9 @@ Info run(const std::filesystem::path& file, const Limits& limits) {
         pollfd p{read_end.get(), POLLIN, 0};
         const int r = ::poll(&p, 1, static_cast<int>(std::min<long long>(left.count() + 1, 1 << 30)));
         if (r < 0) {
-            if (errno == EINTR) continue;
+            if (errno == EINTR) {
+                continue;
+            }
             break;  // cannot happen with a valid fd; the status decides below
         }
         if (r == 0) {
@@ -282,7 +294,9 @@ Info run(const std::filesystem::path& file, const Limits& limits) {
         }
         const ssize_t n = ::read(read_end.get(), buf, sizeof buf);
         if (n < 0) {
-            if (errno == EINTR || errno == EAGAIN) continue;
+            if (errno == EINTR || errno == EAGAIN) {
+                continue;
+            }
             break;
         }
         if (n == 0) {
@@ -359,7 +373,9 @@ Info analyze_sandboxed(const std::filesystem::path& file, const Limits& limits) 
     if (info.bytes == 0) {
         std::error_code ec;
         const auto size = std::filesystem::file_size(file, ec);
-        if (!ec) info.bytes = size;
+        if (!ec) {
+            info.bytes = size;
+        }
     }
     return info;
 }

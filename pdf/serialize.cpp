@@ -46,15 +46,25 @@ void read(const json& j, const char* key, T& out) {
         return;
     }
     if constexpr (std::is_same_v<T, bool>) {
-        if (!v->is_boolean()) bad(std::string(key) + " is not a boolean");
+        if (!v->is_boolean()) {
+            bad(std::string(key) + " is not a boolean");
+        }
     } else if constexpr (std::is_same_v<T, std::string>) {
-        if (!v->is_string()) bad(std::string(key) + " is not a string");
+        if (!v->is_string()) {
+            bad(std::string(key) + " is not a string");
+        }
     } else if constexpr (std::is_floating_point_v<T>) {
-        if (!v->is_number()) bad(std::string(key) + " is not a number");
+        if (!v->is_number()) {
+            bad(std::string(key) + " is not a number");
+        }
     } else if constexpr (std::is_unsigned_v<T>) {
-        if (!v->is_number_unsigned()) bad(std::string(key) + " is not an unsigned integer");
+        if (!v->is_number_unsigned()) {
+            bad(std::string(key) + " is not an unsigned integer");
+        }
     } else {
-        if (!v->is_number_integer()) bad(std::string(key) + " is not an integer");
+        if (!v->is_number_integer()) {
+            bad(std::string(key) + " is not an integer");
+        }
     }
     out = v->get<T>();
 }
@@ -65,9 +75,13 @@ Box box_from_json(const json& j, const char* key) {
     if (v == nullptr) {
         return b;
     }
-    if (!v->is_array() || v->size() != 4) bad(std::string(key) + " is not a 4-element array");
+    if (!v->is_array() || v->size() != 4) {
+        bad(std::string(key) + " is not a 4-element array");
+    }
     for (const auto& e : *v) {
-        if (!e.is_number()) bad(std::string(key) + " holds a non-number");
+        if (!e.is_number()) {
+            bad(std::string(key) + " holds a non-number");
+        }
     }
     b.llx = (*v)[0].get<double>();
     b.lly = (*v)[1].get<double>();
@@ -80,14 +94,18 @@ Box box_from_json(const json& j, const char* key) {
 
 std::string_view damage_name(Damage d) {
     for (const auto& [value, name] : damage_names) {
-        if (value == d) return name;
+        if (value == d) {
+            return name;
+        }
     }
     return "internal";
 }
 
 std::optional<Damage> damage_from_name(std::string_view name) {
     for (const auto& [value, n] : damage_names) {
-        if (n == name) return value;
+        if (n == name) {
+            return value;
+        }
     }
     return std::nullopt;
 }
@@ -122,12 +140,18 @@ json to_json(const Info& info) {
 }
 
 Info info_from_json(const json& j) {
-    if (!j.is_object()) bad("not an object");
+    if (!j.is_object()) {
+        bad("not an object");
+    }
     Info info;
     const json* damage = member(j, "damage");
-    if (damage == nullptr || !damage->is_string()) bad("damage missing");
+    if (damage == nullptr || !damage->is_string()) {
+        bad("damage missing");
+    }
     const auto d = damage_from_name(damage->get<std::string>());
-    if (!d) bad("unknown damage " + damage->get<std::string>());
+    if (!d) {
+        bad("unknown damage " + damage->get<std::string>());
+    }
     info.damage = *d;
     read(j, "damage_detail", info.damage_detail);
     read(j, "version", info.version);
@@ -137,10 +161,14 @@ Info info_from_json(const json& j) {
     read(j, "declared_page_count", info.declared_page_count);
     read(j, "bytes", info.bytes);
     if (const json* pages = member(j, "pages")) {
-        if (!pages->is_array()) bad("pages is not an array");
+        if (!pages->is_array()) {
+            bad("pages is not an array");
+        }
         info.pages.reserve(pages->size());
         for (const json& pj : *pages) {
-            if (!pj.is_object()) bad("a page is not an object");
+            if (!pj.is_object()) {
+                bad("a page is not an object");
+            }
             Page p;
             read(pj, "number", p.number);
             read(pj, "ok", p.ok);
@@ -152,9 +180,13 @@ Info info_from_json(const json& j) {
         }
     }
     if (const json* fonts = member(j, "fonts_not_embedded")) {
-        if (!fonts->is_array()) bad("fonts_not_embedded is not an array");
+        if (!fonts->is_array()) {
+            bad("fonts_not_embedded is not an array");
+        }
         for (const json& fj : *fonts) {
-            if (!fj.is_object()) bad("a font is not an object");
+            if (!fj.is_object()) {
+                bad("a font is not an object");
+            }
             Font f;
             read(fj, "name", f.name);
             read(fj, "first_page", f.first_page);
@@ -258,8 +290,9 @@ public:
         return scalar(Value{Type::integer, false, v, static_cast<double>(v), {}});
     }
     bool number_unsigned(number_unsigned_t v) {
-        if (v > static_cast<number_unsigned_t>(INT64_MAX))
+        if (v > static_cast<number_unsigned_t>(INT64_MAX)) {
             return scalar(Value{Type::real, false, 0, static_cast<double>(v), {}});
+        }
         return scalar(Value{Type::integer, false, static_cast<std::int64_t>(v), static_cast<double>(v), {}});
     }
     bool number_float(number_float_t v, const string_t&) { return scalar(Value{Type::real, false, 0, v, {}}); }
@@ -267,7 +300,9 @@ public:
     bool binary(binary_t&) { return fail("binary value"); }
 
     bool start_object(std::size_t) {
-        if (skip_container()) return true;
+        if (skip_container()) {
+            return true;
+        }
         switch (top()) {
             case Ctx::none:
                 return push(Ctx::top);
@@ -282,15 +317,21 @@ public:
         }
     }
     bool end_object() {
-        if (skip_ > 0) return --skip_, true;
-        if (top() == Ctx::top) seen_top_ = true;
+        if (skip_ > 0) {
+            return --skip_, true;
+        }
+        if (top() == Ctx::top) {
+            seen_top_ = true;
+        }
         if (top() == Ctx::page && repeat_ > 0) {
             const std::int64_t n = repeat_;
             repeat_ = 0;
             Page p = info_.pages.back();
             info_.pages.reserve(info_.pages.size() + static_cast<std::size_t>(n));
             for (std::int64_t i = 0; i < n; ++i) {
-                if (p.number == INT32_MAX) return fail("repeat makes page numbers overflow");
+                if (p.number == INT32_MAX) {
+                    return fail("repeat makes page numbers overflow");
+                }
                 ++p.number;
                 info_.pages.push_back(p);
             }
@@ -298,9 +339,15 @@ public:
         return pop();
     }
     bool start_array(std::size_t) {
-        if (skip_container()) return true;
-        if (top() == Ctx::top && key_ == "pages") return push(Ctx::pages);
-        if (top() == Ctx::top && key_ == "fonts_not_embedded") return push(Ctx::fonts);
+        if (skip_container()) {
+            return true;
+        }
+        if (top() == Ctx::top && key_ == "pages") {
+            return push(Ctx::pages);
+        }
+        if (top() == Ctx::top && key_ == "fonts_not_embedded") {
+            return push(Ctx::fonts);
+        }
         if (top() == Ctx::page && (key_ == "media" || key_ == "crop")) {
             box_ = key_ == "media" ? &info_.pages.back().media : &info_.pages.back().crop;
             box_index_ = 0;
@@ -309,12 +356,18 @@ public:
         return unexpected("an array");
     }
     bool end_array() {
-        if (skip_ > 0) return --skip_, true;
-        if (top() == Ctx::box && box_index_ != 4) return fail(key_ + " is not a 4-element array");
+        if (skip_ > 0) {
+            return --skip_, true;
+        }
+        if (top() == Ctx::box && box_index_ != 4) {
+            return fail(key_ + " is not a 4-element array");
+        }
         return pop();
     }
     bool key(string_t& k) {
-        if (skip_ > 0) return true;
+        if (skip_ > 0) {
+            return true;
+        }
         key_ = std::move(k);
         // The value of an unknown key: a scalar is dropped in scalar(), a container skipped whole.
         unknown_value_ = (top() == Ctx::top && !is_top_key(key_)) || (top() == Ctx::page && !is_page_key(key_)) ||
@@ -370,7 +423,9 @@ private:
         return true;
     }
     bool pop() {
-        if (stack_.empty()) return fail("unbalanced JSON");
+        if (stack_.empty()) {
+            return fail("unbalanced JSON");
+        }
         stack_.pop_back();
         return true;
     }
@@ -383,20 +438,28 @@ private:
     }
 
     bool want(const Value& v, Type t, const char* type_name) {
-        if (v.type == t || (t == Type::real && v.type == Type::integer)) return true;
+        if (v.type == t || (t == Type::real && v.type == Type::integer)) {
+            return true;
+        }
         return fail(key_ + " is not " + type_name);
     }
     bool get_bool(const Value& v, bool& out) { return want(v, Type::boolean, "a boolean") && (out = v.b, true); }
     bool get_string(const Value& v, std::string& out) { return want(v, Type::string, "a string") && (out = v.s, true); }
     bool get_int(const Value& v, int& out) {
-        if (!want(v, Type::integer, "an integer")) return false;
-        if (v.i < INT32_MIN || v.i > INT32_MAX) return fail(key_ + " is out of range");
+        if (!want(v, Type::integer, "an integer")) {
+            return false;
+        }
+        if (v.i < INT32_MIN || v.i > INT32_MAX) {
+            return fail(key_ + " is out of range");
+        }
         out = static_cast<int>(v.i);
         return true;
     }
 
-    bool scalar(Value v) {
-        if (skip_ > 0) return true;
+    bool scalar(const Value& v) {
+        if (skip_ > 0) {
+            return true;
+        }
         if (unknown_value_) {
             unknown_value_ = false;
             return true;
@@ -404,32 +467,57 @@ private:
         switch (top()) {
             case Ctx::top:
                 if (key_ == "damage") {
-                    if (!want(v, Type::string, "a string")) return false;
+                    if (!want(v, Type::string, "a string")) {
+                        return false;
+                    }
                     const auto d = damage_from_name(v.s);
-                    if (!d) return fail("unknown damage " + v.s);
+                    if (!d) {
+                        return fail("unknown damage " + v.s);
+                    }
                     info_.damage = *d;
                     have_damage_ = true;
                     return true;
                 }
-                if (key_ == "damage_detail") return get_string(v, info_.damage_detail);
-                if (key_ == "version") return get_string(v, info_.version);
-                if (key_ == "encrypted") return get_bool(v, info_.encrypted);
-                if (key_ == "needs_password") return get_bool(v, info_.needs_password);
-                if (key_ == "encryption") return get_string(v, info_.encryption);
-                if (key_ == "declared_page_count") return get_int(v, info_.declared_page_count);
+                if (key_ == "damage_detail") {
+                    return get_string(v, info_.damage_detail);
+                }
+                if (key_ == "version") {
+                    return get_string(v, info_.version);
+                }
+                if (key_ == "encrypted") {
+                    return get_bool(v, info_.encrypted);
+                }
+                if (key_ == "needs_password") {
+                    return get_bool(v, info_.needs_password);
+                }
+                if (key_ == "encryption") {
+                    return get_string(v, info_.encryption);
+                }
+                if (key_ == "declared_page_count") {
+                    return get_int(v, info_.declared_page_count);
+                }
                 if (key_ == "bytes") {
-                    if (!want(v, Type::integer, "an integer") || v.i < 0)
+                    if (!want(v, Type::integer, "an integer") || v.i < 0) {
                         return fail("bytes is not an unsigned integer");
+                    }
                     info_.bytes = static_cast<std::uint64_t>(v.i);
                     return true;
                 }
                 return unexpected("a scalar");
             case Ctx::page: {
                 Page& p = info_.pages.back();
-                if (key_ == "number") return get_int(v, p.number);
-                if (key_ == "ok") return get_bool(v, p.ok);
-                if (key_ == "error") return get_string(v, p.error);
-                if (key_ == "rotate") return get_int(v, p.rotate);
+                if (key_ == "number") {
+                    return get_int(v, p.number);
+                }
+                if (key_ == "ok") {
+                    return get_bool(v, p.ok);
+                }
+                if (key_ == "error") {
+                    return get_string(v, p.error);
+                }
+                if (key_ == "rotate") {
+                    return get_int(v, p.rotate);
+                }
                 if (key_ == "repeat") {
                     if (!want(v, Type::integer, "an integer") || v.i < 0 || v.i > max_repeat) {
                         return fail("repeat is out of range");
@@ -440,16 +528,21 @@ private:
                 return unexpected("a scalar");
             }
             case Ctx::box: {
-                if (!want(v, Type::real, "a number") || box_index_ >= 4)
+                if (!want(v, Type::real, "a number") || box_index_ >= 4) {
                     return fail(key_ + " is not a 4-element array");
+                }
                 double* fields[4] = {&box_->llx, &box_->lly, &box_->urx, &box_->ury};
                 *fields[box_index_++] = v.d;
                 return true;
             }
             case Ctx::font: {
                 Font& f = info_.fonts_not_embedded.back();
-                if (key_ == "name") return get_string(v, f.name);
-                if (key_ == "first_page") return get_int(v, f.first_page);
+                if (key_ == "name") {
+                    return get_string(v, f.name);
+                }
+                if (key_ == "first_page") {
+                    return get_int(v, f.first_page);
+                }
                 return unexpected("a scalar");
             }
             default:
@@ -512,7 +605,9 @@ std::string to_json_text(const Info& info, bool collapse_runs) {
         const Page& p = info.pages[i];
         std::size_t same = 0;
         if (collapse_runs) {
-            while (i + same + 1 < info.pages.size() && repeats(info.pages[i + same], info.pages[i + same + 1])) ++same;
+            while (i + same + 1 < info.pages.size() && repeats(info.pages[i + same], info.pages[i + same + 1])) {
+                ++same;
+            }
         }
         out += i == 0 ? "{\"crop\":" : ",{\"crop\":";
         put_box(out, p.crop);

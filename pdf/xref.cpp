@@ -15,7 +15,9 @@ bool is_regular(char c) { return !is_space(c) && std::strchr("()<>[]{}/%", c) ==
 
 // A keyword at pos, followed by a delimiter, white space or the end.
 bool keyword_at(std::string_view s, std::size_t pos, std::string_view word) {
-    if (s.substr(pos, word.size()) != word) return false;
+    if (s.substr(pos, word.size()) != word) {
+        return false;
+    }
     const std::size_t end = pos + word.size();
     return end >= s.size() || !is_regular(s[end]);
 }
@@ -26,11 +28,15 @@ bool read_uint(std::string_view s, std::size_t& pos, std::uint64_t& out) {
     std::uint64_t v = 0;
     int digits = 0;
     while (i < s.size() && is_digit(s[i])) {
-        if (++digits > 19) return false;
+        if (++digits > 19) {
+            return false;
+        }
         v = v * 10 + static_cast<std::uint64_t>(s[i] - '0');
         ++i;
     }
-    if (digits == 0 || (i < s.size() && is_regular(s[i]))) return false;
+    if (digits == 0 || (i < s.size() && is_regular(s[i]))) {
+        return false;
+    }
     pos = i;
     out = v;
     return true;
@@ -40,7 +46,9 @@ bool read_uint(std::string_view s, std::size_t& pos, std::uint64_t& out) {
 lex::Value get(const lex::Value& dict, std::string_view key) {
     lex::Value out;
     lex::for_each_entry(dict, [&](std::string_view name, const lex::Value& v) {
-        if (lex::name_equals(name, key)) out = v;
+        if (lex::name_equals(name, key)) {
+            out = v;
+        }
         return true;
     });
     return out;
@@ -48,7 +56,9 @@ lex::Value get(const lex::Value& dict, std::string_view key) {
 
 bool get_int(const lex::Value& dict, std::string_view key, long long& out) {
     const lex::Value v = get(dict, key);
-    if (v.kind != lex::Kind::integer) return false;
+    if (v.kind != lex::Kind::integer) {
+        return false;
+    }
     out = v.integer;
     return true;
 }
@@ -58,11 +68,17 @@ bool object_header(std::string_view s, std::size_t& pos, std::uint32_t num, std:
     lex::skip_space(s, pos);
     std::uint64_t n = 0;
     std::uint64_t g = 0;
-    if (!read_uint(s, pos, n)) return false;
+    if (!read_uint(s, pos, n)) {
+        return false;
+    }
     lex::skip_space(s, pos);
-    if (!read_uint(s, pos, g)) return false;
+    if (!read_uint(s, pos, g)) {
+        return false;
+    }
     lex::skip_space(s, pos);
-    if (!keyword_at(s, pos, "obj")) return false;
+    if (!keyword_at(s, pos, "obj")) {
+        return false;
+    }
     pos += 3;
     return n == num && g == gen;
 }
@@ -73,9 +89,13 @@ thread_local std::vector<std::pair<std::uint64_t, Entry>> pending;
 }  // namespace
 
 void Document::set_entry(std::uint64_t num, const Entry& e) {
-    if (num >= entries_.size()) return;  // checked against /Size by the caller
+    if (num >= entries_.size()) {
+        return;  // checked against /Size by the caller
+    }
     Entry& slot = entries_[num];
-    if (slot.type == 0xff) slot = e;  // newest section first: older ones do not override
+    if (slot.type == 0xff) {
+        slot = e;  // newest section first: older ones do not override
+    }
 }
 
 bool Document::open(std::string_view pdf) {
@@ -121,7 +141,9 @@ bool Document::read_section(std::size_t offset, std::size_t& prev, bool& has_pre
     if (keyword_at(pdf_, pos, "xref")) {
         pos += 4;
         // Sizes are known only after the trailer: collect the entries first.
-        if (!read_table(pos)) return false;
+        if (!read_table(pos)) {
+            return false;
+        }
         lex::skip_space(pdf_, pos);
         if (!keyword_at(pdf_, pos, "trailer")) {
             why_ = "no trailer after xref table";
@@ -176,7 +198,9 @@ bool Document::read_section(std::size_t offset, std::size_t& prev, bool& has_pre
             why_ = "xref entry beyond /Size";
             return false;
         }
-        if (num != 0) set_entry(num, e);
+        if (num != 0) {
+            set_entry(num, e);
+        }
     }
     pending.clear();
     return true;
@@ -186,7 +210,9 @@ bool Document::read_table(std::size_t& pos) {
     pending.clear();
     for (;;) {
         lex::skip_space(pdf_, pos);
-        if (keyword_at(pdf_, pos, "trailer")) break;
+        if (keyword_at(pdf_, pos, "trailer")) {
+            break;
+        }
         std::uint64_t start = 0;
         std::uint64_t count = 0;
         if (!read_uint(pdf_, pos, start)) {
@@ -294,7 +320,9 @@ bool Document::read_stream_section(std::size_t pos, lex::Value& dict) {
     }
     buffers_.emplace_back();
     std::string& decoded = buffers_.back();
-    if (!inflate(dict, data, decoded)) return false;
+    if (!inflate(dict, data, decoded)) {
+        return false;
+    }
     const std::size_t row = static_cast<std::size_t>(w[0] + w[1] + w[2]);
     if (row == 0) {
         why_ = "empty /W";
@@ -302,9 +330,13 @@ bool Document::read_stream_section(std::size_t pos, lex::Value& dict) {
     }
     std::size_t at = 0;
     auto field = [&](long long width, std::uint64_t dflt) {
-        if (width == 0) return dflt;
+        if (width == 0) {
+            return dflt;
+        }
         std::uint64_t v = 0;
-        for (long long i = 0; i < width; ++i) v = (v << 8) | static_cast<unsigned char>(decoded[at++]);
+        for (long long i = 0; i < width; ++i) {
+            v = (v << 8) | static_cast<unsigned char>(decoded[at++]);
+        }
         return v;
     };
     for (const auto& [start, count] : index) {
@@ -352,7 +384,9 @@ bool Document::stream_at(std::size_t offset, std::uint32_t num, std::uint32_t ge
         return false;
     }
     pos += 6;
-    if (pos < pdf_.size() && pdf_[pos] == '\r') ++pos;
+    if (pos < pdf_.size() && pdf_[pos] == '\r') {
+        ++pos;
+    }
     if (pos >= pdf_.size() || pdf_[pos] != '\n') {
         why_ = "stream keyword not followed by an end of line";
         return false;
@@ -417,20 +451,22 @@ bool Document::inflate(const lex::Value& dict, std::string_view data, std::strin
         bool ok = true;
         lex::for_each_entry(parms, [&](std::string_view name, const lex::Value& v) {
             long long* slot = nullptr;
-            if (lex::name_equals(name, "Predictor"))
+            if (lex::name_equals(name, "Predictor")) {
                 slot = &predictor;
-            else if (lex::name_equals(name, "Columns"))
+            } else if (lex::name_equals(name, "Columns")) {
                 slot = &columns;
-            else if (lex::name_equals(name, "Colors"))
+            } else if (lex::name_equals(name, "Colors")) {
                 slot = &colors;
-            else if (lex::name_equals(name, "BitsPerComponent"))
+            } else if (lex::name_equals(name, "BitsPerComponent")) {
                 slot = &bpc;
-            else
+            } else {
                 return true;
-            if (v.kind != lex::Kind::integer)
+            }
+            if (v.kind != lex::Kind::integer) {
                 ok = false;
-            else
+            } else {
                 *slot = v.integer;
+            }
             return true;
         });
         if (!ok || colors != 1 || bpc != 8 || columns < 1 || columns > 1000 ||
@@ -463,16 +499,24 @@ bool Document::inflate(const lex::Value& dict, std::string_view data, std::strin
         out.resize(std::min<std::size_t>(std::max<std::size_t>(data.size() * 4, 4096), cap + 1));
         for (;;) {
             if (have == out.size()) {
-                if (out.size() > cap) break;
+                if (out.size() > cap) {
+                    break;
+                }
                 out.resize(std::min(out.size() * 2, cap + 1));
             }
             z.next_out = reinterpret_cast<Bytef*>(out.data() + have);
             z.avail_out = static_cast<uInt>(out.size() - have);
             rc = ::inflate(&z, Z_NO_FLUSH);
             have = out.size() - z.avail_out;
-            if (rc == Z_STREAM_END) break;
-            if (rc != Z_OK && rc != Z_BUF_ERROR) break;
-            if (rc == Z_BUF_ERROR && z.avail_in == 0) break;  // truncated input
+            if (rc == Z_STREAM_END) {
+                break;
+            }
+            if (rc != Z_OK && rc != Z_BUF_ERROR) {
+                break;
+            }
+            if (rc == Z_BUF_ERROR && z.avail_in == 0) {
+                break;  // truncated input
+            }
         }
         inflateEnd(&z);
         if (have > cap) {
@@ -542,7 +586,9 @@ bool Document::inflate(const lex::Value& dict, std::string_view data, std::strin
 }
 
 const std::string* Document::object_stream(std::uint32_t num) {
-    if (auto it = streams_.find(num); it != streams_.end()) return it->second.data;
+    if (auto it = streams_.find(num); it != streams_.end()) {
+        return it->second.data;
+    }
     return nullptr;
 }
 
@@ -552,11 +598,17 @@ lex::Value Document::object(std::uint32_t num, std::uint32_t gen) {
     }
     const Entry e = entries_[num];
     if (e.type == 1) {
-        if (e.gen_or_index != gen || e.offset_or_stream >= pdf_.size()) throw Fallback{"generation or offset"};
+        if (e.gen_or_index != gen || e.offset_or_stream >= pdf_.size()) {
+            throw Fallback{"generation or offset"};
+        }
         std::size_t pos = static_cast<std::size_t>(e.offset_or_stream);
-        if (!object_header(pdf_, pos, num, gen)) throw Fallback{"object not where the xref says"};
+        if (!object_header(pdf_, pos, num, gen)) {
+            throw Fallback{"object not where the xref says"};
+        }
         lex::Value v;
-        if (!lex::read_value(pdf_, pos, v)) throw Fallback{"object syntax"};
+        if (!lex::read_value(pdf_, pos, v)) {
+            throw Fallback{"object syntax"};
+        }
         std::size_t end = pos;
         lex::skip_space(pdf_, end);
         const std::string_view rest = pdf_.substr(end, 6);
@@ -566,12 +618,16 @@ lex::Value Document::object(std::uint32_t num, std::uint32_t gen) {
         return v;
     }
     // In an object stream.
-    if (gen != 0 || e.offset_or_stream >= entries_.size()) throw Fallback{"object stream reference"};
+    if (gen != 0 || e.offset_or_stream >= entries_.size()) {
+        throw Fallback{"object stream reference"};
+    }
     const auto snum = static_cast<std::uint32_t>(e.offset_or_stream);
     auto it = streams_.find(snum);
     if (it == streams_.end()) {
         const Entry& se = entries_[snum];
-        if (se.type != 1 || se.offset_or_stream >= pdf_.size()) throw Fallback{"object stream not in the file"};
+        if (se.type != 1 || se.offset_or_stream >= pdf_.size()) {
+            throw Fallback{"object stream not in the file"};
+        }
         lex::Value dict;
         std::string_view raw;
         if (!stream_at(static_cast<std::size_t>(se.offset_or_stream), snum, se.gen_or_index, dict, raw)) {
@@ -586,8 +642,12 @@ lex::Value Document::object(std::uint32_t num, std::uint32_t gen) {
         }
         buffers_.emplace_back();
         std::string& data = buffers_.back();
-        if (!inflate(dict, raw, data)) throw Fallback{why_};
-        if (static_cast<std::uint64_t>(first) > data.size()) throw Fallback{"/First out of range"};
+        if (!inflate(dict, raw, data)) {
+            throw Fallback{why_};
+        }
+        if (static_cast<std::uint64_t>(first) > data.size()) {
+            throw Fallback{"/First out of range"};
+        }
         ObjStm s;
         s.data = &data;
         s.first = static_cast<std::size_t>(first);
@@ -597,9 +657,13 @@ lex::Value Document::object(std::uint32_t num, std::uint32_t gen) {
             std::uint64_t on = 0;
             std::uint64_t off = 0;
             lex::skip_space(head, pos);
-            if (!read_uint(head, pos, on)) throw Fallback{"bad object stream header"};
+            if (!read_uint(head, pos, on)) {
+                throw Fallback{"bad object stream header"};
+            }
             lex::skip_space(head, pos);
-            if (!read_uint(head, pos, off)) throw Fallback{"bad object stream header"};
+            if (!read_uint(head, pos, off)) {
+                throw Fallback{"bad object stream header"};
+            }
             if (on >= max_objects || off > data.size() - s.first || (!s.index.empty() && off < s.index.back().second)) {
                 throw Fallback{"object stream offsets out of range"};
             }
@@ -609,21 +673,31 @@ lex::Value Document::object(std::uint32_t num, std::uint32_t gen) {
     }
     const ObjStm& s = it->second;
     const std::size_t i = e.gen_or_index;
-    if (i >= s.index.size() || s.index[i].first != num) throw Fallback{"object not at its object stream index"};
+    if (i >= s.index.size() || s.index[i].first != num) {
+        throw Fallback{"object not at its object stream index"};
+    }
     const std::size_t begin = s.first + s.index[i].second;
     const std::size_t end = i + 1 < s.index.size() ? s.first + s.index[i + 1].second : s.data->size();
     const std::string_view slice = std::string_view(*s.data).substr(begin, end - begin);
     std::size_t pos = 0;
     lex::Value v;
-    if (!lex::read_value(slice, pos, v)) throw Fallback{"object syntax in object stream"};
+    if (!lex::read_value(slice, pos, v)) {
+        throw Fallback{"object syntax in object stream"};
+    }
     return v;
 }
 
 bool Document::exists(std::uint32_t num, std::uint32_t gen) const {
-    if (num >= entries_.size()) throw Fallback{"object not in the xref"};
+    if (num >= entries_.size()) {
+        throw Fallback{"object not in the xref"};
+    }
     const Entry& e = entries_[num];
-    if (e.type == 1 && e.gen_or_index == gen) return true;
-    if (e.type == 2 && gen == 0) return true;
+    if (e.type == 1 && e.gen_or_index == gen) {
+        return true;
+    }
+    if (e.type == 2 && gen == 0) {
+        return true;
+    }
     throw Fallback{"free or mismatched object"};
 }
 
