@@ -1,6 +1,7 @@
 #include "validator/config.hpp"
 
 #include "validator/error.hpp"
+#include "validator/files.hpp"
 
 #include <fmt/format.h>
 #include <boost/program_options.hpp>
@@ -166,19 +167,11 @@ void Config::resolve() {
 
 Config Config::load(const std::filesystem::path& file, const std::vector<Section>& sections) {
     const std::string shown = file.string();
-    std::error_code ec;
-    std::ifstream in;
-    if (std::filesystem::is_regular_file(file, ec)) {
-        in.open(file, std::ios::binary);
-    }
-    std::string content;
-    if (in) {
-        content.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-    }
-    if (!in.is_open() || in.bad()) {
+    const auto content = read_regular_file(file);
+    if (!content) {
         throw UsageError("error.config.unreadable", {{"file", shown}});
     }
-    const LineIndex lines = index_lines(content);
+    const LineIndex lines = index_lines(*content);
     if (!lines.first_bad.empty()) {
         throw UsageError("error.config.syntax", {{"file", shown}, {"at", lines.first_bad}});
     }

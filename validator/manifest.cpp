@@ -1,6 +1,7 @@
 #include "validator/manifest.hpp"
 
 #include "validator/error.hpp"
+#include "validator/files.hpp"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -379,19 +380,11 @@ JournalPost parse_manifest(std::string_view text, const std::filesystem::path& f
 }
 
 JournalPost load_manifest(const std::filesystem::path& file) {
-    std::error_code ec;
-    std::ifstream in;
-    if (std::filesystem::is_regular_file(file, ec)) {
-        in.open(file, std::ios::binary);
-    }
-    std::string content;
-    if (in) {
-        content.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-    }
-    if (!in.is_open() || in.bad()) {
+    const auto content = read_regular_file(file);
+    if (!content) {
         throw UsageError("error.manifest.unreadable", {{"file", file.string()}});
     }
-    return parse_manifest(content, file);
+    return parse_manifest(*content, file);
 }
 
 JournalPost loose_files(const std::vector<std::string>& files) {
