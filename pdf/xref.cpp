@@ -9,6 +9,21 @@
 namespace preflight::pdf::xref {
 namespace {
 
+// Replaces a one-element array by its element; false when it has another length.
+bool only_element(lex::Value& array) {
+    int n = 0;
+    lex::Value only;
+    lex::for_each_element(array, [&](const lex::Value& v) {
+        only = v;
+        return ++n < 2;
+    });
+    if (n != 1) {
+        return false;
+    }
+    array = only;
+    return true;
+}
+
 bool is_space(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\f' || c == '\0'; }
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 bool is_regular(char c) { return !is_space(c) && std::strchr("()<>[]{}/%", c) == nullptr; }
@@ -413,29 +428,13 @@ bool Document::inflate(const lex::Value& dict, std::string_view data, std::strin
     lex::Value filter = get(dict, "Filter");
     lex::Value parms = get(dict, "DecodeParms");
     if (filter.kind == lex::Kind::array) {
-        int n = 0;
-        lex::Value only;
-        lex::for_each_element(filter, [&](const lex::Value& v) {
-            only = v;
-            return ++n < 2;
-        });
-        if (n != 1) {
+        if (!only_element(filter)) {
             why_ = "filter chain";
             return false;
         }
-        filter = only;
-        if (parms.kind == lex::Kind::array) {
-            int m = 0;
-            lex::Value p;
-            lex::for_each_element(parms, [&](const lex::Value& v) {
-                p = v;
-                return ++m < 2;
-            });
-            if (m != 1) {
-                why_ = "bad /DecodeParms";
-                return false;
-            }
-            parms = p;
+        if (parms.kind == lex::Kind::array && !only_element(parms)) {
+            why_ = "bad /DecodeParms";
+            return false;
         }
     }
     const bool flate = filter.kind == lex::Kind::name && lex::name_equals(filter.text, "FlateDecode");
