@@ -30,15 +30,24 @@ int check_digit(std::string_view s, const int* weights, std::size_t n) {
     return k == 10 ? -1 : k;
 }
 
+// K1 (weights 3 7 6 1 8 9 4 5 2, then 1 for K1 itself) leaves a remainder of 0
+// modulo 11 for numbers issued before 2032; from 2032 the remainders 1, 2 and 3
+// are used too. K2 (weights 5 4 3 2 7 6 5 4 3 2, then 1) must leave 0.
 bool checksums_ok(std::string_view id) {
-    static constexpr std::array<int, 9> k1w{3, 7, 6, 1, 8, 9, 4, 5, 2};
-    static constexpr std::array<int, 10> k2w{5, 4, 3, 2, 7, 6, 5, 4, 3, 2};
-    const int k1 = check_digit(id, k1w.data(), k1w.size());
-    if (k1 < 0 || k1 != digit(id, 9)) {
+    static constexpr std::array<int, 10> k1w{3, 7, 6, 1, 8, 9, 4, 5, 2, 1};
+    static constexpr std::array<int, 11> k2w{5, 4, 3, 2, 7, 6, 5, 4, 3, 2, 1};
+    int s1 = 0;
+    for (std::size_t i = 0; i < k1w.size(); ++i) {
+        s1 += digit(id, i) * k1w[i];
+    }
+    if (s1 % 11 > 3) {
         return false;
     }
-    const int k2 = check_digit(id, k2w.data(), k2w.size());
-    return k2 >= 0 && k2 == digit(id, 10);
+    int s2 = 0;
+    for (std::size_t i = 0; i < k2w.size(); ++i) {
+        s2 += digit(id, i) * k2w[i];
+    }
+    return s2 % 11 == 0;
 }
 
 bool valid_day_month(int day, int month) {
@@ -70,6 +79,30 @@ PersonKind person_kind(std::string_view id) {
 }
 
 bool valid_person_id(std::string_view id) { return person_kind(id) != PersonKind::none; }
+
+std::string normalise_id(std::string_view raw) {
+    std::string out;
+    std::string_view s = raw;
+    if (s.starts_with("0192:")) {  // ISO 6523 prefix of Norwegian org numbers, as in eFormidling
+        s.remove_prefix(5);
+    }
+    for (const char c : s) {
+        if (c != ' ' && c != '.' && c != '-') {
+            out += c;
+        }
+    }
+    return out;
+}
+
+IdClass classify(std::string_view id) {
+    if (!all_digits(id) || (id.size() != 11 && id.size() != 9)) {
+        return IdClass::unknown_format;
+    }
+    if (id.size() == 11) {
+        return valid_person_id(id) ? IdClass::person : IdClass::person_invalid;
+    }
+    return valid_orgnr(id) ? IdClass::organisation : IdClass::organisation_invalid;
+}
 
 bool valid_orgnr(std::string_view id) {
     static constexpr std::array<int, 8> w{3, 2, 7, 6, 5, 4, 3, 2};
