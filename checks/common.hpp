@@ -39,6 +39,26 @@ inline Severity print_bound_or(const Targets& t, Severity otherwise) {
     return t.print_bound ? Severity::block : otherwise;
 }
 
+// Adds a finding about recipient `index`, with {recipient} (its name, or its id
+// when it has no name) among the message arguments.
+inline Finding& add_for(Findings& out, const JournalPost& post, std::size_t index, Severity severity,
+                        std::string message_id, MessageArgs args = {}) {
+    const Recipient& r = post.recipients[index];
+    std::string label = r.name;
+    if (label.empty()) {
+        label = r.id.value_or("#" + std::to_string(index + 1));
+    }
+    args.emplace_back("recipient", label);
+    Finding& f = out.add(severity, std::move(message_id), std::move(args));
+    f.recipient = static_cast<int>(index);
+    return f;
+}
+
+// Methods whose letter goes digitally or through the integrasjonspunkt's routing.
+inline bool digital_or_general(Channel m) {
+    return m == Channel::general || m == Channel::dpi || m == Channel::dpo || m == Channel::dpv || m == Channel::dpf;
+}
+
 }  // namespace preflight::checks
 
 // Defines the factory that checks/list.inc names.

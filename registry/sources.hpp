@@ -52,6 +52,8 @@ Capabilities capabilities_from_json(const nlohmann::json& body);
 // The training environment's recipients (the runbook): Digdir 987464291 (DPO) and
 // Testperson 29129319060 (DPI, routed to print).
 std::unique_ptr<Source> make_builtin_source();
+// Whether a normalised id is one of those training recipients.
+bool is_training_recipient(std::string_view id);
 
 // The organisation's export (docs/registry.md). Throws UsageError naming the file,
 // line and column when it is not valid JSON or not of that shape.

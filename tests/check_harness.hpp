@@ -77,7 +77,8 @@ inline Targets channel(Channel c) { return targets({c}, c == Channel::print || c
 // Runs the check `slug` with default options (overridden by `options`), and renders
 // every finding in both languages so that a missing catalogue text fails the test.
 inline std::vector<Finding> run_check(std::string_view slug, const JournalPost& post, const Targets& t,
-                                      const std::map<std::string, std::string>& options = {}) {
+                                      const std::map<std::string, std::string>& options = {},
+                                      const RunFlags& flags = RunFlags{}) {
     const Check* check = builtin_checks().find(slug);
     EXPECT_NE(check, nullptr) << slug;
     if (check == nullptr) {
@@ -93,7 +94,7 @@ inline std::vector<Finding> run_check(std::string_view slug, const JournalPost& 
     }
     const SectionOptions section(values);
     Findings out(*check);
-    check->run(Context{post, t, section}, out);
+    check->run(Context{post, t, section, flags}, out);
     for (const auto& f : out.all()) {
         EXPECT_EQ(f.check, slug);
         for (const Lang lang : {Lang::nb, Lang::en}) {

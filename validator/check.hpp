@@ -15,7 +15,14 @@
 namespace preflight {
 
 struct OptionSpec {
-    enum class Kind : std::uint8_t { integer, number, boolean, version, text };  // version: "1.7"
+    enum class Kind : std::uint8_t {
+        integer,
+        number,
+        boolean,
+        version,
+        text,
+        url
+    };  // version: "1.7"; url: empty or http(s)://
     std::string key;
     Kind kind = Kind::integer;
     std::string default_value;
@@ -53,10 +60,17 @@ private:
     std::vector<Finding> findings_;
 };
 
+// How this run was asked for, beyond the channel.
+struct RunFlags {
+    bool strict_registry = false;  // --strict-registry: a registry that cannot answer blocks
+    bool training = false;         // --profile training: only the training environment's test recipients
+};
+
 struct Context {
     const JournalPost& post;
     const Targets& targets;
     const SectionOptions& options;
+    const RunFlags& run;
 };
 
 class Check {

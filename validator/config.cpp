@@ -114,6 +114,8 @@ bool valid_value(const OptionSpec& spec, std::string& value) {
                    value[2] <= '9';
         case OptionSpec::Kind::text:
             return true;
+        case OptionSpec::Kind::url:
+            return value.empty() || value.starts_with("http://") || value.starts_with("https://");
     }
     return false;
 }
@@ -130,6 +132,8 @@ std::string_view kind_name(OptionSpec::Kind k) {
             return "version";
         case OptionSpec::Kind::text:
             return "text";
+        case OptionSpec::Kind::url:
+            return "url";
     }
     return "";
 }
@@ -141,6 +145,33 @@ std::vector<Section> builtin_sections(const Registry& registry) {
     for (const auto& c : registry.checks()) {
         sections.push_back({std::string(c->slug()), c->options()});
     }
+    // Registries (docs/registry.md). Empty URLs are sources not asked.
+    sections.push_back({"registry",
+                        {{"builtin", OptionSpec::Kind::boolean, "true"},
+                         {"file", OptionSpec::Kind::text, ""},
+                         {"strict", OptionSpec::Kind::boolean, "false"},
+                         {"cache-seconds", OptionSpec::Kind::integer, "300", 0, 86400},
+                         {"connect-timeout-ms", OptionSpec::Kind::integer, "2000", 1, 600000},
+                         {"timeout-ms", OptionSpec::Kind::integer, "10000", 1, 600000}}});
+    sections.push_back({"krr",
+                        {{"url", OptionSpec::Kind::url, ""},
+                         {"token-file", OptionSpec::Kind::text, ""},
+                         {"token-env", OptionSpec::Kind::text, ""},
+                         {"batch-size", OptionSpec::Kind::integer, "1000", 1, 1000}}});
+    sections.push_back(
+        {"maskinporten",
+         {{"token-url", OptionSpec::Kind::url, "https://maskinporten.no/token"},
+          {"audience", OptionSpec::Kind::text, "https://maskinporten.no/"},
+          {"client-id", OptionSpec::Kind::text, ""},
+          {"scope", OptionSpec::Kind::text, "krr:global/kontaktinformasjon.read krr:global/digitalpost.read"},
+          {"key-file", OptionSpec::Kind::text, ""},
+          {"key-password-env", OptionSpec::Kind::text, ""},
+          {"certificate-file", OptionSpec::Kind::text, ""},
+          {"kid", OptionSpec::Kind::text, ""},
+          {"algorithm", OptionSpec::Kind::text, "RS256"},
+          {"resource", OptionSpec::Kind::text, ""}}});
+    sections.push_back({"enhetsregisteret", {{"url", OptionSpec::Kind::url, ""}}});
+    sections.push_back({"capabilities", {{"url", OptionSpec::Kind::url, ""}}});
     sections.push_back({"pdf",
                         {{"memory-mb", OptionSpec::Kind::integer, "1024", 64, 65536},
                          {"cpu-seconds", OptionSpec::Kind::integer, "20", 1, 3600},
@@ -156,6 +187,14 @@ Config::Config(const std::vector<Section>& sections) {
         }
     }
     resolve();
+}
+
+std::filesystem::path Config::path(const std::string& value) const {
+    if (value.empty()) {
+        return {};
+    }
+    const std::filesystem::path p(value);
+    return p.is_absolute() || dir_.empty() ? p : dir_ / p;
 }
 
 void Config::resolve() {
@@ -233,6 +272,7 @@ Config Config::load(const std::filesystem::path& file, const std::vector<Section
         config.values_[full.substr(0, dot)][full.substr(dot + 1)] = value;
     }
     config.resolve();
+    config.dir_ = file.parent_path();
     return config;
 }
 

@@ -29,10 +29,14 @@ public:
     [[nodiscard]] const SectionOptions& section(std::string_view name) const;
     // The INI text of every option at its current value (`preflight checks --dump-config`).
     [[nodiscard]] std::string dump(const std::vector<Section>& sections) const;
+    // `value` (a path from the file) resolved against the config file's folder;
+    // empty stays empty.
+    [[nodiscard]] std::filesystem::path path(const std::string& value) const;
 
 private:
     std::map<std::string, std::map<std::string, std::string, std::less<>>, std::less<>> values_;
     std::map<std::string, SectionOptions, std::less<>> resolved_;
+    std::filesystem::path dir_;  // folder of the file read, for relative paths
     void resolve();
 };
 

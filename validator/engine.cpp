@@ -1,6 +1,8 @@
 #include "validator/engine.hpp"
 
+#include "registry/sources.hpp"
 #include "validator/filetype.hpp"
+#include "validator/identifiers.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -40,27 +42,34 @@ bool Report::fails(Severity threshold) const {
     return std::any_of(findings.begin(), findings.end(), [&](const Finding& f) { return f.severity >= threshold; });
 }
 
-Route predict_route(const Recipient& r) {
-    switch (r.method) {
-        case Channel::print:
-            return Route::dpi_print;
-        case Channel::dpo:
-            return Route::dpo;
-        case Channel::dpv:
-            return Route::dpv;
-        case Channel::dpf:
-            return Route::dpf;
-        case Channel::email:
-            return Route::email;
-        case Channel::signing:
-            return Route::signing;
-        case Channel::manual:
-            return Route::manual;
-        case Channel::general:
-        case Channel::dpi:
-            return Route::unknown;  // needs the registries
+void look_up_recipients(JournalPost& post, registry::Directory* directory) {
+    std::vector<std::size_t> asked;
+    std::vector<std::string> ids;
+    for (std::size_t i = 0; i < post.recipients.size(); ++i) {
+        const Recipient& r = post.recipients[i];
+        const bool needs = r.method == Channel::general || r.method == Channel::dpi || r.method == Channel::dpo ||
+                           r.method == Channel::dpv || r.method == Channel::dpf || r.method == Channel::signing;
+        if (!needs || !r.id || directory == nullptr) {
+            continue;
+        }
+        std::string id = ident::normalise_id(*r.id);
+        const auto kind = ident::classify(id);
+        if (kind == ident::IdClass::person || kind == ident::IdClass::organisation) {
+            asked.push_back(i);
+            ids.push_back(std::move(id));
+        }
     }
-    return Route::unknown;
+    if (!ids.empty()) {
+        auto facts = directory->lookup(ids);
+        for (std::size_t k = 0; k < asked.size(); ++k) {
+            post.recipients[asked[k]].facts = std::move(facts[k]);
+        }
+    }
+    for (auto& r : post.recipients) {
+        auto prediction = predict_route(r, post.process);
+        r.route = prediction.route;
+        r.route_reason = std::move(prediction.reason);
+    }
 }
 
 Targets targets_for(const JournalPost& post, const RunSettings& settings) {
@@ -146,15 +155,13 @@ void gather_facts(JournalPost& post, const pdf::Limits& limits, bool sandbox) {
 }
 
 Report run_checks(JournalPost post, const Registry& registry, const Config& config, const RunSettings& settings) {
-    for (auto& r : post.recipients) {
-        r.route = predict_route(r);
-    }
+    look_up_recipients(post, settings.directory);
     gather_facts(post, pdf_limits(config), settings.sandbox);
     Report report;
     report.targets = targets_for(post, settings);
     for (const auto& check : registry.checks()) {
         Findings out(*check);
-        const Context ctx{post, report.targets, config.section(check->slug())};
+        const Context ctx{post, report.targets, config.section(check->slug()), settings.flags};
         check->run(ctx, out);
         std::move(out.all().begin(), out.all().end(), std::back_inserter(report.findings));
     }

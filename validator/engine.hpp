@@ -5,6 +5,11 @@
 #include "validator/check.hpp"
 #include "validator/config.hpp"
 #include "validator/model.hpp"
+#include "validator/routing.hpp"
+
+namespace preflight::registry {
+class Directory;
+}
 
 #include <vector>
 
@@ -17,6 +22,8 @@ struct RunSettings {
     Channel channel = Channel::general;
     bool channel_given = false;  // --channel was on the command line: it overrides recipients
     bool sandbox = true;         // analyse PDFs in a child process with limits
+    RunFlags flags;
+    registry::Directory* directory = nullptr;  // where recipients are looked up; none: not looked up
 };
 
 struct Report {
@@ -27,8 +34,9 @@ struct Report {
     [[nodiscard]] bool fails(Severity threshold) const;
 };
 
-// The predicted route of a recipient from what is known without registries.
-Route predict_route(const Recipient& r);
+// Asks `directory` about every recipient whose method needs it (general, dpi,
+// dpo, dpv, dpf, signing) and has a valid identifier, then predicts every route.
+void look_up_recipients(JournalPost& post, registry::Directory* directory);
 Targets targets_for(const JournalPost& post, const RunSettings& settings);
 pdf::Limits pdf_limits(const Config& config);
 

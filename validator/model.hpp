@@ -2,6 +2,7 @@
 #pragma once
 
 #include "pdf/pdf_info.hpp"
+#include "registry/records.hpp"
 
 #include <cstdint>
 #include <filesystem>
@@ -37,6 +38,14 @@ struct Document {
     std::uint64_t bytes = 0;
     std::string type;              // sniffed MIME type, e.g. application/pdf
     std::optional<pdf::Info> pdf;  // when the type is PDF (or the header is near the start)
+    // Personal identifiers found in the document's text; only searched when the
+    // letter may go out as e-mail (DP602). text_searched: the text could be read.
+    struct IdHit {
+        std::optional<int> page;
+        std::string id;
+    };
+    bool text_searched = false;
+    std::vector<IdHit> person_ids;
 };
 
 struct Address {
@@ -53,7 +62,10 @@ struct Recipient {
     bool verified = false;
     std::optional<std::string> email;
     std::optional<Address> address;
+    // Gathered before the checks run:
+    registry::Facts facts;         // what the registries said (facts.asked: they were asked)
     Route route = Route::unknown;  // predicted
+    std::string route_reason;      // why: method, reserved, not-notifiable, mailbox, no-mailbox, capabilities, ...
 };
 
 struct JournalPost {

@@ -1,0 +1,56 @@
+// DP602 email-personal-id: an e-mail dispatch where the title, a document name or
+// a document's text holds a valid fødselsnummer or D-nummer. E-mail is only allowed
+// for letters without one.
+#include "checks/common.hpp"
+#include "validator/idscan.hpp"
+
+#include <algorithm>
+
+namespace preflight::checks {
+namespace {
+
+bool by_email(const Context& ctx) {
+    return ctx.targets.has(Channel::email) || std::any_of(ctx.post.recipients.begin(), ctx.post.recipients.end(),
+                                                          [](const Recipient& r) { return r.route == Route::email; });
+}
+
+class EmailPersonalId final : public Check {
+public:
+    std::string_view code() const override { return "DP602"; }
+    std::string_view slug() const override { return "email-personal-id"; }
+    void run(const Context& ctx, Findings& out) const override {
+        if (!by_email(ctx)) {
+            return;
+        }
+        if (ctx.post.title) {
+            for (const auto& m : ident::find_person_ids(*ctx.post.title)) {
+                out.add(Severity::block, "DP602.title", {{"id", m.id}});
+            }
+        }
+        for (const Document& d : ctx.post.documents) {
+            for (const std::string* name : {&d.name, &d.file}) {
+                for (const auto& m : ident::find_person_ids(*name)) {
+                    out.add(Severity::block, "DP602.name", {{"id", m.id}, {"name", *name}}).document = d.file;
+                }
+                if (d.name == d.file) {
+                    break;
+                }
+            }
+            if (!inspectable(d)) {
+                continue;
+            }
+            for (const auto& hit : d.person_ids) {
+                Finding& f = out.add(Severity::block, hit.page ? "DP602.page" : "DP602.text", {{"id", hit.id}});
+                f.document = d.file;
+                f.page = hit.page;
+            }
+            if (!d.text_searched) {
+                out.add(Severity::warn, "DP602.not-searched", {{"type", d.type}}).document = d.file;
+            }
+        }
+    }
+};
+
+}  // namespace
+PREFLIGHT_REGISTER_CHECK(make_email_personal_id, EmailPersonalId)
+}  // namespace preflight::checks

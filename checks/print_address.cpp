@@ -1,0 +1,69 @@
+// DP505 print-address: a recipient whose letter goes (or may go) to print without
+// an address the print service can use.
+#include "checks/common.hpp"
+#include "validator/text.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+namespace preflight::checks {
+namespace {
+
+bool four_digits(const std::string& s) {
+    return s.size() == 4 && std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c) != 0; });
+}
+
+class PrintAddress final : public Check {
+public:
+    std::string_view code() const override { return "DP505"; }
+    std::string_view slug() const override { return "print-address"; }
+    std::vector<OptionSpec> options() const override {
+        return {{"max-line-chars", OptionSpec::Kind::integer, "100", 1, 10000}};
+    }
+    void run(const Context& ctx, Findings& out) const override {
+        for (std::size_t i = 0; i < ctx.post.recipients.size(); ++i) {
+            const Recipient& r = ctx.post.recipients[i];
+            Severity severity = Severity::block;
+            if (r.route == Route::unknown && (r.method == Channel::general || r.method == Channel::dpi)) {
+                severity = Severity::warn;  // may end up in print: no registry said where it goes
+            } else if (r.route != Route::dpi_print) {
+                continue;
+            }
+            check_one(ctx, out, i, severity);
+        }
+    }
+
+private:
+    void check_one(const Context& ctx, Findings& out, std::size_t i, Severity severity) const {
+        const Recipient& r = ctx.post.recipients[i];
+        if (text::trim(r.name).empty()) {
+            add_for(out, ctx.post, i, severity, "DP505.no-name");
+        }
+        if (!r.address) {
+            add_for(out, ctx.post, i, severity, "DP505.no-address");
+            return;
+        }
+        const Address& a = *r.address;
+        const std::string line1 = a.lines.empty() ? "" : text::trim(a.lines.front());
+        const auto limit = static_cast<std::size_t>(ctx.options.integer("max-line-chars"));
+        if (line1.empty()) {
+            add_for(out, ctx.post, i, severity, "DP505.no-line");
+        } else if (text::char_count(line1) > limit) {
+            add_for(out, ctx.post, i, severity, "DP505.line-too-long",
+                    {{"count", std::to_string(text::char_count(line1))}, {"limit", std::to_string(limit)}});
+        }
+        const std::string country = text::trim(a.country);
+        if (country.empty() || country == "NO" || country == "NOR" || country == "Norge" || country == "NORGE") {
+            if (!four_digits(text::trim(a.postcode))) {
+                add_for(out, ctx.post, i, severity, "DP505.postcode", {{"postcode", a.postcode}});
+            }
+            if (text::trim(a.city).empty()) {
+                add_for(out, ctx.post, i, severity, "DP505.no-city");
+            }
+        }
+    }
+};
+
+}  // namespace
+PREFLIGHT_REGISTER_CHECK(make_print_address, PrintAddress)
+}  // namespace preflight::checks

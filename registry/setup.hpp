@@ -1,0 +1,26 @@
+// The registry sources a run uses, built from the INI configuration:
+// [registry], [krr], [enhetsregisteret], [capabilities], [maskinporten]
+// (docs/registry.md).
+#pragma once
+
+#include "registry/http.hpp"
+#include "registry/maskinporten.hpp"
+#include "registry/sources.hpp"
+#include "validator/config.hpp"
+
+#include <memory>
+
+namespace preflight::registry {
+
+struct Registries {
+    std::unique_ptr<HttpClient> http;
+    std::unique_ptr<TokenSource> token;  // KRR's bearer token: Maskinporten, a file or the environment
+    std::unique_ptr<Directory> directory;
+};
+
+// Order of the sources: the registry file, KRR, Enhetsregisteret, capabilities,
+// then the built-in training recipients. Throws UsageError for a registry file
+// that cannot be read or parsed, and for a Maskinporten key that cannot be used.
+Registries make_registries(const Config& config);
+
+}  // namespace preflight::registry
