@@ -1,11 +1,13 @@
 // preflight: a thin command line over the library (qpdf style). Exit codes:
 // 0 nothing blocks, 1 something blocks (or warns with --fail-on warn), 2 usage
 // error, 3 internal error.
+#include "registry/setup.hpp"
 #include "validator/catalogue.hpp"
 #include "validator/config.hpp"
 #include "validator/engine.hpp"
 #include "validator/error.hpp"
 #include "validator/identifiers.hpp"
+#include "validator/lookup.hpp"
 #include "validator/manifest.hpp"
 #include "validator/render.hpp"
 #include "validator/text.hpp"
@@ -34,6 +36,7 @@ constexpr const char* kHelp = R"(preflight - checks a letter before it is sent a
 usage:
   preflight check FILE...                 check loose documents for a channel
   preflight check --manifest POST.json    check one journal post: documents and recipients
+  preflight lookup ID                     what the registries say about a person or organisation
   preflight checks [--dump-config]        list every check, or print every option as INI
 
 options:
@@ -43,6 +46,8 @@ options:
   --lang nb|en        language of messages (default nb)
   --fail-on block|warn  what makes the exit code 1 (default block)
   --show-ids          print fødselsnummer in full (masked as 291293***** by default)
+  --strict-registry   a registry that cannot answer blocks (DP508) instead of warning
+  --profile production|training   training: only the training environment's test recipients (DP701)
   --version, --help
 
 exit codes: 0 nothing blocks, 1 a finding blocks (or warns with --fail-on warn),
@@ -86,7 +91,8 @@ int run(int argc, char** argv, Lang& lang) {
         "format", po::value<std::string>()->default_value("text"))("config", po::value<std::string>())(
         "lang", po::value<std::string>()->default_value("nb"))(
         "fail-on", po::value<std::string>()->default_value("block"))("manifest", po::value<std::string>())(
-        "show-ids", "")("dump-config", "")("no-sandbox", "")("command", po::value<std::string>())(
+        "show-ids", "")("strict-registry", "")("profile", po::value<std::string>()->default_value("production"))(
+        "dump-config", "")("no-sandbox", "")("command", po::value<std::string>())(
         "args", po::value<std::vector<std::string>>());
     po::positional_options_description pos;
     pos.add("command", 1).add("args", -1);
@@ -137,6 +143,17 @@ int run(int argc, char** argv, Lang& lang) {
                    stdout);
         return kExitOk;
     }
+    const bool training =
+        choose<bool>("profile", vm["profile"].as<std::string>(), {{"production", false}, {"training", true}});
+    if (command == "lookup") {
+        if (args.size() != 1) {
+            throw UsageError("error.usage.one-id", {});
+        }
+        auto registries = registry::make_registries(config);
+        const LookupResult result = look_up(*registries.directory, args.front());
+        std::fputs(render_lookup(result, *format, render_options).c_str(), stdout);
+        return kExitOk;
+    }
     if (command != "check") {
         throw UsageError("error.usage.command", {{"command", command}});
     }
@@ -153,6 +170,8 @@ int run(int argc, char** argv, Lang& lang) {
         settings.channel_given = true;
     }
     settings.sandbox = vm.count("no-sandbox") == 0;
+    settings.flags.strict_registry = vm.count("strict-registry") != 0 || config.section("registry").boolean("strict");
+    settings.flags.training = training;
 
     JournalPost post;
     if (vm.count("manifest") != 0) {
@@ -167,6 +186,11 @@ int run(int argc, char** argv, Lang& lang) {
         post = loose_files(args);
     }
 
+    registry::Registries registries;
+    if (!post.recipients.empty()) {
+        registries = registry::make_registries(config);
+        settings.directory = registries.directory.get();
+    }
     const Report report = run_checks(std::move(post), registry, config, settings);
     std::fputs(render(report, *format, render_options).c_str(), stdout);
     return report.fails(fail_on) ? kExitFindings : kExitOk;

@@ -70,6 +70,19 @@ std::string render_text(const Report& r, const RenderOptions& o) {
     if (!r.findings.empty()) {
         out += "\n";
     }
+    if (!r.post.recipients.empty()) {
+        out += catalogue::text("ui.recipients", o.lang) + "\n";
+        for (std::size_t i = 0; i < r.post.recipients.size(); ++i) {
+            const Recipient& rec = r.post.recipients[i];
+            out += catalogue::text("ui.recipient-route", o.lang,
+                                   {{"index", std::to_string(i)},
+                                    {"name", clean(rec.name.empty() ? rec.id.value_or("-") : rec.name, o)},
+                                    {"route", std::string(to_string(rec.route))},
+                                    {"reason", rec.route_reason}}) +
+                   "\n";
+        }
+        out += "\n";
+    }
     out += catalogue::text("ui.summary", o.lang,
                            {{"documents", std::to_string(r.post.documents.size())},
                             {"block", std::to_string(counts[2])},
