@@ -46,7 +46,7 @@ inline Finding& add_for(Findings& out, const JournalPost& post, std::size_t inde
     const Recipient& r = post.recipients[index];
     std::string label = r.name;
     if (label.empty()) {
-        label = r.id.value_or("#" + std::to_string(index + 1));
+        label = r.id.value_or("#" + std::to_string(index));  // the report's recipient index
     }
     args.emplace_back("recipient", label);
     Finding& f = out.add(severity, std::move(message_id), std::move(args));

@@ -35,6 +35,9 @@ public:
         }
         for (std::size_t i = 0; i < ctx.post.recipients.size(); ++i) {
             const Recipient& r = ctx.post.recipients[i];
+            if (r.method == Channel::manual || r.method == Channel::email) {
+                continue;  // neither goes through the training environment's registers
+            }
             const std::string id = r.id ? ident::normalise_id(*r.id) : "";
             if (id.empty()) {
                 add_for(out, ctx.post, i, Severity::block, "DP701.no-id");

@@ -28,12 +28,13 @@ public:
             }
         }
         for (const Document& d : ctx.post.documents) {
+            std::vector<std::string> seen;  // an id in both the name and the file name counts once
             for (const std::string* name : {&d.name, &d.file}) {
                 for (const auto& m : ident::find_person_ids(*name)) {
-                    out.add(Severity::block, "DP602.name", {{"id", m.id}, {"name", *name}}).document = d.file;
-                }
-                if (d.name == d.file) {
-                    break;
+                    if (std::find(seen.begin(), seen.end(), m.id) == seen.end()) {
+                        seen.push_back(m.id);
+                        out.add(Severity::block, "DP602.name", {{"id", m.id}, {"name", *name}}).document = d.file;
+                    }
                 }
             }
             if (!inspectable(d)) {

@@ -13,8 +13,8 @@ public:
     void run(const Context& ctx, Findings& out) const override {
         for (std::size_t i = 0; i < ctx.post.recipients.size(); ++i) {
             const Recipient& r = ctx.post.recipients[i];
-            if (!r.id || r.method == Channel::manual) {
-                continue;
+            if (!r.id || r.method == Channel::manual || r.method == Channel::signing) {
+                continue;  // manual: not sent by us; signers: DP511
             }
             const std::string id = ident::normalise_id(*r.id);
             if (id.empty()) {

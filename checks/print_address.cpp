@@ -13,6 +13,11 @@ bool four_digits(const std::string& s) {
     return s.size() == 4 && std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c) != 0; });
 }
 
+bool norwegian(const std::string& country) {
+    const std::string c = text::name_key(country);
+    return c.empty() || c == "no" || c == "nor" || c == "norge" || c == "noreg" || c == "norway";
+}
+
 class PrintAddress final : public Check {
 public:
     std::string_view code() const override { return "DP505"; }
@@ -23,13 +28,12 @@ public:
     void run(const Context& ctx, Findings& out) const override {
         for (std::size_t i = 0; i < ctx.post.recipients.size(); ++i) {
             const Recipient& r = ctx.post.recipients[i];
-            Severity severity = Severity::block;
-            if (r.route == Route::unknown && (r.method == Channel::general || r.method == Channel::dpi)) {
-                severity = Severity::warn;  // may end up in print: no registry said where it goes
-            } else if (r.route != Route::dpi_print) {
-                continue;
+            // Print-bound: routed to print, or general with no known digital route (the contract).
+            const bool unknown_general =
+                r.route == Route::unknown && (r.method == Channel::general || r.method == Channel::dpi);
+            if (r.route == Route::dpi_print || (unknown_general && ctx.targets.print_bound)) {
+                check_one(ctx, out, i, Severity::block);
             }
-            check_one(ctx, out, i, severity);
         }
     }
 
@@ -52,8 +56,7 @@ private:
             add_for(out, ctx.post, i, severity, "DP505.line-too-long",
                     {{"count", std::to_string(text::char_count(line1))}, {"limit", std::to_string(limit)}});
         }
-        const std::string country = text::trim(a.country);
-        if (country.empty() || country == "NO" || country == "NOR" || country == "Norge" || country == "NORGE") {
+        if (norwegian(a.country)) {
             if (!four_digits(text::trim(a.postcode))) {
                 add_for(out, ctx.post, i, severity, "DP505.postcode", {{"postcode", a.postcode}});
             }

@@ -47,11 +47,16 @@ public:
             }
             const registry::Capabilities none;
             const auto& list = caps.value ? *caps.value : none;
+            const auto need = need_for(r, ctx.post.process);
+            // Signing, e-mail and manual letters do not go through the integrasjonspunkt's routing.
+            const bool routed = need || (r.route == Route::unknown && digital_or_general(r.method));
+            if (!routed) {
+                continue;
+            }
             if (list.empty()) {
                 add_for(out, ctx.post, i, Severity::block, "DP507.none", {{"source", caps.source}});
                 continue;
             }
-            const auto need = need_for(r, ctx.post.process);
             if (!need) {
                 continue;
             }
@@ -61,11 +66,16 @@ public:
                                                   c.document_types.end());
             });
             if (!ok) {
-                add_for(out, ctx.post, i, Severity::block, "DP507.missing",
-                        {{"service", need->service},
-                         {"type", need->type.empty() ? "-" : need->type},
-                         {"process", need->process.empty() ? "-" : need->process},
-                         {"source", caps.source}});
+                if (need->type.empty()) {
+                    add_for(out, ctx.post, i, Severity::block, "DP507.missing-service",
+                            {{"service", need->service}, {"source", caps.source}});
+                } else {
+                    add_for(out, ctx.post, i, Severity::block, "DP507.missing",
+                            {{"service", need->service},
+                             {"type", need->type},
+                             {"process", need->process},
+                             {"source", caps.source}});
+                }
             }
         }
     }

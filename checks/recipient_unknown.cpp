@@ -17,7 +17,8 @@ public:
             const auto& person = facts.person;
             if (person.outcome == Outcome::not_found) {
                 add_for(out, ctx.post, i, Severity::block, "DP503.person-not-found", {{"source", person.source}});
-            } else if (person.outcome == Outcome::found && person.value && person.value->status == "SLETTET") {
+            } else if (person.outcome == Outcome::found && person.value && person.value->status == "SLETTET" &&
+                       ctx.post.recipients[i].method != Channel::signing) {  // signers: DP512
                 add_for(out, ctx.post, i, Severity::block, "DP503.person-deleted", {{"source", person.source}});
             }
             const auto& org = facts.organisation;

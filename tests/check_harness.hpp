@@ -2,6 +2,9 @@
 #pragma once
 
 #include "validator/catalogue.hpp"
+#include "validator/identifiers.hpp"
+
+#include <fmt/format.h>
 #include "validator/check.hpp"
 
 #include <gtest/gtest.h>
@@ -73,6 +76,40 @@ inline Targets targets(std::initializer_list<Channel> channels, bool print_bound
 
 // The channel as the engine sees loose files sent with --channel `c`.
 inline Targets channel(Channel c) { return targets({c}, c == Channel::print || c == Channel::general); }
+
+inline Recipient person(std::string name, std::string id, Channel method = Channel::general, bool verified = true) {
+    Recipient r;
+    r.name = std::move(name);
+    r.id = std::move(id);
+    r.method = method;
+    r.verified = verified;
+    return r;
+}
+
+// A KRR entry as a source reported it.
+inline registry::Answer<registry::Person> krr(std::string id, std::string status = "AKTIV", bool reserved = false,
+                                              bool notifiable = true, std::string provider = "984661185") {
+    registry::Person p;
+    p.id = std::move(id);
+    p.status = std::move(status);
+    p.reserved = reserved;
+    p.notifiable = notifiable;
+    p.email = "kari@example.no";
+    p.mailbox_address = provider.empty() ? "" : "kari#1";
+    p.mailbox_provider = std::move(provider);
+    registry::Answer<registry::Person> a;
+    a.outcome = registry::Outcome::found;
+    a.value = std::move(p);
+    a.source = "krr";
+    return a;
+}
+
+inline JournalPost post_to(std::vector<Recipient> recipients, std::string process = "vedtak") {
+    JournalPost p = post_with({doc("vedtak.pdf", "Vedtak", Role::main)}, "Vedtak");
+    p.process = std::move(process);
+    p.recipients = std::move(recipients);
+    return p;
+}
 
 // Runs the check `slug` with default options (overridden by `options`), and renders
 // every finding in both languages so that a missing catalogue text fails the test.

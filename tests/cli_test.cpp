@@ -65,7 +65,7 @@ TEST(Cli, ExampleJournalPostBlocksOnSlidesWithTheContractReport) {
     EXPECT_EQ(j.at("documents")[2].at("pages"), 3);
     ASSERT_EQ(j.at("recipients").size(), 1U);
     EXPECT_EQ(j.at("recipients")[0].at("index"), 0);
-    EXPECT_EQ(j.at("recipients")[0].at("route"), "unknown");
+    EXPECT_EQ(j.at("recipients")[0].at("route"), "dpi-print");
 }
 
 TEST(Cli, CleanJournalPostPasses) {

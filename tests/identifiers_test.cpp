@@ -158,3 +158,13 @@ TEST(Identifiers, RecipientIdsAreNormalisedAndClassified) {
     EXPECT_EQ(classify("1234"), IdClass::unknown_format);
     EXPECT_EQ(classify("2912931906x"), IdClass::unknown_format);
 }
+
+TEST(Identifiers, MaskingCoversEveryFormTheScannerFinds) {
+    EXPECT_EQ(mask_person_ids("fnr 291293-19060"), "fnr 291293-*****");
+    EXPECT_EQ(mask_person_ids("fnr 291293\xC2\xA0"
+                              "19060."),
+              "fnr 291293\xC2\xA0*****.");
+    EXPECT_EQ(mask_person_ids("fnr 291293\xE2\x80\x89"
+                              "19060"),
+              "fnr 291293\xE2\x80\x89*****");
+}

@@ -473,6 +473,14 @@ constexpr Entry kEntries[] = {
      "{source}); sending stops with \"Receiver do not accept the document process\""},
     {"DP507.missing.remedy", "Velg en forsendelsesmåte mottakeren støtter (se «preflight lookup»), eller send manuelt.",
      "Choose a dispatch method the receiver supports (see \"preflight lookup\"), or send manually."},
+    {"DP507.missing-service",
+     "«{recipient}» tar ikke imot {service} (ifølge {source}); sendingen stopper med «Receiver do not accept the "
+     "document process»",
+     "\"{recipient}\" does not accept {service} (according to {source}); sending stops with \"Receiver do not accept "
+     "the document process\""},
+    {"DP507.missing-service.remedy",
+     "Velg en forsendelsesmåte mottakeren støtter (se «preflight lookup»), eller send manuelt.",
+     "Choose a dispatch method the receiver supports (see \"preflight lookup\"), or send manually."},
     {"DP507.none", "Integrasjonspunktet har ingen tjenester registrert for «{recipient}» (ifølge {source})",
      "The integrasjonspunkt has no services registered for \"{recipient}\" (according to {source})"},
     {"DP507.none.remedy", "Send brevet manuelt, eller kontroller mottakeren.",
@@ -604,8 +612,10 @@ constexpr Entry kEntries[] = {
      "\"{recipient}\" ({id}) is not a test recipient; the training environment cannot send to persons and "
      "organisations in the real registers"},
     {"DP701.not-test.remedy",
-     "Bruk testmottakerne: Digdir 987464291 (DPO) eller Testperson 29129319060 (DPI, går til utskrift).",
-     "Use the test recipients: Digdir 987464291 (DPO) or Testperson 29129319060 (DPI, goes to print)."},
+     "Bruk kursmiljøets testmottakere: Digdir (DPO) eller Testperson (DPI, går til utskrift); numrene står i "
+     "docs/registry.md og i «preflight lookup».",
+     "Use the training environment's test recipients: Digdir (DPO) or Testperson (DPI, goes to print); their numbers "
+     "are in docs/registry.md and in \"preflight lookup\"."},
     {"DP701.no-id", "«{recipient}» har ikke fødsels- eller organisasjonsnummer",
      "\"{recipient}\" has no personal or organisation number"},
     {"DP701.no-id.remedy", "Fyll inn nummeret til en av testmottakerne for hånd.",
@@ -632,8 +642,8 @@ constexpr Entry kEntries[] = {
      "\"{id}\" is neither a valid fødselsnummer/D-nummer nor a valid organisation number"},
 
     {"error.usage", "{detail}", "{detail}"},
-    {"error.usage.command", "ukjent kommando «{command}»; kjente kommandoer: check, checks",
-     "unknown command \"{command}\"; known commands: check, checks"},
+    {"error.usage.command", "ukjent kommando «{command}»; kjente kommandoer: check, lookup, checks",
+     "unknown command \"{command}\"; known commands: check, lookup, checks"},
     {"error.usage.no-command", "mangler kommando; prøv «preflight check FIL…» eller «preflight --help»",
      "no command; try \"preflight check FILE...\" or \"preflight --help\""},
     {"error.usage.no-files", "check trenger filer eller --manifest", "check needs files or --manifest"},

@@ -1,5 +1,7 @@
 #include "validator/identifiers.hpp"
 
+#include "validator/idscan.hpp"
+
 #include <array>
 #include <cctype>
 
@@ -162,6 +164,17 @@ std::string mask_person_ids(std::string_view text) {
             continue;
         }
         i += run;
+    }
+    // Every other form find_person_ids() knows: "291293-19060", with a no-break or
+    // thin space between the groups.
+    for (const auto& m : find_person_ids(out)) {
+        std::size_t j = m.offset + 6;
+        while (j < out.size() && std::isdigit(static_cast<unsigned char>(out[j])) == 0) {
+            ++j;
+        }
+        if (j + 5 <= out.size()) {
+            out.replace(j, 5, "*****");
+        }
     }
     return out;
 }

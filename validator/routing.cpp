@@ -3,6 +3,7 @@
 #include "validator/identifiers.hpp"
 
 #include <algorithm>
+#include <optional>
 
 namespace preflight {
 namespace {
@@ -16,13 +17,47 @@ bool offers(const registry::Capabilities& caps, std::string_view service, std::s
     });
 }
 
+// What the integrasjonspunkt offers a person for `process`: its capabilities already
+// reflect KRR, so they win over our reading of the KRR entry.
+std::optional<RoutePrediction> capability_route(const registry::Capabilities& caps, std::string_view process) {
+    const std::string urn = digital_post_process(process);
+    bool digital = false;
+    bool print = false;
+    for (const auto& c : caps) {
+        if (c.service != "DPI" || c.process != urn) {
+            continue;
+        }
+        digital |= std::find(c.document_types.begin(), c.document_types.end(), "digital") != c.document_types.end();
+        print |= std::find(c.document_types.begin(), c.document_types.end(), "print") != c.document_types.end();
+    }
+    if (digital) {
+        return RoutePrediction{Route::dpi_digital, "capabilities"};
+    }
+    if (print) {
+        return RoutePrediction{Route::dpi_print, "capabilities"};
+    }
+    return std::nullopt;
+}
+
 RoutePrediction person_route(const Recipient& r, std::string_view process) {
     const auto& facts = r.facts;
+    if (facts.person.outcome == Outcome::found && facts.person.value && facts.person.value->status == "SLETTET") {
+        return {Route::unknown, "not-found"};
+    }
+    if (facts.capabilities.outcome == Outcome::found && facts.capabilities.value) {
+        if (auto route = capability_route(*facts.capabilities.value, process)) {
+            // A print route is better explained by the KRR entry when there is one.
+            if (route->route == Route::dpi_print && facts.person.value) {
+                const auto& p = *facts.person.value;
+                route->reason = p.reserved.value_or(false)     ? "reserved"
+                                : !p.notifiable.value_or(true) ? "not-notifiable"
+                                                               : "capabilities";
+            }
+            return *route;
+        }
+    }
     if (facts.person.outcome == Outcome::found && facts.person.value) {
         const registry::Person& p = *facts.person.value;
-        if (p.status == "SLETTET") {
-            return {Route::unknown, "not-found"};
-        }
         const bool digital = p.has_mailbox() && p.active();
         if (process == "info") {
             return digital ? RoutePrediction{Route::dpi_digital, "mailbox"} : RoutePrediction{Route::dpv, "no-mailbox"};
@@ -37,15 +72,6 @@ RoutePrediction person_route(const Recipient& r, std::string_view process) {
     }
     if (facts.person.outcome == Outcome::not_found) {
         return {Route::unknown, "not-found"};
-    }
-    if (facts.capabilities.outcome == Outcome::found && facts.capabilities.value) {
-        const auto& caps = *facts.capabilities.value;
-        if (offers(caps, "DPI", "digital")) {
-            return {Route::dpi_digital, "capabilities"};
-        }
-        if (offers(caps, "DPI", "print")) {
-            return {Route::dpi_print, "capabilities"};
-        }
     }
     return {Route::unknown, "no-registry"};
 }
