@@ -1,0 +1,98 @@
+// End to end through the CLI: one manifest in fixtures/e2e/ per failure mode of the
+// domain brief that is knowable before sending, each with the codes it must give.
+// Recipients come from fixtures/e2e/registry.json (the organisation's export) and
+// the built-in training recipients; no network.
+#include "tests/cli_harness.hpp"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <set>
+
+using namespace preflight::testing;
+using json = nlohmann::json;
+
+namespace {
+
+struct Case {
+    const char* manifest;
+    std::set<std::string> codes;  // every code in the report, info included
+    const char* verdict;
+    std::vector<std::string> routes;
+    std::vector<std::string> extra = {};  // more arguments
+    const char* config = "e2e/preflight.ini";
+};
+
+void PrintTo(const Case& c, std::ostream* os) { *os << c.manifest; }
+
+class EndToEnd : public ::testing::TestWithParam<Case> {};
+
+TEST_P(EndToEnd, GivesTheExpectedCodesVerdictAndRoutes) {
+    const Case& c = GetParam();
+    std::vector<std::string> args{"check",    "--manifest",      fixture(std::string("e2e/") + c.manifest),
+                                  "--config", fixture(c.config), "--format",
+                                  "json"};
+    args.insert(args.end(), c.extra.begin(), c.extra.end());
+    const auto r = run_cli(args);
+    const bool blocks = std::string(c.verdict) == "block";
+    ASSERT_EQ(r.exit_code, blocks ? 1 : 0) << r.out << r.err;
+    const json j = json::parse(r.out);
+    std::set<std::string> codes;
+    for (const auto& f : j.at("findings")) {
+        codes.insert(f.at("code").get<std::string>());
+        // Identifiers are masked in every message.
+        EXPECT_EQ(f.at("message").get<std::string>().find("01818500"), std::string::npos) << f.dump();
+    }
+    EXPECT_EQ(codes, c.codes) << r.out;
+    EXPECT_EQ(j.at("verdict"), c.verdict);
+    std::vector<std::string> routes;
+    for (const auto& x : j.at("recipients")) {
+        routes.push_back(x.at("route").get<std::string>());
+    }
+    EXPECT_EQ(routes, c.routes);
+}
+
+// The brief's table, row by row (and the checks each row gave rise to).
+INSTANTIATE_TEST_SUITE_P(
+    FailureModes, EndToEnd,
+    ::testing::Values(
+        // "ugyldige verdier hos mottaker": not looked up, or an id that cannot be one.
+        Case{"not-verified.json", {"DP501"}, "block", {"dpi-digital"}},
+        Case{"invalid-id.json", {"DP502"}, "block", {"unknown"}},
+        // The document name over 96 characters: «sendt», then «overføring feilet» a day later.
+        Case{"name-too-long.json", {"DP101"}, "block", {"dpi-digital"}},
+        // The total over the DPI limit (lowered for the bundled documents).
+        Case{"total-size.json", {"DP201"}, "block", {"dpi-digital"}, {}, "e2e/small-limits.ini"},
+        // Slides to a reserved citizen: print needs portrait A4.
+        Case{"slides-reserved.json", {"DP301", "DP504"}, "block", {"dpi-print"}},
+        // Printed letters without a usable address come back.
+        Case{"print-no-address.json", {"DP504", "DP505"}, "block", {"dpi-print"}},
+        // "Receiver do not accept the document process": no DPO for this receiver.
+        Case{"capability.json", {"DP507"}, "block", {"dpo"}},
+        // Recipients the registers say are gone.
+        Case{"deleted-org.json", {"DP503"}, "block", {"dpo"}},
+        Case{"deleted-person.json", {"DP503"}, "block", {"unknown"}},
+        Case{"bankrupt-org.json", {"DP503"}, "warn", {"dpv"}},
+        // Signing: reserved signer, invalid id, no contact details.
+        Case{"signing.json", {"DP511", "DP512", "DP513"}, "block", {"signing", "signing", "signing", "signing"}},
+        Case{"signing-size.json", {"DP202"}, "block", {"signing"}, {}, "e2e/small-limits.ini"},
+        // e-Boks keeps the status «sendt»: normal.
+        Case{"eboks.json", {"DP506"}, "pass", {"dpi-digital"}},
+        // Documents left out without a word.
+        Case{"duplicate-names.json", {"DP405"}, "block", {"dpi-digital"}},
+        Case{"main-mismatch.json", {"DP406"}, "block", {"dpi-digital"}},
+        // E-mail only without access code, fødselsnummer, and with an address.
+        Case{"email-access-code.json", {"DP601"}, "block", {"email"}},
+        Case{"email-fnr.json", {"DP602"}, "block", {"email"}},
+        Case{"email-no-address.json", {"DP603"}, "block", {"email", "email"}},
+        // The training environment: only its test recipients.
+        Case{"training.json",
+             {"DP504", "DP701"},
+             "block",
+             {"dpi-print", "dpo", "dpi-digital"},
+             {"--profile", "training"}},
+        // No source knows the recipient: a warning, a block when strict.
+        Case{"unknown-everywhere.json", {"DP508"}, "warn", {"unknown"}},
+        Case{"unknown-everywhere.json", {"DP508"}, "block", {"unknown"}, {"--strict-registry"}}));
+
+}  // namespace
