@@ -8,7 +8,7 @@
 
 namespace preflight::pdf::detail {
 
-struct AnalyzeOptions {
+struct ReadOptions {
     // Read page-tree objects straight from the file bytes (pdf/lexer.hpp) and
     // fall back to PoDoFo's parse only when that fails. false: PoDoFo parses
     // every object (slower; the tests compare both ways).
@@ -25,7 +25,7 @@ struct AnalyzeOptions {
     bool fast_only = false;
 };
 
-Info analyze_with(const std::filesystem::path& file, const AnalyzeOptions& options);
+Info analyze_with(const std::filesystem::path& file, const ReadOptions& options);
 
 // Process-wide set-up, once (PoDoFo logging off, OpenSSL's legacy and default
 // providers loaded): ~5 ms. analyze() calls it; analyze_sandboxed() calls it in
