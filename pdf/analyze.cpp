@@ -1023,6 +1023,12 @@ Info analyze_with(const std::filesystem::path& file, const ReadOptions& options)
 
 }  // namespace detail
 
-Info analyze(const std::filesystem::path& file) { return detail::analyze_with(file, {}); }
+Info analyze(const std::filesystem::path& file, const AnalyzeOptions& options) {
+    Info info = detail::analyze_with(file, {});
+    if (options.find_person_ids) {
+        detail::scan_person_ids(file, info);
+    }
+    return info;
+}
 
 }  // namespace preflight::pdf

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "pdf/pdf_info.hpp"
+#include "pdf/text.hpp"
 
 #include <filesystem>
 
@@ -27,6 +28,11 @@ struct ReadOptions {
 
 Info analyze_with(const std::filesystem::path& file, const ReadOptions& options);
 
+// Extracts the text of `file` (pdf/text.hpp) and fills info.text_scan,
+// text_scan_detail and person_ids (validator/idscan.hpp). The text itself is
+// dropped before returning.
+void scan_person_ids(const std::filesystem::path& file, Info& info, const TextLimits& limits = {});
+
 // Process-wide set-up, once (PoDoFo logging off, OpenSSL's legacy and default
 // providers loaded): ~5 ms. analyze() calls it; analyze_sandboxed() calls it in
 // the parent so that every forked child inherits it instead of paying again.
@@ -37,5 +43,7 @@ void initialise();
 // nullptr (the default) for none. Set it only while no sandbox is running.
 using SandboxChildHook = void (*)();
 void set_sandbox_child_hook(SandboxChildHook hook);
+// Likewise, run right before the text scan (after the analysis was answered).
+void set_sandbox_text_scan_hook(SandboxChildHook hook);
 
 }  // namespace preflight::pdf::detail
