@@ -726,6 +726,35 @@ const PdfName& key(std::string_view k) {
 
 // --- Fonts -----------------------------------------------------------------
 
+// Parsed CMaps by stream object: fonts often share one ToUnicode. At most
+// `budget` bytes of CMap data are parsed per document (a hostile file could
+// otherwise make every font parse a large CMap); past it a CMap is empty.
+class CMaps {
+public:
+    CMaps(const Objects& o, std::size_t stream_cap, std::size_t budget)
+        : o_(o), stream_cap_(stream_cap), budget_(budget) {}
+
+    std::shared_ptr<const CMap> get(const PdfObject* stream) {
+        if (const auto it = cache_.find(stream); it != cache_.end()) {
+            return it->second;
+        }
+        auto cmap = std::make_shared<CMap>();
+        bool capped = false;
+        const std::string data = o_.decode(stream, std::min(stream_cap_, budget_ - used_), capped);
+        used_ += data.size();
+        cmap->parse(data);
+        cache_.emplace(stream, cmap);
+        return cmap;
+    }
+
+private:
+    const Objects& o_;
+    std::size_t stream_cap_;
+    std::size_t budget_;
+    std::size_t used_ = 0;
+    std::unordered_map<const PdfObject*, std::shared_ptr<const CMap>> cache_;
+};
+
 std::string_view strip_subset(std::string_view name) {
     if (name.size() > 7 && name[6] == '+' &&
         std::all_of(name.begin(), name.begin() + 6, [](char c) { return c >= 'A' && c <= 'Z'; })) {
@@ -818,16 +847,14 @@ public:
         finish_simple();
     }
 
-    Font(const Objects& o, const PdfObject* dict, std::size_t stream_cap) {
+    Font(const Objects& o, const PdfObject* dict, CMaps& cmaps) {
         const std::string subtype = o.get_name(dict, key("Subtype"));
         const std::string base_font(strip_subset(o.get_name(dict, key("BaseFont"))));
         if (const PdfObject* tu = o.get(dict, key("ToUnicode")); tu != nullptr && tu->HasStream()) {
-            bool capped = false;
-            to_unicode_ = std::make_shared<CMap>();
-            to_unicode_->parse(o.decode(tu, stream_cap, capped));
+            to_unicode_ = cmaps.get(tu);
         }
         if (subtype == "Type0") {
-            init_composite(o, dict, stream_cap);
+            init_composite(o, dict, cmaps);
         } else {
             init_simple(o, dict, subtype, base_font);
         }
@@ -966,7 +993,7 @@ private:
         }
     }
 
-    void init_composite(const Objects& o, const PdfObject* dict, std::size_t stream_cap) {
+    void init_composite(const Objects& o, const PdfObject* dict, CMaps& cmaps) {
         composite_ = true;
         widths_known_ = true;  // /DW defaults to 1000
         const PdfObject* enc = o.get(dict, key("Encoding"));
@@ -974,10 +1001,7 @@ private:
             const std::string& name = enc->GetName().GetName();
             code_is_utf16_ = name.find("UCS2") != std::string::npos || name.find("UTF16") != std::string::npos;
         } else if (enc != nullptr && enc->HasStream()) {
-            bool capped = false;
-            auto cmap = std::make_shared<CMap>();
-            cmap->parse(o.decode(enc, stream_cap, capped));
-            if (cmap->has_codespace()) {
+            if (std::shared_ptr<const CMap> cmap = cmaps.get(enc); cmap->has_codespace()) {
                 encoding_ = std::move(cmap);
             }
         }
@@ -1065,13 +1089,13 @@ private:
 
     bool composite_ = false;
     bool widths_known_ = false;
-    std::shared_ptr<CMap> to_unicode_;
+    std::shared_ptr<const CMap> to_unicode_;
     // simple fonts
     std::array<std::u16string, 256> unicode_;
     std::array<std::string, 256> simple_text_;
     std::array<double, 256> simple_width_{};
     // composite fonts
-    std::shared_ptr<CMap> encoding_;  // nullptr: 2-byte codes, CID = code
+    std::shared_ptr<const CMap> encoding_;  // nullptr: 2-byte codes, CID = code
     bool code_is_utf16_ = false;
     double default_width_ = 1.0;
     std::unordered_map<std::uint32_t, double> cid_widths_;
@@ -1127,7 +1151,7 @@ std::string mib(std::size_t bytes) { return std::to_string(bytes >> 20) + " MiB"
 class Extractor {
 public:
     Extractor(const Objects& objects, const TextLimits& limits, TextExtraction& out)
-        : o_(objects), limits_(limits), out_(out) {}
+        : o_(objects), limits_(limits), out_(out), cmaps_(o_, limits.max_stream_bytes, max_cmap_bytes) {}
 
     void run(const PdfObject* trailer) {
         const PdfObject* catalog = o_.get_dict(trailer, key("Root"));
@@ -1229,6 +1253,9 @@ private:
         text_ = &out_.pages.back().text;
         cursor_ = {};
         pending_ = {};
+        if (fonts_.size() > max_fonts / 4) {
+            fonts_.clear();  // no interpreter is running: no GState points into it
+        }
         try {
             std::string content;
             if (const PdfObject* contents = o_.get(page_dict, key("Contents"))) {
@@ -1393,7 +1420,8 @@ private:
         while (tokenizer.ReadNext(type, keyword, value)) {
             if (type == PoDoFo::ePdfContentsType_Variant) {
                 if (operands.size() >= 64) {
-                    operands.erase(operands.begin());
+                    // No operator takes more than 6 operands: keep the last few.
+                    operands.erase(operands.begin(), operands.end() - 8);
                 }
                 operands.push_back(value);
                 continue;
@@ -1595,10 +1623,18 @@ private:
         if (dict == nullptr || !dict->IsDictionary()) {
             return &fallback_font_;
         }
+        const auto known = fonts_.find(dict);
+        if (known != fonts_.end()) {
+            return known->second.get();
+        }
+        if (fonts_.size() >= max_fonts) {
+            note("more than " + std::to_string(max_fonts) + " fonts: the rest read as WinAnsi");
+            return &fallback_font_;
+        }
         auto& slot = fonts_[dict];
         if (!slot) {
             try {
-                slot = std::make_unique<Font>(o_, dict, limits_.max_stream_bytes);
+                slot = std::make_unique<Font>(o_, dict, cmaps_);
             } catch (const PdfError& e) {
                 note("font /" + name.GetName() + ": " + podofo::error_name(e));
                 slot = std::make_unique<Font>();
@@ -1693,7 +1729,12 @@ private:
     std::vector<const PdfObject*> forms_;
     std::unordered_map<const PdfObject*, std::shared_ptr<const std::string>> form_cache_;
     std::size_t form_cache_bytes_ = 0;
+    // A decoded font takes ~20 KB: at most this many per page (the cache is
+    // emptied between pages once it holds more than a quarter of it).
+    static constexpr std::size_t max_fonts = 4096;
+    static constexpr std::size_t max_cmap_bytes = std::size_t{16} << 20;  // per document
     std::unordered_map<const PdfObject*, std::unique_ptr<Font>> fonts_;
+    CMaps cmaps_;
     Font fallback_font_;
 };
 
