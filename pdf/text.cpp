@@ -1,7 +1,7 @@
 // pdf::extract_text(): the text of every page, decoded to UTF-8.
 //
-// What PoDoFo 0.9.8 does here and what we do ourselves (measured with probes on
-// the fixtures; see docs/design.md):
+// What PoDoFo 0.9.8 does here and what we do ourselves (from probes on the
+// fixtures and from PoDoFo's source; docs/design.md has the summary):
 // - PoDoFo: loading (PdfParser over pdf/podofo_io.hpp's MemoryDevice, decryption),
 //   objects, stream filters (PdfStream::GetFilteredCopy into a capped
 //   PdfOutputStream), the content-stream tokenizer (PdfContentsTokenizer, fed from
@@ -13,7 +13,8 @@
 //   encoding per font. PoDoFo's PdfEncoding::ParseToUnicode keeps one UTF-16 unit
 //   per code (a ligature "fi" or a surrogate pair becomes U+FFFF), treats every
 //   string as 2-byte codes once a ToUnicode map is loaded, ignores the
-//   codespace ranges and the ToUnicode of Type1 fonts, and
+//   codespace ranges and the ToUnicode of simple fonts (a TrueType font without
+//   /Encoding gets its ToUnicode as the encoding), and
 //   PdfFontFactory::CreateFont returns no font at all for a Type0 font whose
 //   CIDFont has no /FontDescriptor or a Type1/TrueType font without one (other
 //   than the standard 14); PdfDifferenceEncoding takes /StandardEncoding as a
