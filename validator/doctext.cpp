@@ -398,7 +398,7 @@ std::optional<DocumentText> docx_text(const std::filesystem::path& file, bool mu
         bool capped = false;
         std::string error;
         if (!read_entry(zip.get(), index, limits.max_zip_bytes - read_total, xml, capped, error)) {
-            add_error(out, name + ": " + error);
+            add_error(out, std::string(name).append(": ").append(error));
         }
         read_total += xml.size();
         if (capped) {
@@ -416,7 +416,11 @@ std::optional<DocumentText> docx_text(const std::filesystem::path& file, bool mu
             xml.data(), xml.size(), pugi::parse_default | pugi::parse_ws_pcdata_single, pugi::encoding_auto);
         if (!parsed && !capped) {
             // A cut part ends in the middle of an element: expected, not an error.
-            add_error(out, name + ": " + parsed.description() + " at byte " + std::to_string(parsed.offset));
+            add_error(out, std::string(name)
+                               .append(": ")
+                               .append(parsed.description())
+                               .append(" at byte ")
+                               .append(std::to_string(parsed.offset)));
         }
         if (!out.text.empty() && out.text.back() != '\n') {
             out.text += '\n';
