@@ -30,6 +30,7 @@
 #include "pdf/detail.hpp"
 #include "pdf/lexer.hpp"
 #include "pdf/pdf_info.hpp"
+#include "pdf/podofo_io.hpp"
 #include "pdf/raw.hpp"
 #include "pdf/xref.hpp"
 
@@ -54,6 +55,9 @@
 namespace preflight::pdf {
 namespace {
 
+using podofo::error_name;
+using podofo::is_encryption_error;
+using podofo::MemoryDevice;
 using PoDoFo::PdfArray;
 using PoDoFo::PdfError;
 using PoDoFo::PdfName;
@@ -80,81 +84,6 @@ void init_once_impl() {
         (void)fallback;
     });
 }
-
-// A PdfInputDevice over memory that PoDoFo calls through its virtual interface.
-// Semantics follow the std::istream the base class would otherwise use: reading
-// at the end sets eof; a seek outside [0, size] fails and is sticky until Clear().
-class MemoryDevice final : public PoDoFo::PdfInputDevice {
-public:
-    MemoryDevice(const char* data, std::size_t size) : data_(data), size_(static_cast<std::streamoff>(size)) {}
-
-    void Close() override {}
-    [[nodiscard]] std::streamoff Tell() const override { return failed_ ? -1 : pos_; }
-
-    [[nodiscard]] int GetChar() const override {
-        if (failed_ || pos_ >= size_) {
-            eof_ = true;
-            return EOF;
-        }
-        return static_cast<unsigned char>(data_[pos_++]);
-    }
-
-    [[nodiscard]] int Look() const override {
-        if (failed_ || pos_ >= size_) {
-            eof_ = true;
-            return EOF;
-        }
-        return static_cast<unsigned char>(data_[pos_]);
-    }
-
-    void Seek(std::streamoff off, std::ios_base::seekdir dir) override {
-        if (failed_) {
-            return;
-        }
-        eof_ = false;
-        std::streamoff base = 0;
-        if (dir == std::ios_base::cur) {
-            base = pos_;
-        } else if (dir == std::ios_base::end) {
-            base = size_;
-        }
-        const std::streamoff target = base + off;
-        if (target < 0 || target > size_) {
-            failed_ = true;
-            return;
-        }
-        pos_ = target;
-    }
-
-    std::streamoff Read(char* buffer, std::streamsize len) override {
-        if (failed_ || len <= 0) {
-            return 0;
-        }
-        const std::streamoff n = std::min<std::streamoff>(len, size_ - pos_);
-        if (n < len) {
-            eof_ = true;
-        }
-        if (n > 0) {
-            std::memcpy(buffer, data_ + pos_, static_cast<std::size_t>(n));
-            pos_ += n;
-        }
-        return n;
-    }
-
-    [[nodiscard]] bool Eof() const override { return eof_ || failed_; }
-    [[nodiscard]] bool Bad() const override { return false; }
-    void Clear(std::ios_base::iostate state) const override {
-        eof_ = (state & std::ios_base::eofbit) != 0;
-        failed_ = (state & (std::ios_base::failbit | std::ios_base::badbit)) != 0;
-    }
-
-private:
-    const char* data_;
-    std::streamoff size_;
-    mutable std::streamoff pos_ = 0;
-    mutable bool eof_ = false;
-    mutable bool failed_ = false;
-};
 
 // The dictionary keys and name values we look at, as PoDoFo names (built once:
 // a PdfName holds a std::string) and as plain text for the raw reader.
@@ -237,15 +166,6 @@ void set_damage(Info& info, Damage d, std::string detail) {
         info.damage = d;
         info.damage_detail = std::move(detail);
     }
-}
-
-std::string error_name(const PdfError& e) {
-    const char* name = PdfError::ErrorName(e.GetError());
-    std::string_view s = name != nullptr ? name : "UnknownError";
-    if (s.starts_with("ePdfError_")) {
-        s.remove_prefix(10);
-    }
-    return std::string(s);
 }
 
 // A PDF name as printable ASCII: other bytes (and '#') written as #xx, like PDF does.
@@ -976,13 +896,7 @@ bool trailer_has_encrypt(const PdfObject* trailer) {
     return e != nullptr && !e->IsNull();
 }
 
-// Errors that mean "we could not decrypt", not "the file is broken".
-bool is_encryption_error(PoDoFo::EPdfError code) {
-    return code == PoDoFo::ePdfError_InvalidPassword || code == PoDoFo::ePdfError_InvalidEncryptionDict ||
-           code == PoDoFo::ePdfError_UnsupportedFilter || code == PoDoFo::ePdfError_InvalidKey;
-}
-
-void analyze_pdf(std::string_view pdf, const detail::AnalyzeOptions& options, Info& info) {
+void analyze_pdf(std::string_view pdf, const detail::ReadOptions& options, Info& info) {
     if (const std::string risk = raw::encryption_crash_risk(pdf); !risk.empty()) {
         // PoDoFo would dereference a null pointer on this file: do not let it try.
         info.encrypted = true;
@@ -1059,7 +973,7 @@ namespace detail {
 
 void initialise() { init_once_impl(); }
 
-Info analyze_with(const std::filesystem::path& file, const AnalyzeOptions& options) {
+Info analyze_with(const std::filesystem::path& file, const ReadOptions& options) {
     Info info;
     try {
         initialise();
@@ -1109,6 +1023,12 @@ Info analyze_with(const std::filesystem::path& file, const AnalyzeOptions& optio
 
 }  // namespace detail
 
-Info analyze(const std::filesystem::path& file) { return detail::analyze_with(file, {}); }
+Info analyze(const std::filesystem::path& file, const AnalyzeOptions& options) {
+    Info info = detail::analyze_with(file, {});
+    if (options.find_person_ids) {
+        detail::scan_person_ids(file, info);
+    }
+    return info;
+}
 
 }  // namespace preflight::pdf

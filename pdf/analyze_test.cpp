@@ -55,7 +55,7 @@ void expect_box(const Box& b, double llx, double lly, double urx, double ury) {
 // objects, the raw lexer reads them; podofo: PoDoFo does everything.
 enum class Mode { fast, raw, podofo };
 
-detail::AnalyzeOptions options_for(Mode m) {
+detail::ReadOptions options_for(Mode m) {
     return {.raw_reader = m != Mode::podofo, .free_objects = true, .fast_xref = m == Mode::fast};
 }
 
@@ -446,7 +446,7 @@ TEST_P(Analyze, UnneededObjectStreamBombIsNeverInflatedByTheFastPath) {
     EXPECT_EQ(info.pages.size(), 1U);
 }
 
-detail::AnalyzeOptions fast_only() { return {.fast_only = true}; }
+detail::ReadOptions fast_only() { return {.fast_only = true}; }
 
 // These must be answered by our own xref reader alone (no PoDoFo fallback).
 TEST(FastXref, AnswersWithoutPodofo) {

@@ -3,12 +3,13 @@
 #pragma once
 
 #include "pdf/pdf_info.hpp"
+#include "pdf/text.hpp"
 
 #include <filesystem>
 
 namespace preflight::pdf::detail {
 
-struct AnalyzeOptions {
+struct ReadOptions {
     // Read page-tree objects straight from the file bytes (pdf/lexer.hpp) and
     // fall back to PoDoFo's parse only when that fails. false: PoDoFo parses
     // every object (slower; the tests compare both ways).
@@ -25,7 +26,12 @@ struct AnalyzeOptions {
     bool fast_only = false;
 };
 
-Info analyze_with(const std::filesystem::path& file, const AnalyzeOptions& options);
+Info analyze_with(const std::filesystem::path& file, const ReadOptions& options);
+
+// Extracts the text of `file` (pdf/text.hpp) and fills info.text_scan,
+// text_scan_detail and person_ids (validator/idscan.hpp). The text itself is
+// dropped before returning.
+void scan_person_ids(const std::filesystem::path& file, Info& info, const TextLimits& limits = {});
 
 // Process-wide set-up, once (PoDoFo logging off, OpenSSL's legacy and default
 // providers loaded): ~5 ms. analyze() calls it; analyze_sandboxed() calls it in
@@ -37,5 +43,7 @@ void initialise();
 // nullptr (the default) for none. Set it only while no sandbox is running.
 using SandboxChildHook = void (*)();
 void set_sandbox_child_hook(SandboxChildHook hook);
+// Likewise, run right before the text scan (after the analysis was answered).
+void set_sandbox_text_scan_hook(SandboxChildHook hook);
 
 }  // namespace preflight::pdf::detail

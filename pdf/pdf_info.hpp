@@ -3,6 +3,7 @@
 // process with limits, for everything a user hands us).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -55,6 +56,26 @@ enum class Damage : std::uint8_t {
     internal,       // the child's answer could not be understood
 };
 
+// A valid fødselsnummer, D-nummer, H-nummer or synthetic test identifier found
+// in the text of a page (validator/idscan.hpp decides what counts).
+struct PersonIdHit {
+    int page = 0;    // 1-based, as Page::number
+    std::string id;  // the 11 digits: personal data, never to be logged or printed unmasked
+};
+
+// Whether the text was scanned for personal identifiers, and how far.
+enum class TextScan : std::uint8_t {
+    not_requested,  // AnalyzeOptions::find_person_ids was false
+    complete,       // every page's text was read (hits, if any, are in person_ids)
+    partial,        // some text could not be read (text_scan_detail): hits are real,
+                    // their absence proves nothing
+    failed,         // no text could be read (encrypted with a password, unreadable,
+                    // the scan ran out of memory or time)
+};
+
+// At most this many hits are kept (in page order); one is enough to act on.
+inline constexpr std::size_t max_person_id_hits = 100;
+
 struct Info {
     Damage damage = Damage::none;
     std::string damage_detail;             // e.g. "NoEOFToken", "SIGSEGV", "12 bytes"
@@ -66,6 +87,16 @@ struct Info {
     std::vector<Page> pages;               // every page actually reachable in the tree
     std::vector<Font> fonts_not_embedded;  // outside the standard 14, not embedded
     std::uint64_t bytes = 0;
+    // Only with AnalyzeOptions::find_person_ids:
+    TextScan text_scan = TextScan::not_requested;
+    std::string text_scan_detail;         // why partial or failed (short, English)
+    std::vector<PersonIdHit> person_ids;  // distinct (page, id) pairs, page order
+};
+
+struct AnalyzeOptions {
+    // Also extract the pages' text (pdf/text.hpp) and look for personal
+    // identifiers in it. Only the hits leave the analysing child, never the text.
+    bool find_person_ids = false;
 };
 
 struct Limits {
@@ -75,11 +106,13 @@ struct Limits {
 };
 
 // Analyses in this process. Never throws for bad input: damage is reported in Info.
-Info analyze(const std::filesystem::path& file);
+Info analyze(const std::filesystem::path& file, const AnalyzeOptions& options = {});
 
 // Analyses in a forked child under `limits`; a child that dies or runs out is
 // reported as damage (memory_limit, cpu_limit, time_limit, crashed). Never throws
-// for bad input.
-Info analyze_sandboxed(const std::filesystem::path& file, const Limits& limits);
+// for bad input. With find_person_ids the child answers the analysis first and
+// scans the text afterwards, under the same limits: a child that dies or runs
+// out during the scan leaves the analysis as it was and makes text_scan failed.
+Info analyze_sandboxed(const std::filesystem::path& file, const Limits& limits, const AnalyzeOptions& options = {});
 
 }  // namespace preflight::pdf

@@ -24,6 +24,15 @@
 // ("SIGSEGV"); a non-zero exit -> crashed ("exit status N"); an answer that is
 // not valid JSON for an Info -> internal.
 //
+// The answer is one line of JSON (to_json_text escapes every control character)
+// ending in '\n'. With AnalyzeOptions::find_person_ids a second line follows: the
+// child writes the analysis first, then extracts the text and writes an Info
+// that carries only text_scan, text_scan_detail and person_ids. A child that dies
+// or runs out after the first line (PoDoFo's font and content code is fragile,
+// and a PoDoFo object-stream bomb is only met there when the fast path answered
+// the analysis) keeps the analysis as it was: only text_scan becomes failed,
+// with the limit or signal as its detail. The text never leaves the child.
+//
 // The parent waits on the pipe with poll() until Limits::wall_milliseconds have
 // passed, then SIGKILLs the child. The child is always reaped; both pipe ends and
 // the shared flag page are always released.
@@ -57,9 +66,11 @@ namespace preflight::pdf {
 namespace detail {
 namespace {
 std::atomic<SandboxChildHook> child_hook{nullptr};
+std::atomic<SandboxChildHook> text_scan_hook{nullptr};
 }  // namespace
 
 void set_sandbox_child_hook(SandboxChildHook hook) { child_hook.store(hook); }
+void set_sandbox_text_scan_hook(SandboxChildHook hook) { text_scan_hook.store(hook); }
 }  // namespace detail
 
 namespace {
@@ -115,7 +126,8 @@ bool write_all(int fd, const char* data, std::size_t len) {
     return true;
 }
 
-[[noreturn]] void child_main(int out_fd, const std::filesystem::path& file, const Limits& limits, SharedState* state) {
+[[noreturn]] void child_main(int out_fd, const std::filesystem::path& file, const Limits& limits,
+                             const AnalyzeOptions& options, SharedState* state) {
     g_child_state = state;
     // Keep only stdin/stdout/stderr and the answer pipe (as fd 3): the child must
     // not hold the caller's sockets or files open while it works.
@@ -150,9 +162,9 @@ bool write_all(int fd, const char* data, std::size_t len) {
     std::set_new_handler(child_new_handler);
 
     static constexpr std::string_view out_of_memory =
-        R"({"damage":"memory_limit","damage_detail":"out of memory in the analysing child"})";
+        "{\"damage\":\"memory_limit\",\"damage_detail\":\"out of memory in the analysing child\"}\n";
     static constexpr std::string_view failed =
-        R"({"damage":"internal","damage_detail":"exception in the analysing child"})";
+        "{\"damage\":\"internal\",\"damage_detail\":\"exception in the analysing child\"}\n";
     std::string answer;
     std::string_view reply;
     try {
@@ -167,13 +179,41 @@ bool write_all(int fd, const char* data, std::size_t len) {
             info.fonts_not_embedded.clear();
         }
         answer = to_json_text(info, /*collapse_runs=*/true);
+        answer += '\n';
         reply = answer;
     } catch (const std::bad_alloc&) {
         reply = out_of_memory;  // no allocation needed to say so
     } catch (...) {
         reply = failed;
     }
-    const bool ok = write_all(out_fd, reply.data(), reply.size());
+    bool ok = write_all(out_fd, reply.data(), reply.size());
+    if (ok && options.find_person_ids) {
+        answer.clear();
+        answer.shrink_to_fit();
+        state->out_of_memory.store(0);  // from here on it concerns the text scan only
+        static constexpr std::string_view scan_out_of_memory =
+            "{\"damage\":\"none\",\"text_scan\":\"failed\",\"text_scan_detail\":\"out of memory\"}\n";
+        try {
+            Info scan;
+            if (const auto hook = detail::text_scan_hook.load()) {
+                hook();
+            }
+            detail::scan_person_ids(file, scan);
+            if (state->out_of_memory.load() != 0 && scan.text_scan != TextScan::failed) {
+                scan.text_scan = TextScan::partial;  // PoDoFo may have swallowed a failed allocation
+                scan.text_scan_detail +=
+                    scan.text_scan_detail.empty() ? "an allocation failed" : "; an allocation failed";
+            }
+            answer = to_json_text(scan);
+            answer += '\n';
+            reply = answer;
+        } catch (const std::bad_alloc&) {
+            reply = scan_out_of_memory;
+        } catch (...) {
+            reply = "{\"damage\":\"none\",\"text_scan\":\"failed\",\"text_scan_detail\":\"exception\"}\n";
+        }
+        ok = write_all(out_fd, reply.data(), reply.size());
+    }
     ::close(out_fd);
     ::_exit(ok ? 0 : 3);
 }
@@ -245,7 +285,41 @@ void reap(pid_t pid, int& status, double& cpu_seconds) {
                   static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
 }
 
-Info run(const std::filesystem::path& file, const Limits& limits) {
+// How the child ended, as the detail of a failed text scan.
+std::string child_fate(bool timed_out, int status, bool child_oom, double cpu, const Limits& limits,
+                       std::chrono::milliseconds wall) {
+    if (timed_out) {
+        return "wall-clock limit of " + std::to_string(wall.count()) + " ms";
+    }
+    if (WIFSIGNALED(status)) {
+        const int sig = WTERMSIG(status);
+        if (sig == SIGXCPU || (sig == SIGKILL && cpu + 0.05 >= static_cast<double>(std::max(1, limits.cpu_seconds)))) {
+            return "CPU limit of " + std::to_string(limits.cpu_seconds) + " s";
+        }
+        if (child_oom || sig == SIGKILL) {
+            return "out of memory, then " + signal_name(sig);
+        }
+        return signal_name(sig);
+    }
+    if (WIFEXITED(status) && WEXITSTATUS(status) != 0) {
+        return "exit status " + std::to_string(WEXITSTATUS(status));
+    }
+    return "no answer from the analysing child";
+}
+
+// The first line of the answer (the analysis), and the second (the text scan)
+// if it is complete. Lines end in '\n'; a line without it is cut short.
+std::pair<std::string_view, std::string_view> split_answer(std::string_view answer) {
+    const std::size_t first = answer.find('\n');
+    if (first == std::string_view::npos) {
+        return {answer, {}};
+    }
+    const std::string_view rest = answer.substr(first + 1);
+    const std::size_t second = rest.find('\n');
+    return {answer.substr(0, first), second == std::string_view::npos ? std::string_view{} : rest.substr(0, second)};
+}
+
+Info run(const std::filesystem::path& file, const Limits& limits, const AnalyzeOptions& options) {
     int fds[2];
     if (::pipe2(fds, O_CLOEXEC) != 0) {
         return failure(Damage::internal, std::string("pipe: ") + std::strerror(errno));
@@ -266,7 +340,7 @@ Info run(const std::filesystem::path& file, const Limits& limits) {
     }
     if (pid == 0) {
         read_end.reset();
-        child_main(write_end.get(), file, limits, shared.get());
+        child_main(write_end.get(), file, limits, options, shared.get());
     }
     write_end.reset();
 
@@ -318,6 +392,40 @@ Info run(const std::filesystem::path& file, const Limits& limits) {
     reap(pid, status, cpu);
     const bool child_oom = shared.get()->out_of_memory.load() != 0;
 
+    const auto [analysis, scan] = split_answer(answer);
+    const bool analysis_complete = answer.size() > analysis.size();  // its '\n' arrived
+    if (analysis_complete && !too_big) {
+        Info info;
+        try {
+            info = info_from_json_text(analysis);
+        } catch (const std::exception& e) {
+            return failure(Damage::internal, std::string("unreadable answer from the analysing child: ") + e.what());
+        }
+        if (!options.find_person_ids) {
+            return info;
+        }
+        bool scanned = false;
+        if (!scan.empty()) {
+            try {
+                const Info text = info_from_json_text(scan);
+                info.text_scan = text.text_scan;
+                info.text_scan_detail = text.text_scan_detail;
+                info.person_ids = text.person_ids;
+                scanned = true;
+            } catch (const std::exception& e) {
+                info.text_scan_detail = std::string("unreadable text scan answer: ") + e.what();
+            }
+        }
+        if (!scanned) {
+            info.text_scan = TextScan::failed;
+            if (info.text_scan_detail.empty()) {
+                info.text_scan_detail = child_fate(timed_out, status, child_oom, cpu, limits, wall);
+            }
+            info.person_ids.clear();
+        }
+        return info;
+    }
+
     if (timed_out) {
         return failure(Damage::time_limit, "wall-clock limit of " + std::to_string(wall.count()) + " ms");
     }
@@ -349,7 +457,7 @@ Info run(const std::filesystem::path& file, const Limits& limits) {
         return failure(Damage::crashed, "exit status " + std::to_string(WEXITSTATUS(status)));
     }
     try {
-        return info_from_json_text(answer);
+        return info_from_json_text(analysis);
     } catch (const std::exception& e) {
         return failure(Damage::internal, std::string("unreadable answer from the analysing child: ") + e.what());
     }
@@ -357,10 +465,10 @@ Info run(const std::filesystem::path& file, const Limits& limits) {
 
 }  // namespace
 
-Info analyze_sandboxed(const std::filesystem::path& file, const Limits& limits) {
+Info analyze_sandboxed(const std::filesystem::path& file, const Limits& limits, const AnalyzeOptions& options) {
     Info info;
     try {
-        info = run(file, limits);
+        info = run(file, limits, options);
     } catch (const std::bad_alloc&) {
         info = Info{};
         info.damage = Damage::internal;

@@ -30,6 +30,13 @@ constexpr std::array<std::pair<Damage, std::string_view>, 12> damage_names = {{
     {Damage::internal, "internal"},
 }};
 
+constexpr std::array<std::pair<TextScan, std::string_view>, 4> text_scan_names = {{
+    {TextScan::not_requested, "not_requested"},
+    {TextScan::complete, "complete"},
+    {TextScan::partial, "partial"},
+    {TextScan::failed, "failed"},
+}};
+
 json box_to_json(const Box& b) { return json::array({b.llx, b.lly, b.urx, b.ury}); }
 
 [[noreturn]] void bad(const std::string& what) { throw std::invalid_argument("pdf info JSON: " + what); }
@@ -110,6 +117,24 @@ std::optional<Damage> damage_from_name(std::string_view name) {
     return std::nullopt;
 }
 
+std::string_view text_scan_name(TextScan s) {
+    for (const auto& [value, name] : text_scan_names) {
+        if (value == s) {
+            return name;
+        }
+    }
+    return "failed";
+}
+
+std::optional<TextScan> text_scan_from_name(std::string_view name) {
+    for (const auto& [value, n] : text_scan_names) {
+        if (n == name) {
+            return value;
+        }
+    }
+    return std::nullopt;
+}
+
 json to_json(const Info& info) {
     json pages = json::array();
     for (const Page& p : info.pages) {
@@ -127,6 +152,10 @@ json to_json(const Info& info) {
     for (const Font& f : info.fonts_not_embedded) {
         fonts.push_back({{"name", f.name}, {"first_page", f.first_page}});
     }
+    json hits = json::array();
+    for (const PersonIdHit& h : info.person_ids) {
+        hits.push_back({{"page", h.page}, {"id", h.id}});
+    }
     return json{{"damage", std::string(damage_name(info.damage))},
                 {"damage_detail", info.damage_detail},
                 {"version", info.version},
@@ -136,7 +165,10 @@ json to_json(const Info& info) {
                 {"declared_page_count", info.declared_page_count},
                 {"bytes", info.bytes},
                 {"pages", std::move(pages)},
-                {"fonts_not_embedded", std::move(fonts)}};
+                {"fonts_not_embedded", std::move(fonts)},
+                {"text_scan", std::string(text_scan_name(info.text_scan))},
+                {"text_scan_detail", info.text_scan_detail},
+                {"person_ids", std::move(hits)}};
 }
 
 Info info_from_json(const json& j) {
@@ -191,6 +223,31 @@ Info info_from_json(const json& j) {
             read(fj, "name", f.name);
             read(fj, "first_page", f.first_page);
             info.fonts_not_embedded.push_back(std::move(f));
+        }
+    }
+    if (const json* scan = member(j, "text_scan")) {
+        if (!scan->is_string()) {
+            bad("text_scan is not a string");
+        }
+        const auto s = text_scan_from_name(scan->get<std::string>());
+        if (!s) {
+            bad("unknown text_scan " + scan->get<std::string>());
+        }
+        info.text_scan = *s;
+    }
+    read(j, "text_scan_detail", info.text_scan_detail);
+    if (const json* hits = member(j, "person_ids")) {
+        if (!hits->is_array()) {
+            bad("person_ids is not an array");
+        }
+        for (const json& hj : *hits) {
+            if (!hj.is_object()) {
+                bad("a person id is not an object");
+            }
+            PersonIdHit h;
+            read(hj, "page", h.page);
+            read(hj, "id", h.id);
+            info.person_ids.push_back(std::move(h));
         }
     }
     return info;
@@ -312,6 +369,9 @@ public:
             case Ctx::fonts:
                 info_.fonts_not_embedded.emplace_back();
                 return push(Ctx::font);
+            case Ctx::hits:
+                info_.person_ids.emplace_back();
+                return push(Ctx::hit);
             default:
                 return unexpected("an object");
         }
@@ -348,6 +408,9 @@ public:
         if (top() == Ctx::top && key_ == "fonts_not_embedded") {
             return push(Ctx::fonts);
         }
+        if (top() == Ctx::top && key_ == "person_ids") {
+            return push(Ctx::hits);
+        }
         if (top() == Ctx::page && (key_ == "media" || key_ == "crop")) {
             box_ = key_ == "media" ? &info_.pages.back().media : &info_.pages.back().crop;
             box_index_ = 0;
@@ -371,7 +434,8 @@ public:
         key_ = std::move(k);
         // The value of an unknown key: a scalar is dropped in scalar(), a container skipped whole.
         unknown_value_ = (top() == Ctx::top && !is_top_key(key_)) || (top() == Ctx::page && !is_page_key(key_)) ||
-                         (top() == Ctx::font && key_ != "name" && key_ != "first_page");
+                         (top() == Ctx::font && key_ != "name" && key_ != "first_page") ||
+                         (top() == Ctx::hit && key_ != "page" && key_ != "id");
         return true;
     }
     bool parse_error(std::size_t position, const std::string&, const nlohmann::detail::exception& e) {
@@ -383,7 +447,7 @@ public:
     [[nodiscard]] bool complete() const { return seen_top_ && have_damage_; }
 
 private:
-    enum class Ctx : std::uint8_t { none, top, pages, page, box, fonts, font };
+    enum class Ctx : std::uint8_t { none, top, pages, page, box, fonts, font, hits, hit };
     enum class Type : std::uint8_t { null, boolean, integer, real, string };
     struct Value {
         Type type = Type::null;
@@ -396,7 +460,7 @@ private:
     static bool is_top_key(const std::string& k) {
         return k == "damage" || k == "damage_detail" || k == "version" || k == "encrypted" || k == "needs_password" ||
                k == "encryption" || k == "declared_page_count" || k == "bytes" || k == "pages" ||
-               k == "fonts_not_embedded";
+               k == "fonts_not_embedded" || k == "text_scan" || k == "text_scan_detail" || k == "person_ids";
     }
     static bool is_page_key(const std::string& k) {
         return k == "number" || k == "ok" || k == "error" || k == "media" || k == "crop" || k == "rotate" ||
@@ -493,6 +557,20 @@ private:
                 if (key_ == "encryption") {
                     return get_string(v, info_.encryption);
                 }
+                if (key_ == "text_scan") {
+                    if (!want(v, Type::string, "a string")) {
+                        return false;
+                    }
+                    const auto s = text_scan_from_name(v.s);
+                    if (!s) {
+                        return fail("unknown text_scan " + v.s);
+                    }
+                    info_.text_scan = *s;
+                    return true;
+                }
+                if (key_ == "text_scan_detail") {
+                    return get_string(v, info_.text_scan_detail);
+                }
                 if (key_ == "declared_page_count") {
                     return get_int(v, info_.declared_page_count);
                 }
@@ -545,6 +623,16 @@ private:
                 }
                 return unexpected("a scalar");
             }
+            case Ctx::hit: {
+                PersonIdHit& h = info_.person_ids.back();
+                if (key_ == "page") {
+                    return get_int(v, h.page);
+                }
+                if (key_ == "id") {
+                    return get_string(v, h.id);
+                }
+                return unexpected("a scalar");
+            }
             default:
                 return unexpected("a scalar");
         }
@@ -578,7 +666,7 @@ bool repeats(const Page& a, const Page& b) {
 
 std::string to_json_text(const Info& info, bool collapse_runs) {
     std::string out;
-    out.reserve(256 + info.pages.size() * 96 + info.fonts_not_embedded.size() * 48);
+    out.reserve(320 + info.pages.size() * 96 + info.fonts_not_embedded.size() * 48 + info.person_ids.size() * 40);
     out += "{\"bytes\":";
     put_integer(out, info.bytes);
     out += ",\"damage\":";
@@ -629,7 +717,20 @@ std::string to_json_text(const Info& info, bool collapse_runs) {
         put_integer(out, p.rotate);
         out += '}';
     }
-    out += "],\"version\":";
+    out += "],\"person_ids\":[";
+    for (std::size_t i = 0; i < info.person_ids.size(); ++i) {
+        const PersonIdHit& h = info.person_ids[i];
+        out += i == 0 ? "{\"id\":" : ",{\"id\":";
+        put_string(out, h.id);
+        out += ",\"page\":";
+        put_integer(out, h.page);
+        out += '}';
+    }
+    out += "],\"text_scan\":";
+    put_string(out, text_scan_name(info.text_scan));
+    out += ",\"text_scan_detail\":";
+    put_string(out, info.text_scan_detail);
+    out += ",\"version\":";
     put_string(out, info.version);
     out += '}';
     return out;

@@ -7,9 +7,14 @@
 //    "pages": [{"number": 1, "ok": true, "media": [0, 0, 595, 842],
 //               "crop": [0, 0, 595, 842], "rotate": 0},
 //              {"number": 2, "ok": false, "error": "no MediaBox", ...}],
-//    "fonts_not_embedded": [{"name": "Calibri", "first_page": 1}]}
+//    "fonts_not_embedded": [{"name": "Calibri", "first_page": 1}],
+//    "text_scan": "complete", "text_scan_detail": "",
+//    "person_ids": [{"page": 2, "id": "29129319060"}]}
 //
-// damage is the enumerator's name (damage_name()). Boxes are [llx, lly, urx, ury].
+// damage and text_scan are the enumerators' names (damage_name(),
+// text_scan_name()). Boxes are [llx, lly, urx, ury]. person_ids holds personal
+// data in full: this JSON is the sandboxed child's answer to its parent and must
+// not be written to disk or logs as it is.
 #pragma once
 
 #include "pdf/pdf_info.hpp"
@@ -25,6 +30,10 @@ namespace preflight::pdf {
 // "none", "not_pdf", "leading_bytes", ... exactly the enumerator names.
 std::string_view damage_name(Damage d);
 std::optional<Damage> damage_from_name(std::string_view name);
+
+// "not_requested", "complete", "partial", "failed".
+std::string_view text_scan_name(TextScan s);
+std::optional<TextScan> text_scan_from_name(std::string_view name);
 
 nlohmann::json to_json(const Info& info);
 

@@ -34,6 +34,9 @@ Info sample() {
     info.fonts_not_embedded = {Font{"Calibri", 1}, Font{"Sm\xc3\xb8rebr\xc3\xb8"
                                                         "d",
                                                         2}};
+    info.text_scan = TextScan::partial;
+    info.text_scan_detail = "1 of 2 pages incomplete; page 2: content: InvalidStream";
+    info.person_ids = {PersonIdHit{1, "29129319060"}, PersonIdHit{2, "41018010001"}};
     return info;
 }
 
@@ -46,6 +49,42 @@ TEST(Serialize, DamageNamesRoundTrip) {
     }
     EXPECT_EQ(damage_name(Damage::no_eof), "no_eof");
     EXPECT_FALSE(damage_from_name("exploded").has_value());
+}
+
+TEST(Serialize, TextScanNamesRoundTrip) {
+    for (const TextScan s : {TextScan::not_requested, TextScan::complete, TextScan::partial, TextScan::failed}) {
+        const auto back = text_scan_from_name(text_scan_name(s));
+        ASSERT_TRUE(back.has_value());
+        EXPECT_EQ(*back, s);
+    }
+    EXPECT_EQ(text_scan_name(TextScan::not_requested), "not_requested");
+    EXPECT_FALSE(text_scan_from_name("done").has_value());
+}
+
+TEST(Serialize, PersonIdsAndTextScan) {
+    const Info info = sample();
+    const json j = to_json(info);
+    EXPECT_EQ(j.at("text_scan"), "partial");
+    EXPECT_EQ(j.at("text_scan_detail"), info.text_scan_detail);
+    EXPECT_EQ(j.at("person_ids"), json::parse(R"([{"page":1,"id":"29129319060"},{"page":2,"id":"41018010001"}])"));
+    for (const Info& back :
+         {info_from_json(j), info_from_json_text(to_json_text(info)), info_from_json_text(to_json_text(info, true))}) {
+        EXPECT_EQ(back.text_scan, TextScan::partial);
+        EXPECT_EQ(back.text_scan_detail, info.text_scan_detail);
+        ASSERT_EQ(back.person_ids.size(), 2U);
+        EXPECT_EQ(back.person_ids[1].page, 2);
+        EXPECT_EQ(back.person_ids[1].id, "41018010001");
+    }
+    // Absent keys: not requested, no hits (answers of older children, other writers).
+    const Info bare = info_from_json_text(R"({"damage":"none"})");
+    EXPECT_EQ(bare.text_scan, TextScan::not_requested);
+    EXPECT_TRUE(bare.person_ids.empty());
+    EXPECT_EQ(to_json(info_from_json(json::parse(R"({"damage":"none"})"))).at("text_scan"), "not_requested");
+    // Unknown keys inside a hit are skipped.
+    const Info extra =
+        info_from_json_text(R"({"damage":"none","person_ids":[{"page":3,"id":"29129319060","kind":"fnr"}]})");
+    ASSERT_EQ(extra.person_ids.size(), 1U);
+    EXPECT_EQ(extra.person_ids[0].page, 3);
 }
 
 TEST(Serialize, TreeRoundTrip) {
@@ -121,11 +160,26 @@ TEST(Serialize, UnknownKeysAreSkipped) {
 }
 
 TEST(Serialize, RejectsMalformedInput) {
-    for (const char* text :
-         {"", "{", "[]", "5", R"({"damage":"exploded"})", R"({"version":"1.4"})", R"({"damage":"none","pages":{}})",
-          R"({"damage":"none","pages":[{"media":[0,0,1]}]})", R"({"damage":"none","pages":[{"ok":"yes"}]})",
-          R"({"damage":"none","bytes":-1})", R"({"damage":"none","pages":[1]})", R"({"damage":"none"} trailing)",
-          R"({"damage":"none","declared_page_count":1.5})"}) {
+    for (const char* text : {"",
+                             "{",
+                             "[]",
+                             "5",
+                             R"({"damage":"exploded"})",
+                             R"({"version":"1.4"})",
+                             R"({"damage":"none","pages":{}})",
+                             R"({"damage":"none","pages":[{"media":[0,0,1]}]})",
+                             R"({"damage":"none","pages":[{"ok":"yes"}]})",
+                             R"({"damage":"none","bytes":-1})",
+                             R"({"damage":"none","pages":[1]})",
+                             R"({"damage":"none"} trailing)",
+                             R"({"damage":"none","declared_page_count":1.5})",
+                             R"({"damage":"none","text_scan":"done"})",
+                             R"({"damage":"none","text_scan":1})",
+                             R"({"damage":"none","person_ids":{}})",
+                             R"({"damage":"none","person_ids":[{"page":"1"}]})",
+                             R"({"damage":"none","person_ids":[{"id":11}]})",
+                             R"({"damage":"none","person_ids":[7]})",
+                             R"({"damage":"none","text_scan_detail":[]})"}) {
         EXPECT_THROW((void)info_from_json_text(text), std::invalid_argument) << text;
         json j;
         try {
