@@ -90,7 +90,8 @@ INSTANTIATE_TEST_SUITE_P(
              {"DP504", "DP701"},
              "block",
              {"dpi-print", "dpo", "dpi-digital"},
-             {"--profile", "training"}},
+             {"--profile", "training"},
+             "e2e/training.ini"},
         // No source knows the recipient: a warning, a block when strict.
         Case{"unknown-everywhere.json", {"DP508"}, "warn", {"unknown"}},
         Case{"unknown-everywhere.json", {"DP508"}, "block", {"unknown"}, {"--strict-registry"}}));

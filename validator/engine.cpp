@@ -1,8 +1,10 @@
 #include "validator/engine.hpp"
 
 #include "registry/sources.hpp"
+#include "validator/doctext.hpp"
 #include "validator/filetype.hpp"
 #include "validator/identifiers.hpp"
+#include "validator/idscan.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -112,7 +114,7 @@ bool has_pdf_extension(const std::string& file) {
 }
 }  // namespace
 
-void gather_facts(JournalPost& post, const pdf::Limits& limits, bool sandbox) {
+void gather_facts(JournalPost& post, const pdf::Limits& limits, bool sandbox, bool find_person_ids) {
     for (auto& d : post.documents) {
         std::error_code ec;
         const auto status = std::filesystem::status(d.path, ec);
@@ -143,8 +145,24 @@ void gather_facts(JournalPost& post, const pdf::Limits& limits, bool sandbox) {
         head.resize(static_cast<std::size_t>(in.gcount()));
         d.type = filetype::sniff(d.path, head);
         if (d.type == "application/pdf") {
-            d.pdf = sandbox ? pdf::analyze_sandboxed(d.path, limits) : pdf::analyze(d.path);
-        } else if (has_pdf_extension(d.file)) {
+            const pdf::AnalyzeOptions options{.find_person_ids = find_person_ids};
+            d.pdf = sandbox ? pdf::analyze_sandboxed(d.path, limits, options) : pdf::analyze(d.path, options);
+            if (find_person_ids) {
+                d.text_searched = d.pdf->text_scan == pdf::TextScan::complete;
+                for (const auto& hit : d.pdf->person_ids) {
+                    d.person_ids.push_back({hit.page, hit.id});
+                }
+            }
+        } else if (find_person_ids) {
+            // Plain text and DOCX: read in this process, under doctext's size caps.
+            if (const auto text = doctext::document_text(d.path, d.type)) {
+                d.text_searched = text->error.empty() && !text->truncated;
+                for (const auto& m : ident::find_person_ids(text->text)) {
+                    d.person_ids.push_back({std::nullopt, m.id});
+                }
+            }
+        }
+        if (d.type != "application/pdf" && has_pdf_extension(d.file)) {
             // Named .pdf, but no %PDF- header in the first 1024 bytes: a PDF that
             // cannot be read, not merely a misnamed file (docs/design.md).
             d.pdf = pdf::Info{};
@@ -156,9 +174,13 @@ void gather_facts(JournalPost& post, const pdf::Limits& limits, bool sandbox) {
 
 Report run_checks(JournalPost post, const Registry& registry, const Config& config, const RunSettings& settings) {
     look_up_recipients(post, settings.directory);
-    gather_facts(post, pdf_limits(config), settings.sandbox);
     Report report;
     report.targets = targets_for(post, settings);
+    // Document text is only searched when the letter may go out as e-mail (DP602).
+    const bool by_email =
+        report.targets.has(Channel::email) || std::any_of(post.recipients.begin(), post.recipients.end(),
+                                                          [](const Recipient& r) { return r.route == Route::email; });
+    gather_facts(post, pdf_limits(config), settings.sandbox, by_email);
     for (const auto& check : registry.checks()) {
         Findings out(*check);
         const Context ctx{post, report.targets, config.section(check->slug()), settings.flags};

@@ -40,8 +40,9 @@ void look_up_recipients(JournalPost& post, registry::Directory* directory);
 Targets targets_for(const JournalPost& post, const RunSettings& settings);
 pdf::Limits pdf_limits(const Config& config);
 
-// Reads size, type and PDF facts of every document into `post`.
-void gather_facts(JournalPost& post, const pdf::Limits& limits, bool sandbox);
+// Reads size, type and PDF facts of every document into `post`; with
+// `find_person_ids`, also searches each document's text for fødselsnummer (DP602).
+void gather_facts(JournalPost& post, const pdf::Limits& limits, bool sandbox, bool find_person_ids = false);
 
 Report run_checks(JournalPost post, const Registry& registry, const Config& config, const RunSettings& settings);
 
