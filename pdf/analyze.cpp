@@ -185,28 +185,6 @@ std::string printable_name(std::string_view raw) {
     return out;
 }
 
-// "ABCDEF+Calibri" -> "Calibri" (a subset tag is six upper-case letters and '+').
-std::string_view strip_subset_prefix(std::string_view name) {
-    if (name.size() > 7 && name[6] == '+' &&
-        std::all_of(name.begin(), name.begin() + 6, [](char c) { return c >= 'A' && c <= 'Z'; })) {
-        name.remove_prefix(7);
-    }
-    return name;
-}
-
-// The standard 14 fonts every PDF reader must provide. Only the exact names count:
-// aliases such as Arial, TimesNewRoman or CourierNew (and "Helvetica,Bold" style
-// names) are reported when not embedded, because a print service substitutes them
-// with whatever it has.
-bool is_standard14(std::string_view name) {
-    static constexpr std::array<std::string_view, 14> names = {
-        "Times-Roman", "Times-Bold",     "Times-Italic",      "Times-BoldItalic",
-        "Helvetica",   "Helvetica-Bold", "Helvetica-Oblique", "Helvetica-BoldOblique",
-        "Courier",     "Courier-Bold",   "Courier-Oblique",   "Courier-BoldOblique",
-        "Symbol",      "ZapfDingbats"};
-    return std::find(names.begin(), names.end(), name) != names.end();
-}
-
 // A PDF value, either read by the raw lexer (raw.kind != invalid) or a PoDoFo
 // object (po != nullptr). Neither: a missing value.
 struct Node {
@@ -802,9 +780,9 @@ private:
         }
         std::string name;
         if (const Node base = resolve(get(font, K::BaseFont)); is_name(base)) {
-            name = printable_name(strip_subset_prefix(name_of(base)));
+            name = printable_name(detail::strip_subset_prefix(name_of(base)));
         }
-        if (is_standard14(name)) {
+        if (detail::is_standard14(name)) {
             return;
         }
         Node described = font;
@@ -970,6 +948,28 @@ void analyze_pdf(std::string_view pdf, const detail::ReadOptions& options, Info&
 }  // namespace
 
 namespace detail {
+
+// "ABCDEF+Calibri" -> "Calibri" (a subset tag is six upper-case letters and '+').
+std::string_view strip_subset_prefix(std::string_view name) {
+    if (name.size() > 7 && name[6] == '+' &&
+        std::all_of(name.begin(), name.begin() + 6, [](char c) { return c >= 'A' && c <= 'Z'; })) {
+        name.remove_prefix(7);
+    }
+    return name;
+}
+
+// The standard 14 fonts every PDF reader must provide. Only the exact names count:
+// aliases such as Arial, TimesNewRoman or CourierNew (and "Helvetica,Bold" style
+// names) are reported when not embedded, because a print service substitutes them
+// with whatever it has.
+bool is_standard14(std::string_view name) {
+    static constexpr std::array<std::string_view, 14> names = {
+        "Times-Roman", "Times-Bold",     "Times-Italic",      "Times-BoldItalic",
+        "Helvetica",   "Helvetica-Bold", "Helvetica-Oblique", "Helvetica-BoldOblique",
+        "Courier",     "Courier-Bold",   "Courier-Oblique",   "Courier-BoldOblique",
+        "Symbol",      "ZapfDingbats"};
+    return std::find(names.begin(), names.end(), name) != names.end();
+}
 
 void initialise() { init_once_impl(); }
 

@@ -2,6 +2,8 @@
 // use analyze() and analyze_sandboxed() from pdf_info.hpp.
 #pragma once
 
+#include <string_view>
+
 #include "pdf/pdf_info.hpp"
 #include "pdf/text.hpp"
 
@@ -45,5 +47,10 @@ using SandboxChildHook = void (*)();
 void set_sandbox_child_hook(SandboxChildHook hook);
 // Likewise, run right before the text scan (after the analysis was answered).
 void set_sandbox_text_scan_hook(SandboxChildHook hook);
+
+// "ABCDEF+Calibri" -> "Calibri" (a subset tag is six upper-case letters and '+').
+std::string_view strip_subset_prefix(std::string_view name);
+// One of the standard 14 fonts, by exact name (aliases such as Arial do not count).
+bool is_standard14(std::string_view name);
 
 }  // namespace preflight::pdf::detail

@@ -60,6 +60,7 @@
 #include "pdf/detail.hpp"
 #include "pdf/podofo_io.hpp"
 #include "pdf/raw.hpp"
+#include "validator/text.hpp"
 
 #include <podofo/podofo.h>
 
@@ -100,26 +101,7 @@ constexpr std::string_view replacement_utf8 = "\xef\xbf\xbd";
 
 // --- Unicode ---------------------------------------------------------------
 
-void put_utf8(std::string& out, char32_t c) {
-    if (c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) {
-        c = replacement;
-    }
-    if (c < 0x80) {
-        out += static_cast<char>(c);
-    } else if (c < 0x800) {
-        out += static_cast<char>(0xC0 | (c >> 6));
-        out += static_cast<char>(0x80 | (c & 0x3F));
-    } else if (c < 0x10000) {
-        out += static_cast<char>(0xE0 | (c >> 12));
-        out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (c & 0x3F));
-    } else {
-        out += static_cast<char>(0xF0 | (c >> 18));
-        out += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
-        out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (c & 0x3F));
-    }
-}
+void put_utf8(std::string& out, char32_t c) { text::append_utf8(out, c); }
 
 // UTF-16 code units to UTF-8; unpaired surrogates and U+0000 become U+FFFD.
 std::string utf16_to_utf8(const std::u16string& units) {
@@ -756,22 +738,7 @@ private:
     std::unordered_map<const PdfObject*, std::shared_ptr<const CMap>> cache_;
 };
 
-std::string_view strip_subset(std::string_view name) {
-    if (name.size() > 7 && name[6] == '+' &&
-        std::all_of(name.begin(), name.begin() + 6, [](char c) { return c >= 'A' && c <= 'Z'; })) {
-        name.remove_prefix(7);
-    }
-    return name;
-}
-
-bool is_standard14(std::string_view name) {
-    static constexpr std::array<std::string_view, 14> names = {
-        "Times-Roman", "Times-Bold",     "Times-Italic",      "Times-BoldItalic",
-        "Helvetica",   "Helvetica-Bold", "Helvetica-Oblique", "Helvetica-BoldOblique",
-        "Courier",     "Courier-Bold",   "Courier-Oblique",   "Courier-BoldOblique",
-        "Symbol",      "ZapfDingbats"};
-    return std::find(names.begin(), names.end(), name) != names.end();
-}
+using detail::is_standard14;
 
 // Advance width (in em) of a Unicode character in a standard-14 font, from
 // PoDoFo's built-in metrics; nullopt if PoDoFo has none for it. The fonts are
@@ -850,7 +817,7 @@ public:
 
     Font(const Objects& o, const PdfObject* dict, CMaps& cmaps) {
         const std::string subtype = o.get_name(dict, key("Subtype"));
-        const std::string base_font(strip_subset(o.get_name(dict, key("BaseFont"))));
+        const std::string base_font(detail::strip_subset_prefix(o.get_name(dict, key("BaseFont"))));
         if (const PdfObject* tu = o.get(dict, key("ToUnicode")); tu != nullptr && tu->HasStream()) {
             to_unicode_ = cmaps.get(tu);
         }

@@ -1,5 +1,7 @@
 #include "registry/maskinporten.hpp"
 
+#include "registry/openssl_ptr.hpp"
+
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
@@ -24,18 +26,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-template <auto F>
-struct Free {
-    template <typename T>
-    void operator()(T* p) const {
-        F(p);
-    }
-};
-using PkeyPtr = std::unique_ptr<EVP_PKEY, Free<EVP_PKEY_free>>;
-using X509Ptr = std::unique_ptr<X509, Free<X509_free>>;
-using BioPtr = std::unique_ptr<BIO, Free<BIO_free>>;
-using Pkcs12Ptr = std::unique_ptr<PKCS12, Free<PKCS12_free>>;
-using MdCtxPtr = std::unique_ptr<EVP_MD_CTX, Free<EVP_MD_CTX_free>>;
+using namespace ossl;
 
 void free_x509_stack(STACK_OF(X509) * s) { sk_X509_pop_free(s, X509_free); }
 using X509StackPtr = std::unique_ptr<STACK_OF(X509), Free<free_x509_stack>>;

@@ -4,6 +4,7 @@
 // certificates and a PKCS#12 file are made at test time in a temporary directory:
 // no private key is committed.
 #include "registry/maskinporten.hpp"
+#include "registry/openssl_ptr.hpp"
 
 #include "registry/http.hpp"
 #include "tests/fake_http.hpp"
@@ -40,17 +41,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-template <auto F>
-struct Free {
-    template <typename T>
-    void operator()(T* p) const {
-        F(p);
-    }
-};
-using PkeyPtr = std::unique_ptr<EVP_PKEY, Free<EVP_PKEY_free>>;
-using X509Ptr = std::unique_ptr<X509, Free<X509_free>>;
-using BioPtr = std::unique_ptr<BIO, Free<BIO_free>>;
-using MdCtxPtr = std::unique_ptr<EVP_MD_CTX, Free<EVP_MD_CTX_free>>;
+using namespace preflight::registry::ossl;
 
 const char* const kPassword = "correct horse battery staple";
 

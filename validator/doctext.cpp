@@ -1,5 +1,7 @@
 #include "validator/doctext.hpp"
 
+#include "validator/text.hpp"
+
 #include <zip.h>
 #include <pugixml.hpp>
 
@@ -17,27 +19,7 @@
 namespace preflight::doctext {
 namespace {
 
-constexpr std::string_view replacement = "\xef\xbf\xbd";
-
-void put_utf8(std::string& out, char32_t c) {
-    if (c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) {
-        out += replacement;
-    } else if (c < 0x80) {
-        out += static_cast<char>(c);
-    } else if (c < 0x800) {
-        out += static_cast<char>(0xC0 | (c >> 6));
-        out += static_cast<char>(0x80 | (c & 0x3F));
-    } else if (c < 0x10000) {
-        out += static_cast<char>(0xE0 | (c >> 12));
-        out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (c & 0x3F));
-    } else {
-        out += static_cast<char>(0xF0 | (c >> 18));
-        out += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
-        out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (c & 0x3F));
-    }
-}
+void put_utf8(std::string& out, char32_t c) { text::append_utf8(out, c); }
 
 // Length of the valid UTF-8 prefix of s.
 std::size_t valid_utf8_prefix(std::string_view s) {

@@ -16,6 +16,8 @@ namespace preflight::text {
 [[nodiscard]] std::string name_key(std::string_view s);
 // Trims Unicode white space at both ends (valid UTF-8 only; else ASCII white space).
 [[nodiscard]] std::string trim(std::string_view s);
+// Appends code point `c` as UTF-8; surrogates and values above U+10FFFF become U+FFFD.
+void append_utf8(std::string& out, char32_t c);
 // Replaces invalid UTF-8 sequences by U+FFFD so the text can be shown or put in JSON.
 [[nodiscard]] std::string printable(std::string_view s);
 
