@@ -140,11 +140,11 @@ Capabilities capabilities_at(const json& body, const std::string& p) {
 }
 
 template <typename T>
-Answer<T> failed(const std::string& source, std::string detail) {
+Answer<T> failed(const std::string& source, const std::string& detail) {
     Answer<T> a;
     a.outcome = Outcome::failed;
     a.source = source;
-    a.detail = std::move(detail);
+    a.detail = detail;
     return a;
 }
 

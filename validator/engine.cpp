@@ -51,7 +51,7 @@ void look_up_recipients(JournalPost& post, registry::Directory* directory) {
         const Recipient& r = post.recipients[i];
         const bool needs = r.method == Channel::general || r.method == Channel::dpi || r.method == Channel::dpo ||
                            r.method == Channel::dpv || r.method == Channel::dpf || r.method == Channel::signing;
-        if (!needs || !r.id || directory == nullptr) {
+        if (!needs || !r.id) {
             continue;
         }
         std::string id = ident::normalise_id(*r.id);
@@ -61,7 +61,7 @@ void look_up_recipients(JournalPost& post, registry::Directory* directory) {
             ids.push_back(std::move(id));
         }
     }
-    if (!ids.empty()) {
+    if (directory != nullptr && !ids.empty()) {
         auto facts = directory->lookup(ids);
         for (std::size_t k = 0; k < asked.size(); ++k) {
             post.recipients[asked[k]].facts = std::move(facts[k]);
