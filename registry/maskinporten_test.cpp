@@ -5,6 +5,7 @@
 // no private key is committed.
 #include "registry/maskinporten.hpp"
 #include "registry/openssl_ptr.hpp"
+#include "tests/cli_harness.hpp"
 
 #include "registry/http.hpp"
 #include "tests/fake_http.hpp"
@@ -874,4 +875,63 @@ TEST(MaskinportenStaticToken, MissingEmptyOrMultiLineIsATokenError) {
     EXPECT_THROW((void)StaticTokenSource::from_file(two), TokenError);
     EXPECT_THROW((void)StaticTokenSource::from_file(material().dir / "no-such-token"), TokenError);
     EXPECT_THROW((void)StaticTokenSource(""), TokenError);
+}
+
+// The wiring, end to end: preflight check with [maskinporten] and [krr] in the INI
+// file gets a token from the fake Maskinporten (which verifies the grant) and KRR
+// accepts only that token. The PKCS#12 password comes from the environment.
+TEST(MaskinportenCli, KrrIsAskedWithTheTokenMaskinportenIssued) {
+    Expected expected;
+    FakeMaskinporten maskinporten(expected);
+    FakeHttpServer token_server([&](const FakeRequest& r) { return maskinporten.handle(r); });
+    std::vector<std::string> seen_tokens;
+    std::mutex seen_mutex;
+    FakeHttpServer krr([&](const FakeRequest& r) {
+        const auto it = r.headers.find("authorization");
+        {
+            const std::lock_guard lock(seen_mutex);
+            seen_tokens.push_back(it == r.headers.end() ? "" : it->second);
+        }
+        if (it == r.headers.end() || it->second != "Bearer token-1") {
+            return FakeResponse{401, "{}"};
+        }
+        const json ids = json::parse(r.body).at("personidentifikatorer");
+        json out{{"personer", json::array()}};
+        for (const auto& id : ids) {
+            out["personer"].push_back({{"personidentifikator", id},
+                                       {"status", "AKTIV"},
+                                       {"reservasjon", "JA"},
+                                       {"varslingsstatus", "KAN_VARSLES"}});
+        }
+        return FakeResponse{200, out.dump()};
+    });
+    const fs::path dir = material().dir;
+    write_file(dir / "cli.ini", "[registry]\nbuiltin = false\n[krr]\nurl = " + krr.base_url() +
+                                    "\n[maskinporten]\ntoken-url = " + token_server.base_url() +
+                                    "/token\naudience = " + expected.audience + "\nclient-id = " + expected.client_id +
+                                    "\nkey-file = " + material().p12.string() +
+                                    "\nkey-password-env = PREFLIGHT_TEST_P12_PASSWORD\n");
+    ::setenv("PREFLIGHT_TEST_P12_PASSWORD", kPassword, 1);
+    const auto r = preflight::testing::run_cli(
+        {"lookup", "29129319060", "--config", (dir / "cli.ini").string(), "--format", "json", "--show-ids"});
+    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+    const json j = json::parse(r.out);
+    EXPECT_EQ(j.at("sources").at(0).at("source"), "krr");
+    EXPECT_EQ(j.at("sources").at(0).at("person").at("reservasjon"), "JA");
+    EXPECT_EQ(j.at("routes").at("vedtak").at("route"), "dpi-print");
+    // One grant for the whole run, though KRR was asked twice (each source, then the layered answer).
+    EXPECT_EQ(maskinporten.grants(), 1U);
+    {
+        const std::lock_guard lock(seen_mutex);
+        ASSERT_FALSE(seen_tokens.empty());
+        for (const auto& t : seen_tokens) {
+            EXPECT_EQ(t, "Bearer token-1");
+        }
+    }
+    // A wrong password is a configuration error naming the key file: exit 2.
+    ::setenv("PREFLIGHT_TEST_P12_PASSWORD", "wrong", 1);
+    const auto bad = preflight::testing::run_cli({"lookup", "29129319060", "--config", (dir / "cli.ini").string()});
+    EXPECT_EQ(bad.exit_code, 2);
+    EXPECT_NE(bad.err.find(material().p12.string()), std::string::npos) << bad.err;
+    ::unsetenv("PREFLIGHT_TEST_P12_PASSWORD");
 }
