@@ -205,10 +205,11 @@ std::string render_lookup(const LookupResult& r, Format format, const RenderOpti
         out += fmt::format("    {}: {}\n", catalogue::text("ui.lookup.caps", o.lang), caps_text(s.capabilities, o));
     }
     for (const auto& [process, p] : {std::pair{"vedtak", r.vedtak}, std::pair{"info", r.info}}) {
-        out +=
-            catalogue::text("ui.lookup.route", o.lang,
-                            {{"process", process}, {"route", std::string(to_string(p.route))}, {"reason", p.reason}}) +
-            "\n";
+        out += catalogue::text("ui.lookup.route", o.lang,
+                               {{"process", process},
+                                {"route", std::string(to_string(p.route))},
+                                {"reason", catalogue::text("ui.reason." + p.reason, o.lang)}}) +
+               "\n";
     }
     return out;
 }

@@ -78,7 +78,9 @@ std::string render_text(const Report& r, const RenderOptions& o) {
                                    {{"index", std::to_string(i)},
                                     {"name", clean(rec.name.empty() ? rec.id.value_or("-") : rec.name, o)},
                                     {"route", std::string(to_string(rec.route))},
-                                    {"reason", rec.route_reason}}) +
+                                    {"reason", rec.route_reason.empty()
+                                                   ? std::string("-")
+                                                   : catalogue::text("ui.reason." + rec.route_reason, o.lang)}}) +
                    "\n";
         }
         out += "\n";
