@@ -3,7 +3,9 @@
 127.0.0.1 that answers every request after 50 ms (build/bin/fake_registry).
 
 Batching should make the lookup one round trip, not fifty: the run is timed with
-[krr] batch-size = 1000 (the default) and, for contrast, batch-size = 1.
+[krr] batch-size = 1000 (the default) and, for contrast, batch-size = 1; and with
+an integrasjonspunkt capabilities source too, which is asked one identifier at a
+time (eight at once).
 
     python3 bench/registry.py [--runs N] [--recipients N] [--delay-ms N] [--results FILE]
 
@@ -60,7 +62,10 @@ def main():
     work = tempfile.mkdtemp(prefix="preflight-bench-registry-")
     try:
         ids = synthetic_ids(args.recipients)
-        data = {"persons": [{"personidentifikator": i, "status": "AKTIV", "reservasjon": "NEI",
+        caps_of = [{"identifier": i, "capabilities": [
+            {"process": "urn:no:difi:profile:digitalpost:vedtak:ver1.0", "serviceIdentifier": "DPI",
+             "documentTypes": [{"type": "digital"}]}]} for i in ids]
+        data = {"capabilities": caps_of, "persons": [{"personidentifikator": i, "status": "AKTIV", "reservasjon": "NEI",
                              "varslingsstatus": "KAN_VARSLES",
                              "kontaktinformasjon": {"epostadresse": "x@example.no"},
                              "digital_post": {"postkasseadresse": "x#1", "postkasseleverandoeradresse": "984661185"}}
@@ -85,10 +90,12 @@ def main():
             return int(server.stdout.readline().split()[1])
 
         rows = []
-        for batch in (1000, 1):
-            cfg = os.path.join(work, f"batch{batch}.ini")
+        for batch, caps in ((1000, False), (1, False), (1000, True)):
+            cfg = os.path.join(work, f"batch{batch}-{caps}.ini")
             with open(cfg, "w") as f:
                 f.write(f"[registry]\nbuiltin = false\n[krr]\nurl = http://127.0.0.1:{port}\nbatch-size = {batch}\n")
+                if caps:
+                    f.write(f"[capabilities]\nurl = http://127.0.0.1:{port}\n")
             times = []
             before = requests()
             for _ in range(args.runs):
@@ -102,7 +109,7 @@ def main():
                     print(f"registry.py: unexpected result (exit {r.returncode}, routes {routes})", file=sys.stderr)
                     return 2
             per_run = (requests() - before) / args.runs
-            rows.append((batch, statistics.median(times), min(times), per_run))
+            rows.append((batch, caps, statistics.median(times), min(times), per_run))
         server.stdin.close()
         server.wait(timeout=10)
     finally:
@@ -114,11 +121,12 @@ def main():
         "`python3 bench/registry.py` (fake KRR on 127.0.0.1 answering after %d ms; %d runs each; "
         "%d cores)." % (args.delay_ms, args.runs, os.cpu_count()),
         "",
-        "| [krr] batch-size | KRR requests per check | median wall time | fastest |",
-        "|---|---|---|---|",
+        "| [krr] batch-size | capabilities source | requests per check | median wall time | fastest |",
+        "|---|---|---|---|---|",
     ]
-    for batch, med, best, per_run in rows:
-        lines.append(f"| {batch} | {per_run:g} | {med * 1000:.0f} ms | {best * 1000:.0f} ms |")
+    for batch, caps, med, best, per_run in rows:
+        lines.append(f"| {batch} | {'yes (8 at a time)' if caps else 'no'} | {per_run:g} | {med * 1000:.0f} ms "
+                     f"| {best * 1000:.0f} ms |")
     lines.append("")
     text = "\n".join(lines)
     print(text)

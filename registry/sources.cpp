@@ -6,9 +6,11 @@
 
 #include <fmt/format.h>
 
+#include <atomic>
 #include <ctime>
 #include <set>
 #include <stdexcept>
+#include <thread>
 
 namespace preflight::registry {
 namespace {
@@ -617,39 +619,52 @@ std::vector<Facts> Directory::lookup(const std::vector<std::string>& ids) {
         pending = std::move(still);
     }
 
-    const auto one_by_one = [&](auto answers_kind, auto ask, auto& cache, auto slot, std::size_t size) {
-        for (std::size_t i = 0; i < ids.size(); ++i) {
-            if (size != 0 && ids[i].size() != size) {
+    // Organisations and capabilities are asked one identifier at a time, so several
+    // identifiers are asked at once (up to kParallel requests in flight).
+    const auto one = [&](std::size_t i, auto answers_kind, auto ask, auto& cache, auto slot) {
+        for (const auto& source : sources_) {
+            if (!((*source).*answers_kind)()) {
                 continue;
             }
-            for (const auto& source : sources_) {
-                if (!((*source).*answers_kind)()) {
-                    continue;
-                }
-                const std::string key = source->name() + ":" + ids[i];
-                auto& target = facts[i].*slot;
-                if (source->online()) {
-                    const std::lock_guard lock(mutex_);
-                    const auto it = cache.find(key);
-                    if (it != cache.end() && fresh(it->second)) {
-                        target = it->second.answer;
-                        break;
-                    }
-                }
-                auto answer = ((*source).*ask)(ids[i]);
-                if (source->online() && settles(answer.outcome)) {
-                    const std::lock_guard lock(mutex_);
-                    cache[key] = {answer, now};
-                }
-                take(facts[i], target, std::move(answer));
-                if (settles(target.outcome)) {
+            const std::string key = source->name() + ":" + ids[i];
+            auto& target = facts[i].*slot;
+            if (source->online()) {
+                const std::lock_guard lock(mutex_);
+                const auto it = cache.find(key);
+                if (it != cache.end() && fresh(it->second)) {
+                    target = it->second.answer;
                     break;
                 }
             }
+            auto answer = ((*source).*ask)(ids[i]);
+            if (source->online() && settles(answer.outcome)) {
+                const std::lock_guard lock(mutex_);
+                cache[key] = {answer, now};
+            }
+            take(facts[i], target, std::move(answer));
+            if (settles(target.outcome)) {
+                break;
+            }
         }
     };
-    one_by_one(&Source::answers_organisations, &Source::organisation, org_cache_, &Facts::organisation, 9);
-    one_by_one(&Source::answers_capabilities, &Source::capabilities, cap_cache_, &Facts::capabilities, 0);
+    std::atomic<std::size_t> next{0};
+    const auto worker = [&] {
+        for (std::size_t i = next++; i < ids.size(); i = next++) {
+            if (ids[i].size() == 9) {
+                one(i, &Source::answers_organisations, &Source::organisation, org_cache_, &Facts::organisation);
+            }
+            one(i, &Source::answers_capabilities, &Source::capabilities, cap_cache_, &Facts::capabilities);
+        }
+    };
+    constexpr std::size_t kParallel = 8;
+    std::vector<std::thread> threads;
+    for (std::size_t t = 1; t < std::min(kParallel, ids.size()); ++t) {
+        threads.emplace_back(worker);
+    }
+    worker();
+    for (auto& t : threads) {
+        t.join();
+    }
     return facts;
 }
 

@@ -9,9 +9,11 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 using namespace preflight::registry;
 using preflight::testing::FakeHttpServer;
@@ -346,4 +348,34 @@ TEST(RegistryFile, ErrorsNameFileLineAndColumn) {
     } catch (const preflight::UsageError& e) {
         EXPECT_EQ(e.message_id(), "error.registry-file.unreadable");
     }
+}
+
+TEST(Directory, AsksOrganisationsAndCapabilitiesSeveralAtATime) {
+    std::atomic<int> in_flight{0};
+    std::atomic<int> most{0};
+    FakeHttpServer server([&](const FakeRequest&) {
+        const int now = ++in_flight;
+        int seen = most.load();
+        while (now > seen && !most.compare_exchange_weak(seen, now)) {
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        --in_flight;
+        return FakeResponse{404, "{}"};
+    });
+    auto http = make_curl_client(quick());
+    Directory dir;
+    dir.add(make_brreg_source(*http, server.base_url(), {}));
+    dir.add(make_capabilities_source(*http, server.base_url()));
+    std::vector<std::string> orgs;
+    for (int i = 0; i < 16; ++i) {
+        orgs.push_back(fmt::format("9100000{:02}", i));
+    }
+    const auto facts = dir.lookup(orgs);
+    for (const auto& f : facts) {
+        EXPECT_EQ(f.organisation.outcome, Outcome::not_found);
+        EXPECT_EQ(f.capabilities.outcome, Outcome::not_found);
+    }
+    EXPECT_EQ(server.request_count(), 16U * 3U);  // enheter, underenheter, capabilities
+    EXPECT_GT(most.load(), 1);
+    EXPECT_LE(most.load(), 8);
 }
