@@ -469,4 +469,69 @@ std::optional<DocumentText> document_text(const std::filesystem::path& file, std
     return std::nullopt;
 }
 
+std::optional<DocxLayout> docx_layout(const std::filesystem::path& file, const Limits& limits) {
+    const Zip zip(file);
+    if (zip.get() == nullptr) {
+        return std::nullopt;
+    }
+    const zip_int64_t index = zip_name_locate(zip.get(), "word/document.xml", 0);
+    if (index < 0) {
+        return std::nullopt;
+    }
+    DocxLayout out;
+    std::string xml;
+    bool capped = false;
+    std::string error;
+    if (!read_entry(zip.get(), static_cast<zip_uint64_t>(index), limits.max_zip_bytes, xml, capped, error)) {
+        out.error = "word/document.xml: " + error;
+    }
+    if (cap_elements(xml, limits.max_xml_elements)) {
+        capped = true;
+    }
+    out.truncated = capped;
+    pugi::xml_document doc;
+    const pugi::xml_parse_result parsed =
+        doc.load_buffer_inplace(xml.data(), xml.size(), pugi::parse_default, pugi::encoding_auto);
+    if (!parsed && !capped && out.error.empty()) {
+        out.error = std::string("word/document.xml: ")
+                        .append(parsed.description())
+                        .append(" at byte ")
+                        .append(std::to_string(parsed.offset));
+    }
+    // Every w:sectPr in document order, iteratively (no recursion on hostile nesting).
+    std::vector<pugi::xml_node> stack{doc};
+    while (!stack.empty()) {
+        const pugi::xml_node node = stack.back();
+        stack.pop_back();
+        if (node.type() == pugi::node_element && local_name(node.name()) == "sectPr") {
+            PageSetup setup;
+            setup.section = static_cast<int>(out.sections.size()) + 1;
+            for (const pugi::xml_node child : node.children()) {
+                if (child.type() != pugi::node_element || local_name(child.name()) != "pgSz") {
+                    continue;
+                }
+                for (const pugi::xml_attribute a : child.attributes()) {
+                    const std::string_view name = local_name(a.name());
+                    if (name == "w") {
+                        setup.width_twips = a.as_llong(-1);
+                    } else if (name == "h") {
+                        setup.height_twips = a.as_llong(-1);
+                    } else if (name == "orient") {
+                        setup.orient = a.value();
+                    }
+                }
+                setup.has_size = setup.width_twips > 0 && setup.height_twips > 0;
+            }
+            out.sections.push_back(std::move(setup));
+            continue;  // a sectPr holds no other sectPr
+        }
+        std::vector<pugi::xml_node> children;
+        for (const pugi::xml_node child : node.children()) {
+            children.push_back(child);
+        }
+        stack.insert(stack.end(), children.rbegin(), children.rend());
+    }
+    return out;
+}
+
 }  // namespace preflight::doctext

@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace preflight::doctext {
 
@@ -54,5 +55,29 @@ enum class Kind { none, plain_text, docx, zip_maybe_docx };
 // Never throws for bad input: a corrupt zip gives a DocumentText with error set.
 [[nodiscard]] std::optional<DocumentText> document_text(const std::filesystem::path& file, std::string_view mime_type,
                                                         const Limits& limits = {});
+
+// The page setup of one section of a Word document (w:sectPr/w:pgSz). Sizes are in
+// twips (1/20 pt; A4 portrait is 11906 x 16838, sometimes written 11907 x 16839).
+struct PageSetup {
+    int section = 0;        // 1-based, in document order (the body's own w:sectPr last)
+    bool has_size = false;  // false: no w:pgSz, or its w:w/w:h are missing or not numbers
+    long width_twips = 0;   // w:w
+    long height_twips = 0;  // w:h
+    std::string orient;     // w:orient as written: "", "portrait" or "landscape"
+    [[nodiscard]] bool landscape_by_size() const { return width_twips > height_twips; }
+    // w:orient missing while the sizes are landscape, or naming the other orientation.
+    [[nodiscard]] bool orient_contradicts() const { return has_size && (orient == "landscape") != landscape_by_size(); }
+};
+
+struct DocxLayout {
+    std::vector<PageSetup> sections;
+    bool truncated = false;  // word/document.xml was larger than the limits: sections may be missing
+    std::string error;       // non-empty: the zip or the XML could not be read (fully)
+};
+
+// Every section's page setup from word/document.xml of a DOCX/DOTX, under the same
+// caps as document_text() (Limits::max_zip_bytes, max_xml_elements). nullopt when
+// the file is no zip holding word/document.xml. Never throws for bad input.
+[[nodiscard]] std::optional<DocxLayout> docx_layout(const std::filesystem::path& file, const Limits& limits = {});
 
 }  // namespace preflight::doctext
