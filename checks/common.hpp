@@ -2,6 +2,7 @@
 #pragma once
 
 #include "validator/check.hpp"
+#include "validator/identifiers.hpp"
 
 #include <fmt/format.h>
 
@@ -46,7 +47,7 @@ inline Finding& add_for(Findings& out, const JournalPost& post, std::size_t inde
     const Recipient& r = post.recipients[index];
     std::string label = r.name;
     if (label.empty()) {
-        label = r.id.value_or("#" + std::to_string(index));  // the report's recipient index
+        label = r.id ? ident::normalise_id(*r.id) : "#" + std::to_string(index);  // digits only: masking sees them
     }
     args.emplace_back("recipient", label);
     Finding& f = out.add(severity, std::move(message_id), std::move(args));

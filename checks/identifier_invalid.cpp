@@ -29,7 +29,7 @@ public:
                     break;
                 case ident::IdClass::unknown_format:
                     add_for(out, ctx.post, i, Severity::block, "DP502.format",
-                            {{"id", *r.id}, {"length", std::to_string(id.size())}});
+                            {{"id", id}, {"length", std::to_string(id.size())}});
                     break;
                 case ident::IdClass::person:
                 case ident::IdClass::organisation:

@@ -22,3 +22,11 @@ TEST(IdentifierInvalid, BadCheckDigitsAndFormatsBlock) {
     }
     EXPECT_NE(english(f[2]).find("(5 characters)"), std::string::npos) << english(f[2]);
 }
+
+TEST(IdentifierInvalid, AnIdWrittenWithSeparatorsIsShownAsDigitsSoMaskingSeesIt) {
+    auto r = person("", "2912 9319 061");  // mistyped, unnamed
+    const auto f = run_check("identifier-invalid", post_to({r}), channel(Channel::general));
+    ASSERT_EQ(f.size(), 1U);
+    EXPECT_EQ(f[0].message_id, "DP502.person");
+    EXPECT_EQ(preflight::ident::mask_person_ids(english(f[0])).find("19061"), std::string::npos) << english(f[0]);
+}

@@ -38,7 +38,8 @@ private:
 struct HttpSettings {
     long connect_timeout_ms = 2000;
     long total_timeout_ms = 10000;
-    std::size_t max_body_bytes = 64ULL * 1024 * 1024;  // an answer larger than this is an error
+    std::size_t max_body_bytes =
+        8ULL * 1024 * 1024;  // an answer larger than this is an error (KRR: 1000 persons ~ 1 MB)
 };
 
 class HttpClient {

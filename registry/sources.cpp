@@ -650,10 +650,14 @@ std::vector<Facts> Directory::lookup(const std::vector<std::string>& ids) {
     std::atomic<std::size_t> next{0};
     const auto worker = [&] {
         for (std::size_t i = next++; i < ids.size(); i = next++) {
-            if (ids[i].size() == 9) {
-                one(i, &Source::answers_organisations, &Source::organisation, org_cache_, &Facts::organisation);
+            try {
+                if (ids[i].size() == 9) {
+                    one(i, &Source::answers_organisations, &Source::organisation, org_cache_, &Facts::organisation);
+                }
+                one(i, &Source::answers_capabilities, &Source::capabilities, cap_cache_, &Facts::capabilities);
+            } catch (const std::exception& e) {  // e.g. bad_alloc on a hostile answer: a failure, never terminate
+                facts[i].failures.emplace_back("registry", e.what());
             }
-            one(i, &Source::answers_capabilities, &Source::capabilities, cap_cache_, &Facts::capabilities);
         }
     };
     constexpr std::size_t kParallel = 8;

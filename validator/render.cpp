@@ -74,14 +74,15 @@ std::string render_text(const Report& r, const RenderOptions& o) {
         out += catalogue::text("ui.recipients", o.lang) + "\n";
         for (std::size_t i = 0; i < r.post.recipients.size(); ++i) {
             const Recipient& rec = r.post.recipients[i];
-            out += catalogue::text("ui.recipient-route", o.lang,
-                                   {{"index", std::to_string(i)},
-                                    {"name", clean(rec.name.empty() ? rec.id.value_or("-") : rec.name, o)},
-                                    {"route", std::string(to_string(rec.route))},
-                                    {"reason", rec.route_reason.empty()
-                                                   ? std::string("-")
-                                                   : catalogue::text("ui.reason." + rec.route_reason, o.lang)}}) +
-                   "\n";
+            out +=
+                catalogue::text(
+                    "ui.recipient-route", o.lang,
+                    {{"index", std::to_string(i)},
+                     {"name", clean(rec.name.empty() ? (rec.id ? ident::normalise_id(*rec.id) : "-") : rec.name, o)},
+                     {"route", std::string(to_string(rec.route))},
+                     {"reason", rec.route_reason.empty() ? std::string("-")
+                                                         : catalogue::text("ui.reason." + rec.route_reason, o.lang)}}) +
+                "\n";
         }
         out += "\n";
     }
