@@ -2,6 +2,7 @@
 // 0 nothing blocks, 1 something blocks (or warns with --fail-on warn), 2 usage
 // error, 3 internal error.
 #include "registry/setup.hpp"
+#include "server/gate.hpp"
 #include "validator/catalogue.hpp"
 #include "validator/config.hpp"
 #include "validator/engine.hpp"
@@ -38,6 +39,9 @@ usage:
   preflight check --manifest POST.json    check one journal post: documents and recipients
   preflight lookup ID                     what the registries say about a person or organisation
   preflight checks [--dump-config]        list every check, or print every option as INI
+  preflight serve [--listen ADDR:PORT] [--upstream URL]
+                                          the gate: check API, and a validating proxy in front
+                                          of the integrasjonspunkt with --upstream (docs/gate.md)
 
 options:
   --channel general|dpi|print|dpo|dpv|dpf|email|signing   (default general: print rules block)
@@ -48,6 +52,9 @@ options:
   --show-ids          print fødselsnummer in full (masked as 291293***** by default)
   --strict-registry   a registry that cannot answer blocks (DP508) instead of warning
   --profile production|training   training: only the training environment's test recipients (DP701)
+  --listen ADDR:PORT  serve: where to listen (default 127.0.0.1:8480; [serve] listen)
+  --upstream URL      serve: the integrasjonspunkt, e.g. http://127.0.0.1:9093 ([serve] upstream)
+  --workers N         serve: threads that check (default: one per core)
   --version, --help
 
 exit codes: 0 nothing blocks, 1 a finding blocks (or warns with --fail-on warn),
@@ -85,6 +92,54 @@ T choose(const std::string& option, const std::string& value, const std::vector<
     throw UsageError("error.usage.value", {{"option", option}, {"value", value}, {"allowed", names}});
 }
 
+// `preflight serve`: settings from [serve], overridden by the command line.
+int serve(const po::variables_map& vm, const Config& config, const Registry& registry, Lang lang, bool training) {
+    const auto& ini = config.section("serve");
+    server::GateSettings gs;
+    const std::string listen = vm.count("listen") != 0 ? vm["listen"].as<std::string>() : ini.text("listen");
+    const auto colon = listen.rfind(':');
+    if (colon == std::string::npos || colon == 0 || colon + 1 == listen.size() ||
+        listen.find_first_not_of("0123456789", colon + 1) != std::string::npos || listen.size() - colon - 1 > 5 ||
+        std::stoul(listen.substr(colon + 1)) > 65535) {
+        throw UsageError("error.gate.listen", {{"value", listen}});
+    }
+    gs.host = listen.substr(0, colon);
+    if (gs.host.size() > 2 && gs.host.front() == '[' && gs.host.back() == ']') {
+        gs.host = gs.host.substr(1, gs.host.size() - 2);
+    }
+    gs.port = static_cast<unsigned short>(std::stoul(listen.substr(colon + 1)));
+    gs.upstream = vm.count("upstream") != 0 ? vm["upstream"].as<std::string>() : ini.text("upstream");
+    gs.workers = vm.count("workers") != 0 ? vm["workers"].as<unsigned>() : static_cast<unsigned>(ini.integer("workers"));
+    gs.max_connections = static_cast<std::size_t>(ini.integer("max-connections"));
+    gs.max_uploads = static_cast<std::size_t>(ini.integer("max-uploads"));
+    gs.max_body_bytes = static_cast<std::uint64_t>(ini.integer("max-body-mb")) * 1024 * 1024;
+    gs.max_header_bytes = static_cast<std::uint32_t>(ini.integer("max-header-kb")) * 1024;
+    gs.idle_timeout = std::chrono::seconds(ini.integer("idle-timeout-seconds"));
+    gs.read_timeout = std::chrono::seconds(ini.integer("read-timeout-seconds"));
+    gs.upstream_connect_timeout = std::chrono::milliseconds(ini.integer("upstream-connect-timeout-ms"));
+    gs.upstream_timeout = std::chrono::seconds(ini.integer("upstream-timeout-seconds"));
+    gs.state_ttl = std::chrono::seconds(ini.integer("state-ttl-seconds"));
+    gs.max_messages = static_cast<std::size_t>(ini.integer("max-messages"));
+    gs.shutdown_grace = std::chrono::seconds(ini.integer("shutdown-grace-seconds"));
+    gs.temp_parent = config.path(ini.text("temp-dir"));
+    gs.access_log = ini.boolean("access-log");
+    gs.lang = lang;
+
+    RunSettings run;
+    run.sandbox = vm.count("no-sandbox") == 0;
+    run.flags.strict_registry = vm.count("strict-registry") != 0 || config.section("registry").boolean("strict");
+    run.flags.training = training;
+    auto registries = registry::make_registries(config);
+    run.directory = registries.directory.get();
+
+    server::Gate gate(gs, registry, config, run);
+    try {
+        return server::serve_until_signal(gate);
+    } catch (const std::system_error& e) {
+        throw UsageError("error.gate.bind", {{"address", listen}, {"detail", e.code().message()}});
+    }
+}
+
 int run(int argc, char** argv, Lang& lang) {
     po::options_description opts;
     opts.add_options()("help,h", "")("version", "")("channel", po::value<std::string>())(
@@ -92,7 +147,8 @@ int run(int argc, char** argv, Lang& lang) {
         "lang", po::value<std::string>()->default_value("nb"))(
         "fail-on", po::value<std::string>()->default_value("block"))("manifest", po::value<std::string>())(
         "show-ids", "")("strict-registry", "")("profile", po::value<std::string>()->default_value("production"))(
-        "dump-config", "")("no-sandbox", "")("command", po::value<std::string>())(
+        "dump-config", "")("no-sandbox", "")("listen", po::value<std::string>())(
+        "upstream", po::value<std::string>())("workers", po::value<unsigned>())("command", po::value<std::string>())(
         "args", po::value<std::vector<std::string>>());
     po::positional_options_description pos;
     pos.add("command", 1).add("args", -1);
@@ -153,6 +209,12 @@ int run(int argc, char** argv, Lang& lang) {
         const LookupResult result = look_up(*registries.directory, args.front());
         std::fputs(render_lookup(result, *format, render_options).c_str(), stdout);
         return kExitOk;
+    }
+    if (command == "serve") {
+        if (!args.empty()) {
+            throw UsageError("error.usage.no-arguments", {{"command", command}});
+        }
+        return serve(vm, config, registry, lang, training);
     }
     if (command != "check") {
         throw UsageError("error.usage.command", {{"command", command}});

@@ -172,6 +172,24 @@ std::vector<Section> builtin_sections(const Registry& registry) {
           {"resource", OptionSpec::Kind::text, ""}}});
     sections.push_back({"enhetsregisteret", {{"url", OptionSpec::Kind::url, ""}}});
     sections.push_back({"capabilities", {{"url", OptionSpec::Kind::url, ""}}});
+    // The gate (docs/gate.md); command-line flags override these.
+    sections.push_back({"serve",
+                        {{"listen", OptionSpec::Kind::text, "127.0.0.1:8480"},
+                         {"upstream", OptionSpec::Kind::url, ""},
+                         {"workers", OptionSpec::Kind::integer, "0", 0, 256},
+                         {"max-connections", OptionSpec::Kind::integer, "256", 1, 100000},
+                         {"max-uploads", OptionSpec::Kind::integer, "32", 1, 10000},
+                         {"max-body-mb", OptionSpec::Kind::integer, "1024", 1, 16384},
+                         {"max-header-kb", OptionSpec::Kind::integer, "64", 1, 1024},
+                         {"idle-timeout-seconds", OptionSpec::Kind::integer, "30", 1, 3600},
+                         {"read-timeout-seconds", OptionSpec::Kind::integer, "60", 1, 3600},
+                         {"upstream-connect-timeout-ms", OptionSpec::Kind::integer, "5000", 1, 600000},
+                         {"upstream-timeout-seconds", OptionSpec::Kind::integer, "120", 1, 3600},
+                         {"state-ttl-seconds", OptionSpec::Kind::integer, "86400", 1, 2592000},
+                         {"max-messages", OptionSpec::Kind::integer, "10000", 1, 10000000},
+                         {"shutdown-grace-seconds", OptionSpec::Kind::integer, "60", 1, 3600},
+                         {"temp-dir", OptionSpec::Kind::text, ""},
+                         {"access-log", OptionSpec::Kind::boolean, "true"}}});
     sections.push_back({"pdf",
                         {{"memory-mb", OptionSpec::Kind::integer, "1024", 64, 65536},
                          {"cpu-seconds", OptionSpec::Kind::integer, "20", 1, 3600},

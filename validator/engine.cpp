@@ -116,6 +116,10 @@ bool has_pdf_extension(const std::string& file) {
 
 void gather_facts(JournalPost& post, const pdf::Limits& limits, bool sandbox, bool find_person_ids) {
     for (auto& d : post.documents) {
+        if (d.gathered) {
+            continue;
+        }
+        d.gathered = true;
         std::error_code ec;
         const auto status = std::filesystem::status(d.path, ec);
         if (!std::filesystem::exists(status)) {

@@ -32,7 +32,9 @@ struct Document {
     std::filesystem::path path;  // where it is read from
     std::string name;            // manifest `name`, or the file's stem
     Role role = Role::attachment;
-    // Facts gathered before the checks run.
+    // Facts gathered before the checks run (once: `gathered` is then set, and the
+    // gate keeps them after the file itself is gone).
+    bool gathered = false;
     bool readable = false;  // exists, is a regular file, could be opened
     std::string io_error;   // why not: "missing", "not-file", "denied", or a system error text
     std::uint64_t bytes = 0;

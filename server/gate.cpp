@@ -1,0 +1,747 @@
+// The gate's server: accepting, connections, the check API, health and metrics.
+// The proxy routes are in proxy.cpp.
+#include "server/internal.hpp"
+#include "server/multipart.hpp"
+
+#include "validator/catalogue.hpp"
+#include "validator/error.hpp"
+#include "validator/identifiers.hpp"
+#include "validator/manifest.hpp"
+#include "validator/render.hpp"
+
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+
+#include <pthread.h>
+#include <signal.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <limits>
+
+namespace preflight::server {
+
+// ---------------------------------------------------------------- work pool
+
+WorkPool::WorkPool(unsigned threads) {
+    for (unsigned i = 0; i < threads; ++i) {
+        threads_.emplace_back([this] {
+            for (;;) {
+                std::function<void()> job;
+                {
+                    std::unique_lock lock(mutex_);
+                    wake_.wait(lock, [this] { return stopping_ || !jobs_.empty(); });
+                    if (jobs_.empty()) {
+                        return;
+                    }
+                    job = std::move(jobs_.front());
+                    jobs_.pop_front();
+                }
+                job();
+            }
+        });
+    }
+}
+
+WorkPool::~WorkPool() {
+    {
+        const std::lock_guard lock(mutex_);
+        stopping_ = true;
+    }
+    wake_.notify_all();
+    for (auto& t : threads_) {
+        t.join();
+    }
+}
+
+void WorkPool::post(std::function<void()> job) {
+    {
+        const std::lock_guard lock(mutex_);
+        jobs_.push_back(std::move(job));
+    }
+    wake_.notify_one();
+}
+
+// ---------------------------------------------------------------- helpers
+
+std::optional<UpstreamUrl> parse_upstream(const std::string& url) {
+    constexpr std::string_view scheme = "http://";
+    if (url.rfind(scheme, 0) != 0) {
+        return std::nullopt;
+    }
+    std::string rest = url.substr(scheme.size());
+    const auto slash = rest.find('/');
+    std::string authority = rest.substr(0, slash);
+    std::string base = slash == std::string::npos ? "" : rest.substr(slash);
+    while (!base.empty() && base.back() == '/') {
+        base.pop_back();
+    }
+    if (authority.empty() || authority.find('@') != std::string::npos) {
+        return std::nullopt;
+    }
+    UpstreamUrl u;
+    const auto colon = authority.rfind(':');
+    if (colon != std::string::npos && authority.find(']') == std::string::npos) {
+        u.host = authority.substr(0, colon);
+        u.port = authority.substr(colon + 1);
+    } else {
+        u.host = authority;
+        u.port = "80";
+    }
+    if (u.host.empty() || u.port.empty() ||
+        u.port.find_first_not_of("0123456789") != std::string::npos || u.port.size() > 5) {
+        return std::nullopt;
+    }
+    u.base = base;
+    return u;
+}
+
+nlohmann::json error_body(int status, std::string_view exception, const std::string& message, std::string_view path) {
+    const auto now = std::chrono::system_clock::now();
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+    const std::string reason(http::obsolete_reason(static_cast<http::status>(status)));
+    return nlohmann::json{{"timestamp", fmt::format("{:%Y-%m-%dT%H:%M:%S}.{:03}Z", fmt::gmtime(now), ms)},
+                          {"status", status},
+                          {"error", reason},
+                          {"exception", std::string(exception)},
+                          {"message", message},
+                          {"path", std::string(path)}};
+}
+
+namespace {
+
+std::string url_decode(std::string_view s) {
+    std::string out;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) != 0 &&
+            std::isxdigit(static_cast<unsigned char>(s[i + 2])) != 0) {
+            out += static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
+            i += 2;
+        } else if (s[i] == '+') {
+            out += ' ';
+        } else {
+            out += s[i];
+        }
+    }
+    return out;
+}
+
+std::map<std::string, std::string> query_of(std::string_view target) {
+    std::map<std::string, std::string> q;
+    const auto mark = target.find('?');
+    if (mark == std::string_view::npos) {
+        return q;
+    }
+    std::string_view rest = target.substr(mark + 1);
+    while (!rest.empty()) {
+        const auto amp = rest.find('&');
+        const std::string_view pair = rest.substr(0, amp);
+        const auto eq = pair.find('=');
+        q[url_decode(pair.substr(0, eq))] = eq == std::string_view::npos ? "" : url_decode(pair.substr(eq + 1));
+        rest.remove_prefix(amp == std::string_view::npos ? rest.size() : amp + 1);
+    }
+    return q;
+}
+
+std::string_view path_of(std::string_view target) { return target.substr(0, target.find('?')); }
+
+// The parts of a /v1/check request: the manifest in memory, documents on disk.
+class CheckParts final : public PartSink {
+public:
+    CheckParts(const std::filesystem::path& dir, std::uint64_t max_manifest) : dir_(dir), max_manifest_(max_manifest) {}
+    void begin(const PartHeaders& h) override {
+        if (h.name == "manifest" && !h.filename.value_or("").ends_with(".pdf")) {
+            if (manifest_) {
+                throw MultipartError("two manifest parts");
+            }
+            manifest_.emplace();
+            in_manifest_ = true;
+            return;
+        }
+        in_manifest_ = false;
+        if (!h.filename || h.filename->empty()) {
+            throw MultipartError("part \"" + h.name + "\" is neither the manifest nor a file (no filename)");
+        }
+        if (files_.count(*h.filename) != 0) {
+            throw MultipartError("two parts with the filename \"" + *h.filename + "\"");
+        }
+        current_ = &files_.emplace(*h.filename, TempFile(dir_)).first->second;
+    }
+    void data(std::string_view bytes) override {
+        if (in_manifest_) {
+            if (manifest_->size() + bytes.size() > max_manifest_) {
+                throw MultipartError("the manifest part exceeds " + std::to_string(max_manifest_) + " bytes");
+            }
+            manifest_->append(bytes);
+        } else {
+            current_->write(bytes);
+        }
+    }
+    void end() override {
+        if (!in_manifest_ && current_ != nullptr) {
+            current_->close();
+        }
+        current_ = nullptr;
+    }
+    std::optional<std::string> manifest_;
+    std::map<std::string, TempFile> files_;
+
+private:
+    std::filesystem::path dir_;
+    std::uint64_t max_manifest_;
+    bool in_manifest_ = false;
+    TempFile* current_ = nullptr;
+};
+
+std::string iso_now() {
+    const auto now = std::chrono::system_clock::now();
+    return fmt::format("{:%Y-%m-%dT%H:%M:%S}Z", fmt::gmtime(now));
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------- message store
+
+std::shared_ptr<TrackedMessage> MessageStore::find(const std::string& id) {
+    const std::lock_guard lock(mutex_);
+    const auto now = std::chrono::steady_clock::now();
+    expire_locked(now);
+    const auto it = messages_.find(id);
+    return it == messages_.end() ? nullptr : it->second;
+}
+
+void MessageStore::put(const std::shared_ptr<TrackedMessage>& m) {
+    const std::lock_guard lock(mutex_);
+    const auto now = std::chrono::steady_clock::now();
+    m->touched = now;
+    expire_locked(now);
+    while (messages_.size() >= max_ && !messages_.empty()) {
+        // Forget the message touched longest ago; a later upload or send of it is
+        // then refused (fail closed), never let through unchecked.
+        auto oldest = messages_.begin();
+        for (auto it = messages_.begin(); it != messages_.end(); ++it) {
+            if (it->second->touched < oldest->second->touched) {
+                oldest = it;
+            }
+        }
+        messages_.erase(oldest);
+    }
+    messages_[m->message_id] = m;
+}
+
+void MessageStore::erase(const std::string& id) {
+    const std::lock_guard lock(mutex_);
+    messages_.erase(id);
+}
+
+std::size_t MessageStore::size() {
+    const std::lock_guard lock(mutex_);
+    return messages_.size();
+}
+
+void MessageStore::expire_locked(std::chrono::steady_clock::time_point now) {
+    for (auto it = messages_.begin(); it != messages_.end();) {
+        if (now - it->second->touched > ttl_) {
+            it = messages_.erase(it);
+        } else {
+            ++it;
+        }
+    }
+}
+
+// ---------------------------------------------------------------- the gate
+
+Gate::Impl::Impl(GateSettings s, const Registry& reg, const Config& cfg, RunSettings r)
+    : settings(std::move(s)),
+      registry(reg),
+      config(cfg),
+      run(r),
+      uploads(static_cast<std::ptrdiff_t>(std::max<std::size_t>(1, settings.max_uploads))),
+      messages(settings.state_ttl, std::max<std::size_t>(1, settings.max_messages)) {
+    if (!settings.upstream.empty()) {
+        upstream = parse_upstream(settings.upstream);
+        if (!upstream) {
+            throw UsageError("error.gate.upstream-url", {{"url", settings.upstream}});
+        }
+    }
+}
+
+Gate::Impl::~Impl() {
+    stop();
+    wait();
+}
+
+void Gate::Impl::start() {
+    std::filesystem::path parent = settings.temp_parent;
+    if (parent.empty()) {
+        const char* tmp = std::getenv("TMPDIR");
+        parent = tmp != nullptr && *tmp != '\0' ? tmp : "/tmp";
+    }
+    temp.emplace(parent, "preflight-gate-");
+    const unsigned workers = settings.workers != 0 ? settings.workers : std::max(1U, std::thread::hardware_concurrency());
+    pool_.emplace(workers);
+
+    const tcp::endpoint endpoint(asio::ip::make_address(settings.host), settings.port);
+    acceptor_.open(endpoint.protocol());
+    acceptor_.set_option(asio::socket_base::reuse_address(true));
+    acceptor_.bind(endpoint);
+    acceptor_.listen(asio::socket_base::max_listen_connections);
+    bound_port = acceptor_.local_endpoint().port();
+    accept_next();
+    accept_thread_ = std::thread([this] { accept_ioc_.run(); });
+}
+
+void Gate::Impl::accept_next() {
+    auto conn = std::make_shared<Connection>(*this);
+    acceptor_.async_accept(conn->ioc(), [this, conn](beast::error_code ec, tcp::socket socket) {
+        if (ec || stopping_) {
+            return;  // closed: stop() was called
+        }
+        bool admitted = false;
+        {
+            const std::lock_guard lock(connections_mutex_);
+            if (connections_.size() < settings.max_connections) {
+                connections_.insert(conn.get());
+                admitted = true;
+            }
+        }
+        if (admitted) {
+            metrics.connection_opened();
+            std::thread([this, conn, s = std::move(socket)]() mutable {
+                conn->serve(std::move(s));
+                connection_ended(conn.get());
+            }).detach();
+        } else {
+            // Over the connection limit: a short answer, then close.
+            metrics.rejected("connections");
+            static constexpr std::string_view busy =
+                "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nRetry-After: 5\r\n"
+                "Connection: close\r\nContent-Length: 46\r\n\r\n{\"status\":503,\"error\":\"Service Unavailable\"}\n";
+            beast::error_code ignored;
+            socket.non_blocking(true, ignored);
+            socket.write_some(asio::buffer(busy.data(), busy.size()), ignored);
+            socket.close(ignored);
+        }
+        accept_next();
+    });
+}
+
+void Gate::Impl::connection_ended(Connection* c) {
+    metrics.connection_closed();
+    const std::lock_guard lock(connections_mutex_);
+    connections_.erase(c);
+    connections_done_.notify_all();
+}
+
+void Gate::Impl::stop() {
+    if (stopping_.exchange(true)) {
+        return;
+    }
+    asio::post(accept_ioc_, [this] {
+        beast::error_code ignored;
+        acceptor_.close(ignored);
+    });
+    const std::lock_guard lock(connections_mutex_);
+    for (Connection* c : connections_) {
+        c->cancel_if_idle();
+    }
+}
+
+void Gate::Impl::wait() {
+    {
+        std::unique_lock lock(connections_mutex_);
+        if (!connections_done_.wait_for(lock, settings.shutdown_grace, [this] { return connections_.empty(); })) {
+            for (Connection* c : connections_) {
+                c->cancel();
+            }
+            connections_done_.wait_for(lock, std::chrono::seconds(5), [this] { return connections_.empty(); });
+        }
+    }
+    if (accept_thread_.joinable()) {
+        accept_thread_.join();
+    }
+}
+
+Report Gate::Impl::check(JournalPost post, const RunSettings& r) {
+    Report report = pool_->run([&] { return run_checks(std::move(post), registry, config, r); });
+    metrics.verdict(to_string(report.verdict()));
+    for (const auto& f : report.findings) {
+        metrics.finding(f.code, to_string(f.severity));
+    }
+    return report;
+}
+
+void Gate::Impl::log_access(const std::string& line) {
+    if (!settings.access_log) {
+        return;
+    }
+    const std::string masked = ident::mask_person_ids(line) + "\n";
+    const std::lock_guard lock(log_mutex_);
+    std::fputs(masked.c_str(), stderr);
+}
+
+// ---------------------------------------------------------------- connections
+
+void Connection::cancel_if_idle() {
+    asio::post(ioc_, [this] {
+        if (idle_ && stream_) {
+            stream_->cancel();
+        }
+    });
+}
+
+void Connection::cancel() {
+    asio::post(ioc_, [this] {
+        if (stream_) {
+            beast::error_code ignored;
+            stream_->socket().shutdown(tcp::socket::shutdown_both, ignored);
+            stream_->cancel();
+        }
+    });
+}
+
+void Connection::serve(tcp::socket socket) {
+    stream_.emplace(std::move(socket));
+    std::string remote = "-";
+    {
+        beast::error_code ec;
+        const auto ep = stream_->socket().remote_endpoint(ec);
+        if (!ec) {
+            remote = ep.address().to_string();
+        }
+    }
+    const auto& s = gate_.settings;
+    for (;;) {
+        if (gate_.stopping()) {
+            break;
+        }
+        Parser parser;
+        parser.header_limit(s.max_header_bytes);
+        parser.body_limit(std::numeric_limits<std::uint64_t>::max());  // capped per route (none: broken in Beast 1.74)
+        idle_ = true;
+        stream_->expires_after(s.idle_timeout);
+        beast::error_code ec = await([&](auto handler) { http::async_read_header(*stream_, buffer_, parser, handler); });
+        idle_ = false;
+        if (ec == http::error::header_limit) {
+            gate_.metrics.rejected("header-too-large");
+            respond_error(parser, http::status::request_header_fields_too_large, "preflight.HeaderTooLarge",
+                          catalogue::text("gate.error.header-too-large", s.lang,
+                                          {{"limit", std::to_string(s.max_header_bytes)}}),
+                          false);
+            break;
+        }
+        if (ec) {
+            if (ec != http::error::end_of_stream && ec != asio::error::operation_aborted &&
+                ec != beast::error::timeout && ec != asio::error::eof && ec != asio::error::connection_reset &&
+                buffer_.size() > 0) {
+                gate_.metrics.rejected("malformed");
+                respond_error(parser, http::status::bad_request, "preflight.MalformedRequest",
+                              catalogue::text("gate.error.malformed", s.lang, {{"detail", ec.message()}}), false);
+            }
+            break;
+        }
+        const auto started = std::chrono::steady_clock::now();
+        exchange = Exchange{};
+        bool keep = false;
+        try {
+            keep = handle(parser);
+        } catch (const std::exception& e) {
+            // Fail closed: an unexpected error answers 500, nothing is forwarded.
+            respond_error(parser, http::status::internal_server_error, "preflight.InternalError",
+                          catalogue::text("gate.error.internal", s.lang, {{"detail", e.what()}}), false);
+            keep = false;
+        }
+        const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        const auto& req = parser.get();
+        gate_.metrics.request(exchange.route, exchange.status, seconds);
+        gate_.metrics.set_tracked_messages(gate_.messages.size());
+        gate_.log_access(fmt::format("{} {} \"{} {}\" {} {} {:.0f}ms route={}{}", iso_now(), remote,
+                                     std::string(sv(req.method_string())), std::string(sv(req.target())), exchange.status,
+                                     exchange.body_bytes, seconds * 1000, exchange.route,
+                                     exchange.verdict.empty() ? "" : " verdict=" + exchange.verdict));
+        if (!keep) {
+            break;
+        }
+    }
+    beast::error_code ignored;
+    stream_->socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream_->socket().close(ignored);
+}
+
+bool Connection::read_body(Parser& p, const std::function<void(std::string_view)>& sink, std::uint64_t max,
+                           bool& too_large, beast::error_code& error) {
+    too_large = false;
+    if (max != 0 && p.content_length() && *p.content_length() > max) {
+        too_large = true;
+        return false;
+    }
+    std::vector<char> chunk(64 * 1024);
+    while (!p.is_done()) {
+        p.get().body().data = chunk.data();
+        p.get().body().size = chunk.size();
+        stream_->expires_after(gate_.settings.read_timeout);
+        beast::error_code ec = await([&](auto handler) { http::async_read(*stream_, buffer_, p, handler); });
+        if (ec == http::error::need_buffer) {
+            ec = {};
+        }
+        if (ec) {
+            error = ec;
+            return false;
+        }
+        const std::size_t n = chunk.size() - p.get().body().size;
+        exchange.body_bytes += n;
+        if (max != 0 && exchange.body_bytes > max) {
+            too_large = true;
+            return false;
+        }
+        if (n > 0) {
+            sink(std::string_view(chunk.data(), n));
+        }
+    }
+    return true;
+}
+
+void Connection::send_continue_if_expected(const Parser& p) {
+    const auto expect = p.get()[http::field::expect];
+    if (!beast::iequals(expect, "100-continue")) {
+        return;
+    }
+    http::response<http::empty_body> cont{http::status::continue_, 11};
+    stream_->expires_after(gate_.settings.read_timeout);
+    await([&](auto handler) { http::async_write(*stream_, cont, handler); });
+}
+
+bool Connection::respond(const Parser& p, http::status status, std::string content_type, std::string body,
+                         bool keep_alive, const std::vector<std::pair<std::string, std::string>>& headers) {
+    http::response<http::string_body> res{status, p.get().version() == 10 ? 10U : 11U};
+    res.set(http::field::server, "preflight/" PREFLIGHT_VERSION);
+    res.set(http::field::content_type, content_type);
+    for (const auto& [k, v] : headers) {
+        res.set(k, v);
+    }
+    res.body() = std::move(body);
+    res.keep_alive(keep_alive && p.get().keep_alive() && !gate_.stopping());
+    if (p.get().method() == http::verb::head) {
+        res.content_length(res.body().size());
+        res.body().clear();
+    } else {
+        res.prepare_payload();
+    }
+    exchange.status = static_cast<int>(status);
+    stream_->expires_after(gate_.settings.read_timeout);
+    const beast::error_code ec = await([&](auto handler) { http::async_write(*stream_, res, handler); });
+    return !ec && res.keep_alive();
+}
+
+bool Connection::respond_error(const Parser& p, http::status status, std::string_view exception,
+                               const std::string& message, bool keep_alive, const nlohmann::json* findings) {
+    nlohmann::json body = error_body(static_cast<int>(status), exception, ident::mask_person_ids(message),
+                                     path_of(sv(p.get().target())));
+    if (findings != nullptr) {
+        body["findings"] = *findings;
+    }
+    std::vector<std::pair<std::string, std::string>> headers;
+    if (status == http::status::service_unavailable) {
+        headers.emplace_back("Retry-After", "5");
+    }
+    return respond(p, status, "application/json", body.dump(2) + "\n", keep_alive, headers);
+}
+
+bool Connection::handle(Parser& p) {
+    const auto& req = p.get();
+    const std::string target(sv(req.target()));
+    const std::string path(path_of(target));
+    const auto method = req.method();
+    const auto& s = gate_.settings;
+
+    if (path == "/healthz" && (method == http::verb::get || method == http::verb::head)) {
+        exchange.route = "healthz";
+        if (gate_.stopping()) {
+            return respond(p, http::status::service_unavailable, "application/json", "{\"status\":\"stopping\"}\n",
+                           false);
+        }
+        return respond(p, http::status::ok, "application/json", "{\"status\":\"ok\"}\n", true);
+    }
+    if (path == "/metrics" && (method == http::verb::get || method == http::verb::head)) {
+        exchange.route = "metrics";
+        gate_.metrics.set_tracked_messages(gate_.messages.size());
+        return respond(p, http::status::ok, "text/plain; version=0.0.4; charset=utf-8", gate_.metrics.render(), true);
+    }
+    if (path == "/v1/check") {
+        exchange.route = "check";
+        if (method != http::verb::post) {
+            return respond_error(p, http::status::method_not_allowed, "preflight.MethodNotAllowed",
+                                 catalogue::text("gate.error.method", s.lang, {{"allowed", "POST"}}),
+                                 p.is_done());
+        }
+        return check_api(p);
+    }
+    if (gate_.upstream) {
+        constexpr std::string_view out = "/api/messages/out";
+        if (path == out && method == http::verb::post) {
+            exchange.route = "proxy-create";
+            return proxy_create(p);
+        }
+        if (path == std::string(out) + "/multipart" && method == http::verb::post) {
+            exchange.route = "proxy-multipart";
+            return proxy_multipart(p);
+        }
+        if (path.size() > out.size() + 1 && path.compare(0, out.size() + 1, std::string(out) + "/") == 0 &&
+            path.find('/', out.size() + 1) == std::string::npos) {
+            const std::string id = url_decode(path.substr(out.size() + 1));
+            if (method == http::verb::put) {
+                exchange.route = "proxy-upload";
+                return proxy_upload(p, id);
+            }
+            if (method == http::verb::post) {
+                exchange.route = "proxy-send";
+                return proxy_send(p, id);
+            }
+        }
+        exchange.route = "passthrough";
+        return pass_through(p);
+    }
+    exchange.route = "other";
+    return respond_error(p, http::status::not_found, "preflight.NotFound",
+                         catalogue::text("gate.error.not-found", s.lang, {{"path", path}}), p.is_done());
+}
+
+bool Connection::check_api(Parser& p) {
+    const auto& s = gate_.settings;
+    const auto query = query_of(sv(p.get().target()));
+    Lang lang = s.lang;
+    if (const auto it = query.find("lang"); it != query.end()) {
+        if (it->second == "en") {
+            lang = Lang::en;
+        } else if (it->second == "nb") {
+            lang = Lang::nb;
+        } else {
+            return respond_error(p, http::status::bad_request, "preflight.BadParameter",
+                                 catalogue::text("error.usage.value", lang,
+                                                 MessageArgs{{"option", "lang"}, {"value", it->second}, {"allowed", "nb, en"}}),
+                                 false);
+        }
+    }
+    RunSettings run = gate_.run;
+    if (const auto it = query.find("channel"); it != query.end()) {
+        const auto channel = parse_channel(it->second);
+        if (!channel || *channel == Channel::manual) {
+            return respond_error(
+                p, http::status::bad_request, "preflight.BadParameter",
+                catalogue::text("error.usage.value", lang,
+                                MessageArgs{{"option", "channel"},
+                                 {"value", it->second},
+                                 {"allowed", "general, dpi, print, dpo, dpv, dpf, email, signing"}}),
+                false);
+        }
+        run.channel = *channel;
+        run.channel_given = true;
+    }
+    const auto boundary = multipart_boundary(sv(p.get()[http::field::content_type]));
+    if (!boundary) {
+        gate_.metrics.rejected("malformed");
+        return respond_error(p, http::status::bad_request, "preflight.MalformedRequest",
+                             catalogue::text("gate.error.not-multipart", lang), false);
+    }
+    if (!gate_.uploads.try_acquire()) {
+        gate_.metrics.rejected("busy");
+        return respond_error(p, http::status::service_unavailable, "preflight.Busy",
+                             catalogue::text("gate.error.busy", lang), false);
+    }
+    struct Release {
+        std::counting_semaphore<1 << 20>& s;
+        ~Release() { s.release(); }
+    } release{gate_.uploads};
+
+    TempDir dir(gate_.temp->path(), "check-");
+    CheckParts parts(dir.path(), s.max_json_bytes);
+    MultipartParser parser(*boundary, parts);
+    send_continue_if_expected(p);
+    bool too_large = false;
+    beast::error_code ec;
+    try {
+        if (!read_body(p, [&](std::string_view bytes) { parser.feed(bytes); }, s.max_body_bytes, too_large, ec)) {
+            if (too_large) {
+                gate_.metrics.rejected("too-large");
+                return respond_error(p, http::status::payload_too_large, "preflight.PayloadTooLarge",
+                                     catalogue::text("gate.error.too-large", lang,
+                                                     {{"limit", std::to_string(s.max_body_bytes)}}),
+                                     false);
+            }
+            return false;  // the client went away or was too slow: nobody to answer
+        }
+        parser.finish();
+    } catch (const MultipartError& e) {
+        gate_.metrics.rejected("malformed");
+        return respond_error(p, http::status::bad_request, "preflight.MalformedMultipart",
+                             catalogue::text("gate.error.multipart", lang, {{"detail", e.what()}}), false);
+    }
+    if (!parts.manifest_) {
+        return respond_error(p, http::status::bad_request, "preflight.NoManifest",
+                             catalogue::text("gate.error.no-manifest", lang), true);
+    }
+    JournalPost post;
+    try {
+        post = parse_manifest(*parts.manifest_, "manifest");
+    } catch (const UsageError& e) {
+        return respond_error(p, http::status::bad_request, "preflight.InvalidManifest",
+                             catalogue::text(e.message_id(), lang, e.args()), true);
+    }
+    // Documents are read from the uploaded parts only, never from paths on this host.
+    std::set<std::string> used;
+    for (std::size_t i = 0; i < post.documents.size(); ++i) {
+        auto& d = post.documents[i];
+        auto it = parts.files_.find(d.file);
+        if (it == parts.files_.end()) {
+            it = parts.files_.find(std::filesystem::path(d.file).filename().string());
+        }
+        if (it != parts.files_.end()) {
+            d.path = it->second.path();
+            used.insert(it->first);
+        } else {
+            d.path = dir.path() / ("missing-" + std::to_string(i));
+        }
+    }
+    for (const auto& [name, file] : parts.files_) {
+        if (used.count(name) == 0) {
+            return respond_error(p, http::status::bad_request, "preflight.UnlistedPart",
+                                 catalogue::text("gate.error.unlisted-part", lang, {{"file", name}}), true);
+        }
+    }
+    const Report report = gate_.check(std::move(post), run);
+    exchange.verdict = std::string(to_string(report.verdict()));
+    return respond(p, http::status::ok, "application/json", render_json(report, RenderOptions{lang, false}), true);
+}
+
+// ---------------------------------------------------------------- public face
+
+Gate::Gate(GateSettings settings, const Registry& registry, const Config& config, RunSettings run)
+    : impl_(std::make_unique<Impl>(std::move(settings), registry, config, run)) {}
+Gate::~Gate() = default;
+void Gate::start() { impl_->start(); }
+unsigned short Gate::port() const { return impl_->bound_port; }
+void Gate::stop() { impl_->stop(); }
+void Gate::wait() { impl_->wait(); }
+Metrics& Gate::metrics() { return impl_->metrics; }
+
+int serve_until_signal(Gate& gate) {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    // Blocked in every thread the gate starts from here on; only sigwait sees them.
+    ::pthread_sigmask(SIG_BLOCK, &set, nullptr);
+    ::signal(SIGPIPE, SIG_IGN);
+    gate.start();
+    std::fprintf(stderr, "preflight serve: listening on port %u\n", static_cast<unsigned>(gate.port()));
+    int sig = 0;
+    ::sigwait(&set, &sig);
+    std::fprintf(stderr, "preflight serve: %s, finishing requests in flight\n", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+    gate.stop();
+    gate.wait();
+    std::fprintf(stderr, "preflight serve: stopped\n");
+    return 0;
+}
+
+}  // namespace preflight::server

@@ -1,0 +1,77 @@
+// The gate (`preflight serve`): an HTTP check API and, with an upstream, a validating
+// reverse proxy for the integrasjonspunkt (contract: "The gate"; docs/gate.md).
+//
+// Threads: one accepts connections; each connection is served by its own thread
+// (blocking I/O on a private io_context, so every read and write has a deadline),
+// up to `max_connections`. The checking itself (PDF analysis in sandboxed child
+// processes, registry lookups, the checks) runs on a fixed pool of `workers`
+// threads, by default one per core. Request bodies go to private temporary files,
+// never whole into memory; at most `max_uploads` bodies are received for checking
+// at once. SIGTERM: no new connections, requests in flight finish, idle
+// keep-alive connections are closed.
+#pragma once
+
+#include "validator/check.hpp"
+#include "validator/config.hpp"
+#include "validator/engine.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+namespace preflight::server {
+
+class Metrics;
+
+struct GateSettings {
+    std::string host = "127.0.0.1";
+    unsigned short port = 8480;  // 0: any free port (tests)
+    std::string upstream;        // http://host:port[/base]; empty: no proxy routes
+    unsigned workers = 0;        // 0: one per core
+    std::size_t max_connections = 256;
+    std::size_t max_uploads = 32;  // request bodies received for checking at once
+    std::uint64_t max_body_bytes = 1024ULL * 1024 * 1024;
+    std::uint32_t max_header_bytes = 64 * 1024;
+    std::uint64_t max_json_bytes = 4ULL * 1024 * 1024;  // manifests and SBDs
+    std::chrono::milliseconds idle_timeout{30'000};     // keep-alive, waiting for a request
+    std::chrono::milliseconds read_timeout{60'000};     // each read or write of a request
+    std::chrono::milliseconds upstream_connect_timeout{5'000};
+    std::chrono::milliseconds upstream_timeout{120'000};  // each read or write with the upstream
+    std::chrono::seconds state_ttl{24 * 3600};             // proxy state of a message not sent
+    std::size_t max_messages = 10'000;
+    std::chrono::seconds shutdown_grace{60};
+    std::filesystem::path temp_parent;  // empty: $TMPDIR or /tmp
+    Lang lang = Lang::nb;               // of the proxy's error messages
+    bool access_log = true;             // one line per request on stderr, identifiers masked
+};
+
+class Gate {
+public:
+    // `run` carries the run flags and the registry directory (may be null); the
+    // registry, config and directory must outlive the gate.
+    Gate(GateSettings settings, const Registry& registry, const Config& config, RunSettings run);
+    ~Gate();
+    Gate(const Gate&) = delete;
+    Gate& operator=(const Gate&) = delete;
+    Gate(Gate&&) = delete;
+    Gate& operator=(Gate&&) = delete;
+
+    void start();  // binds and starts serving; throws std::system_error when it cannot bind
+    [[nodiscard]] unsigned short port() const;
+    void stop();  // no new connections; in-flight requests finish; returns at once
+    void wait();  // until every connection has ended (or the grace period ran out)
+    [[nodiscard]] Metrics& metrics();
+
+    class Impl;
+
+private:
+    std::unique_ptr<Impl> impl_;
+};
+
+// Blocks SIGTERM and SIGINT, starts the gate, waits for one of them, then stops
+// it cleanly. Returns the process's exit code.
+int serve_until_signal(Gate& gate);
+
+}  // namespace preflight::server

@@ -1,0 +1,735 @@
+// The gate over real HTTP on 127.0.0.1: the check API, health and metrics, and the
+// validating proxy in front of a fake integrasjonspunkt that records what reaches it.
+#include "server/gate.hpp"
+#include "server/metrics.hpp"
+#include "server/tempfiles.hpp"
+
+#include "pdf/pdf_info.hpp"
+#include "registry/setup.hpp"
+#include "tests/fake_integrasjonspunkt.hpp"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace preflight::server {
+namespace {
+
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+using namespace std::chrono_literals;
+
+fs::path source(const std::string& rel) { return fs::path(PREFLIGHT_SOURCE_DIR) / rel; }
+
+std::string slurp(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+int connect_to(int port) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<std::uint16_t>(port));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+        ::close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+bool send_all(int fd, std::string_view data) {
+    while (!data.empty()) {
+        const ssize_t n = ::send(fd, data.data(), data.size(), MSG_NOSIGNAL);
+        if (n <= 0) {
+            return false;
+        }
+        data.remove_prefix(static_cast<std::size_t>(n));
+    }
+    return true;
+}
+
+// Reads until the peer closes or `timeout` passes.
+std::string read_all(int fd, std::chrono::milliseconds timeout = 20s) {
+    std::string out;
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    char buf[65536];
+    for (;;) {
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        if (left.count() <= 0) {
+            break;
+        }
+        pollfd p{fd, POLLIN, 0};
+        if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) {
+            break;
+        }
+        const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+        if (n <= 0) {
+            break;
+        }
+        out.append(buf, static_cast<std::size_t>(n));
+    }
+    return out;
+}
+
+struct Response {
+    int status = 0;
+    std::string headers;
+    std::string body;
+    [[nodiscard]] json body_json() const { return json::parse(body); }
+};
+
+Response parse_response(const std::string& raw) {
+    Response r;
+    const auto end = raw.find("\r\n\r\n");
+    if (raw.size() < 12 || end == std::string::npos) {
+        return r;
+    }
+    r.status = std::stoi(raw.substr(9, 3));
+    r.headers = raw.substr(0, end);
+    r.body = raw.substr(end + 4);
+    if (r.headers.find("Transfer-Encoding: chunked") != std::string::npos ||
+        r.headers.find("transfer-encoding: chunked") != std::string::npos) {
+        std::string body;
+        std::size_t i = 0;
+        while (i < r.body.size()) {
+            const auto eol = r.body.find("\r\n", i);
+            const std::size_t n = std::stoul(r.body.substr(i, eol - i), nullptr, 16);
+            if (n == 0) {
+                break;
+            }
+            body += r.body.substr(eol + 2, n);
+            i = eol + 2 + n + 2;
+        }
+        r.body = body;
+    }
+    return r;
+}
+
+// One request on its own connection (Connection: close), the whole answer back.
+Response exchange(int port, const std::string& method, const std::string& target, const std::string& body = "",
+                  const std::vector<std::string>& headers = {}) {
+    const int fd = connect_to(port);
+    if (fd < 0) {
+        return {};
+    }
+    std::string req = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n";
+    for (const auto& h : headers) {
+        req += h + "\r\n";
+    }
+    req += "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+    send_all(fd, req);
+    const std::string raw = read_all(fd);
+    ::close(fd);
+    return parse_response(raw);
+}
+
+struct Part {
+    std::string name;
+    std::optional<std::string> filename;
+    std::string content_type;
+    std::string bytes;
+};
+
+const std::string kBoundary = "----preflight-test-boundary-7MA4YWxkTrZu0gW";
+
+std::string multipart(const std::vector<Part>& parts) {
+    std::string out;
+    for (const auto& p : parts) {
+        out += "--" + kBoundary + "\r\nContent-Disposition: form-data; name=\"" + p.name + "\"";
+        if (p.filename) {
+            out += "; filename=\"" + *p.filename + "\"";
+        }
+        out += "\r\n";
+        if (!p.content_type.empty()) {
+            out += "Content-Type: " + p.content_type + "\r\n";
+        }
+        out += "\r\n" + p.bytes + "\r\n";
+    }
+    return out + "--" + kBoundary + "--\r\n";
+}
+
+std::vector<std::string> multipart_headers() { return {"Content-Type: multipart/form-data; boundary=" + kBoundary}; }
+
+std::size_t files_in(const fs::path& dir) {
+    std::size_t n = 0;
+    std::error_code ec;
+    for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator();
+         it.increment(ec)) {
+        ++n;
+    }
+    return n;
+}
+
+template <typename Pred>
+bool eventually(Pred pred, std::chrono::milliseconds limit = 5s) {
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    while (std::chrono::steady_clock::now() < deadline) {
+        if (pred()) {
+            return true;
+        }
+        std::this_thread::sleep_for(10ms);
+    }
+    return pred();
+}
+
+class GateTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        temp_ = fs::temp_directory_path() / ("gate-test-" + std::to_string(::getpid()) + "-" +
+                                              ::testing::UnitTest::GetInstance()->current_test_info()->name());
+        fs::create_directories(temp_);
+    }
+    void TearDown() override {
+        if (gate_) {
+            gate_->stop();
+            gate_->wait();
+            gate_.reset();
+        }
+        fs::remove_all(temp_);
+    }
+
+    // Starts a gate with the end-to-end fixtures' registry (no online source).
+    void start(GateSettings settings = {}, bool with_upstream = true) {
+        config_ = std::make_unique<Config>(
+            Config::load(source("fixtures/e2e/preflight.ini"), builtin_sections(builtin_checks())));
+        registries_ = registry::make_registries(*config_);
+        RunSettings run;
+        run.directory = registries_.directory.get();
+        settings.port = 0;
+        settings.access_log = false;
+        settings.temp_parent = temp_;
+        if (with_upstream) {
+            settings.upstream = ip_.base_url();
+        }
+        gate_ = std::make_unique<Gate>(settings, builtin_checks(), *config_, run);
+        gate_->start();
+        port_ = gate_->port();
+    }
+
+    // The gate's private directory holds no file of a request once it is answered.
+    [[nodiscard]] bool no_request_files() const {
+        return eventually([&] { return live_temp_files() == 0 && files_in(temp_) <= 1; });
+    }
+
+    Response create(const std::string& sbd) {
+        return exchange(port_, "POST", "/api/messages/out", sbd, {"Content-Type: application/json"});
+    }
+    Response upload(const std::string& id, const std::string& name, const std::string& filename,
+                    const std::string& bytes, const std::string& type = "application/pdf") {
+        return exchange(port_, "PUT", "/api/messages/out/" + id, bytes,
+                        {"Content-Type: " + type, "Content-Disposition: attachment; name=\"" + name +
+                                                      "\"; filename=\"" + filename + "\"",
+                         "Authorization: Bearer test-token"});
+    }
+    Response send_message(const std::string& id) { return exchange(port_, "POST", "/api/messages/out/" + id); }
+
+    testing::FakeIntegrasjonspunkt ip_;
+    fs::path temp_;
+    std::unique_ptr<Config> config_;
+    registry::Registries registries_;
+    std::unique_ptr<Gate> gate_;
+    int port_ = 0;
+};
+
+// ---------------------------------------------------------------- health, metrics, check API
+
+TEST_F(GateTest, HealthAndMetrics) {
+    start({}, false);
+    const auto health = exchange(port_, "GET", "/healthz");
+    EXPECT_EQ(health.status, 200);
+    EXPECT_EQ(health.body_json().at("status"), "ok");
+    const auto missing = exchange(port_, "GET", "/nowhere");
+    EXPECT_EQ(missing.status, 404);
+    EXPECT_EQ(missing.body_json().at("status"), 404);
+    const auto metrics = exchange(port_, "GET", "/metrics");
+    EXPECT_EQ(metrics.status, 200);
+    EXPECT_NE(metrics.headers.find("text/plain; version=0.0.4"), std::string::npos);
+    EXPECT_NE(metrics.body.find("preflight_requests_total{route=\"healthz\",status=\"200\"} 1"), std::string::npos)
+        << metrics.body;
+    EXPECT_NE(metrics.body.find("preflight_requests_total{route=\"other\",status=\"404\"} 1"), std::string::npos);
+    EXPECT_NE(metrics.body.find("preflight_request_duration_seconds_bucket{route=\"healthz\",le=\"+Inf\"} 1"),
+              std::string::npos);
+}
+
+TEST_F(GateTest, CheckApiAnswersTheJsonReport) {
+    start({}, false);
+    const std::string manifest = slurp(source("fixtures/example/ok-post.json"));
+    const auto r = exchange(port_, "POST", "/v1/check",
+                            multipart({{"manifest", std::nullopt, "application/json", manifest},
+                                       {"document", "vedtak.pdf", "application/pdf",
+                                        slurp(source("fixtures/example/vedtak.pdf"))},
+                                       {"document", "klageskjema.pdf", "application/pdf",
+                                        slurp(source("fixtures/example/vedlegg/klageskjema.pdf"))}}),
+                            multipart_headers());
+    ASSERT_EQ(r.status, 200) << r.body;
+    const auto report = r.body_json();
+    EXPECT_EQ(report.at("verdict"), "pass") << r.body;
+    ASSERT_EQ(report.at("documents").size(), 2U);
+    EXPECT_EQ(report.at("documents")[0].at("file"), "vedtak.pdf");
+    EXPECT_GT(report.at("documents")[0].at("pages").get<int>(), 0);
+    EXPECT_TRUE(no_request_files());
+
+    const auto metrics = exchange(port_, "GET", "/metrics");
+    EXPECT_NE(metrics.body.find("preflight_verdicts_total{verdict=\"pass\"} 1"), std::string::npos) << metrics.body;
+}
+
+TEST_F(GateTest, CheckApiBlocksAndNeverReadsPathsOnTheHost) {
+    start({}, false);
+    json manifest = json::parse(slurp(source("fixtures/example/ok-post.json")));
+    manifest["documents"][0]["name"] = std::string(120, 'x');
+    manifest["documents"][1]["file"] = "/etc/passwd";  // not uploaded: must not be read from disk
+    const auto r = exchange(port_, "POST", "/v1/check?lang=en",
+                            multipart({{"manifest", std::nullopt, "application/json", manifest.dump()},
+                                       {"document", "vedtak.pdf", "application/pdf",
+                                        slurp(source("fixtures/example/vedtak.pdf"))}}),
+                            multipart_headers());
+    ASSERT_EQ(r.status, 200) << r.body;
+    const auto report = r.body_json();
+    EXPECT_EQ(report.at("verdict"), "block");
+    std::set<std::string> codes;
+    for (const auto& f : report.at("findings")) {
+        codes.insert(f.at("code").get<std::string>());
+    }
+    EXPECT_TRUE(codes.count("DP101")) << r.body;
+    EXPECT_TRUE(codes.count("DP403")) << r.body;  // file-missing, not the host's /etc/passwd
+    EXPECT_EQ(report.at("documents")[1].at("bytes"), 0);
+}
+
+TEST_F(GateTest, CheckApiRefusesMalformedRequests) {
+    GateSettings s;
+    s.max_body_bytes = 64 * 1024;
+    start(s, false);
+    const std::string manifest = slurp(source("fixtures/example/ok-post.json"));
+    // Not multipart.
+    auto r = exchange(port_, "POST", "/v1/check", manifest, {"Content-Type: application/json"});
+    EXPECT_EQ(r.status, 400);
+    EXPECT_EQ(r.body_json().at("path"), "/v1/check");
+    // No closing delimiter.
+    std::string cut = multipart({{"manifest", std::nullopt, "application/json", manifest}});
+    cut.resize(cut.size() - 10);
+    r = exchange(port_, "POST", "/v1/check", cut, multipart_headers());
+    EXPECT_EQ(r.status, 400);
+    EXPECT_NE(r.body_json().at("message").get<std::string>().find("multipart"), std::string::npos) << r.body;
+    // No manifest.
+    r = exchange(port_, "POST", "/v1/check",
+                 multipart({{"document", "vedtak.pdf", "application/pdf", "%PDF-1.4"}}), multipart_headers());
+    EXPECT_EQ(r.status, 400);
+    // A manifest that is not JSON: the message names line and column.
+    r = exchange(port_, "POST", "/v1/check", multipart({{"manifest", std::nullopt, "", "{\"documents\": [,]}"}}),
+                 multipart_headers());
+    EXPECT_EQ(r.status, 400);
+    EXPECT_NE(r.body_json().at("message").get<std::string>().find("manifest:1:"), std::string::npos) << r.body;
+    // A part the manifest does not list.
+    r = exchange(port_, "POST", "/v1/check",
+                 multipart({{"manifest", std::nullopt, "", manifest},
+                            {"document", "other.pdf", "application/pdf", "%PDF-1.4"}}),
+                 multipart_headers());
+    EXPECT_EQ(r.status, 400);
+    // Over the size cap: 413 before the body is read.
+    r = exchange(port_, "POST", "/v1/check",
+                 multipart({{"manifest", std::nullopt, "", manifest},
+                            {"document", "vedtak.pdf", "application/pdf", std::string(100 * 1024, 'x')}}),
+                 multipart_headers());
+    EXPECT_EQ(r.status, 413);
+    EXPECT_TRUE(no_request_files());
+    EXPECT_EQ(exchange(port_, "GET", "/healthz").status, 200);
+}
+
+TEST_F(GateTest, ChunkedBodyAndOversizedChunkedBody) {
+    GateSettings s;
+    s.max_body_bytes = 256 * 1024;
+    start(s, false);
+    const std::string body =
+        multipart({{"manifest", std::nullopt, "", slurp(source("fixtures/example/ok-post.json"))},
+                   {"document", "vedtak.pdf", "application/pdf", slurp(source("fixtures/example/vedtak.pdf"))},
+                   {"document", "klageskjema.pdf", "application/pdf",
+                    slurp(source("fixtures/example/vedlegg/klageskjema.pdf"))}});
+    const auto chunked = [&](const std::string& payload) {
+        std::string out;
+        for (std::size_t i = 0; i < payload.size(); i += 1000) {
+            const std::string piece = payload.substr(i, 1000);
+            char len[32];
+            std::snprintf(len, sizeof len, "%zx\r\n", piece.size());
+            out += len + piece + "\r\n";
+        }
+        return out + "0\r\n\r\n";
+    };
+    const auto send_chunked = [&](const std::string& payload) {
+        const int fd = connect_to(port_);
+        send_all(fd, "POST /v1/check HTTP/1.1\r\nHost: x\r\nConnection: close\r\nTransfer-Encoding: chunked\r\n"
+                     "Content-Type: multipart/form-data; boundary=" +
+                         kBoundary + "\r\n\r\n" + chunked(payload));
+        const auto r = parse_response(read_all(fd));
+        ::close(fd);
+        return r;
+    };
+    const auto ok = send_chunked(body);
+    ASSERT_EQ(ok.status, 200) << ok.body;
+    EXPECT_EQ(ok.body_json().at("documents").size(), 2U);
+    // Chunked, so no Content-Length to refuse early: the cap is counted while reading.
+    const auto big = send_chunked(body + std::string(300 * 1024, 'z'));
+    EXPECT_EQ(big.status, 413);
+    EXPECT_TRUE(no_request_files());
+}
+
+TEST_F(GateTest, BadHttpIsAnsweredAndTheGateCarriesOn) {
+    GateSettings s;
+    s.max_header_bytes = 2048;
+    start(s, false);
+    int fd = connect_to(port_);
+    send_all(fd, "THIS IS NOT HTTP\r\n\r\n");
+    auto r = parse_response(read_all(fd));
+    ::close(fd);
+    EXPECT_EQ(r.status, 400);
+    fd = connect_to(port_);
+    send_all(fd, "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(4096, 'a') + "\r\n\r\n");
+    r = parse_response(read_all(fd));
+    ::close(fd);
+    EXPECT_EQ(r.status, 431);
+    EXPECT_EQ(exchange(port_, "GET", "/healthz").status, 200);
+}
+
+TEST_F(GateTest, KeepAliveServesSeveralRequestsOnOneConnection) {
+    start({}, false);
+    const int fd = connect_to(port_);
+    send_all(fd, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\nGET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
+                 "GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    const std::string raw = read_all(fd);
+    ::close(fd);
+    std::size_t answers = 0;
+    for (auto at = raw.find("HTTP/1.1 200"); at != std::string::npos; at = raw.find("HTTP/1.1 200", at + 1)) {
+        ++answers;
+    }
+    EXPECT_EQ(answers, 3U) << raw;
+}
+
+TEST_F(GateTest, ClientThatDisconnectsMidUploadLeavesNothingBehind) {
+    start({}, false);
+    for (int i = 0; i < 5; ++i) {
+        const int fd = connect_to(port_);
+        send_all(fd, "POST /v1/check HTTP/1.1\r\nHost: x\r\nContent-Length: 10000000\r\n"
+                     "Content-Type: multipart/form-data; boundary=" +
+                         kBoundary + "\r\n\r\n--" + kBoundary +
+                         "\r\nContent-Disposition: form-data; name=\"d\"; filename=\"a.pdf\"\r\n\r\n" +
+                         std::string(200'000, 'x'));
+        ::close(fd);
+    }
+    EXPECT_TRUE(no_request_files());
+    EXPECT_EQ(exchange(port_, "GET", "/healthz").status, 200);
+}
+
+// ---------------------------------------------------------------- the proxy
+
+struct Sequence {
+    std::string name;
+    std::string sbd;
+    std::string route;
+    struct File {
+        fs::path path;
+        std::string name;
+        std::string filename;
+        std::string type;
+    };
+    std::vector<File> files;
+};
+
+std::vector<Sequence> sequences() {
+    const fs::path dir = source("fixtures/gate");
+    const json all = json::parse(slurp(dir / "sequences.json"));
+    std::vector<Sequence> out;
+    for (const auto& s : all.at("sequences")) {
+        Sequence q{s.at("name").get<std::string>(), slurp(dir / s.at("sbd").get<std::string>()),
+                   s.at("route").get<std::string>(), {}};
+        for (const auto& f : s.at("files")) {
+            q.files.push_back({dir / f.at("path").get<std::string>(), f.at("name").get<std::string>(),
+                               f.at("filename").get<std::string>(), f.at("contentType").get<std::string>()});
+        }
+        out.push_back(std::move(q));
+    }
+    return out;
+}
+
+std::string message_id_of(const std::string& sbd) {
+    return json::parse(sbd)
+        .at("standardBusinessDocumentHeader")
+        .at("documentIdentification")
+        .at("instanceIdentifier")
+        .get<std::string>();
+}
+
+TEST_F(GateTest, TheBriefsSequencesArriveByteIdentical) {
+    start();
+    const auto all = sequences();
+    ASSERT_EQ(all.size(), 3U);
+    for (const auto& seq : all) {
+        SCOPED_TRACE(seq.name);
+        const std::string id = message_id_of(seq.sbd);
+        const auto created = create(seq.sbd);
+        ASSERT_EQ(created.status, 200) << created.body;
+        for (const auto& f : seq.files) {
+            const auto up = upload(id, f.name, f.filename, slurp(f.path), f.type);
+            ASSERT_EQ(up.status, 200) << f.filename << ": " << up.body;
+        }
+        const auto sent = send_message(id);
+        ASSERT_EQ(sent.status, 200) << sent.body;
+
+        const auto message = ip_.message(id);
+        ASSERT_TRUE(message.has_value());
+        EXPECT_TRUE(message->sent);
+        ASSERT_EQ(message->files.size(), seq.files.size());
+        for (std::size_t i = 0; i < seq.files.size(); ++i) {
+            EXPECT_EQ(message->files[i].bytes, slurp(seq.files[i].path)) << seq.files[i].filename;
+            EXPECT_EQ(message->files[i].filename, seq.files[i].filename);
+            EXPECT_EQ(message->files[i].content_type, seq.files[i].type);
+        }
+    }
+    // The SBD and the uploads reached the upstream as sent, with the client's Authorization.
+    const auto requests = ip_.requests();
+    ASSERT_FALSE(requests.empty());
+    EXPECT_EQ(requests.front().body, all.front().sbd);
+    const auto put = std::find_if(requests.begin(), requests.end(), [](const auto& r) { return r.method == "PUT"; });
+    ASSERT_NE(put, requests.end());
+    EXPECT_EQ(put->headers.at("authorization"), "Bearer test-token");
+    EXPECT_TRUE(no_request_files());
+}
+
+TEST_F(GateTest, BlockedAtCreateNothingReachesTheUpstream) {
+    start();
+    json sbd = json::parse(sequences().front().sbd);
+    sbd["standardBusinessDocumentHeader"]["receiver"][0]["identifier"]["value"] = "01818500278";  // bad checksum
+    const auto r = create(sbd.dump());
+    ASSERT_EQ(r.status, 400) << r.body;
+    const auto body = r.body_json();
+    for (const char* key : {"timestamp", "status", "error", "exception", "message", "path"}) {
+        EXPECT_TRUE(body.contains(key)) << key;
+    }
+    EXPECT_EQ(body.at("status"), 400);
+    EXPECT_EQ(body.at("path"), "/api/messages/out");
+    EXPECT_NE(body.at("message").get<std::string>().find("Stoppet av preflight"), std::string::npos);
+    EXPECT_NE(body.at("message").get<std::string>().find("DP502"), std::string::npos);
+    EXPECT_EQ(body.at("message").get<std::string>().find("01818500278"), std::string::npos) << "masked";
+    EXPECT_FALSE(body.at("findings").empty());
+    EXPECT_TRUE(ip_.requests().empty());
+    // Its uploads and send are refused too: the gate never saw it created.
+    const std::string id = message_id_of(sbd.dump());
+    EXPECT_EQ(upload(id, "Vedtak om studieplass", "vedtak.pdf", slurp(source("fixtures/example/vedtak.pdf"))).status,
+              400);
+    EXPECT_EQ(send_message(id).status, 400);
+    EXPECT_TRUE(ip_.requests().empty());
+}
+
+TEST_F(GateTest, BlockedUploadAndSendNeverReachTheUpstream) {
+    start();
+    const auto seq = sequences().front();  // DPI digital
+    const std::string id = message_id_of(seq.sbd);
+    ASSERT_EQ(create(seq.sbd).status, 200);
+    // A document name over 96 characters: blocked at upload.
+    const auto r = upload(id, std::string(100, 'n'), "vedtak.pdf", slurp(source("fixtures/example/vedtak.pdf")));
+    ASSERT_EQ(r.status, 400) << r.body;
+    EXPECT_NE(r.body_json().at("message").get<std::string>().find("DP101"), std::string::npos) << r.body;
+    EXPECT_TRUE(ip_.files(id).empty());
+    // Sending now: the main document (hoveddokument) never arrived, so the letter is blocked.
+    const auto s = send_message(id);
+    ASSERT_EQ(s.status, 400) << s.body;
+    EXPECT_NE(s.body_json().at("message").get<std::string>().find("DP404"), std::string::npos) << s.body;
+    EXPECT_TRUE(ip_.sent_ids().empty());
+    // Two files with one name: the second upload is blocked (the archive system would lose one).
+    const std::string pdf = slurp(source("fixtures/example/vedtak.pdf"));
+    ASSERT_EQ(upload(id, "Vedtak om studieplass", "vedtak.pdf", pdf).status, 200);
+    const auto dup = upload(id, "Vedtak om studieplass", "kopi.pdf", pdf);
+    EXPECT_EQ(dup.status, 400) << dup.body;
+    EXPECT_EQ(ip_.files(id).size(), 1U);
+    EXPECT_EQ(send_message(id).status, 200);
+    EXPECT_EQ(ip_.sent_ids(), std::vector<std::string>{id});
+}
+
+TEST_F(GateTest, PrintBoundUploadChecksThePages) {
+    start();
+    const auto all = sequences();
+    const auto seq = all[1];  // DPI print
+    const std::string id = message_id_of(seq.sbd);
+    ASSERT_EQ(create(seq.sbd).status, 200);
+    const auto r = upload(id, "Informasjon", "presentasjon.pdf",
+                          slurp(source("fixtures/example/vedlegg/presentasjon.pdf")));
+    ASSERT_EQ(r.status, 400) << r.body;
+    EXPECT_NE(r.body_json().at("message").get<std::string>().find("DP301"), std::string::npos) << r.body;
+    EXPECT_TRUE(ip_.files(id).empty());
+}
+
+TEST_F(GateTest, MultipartRouteIsCheckedWholeAndForwardedByteIdentical) {
+    start();
+    const auto seq = sequences().front();
+    std::vector<Part> parts{{"sbd", std::nullopt, "application/json", seq.sbd}};
+    for (const auto& f : seq.files) {
+        parts.push_back({f.name, f.filename, f.type, slurp(f.path)});
+    }
+    const std::string body = multipart(parts);
+    const auto ok = exchange(port_, "POST", "/api/messages/out/multipart", body, multipart_headers());
+    ASSERT_EQ(ok.status, 200) << ok.body;
+    ASSERT_EQ(ip_.multipart_bodies().size(), 1U);
+    EXPECT_EQ(ip_.multipart_bodies()[0], body);
+
+    // The same with a second copy of the main document under another name: blocked, nothing forwarded.
+    json sbd = json::parse(seq.sbd);
+    sbd["standardBusinessDocumentHeader"]["documentIdentification"]["instanceIdentifier"] =
+        "0d4fbb0c-8d43-4bd3-9a3e-6f3a8d1b2c01";
+    parts[0].bytes = sbd.dump();
+    parts.push_back({seq.files[0].name, "kopi.pdf", "application/pdf", slurp(seq.files[0].path)});
+    const auto blocked = exchange(port_, "POST", "/api/messages/out/multipart", multipart(parts), multipart_headers());
+    EXPECT_EQ(blocked.status, 400) << blocked.body;
+    EXPECT_EQ(ip_.multipart_bodies().size(), 1U);
+    EXPECT_TRUE(no_request_files());
+}
+
+TEST_F(GateTest, OtherRoutesPassThroughUnchanged) {
+    start();
+    const auto r = exchange(port_, "GET", "/api/statuses?messageId=abc&size=10", "", {"Authorization: Bearer t"});
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_NE(r.headers.find("X-Fake-Integrasjonspunkt: 1"), std::string::npos) << r.headers;
+    EXPECT_EQ(r.body_json().at("target"), "/api/statuses?messageId=abc&size=10");
+    // A chunked body reaches the upstream with the same bytes.
+    std::string payload;
+    for (int i = 0; i < 3000; ++i) {
+        payload += static_cast<char>(i * 7 % 256);
+    }
+    const int fd = connect_to(port_);
+    send_all(fd, "POST /api/conversations/x HTTP/1.1\r\nHost: x\r\nConnection: close\r\nTransfer-Encoding: chunked\r\n"
+                 "\r\nbb8\r\n" +
+                     payload + "\r\n0\r\n\r\n");
+    const auto c = parse_response(read_all(fd));
+    ::close(fd);
+    EXPECT_EQ(c.status, 200) << c.body;
+    const auto requests = ip_.requests();
+    ASSERT_EQ(requests.size(), 2U);
+    EXPECT_EQ(requests[0].headers.at("authorization"), "Bearer t");
+    EXPECT_EQ(requests[1].body, payload);
+}
+
+TEST_F(GateTest, UpstreamDownOrSlowIs502AndTheGateCarriesOn) {
+    GateSettings s;
+    s.upstream_timeout = 300ms;
+    start(s);
+    ip_.set_delay(2s);
+    auto r = exchange(port_, "GET", "/api/statuses");
+    EXPECT_EQ(r.status, 502) << r.body;
+    EXPECT_EQ(r.body_json().at("status"), 502);
+    const auto seq = sequences().front();
+    r = create(seq.sbd);
+    EXPECT_EQ(r.status, 502);
+    ip_.set_delay(0ms);
+    ip_.stop();
+    r = create(seq.sbd);
+    EXPECT_EQ(r.status, 502);
+    EXPECT_EQ(exchange(port_, "GET", "/healthz").status, 200);
+    const auto metrics = exchange(port_, "GET", "/metrics");
+    EXPECT_NE(metrics.body.find("preflight_upstream_errors_total{kind=\"timeout\"} 2"), std::string::npos)
+        << metrics.body;
+    EXPECT_NE(metrics.body.find("preflight_upstream_errors_total{kind=\"connect\"} 1"), std::string::npos);
+    EXPECT_TRUE(no_request_files());
+}
+
+TEST_F(GateTest, TooManyUploadsAtOnceAreRefusedNotQueuedForever) {
+    GateSettings s;
+    s.max_uploads = 1;
+    start(s, false);
+    // One upload holds the only slot while it trickles in.
+    const int slow = connect_to(port_);
+    send_all(slow, "POST /v1/check HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\nContent-Type: multipart/form-data; "
+                   "boundary=" +
+                       kBoundary + "\r\n\r\n--" + kBoundary);
+    std::this_thread::sleep_for(200ms);
+    const auto r = exchange(port_, "POST", "/v1/check", multipart({{"manifest", std::nullopt, "", "{}"}}),
+                            multipart_headers());
+    EXPECT_EQ(r.status, 503);
+    EXPECT_NE(r.headers.find("Retry-After"), std::string::npos);
+    ::close(slow);
+}
+
+TEST_F(GateTest, StopFinishesRequestsInFlight) {
+    start();
+    ip_.set_delay(500ms);
+    std::atomic<int> status{0};
+    std::thread client([&] { status = exchange(port_, "GET", "/api/statuses").status; });
+    std::this_thread::sleep_for(150ms);
+    // An idle keep-alive connection is closed at stop; the request in flight finishes.
+    const int idle = connect_to(port_);
+    gate_->stop();
+    gate_->wait();
+    client.join();
+    EXPECT_EQ(status.load(), 200);
+    EXPECT_EQ(read_all(idle, 2s), "");
+    ::close(idle);
+    EXPECT_LT(connect_to(port_), 0) << "no new connections after stop";
+    gate_.reset();
+}
+
+TEST_F(GateTest, EveryCorpusFileUploadedAsAPrintDocumentIsAnswered) {
+    const fs::path corpus = PREFLIGHT_CORPUS_DIR;
+    if (!fs::is_directory(corpus)) {
+        GTEST_SKIP() << "no corpus at " << corpus;
+    }
+    start();
+    const auto seq = sequences()[1];  // DPI print: every page is judged for print
+    const std::string id = message_id_of(seq.sbd);
+    ASSERT_EQ(create(seq.sbd).status, 200);
+    std::vector<fs::path> files;
+    for (const auto& e : fs::recursive_directory_iterator(corpus)) {
+        if (e.is_regular_file()) {
+            files.push_back(e.path());
+        }
+    }
+    std::sort(files.begin(), files.end());
+    std::atomic<std::size_t> next{0};
+    std::atomic<std::size_t> passed{0};
+    std::atomic<std::size_t> blocked{0};
+    std::mutex failures_mutex;
+    std::vector<std::string> failures;
+    std::vector<std::thread> clients;
+    for (int t = 0; t < 3; ++t) {
+        clients.emplace_back([&] {
+            for (std::size_t i = next++; i < files.size(); i = next++) {
+                const auto r = upload(id, "Vedlegg " + std::to_string(i), "corpus-" + std::to_string(i) + ".pdf",
+                                      slurp(files[i]));
+                if (r.status == 200) {
+                    ++passed;
+                } else if (r.status == 400 && r.body_json().contains("findings")) {
+                    ++blocked;
+                } else {
+                    const std::lock_guard lock(failures_mutex);
+                    failures.push_back(files[i].string() + ": " + std::to_string(r.status));
+                }
+            }
+        });
+    }
+    for (auto& c : clients) {
+        c.join();
+    }
+    EXPECT_TRUE(failures.empty()) << failures.front();
+    EXPECT_EQ(passed + blocked, files.size());
+    std::printf("corpus through the gate: %zu files, %zu passed, %zu blocked\n", files.size(), passed.load(),
+                blocked.load());
+    EXPECT_EQ(ip_.files(id).size(), passed.load());
+    EXPECT_TRUE(no_request_files());
+    EXPECT_EQ(exchange(port_, "GET", "/healthz").status, 200);
+}
+
+}  // namespace
+}  // namespace preflight::server

@@ -1,0 +1,226 @@
+// Internals of the gate shared by gate.cpp (server, check API) and proxy.cpp.
+#pragma once
+
+#include <utility>  // before any Asio include under GCC 12
+
+#include "server/gate.hpp"
+#include "server/metrics.hpp"
+#include "server/tempfiles.hpp"
+
+#include <boost/asio.hpp>
+#include <boost/beast.hpp>
+#include <nlohmann/json.hpp>
+
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <future>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <semaphore>
+#include <set>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+namespace preflight::server {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
+// A fixed pool of threads for the checking work.
+class WorkPool {
+public:
+    explicit WorkPool(unsigned threads);
+    ~WorkPool();
+    WorkPool(const WorkPool&) = delete;
+    WorkPool& operator=(const WorkPool&) = delete;
+    WorkPool(WorkPool&&) = delete;
+    WorkPool& operator=(WorkPool&&) = delete;
+    // Runs `job` on a pool thread and waits for it; its exception passes through.
+    template <typename F>
+    auto run(F&& job) -> decltype(job()) {
+        std::packaged_task<decltype(job())()> task(std::forward<F>(job));
+        auto result = task.get_future();
+        post([&task] { task(); });
+        return result.get();
+    }
+
+private:
+    void post(std::function<void()> job);
+    std::mutex mutex_;
+    std::condition_variable wake_;
+    std::deque<std::function<void()>> jobs_;
+    bool stopping_ = false;
+    std::vector<std::thread> threads_;
+};
+
+struct UpstreamUrl {
+    std::string host;
+    std::string port;
+    std::string base;  // path prefix without a trailing '/'
+};
+std::optional<UpstreamUrl> parse_upstream(const std::string& url);
+
+class Connection;
+
+// State the proxy keeps per message between create, uploads and send.
+struct TrackedMessage {
+    std::mutex mutex;  // one operation on a message at a time
+    std::string message_id;
+    JournalPost post;  // recipients looked up at create; documents as uploaded (facts kept, files gone)
+    std::optional<std::string> main_file;
+    std::chrono::steady_clock::time_point touched;
+};
+
+class MessageStore {
+public:
+    MessageStore(std::chrono::seconds ttl, std::size_t max) : ttl_(ttl), max_(max) {}
+    std::shared_ptr<TrackedMessage> find(const std::string& id);
+    void put(const std::shared_ptr<TrackedMessage>& m);
+    void erase(const std::string& id);
+    std::size_t size();
+
+private:
+    void expire_locked(std::chrono::steady_clock::time_point now);
+    std::chrono::seconds ttl_;
+    std::size_t max_;
+    std::mutex mutex_;
+    std::map<std::string, std::shared_ptr<TrackedMessage>> messages_;
+};
+
+class Gate::Impl {
+public:
+    Impl(GateSettings s, const Registry& registry, const Config& config, RunSettings run);
+    ~Impl();
+    Impl(const Impl&) = delete;
+    Impl& operator=(const Impl&) = delete;
+    Impl(Impl&&) = delete;
+    Impl& operator=(Impl&&) = delete;
+
+    void start();
+    void stop();
+    void wait();
+    [[nodiscard]] bool stopping() const { return stopping_.load(); }
+
+    // Runs the checks on the pool; counts the verdict and findings.
+    Report check(JournalPost post, const RunSettings& run);
+    void log_access(const std::string& line);
+
+    GateSettings settings;
+    const Registry& registry;
+    const Config& config;
+    RunSettings run;
+    Metrics metrics;
+    std::optional<UpstreamUrl> upstream;
+    std::optional<TempDir> temp;  // the gate's private directory
+    std::counting_semaphore<1 << 20> uploads;
+    MessageStore messages;
+    unsigned short bound_port = 0;
+
+private:
+    friend class Connection;
+    void accept_next();
+    void connection_ended(Connection* c);
+
+    std::optional<WorkPool> pool_;
+    asio::io_context accept_ioc_{1};
+    tcp::acceptor acceptor_{accept_ioc_};
+    std::thread accept_thread_;
+    std::atomic<bool> stopping_{false};
+    std::mutex connections_mutex_;
+    std::condition_variable connections_done_;
+    std::set<Connection*> connections_;
+    std::mutex log_mutex_;
+};
+
+// One client connection, served by its own thread. Every I/O operation runs on
+// the connection's private io_context with a deadline (beast::tcp_stream).
+class Connection {
+public:
+    explicit Connection(Gate::Impl& gate) : gate_(gate) {}
+    asio::io_context& ioc() { return ioc_; }
+    void serve(tcp::socket socket);  // runs on the connection's thread until it ends
+    void cancel_if_idle();           // from another thread: ends a connection waiting for a request
+    void cancel();                   // from another thread: ends it whatever it does
+
+    using Parser = http::request_parser<http::buffer_body>;
+
+    // What the access log and metrics say about the request being answered.
+    struct Exchange {
+        std::string route = "other";
+        int status = 0;
+        std::string verdict;
+        std::uint64_t body_bytes = 0;
+    };
+
+    // Reads the rest of the request body in chunks; false with `error` set on a
+    // read error, and `too_large` when over `max` bytes (0: no cap).
+    bool read_body(Parser& p, const std::function<void(std::string_view)>& sink, std::uint64_t max,
+                   bool& too_large, beast::error_code& error);
+    void send_continue_if_expected(const Parser& p);
+    // Writes a complete answer; false if the client is gone.
+    bool respond(const Parser& p, http::status status, std::string content_type, std::string body,
+                 bool keep_alive, const std::vector<std::pair<std::string, std::string>>& headers = {});
+    bool respond_error(const Parser& p, http::status status, std::string_view exception, const std::string& message,
+                       bool keep_alive, const nlohmann::json* findings = nullptr);
+
+    // Proxy routes (proxy.cpp). Each returns whether the connection may be kept.
+    bool proxy_create(Parser& p);
+    bool proxy_upload(Parser& p, const std::string& id);
+    bool proxy_send(Parser& p, const std::string& id);
+    bool proxy_multipart(Parser& p);
+    bool pass_through(Parser& p);
+
+    Exchange exchange;
+
+private:
+    template <typename Initiate>
+    beast::error_code await(Initiate&& initiate);
+    bool handle(Parser& p);
+    bool check_api(Parser& p);
+
+    // Upstream helpers (proxy.cpp).
+    bool connect_upstream(beast::tcp_stream& up, const Parser& p);
+    // Relays the upstream's answer to the client; returns its status (0: failed).
+    // With `capture`, also keeps a copy of its body (up to max_json_bytes; else empty).
+    int relay_response(beast::tcp_stream& up, const Parser& p, bool& keep_alive, std::string* capture = nullptr);
+    bool forward_file(const Parser& p, const std::filesystem::path& body, int& status, bool& keep_alive);
+    bool forward_string(const Parser& p, const std::string& body, int& status, bool& keep_alive,
+                        std::string* capture = nullptr);
+    template <typename Body>
+    void copy_fields(const Parser& p, http::request<Body>& out) const;
+    bool blocked(const Parser& p, const Report& report, bool keep_alive);
+
+    Gate::Impl& gate_;
+    asio::io_context ioc_{1};
+    std::optional<beast::tcp_stream> stream_;
+    beast::flat_buffer buffer_;
+    bool idle_ = false;
+};
+
+// The error body of the integrasjonspunkt: timestamp, status, error, exception,
+// message, path (+ description, findings).
+inline std::string_view sv(beast::string_view s) { return {s.data(), s.size()}; }
+
+template <typename Initiate>
+beast::error_code Connection::await(Initiate&& initiate) {
+    beast::error_code result = asio::error::operation_aborted;
+    bool done = false;
+    std::forward<Initiate>(initiate)([&](beast::error_code ec, auto&&...) {
+        result = ec;
+        done = true;
+    });
+    ioc_.restart();
+    while (!done && ioc_.run_one() != 0) {
+    }
+    return result;
+}
+
+nlohmann::json error_body(int status, std::string_view exception, const std::string& message, std::string_view path);
+
+}  // namespace preflight::server

@@ -1,0 +1,284 @@
+#include "server/multipart.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cstdint>
+
+namespace preflight::server {
+namespace {
+
+std::string lower(std::string_view s) {
+    std::string out(s);
+    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return out;
+}
+
+std::string_view trim(std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) {
+        s.remove_prefix(1);
+    }
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) {
+        s.remove_suffix(1);
+    }
+    return s;
+}
+
+int hex(char c) {
+    if (c >= '0' && c <= '9') {
+        return c - '0';
+    }
+    if (c >= 'a' && c <= 'f') {
+        return c - 'a' + 10;
+    }
+    if (c >= 'A' && c <= 'F') {
+        return c - 'A' + 10;
+    }
+    return -1;
+}
+
+// RFC 5987 ext-value: charset'language'percent-encoded; only UTF-8 is taken.
+std::optional<std::string> decode_ext_value(std::string_view v) {
+    const auto first = v.find('\'');
+    if (first == std::string_view::npos) {
+        return std::nullopt;
+    }
+    const auto second = v.find('\'', first + 1);
+    if (second == std::string_view::npos || lower(v.substr(0, first)) != "utf-8") {
+        return std::nullopt;
+    }
+    std::string out;
+    for (std::size_t i = second + 1; i < v.size(); ++i) {
+        if (v[i] == '%' && i + 2 < v.size()) {
+            const int h = hex(v[i + 1]);
+            const int l = hex(v[i + 2]);
+            if (h < 0 || l < 0) {
+                return std::nullopt;
+            }
+            out += static_cast<char>(h * 16 + l);
+            i += 2;
+        } else if (v[i] == '%') {
+            return std::nullopt;
+        } else {
+            out += v[i];
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
+std::optional<std::string> header_parameter(std::string_view value, std::string_view name) {
+    // value: token *( ";" name "=" ( token | quoted-string ) )
+    std::optional<std::string> plain;
+    std::optional<std::string> extended;
+    const std::string wanted = lower(name);
+    std::size_t i = value.find(';');
+    while (i != std::string_view::npos && i < value.size()) {
+        ++i;  // past ';'
+        while (i < value.size() && (value[i] == ' ' || value[i] == '\t')) {
+            ++i;
+        }
+        const std::size_t eq = value.find('=', i);
+        if (eq == std::string_view::npos) {
+            break;
+        }
+        const std::string key = lower(trim(value.substr(i, eq - i)));
+        std::size_t j = eq + 1;
+        while (j < value.size() && (value[j] == ' ' || value[j] == '\t')) {
+            ++j;
+        }
+        std::string v;
+        if (j < value.size() && value[j] == '"') {
+            ++j;
+            while (j < value.size() && value[j] != '"') {
+                if (value[j] == '\\' && j + 1 < value.size()) {
+                    ++j;
+                }
+                v += value[j++];
+            }
+            if (j < value.size()) {
+                ++j;  // closing quote
+            }
+            i = value.find(';', j);
+        } else {
+            const std::size_t end = value.find(';', j);
+            v = std::string(trim(value.substr(j, end == std::string_view::npos ? std::string_view::npos : end - j)));
+            i = end;
+        }
+        if (key == wanted) {
+            plain = v;
+        } else if (key == wanted + "*") {
+            extended = decode_ext_value(v);
+        }
+    }
+    return extended ? extended : plain;
+}
+
+std::optional<std::string> multipart_boundary(std::string_view content_type) {
+    const auto semi = content_type.find(';');
+    if (lower(trim(content_type.substr(0, semi))) != "multipart/form-data") {
+        return std::nullopt;
+    }
+    auto b = header_parameter(content_type, "boundary");
+    // RFC 2046: 1 to 70 characters, not ending in a space.
+    if (!b || b->empty() || b->size() > 70 || b->back() == ' ') {
+        return std::nullopt;
+    }
+    return b;
+}
+
+MultipartParser::MultipartParser(std::string boundary, PartSink& sink, MultipartLimits limits)
+    : delimiter_("\r\n--" + std::move(boundary)), sink_(sink), limits_(limits) {
+    // The first delimiter may start the body without a CRLF before it.
+    buffer_ = "\r\n";
+}
+
+void MultipartParser::feed(std::string_view bytes) {
+    if (state_ == State::epilogue) {
+        return;  // the epilogue is ignored
+    }
+    buffer_.append(bytes);
+    step();
+}
+
+void MultipartParser::step() {
+    for (;;) {
+        switch (state_) {
+            case State::preamble: {
+                const auto at = buffer_.find(delimiter_);
+                if (at == std::string::npos) {
+                    // Keep what could be the start of a delimiter; the preamble is dropped.
+                    if (buffer_.size() >= delimiter_.size()) {
+                        buffer_.erase(0, buffer_.size() - (delimiter_.size() - 1));
+                    }
+                    if (buffer_.size() > limits_.max_header_bytes + delimiter_.size()) {
+                        throw MultipartError("no multipart delimiter found");
+                    }
+                    return;
+                }
+                buffer_.erase(0, at + delimiter_.size());
+                state_ = State::after_delimiter;
+                break;
+            }
+            case State::after_delimiter: {
+                // "--" closes the body; otherwise optional white space, then CRLF.
+                std::size_t i = 0;
+                if (buffer_.size() < 2) {
+                    return;
+                }
+                if (buffer_.compare(0, 2, "--") == 0) {
+                    state_ = State::epilogue;
+                    buffer_.clear();
+                    return;
+                }
+                while (i < buffer_.size() && (buffer_[i] == ' ' || buffer_[i] == '\t')) {
+                    ++i;
+                }
+                if (i + 2 > buffer_.size()) {
+                    if (i > 256) {
+                        throw MultipartError("white space after a delimiter runs on");
+                    }
+                    return;
+                }
+                if (buffer_.compare(i, 2, "\r\n") != 0) {
+                    throw MultipartError("a delimiter is not followed by CRLF");
+                }
+                buffer_.erase(0, i + 2);
+                state_ = State::headers;
+                break;
+            }
+            case State::headers: {
+                PartHeaders h;
+                std::size_t end = std::string::npos;
+                if (buffer_.compare(0, 2, "\r\n") == 0) {
+                    end = 0;  // a part without headers
+                } else {
+                    const auto at = buffer_.find("\r\n\r\n");
+                    if (at != std::string::npos) {
+                        end = at + 2;
+                    }
+                }
+                if (end == std::string::npos) {
+                    if (buffer_.size() > limits_.max_header_bytes) {
+                        throw MultipartError("the headers of part " + std::to_string(parts_ + 1) + " exceed " +
+                                             std::to_string(limits_.max_header_bytes) + " bytes");
+                    }
+                    return;
+                }
+                if (end > limits_.max_header_bytes) {
+                    throw MultipartError("the headers of part " + std::to_string(parts_ + 1) + " exceed " +
+                                         std::to_string(limits_.max_header_bytes) + " bytes");
+                }
+                bool disposition = false;
+                std::string_view lines(buffer_.data(), end);
+                while (!lines.empty()) {
+                    const auto eol = lines.find("\r\n");
+                    const std::string_view line = lines.substr(0, eol);
+                    lines.remove_prefix(eol == std::string_view::npos ? lines.size() : eol + 2);
+                    const auto colon = line.find(':');
+                    if (colon == std::string_view::npos) {
+                        throw MultipartError("part " + std::to_string(parts_ + 1) + " has a header line without ':'");
+                    }
+                    const std::string key = lower(trim(line.substr(0, colon)));
+                    const std::string_view value = trim(line.substr(colon + 1));
+                    if (key == "content-disposition") {
+                        const auto semi = value.find(';');
+                        if (lower(trim(value.substr(0, semi))) != "form-data") {
+                            throw MultipartError("part " + std::to_string(parts_ + 1) + " is not form-data");
+                        }
+                        auto name = header_parameter(value, "name");
+                        if (!name) {
+                            throw MultipartError("part " + std::to_string(parts_ + 1) + " has no name");
+                        }
+                        h.name = std::move(*name);
+                        h.filename = header_parameter(value, "filename");
+                        disposition = true;
+                    } else if (key == "content-type") {
+                        h.content_type = std::string(value);
+                    }
+                }
+                if (!disposition) {
+                    throw MultipartError("part " + std::to_string(parts_ + 1) + " has no Content-Disposition");
+                }
+                if (++parts_ > limits_.max_parts) {
+                    throw MultipartError("more than " + std::to_string(limits_.max_parts) + " parts");
+                }
+                buffer_.erase(0, end + 2);
+                sink_.begin(h);
+                state_ = State::body;
+                break;
+            }
+            case State::body: {
+                const auto at = buffer_.find(delimiter_);
+                if (at == std::string::npos) {
+                    // All but a possible delimiter prefix at the end is content.
+                    if (buffer_.size() >= delimiter_.size()) {
+                        const std::size_t safe = buffer_.size() - (delimiter_.size() - 1);
+                        sink_.data(std::string_view(buffer_.data(), safe));
+                        buffer_.erase(0, safe);
+                    }
+                    return;
+                }
+                if (at > 0) {
+                    sink_.data(std::string_view(buffer_.data(), at));
+                }
+                sink_.end();
+                buffer_.erase(0, at + delimiter_.size());
+                state_ = State::after_delimiter;
+                break;
+            }
+            case State::epilogue:
+                buffer_.clear();
+                return;
+        }
+    }
+}
+
+void MultipartParser::finish() const {
+    if (state_ != State::epilogue) {
+        throw MultipartError(parts_ == 0 ? "no parts, or no multipart delimiter"
+                                         : "the body ends before the closing delimiter");
+    }
+}
+
+}  // namespace preflight::server
