@@ -52,6 +52,50 @@ bool send_all(int fd, const std::string& data) {
     return true;
 }
 
+// Decodes a chunked body from `data`, calling `more` to append to `data` when it
+// runs short; trailers are skipped. False when the peer closed or sent garbage.
+template <typename More>
+bool read_chunked(std::string& data, const More& more, std::string& body) {
+    std::size_t pos = 0;
+    const auto line = [&](std::string& out) {
+        std::size_t end = 0;
+        while ((end = data.find("\r\n", pos)) == std::string::npos) {
+            if (data.size() - pos > 64 * 1024 || !more()) {
+                return false;
+            }
+        }
+        out = data.substr(pos, end - pos);
+        pos = end + 2;
+        return true;
+    };
+    std::string size_line;
+    while (line(size_line)) {
+        std::size_t size = 0;
+        try {
+            size = std::stoul(size_line.substr(0, size_line.find(';')), nullptr, 16);
+        } catch (const std::exception&) {
+            return false;
+        }
+        if (size == 0) {  // the last chunk; then trailer lines up to an empty one
+            std::string trailer = "-";
+            while (!trailer.empty()) {
+                if (!line(trailer)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        while (data.size() - pos < size + 2) {
+            if (!more()) {
+                return false;
+            }
+        }
+        body.append(data, pos, size);
+        pos += size + 2;
+    }
+    return false;
+}
+
 // Reads one request; false when the peer closed or sent garbage.
 bool read_request(int fd, FakeRequest& req) {
     std::string data;
@@ -94,19 +138,35 @@ bool read_request(int fd, FakeRequest& req) {
         value.erase(0, value.find_first_not_of(' '));
         req.headers[lower(line.substr(0, colon))] = value;
     }
-    std::size_t length = 0;
-    if (const auto it = req.headers.find("content-length"); it != req.headers.end()) {
-        length = std::stoul(it->second);
+    std::string rest = data.substr(header_end + 4);
+    // A client that waits for "100 Continue" before its body (curl does for large ones).
+    if (const auto it = req.headers.find("expect"); it != req.headers.end() && lower(it->second) == "100-continue" &&
+                                                    rest.empty() && !send_all(fd, "HTTP/1.1 100 Continue\r\n\r\n")) {
+        return false;
     }
-    req.body = data.substr(header_end + 4);
-    while (req.body.size() < length) {
+    const auto more = [&]() {
         const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
         if (n <= 0) {
             return false;
         }
-        req.body.append(buf, static_cast<std::size_t>(n));
+        rest.append(buf, static_cast<std::size_t>(n));
+        return true;
+    };
+    if (const auto it = req.headers.find("transfer-encoding");
+        it != req.headers.end() && lower(it->second).find("chunked") != std::string::npos) {
+        return read_chunked(rest, more, req.body);
     }
-    req.body.resize(std::min(req.body.size(), length));
+    std::size_t length = 0;
+    if (const auto it = req.headers.find("content-length"); it != req.headers.end()) {
+        length = std::stoul(it->second);
+    }
+    while (rest.size() < length) {
+        if (!more()) {
+            return false;
+        }
+    }
+    rest.resize(std::min(rest.size(), length));
+    req.body = std::move(rest);
     return true;
 }
 
@@ -196,7 +256,12 @@ void FakeHttpServer::serve(int fd) {
         lock.unlock();
         if (!res.never_answer && !res.drop) {
             std::string out = "HTTP/1.1 " + std::to_string(res.status) + " " + reason(res.status) + "\r\n";
-            out += "Content-Type: " + res.content_type + "\r\n";
+            if (!res.content_type.empty()) {
+                out += "Content-Type: " + res.content_type + "\r\n";
+            }
+            for (const auto& [name, value] : res.headers) {
+                out += name + ": " + value + "\r\n";
+            }
             out += "Content-Length: " + std::to_string(res.body.size()) + "\r\nConnection: close\r\n\r\n";
             out += res.body;
             send_all(fd, out);

@@ -11,6 +11,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 namespace preflight::testing {
@@ -21,16 +22,19 @@ struct FakeRequest {
     std::string path;                            // without the query
     std::string query;                           // after '?', undecoded
     std::map<std::string, std::string> headers;  // names lower-cased
-    std::string body;
+    std::string body;                            // decoded when sent chunked (Transfer-Encoding: chunked)
 };
 
 struct FakeResponse {
     int status = 200;
     std::string body;
-    std::string content_type = "application/json";
-    std::chrono::milliseconds delay{0};  // wait before answering
-    bool never_answer = false;           // hold the connection open until the server stops
-    bool drop = false;                   // close the connection without a word
+    std::string content_type = "application/json";  // empty: no Content-Type header
+    std::chrono::milliseconds delay{0};             // wait before answering
+    bool never_answer = false;                      // hold the connection open until the server stops
+    bool drop = false;                              // close the connection without a word
+    // More header lines, sent as given after Content-Type (Content-Length and
+    // Connection are the server's).
+    std::vector<std::pair<std::string, std::string>> headers = {};
 };
 
 class FakeHttpServer {

@@ -683,6 +683,14 @@ constexpr Entry kEntries[] = {
      "{file}:{line}:{column}: \"{field}\" cannot be \"{value}\"; valid values: {allowed}"},
     {"error.manifest.empty", "{file}:{line}:{column}: «{field}» kan ikke være tom",
      "{file}:{line}:{column}: \"{field}\" cannot be empty"},
+    {"error.sbd.syntax", "{where}:{line}:{column}: ugyldig JSON i SBD-en: {detail}",
+     "{where}:{line}:{column}: invalid JSON in the SBD: {detail}"},
+    {"error.sbd.missing", "{where}:{line}:{column}: «{field}» mangler i SBD-en",
+     "{where}:{line}:{column}: \"{field}\" is missing from the SBD"},
+    {"error.sbd.type", "{where}:{line}:{column}: «{field}» i SBD-en må være {expected}",
+     "{where}:{line}:{column}: \"{field}\" in the SBD must be {expected}"},
+    {"error.sbd.empty", "{where}:{line}:{column}: «{field}» i SBD-en kan ikke være tom",
+     "{where}:{line}:{column}: \"{field}\" in the SBD cannot be empty"},
     {"error.internal", "intern feil: {detail}", "internal error: {detail}"},
 
     // ---- renderers and command line

@@ -98,29 +98,8 @@ public:
         args.emplace_back("file", file_.string());
         args.emplace_back("line", std::to_string(at.line));
         args.emplace_back("column", std::to_string(at.column));
-        args.emplace_back("field", display(pointer));
+        args.emplace_back("field", display_pointer(pointer));
         throw UsageError(id, std::move(args));
-    }
-
-    // "/documents/1/role" -> "documents[1].role"
-    static std::string display(const std::string& pointer) {
-        std::string out;
-        std::size_t i = 1;
-        while (i <= pointer.size() && !pointer.empty()) {
-            const auto next = pointer.find('/', i);
-            const std::string token = pointer.substr(i, next == std::string::npos ? std::string::npos : next - i);
-            const bool index = !token.empty() && token.find_first_not_of("0123456789") == std::string::npos;
-            if (index) {
-                out += "[" + token + "]";
-            } else {
-                out += (out.empty() ? "" : ".") + token;
-            }
-            if (next == std::string::npos) {
-                break;
-            }
-            i = next + 1;
-        }
-        return out.empty() ? "(root)" : out;
     }
 
     const json& object(const json& parent, const std::string& pointer, const char* key, bool required) const {
@@ -270,6 +249,41 @@ private:
 
 }  // namespace
 
+std::string display_pointer(std::string_view pointer) {
+    std::string out;
+    std::size_t i = 1;
+    while (i <= pointer.size() && !pointer.empty()) {
+        const auto next = pointer.find('/', i);
+        const std::string token(pointer.substr(i, next == std::string_view::npos ? std::string_view::npos : next - i));
+        const bool index = !token.empty() && token.find_first_not_of("0123456789") == std::string::npos;
+        if (index) {
+            out += "[" + token + "]";
+        } else {
+            out += (out.empty() ? "" : ".") + token;
+        }
+        if (next == std::string_view::npos) {
+            break;
+        }
+        i = next + 1;
+    }
+    return out.empty() ? "(root)" : out;
+}
+
+std::string json_syntax_detail(std::string_view what) {
+    // "[json.exception.parse_error.101] parse error at line 1, column 5: <reason>; last read: '<token>'"
+    // The reason is worth showing; the position is ours; the token may hold personal data.
+    std::string detail(what);
+    const auto colon = detail.find(": ");
+    if (colon != std::string::npos) {
+        detail = detail.substr(colon + 2);
+    }
+    const auto last_read = detail.find("; last read");
+    if (last_read != std::string::npos) {
+        detail = detail.substr(0, last_read);
+    }
+    return detail;
+}
+
 TextPosition position_of(std::string_view text, std::size_t offset) {
     TextPosition p;
     offset = std::min(offset, text.size());
@@ -360,21 +374,10 @@ JournalPost parse_manifest(std::string_view text, const std::filesystem::path& f
         root = json::parse(text);
     } catch (const json::parse_error& e) {
         const auto at = position_of(text, e.byte == 0 ? 0 : e.byte - 1);
-        // "[json.exception.parse_error.101] parse error at line 1, column 5: <reason>; last read: '<token>'"
-        // The reason is worth showing; the position is ours; the token may hold personal data.
-        std::string detail = e.what();
-        const auto colon = detail.find(": ");
-        if (colon != std::string::npos) {
-            detail = detail.substr(colon + 2);
-        }
-        const auto last_read = detail.find("; last read");
-        if (last_read != std::string::npos) {
-            detail = detail.substr(0, last_read);
-        }
         throw UsageError("error.manifest.syntax", {{"file", file.string()},
                                                    {"line", std::to_string(at.line)},
                                                    {"column", std::to_string(at.column)},
-                                                   {"detail", detail}});
+                                                   {"detail", json_syntax_detail(e.what())}});
     }
     return Reader(text, file).read(root);
 }

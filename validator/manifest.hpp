@@ -27,6 +27,15 @@ struct TextPosition {
 };
 TextPosition position_of(std::string_view text, std::size_t offset);
 
+// A JSON pointer as users read it: "/documents/1/role" -> "documents[1].role",
+// "" -> "(root)".
+std::string display_pointer(std::string_view pointer);
+
+// The reason of a JSON parser's error message (nlohmann's what()), without its
+// position (callers give their own) and without the text last read (it may hold
+// personal data).
+std::string json_syntax_detail(std::string_view what);
+
 // Byte offset where the value at `pointer` (e.g. "/documents/1/role") starts in
 // valid JSON `text`; the offset of the deepest existing ancestor when absent.
 std::size_t locate(std::string_view text, std::string_view pointer);
