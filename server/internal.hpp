@@ -7,6 +7,8 @@
 #include "server/metrics.hpp"
 #include "server/tempfiles.hpp"
 
+#include "validator/sbd.hpp"
+
 #include <boost/asio.hpp>
 #include <boost/beast.hpp>
 #include <nlohmann/json.hpp>
@@ -72,8 +74,8 @@ class Connection;
 struct TrackedMessage {
     std::mutex mutex;  // one operation on a message at a time
     std::string message_id;
+    SbdMessage sbd;
     JournalPost post;  // recipients looked up at create; documents as uploaded (facts kept, files gone)
-    std::optional<std::string> main_file;
     std::chrono::steady_clock::time_point touched;
 };
 

@@ -29,7 +29,7 @@ const std::string kBody =
     "{\"a\": 1}\r\n"
     "--XyZ  \r\n"
     "content-disposition: form-data; name=\"doc\"; filename=\"Vedtak \\\"ny\\\".pdf\"\r\n\r\n"
-    "%PDF-1.4\r\n--XyZnot-a-delimiter\r\n\r\n--XY\r\n"
+    "%PDF-1.4\r\n--XyY\r\n\r\n--XY\r\n-XyZ\r\n"
     "--XyZ\r\n"
     "Content-Disposition: form-data; name=\"x\"; filename=\"a.pdf\"; filename*=UTF-8''%C3%A6%C3%B8%C3%A5.pdf\r\n\r\n"
     "\r\n"
@@ -42,7 +42,7 @@ void check(const Collected& c) {
     EXPECT_EQ(c.parts[0].h.content_type, "application/json");
     EXPECT_EQ(c.parts[0].body, "{\"a\": 1}");
     EXPECT_EQ(c.parts[1].h.filename.value_or(""), "Vedtak \"ny\".pdf");
-    EXPECT_EQ(c.parts[1].body, "%PDF-1.4\r\n--XyZnot-a-delimiter\r\n\r\n--XY");
+    EXPECT_EQ(c.parts[1].body, "%PDF-1.4\r\n--XyY\r\n\r\n--XY\r\n-XyZ");
     EXPECT_EQ(c.parts[2].h.filename.value_or(""), "æøå.pdf");
     EXPECT_EQ(c.parts[2].body, "");
     for (const auto& p : c.parts) {

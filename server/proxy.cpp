@@ -209,6 +209,7 @@ int Connection::relay_response(beast::tcp_stream& up, const Parser& p, bool& kee
         } else {
             res.body().data = nullptr;
             res.body().size = 0;
+            res.body().more = false;
         }
         stream_->expires_after(s.read_timeout);
         beast::error_code ec = await([&](auto handler) { http::async_write(*stream_, sr, handler); });
@@ -335,8 +336,8 @@ bool Connection::proxy_create(Parser& p) {
                 // Not tracked: its uploads and send are then refused (fail closed).
             }
         }
-        m->main_file = sbd.main_file;
         m->post = std::move(report.post);
+        m->sbd = std::move(sbd);
         gate_.messages.put(m);
     }
     return keep;
@@ -401,34 +402,42 @@ bool Connection::proxy_upload(Parser& p, const std::string& id) {
     }
     file.close();
 
-    Document d;
-    d.file = *filename;
-    d.path = file.path();
-    d.name = query_title.value_or(header_parameter(disposition, "name").value_or(""));
-    if (d.name.empty()) {
-        d.name = std::filesystem::path(*filename).stem().string();
-    }
-    d.role = message->main_file && *message->main_file == *filename ? Role::main : Role::attachment;
-    JournalPost post = message->post;
-    post.documents.push_back(std::move(d));
-    Report report = keep_only(gate_.check(std::move(post), gate_.run), [&](const Finding& f) {
-        if (needs_all_documents(f)) {
-            return false;
+    // The Noark arkivmelding.xml and DPI metadata files are not documents of the
+    // letter: they go on unjudged (the integrasjonspunkt validates them itself).
+    const bool document = is_document(message->sbd, *filename);
+    std::optional<Report> report;
+    if (document) {
+        Document d;
+        d.file = *filename;
+        d.path = file.path();
+        d.name = query_title.value_or(header_parameter(disposition, "name").value_or(""));
+        if (d.name.empty()) {
+            d.name = std::filesystem::path(*filename).stem().string();
         }
-        return (f.document && *f.document == *filename) || f.code == "DP201";
-    });
-    if (report.verdict() == Verdict::block) {
-        return blocked(p, report, true);
+        d.role = role_of(message->sbd, *filename);
+        JournalPost post = message->post;
+        post.documents.push_back(std::move(d));
+        report = keep_only(gate_.check(std::move(post), gate_.run), [&](const Finding& f) {
+            if (needs_all_documents(f)) {
+                return false;
+            }
+            return (f.document && *f.document == *filename) || f.code == "DP201";
+        });
+        if (report->verdict() == Verdict::block) {
+            return blocked(p, *report, true);
+        }
+        exchange.verdict = std::string(to_string(report->verdict()));
     }
-    exchange.verdict = std::string(to_string(report.verdict()));
     int status = 0;
     bool keep = false;
     if (!forward_file(p, file.path(), status, keep)) {
         return false;
     }
     if (is_success(status)) {
-        message->post.documents.push_back(report.post.documents.back());
-        message->post.documents.back().path.clear();  // the file is gone after this request
+        if (report) {
+            message->post.documents.push_back(report->post.documents.back());
+            message->post.documents.back().path.clear();  // the file is gone after this request
+        }
         gate_.messages.put(message);
     }
     return keep;
@@ -535,11 +544,14 @@ bool Connection::proxy_multipart(Parser& p) {
     }
     JournalPost post = to_journal_post(sbd);
     for (const auto& f : parts.files_) {
+        if (!is_document(sbd, f.filename)) {
+            continue;  // arkivmelding.xml, metadata files: not judged
+        }
         Document d;
         d.file = f.filename;
         d.path = f.file.path();
         d.name = f.name.empty() ? std::filesystem::path(f.filename).stem().string() : f.name;
-        d.role = sbd.main_file && *sbd.main_file == f.filename ? Role::main : Role::attachment;
+        d.role = role_of(sbd, f.filename);
         post.documents.push_back(std::move(d));
     }
     const Report report = gate_.check(std::move(post), gate_.run);
