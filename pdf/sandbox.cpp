@@ -126,26 +126,11 @@ bool write_all(int fd, const char* data, std::size_t len) {
     return true;
 }
 
-[[noreturn]] void child_main(int out_fd, const std::filesystem::path& file, const Limits& limits,
+// The child's work in either mode, once its descriptors and signals are clean:
+// sets its limits, analyses, answers on out_fd and leaves with _exit().
+[[noreturn]] void child_work(int out_fd, const std::filesystem::path& file, const Limits& limits,
                              const AnalyzeOptions& options, SharedState* state) {
     g_child_state = state;
-    // Keep only stdin/stdout/stderr and the answer pipe (as fd 3): the child must
-    // not hold the caller's sockets or files open while it works.
-    if (out_fd != 3 && ::dup2(out_fd, 3) == 3) {
-        out_fd = 3;
-    }
-    if (out_fd == 3) {
-        ::close_range(4, ~0U, 0);  // best effort (Linux 5.9+)
-    }
-    // A clean signal state: default actions, nothing blocked.
-    for (const int sig : {SIGPIPE, SIGXCPU, SIGSEGV, SIGBUS, SIGABRT, SIGFPE, SIGILL, SIGINT, SIGTERM, SIGHUP, SIGQUIT,
-                          SIGALRM, SIGUSR1, SIGUSR2, SIGCHLD}) {
-        ::signal(sig, SIG_DFL);
-    }
-    sigset_t none;
-    sigemptyset(&none);
-    ::sigprocmask(SIG_SETMASK, &none, nullptr);
-
     const rlimit no_core{0, 0};
     ::setrlimit(RLIMIT_CORE, &no_core);
     const auto cpu = static_cast<rlim_t>(std::max(1, limits.cpu_seconds));
@@ -216,6 +201,28 @@ bool write_all(int fd, const char* data, std::size_t len) {
     }
     ::close(out_fd);
     ::_exit(ok ? 0 : 3);
+}
+
+// The forked child: keeps only stdin/stdout/stderr and the answer pipe (as fd 3),
+// so that it does not hold the caller's sockets or files open while it works, and
+// starts from a clean signal state.
+[[noreturn]] void forked_child_main(int out_fd, const std::filesystem::path& file, const Limits& limits,
+                                    const AnalyzeOptions& options, SharedState* state) {
+    if (out_fd != 3 && ::dup2(out_fd, 3) == 3) {
+        out_fd = 3;
+    }
+    if (out_fd == 3) {
+        ::close_range(4, ~0U, 0);  // best effort (Linux 5.9+)
+    }
+    // Default actions, nothing blocked.
+    for (const int sig : {SIGPIPE, SIGXCPU, SIGSEGV, SIGBUS, SIGABRT, SIGFPE, SIGILL, SIGINT, SIGTERM, SIGHUP, SIGQUIT,
+                          SIGALRM, SIGUSR1, SIGUSR2, SIGCHLD}) {
+        ::signal(sig, SIG_DFL);
+    }
+    sigset_t none;
+    sigemptyset(&none);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    child_work(out_fd, file, limits, options, state);
 }
 
 std::string signal_name(int sig) {
@@ -319,31 +326,16 @@ std::pair<std::string_view, std::string_view> split_answer(std::string_view answ
     return {answer.substr(0, first), second == std::string_view::npos ? std::string_view{} : rest.substr(0, second)};
 }
 
-Info run(const std::filesystem::path& file, const Limits& limits, const AnalyzeOptions& options) {
-    int fds[2];
-    if (::pipe2(fds, O_CLOEXEC) != 0) {
-        return failure(Damage::internal, std::string("pipe: ") + std::strerror(errno));
-    }
-    Fd read_end(fds[0]);
-    Fd write_end(fds[1]);
-    SharedPage shared;
-    if (shared.get() == nullptr) {
-        return failure(Damage::internal, std::string("mmap: ") + std::strerror(errno));
-    }
-    detail::initialise();  // inherited by the child: not paid per document
-    const auto wall = std::chrono::milliseconds(std::max(1, limits.wall_milliseconds));
-    const auto deadline = std::chrono::steady_clock::now() + wall;
+std::chrono::milliseconds wall_limit(const Limits& limits) {
+    return std::chrono::milliseconds(std::max(1, limits.wall_milliseconds));
+}
 
-    const pid_t pid = ::fork();
-    if (pid < 0) {
-        return failure(Damage::internal, std::string("fork: ") + std::strerror(errno));
-    }
-    if (pid == 0) {
-        read_end.reset();
-        child_main(write_end.get(), file, limits, options, shared.get());
-    }
-    write_end.reset();
-
+// The parent's side: reads the answer until EOF, the wall-clock deadline (then
+// SIGKILL) or the size cap, reaps the child and maps how it ended. `shared` is
+// the child's out-of-memory flag, or null when there is none to read.
+Info collect(pid_t pid, Fd& read_end, std::chrono::steady_clock::time_point deadline, const Limits& limits,
+             const AnalyzeOptions& options, const SharedState* shared) {
+    const auto wall = wall_limit(limits);
     std::string answer;
     bool timed_out = false;
     bool too_big = false;
@@ -390,7 +382,7 @@ Info run(const std::filesystem::path& file, const Limits& limits, const AnalyzeO
     int status = 0;
     double cpu = 0;
     reap(pid, status, cpu);
-    const bool child_oom = shared.get()->out_of_memory.load() != 0;
+    const bool child_oom = shared != nullptr && shared->out_of_memory.load() != 0;
 
     const auto [analysis, scan] = split_answer(answer);
     const bool analysis_complete = answer.size() > analysis.size();  // its '\n' arrived
@@ -461,6 +453,32 @@ Info run(const std::filesystem::path& file, const Limits& limits, const AnalyzeO
     } catch (const std::exception& e) {
         return failure(Damage::internal, std::string("unreadable answer from the analysing child: ") + e.what());
     }
+}
+
+Info run(const std::filesystem::path& file, const Limits& limits, const AnalyzeOptions& options) {
+    int fds[2];
+    if (::pipe2(fds, O_CLOEXEC) != 0) {
+        return failure(Damage::internal, std::string("pipe: ") + std::strerror(errno));
+    }
+    Fd read_end(fds[0]);
+    Fd write_end(fds[1]);
+    SharedPage shared;
+    if (shared.get() == nullptr) {
+        return failure(Damage::internal, std::string("mmap: ") + std::strerror(errno));
+    }
+    detail::initialise();  // inherited by the child: not paid per document
+    const auto deadline = std::chrono::steady_clock::now() + wall_limit(limits);
+
+    const pid_t pid = ::fork();
+    if (pid < 0) {
+        return failure(Damage::internal, std::string("fork: ") + std::strerror(errno));
+    }
+    if (pid == 0) {
+        read_end.reset();
+        forked_child_main(write_end.get(), file, limits, options, shared.get());
+    }
+    write_end.reset();
+    return collect(pid, read_end, deadline, limits, options, shared.get());
 }
 
 }  // namespace
