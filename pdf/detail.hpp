@@ -43,6 +43,8 @@ void initialise();
 // A function the sandboxed child runs right before analyze(), after its limits
 // are set: tests use it to make the child crash, spin or sleep deterministically.
 // nullptr (the default) for none. Set it only while no sandbox is running.
+// Fork mode only: a child started by set_sandbox_program() is a new process
+// and runs no hooks.
 using SandboxChildHook = void (*)();
 void set_sandbox_child_hook(SandboxChildHook hook);
 // Likewise, run right before the text scan (after the analysis was answered).

@@ -43,6 +43,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <spawn.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/time.h>
@@ -50,17 +51,21 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <cerrno>
+#include <charconv>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <mutex>
 #include <new>
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <utility>
 
 namespace preflight::pdf {
 namespace detail {
@@ -74,6 +79,14 @@ void set_sandbox_text_scan_hook(SandboxChildHook hook) { text_scan_hook.store(ho
 }  // namespace detail
 
 namespace {
+
+std::mutex program_mutex;
+std::filesystem::path program_path;  // guarded by program_mutex; empty: fork mode
+
+std::filesystem::path sandbox_program() {
+    const std::lock_guard lock(program_mutex);
+    return program_path;
+}
 
 // The child's answer is at most this big (about 100 bytes a page).
 constexpr std::size_t max_answer_bytes = 512ULL * 1024 * 1024;
@@ -455,23 +468,104 @@ Info collect(pid_t pid, Fd& read_end, std::chrono::steady_clock::time_point dead
     }
 }
 
+// posix_spawn()'s file actions and attributes, destroyed on every path.
+class SpawnSetup {
+public:
+    SpawnSetup() {
+        ::posix_spawn_file_actions_init(&actions_);
+        ::posix_spawnattr_init(&attr_);
+    }
+    ~SpawnSetup() {
+        ::posix_spawnattr_destroy(&attr_);
+        ::posix_spawn_file_actions_destroy(&actions_);
+    }
+    SpawnSetup(const SpawnSetup&) = delete;
+    SpawnSetup& operator=(const SpawnSetup&) = delete;
+    posix_spawn_file_actions_t* actions() { return &actions_; }
+    posix_spawnattr_t* attr() { return &attr_; }
+
+private:
+    posix_spawn_file_actions_t actions_{};
+    posix_spawnattr_t attr_{};
+};
+
+// Exec mode: starts `program __sandbox-child FILE MEMORY_BYTES CPU_SECONDS 0|1`
+// with out_fd as its fd 3, no other descriptor but 0-2 (whatever their
+// O_CLOEXEC), default signal actions and an empty signal mask. Returns the pid,
+// or -1 and the error number in `error`.
+pid_t spawn_child(const std::filesystem::path& program, int out_fd, const std::filesystem::path& file,
+                  const Limits& limits, const AnalyzeOptions& options, int& error) {
+    // Everything is built before the spawn: nothing is allocated in between.
+    std::string program_arg = program.string();
+    std::string command = sandbox_child_command;
+    std::string file_arg = file.string();
+    std::string memory_arg = std::to_string(limits.memory_bytes);
+    std::string cpu_arg = std::to_string(limits.cpu_seconds);
+    std::string scan_arg = options.find_person_ids ? "1" : "0";
+    const std::array<char*, 7> argv{program_arg.data(), command.data(),  file_arg.data(), memory_arg.data(),
+                                    cpu_arg.data(),     scan_arg.data(), nullptr};
+    sigset_t all;
+    sigfillset(&all);
+    sigset_t none;
+    sigemptyset(&none);
+    SpawnSetup setup;
+    int rc = ::posix_spawn_file_actions_adddup2(setup.actions(), out_fd, 3);
+    if (rc == 0) {
+        rc = ::posix_spawn_file_actions_addclosefrom_np(setup.actions(), 4);
+    }
+    if (rc == 0) {
+        rc = ::posix_spawnattr_setsigdefault(setup.attr(), &all);
+    }
+    if (rc == 0) {
+        rc = ::posix_spawnattr_setsigmask(setup.attr(), &none);
+    }
+    if (rc == 0) {
+        rc = ::posix_spawnattr_setflags(setup.attr(), POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+    }
+    pid_t pid = -1;
+    if (rc == 0) {
+        rc = ::posix_spawn(&pid, program_arg.c_str(), setup.actions(), setup.attr(), argv.data(), environ);
+    }
+    if (rc != 0) {
+        error = rc;
+        return -1;
+    }
+    return pid;
+}
+
+std::string error_text(int error) { return std::system_category().message(error); }  // thread-safe, unlike strerror
+
 Info run(const std::filesystem::path& file, const Limits& limits, const AnalyzeOptions& options) {
+    const std::filesystem::path program = sandbox_program();
     int fds[2];
     if (::pipe2(fds, O_CLOEXEC) != 0) {
-        return failure(Damage::internal, std::string("pipe: ") + std::strerror(errno));
+        return failure(Damage::internal, "pipe: " + error_text(errno));
     }
     Fd read_end(fds[0]);
     Fd write_end(fds[1]);
+
+    if (!program.empty()) {
+        const auto deadline = std::chrono::steady_clock::now() + wall_limit(limits);
+        int error = 0;
+        const pid_t pid = spawn_child(program, write_end.get(), file, limits, options, error);
+        if (pid < 0) {
+            return failure(Damage::internal, "posix_spawn " + program.string() + ": " + error_text(error));
+        }
+        write_end.reset();
+        // No shared page across exec: the child answers memory_limit itself.
+        return collect(pid, read_end, deadline, limits, options, nullptr);
+    }
+
     SharedPage shared;
     if (shared.get() == nullptr) {
-        return failure(Damage::internal, std::string("mmap: ") + std::strerror(errno));
+        return failure(Damage::internal, "mmap: " + error_text(errno));
     }
     detail::initialise();  // inherited by the child: not paid per document
     const auto deadline = std::chrono::steady_clock::now() + wall_limit(limits);
 
     const pid_t pid = ::fork();
     if (pid < 0) {
-        return failure(Damage::internal, std::string("fork: ") + std::strerror(errno));
+        return failure(Damage::internal, "fork: " + error_text(errno));
     }
     if (pid == 0) {
         read_end.reset();
@@ -479,6 +573,12 @@ Info run(const std::filesystem::path& file, const Limits& limits, const AnalyzeO
     }
     write_end.reset();
     return collect(pid, read_end, deadline, limits, options, shared.get());
+}
+
+bool parse_argument(const char* text, auto& value) {
+    const std::string_view s(text);
+    const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
+    return ec == std::errc() && end == s.data() + s.size() && !s.empty();
 }
 
 }  // namespace
@@ -504,6 +604,39 @@ Info analyze_sandboxed(const std::filesystem::path& file, const Limits& limits, 
         }
     }
     return info;
+}
+
+void set_sandbox_program(std::filesystem::path program) {
+    const std::lock_guard lock(program_mutex);
+    program_path = std::move(program);
+}
+
+int sandbox_child_main(int argc, char** argv) {
+    const auto usage = [](const char* why) {
+        std::fprintf(stderr, "preflight %s: %s\n", sandbox_child_command, why);
+        return 2;
+    };
+    if (argc != 6 || std::strcmp(argv[1], sandbox_child_command) != 0) {
+        return usage("expects FILE MEMORY_BYTES CPU_SECONDS FIND_PERSON_IDS(0|1)");
+    }
+    Limits limits;
+    AnalyzeOptions options;
+    const std::string_view scan(argv[5]);
+    if (!parse_argument(argv[3], limits.memory_bytes) || !parse_argument(argv[4], limits.cpu_seconds) ||
+        (scan != "0" && scan != "1")) {
+        return usage("expects FILE MEMORY_BYTES CPU_SECONDS FIND_PERSON_IDS(0|1)");
+    }
+    options.find_person_ids = scan == "1";
+    if (::fcntl(3, F_GETFD) < 0) {
+        return usage("fd 3 (the answer pipe) is not open");
+    }
+    // Before the limits are set, as a forked child inherits it from its parent.
+    detail::initialise();
+    // The out-of-memory flag stays in this process (no page shared across exec):
+    // it still turns an analysis that swallowed a failed allocation into
+    // memory_limit, and a caught std::bad_alloc is answered as memory_limit.
+    static SharedState state{};
+    child_work(3, std::filesystem::path(argv[2]), limits, options, &state);
 }
 
 }  // namespace preflight::pdf
