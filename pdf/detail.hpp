@@ -37,7 +37,8 @@ void scan_person_ids(const std::filesystem::path& file, Info& info, const TextLi
 
 // Process-wide set-up, once (PoDoFo logging off, OpenSSL's legacy and default
 // providers loaded): ~5 ms. analyze() calls it; analyze_sandboxed() calls it in
-// the parent so that every forked child inherits it instead of paying again.
+// the parent so that every forked child inherits it instead of paying again
+// (fork mode); an exec'd child (sandbox_child_main) calls it itself.
 void initialise();
 
 // A function the sandboxed child runs right before analyze(), after its limits
