@@ -1,6 +1,7 @@
 // preflight: a thin command line over the library (qpdf style). Exit codes:
 // 0 nothing blocks, 1 something blocks (or warns with --fail-on warn), 2 usage
 // error, 3 internal error.
+#include "pdf/pdf_info.hpp"
 #include "registry/setup.hpp"
 #include "server/gate.hpp"
 #include "validator/catalogue.hpp"
@@ -261,6 +262,11 @@ int run(int argc, char** argv, Lang& lang) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    // An analysing child started by pdf::analyze_sandboxed() in exec mode: not a
+    // command for users (not in --help), and nothing else of main() runs.
+    if (argc > 1 && std::strcmp(argv[1], pdf::sandbox_child_command) == 0) {
+        return pdf::sandbox_child_main(argc, argv);
+    }
     Lang lang = lang_from_argv(argc, argv);
     try {
         return run(argc, argv, lang);

@@ -37,12 +37,15 @@ void scan_person_ids(const std::filesystem::path& file, Info& info, const TextLi
 
 // Process-wide set-up, once (PoDoFo logging off, OpenSSL's legacy and default
 // providers loaded): ~5 ms. analyze() calls it; analyze_sandboxed() calls it in
-// the parent so that every forked child inherits it instead of paying again.
+// the parent so that every forked child inherits it instead of paying again
+// (fork mode); an exec'd child (sandbox_child_main) calls it itself.
 void initialise();
 
 // A function the sandboxed child runs right before analyze(), after its limits
 // are set: tests use it to make the child crash, spin or sleep deterministically.
 // nullptr (the default) for none. Set it only while no sandbox is running.
+// Fork mode only: a child started by set_sandbox_program() is a new process
+// and runs no hooks.
 using SandboxChildHook = void (*)();
 void set_sandbox_child_hook(SandboxChildHook hook);
 // Likewise, run right before the text scan (after the analysis was answered).

@@ -108,11 +108,35 @@ struct Limits {
 // Analyses in this process. Never throws for bad input: damage is reported in Info.
 Info analyze(const std::filesystem::path& file, const AnalyzeOptions& options = {});
 
-// Analyses in a forked child under `limits`; a child that dies or runs out is
+// Analyses in a child process under `limits`; a child that dies or runs out is
 // reported as damage (memory_limit, cpu_limit, time_limit, crashed). Never throws
 // for bad input. With find_person_ids the child answers the analysis first and
 // scans the text afterwards, under the same limits: a child that dies or runs
 // out during the scan leaves the analysis as it was and makes text_scan failed.
+//
+// By default the child is fork()ed without exec: cheap, but only safe while the
+// calling process has a single thread. See set_sandbox_program() for the mode a
+// multi-threaded caller needs.
 Info analyze_sandboxed(const std::filesystem::path& file, const Limits& limits, const AnalyzeOptions& options = {});
+
+// Makes analyze_sandboxed() start every child as a fresh process instead of a
+// fork: posix_spawn() of `program __sandbox-child FILE MEMORY_BYTES CPU_SECONDS
+// FIND_PERSON_IDS(0|1)` with the answer pipe on fd 3, no other descriptor but
+// 0-2, default signal actions and nothing blocked. Safe in a multi-threaded
+// process. `program` must hand that command to sandbox_child_main() (the
+// preflight CLI does; "/proc/self/exe" names the running binary); a relative
+// path is taken relative to the working directory of each call. An empty path
+// goes back to fork mode (the default). Thread-safe; a call of
+// analyze_sandboxed() uses the program set when it starts.
+void set_sandbox_program(std::filesystem::path program);
+
+// argv[1] of a sandbox child started by exec mode.
+inline constexpr const char* sandbox_child_command = "__sandbox-child";
+
+// The child's side of exec mode, for main() to call first thing when argv[1] is
+// sandbox_child_command: analyses as the forked child does, answers on fd 3 and
+// leaves with _exit(). Returns (2, with a message on stderr) only when its
+// arguments or fd 3 are not usable.
+int sandbox_child_main(int argc, char** argv);
 
 }  // namespace preflight::pdf

@@ -1,28 +1,60 @@
-// pdf::analyze_sandboxed(): analyze() in a forked child under resource limits.
+// pdf::analyze_sandboxed(): analyze() in a child process under resource limits.
 //
-// fork() without exec: the child runs analyze() on its copy of this process,
-// serialises the Info as JSON into a pipe and leaves with _exit(0). This is safe
-// because the caller is single-threaded today. If the caller ever forks while
-// other threads hold locks (PoDoFo or libstdc++ internals; glibc's malloc is
-// reset at fork), the child could deadlock; the wall-clock limit then kills it
-// and the document is reported as time_limit, never a hang.
+// Two ways to start the child; everything after the start is the same code
+// (child_work() in the child, collect() in the parent):
 //
-// Limits in the child:
-// - RLIMIT_AS = the child's address space at fork + the file's size (it is
+// - Fork mode (the default): fork() without exec. The child runs analyze() on
+//   its copy of this process. Cheap (the parent's PoDoFo and OpenSSL set-up is
+//   inherited), but only safe while the caller is single-threaded: a fork while
+//   other threads hold locks (OpenSSL, libstdc++, curl, PoDoFo; glibc's malloc
+//   is reset at fork) can leave the child deadlocked; the wall-clock limit then
+//   kills it and the document is reported as time_limit, never a hang. Use it
+//   for the CLI and other single-threaded callers. The test hooks
+//   (detail::set_sandbox_child_hook) work in this mode only.
+// - Exec mode (set_sandbox_program(PROGRAM)): posix_spawn() of
+//   `PROGRAM __sandbox-child FILE MEMORY_BYTES CPU_SECONDS FIND_PERSON_IDS(0|1)`
+//   (argv built before the spawn) with the pipe's write end dup2'ed to fd 3,
+//   every descriptor from 4 up closed whatever its O_CLOEXEC
+//   (posix_spawn_file_actions_addclosefrom_np), every signal at its default
+//   action and none blocked (POSIX_SPAWN_SETSIGDEF, POSIX_SPAWN_SETSIGMASK).
+//   PROGRAM's main() hands that to sandbox_child_main(), which initialises
+//   PoDoFo and OpenSSL and then runs child_work() like a forked child. Nothing
+//   of the parent's state is inherited, so it is safe in a multi-threaded
+//   process (the HTTP gate). Use it whenever the caller may have threads.
+//
+// Cost per document (a4_portrait.pdf, 200 runs each, RelWithDebInfo, 2 cores
+// shared with other builds, load about 2.9): exec mode 16-21 ms, fork mode
+// 1.3-1.5 ms, analyze() in process 0.02 ms. Almost all of exec mode's cost is
+// starting the preflight binary: about 13 ms of CPU before main(), mostly the
+// dynamic loader's symbol lookups and page faults for its 56 shared libraries.
+// (SandboxExec.DISABLED_Overhead in pdf/sandbox_test.cpp measures it.)
+//
+// Limits in the child (set by the child itself, in both modes):
+// - RLIMIT_AS = the child's address space when it sets its limits (at fork, or
+//   right after exec and PoDoFo/OpenSSL set-up) + the file's size (it is
 //   memory-mapped) + Limits::memory_bytes, so the budget does not shrink with the
 //   size of the calling process or of the document;
 // - RLIMIT_CPU = Limits::cpu_seconds (soft; SIGXCPU), hard one second later (SIGKILL);
 // - RLIMIT_CORE = 0 (no core dumps of a 1 GiB child).
-// The child also closes every descriptor but 0-2 and its pipe, resets signal
-// dispositions, and does not free PoDoFo's objects (it exits right away).
-// A failed allocation sets a flag in a shared page (new_handler), so a child that
-// then dies in some other way is still reported as memory_limit; so is a child
-// SIGKILLed below its CPU limit (the kernel's OOM killer).
+// The child keeps no descriptor but 0-2 and its pipe (fd 3), starts with default
+// signal dispositions and an empty mask, and does not free PoDoFo's objects (it
+// exits right away).
+// Out of memory: a caught std::bad_alloc is answered by the child itself as a
+// memory_limit line (the line is static: no allocation needed), and an analysis
+// that swallowed a failed allocation (new_handler sets a flag) is turned into
+// memory_limit before it is answered. In fork mode the flag lives in a page
+// shared with the parent, so a child that fails an allocation and then dies
+// some other way (a signal, an exit) is still memory_limit; in exec mode no page
+// is shared and such a child is reported as crashed. In both modes a child
+// SIGKILLed below its CPU limit (the kernel's OOM killer) is memory_limit. Over
+// the shared corpus and the fixtures (491 files, with the text scan, at 1024 and
+// at 48 MiB) both modes give identical answers.
 //
 // Damage mapping: wall limit -> time_limit; SIGXCPU (or SIGKILL at the CPU
 // limit) -> cpu_limit; out of memory -> memory_limit; other signals -> crashed
 // ("SIGSEGV"); a non-zero exit -> crashed ("exit status N"); an answer that is
-// not valid JSON for an Info -> internal.
+// not valid JSON for an Info -> internal; a program that cannot be started
+// (exec mode) -> internal ("posix_spawn PROGRAM: ...").
 //
 // The answer is one line of JSON (to_json_text escapes every control character)
 // ending in '\n'. With AnalyzeOptions::find_person_ids a second line follows: the
@@ -34,8 +66,9 @@
 // with the limit or signal as its detail. The text never leaves the child.
 //
 // The parent waits on the pipe with poll() until Limits::wall_milliseconds have
-// passed, then SIGKILLs the child. The child is always reaped; both pipe ends and
-// the shared flag page are always released.
+// passed, then SIGKILLs the child. The child is always reaped (wait4 on its pid,
+// so concurrent calls from several threads do not reap each other's children);
+// both pipe ends and the shared flag page are always released.
 #include "pdf/detail.hpp"
 #include "pdf/pdf_info.hpp"
 #include "pdf/serialize.hpp"
@@ -43,6 +76,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <spawn.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/time.h>
@@ -50,17 +84,21 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <cerrno>
+#include <charconv>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <mutex>
 #include <new>
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <utility>
 
 namespace preflight::pdf {
 namespace detail {
@@ -74,6 +112,14 @@ void set_sandbox_text_scan_hook(SandboxChildHook hook) { text_scan_hook.store(ho
 }  // namespace detail
 
 namespace {
+
+std::mutex program_mutex;
+std::filesystem::path program_path;  // guarded by program_mutex; empty: fork mode
+
+std::filesystem::path sandbox_program() {
+    const std::lock_guard lock(program_mutex);
+    return program_path;
+}
 
 // The child's answer is at most this big (about 100 bytes a page).
 constexpr std::size_t max_answer_bytes = 512ULL * 1024 * 1024;
@@ -126,26 +172,11 @@ bool write_all(int fd, const char* data, std::size_t len) {
     return true;
 }
 
-[[noreturn]] void child_main(int out_fd, const std::filesystem::path& file, const Limits& limits,
+// The child's work in either mode, once its descriptors and signals are clean:
+// sets its limits, analyses, answers on out_fd and leaves with _exit().
+[[noreturn]] void child_work(int out_fd, const std::filesystem::path& file, const Limits& limits,
                              const AnalyzeOptions& options, SharedState* state) {
     g_child_state = state;
-    // Keep only stdin/stdout/stderr and the answer pipe (as fd 3): the child must
-    // not hold the caller's sockets or files open while it works.
-    if (out_fd != 3 && ::dup2(out_fd, 3) == 3) {
-        out_fd = 3;
-    }
-    if (out_fd == 3) {
-        ::close_range(4, ~0U, 0);  // best effort (Linux 5.9+)
-    }
-    // A clean signal state: default actions, nothing blocked.
-    for (const int sig : {SIGPIPE, SIGXCPU, SIGSEGV, SIGBUS, SIGABRT, SIGFPE, SIGILL, SIGINT, SIGTERM, SIGHUP, SIGQUIT,
-                          SIGALRM, SIGUSR1, SIGUSR2, SIGCHLD}) {
-        ::signal(sig, SIG_DFL);
-    }
-    sigset_t none;
-    sigemptyset(&none);
-    ::sigprocmask(SIG_SETMASK, &none, nullptr);
-
     const rlimit no_core{0, 0};
     ::setrlimit(RLIMIT_CORE, &no_core);
     const auto cpu = static_cast<rlim_t>(std::max(1, limits.cpu_seconds));
@@ -216,6 +247,28 @@ bool write_all(int fd, const char* data, std::size_t len) {
     }
     ::close(out_fd);
     ::_exit(ok ? 0 : 3);
+}
+
+// The forked child: keeps only stdin/stdout/stderr and the answer pipe (as fd 3),
+// so that it does not hold the caller's sockets or files open while it works, and
+// starts from a clean signal state.
+[[noreturn]] void forked_child_main(int out_fd, const std::filesystem::path& file, const Limits& limits,
+                                    const AnalyzeOptions& options, SharedState* state) {
+    if (out_fd != 3 && ::dup2(out_fd, 3) == 3) {
+        out_fd = 3;
+    }
+    if (out_fd == 3) {
+        ::close_range(4, ~0U, 0);  // best effort (Linux 5.9+)
+    }
+    // Default actions, nothing blocked.
+    for (const int sig : {SIGPIPE, SIGXCPU, SIGSEGV, SIGBUS, SIGABRT, SIGFPE, SIGILL, SIGINT, SIGTERM, SIGHUP, SIGQUIT,
+                          SIGALRM, SIGUSR1, SIGUSR2, SIGCHLD}) {
+        ::signal(sig, SIG_DFL);
+    }
+    sigset_t none;
+    sigemptyset(&none);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    child_work(out_fd, file, limits, options, state);
 }
 
 std::string signal_name(int sig) {
@@ -319,31 +372,16 @@ std::pair<std::string_view, std::string_view> split_answer(std::string_view answ
     return {answer.substr(0, first), second == std::string_view::npos ? std::string_view{} : rest.substr(0, second)};
 }
 
-Info run(const std::filesystem::path& file, const Limits& limits, const AnalyzeOptions& options) {
-    int fds[2];
-    if (::pipe2(fds, O_CLOEXEC) != 0) {
-        return failure(Damage::internal, std::string("pipe: ") + std::strerror(errno));
-    }
-    Fd read_end(fds[0]);
-    Fd write_end(fds[1]);
-    SharedPage shared;
-    if (shared.get() == nullptr) {
-        return failure(Damage::internal, std::string("mmap: ") + std::strerror(errno));
-    }
-    detail::initialise();  // inherited by the child: not paid per document
-    const auto wall = std::chrono::milliseconds(std::max(1, limits.wall_milliseconds));
-    const auto deadline = std::chrono::steady_clock::now() + wall;
+std::chrono::milliseconds wall_limit(const Limits& limits) {
+    return std::chrono::milliseconds(std::max(1, limits.wall_milliseconds));
+}
 
-    const pid_t pid = ::fork();
-    if (pid < 0) {
-        return failure(Damage::internal, std::string("fork: ") + std::strerror(errno));
-    }
-    if (pid == 0) {
-        read_end.reset();
-        child_main(write_end.get(), file, limits, options, shared.get());
-    }
-    write_end.reset();
-
+// The parent's side: reads the answer until EOF, the wall-clock deadline (then
+// SIGKILL) or the size cap, reaps the child and maps how it ended. `shared` is
+// the child's out-of-memory flag, or null when there is none to read.
+Info collect(pid_t pid, Fd& read_end, std::chrono::steady_clock::time_point deadline, const Limits& limits,
+             const AnalyzeOptions& options, const SharedState* shared) {
+    const auto wall = wall_limit(limits);
     std::string answer;
     bool timed_out = false;
     bool too_big = false;
@@ -390,7 +428,7 @@ Info run(const std::filesystem::path& file, const Limits& limits, const AnalyzeO
     int status = 0;
     double cpu = 0;
     reap(pid, status, cpu);
-    const bool child_oom = shared.get()->out_of_memory.load() != 0;
+    const bool child_oom = shared != nullptr && shared->out_of_memory.load() != 0;
 
     const auto [analysis, scan] = split_answer(answer);
     const bool analysis_complete = answer.size() > analysis.size();  // its '\n' arrived
@@ -463,6 +501,119 @@ Info run(const std::filesystem::path& file, const Limits& limits, const AnalyzeO
     }
 }
 
+// posix_spawn()'s file actions and attributes, destroyed on every path.
+class SpawnSetup {
+public:
+    SpawnSetup() {
+        ::posix_spawn_file_actions_init(&actions_);
+        ::posix_spawnattr_init(&attr_);
+    }
+    ~SpawnSetup() {
+        ::posix_spawnattr_destroy(&attr_);
+        ::posix_spawn_file_actions_destroy(&actions_);
+    }
+    SpawnSetup(const SpawnSetup&) = delete;
+    SpawnSetup& operator=(const SpawnSetup&) = delete;
+    posix_spawn_file_actions_t* actions() { return &actions_; }
+    posix_spawnattr_t* attr() { return &attr_; }
+
+private:
+    posix_spawn_file_actions_t actions_{};
+    posix_spawnattr_t attr_{};
+};
+
+// Exec mode: starts `program __sandbox-child FILE MEMORY_BYTES CPU_SECONDS 0|1`
+// with out_fd as its fd 3, no other descriptor but 0-2 (whatever their
+// O_CLOEXEC), default signal actions and an empty signal mask. Returns the pid,
+// or -1 and the error number in `error`.
+pid_t spawn_child(const std::filesystem::path& program, int out_fd, const std::filesystem::path& file,
+                  const Limits& limits, const AnalyzeOptions& options, int& error) {
+    // Everything is built before the spawn: nothing is allocated in between.
+    std::string program_arg = program.string();
+    std::string command = sandbox_child_command;
+    std::string file_arg = file.string();
+    std::string memory_arg = std::to_string(limits.memory_bytes);
+    std::string cpu_arg = std::to_string(limits.cpu_seconds);
+    std::string scan_arg = options.find_person_ids ? "1" : "0";
+    const std::array<char*, 7> argv{program_arg.data(), command.data(),  file_arg.data(), memory_arg.data(),
+                                    cpu_arg.data(),     scan_arg.data(), nullptr};
+    sigset_t all;
+    sigfillset(&all);
+    sigset_t none;
+    sigemptyset(&none);
+    SpawnSetup setup;
+    int rc = ::posix_spawn_file_actions_adddup2(setup.actions(), out_fd, 3);
+    if (rc == 0) {
+        rc = ::posix_spawn_file_actions_addclosefrom_np(setup.actions(), 4);
+    }
+    if (rc == 0) {
+        rc = ::posix_spawnattr_setsigdefault(setup.attr(), &all);
+    }
+    if (rc == 0) {
+        rc = ::posix_spawnattr_setsigmask(setup.attr(), &none);
+    }
+    if (rc == 0) {
+        rc = ::posix_spawnattr_setflags(setup.attr(), POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+    }
+    pid_t pid = -1;
+    if (rc == 0) {
+        rc = ::posix_spawn(&pid, program_arg.c_str(), setup.actions(), setup.attr(), argv.data(), environ);
+    }
+    if (rc != 0) {
+        error = rc;
+        return -1;
+    }
+    return pid;
+}
+
+std::string error_text(int error) { return std::system_category().message(error); }  // thread-safe, unlike strerror
+
+Info run(const std::filesystem::path& file, const Limits& limits, const AnalyzeOptions& options) {
+    const std::filesystem::path program = sandbox_program();
+    int fds[2];
+    if (::pipe2(fds, O_CLOEXEC) != 0) {
+        return failure(Damage::internal, "pipe: " + error_text(errno));
+    }
+    Fd read_end(fds[0]);
+    Fd write_end(fds[1]);
+
+    if (!program.empty()) {
+        const auto deadline = std::chrono::steady_clock::now() + wall_limit(limits);
+        int error = 0;
+        const pid_t pid = spawn_child(program, write_end.get(), file, limits, options, error);
+        if (pid < 0) {
+            return failure(Damage::internal, "posix_spawn " + program.string() + ": " + error_text(error));
+        }
+        write_end.reset();
+        // No shared page across exec: the child answers memory_limit itself.
+        return collect(pid, read_end, deadline, limits, options, nullptr);
+    }
+
+    SharedPage shared;
+    if (shared.get() == nullptr) {
+        return failure(Damage::internal, "mmap: " + error_text(errno));
+    }
+    detail::initialise();  // inherited by the child: not paid per document
+    const auto deadline = std::chrono::steady_clock::now() + wall_limit(limits);
+
+    const pid_t pid = ::fork();
+    if (pid < 0) {
+        return failure(Damage::internal, "fork: " + error_text(errno));
+    }
+    if (pid == 0) {
+        read_end.reset();
+        forked_child_main(write_end.get(), file, limits, options, shared.get());
+    }
+    write_end.reset();
+    return collect(pid, read_end, deadline, limits, options, shared.get());
+}
+
+bool parse_argument(const char* text, auto& value) {
+    const std::string_view s(text);
+    const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
+    return ec == std::errc() && end == s.data() + s.size() && !s.empty();
+}
+
 }  // namespace
 
 Info analyze_sandboxed(const std::filesystem::path& file, const Limits& limits, const AnalyzeOptions& options) {
@@ -486,6 +637,39 @@ Info analyze_sandboxed(const std::filesystem::path& file, const Limits& limits, 
         }
     }
     return info;
+}
+
+void set_sandbox_program(std::filesystem::path program) {
+    const std::lock_guard lock(program_mutex);
+    program_path = std::move(program);
+}
+
+int sandbox_child_main(int argc, char** argv) {
+    const auto usage = [](const char* why) {
+        std::fprintf(stderr, "preflight %s: %s\n", sandbox_child_command, why);
+        return 2;
+    };
+    if (argc != 6 || std::strcmp(argv[1], sandbox_child_command) != 0) {
+        return usage("expects FILE MEMORY_BYTES CPU_SECONDS FIND_PERSON_IDS(0|1)");
+    }
+    Limits limits;
+    AnalyzeOptions options;
+    const std::string_view scan(argv[5]);
+    if (!parse_argument(argv[3], limits.memory_bytes) || !parse_argument(argv[4], limits.cpu_seconds) ||
+        (scan != "0" && scan != "1")) {
+        return usage("expects FILE MEMORY_BYTES CPU_SECONDS FIND_PERSON_IDS(0|1)");
+    }
+    options.find_person_ids = scan == "1";
+    if (::fcntl(3, F_GETFD) < 0) {
+        return usage("fd 3 (the answer pipe) is not open");
+    }
+    // Before the limits are set, as a forked child inherits it from its parent.
+    detail::initialise();
+    // The out-of-memory flag stays in this process (no page shared across exec):
+    // it still turns an analysis that swallowed a failed allocation into
+    // memory_limit, and a caught std::bad_alloc is answered as memory_limit.
+    static SharedState state{};
+    child_work(3, std::filesystem::path(argv[2]), limits, options, &state);
 }
 
 }  // namespace preflight::pdf

@@ -1,19 +1,27 @@
-// pdf::analyze_sandboxed(): limits, crash mapping, and no leaked children or fds.
+// pdf::analyze_sandboxed() in fork and exec mode: limits, crash mapping, threads,
+// and no leaked children or fds.
 #include "pdf/detail.hpp"
 #include "pdf/pdf_info.hpp"
 #include "pdf/serialize.hpp"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <pthread.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
+#include <map>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace preflight::pdf {
@@ -174,6 +182,242 @@ TEST(Sandbox, LeavesNoChildrenOrDescriptors) {
     }
     EXPECT_EQ(open_fds(), fds);
     EXPECT_FALSE(has_children());
+}
+
+// Exec mode: every child is `PREFLIGHT_BINARY __sandbox-child ...`.
+class SandboxExec : public ::testing::Test {
+protected:
+    void SetUp() override { set_sandbox_program(PREFLIGHT_BINARY); }
+    void TearDown() override { set_sandbox_program({}); }
+};
+
+AnalyzeOptions scan() { return AnalyzeOptions{.find_person_ids = true}; }
+
+TEST_F(SandboxExec, AnswersLikeInProcess) {
+    for (const char* name : {"fonts.pdf", "inherited.pdf", "mediabox_3elem.pdf", "enc_rc4_128_user.pdf",
+                             "kids_cycle.pdf", "leading_junk.pdf", "truncated.pdf", "zero_bytes.pdf", "objstm.pdf"}) {
+        const Info in_process = analyze(fixture(name));
+        const Info sandboxed = analyze_sandboxed(fixture(name), Limits{});
+        EXPECT_EQ(to_json(sandboxed), to_json(in_process)) << name;
+    }
+}
+
+TEST_F(SandboxExec, MissingFile) {
+    const Info info = analyze_sandboxed(fixture("does-not-exist.pdf"), Limits{});
+    EXPECT_EQ(info.damage, Damage::load_failed) << info.damage_detail;
+}
+
+TEST_F(SandboxExec, DecompressionBombHitsTheMemoryLimitAndTheParentCarriesOn) {
+    Limits limits;
+    limits.memory_bytes = 256ULL * 1024 * 1024;
+    const Info bomb = analyze_sandboxed(fixture("bomb_objstm_pages.pdf"), limits);
+    EXPECT_EQ(bomb.damage, Damage::memory_limit) << bomb.damage_detail;
+    EXPECT_EQ(bomb.bytes, fs::file_size(fixture("bomb_objstm_pages.pdf")));
+
+    const Info next = analyze_sandboxed(fixture("a4_portrait.pdf"), limits);
+    EXPECT_EQ(next.damage, Damage::none) << next.damage_detail;
+    EXPECT_EQ(next.pages.size(), 1U);
+}
+
+TEST_F(SandboxExec, FindsPersonIdsLikeInProcess) {
+    for (const char* name : {"text_fnr_winansi.pdf", "text_fnr_type0.pdf", "text_fnr_annot.pdf", "text_fnr_aes128.pdf",
+                             "text_fnr_user_pw.pdf", "text_no_fnr.pdf", "truncated.pdf"}) {
+        const Info in_process = analyze(fixture(name), scan());
+        const Info sandboxed = analyze_sandboxed(fixture(name), Limits{}, scan());
+        EXPECT_EQ(to_json(sandboxed), to_json(in_process)) << name;
+        EXPECT_NE(sandboxed.text_scan, TextScan::not_requested) << name;
+    }
+    const Info info = analyze_sandboxed(fixture("text_fnr_annot.pdf"), Limits{}, scan());
+    EXPECT_EQ(info.text_scan, TextScan::complete) << info.text_scan_detail;
+    ASSERT_EQ(info.person_ids.size(), 2U);
+    EXPECT_EQ(info.person_ids[0].page, 1);
+    EXPECT_EQ(info.person_ids[0].id, "41018010001");
+    EXPECT_EQ(info.person_ids[1].id, "29129319060");
+    // Without the option the child scans nothing.
+    const Info plain = analyze_sandboxed(fixture("text_fnr_winansi.pdf"), Limits{});
+    EXPECT_EQ(plain.text_scan, TextScan::not_requested);
+    EXPECT_TRUE(plain.person_ids.empty());
+}
+
+// The parent's mapping of how a child ended, with programs that are no sandbox child.
+TEST_F(SandboxExec, ChildrenThatDoNotAnswer) {
+    set_sandbox_program("/bin/false");
+    const Info failed = analyze_sandboxed(fixture("a4_portrait.pdf"), Limits{});
+    EXPECT_EQ(failed.damage, Damage::crashed);
+    EXPECT_EQ(failed.damage_detail, "exit status 1");
+
+    set_sandbox_program("/bin/true");
+    EXPECT_EQ(analyze_sandboxed(fixture("a4_portrait.pdf"), Limits{}).damage, Damage::internal);
+
+    set_sandbox_program(fixture("does-not-exist"));
+    const Info missing = analyze_sandboxed(fixture("a4_portrait.pdf"), Limits{});
+    EXPECT_EQ(missing.damage, Damage::internal);
+    EXPECT_NE(missing.damage_detail.find("posix_spawn"), std::string::npos) << missing.damage_detail;
+}
+
+// The exec'd child inherits no descriptor but 0-3 (not even one without
+// O_CLOEXEC), no blocked signal and no ignored one. (The shell has its own
+// descriptors too: the script, the pipe of $(...).)
+TEST_F(SandboxExec, ChildStartsClean) {
+    const fs::path script = fs::temp_directory_path() / ("preflight_sandbox_" + std::to_string(::getpid()) + ".sh");
+    {
+        std::ofstream out(script);
+        out << "#!/bin/sh\n"
+               "fds=$(ls /proc/$$/fd | tr '\\n' ' ')\n"
+               "blocked=$(sed -n 's/^SigBlk:[[:space:]]*//p' /proc/$$/status)\n"
+               "ignored=$(sed -n 's/^SigIgn:[[:space:]]*//p' /proc/$$/status)\n"
+               "printf '{\"damage\":\"internal\",\"damage_detail\":\"%s|%s|%s\"}\\n' \"$fds\" \"$blocked\" "
+               "\"$ignored\" >&3\n";
+    }
+    fs::permissions(script, fs::perms::owner_all);
+    set_sandbox_program(script);
+
+    const int inherited = ::dup2(::open("/dev/null", O_RDONLY), 7);  // no O_CLOEXEC on either
+    ASSERT_EQ(inherited, 7);
+    sigset_t usr1;
+    sigemptyset(&usr1);
+    sigaddset(&usr1, SIGUSR1);
+    sigset_t old_mask;
+    ::pthread_sigmask(SIG_BLOCK, &usr1, &old_mask);
+    const auto old_usr2 = ::signal(SIGUSR2, SIG_IGN);
+    const Info info = analyze_sandboxed(fixture("a4_portrait.pdf"), Limits{});
+    ::signal(SIGUSR2, old_usr2);
+    ::pthread_sigmask(SIG_SETMASK, &old_mask, nullptr);
+    ::close(inherited);
+    fs::remove(script);
+
+    ASSERT_EQ(info.damage, Damage::internal);
+    const std::string& d = info.damage_detail;
+    const auto bar = d.find('|');
+    const auto bar2 = d.find('|', bar + 1);
+    ASSERT_NE(bar2, std::string::npos) << d;
+    const std::string fds = " " + d.substr(0, bar);
+    EXPECT_NE(fds.find(" 3 "), std::string::npos) << d;
+    EXPECT_EQ(fds.find(" 7 "), std::string::npos) << d;
+    EXPECT_EQ(std::stoull(d.substr(bar + 1, bar2 - bar - 1), nullptr, 16), 0U) << d;
+    EXPECT_EQ(std::stoull(d.substr(bar2 + 1), nullptr, 16) & (1ULL << (SIGUSR2 - 1)), 0U) << d;
+}
+
+TEST_F(SandboxExec, WallClockLimit) {
+    Limits limits;
+    limits.wall_milliseconds = 1;  // less than any exec of the CLI takes
+    const Info info = analyze_sandboxed(fixture("a4_portrait.pdf"), limits);
+    EXPECT_EQ(info.damage, Damage::time_limit) << info.damage_detail;
+    EXPECT_TRUE(info.pages.empty());
+}
+
+TEST_F(SandboxExec, ChildRejectsBadArguments) {
+    // Checked before anything else happens: safe to call in this process.
+    std::string program = PREFLIGHT_BINARY;
+    std::string command = sandbox_child_command;
+    std::string file = fixture("a4_portrait.pdf").string();
+    std::string memory = "1048576";
+    std::string cpu = "five";
+    std::string find = "1";
+    std::vector<char*> argv{program.data(), command.data(), file.data(), memory.data(), cpu.data(), find.data()};
+    EXPECT_EQ(sandbox_child_main(static_cast<int>(argv.size()), argv.data()), 2);
+    cpu = "5";
+    find = "yes";
+    EXPECT_EQ(sandbox_child_main(static_cast<int>(argv.size()), argv.data()), 2);
+    EXPECT_EQ(sandbox_child_main(3, argv.data()), 2);
+}
+
+// The caller the exec mode is for: many threads at once, each with its own children.
+TEST_F(SandboxExec, ManyThreadsAtOnce) {
+    const std::vector<std::string> names{"fonts.pdf",     "slides_16x9.pdf",    "kids_cycle.pdf",
+                                         "truncated.pdf", "text_fnr_type0.pdf", "enc_aes256.pdf"};
+    std::map<std::string, std::string> expected;
+    for (const auto& name : names) {
+        expected[name] = to_json(analyze(fixture(name), scan())).dump();
+    }
+    ASSERT_FALSE(has_children());
+    const std::size_t fds = open_fds();
+    constexpr int threads = 12;
+    constexpr int rounds = 2;
+    std::vector<std::vector<std::string>> mismatches(threads);
+    std::vector<std::thread> workers;
+    workers.reserve(threads);
+    for (int t = 0; t < threads; ++t) {
+        workers.emplace_back([&, t] {
+            for (int r = 0; r < rounds; ++r) {
+                for (std::size_t i = 0; i < names.size(); ++i) {
+                    const std::string& name = names[(i + static_cast<std::size_t>(t)) % names.size()];
+                    const std::string got = to_json(analyze_sandboxed(fixture(name), Limits{}, scan())).dump();
+                    if (got != expected.at(name)) {
+                        mismatches[static_cast<std::size_t>(t)].push_back(name + ": " + got);
+                    }
+                }
+            }
+        });
+    }
+    for (auto& w : workers) {
+        w.join();
+    }
+    for (int t = 0; t < threads; ++t) {
+        EXPECT_TRUE(mismatches[static_cast<std::size_t>(t)].empty())
+            << "thread " << t << ": " << mismatches[static_cast<std::size_t>(t)].front();
+    }
+    EXPECT_EQ(open_fds(), fds);
+    EXPECT_FALSE(has_children());
+}
+
+TEST_F(SandboxExec, LeavesNoChildrenOrDescriptors) {
+    ASSERT_FALSE(has_children());
+    const std::size_t fds = open_fds();
+    {
+        Limits limits;
+        limits.wall_milliseconds = 1;
+        EXPECT_EQ(analyze_sandboxed(fixture("a4_portrait.pdf"), limits).damage, Damage::time_limit);
+    }
+    {
+        Limits limits;
+        limits.memory_bytes = 256ULL * 1024 * 1024;
+        EXPECT_EQ(analyze_sandboxed(fixture("bomb_objstm_pages.pdf"), limits).damage, Damage::memory_limit);
+    }
+    set_sandbox_program("/bin/false");
+    EXPECT_EQ(analyze_sandboxed(fixture("a4_portrait.pdf"), Limits{}).damage, Damage::crashed);
+    set_sandbox_program(fixture("does-not-exist"));
+    EXPECT_EQ(analyze_sandboxed(fixture("a4_portrait.pdf"), Limits{}).damage, Damage::internal);
+    set_sandbox_program(PREFLIGHT_BINARY);
+    for (int i = 0; i < 5; ++i) {
+        EXPECT_EQ(analyze_sandboxed(fixture("slides_16x9.pdf"), Limits{}, scan()).pages.size(), 3U);
+    }
+    EXPECT_EQ(open_fds(), fds);
+    EXPECT_FALSE(has_children());
+}
+
+// Back to fork mode with an empty path.
+TEST_F(SandboxExec, EmptyProgramIsForkMode) {
+    set_sandbox_program({});
+    const Hook hook(exit_seven);  // runs in a forked child only
+    const Info info = analyze_sandboxed(fixture("a4_portrait.pdf"), Limits{});
+    EXPECT_EQ(info.damage_detail, "exit status 7");
+}
+
+// Per-document cost of each mode (not a check: run with
+// --gtest_also_run_disabled_tests --gtest_filter='*Overhead*').
+TEST_F(SandboxExec, DISABLED_Overhead) {
+    constexpr int runs = 200;
+    const fs::path file = fixture("a4_portrait.pdf");
+    const auto mean_ms = [&] {
+        analyze_sandboxed(file, Limits{});  // warm-up
+        const auto start = std::chrono::steady_clock::now();
+        for (int i = 0; i < runs; ++i) {
+            EXPECT_EQ(analyze_sandboxed(file, Limits{}).damage, Damage::none);
+        }
+        return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count() / runs;
+    };
+    const double exec_ms = mean_ms();
+    set_sandbox_program({});
+    const double fork_ms = mean_ms();
+    const auto start = std::chrono::steady_clock::now();
+    for (int i = 0; i < runs; ++i) {
+        analyze(file);
+    }
+    const double in_process_ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count() / runs;
+    std::printf("%s, %d runs: exec %.2f ms, fork %.2f ms, in process %.3f ms\n", file.filename().c_str(), runs, exec_ms,
+                fork_ms, in_process_ms);
 }
 
 }  // namespace
