@@ -133,6 +133,10 @@ int serve(const po::variables_map& vm, const Config& config, const Registry& reg
     auto registries = registry::make_registries(config);
     run.directory = registries.directory.get();
 
+    // The gate is multi-threaded: PDFs are analysed by this binary started afresh
+    // (posix_spawn + exec), never by a fork of a process whose other threads may
+    // hold locks (docs/design.md, "Sandbox").
+    pdf::set_sandbox_program("/proc/self/exe");
     server::Gate gate(gs, registry, config, run);
     try {
         return server::serve_until_signal(gate);

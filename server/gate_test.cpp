@@ -194,6 +194,8 @@ bool eventually(Pred pred, std::chrono::milliseconds limit = 5s) {
 class GateTest : public ::testing::Test {
 protected:
     void SetUp() override {
+        // As `preflight serve` does: PDFs analysed by an exec'd binary, safe with threads.
+        pdf::set_sandbox_program(PREFLIGHT_BINARY);
         temp_ = fs::temp_directory_path() / ("gate-test-" + std::to_string(::getpid()) + "-" +
                                               ::testing::UnitTest::GetInstance()->current_test_info()->name());
         fs::create_directories(temp_);
@@ -205,6 +207,7 @@ protected:
             gate_.reset();
         }
         fs::remove_all(temp_);
+        pdf::set_sandbox_program({});
     }
 
     // Starts a gate with the end-to-end fixtures' registry (no online source).
