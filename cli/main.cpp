@@ -110,7 +110,8 @@ int serve(const po::variables_map& vm, const Config& config, const Registry& reg
     }
     gs.port = static_cast<unsigned short>(std::stoul(listen.substr(colon + 1)));
     gs.upstream = vm.count("upstream") != 0 ? vm["upstream"].as<std::string>() : ini.text("upstream");
-    gs.workers = vm.count("workers") != 0 ? vm["workers"].as<unsigned>() : static_cast<unsigned>(ini.integer("workers"));
+    gs.workers =
+        vm.count("workers") != 0 ? vm["workers"].as<unsigned>() : static_cast<unsigned>(ini.integer("workers"));
     gs.max_connections = static_cast<std::size_t>(ini.integer("max-connections"));
     gs.max_uploads = static_cast<std::size_t>(ini.integer("max-uploads"));
     gs.max_body_bytes = static_cast<std::uint64_t>(ini.integer("max-body-mb")) * 1024 * 1024;
@@ -152,9 +153,9 @@ int run(int argc, char** argv, Lang& lang) {
         "lang", po::value<std::string>()->default_value("nb"))(
         "fail-on", po::value<std::string>()->default_value("block"))("manifest", po::value<std::string>())(
         "show-ids", "")("strict-registry", "")("profile", po::value<std::string>()->default_value("production"))(
-        "dump-config", "")("no-sandbox", "")("listen", po::value<std::string>())(
-        "upstream", po::value<std::string>())("workers", po::value<unsigned>())("command", po::value<std::string>())(
-        "args", po::value<std::vector<std::string>>());
+        "dump-config", "")("no-sandbox", "")("listen", po::value<std::string>())("upstream", po::value<std::string>())(
+        "workers", po::value<unsigned>())("command", po::value<std::string>())("args",
+                                                                               po::value<std::vector<std::string>>());
     po::positional_options_description pos;
     pos.add("command", 1).add("args", -1);
 

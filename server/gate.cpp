@@ -89,8 +89,8 @@ std::optional<UpstreamUrl> parse_upstream(const std::string& url) {
         u.host = authority;
         u.port = "80";
     }
-    if (u.host.empty() || u.port.empty() ||
-        u.port.find_first_not_of("0123456789") != std::string::npos || u.port.size() > 5) {
+    if (u.host.empty() || u.port.empty() || u.port.find_first_not_of("0123456789") != std::string::npos ||
+        u.port.size() > 5) {
         return std::nullopt;
     }
     u.base = base;
@@ -279,7 +279,8 @@ void Gate::Impl::start() {
         parent = tmp != nullptr && *tmp != '\0' ? tmp : "/tmp";
     }
     temp.emplace(parent, "preflight-gate-");
-    const unsigned workers = settings.workers != 0 ? settings.workers : std::max(1U, std::thread::hardware_concurrency());
+    const unsigned workers =
+        settings.workers != 0 ? settings.workers : std::max(1U, std::thread::hardware_concurrency());
     pool_.emplace(workers);
 
     const tcp::endpoint endpoint(asio::ip::make_address(settings.host), settings.port);
@@ -421,14 +422,15 @@ void Connection::serve(tcp::socket socket) {
         parser.body_limit(std::numeric_limits<std::uint64_t>::max());  // capped per route (none: broken in Beast 1.74)
         idle_ = true;
         stream_->expires_after(s.idle_timeout);
-        beast::error_code ec = await([&](auto handler) { http::async_read_header(*stream_, buffer_, parser, handler); });
+        beast::error_code ec =
+            await([&](auto handler) { http::async_read_header(*stream_, buffer_, parser, handler); });
         idle_ = false;
         if (ec == http::error::header_limit) {
             gate_.metrics.rejected("header-too-large");
-            respond_error(parser, http::status::request_header_fields_too_large, "preflight.HeaderTooLarge",
-                          catalogue::text("gate.error.header-too-large", s.lang,
-                                          {{"limit", std::to_string(s.max_header_bytes)}}),
-                          false);
+            respond_error(
+                parser, http::status::request_header_fields_too_large, "preflight.HeaderTooLarge",
+                catalogue::text("gate.error.header-too-large", s.lang, {{"limit", std::to_string(s.max_header_bytes)}}),
+                false);
             break;
         }
         if (ec) {
@@ -457,8 +459,8 @@ void Connection::serve(tcp::socket socket) {
         gate_.metrics.request(exchange.route, exchange.status, seconds);
         gate_.metrics.set_tracked_messages(gate_.messages.size());
         gate_.log_access(fmt::format("{} {} \"{} {}\" {} {} {:.0f}ms route={}{}", iso_now(), remote,
-                                     std::string(sv(req.method_string())), std::string(sv(req.target())), exchange.status,
-                                     exchange.body_bytes, seconds * 1000, exchange.route,
+                                     std::string(sv(req.method_string())), std::string(sv(req.target())),
+                                     exchange.status, exchange.body_bytes, seconds * 1000, exchange.route,
                                      exchange.verdict.empty() ? "" : " verdict=" + exchange.verdict));
         if (!keep) {
             break;
@@ -536,8 +538,8 @@ bool Connection::respond(const Parser& p, http::status status, std::string conte
 
 bool Connection::respond_error(const Parser& p, http::status status, std::string_view exception,
                                const std::string& message, bool keep_alive, const nlohmann::json* findings) {
-    nlohmann::json body = error_body(static_cast<int>(status), exception, ident::mask_person_ids(message),
-                                     path_of(sv(p.get().target())));
+    nlohmann::json body =
+        error_body(static_cast<int>(status), exception, ident::mask_person_ids(message), path_of(sv(p.get().target())));
     if (findings != nullptr) {
         body["findings"] = *findings;
     }
@@ -572,8 +574,7 @@ bool Connection::handle(Parser& p) {
         exchange.route = "check";
         if (method != http::verb::post) {
             return respond_error(p, http::status::method_not_allowed, "preflight.MethodNotAllowed",
-                                 catalogue::text("gate.error.method", s.lang, {{"allowed", "POST"}}),
-                                 p.is_done());
+                                 catalogue::text("gate.error.method", s.lang, {{"allowed", "POST"}}), p.is_done());
         }
         return check_api(p);
     }
@@ -617,10 +618,11 @@ bool Connection::check_api(Parser& p) {
         } else if (it->second == "nb") {
             lang = Lang::nb;
         } else {
-            return respond_error(p, http::status::bad_request, "preflight.BadParameter",
-                                 catalogue::text("error.usage.value", lang,
-                                                 MessageArgs{{"option", "lang"}, {"value", it->second}, {"allowed", "nb, en"}}),
-                                 false);
+            return respond_error(
+                p, http::status::bad_request, "preflight.BadParameter",
+                catalogue::text("error.usage.value", lang,
+                                MessageArgs{{"option", "lang"}, {"value", it->second}, {"allowed", "nb, en"}}),
+                false);
         }
     }
     RunSettings run = gate_.run;
@@ -631,8 +633,8 @@ bool Connection::check_api(Parser& p) {
                 p, http::status::bad_request, "preflight.BadParameter",
                 catalogue::text("error.usage.value", lang,
                                 MessageArgs{{"option", "channel"},
-                                 {"value", it->second},
-                                 {"allowed", "general, dpi, print, dpo, dpv, dpf, email, signing"}}),
+                                            {"value", it->second},
+                                            {"allowed", "general, dpi, print, dpo, dpv, dpf, email, signing"}}),
                 false);
         }
         run.channel = *channel;
@@ -661,13 +663,14 @@ bool Connection::check_api(Parser& p) {
     bool too_large = false;
     beast::error_code ec;
     try {
-        if (!read_body(p, [&](std::string_view bytes) { parser.feed(bytes); }, s.max_body_bytes, too_large, ec)) {
+        if (!read_body(
+                p, [&](std::string_view bytes) { parser.feed(bytes); }, s.max_body_bytes, too_large, ec)) {
             if (too_large) {
                 gate_.metrics.rejected("too-large");
-                return respond_error(p, http::status::payload_too_large, "preflight.PayloadTooLarge",
-                                     catalogue::text("gate.error.too-large", lang,
-                                                     {{"limit", std::to_string(s.max_body_bytes)}}),
-                                     false);
+                return respond_error(
+                    p, http::status::payload_too_large, "preflight.PayloadTooLarge",
+                    catalogue::text("gate.error.too-large", lang, {{"limit", std::to_string(s.max_body_bytes)}}),
+                    false);
             }
             return false;  // the client went away or was too slow: nobody to answer
         }

@@ -39,7 +39,7 @@ struct GateSettings {
     std::chrono::milliseconds read_timeout{60'000};     // each read or write of a request
     std::chrono::milliseconds upstream_connect_timeout{5'000};
     std::chrono::milliseconds upstream_timeout{120'000};  // each read or write with the upstream
-    std::chrono::seconds state_ttl{24 * 3600};             // proxy state of a message not sent
+    std::chrono::seconds state_ttl{24 * 3600};            // proxy state of a message not sent
     std::size_t max_messages = 10'000;
     std::chrono::seconds shutdown_grace{60};
     std::filesystem::path temp_parent;  // empty: $TMPDIR or /tmp

@@ -18,8 +18,8 @@
 #include <unistd.h>
 
 #include <atomic>
-#include <cstdlib>
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -73,7 +73,8 @@ std::string read_all(int fd, std::chrono::milliseconds timeout = 20s) {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     char buf[65536];
     for (;;) {
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        const auto left =
+            std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
         if (left.count() <= 0) {
             break;
         }
@@ -197,7 +198,7 @@ protected:
         // As `preflight serve` does: PDFs analysed by an exec'd binary, safe with threads.
         pdf::set_sandbox_program(PREFLIGHT_BINARY);
         temp_ = fs::temp_directory_path() / ("gate-test-" + std::to_string(::getpid()) + "-" +
-                                              ::testing::UnitTest::GetInstance()->current_test_info()->name());
+                                             ::testing::UnitTest::GetInstance()->current_test_info()->name());
         fs::create_directories(temp_);
     }
     void TearDown() override {
@@ -239,8 +240,8 @@ protected:
     Response upload(const std::string& id, const std::string& name, const std::string& filename,
                     const std::string& bytes, const std::string& type = "application/pdf") {
         return exchange(port_, "PUT", "/api/messages/out/" + id, bytes,
-                        {"Content-Type: " + type, "Content-Disposition: attachment; name=\"" + name +
-                                                      "\"; filename=\"" + filename + "\"",
+                        {"Content-Type: " + type,
+                         "Content-Disposition: attachment; name=\"" + name + "\"; filename=\"" + filename + "\"",
                          "Authorization: Bearer test-token"});
     }
     Response send_message(const std::string& id) { return exchange(port_, "POST", "/api/messages/out/" + id); }
@@ -276,13 +277,13 @@ TEST_F(GateTest, HealthAndMetrics) {
 TEST_F(GateTest, CheckApiAnswersTheJsonReport) {
     start({}, false);
     const std::string manifest = slurp(source("fixtures/example/ok-post.json"));
-    const auto r = exchange(port_, "POST", "/v1/check",
-                            multipart({{"manifest", std::nullopt, "application/json", manifest},
-                                       {"document", "vedtak.pdf", "application/pdf",
-                                        slurp(source("fixtures/example/vedtak.pdf"))},
-                                       {"document", "klageskjema.pdf", "application/pdf",
-                                        slurp(source("fixtures/example/vedlegg/klageskjema.pdf"))}}),
-                            multipart_headers());
+    const auto r =
+        exchange(port_, "POST", "/v1/check",
+                 multipart({{"manifest", std::nullopt, "application/json", manifest},
+                            {"document", "vedtak.pdf", "application/pdf", slurp(source("fixtures/example/vedtak.pdf"))},
+                            {"document", "klageskjema.pdf", "application/pdf",
+                             slurp(source("fixtures/example/vedlegg/klageskjema.pdf"))}}),
+                 multipart_headers());
     ASSERT_EQ(r.status, 200) << r.body;
     const auto report = r.body_json();
     EXPECT_EQ(report.at("verdict"), "pass") << r.body;
@@ -300,11 +301,11 @@ TEST_F(GateTest, CheckApiBlocksAndNeverReadsPathsOnTheHost) {
     json manifest = json::parse(slurp(source("fixtures/example/ok-post.json")));
     manifest["documents"][0]["name"] = std::string(120, 'x');
     manifest["documents"][1]["file"] = "/etc/passwd";  // not uploaded: must not be read from disk
-    const auto r = exchange(port_, "POST", "/v1/check?lang=en",
-                            multipart({{"manifest", std::nullopt, "application/json", manifest.dump()},
-                                       {"document", "vedtak.pdf", "application/pdf",
-                                        slurp(source("fixtures/example/vedtak.pdf"))}}),
-                            multipart_headers());
+    const auto r = exchange(
+        port_, "POST", "/v1/check?lang=en",
+        multipart({{"manifest", std::nullopt, "application/json", manifest.dump()},
+                   {"document", "vedtak.pdf", "application/pdf", slurp(source("fixtures/example/vedtak.pdf"))}}),
+        multipart_headers());
     ASSERT_EQ(r.status, 200) << r.body;
     const auto report = r.body_json();
     EXPECT_EQ(report.at("verdict"), "block");
@@ -333,8 +334,8 @@ TEST_F(GateTest, CheckApiRefusesMalformedRequests) {
     EXPECT_EQ(r.status, 400);
     EXPECT_NE(r.body_json().at("message").get<std::string>().find("ultipart"), std::string::npos) << r.body;
     // No manifest.
-    r = exchange(port_, "POST", "/v1/check",
-                 multipart({{"document", "vedtak.pdf", "application/pdf", "%PDF-1.4"}}), multipart_headers());
+    r = exchange(port_, "POST", "/v1/check", multipart({{"document", "vedtak.pdf", "application/pdf", "%PDF-1.4"}}),
+                 multipart_headers());
     EXPECT_EQ(r.status, 400);
     // A manifest that is not JSON: the message names line and column.
     r = exchange(port_, "POST", "/v1/check", multipart({{"manifest", std::nullopt, "", "{\"documents\": [,]}"}}),
@@ -342,10 +343,10 @@ TEST_F(GateTest, CheckApiRefusesMalformedRequests) {
     EXPECT_EQ(r.status, 400);
     EXPECT_NE(r.body_json().at("message").get<std::string>().find("manifest:1:"), std::string::npos) << r.body;
     // A part the manifest does not list.
-    r = exchange(port_, "POST", "/v1/check",
-                 multipart({{"manifest", std::nullopt, "", manifest},
-                            {"document", "other.pdf", "application/pdf", "%PDF-1.4"}}),
-                 multipart_headers());
+    r = exchange(
+        port_, "POST", "/v1/check",
+        multipart({{"manifest", std::nullopt, "", manifest}, {"document", "other.pdf", "application/pdf", "%PDF-1.4"}}),
+        multipart_headers());
     EXPECT_EQ(r.status, 400);
     // Over the size cap: 413 before the body is read.
     r = exchange(port_, "POST", "/v1/check",
@@ -378,9 +379,10 @@ TEST_F(GateTest, ChunkedBodyAndOversizedChunkedBody) {
     };
     const auto send_chunked = [&](const std::string& payload) {
         const int fd = connect_to(port_);
-        send_all(fd, "POST /v1/check HTTP/1.1\r\nHost: x\r\nConnection: close\r\nTransfer-Encoding: chunked\r\n"
-                     "Content-Type: multipart/form-data; boundary=" +
-                         kBoundary + "\r\n\r\n" + chunked(payload));
+        send_all(fd,
+                 "POST /v1/check HTTP/1.1\r\nHost: x\r\nConnection: close\r\nTransfer-Encoding: chunked\r\n"
+                 "Content-Type: multipart/form-data; boundary=" +
+                     kBoundary + "\r\n\r\n" + chunked(payload));
         const auto r = parse_response(read_all(fd));
         ::close(fd);
         return r;
@@ -414,8 +416,9 @@ TEST_F(GateTest, BadHttpIsAnsweredAndTheGateCarriesOn) {
 TEST_F(GateTest, KeepAliveServesSeveralRequestsOnOneConnection) {
     start({}, false);
     const int fd = connect_to(port_);
-    send_all(fd, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\nGET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
-                 "GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    send_all(fd,
+             "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\nGET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
+             "GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
     const std::string raw = read_all(fd);
     ::close(fd);
     std::size_t answers = 0;
@@ -429,11 +432,12 @@ TEST_F(GateTest, ClientThatDisconnectsMidUploadLeavesNothingBehind) {
     start({}, false);
     for (int i = 0; i < 5; ++i) {
         const int fd = connect_to(port_);
-        send_all(fd, "POST /v1/check HTTP/1.1\r\nHost: x\r\nContent-Length: 10000000\r\n"
-                     "Content-Type: multipart/form-data; boundary=" +
-                         kBoundary + "\r\n\r\n--" + kBoundary +
-                         "\r\nContent-Disposition: form-data; name=\"d\"; filename=\"a.pdf\"\r\n\r\n" +
-                         std::string(200'000, 'x'));
+        send_all(fd,
+                 "POST /v1/check HTTP/1.1\r\nHost: x\r\nContent-Length: 10000000\r\n"
+                 "Content-Type: multipart/form-data; boundary=" +
+                     kBoundary + "\r\n\r\n--" + kBoundary +
+                     "\r\nContent-Disposition: form-data; name=\"d\"; filename=\"a.pdf\"\r\n\r\n" +
+                     std::string(200'000, 'x'));
         ::close(fd);
     }
     EXPECT_TRUE(no_request_files());
@@ -460,8 +464,10 @@ std::vector<Sequence> sequences() {
     const json all = json::parse(slurp(dir / "sequences.json"));
     std::vector<Sequence> out;
     for (const auto& s : all.at("sequences")) {
-        Sequence q{s.at("name").get<std::string>(), slurp(dir / s.at("sbd").get<std::string>()),
-                   s.at("route").get<std::string>(), {}};
+        Sequence q{s.at("name").get<std::string>(),
+                   slurp(dir / s.at("sbd").get<std::string>()),
+                   s.at("route").get<std::string>(),
+                   {}};
         for (const auto& f : s.at("files")) {
             q.files.push_back({dir / f.at("path").get<std::string>(), f.at("name").get<std::string>(),
                                f.at("filename").get<std::string>(), f.at("contentType").get<std::string>()});
@@ -571,8 +577,8 @@ TEST_F(GateTest, PrintBoundUploadChecksThePages) {
     const auto seq = all[1];  // DPI print
     const std::string id = message_id_of(seq.sbd);
     ASSERT_EQ(create(seq.sbd).status, 200);
-    const auto r = upload(id, "Informasjon", "presentasjon.pdf",
-                          slurp(source("fixtures/example/vedlegg/presentasjon.pdf")));
+    const auto r =
+        upload(id, "Informasjon", "presentasjon.pdf", slurp(source("fixtures/example/vedlegg/presentasjon.pdf")));
     ASSERT_EQ(r.status, 400) << r.body;
     EXPECT_NE(r.body_json().at("message").get<std::string>().find("DP301"), std::string::npos) << r.body;
     EXPECT_TRUE(ip_.files(id).empty());
@@ -615,9 +621,10 @@ TEST_F(GateTest, OtherRoutesPassThroughUnchanged) {
         payload += static_cast<char>(i * 7 % 256);
     }
     const int fd = connect_to(port_);
-    send_all(fd, "POST /api/conversations/x HTTP/1.1\r\nHost: x\r\nConnection: close\r\nTransfer-Encoding: chunked\r\n"
-                 "\r\nbb8\r\n" +
-                     payload + "\r\n0\r\n\r\n");
+    send_all(fd,
+             "POST /api/conversations/x HTTP/1.1\r\nHost: x\r\nConnection: close\r\nTransfer-Encoding: chunked\r\n"
+             "\r\nbb8\r\n" +
+                 payload + "\r\n0\r\n\r\n");
     const auto c = parse_response(read_all(fd));
     ::close(fd);
     EXPECT_EQ(c.status, 200) << c.body;
@@ -656,12 +663,13 @@ TEST_F(GateTest, TooManyUploadsAtOnceAreRefusedNotQueuedForever) {
     start(s, false);
     // One upload holds the only slot while it trickles in.
     const int slow = connect_to(port_);
-    send_all(slow, "POST /v1/check HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\nContent-Type: multipart/form-data; "
-                   "boundary=" +
-                       kBoundary + "\r\n\r\n--" + kBoundary);
+    send_all(slow,
+             "POST /v1/check HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\nContent-Type: multipart/form-data; "
+             "boundary=" +
+                 kBoundary + "\r\n\r\n--" + kBoundary);
     std::this_thread::sleep_for(200ms);
-    const auto r = exchange(port_, "POST", "/v1/check", multipart({{"manifest", std::nullopt, "", "{}"}}),
-                            multipart_headers());
+    const auto r =
+        exchange(port_, "POST", "/v1/check", multipart({{"manifest", std::nullopt, "", "{}"}}), multipart_headers());
     EXPECT_EQ(r.status, 503);
     EXPECT_NE(r.headers.find("Retry-After"), std::string::npos);
     ::close(slow);
@@ -710,8 +718,8 @@ TEST_F(GateTest, EveryCorpusFileUploadedAsAPrintDocumentIsAnswered) {
     for (int t = 0; t < 3; ++t) {
         clients.emplace_back([&] {
             for (std::size_t i = next++; i < files.size(); i = next++) {
-                const auto r = upload(id, "Vedlegg " + std::to_string(i), "corpus-" + std::to_string(i) + ".pdf",
-                                      slurp(files[i]));
+                const auto r =
+                    upload(id, "Vedlegg " + std::to_string(i), "corpus-" + std::to_string(i) + ".pdf", slurp(files[i]));
                 if (r.status == 200) {
                     ++passed;
                 } else if (r.status == 400 && r.body_json().contains("findings")) {

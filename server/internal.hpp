@@ -162,12 +162,12 @@ public:
 
     // Reads the rest of the request body in chunks; false with `error` set on a
     // read error, and `too_large` when over `max` bytes (0: no cap).
-    bool read_body(Parser& p, const std::function<void(std::string_view)>& sink, std::uint64_t max,
-                   bool& too_large, beast::error_code& error);
+    bool read_body(Parser& p, const std::function<void(std::string_view)>& sink, std::uint64_t max, bool& too_large,
+                   beast::error_code& error);
     void send_continue_if_expected(const Parser& p);
     // Writes a complete answer; false if the client is gone.
-    bool respond(const Parser& p, http::status status, std::string content_type, std::string body,
-                 bool keep_alive, const std::vector<std::pair<std::string, std::string>>& headers = {});
+    bool respond(const Parser& p, http::status status, std::string content_type, std::string body, bool keep_alive,
+                 const std::vector<std::pair<std::string, std::string>>& headers = {});
     bool respond_error(const Parser& p, http::status status, std::string_view exception, const std::string& message,
                        bool keep_alive, const nlohmann::json* findings = nullptr);
 

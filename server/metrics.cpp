@@ -70,8 +70,8 @@ std::string Metrics::render() const {
             out += fmt::format("preflight_request_duration_seconds_bucket{{route=\"{}\",le=\"{}\"}} {}\n", route,
                                kBuckets[i], h.counts[i]);
         }
-        out += fmt::format("preflight_request_duration_seconds_bucket{{route=\"{}\",le=\"+Inf\"}} {}\n", route,
-                           h.count);
+        out +=
+            fmt::format("preflight_request_duration_seconds_bucket{{route=\"{}\",le=\"+Inf\"}} {}\n", route, h.count);
         out += fmt::format("preflight_request_duration_seconds_sum{{route=\"{}\"}} {}\n", route, h.sum);
         out += fmt::format("preflight_request_duration_seconds_count{{route=\"{}\"}} {}\n", route, h.count);
     }

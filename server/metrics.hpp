@@ -16,10 +16,10 @@ public:
     // One finished request: its route label (check, proxy-create, proxy-upload,
     // proxy-send, proxy-multipart, passthrough, healthz, metrics, other), status and time.
     void request(std::string_view route, int status, double seconds);
-    void verdict(std::string_view verdict);                         // pass, warn, block
+    void verdict(std::string_view verdict);                          // pass, warn, block
     void finding(std::string_view code, std::string_view severity);  // every finding of a verdict
-    void upstream_error(std::string_view kind);                     // connect, timeout, io
-    void rejected(std::string_view reason);                         // busy, too-large, header-too-large, ...
+    void upstream_error(std::string_view kind);                      // connect, timeout, io
+    void rejected(std::string_view reason);                          // busy, too-large, header-too-large, ...
     void connection_opened();
     void connection_closed();
     void set_tracked_messages(std::size_t n);

@@ -103,12 +103,12 @@ TEST(Multipart, MalformedInputIsAnError) {
     };
     EXPECT_TRUE(fails(""));
     EXPECT_TRUE(fails("no delimiter at all"));
-    EXPECT_TRUE(fails("--b\r\nContent-Disposition: form-data; name=\"m\"\r\n\r\nv"));     // not closed
-    EXPECT_TRUE(fails("--b\r\nContent-Type: text/plain\r\n\r\nv\r\n--b--"));             // no disposition
-    EXPECT_TRUE(fails("--b\r\nContent-Disposition: form-data\r\n\r\nv\r\n--b--"));       // no name
+    EXPECT_TRUE(fails("--b\r\nContent-Disposition: form-data; name=\"m\"\r\n\r\nv"));        // not closed
+    EXPECT_TRUE(fails("--b\r\nContent-Type: text/plain\r\n\r\nv\r\n--b--"));                 // no disposition
+    EXPECT_TRUE(fails("--b\r\nContent-Disposition: form-data\r\n\r\nv\r\n--b--"));           // no name
     EXPECT_TRUE(fails("--b\r\nContent-Disposition: attachment; name=x\r\n\r\nv\r\n--b--"));  // not form-data
-    EXPECT_TRUE(fails("--bX\r\n"));                                                       // junk after delimiter
-    EXPECT_TRUE(fails("--b\r\nX-Long: " + std::string(20000, 'a') + "\r\n\r\n--b--"));  // header cap
+    EXPECT_TRUE(fails("--bX\r\n"));                                                          // junk after delimiter
+    EXPECT_TRUE(fails("--b\r\nX-Long: " + std::string(20000, 'a') + "\r\n\r\n--b--"));       // header cap
     std::string many;
     for (int i = 0; i < 5; ++i) {
         many += "--b\r\nContent-Disposition: form-data; name=\"p\"\r\n\r\nv\r\n";
@@ -128,9 +128,9 @@ TEST(Multipart, Boundary) {
 TEST(Multipart, HeaderParameter) {
     EXPECT_EQ(header_parameter("attachment; name=Vedtak; filename=\"v.pdf\"", "filename").value_or(""), "v.pdf");
     EXPECT_EQ(header_parameter("attachment; name=Vedtak; filename=\"v.pdf\"", "name").value_or(""), "Vedtak");
-    EXPECT_EQ(header_parameter("attachment; filename*=UTF-8''Brev%20%C3%A5.pdf; filename=x.pdf", "filename")
-                  .value_or(""),
-              "Brev å.pdf");
+    EXPECT_EQ(
+        header_parameter("attachment; filename*=UTF-8''Brev%20%C3%A5.pdf; filename=x.pdf", "filename").value_or(""),
+        "Brev å.pdf");
     EXPECT_FALSE(header_parameter("attachment", "filename"));
 }
 

@@ -46,9 +46,9 @@ std::string blocked_message(const Report& report, Lang lang) {
         return {};
     }
     const Finding& first = *blocks.front();
-    const std::string more = blocks.size() > 1 ? catalogue::text("gate.blocked.more", lang,
-                                                                 {{"count", std::to_string(blocks.size() - 1)}})
-                                               : "";
+    const std::string more =
+        blocks.size() > 1 ? catalogue::text("gate.blocked.more", lang, {{"count", std::to_string(blocks.size() - 1)}})
+                          : "";
     return catalogue::text("gate.blocked", lang,
                            {{"code", first.code},
                             {"message", catalogue::text(first.message_id, lang, first.args)},
@@ -157,7 +157,8 @@ int Connection::relay_response(beast::tcp_stream& up, const Parser& p, bool& kee
     std::optional<http::response_parser<http::buffer_body>> rp;
     for (int interim = 0; interim < 4; ++interim) {
         rp.emplace();
-        rp->body_limit(std::numeric_limits<std::uint64_t>::max());  // not boost::none: Beast 1.74 then refuses every body
+        rp->body_limit(
+            std::numeric_limits<std::uint64_t>::max());  // not boost::none: Beast 1.74 then refuses every body
         if (p.get().method() == http::verb::head) {
             rp->skip(true);
         }
@@ -294,12 +295,12 @@ bool Connection::proxy_create(Parser& p) {
     send_continue_if_expected(p);
     bool too_large = false;
     beast::error_code ec;
-    if (!read_body(p, [&](std::string_view b) { body.append(b); }, s.max_json_bytes, too_large, ec)) {
+    if (!read_body(
+            p, [&](std::string_view b) { body.append(b); }, s.max_json_bytes, too_large, ec)) {
         if (too_large) {
-            return respond_error(p, http::status::payload_too_large, "preflight.PayloadTooLarge",
-                                 catalogue::text("gate.error.too-large", s.lang,
-                                                 {{"limit", std::to_string(s.max_json_bytes)}}),
-                                 false);
+            return respond_error(
+                p, http::status::payload_too_large, "preflight.PayloadTooLarge",
+                catalogue::text("gate.error.too-large", s.lang, {{"limit", std::to_string(s.max_json_bytes)}}), false);
         }
         return false;
     }
@@ -308,10 +309,10 @@ bool Connection::proxy_create(Parser& p) {
         sbd = parse_sbd(body, "sbd");
     } catch (const UsageError& e) {
         exchange.verdict = "block";
-        return respond_error(p, http::status::bad_request, "no.preflight.InvalidMessage",
-                             catalogue::text("gate.error.sbd", s.lang,
-                                             {{"detail", catalogue::text(e.message_id(), s.lang, e.args())}}),
-                             true);
+        return respond_error(
+            p, http::status::bad_request, "no.preflight.InvalidMessage",
+            catalogue::text("gate.error.sbd", s.lang, {{"detail", catalogue::text(e.message_id(), s.lang, e.args())}}),
+            true);
     }
     Report report = keep_only(gate_.check(to_journal_post(sbd), gate_.run),
                               [](const Finding& f) { return !needs_all_documents(f); });
@@ -390,13 +391,13 @@ bool Connection::proxy_upload(Parser& p, const std::string& id) {
     send_continue_if_expected(p);
     bool too_large = false;
     beast::error_code ec;
-    if (!read_body(p, [&](std::string_view b) { file.write(b); }, s.max_body_bytes, too_large, ec)) {
+    if (!read_body(
+            p, [&](std::string_view b) { file.write(b); }, s.max_body_bytes, too_large, ec)) {
         if (too_large) {
             gate_.metrics.rejected("too-large");
-            return respond_error(p, http::status::payload_too_large, "preflight.PayloadTooLarge",
-                                 catalogue::text("gate.error.too-large", s.lang,
-                                                 {{"limit", std::to_string(s.max_body_bytes)}}),
-                                 false);
+            return respond_error(
+                p, http::status::payload_too_large, "preflight.PayloadTooLarge",
+                catalogue::text("gate.error.too-large", s.lang, {{"limit", std::to_string(s.max_body_bytes)}}), false);
         }
         return false;
     }
@@ -456,12 +457,12 @@ bool Connection::proxy_send(Parser& p, const std::string& id) {
     bool too_large = false;
     beast::error_code ec;
     send_continue_if_expected(p);
-    if (!read_body(p, [&](std::string_view b) { body.append(b); }, s.max_json_bytes, too_large, ec)) {
+    if (!read_body(
+            p, [&](std::string_view b) { body.append(b); }, s.max_json_bytes, too_large, ec)) {
         if (too_large) {
-            return respond_error(p, http::status::payload_too_large, "preflight.PayloadTooLarge",
-                                 catalogue::text("gate.error.too-large", s.lang,
-                                                 {{"limit", std::to_string(s.max_json_bytes)}}),
-                                 false);
+            return respond_error(
+                p, http::status::payload_too_large, "preflight.PayloadTooLarge",
+                catalogue::text("gate.error.too-large", s.lang, {{"limit", std::to_string(s.max_json_bytes)}}), false);
         }
         return false;
     }
@@ -512,10 +513,10 @@ bool Connection::proxy_multipart(Parser& p) {
                 s.max_body_bytes, too_large, ec)) {
             if (too_large) {
                 gate_.metrics.rejected("too-large");
-                return respond_error(p, http::status::payload_too_large, "preflight.PayloadTooLarge",
-                                     catalogue::text("gate.error.too-large", s.lang,
-                                                     {{"limit", std::to_string(s.max_body_bytes)}}),
-                                     false);
+                return respond_error(
+                    p, http::status::payload_too_large, "preflight.PayloadTooLarge",
+                    catalogue::text("gate.error.too-large", s.lang, {{"limit", std::to_string(s.max_body_bytes)}}),
+                    false);
             }
             return false;
         }
@@ -537,10 +538,10 @@ bool Connection::proxy_multipart(Parser& p) {
         sbd = parse_sbd(*parts.sbd_, "sbd");
     } catch (const UsageError& e) {
         exchange.verdict = "block";
-        return respond_error(p, http::status::bad_request, "no.preflight.InvalidMessage",
-                             catalogue::text("gate.error.sbd", s.lang,
-                                             {{"detail", catalogue::text(e.message_id(), s.lang, e.args())}}),
-                             true);
+        return respond_error(
+            p, http::status::bad_request, "no.preflight.InvalidMessage",
+            catalogue::text("gate.error.sbd", s.lang, {{"detail", catalogue::text(e.message_id(), s.lang, e.args())}}),
+            true);
     }
     JournalPost post = to_journal_post(sbd);
     for (const auto& f : parts.files_) {

@@ -43,8 +43,7 @@ TempFile::TempFile(const std::filesystem::path& dir) {
     ++g_live;
 }
 
-TempFile::TempFile(TempFile&& other) noexcept
-    : path_(std::move(other.path_)), fd_(other.fd_), size_(other.size_) {
+TempFile::TempFile(TempFile&& other) noexcept : path_(std::move(other.path_)), fd_(other.fd_), size_(other.size_) {
     other.fd_ = -1;
     other.path_.clear();
 }

@@ -1,0 +1,175 @@
+// `preflight serve` as a process: it comes up on the port it reports, answers, and
+// on SIGTERM finishes the request in flight, refuses new connections, removes its
+// temporary directory and exits 0.
+#include "tests/fake_integrasjonspunkt.hpp"
+
+#include <gtest/gtest.h>
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <thread>
+
+namespace preflight::server {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+struct Process {
+    pid_t pid = -1;
+    int err = -1;  // its stderr
+};
+
+Process spawn_serve(const std::vector<std::string>& args) {
+    int fds[2];
+    if (::pipe2(fds, O_CLOEXEC) != 0) {
+        return {};
+    }
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+        ::dup2(fds[1], 2);
+        std::vector<std::string> copy = args;
+        std::vector<char*> argv;
+        std::string binary = PREFLIGHT_BINARY;
+        argv.push_back(binary.data());
+        for (auto& a : copy) {
+            argv.push_back(a.data());
+        }
+        argv.push_back(nullptr);
+        ::execv(binary.c_str(), argv.data());
+        ::_exit(127);
+    }
+    ::close(fds[1]);
+    return {pid, fds[0]};
+}
+
+// Reads stderr until `needle` shows up or `limit` passes; returns all read.
+std::string read_until(int fd, const std::string& needle, std::chrono::milliseconds limit) {
+    std::string out;
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    char buf[4096];
+    while (out.find(needle) == std::string::npos) {
+        const auto left =
+            std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        pollfd p{fd, POLLIN, 0};
+        if (left.count() <= 0 || ::poll(&p, 1, static_cast<int>(left.count())) <= 0) {
+            break;
+        }
+        const ssize_t n = ::read(fd, buf, sizeof buf);
+        if (n <= 0) {
+            break;
+        }
+        out.append(buf, static_cast<std::size_t>(n));
+    }
+    return out;
+}
+
+int connect_to(int port) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<std::uint16_t>(port));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+        ::close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+std::string get(int port, const std::string& target) {
+    const int fd = connect_to(port);
+    if (fd < 0) {
+        return "";
+    }
+    const std::string req = "GET " + target + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+    ::send(fd, req.data(), req.size(), MSG_NOSIGNAL);
+    std::string out;
+    char buf[4096];
+    for (;;) {
+        pollfd p{fd, POLLIN, 0};
+        if (::poll(&p, 1, 10000) <= 0) {
+            break;
+        }
+        const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+        if (n <= 0) {
+            break;
+        }
+        out.append(buf, static_cast<std::size_t>(n));
+    }
+    ::close(fd);
+    return out;
+}
+
+TEST(ServeCli, SigtermFinishesInFlightRequestsAndExitsCleanly) {
+    testing::FakeIntegrasjonspunkt ip;
+    const fs::path dir = fs::temp_directory_path() / ("serve-cli-" + std::to_string(::getpid()));
+    fs::create_directories(dir / "tmp");
+    {
+        std::ofstream ini(dir / "preflight.ini");
+        ini << "[serve]\ntemp-dir = tmp\n[registry]\nbuiltin = true\n";
+    }
+    const Process p = spawn_serve({"serve", "--listen", "127.0.0.1:0", "--upstream", ip.base_url(), "--config",
+                                   (dir / "preflight.ini").string()});
+    ASSERT_GT(p.pid, 0);
+    const std::string banner = read_until(p.err, "listening on port ", 20s);
+    const auto at = banner.find("listening on port ");
+    ASSERT_NE(at, std::string::npos) << banner;
+    const int port = std::stoi(banner.substr(at + 18));
+    EXPECT_NE(get(port, "/healthz").find("200 OK"), std::string::npos);
+    // Its private directory exists while it runs.
+    std::size_t dirs = 0;
+    for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir / "tmp")) {
+        ++dirs;
+    }
+    EXPECT_EQ(dirs, 1U);
+
+    ip.set_delay(800ms);
+    std::string in_flight;
+    std::thread client([&] { in_flight = get(port, "/api/statuses"); });
+    std::this_thread::sleep_for(250ms);
+    ASSERT_EQ(::kill(p.pid, SIGTERM), 0);
+    const std::string log = read_until(p.err, "stopped", 20s);
+    client.join();
+    EXPECT_NE(in_flight.find("200 OK"), std::string::npos) << in_flight;
+    EXPECT_NE(log.find("SIGTERM"), std::string::npos) << log;
+    int status = 0;
+    ASSERT_EQ(::waitpid(p.pid, &status, 0), p.pid);
+    EXPECT_TRUE(WIFEXITED(status));
+    EXPECT_EQ(WEXITSTATUS(status), 0);
+    EXPECT_LT(connect_to(port), 0);
+    EXPECT_TRUE(fs::is_empty(dir / "tmp")) << "the gate's temporary directory is removed";
+    ::close(p.err);
+    fs::remove_all(dir);
+}
+
+TEST(ServeCli, BadSettingsAreUsageErrors) {
+    const Process a = spawn_serve({"serve", "--listen", "nowhere"});
+    const std::string err = read_until(a.err, "\n", 10s);
+    int status = 0;
+    ::waitpid(a.pid, &status, 0);
+    EXPECT_EQ(WEXITSTATUS(status), 2) << err;
+    EXPECT_NE(err.find("--listen"), std::string::npos) << err;
+    ::close(a.err);
+    const Process b = spawn_serve({"serve", "--listen", "127.0.0.1:0", "--upstream", "ftp://x"});
+    const std::string err2 = read_until(b.err, "\n", 10s);
+    ::waitpid(b.pid, &status, 0);
+    EXPECT_EQ(WEXITSTATUS(status), 2) << err2;
+    EXPECT_NE(err2.find("--upstream"), std::string::npos) << err2;
+    ::close(b.err);
+}
+
+}  // namespace
+}  // namespace preflight::server
