@@ -127,8 +127,12 @@ int serve(const po::variables_map& vm, const Config& config, const Registry& reg
     gs.access_log = ini.boolean("access-log");
     gs.lang = lang;
 
+    if (vm.count("no-sandbox") != 0) {
+        // Analysing untrusted PDFs inside the multi-threaded gate is never safe.
+        throw UsageError("error.usage.value", {{"option", "no-sandbox"}, {"value", "serve"}, {"allowed", "check"}});
+    }
     RunSettings run;
-    run.sandbox = vm.count("no-sandbox") == 0;
+    run.sandbox = true;
     run.flags.strict_registry = vm.count("strict-registry") != 0 || config.section("registry").boolean("strict");
     run.flags.training = training;
     auto registries = registry::make_registries(config);

@@ -364,8 +364,20 @@ void Gate::Impl::wait() {
     }
 }
 
-Report Gate::Impl::check(JournalPost post, const RunSettings& r) {
+Report Gate::Impl::check(JournalPost post, const RunSettings& r, const std::function<bool(const Finding&)>& keep) {
     Report report = pool_->run([&] { return run_checks(std::move(post), registry, config, r); });
+    if (keep) {
+        std::erase_if(report.findings, [&](const Finding& f) { return !keep(f); });
+    }
+    for (auto& f : report.findings) {
+        for (auto& [name, value] : f.args) {
+            for (const auto& d : report.post.documents) {
+                if (!d.path.empty() && value == d.path.string()) {
+                    value = d.file;
+                }
+            }
+        }
+    }
     metrics.verdict(to_string(report.verdict()));
     for (const auto& f : report.findings) {
         metrics.finding(f.code, to_string(f.severity));
@@ -537,9 +549,11 @@ bool Connection::respond(const Parser& p, http::status status, std::string conte
 }
 
 bool Connection::respond_error(const Parser& p, http::status status, std::string_view exception,
-                               const std::string& message, bool keep_alive, const nlohmann::json* findings) {
+                               const std::string& message, bool keep_alive, const nlohmann::json* findings,
+                               const std::string& description) {
     nlohmann::json body =
         error_body(static_cast<int>(status), exception, ident::mask_person_ids(message), path_of(sv(p.get().target())));
+    body["description"] = ident::mask_person_ids(description.empty() ? message : description);
     if (findings != nullptr) {
         body["findings"] = *findings;
     }
@@ -703,7 +717,10 @@ bool Connection::check_api(Parser& p) {
             d.path = it->second.path();
             used.insert(it->first);
         } else {
-            d.path = dir.path() / ("missing-" + std::to_string(i));
+            // Not uploaded: missing (DP403), never looked for on this host.
+            d.path = d.file;
+            d.gathered = true;
+            d.io_error = "missing";
         }
     }
     for (const auto& [name, file] : parts.files_) {

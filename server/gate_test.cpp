@@ -316,6 +316,7 @@ TEST_F(GateTest, CheckApiBlocksAndNeverReadsPathsOnTheHost) {
     EXPECT_TRUE(codes.count("DP101")) << r.body;
     EXPECT_TRUE(codes.count("DP403")) << r.body;  // file-missing, not the host's /etc/passwd
     EXPECT_EQ(report.at("documents")[1].at("bytes"), 0);
+    EXPECT_EQ(r.body.find("preflight-gate-"), std::string::npos) << "no temporary path in the report";
 }
 
 TEST_F(GateTest, CheckApiRefusesMalformedRequests) {
@@ -537,6 +538,7 @@ TEST_F(GateTest, BlockedAtCreateNothingReachesTheUpstream) {
     EXPECT_NE(body.at("message").get<std::string>().find("DP502"), std::string::npos);
     EXPECT_EQ(body.at("message").get<std::string>().find("01818500278"), std::string::npos) << "masked";
     EXPECT_FALSE(body.at("findings").empty());
+    EXPECT_NE(body.at("description").get<std::string>().find("DP502"), std::string::npos);
     EXPECT_TRUE(ip_.requests().empty());
     // Its uploads and send are refused too: the gate never saw it created.
     const std::string id = message_id_of(sbd.dump());
@@ -559,7 +561,7 @@ TEST_F(GateTest, BlockedUploadAndSendNeverReachTheUpstream) {
     // Sending now: the main document (hoveddokument) never arrived, so the letter is blocked.
     const auto s = send_message(id);
     ASSERT_EQ(s.status, 400) << s.body;
-    EXPECT_NE(s.body_json().at("message").get<std::string>().find("DP404"), std::string::npos) << s.body;
+    EXPECT_NE(s.body_json().at("description").get<std::string>().find("DP404"), std::string::npos) << s.body;
     EXPECT_TRUE(ip_.sent_ids().empty());
     // Two files with one name: the second upload is blocked (the archive system would lose one).
     const std::string pdf = slurp(source("fixtures/example/vedtak.pdf"));
@@ -567,8 +569,29 @@ TEST_F(GateTest, BlockedUploadAndSendNeverReachTheUpstream) {
     const auto dup = upload(id, "Vedtak om studieplass", "kopi.pdf", pdf);
     EXPECT_EQ(dup.status, 400) << dup.body;
     EXPECT_EQ(ip_.files(id).size(), 1U);
+    // Documents were refused, so the letter is incomplete: its send is refused too,
+    // naming the first refused document's finding.
+    const auto incomplete = send_message(id);
+    ASSERT_EQ(incomplete.status, 400) << incomplete.body;
+    const auto body = incomplete.body_json();
+    EXPECT_NE(body.at("message").get<std::string>().find("DP101"), std::string::npos) << incomplete.body;
+    EXPECT_NE(body.at("description").get<std::string>().find("DP405"), std::string::npos) << incomplete.body;
+    EXPECT_TRUE(ip_.sent_ids().empty());
+}
+
+TEST_F(GateTest, CleanSequenceWithAWarningIsSent) {
+    start();
+    const auto seq = sequences().front();
+    const std::string id = message_id_of(seq.sbd);
+    ASSERT_EQ(create(seq.sbd).status, 200);
+    // Only the main document, named as the title: passes; send goes through.
+    ASSERT_EQ(upload(id, "Vedtak om studieplass", "vedtak.pdf", slurp(source("fixtures/example/vedtak.pdf"))).status,
+              200);
     EXPECT_EQ(send_message(id).status, 200);
     EXPECT_EQ(ip_.sent_ids(), std::vector<std::string>{id});
+    // Sent: the gate forgets it, a second send is refused without reaching the upstream.
+    EXPECT_EQ(send_message(id).status, 400);
+    EXPECT_EQ(ip_.sent_ids().size(), 1U);
 }
 
 TEST_F(GateTest, PrintBoundUploadChecksThePages) {

@@ -76,6 +76,9 @@ struct TrackedMessage {
     std::string message_id;
     SbdMessage sbd;
     JournalPost post;  // recipients looked up at create; documents as uploaded (facts kept, files gone)
+    // Blocking findings of uploads that were refused: the letter is incomplete, so
+    // its send is refused too (fail closed), with these findings.
+    std::vector<Finding> refused;
     std::chrono::steady_clock::time_point touched;
 };
 
@@ -109,8 +112,10 @@ public:
     void wait();
     [[nodiscard]] bool stopping() const { return stopping_.load(); }
 
-    // Runs the checks on the pool; counts the verdict and findings.
-    Report check(JournalPost post, const RunSettings& run);
+    // Runs the checks on the pool, keeps the findings `keep` accepts (all when
+    // empty), then counts the verdict and findings. Arguments that name a body's
+    // temporary file name the document's file instead.
+    Report check(JournalPost post, const RunSettings& run, const std::function<bool(const Finding&)>& keep = {});
     void log_access(const std::string& line);
 
     GateSettings settings;
@@ -169,7 +174,7 @@ public:
     bool respond(const Parser& p, http::status status, std::string content_type, std::string body, bool keep_alive,
                  const std::vector<std::pair<std::string, std::string>>& headers = {});
     bool respond_error(const Parser& p, http::status status, std::string_view exception, const std::string& message,
-                       bool keep_alive, const nlohmann::json* findings = nullptr);
+                       bool keep_alive, const nlohmann::json* findings = nullptr, const std::string& description = "");
 
     // Proxy routes (proxy.cpp). Each returns whether the connection may be kept.
     bool proxy_create(Parser& p);

@@ -28,13 +28,29 @@ bool is_success(int status) { return status >= 200 && status < 300; }
 // Findings that need every document of the message: judged at send, not before.
 bool needs_all_documents(const Finding& f) { return f.code == "DP404" || f.code == "DP406" || f.code == "DP203"; }
 
-Report keep_only(Report report, const std::function<bool(const Finding&)>& keep) {
-    std::erase_if(report.findings, [&](const Finding& f) { return !keep(f); });
-    return report;
-}
-
 // The bokmål (or English) message the archive system writes into the journal
 // post's log: the first blocking finding, what to do, and how many more there are.
+std::string sentence(std::string s) {
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\n')) {
+        s.pop_back();
+    }
+    if (!s.empty() && s.back() != '.' && s.back() != '!' && s.back() != '?') {
+        s += '.';
+    }
+    return s;
+}
+
+// Every blocking finding, one sentence each: the error's `description`.
+std::string blocked_description(const Report& report, Lang lang) {
+    std::string out;
+    for (const auto& f : report.findings) {
+        if (f.severity == Severity::block) {
+            out += (out.empty() ? "" : " ") + f.code + ": " + sentence(catalogue::text(f.message_id, lang, f.args));
+        }
+    }
+    return out;
+}
+
 std::string blocked_message(const Report& report, Lang lang) {
     std::vector<const Finding*> blocks;
     for (const auto& f : report.findings) {
@@ -51,8 +67,8 @@ std::string blocked_message(const Report& report, Lang lang) {
                           : "";
     return catalogue::text("gate.blocked", lang,
                            {{"code", first.code},
-                            {"message", catalogue::text(first.message_id, lang, first.args)},
-                            {"remedy", catalogue::text(first.remedy_id, lang, first.args)},
+                            {"message", sentence(catalogue::text(first.message_id, lang, first.args))},
+                            {"remedy", sentence(catalogue::text(first.remedy_id, lang, first.args))},
                             {"more", more}});
 }
 
@@ -286,7 +302,7 @@ bool Connection::blocked(const Parser& p, const Report& report, bool keep_alive)
     const nlohmann::json full = nlohmann::json::parse(render_json(report, RenderOptions{lang, false}));
     const nlohmann::json findings = full.at("findings");
     return respond_error(p, http::status::bad_request, "no.preflight.BlockedByPreflight", blocked_message(report, lang),
-                         keep_alive, &findings);
+                         keep_alive, &findings, blocked_description(report, lang));
 }
 
 bool Connection::proxy_create(Parser& p) {
@@ -314,8 +330,8 @@ bool Connection::proxy_create(Parser& p) {
             catalogue::text("gate.error.sbd", s.lang, {{"detail", catalogue::text(e.message_id(), s.lang, e.args())}}),
             true);
     }
-    Report report = keep_only(gate_.check(to_journal_post(sbd), gate_.run),
-                              [](const Finding& f) { return !needs_all_documents(f); });
+    Report report =
+        gate_.check(to_journal_post(sbd), gate_.run, [](const Finding& f) { return !needs_all_documents(f); });
     if (report.verdict() == Verdict::block) {
         return blocked(p, report, true);
     }
@@ -418,13 +434,19 @@ bool Connection::proxy_upload(Parser& p, const std::string& id) {
         d.role = role_of(message->sbd, *filename);
         JournalPost post = message->post;
         post.documents.push_back(std::move(d));
-        report = keep_only(gate_.check(std::move(post), gate_.run), [&](const Finding& f) {
+        report = gate_.check(std::move(post), gate_.run, [&](const Finding& f) {
             if (needs_all_documents(f)) {
                 return false;
             }
             return (f.document && *f.document == *filename) || f.code == "DP201";
         });
         if (report->verdict() == Verdict::block) {
+            for (const auto& f : report->findings) {
+                if (f.severity == Severity::block) {
+                    message->refused.push_back(f);
+                }
+            }
+            gate_.messages.put(message);
             return blocked(p, *report, true);
         }
         exchange.verdict = std::string(to_string(report->verdict()));
@@ -466,7 +488,10 @@ bool Connection::proxy_send(Parser& p, const std::string& id) {
         }
         return false;
     }
-    const Report report = gate_.check(message->post, gate_.run);
+    Report report = gate_.check(message->post, gate_.run);
+    // A document refused at upload is missing from the letter: sending it now would
+    // deliver it incomplete, so the send is refused with the upload's findings.
+    report.findings.insert(report.findings.begin(), message->refused.begin(), message->refused.end());
     if (report.verdict() == Verdict::block) {
         return blocked(p, report, true);
     }
