@@ -216,7 +216,8 @@ TEST_F(RegistryCli, LookupSaysWhatEachSourceSaysMasked) {
     EXPECT_NE(r.out.find(ids[0].substr(0, 6) + "*****"), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("krr:"), std::string::npos);
     EXPECT_NE(r.out.find("reservation JA"), std::string::npos) << r.out;
-    EXPECT_NE(r.out.find("Predicted route for vedtak: dpi-print (reserved against digital post)"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("Predicted route for vedtak: dpi-print (reserved against digital post)"), std::string::npos)
+        << r.out;
     const auto shown = run_cli({"lookup", ids[0], "--config", cfg, "--show-ids", "--format", "json"});
     ASSERT_EQ(shown.exit_code, 0) << shown.err;
     const json j = json::parse(shown.out);

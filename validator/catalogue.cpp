@@ -746,8 +746,10 @@ constexpr Entry kEntries[] = {
     {"gate.error.malformed", "Forespørselen er ikke gyldig HTTP ({detail}).",
      "The request is not valid HTTP ({detail})."},
     {"gate.error.internal",
-     "Intern feil i preflight ({detail}); brevet er ikke sendt videre. Prøv igjen, og meld fra til IT om det gjentar seg.",
-     "Internal error in preflight ({detail}); the letter was not passed on. Try again, and tell IT if it happens again."},
+     "Intern feil i preflight ({detail}); brevet er ikke sendt videre. Prøv igjen, og meld fra til IT om det gjentar "
+     "seg.",
+     "Internal error in preflight ({detail}); the letter was not passed on. Try again, and tell IT if it happens "
+     "again."},
     {"gate.error.method", "Metoden er ikke tillatt her; bruk {allowed}.", "Method not allowed here; use {allowed}."},
     {"gate.error.not-found", "Ingen slik adresse hos preflight: {path}", "No such path at preflight: {path}"},
     {"gate.error.not-multipart", "Forventet multipart/form-data med en boundary.",
@@ -763,14 +765,18 @@ constexpr Entry kEntries[] = {
     {"gate.error.unlisted-part", "Filen «{file}» er lastet opp, men står ikke i manifestet.",
      "The file \"{file}\" was uploaded but is not listed in the manifest."},
     {"gate.error.upstream",
-     "Integrasjonspunktet svarer ikke ({detail}); brevet er ikke sendt. Prøv igjen senere, og meld fra til IT om det varer.",
-     "The integrasjonspunkt does not answer ({detail}); the letter was not sent. Try again later, and tell IT if it lasts."},
+     "Integrasjonspunktet svarer ikke ({detail}); brevet er ikke sendt. Prøv igjen senere, og meld fra til IT om det "
+     "varer.",
+     "The integrasjonspunkt does not answer ({detail}); the letter was not sent. Try again later, and tell IT if it "
+     "lasts."},
     {"gate.error.sbd", "preflight kan ikke lese forsendelsen (SBD): {detail}",
      "preflight cannot read the message (SBD): {detail}"},
     {"gate.error.no-sbd", "Forsendelsen mangler delen «sbd».", "The message has no \"sbd\" part."},
     {"gate.error.unknown-message",
-     "preflight kjenner ikke forsendelsen {id} (den ble ikke opprettet gjennom preflight, eller er for gammel). Send brevet på nytt fra arkivsystemet.",
-     "preflight does not know the message {id} (it was not created through preflight, or is too old). Send the letter again from the archive system."},
+     "preflight kjenner ikke forsendelsen {id} (den ble ikke opprettet gjennom preflight, eller er for gammel). Send "
+     "brevet på nytt fra arkivsystemet.",
+     "preflight does not know the message {id} (it was not created through preflight, or is too old). Send the letter "
+     "again from the archive system."},
     {"gate.error.no-filename",
      "Opplastingen mangler filnavn (Content-Disposition: attachment; name=...; filename=...).",
      "The upload has no file name (Content-Disposition: attachment; name=...; filename=...)."},
