@@ -516,6 +516,34 @@ bool Connection::read_body(Parser& p, const std::function<void(std::string_view)
     return true;
 }
 
+bool Connection::receive(Parser& p, const std::function<void(std::string_view)>& sink, std::uint64_t max) {
+    send_continue_if_expected(p);
+    bool too_large = false;
+    beast::error_code ec;
+    if (read_body(p, sink, max, too_large, ec)) {
+        return true;
+    }
+    if (too_large) {
+        gate_.metrics.rejected("too-large");
+        respond_error(p, http::status::payload_too_large, "preflight.PayloadTooLarge",
+                      catalogue::text("gate.error.too-large", gate_.settings.lang, {{"limit", std::to_string(max)}}),
+                      false);
+    }
+    return false;  // answered 413, or the client went away or was too slow: nobody to answer
+}
+
+bool Connection::refuse_busy(const Parser& p) {
+    gate_.metrics.rejected("busy");
+    return respond_error(p, http::status::service_unavailable, "preflight.Busy",
+                         catalogue::text("gate.error.busy", gate_.settings.lang), false);
+}
+
+bool Connection::refuse_unknown(const Parser& p, const std::string& id) {
+    exchange.verdict = "block";
+    return respond_error(p, http::status::bad_request, "no.preflight.UnknownMessage",
+                         catalogue::text("gate.error.unknown-message", gate_.settings.lang, {{"id", id}}), false);
+}
+
 void Connection::send_continue_if_expected(const Parser& p) {
     const auto expect = p.get()[http::field::expect];
     if (!beast::iequals(expect, "100-continue")) {
@@ -661,9 +689,7 @@ bool Connection::check_api(Parser& p) {
                              catalogue::text("gate.error.not-multipart", lang), false);
     }
     if (!gate_.uploads.try_acquire()) {
-        gate_.metrics.rejected("busy");
-        return respond_error(p, http::status::service_unavailable, "preflight.Busy",
-                             catalogue::text("gate.error.busy", lang), false);
+        return refuse_busy(p);
     }
     struct Release {
         std::counting_semaphore<1 << 20>& s;
@@ -673,20 +699,10 @@ bool Connection::check_api(Parser& p) {
     TempDir dir(gate_.temp->path(), "check-");
     CheckParts parts(dir.path(), s.max_json_bytes);
     MultipartParser parser(*boundary, parts);
-    send_continue_if_expected(p);
-    bool too_large = false;
-    beast::error_code ec;
     try {
-        if (!read_body(
-                p, [&](std::string_view bytes) { parser.feed(bytes); }, s.max_body_bytes, too_large, ec)) {
-            if (too_large) {
-                gate_.metrics.rejected("too-large");
-                return respond_error(
-                    p, http::status::payload_too_large, "preflight.PayloadTooLarge",
-                    catalogue::text("gate.error.too-large", lang, {{"limit", std::to_string(s.max_body_bytes)}}),
-                    false);
-            }
-            return false;  // the client went away or was too slow: nobody to answer
+        if (!receive(
+                p, [&](std::string_view bytes) { parser.feed(bytes); }, s.max_body_bytes)) {
+            return false;
         }
         parser.finish();
     } catch (const MultipartError& e) {

@@ -169,6 +169,11 @@ public:
     // read error, and `too_large` when over `max` bytes (0: no cap).
     bool read_body(Parser& p, const std::function<void(std::string_view)>& sink, std::uint64_t max, bool& too_large,
                    beast::error_code& error);
+    // read_body after "100 Continue" if asked; over `max` it answers 413 itself.
+    // False: the request is over (answered, or the client is gone).
+    bool receive(Parser& p, const std::function<void(std::string_view)>& sink, std::uint64_t max);
+    bool refuse_busy(const Parser& p);                            // 503 + Retry-After
+    bool refuse_unknown(const Parser& p, const std::string& id);  // a message the gate did not see created
     void send_continue_if_expected(const Parser& p);
     // Writes a complete answer; false if the client is gone.
     bool respond(const Parser& p, http::status status, std::string content_type, std::string body, bool keep_alive,

@@ -308,16 +308,8 @@ bool Connection::blocked(const Parser& p, const Report& report, bool keep_alive)
 bool Connection::proxy_create(Parser& p) {
     const auto& s = gate_.settings;
     std::string body;
-    send_continue_if_expected(p);
-    bool too_large = false;
-    beast::error_code ec;
-    if (!read_body(
-            p, [&](std::string_view b) { body.append(b); }, s.max_json_bytes, too_large, ec)) {
-        if (too_large) {
-            return respond_error(
-                p, http::status::payload_too_large, "preflight.PayloadTooLarge",
-                catalogue::text("gate.error.too-large", s.lang, {{"limit", std::to_string(s.max_json_bytes)}}), false);
-        }
+    if (!receive(
+            p, [&](std::string_view b) { body.append(b); }, s.max_json_bytes)) {
         return false;
     }
     SbdMessage sbd;
@@ -364,9 +356,7 @@ bool Connection::proxy_upload(Parser& p, const std::string& id) {
     const auto& s = gate_.settings;
     const auto message = gate_.messages.find(id);
     if (!message) {
-        exchange.verdict = "block";
-        return respond_error(p, http::status::bad_request, "no.preflight.UnknownMessage",
-                             catalogue::text("gate.error.unknown-message", s.lang, {{"id", id}}), false);
+        return refuse_unknown(p, id);
     }
     const std::lock_guard lock(message->mutex);
     const std::string disposition(sv(p.get()[http::field::content_disposition]));
@@ -398,23 +388,12 @@ bool Connection::proxy_upload(Parser& p, const std::string& id) {
                              catalogue::text("gate.error.no-filename", s.lang), false);
     }
     if (!gate_.uploads.try_acquire()) {
-        gate_.metrics.rejected("busy");
-        return respond_error(p, http::status::service_unavailable, "preflight.Busy",
-                             catalogue::text("gate.error.busy", s.lang), false);
+        return refuse_busy(p);
     }
     const SlotGuard slot(gate_.uploads);
     TempFile file(gate_.temp->path());
-    send_continue_if_expected(p);
-    bool too_large = false;
-    beast::error_code ec;
-    if (!read_body(
-            p, [&](std::string_view b) { file.write(b); }, s.max_body_bytes, too_large, ec)) {
-        if (too_large) {
-            gate_.metrics.rejected("too-large");
-            return respond_error(
-                p, http::status::payload_too_large, "preflight.PayloadTooLarge",
-                catalogue::text("gate.error.too-large", s.lang, {{"limit", std::to_string(s.max_body_bytes)}}), false);
-        }
+    if (!receive(
+            p, [&](std::string_view b) { file.write(b); }, s.max_body_bytes)) {
         return false;
     }
     file.close();
@@ -470,22 +449,12 @@ bool Connection::proxy_send(Parser& p, const std::string& id) {
     const auto& s = gate_.settings;
     const auto message = gate_.messages.find(id);
     if (!message) {
-        exchange.verdict = "block";
-        return respond_error(p, http::status::bad_request, "no.preflight.UnknownMessage",
-                             catalogue::text("gate.error.unknown-message", s.lang, {{"id", id}}), false);
+        return refuse_unknown(p, id);
     }
     const std::lock_guard lock(message->mutex);
     std::string body;
-    bool too_large = false;
-    beast::error_code ec;
-    send_continue_if_expected(p);
-    if (!read_body(
-            p, [&](std::string_view b) { body.append(b); }, s.max_json_bytes, too_large, ec)) {
-        if (too_large) {
-            return respond_error(
-                p, http::status::payload_too_large, "preflight.PayloadTooLarge",
-                catalogue::text("gate.error.too-large", s.lang, {{"limit", std::to_string(s.max_json_bytes)}}), false);
-        }
+    if (!receive(
+            p, [&](std::string_view b) { body.append(b); }, s.max_json_bytes)) {
         return false;
     }
     Report report = gate_.check(message->post, gate_.run);
@@ -516,33 +485,21 @@ bool Connection::proxy_multipart(Parser& p) {
                              catalogue::text("gate.error.not-multipart", s.lang), false);
     }
     if (!gate_.uploads.try_acquire()) {
-        gate_.metrics.rejected("busy");
-        return respond_error(p, http::status::service_unavailable, "preflight.Busy",
-                             catalogue::text("gate.error.busy", s.lang), false);
+        return refuse_busy(p);
     }
     const SlotGuard slot(gate_.uploads);
     TempDir dir(gate_.temp->path(), "multipart-");
     TempFile raw(dir.path());  // the body as received, forwarded unchanged if it passes
     MultipartCapture parts(dir.path(), s.max_json_bytes);
     MultipartParser parser(*boundary, parts);
-    send_continue_if_expected(p);
-    bool too_large = false;
-    beast::error_code ec;
     try {
-        if (!read_body(
+        if (!receive(
                 p,
                 [&](std::string_view b) {
                     raw.write(b);
                     parser.feed(b);
                 },
-                s.max_body_bytes, too_large, ec)) {
-            if (too_large) {
-                gate_.metrics.rejected("too-large");
-                return respond_error(
-                    p, http::status::payload_too_large, "preflight.PayloadTooLarge",
-                    catalogue::text("gate.error.too-large", s.lang, {{"limit", std::to_string(s.max_body_bytes)}}),
-                    false);
-            }
+                s.max_body_bytes)) {
             return false;
         }
         parser.finish();

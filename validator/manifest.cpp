@@ -75,20 +75,6 @@ private:
     std::string_view t_;
 };
 
-std::string escape_pointer_token(std::string_view token) {
-    std::string out;
-    for (const char c : token) {
-        if (c == '~') {
-            out += "~0";
-        } else if (c == '/') {
-            out += "~1";
-        } else {
-            out += c;
-        }
-    }
-    return out;
-}
-
 class Reader {
 public:
     Reader(std::string_view text, std::filesystem::path file) : text_(text), file_(std::move(file)) {}
@@ -401,6 +387,20 @@ JournalPost loose_files(const std::vector<std::string>& files) {
         post.documents.push_back(std::move(d));
     }
     return post;
+}
+
+std::string escape_pointer_token(std::string_view token) {
+    std::string out;
+    for (const char c : token) {
+        if (c == '~') {
+            out += "~0";
+        } else if (c == '/') {
+            out += "~1";
+        } else {
+            out += c;
+        }
+    }
+    return out;
 }
 
 }  // namespace preflight

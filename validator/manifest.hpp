@@ -27,6 +27,9 @@ struct TextPosition {
 };
 TextPosition position_of(std::string_view text, std::size_t offset);
 
+// One reference token of a JSON pointer (RFC 6901): '~' -> "~0", '/' -> "~1".
+std::string escape_pointer_token(std::string_view token);
+
 // A JSON pointer as users read it: "/documents/1/role" -> "documents[1].role",
 // "" -> "(root)".
 std::string display_pointer(std::string_view pointer);

@@ -22,20 +22,6 @@ std::string lower(std::string_view s) {
     return out;
 }
 
-std::string pointer_token(std::string_view token) {
-    std::string out;
-    for (const char c : token) {
-        if (c == '~') {
-            out += "~0";
-        } else if (c == '/') {
-            out += "~1";
-        } else {
-            out += c;
-        }
-    }
-    return out;
-}
-
 class SbdReader {
 public:
     SbdReader(std::string_view text, std::string_view where) : text_(text), where_(where) {}
@@ -53,7 +39,7 @@ public:
     // absent (an error when `required`).
     const json* member(const json& parent, const std::string& pointer, const char* key, bool required,
                        bool (json::*is)() const noexcept, const char* expected) const {
-        const std::string p = pointer + "/" + pointer_token(key);
+        const std::string p = pointer + "/" + escape_pointer_token(key);
         const auto it = parent.find(key);
         if (it == parent.end() || it->is_null()) {
             if (required) {
@@ -172,7 +158,7 @@ public:
         m.conversation_id = string(scopes[chosen], sp, "instanceIdentifier", false).value_or("");
 
         // The business message, named after the type. Its absence is the integrasjonspunkt's to judge.
-        const std::string bp = "/" + pointer_token(m.type);
+        const std::string bp = "/" + escape_pointer_token(m.type);
         const json* business = object(root, "", m.type.c_str(), false);
         if (business == nullptr) {
             return m;
@@ -184,7 +170,8 @@ public:
         if (const json* meta = object(*business, bp, "metadataFiler", false)) {
             for (const auto& [document, value] : meta->items()) {
                 if (!value.is_string()) {
-                    fail("error.sbd.type", bp + "/metadataFiler/" + pointer_token(document), {{"expected", "string"}});
+                    fail("error.sbd.type", bp + "/metadataFiler/" + escape_pointer_token(document),
+                         {{"expected", "string"}});
                 }
                 m.metadata_files.emplace_back(document, value.get<std::string>());
             }
