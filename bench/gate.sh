@@ -182,6 +182,7 @@ if [ -x /usr/bin/time ]; then
 fi
 
 # ---- report
+startup_ms=$(python3 "$bench_dir/gate_bench.py" startup --binary "$binary") || startup_ms="?"
 build_type=$(sed -n 's/^CMAKE_BUILD_TYPE:[A-Z]*=//p' "$(dirname "$(dirname "$binary")")/CMakeCache.txt" 2>/dev/null || true)
 rel_binary=${binary#"$root"/}
 report_rc=0
@@ -197,6 +198,7 @@ python3 "$bench_dir/gate_bench.py" report --dir "$work" --results "$results" --g
   --meta "wrk_version=$(wrk --version 2>&1 | head -n1 | sed 's/ Copyright.*//')" \
   --meta "ini=[registry] file = fixtures/e2e/registry.json; [serve] access-log = false, max-uploads = $max_uploads, temp-dir = (mktemp dir)" \
   --meta "max_uploads=$max_uploads" \
+  --meta "startup_ms=$startup_ms" \
   --meta "temp_fs=$(stat -f -c %T "$work")" \
   --meta "analyser_alone_kib=$alone_kib" \
   --meta "body_bytes=$(stat -c %s "$work/body")" \

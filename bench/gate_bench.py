@@ -4,6 +4,7 @@
   body      write the three-document multipart/form-data body that wrk POSTs
   request   one GET, or a POST of a body file; prints the HTTP status (000: no answer)
   snapshot  print a process's CPU times and memory (from /proc) as JSON
+  startup   CPU time of `BINARY --version` (a bare process start), median of N runs, in ms
   upload    N clients POST one large document each, at once, while the gate's
             memory is sampled; prints JSON
   report    turn what gate.sh collected into bench/gate-results.md
@@ -150,6 +151,21 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
     out.update(proc_cpu_s(args.pid))
     out["threads"] = len(os.listdir(f"/proc/{args.pid}/task"))
     print(json.dumps(out))
+    return 0
+
+
+def cmd_startup(args: argparse.Namespace) -> int:
+    cpu = []
+    for _ in range(args.runs):
+        pid = os.posix_spawn(str(args.binary), [str(args.binary), "--version"], os.environ,
+                             file_actions=[(os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0)])
+        _, status, ru = os.wait4(pid, 0)
+        if status != 0:
+            print(f"gate_bench.py: {args.binary} --version failed ({status})", file=sys.stderr)
+            return 2
+        cpu.append(ru.ru_utime + ru.ru_stime)
+    cpu.sort()
+    print(f"{cpu[len(cpu) // 2] * 1000:.1f}")
     return 0
 
 
@@ -409,6 +425,11 @@ def cmd_report(args: argparse.Namespace) -> int:
     if "first_non2xx" in w:
         lines += [f"First non-2xx answer: `{w['first_non2xx']}`", ""]
     lines += [
+        f"Per document the analysers took {cpu_kids / n / 3 * 1000:.1f} ms CPU; a bare "
+        f"`preflight --version` takes {meta.get('startup_ms', '?')} ms CPU (median of 21: exec, the "
+        "dynamic loader's relocations, page faults), so starting the analyser process is most of each "
+        "document's cost for these small PDFs.",
+        "",
         "Latency: wrk's own histogram (`--latency`), from writing the request to reading the whole "
         "answer. Non-2xx: counted by the script's `response` hook (wrk's own \"Non-2xx\" line agrees "
         "only for statuses ≥ 400). Socket errors: connect + read + write + timeout. CPU: the gate's "
@@ -516,6 +537,10 @@ def main() -> int:
     p = sub.add_parser("snapshot", help="CPU times and memory of a process, as JSON")
     p.add_argument("--pid", type=int, required=True)
 
+    p = sub.add_parser("startup", help="CPU ms of a bare `BINARY --version`, median")
+    p.add_argument("--binary", type=Path, required=True)
+    p.add_argument("--runs", type=int, default=21)
+
     p = sub.add_parser("upload", help="concurrent large uploads while sampling the gate's memory")
     p.add_argument("--port", type=int, required=True)
     p.add_argument("--pid", type=int, required=True, help="the gate process")
@@ -533,7 +558,7 @@ def main() -> int:
     p.add_argument("--meta", action="append", default=[], help="KEY=VALUE for the report's header")
 
     args = ap.parse_args()
-    return {"body": cmd_body, "request": cmd_request, "snapshot": cmd_snapshot, "upload": cmd_upload, "report": cmd_report}[args.cmd](args)
+    return {"body": cmd_body, "request": cmd_request, "snapshot": cmd_snapshot, "startup": cmd_startup, "upload": cmd_upload, "report": cmd_report}[args.cmd](args)
 
 
 if __name__ == "__main__":
