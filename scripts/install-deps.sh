@@ -15,7 +15,7 @@ packages=(
   libutf8proc-dev zlib1g-dev
   libzip-dev libpugixml-dev
   python3
-  poppler-utils qpdf time
+  poppler-utils qpdf time wrk
   clang-format clang-tidy
 )
 
