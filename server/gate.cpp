@@ -480,6 +480,17 @@ void Connection::serve(tcp::socket socket) {
     }
     beast::error_code ignored;
     stream_->socket().shutdown(tcp::socket::shutdown_send, ignored);
+    // A lingering close: a client refused before its body was read (413, 503, a
+    // malformed part) may still be sending it; read and drop what comes for a
+    // moment, so that closing does not reset the connection and lose the answer.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+    std::vector<char> drain(kChunkBytes);
+    while (std::chrono::steady_clock::now() < deadline) {
+        stream_->expires_at(deadline);
+        if (await([&](auto handler) { stream_->async_read_some(asio::buffer(drain), handler); })) {
+            break;  // the client closed (EOF), the deadline passed, or the gate is stopping
+        }
+    }
     stream_->socket().close(ignored);
 }
 
@@ -490,7 +501,7 @@ bool Connection::read_body(Parser& p, const std::function<void(std::string_view)
         too_large = true;
         return false;
     }
-    std::vector<char> chunk(64 * 1024);
+    std::vector<char> chunk(kChunkBytes);
     while (!p.is_done()) {
         p.get().body().data = chunk.data();
         p.get().body().size = chunk.size();
@@ -554,7 +565,7 @@ void Connection::send_continue_if_expected(const Parser& p) {
     await([&](auto handler) { http::async_write(*stream_, cont, handler); });
 }
 
-bool Connection::respond(const Parser& p, http::status status, std::string content_type, std::string body,
+bool Connection::respond(const Parser& p, http::status status, const std::string& content_type, std::string body,
                          bool keep_alive, const std::vector<std::pair<std::string, std::string>>& headers) {
     http::response<http::string_body> res{status, p.get().version() == 10 ? 10U : 11U};
     res.set(http::field::server, "preflight/" PREFLIGHT_VERSION);

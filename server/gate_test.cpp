@@ -397,6 +397,21 @@ TEST_F(GateTest, ChunkedBodyAndOversizedChunkedBody) {
     EXPECT_TRUE(no_request_files());
 }
 
+TEST_F(GateTest, AClientThatSendsItsWholeBodyBeforeReadingGetsThe413) {
+    GateSettings s;
+    s.max_body_bytes = 64 * 1024;
+    start(s, false);
+    // Refused on its Content-Length before the body is read; the client (like many)
+    // writes all 16 MB before it reads. The gate drains them, so the answer arrives.
+    const int fd = connect_to(port_);
+    const std::string body(16 * 1024 * 1024, 'x');
+    ASSERT_TRUE(send_all(fd, "POST /v1/check HTTP/1.1\r\nHost: x\r\nContent-Length: " + std::to_string(body.size()) +
+                                 "\r\nContent-Type: multipart/form-data; boundary=" + kBoundary + "\r\n\r\n" + body));
+    const auto r = parse_response(read_all(fd));
+    ::close(fd);
+    EXPECT_EQ(r.status, 413);
+}
+
 TEST_F(GateTest, BadHttpIsAnsweredAndTheGateCarriesOn) {
     GateSettings s;
     s.max_header_bytes = 2048;

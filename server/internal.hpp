@@ -34,6 +34,9 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = asio::ip::tcp;
 
+// Bodies are read and relayed in pieces of this size.
+inline constexpr std::size_t kChunkBytes = std::size_t{64} * 1024;
+
 // A fixed pool of threads for the checking work.
 class WorkPool {
 public:
@@ -176,8 +179,8 @@ public:
     bool refuse_unknown(const Parser& p, const std::string& id);  // a message the gate did not see created
     void send_continue_if_expected(const Parser& p);
     // Writes a complete answer; false if the client is gone.
-    bool respond(const Parser& p, http::status status, std::string content_type, std::string body, bool keep_alive,
-                 const std::vector<std::pair<std::string, std::string>>& headers = {});
+    bool respond(const Parser& p, http::status status, const std::string& content_type, std::string body,
+                 bool keep_alive, const std::vector<std::pair<std::string, std::string>>& headers = {});
     bool respond_error(const Parser& p, http::status status, std::string_view exception, const std::string& message,
                        bool keep_alive, const nlohmann::json* findings = nullptr, const std::string& description = "");
 

@@ -196,7 +196,7 @@ int Connection::relay_response(beast::tcp_stream& up, const Parser& p, bool& kee
     exchange.status = status;
     keep_alive = p.get().keep_alive() && res.keep_alive() && !res.need_eof() && !gate_.stopping();
     http::response_serializer<http::buffer_body> sr{res};
-    std::vector<char> chunk(64 * 1024);
+    std::vector<char> chunk(kChunkBytes);
     do {
         if (!rp->is_done()) {
             res.body().data = chunk.data();
@@ -300,7 +300,7 @@ bool Connection::blocked(const Parser& p, const Report& report, bool keep_alive)
     const Lang lang = gate_.settings.lang;
     exchange.verdict = "block";
     const nlohmann::json full = nlohmann::json::parse(render_json(report, RenderOptions{lang, false}));
-    const nlohmann::json findings = full.at("findings");
+    const nlohmann::json& findings = full.at("findings");
     return respond_error(p, http::status::bad_request, "no.preflight.BlockedByPreflight", blocked_message(report, lang),
                          keep_alive, &findings, blocked_description(report, lang));
 }
@@ -565,7 +565,7 @@ bool Connection::pass_through(Parser& p) {
     send_continue_if_expected(p);
     up.expires_after(s.upstream_timeout);
     beast::error_code ec = await([&](auto handler) { http::async_write_header(up, sr, handler); });
-    std::vector<char> chunk(64 * 1024);
+    std::vector<char> chunk(kChunkBytes);
     while (!ec && !sr.is_done()) {
         if (!p.is_done()) {
             p.get().body().data = chunk.data();
