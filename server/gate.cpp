@@ -437,12 +437,15 @@ void Connection::serve(tcp::socket socket) {
         beast::error_code ec =
             await([&](auto handler) { http::async_read_header(*stream_, buffer_, parser, handler); });
         idle_ = false;
+        const auto started = std::chrono::steady_clock::now();
+        exchange = Exchange{};
         if (ec == http::error::header_limit) {
             gate_.metrics.rejected("header-too-large");
             respond_error(
                 parser, http::status::request_header_fields_too_large, "preflight.HeaderTooLarge",
                 catalogue::text("gate.error.header-too-large", s.lang, {{"limit", std::to_string(s.max_header_bytes)}}),
                 false);
+            record(parser, remote, started);
             break;
         }
         if (ec) {
@@ -452,11 +455,10 @@ void Connection::serve(tcp::socket socket) {
                 gate_.metrics.rejected("malformed");
                 respond_error(parser, http::status::bad_request, "preflight.MalformedRequest",
                               catalogue::text("gate.error.malformed", s.lang, {{"detail", ec.message()}}), false);
+                record(parser, remote, started);
             }
             break;
         }
-        const auto started = std::chrono::steady_clock::now();
-        exchange = Exchange{};
         bool keep = false;
         try {
             keep = handle(parser);
@@ -466,14 +468,7 @@ void Connection::serve(tcp::socket socket) {
                           catalogue::text("gate.error.internal", s.lang, {{"detail", e.what()}}), false);
             keep = false;
         }
-        const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-        const auto& req = parser.get();
-        gate_.metrics.request(exchange.route, exchange.status, seconds);
-        gate_.metrics.set_tracked_messages(gate_.messages.size());
-        gate_.log_access(fmt::format("{} {} \"{} {}\" {} {} {:.0f}ms route={}{}", iso_now(), remote,
-                                     std::string(sv(req.method_string())), std::string(sv(req.target())),
-                                     exchange.status, exchange.body_bytes, seconds * 1000, exchange.route,
-                                     exchange.verdict.empty() ? "" : " verdict=" + exchange.verdict));
+        record(parser, remote, started);
         if (!keep) {
             break;
         }
@@ -492,6 +487,19 @@ void Connection::serve(tcp::socket socket) {
         }
     }
     stream_->socket().close(ignored);
+}
+
+void Connection::record(const Parser& p, const std::string& remote, std::chrono::steady_clock::time_point started) {
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    const auto& req = p.get();
+    gate_.metrics.request(exchange.route, exchange.status, seconds);
+    gate_.metrics.set_tracked_messages(gate_.messages.size());
+    // A request whose header could not be read has no method or target: "-".
+    const std::string method = req.method_string().empty() ? "-" : std::string(sv(req.method_string()));
+    const std::string target = req.target().empty() ? "-" : std::string(sv(req.target()));
+    gate_.log_access(fmt::format("{} {} \"{} {}\" {} {} {:.0f}ms route={}{}", iso_now(), remote, method, target,
+                                 exchange.status, exchange.body_bytes, seconds * 1000, exchange.route,
+                                 exchange.verdict.empty() ? "" : " verdict=" + exchange.verdict));
 }
 
 bool Connection::read_body(Parser& p, const std::function<void(std::string_view)>& sink, std::uint64_t max,

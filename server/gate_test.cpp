@@ -427,6 +427,10 @@ TEST_F(GateTest, BadHttpIsAnsweredAndTheGateCarriesOn) {
     ::close(fd);
     EXPECT_EQ(r.status, 431);
     EXPECT_EQ(exchange(port_, "GET", "/healthz").status, 200);
+    // Both refusals are counted like any answered request.
+    const auto metrics = exchange(port_, "GET", "/metrics").body;
+    EXPECT_NE(metrics.find("preflight_requests_total{route=\"other\",status=\"400\"} 1"), std::string::npos) << metrics;
+    EXPECT_NE(metrics.find("preflight_requests_total{route=\"other\",status=\"431\"} 1"), std::string::npos);
 }
 
 TEST_F(GateTest, KeepAliveServesSeveralRequestsOnOneConnection) {

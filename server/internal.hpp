@@ -197,6 +197,8 @@ private:
     template <typename Initiate>
     beast::error_code await(Initiate&& initiate);
     bool handle(Parser& p);
+    // Counts the answered request in /metrics and writes its access-log line.
+    void record(const Parser& p, const std::string& remote, std::chrono::steady_clock::time_point started);
     bool check_api(Parser& p);
 
     // Upstream helpers (proxy.cpp).
