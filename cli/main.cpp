@@ -95,6 +95,14 @@ T choose(const std::string& option, const std::string& value, const std::vector<
 
 // `preflight serve`: settings from [serve], overridden by the command line.
 int serve(const po::variables_map& vm, const Config& config, const Registry& registry, Lang lang, bool training) {
+    // The gate is multi-threaded: PDFs are never analysed by a fork of it (other
+    // threads may hold locks; docs/design.md, "Sandbox"). While this process is
+    // still single-threaded, fork the sandbox server's helper: every analysis is
+    // then a fork of that single-threaded helper. Should that fail, this binary
+    // is started afresh for each PDF (posix_spawn + exec; slower, as safe).
+    if (!pdf::start_sandbox_server()) {
+        pdf::set_sandbox_program("/proc/self/exe");
+    }
     const auto& ini = config.section("serve");
     server::GateSettings gs;
     const std::string listen = vm.count("listen") != 0 ? vm["listen"].as<std::string>() : ini.text("listen");
@@ -138,10 +146,6 @@ int serve(const po::variables_map& vm, const Config& config, const Registry& reg
     auto registries = registry::make_registries(config);
     run.directory = registries.directory.get();
 
-    // The gate is multi-threaded: PDFs are analysed by this binary started afresh
-    // (posix_spawn + exec), never by a fork of a process whose other threads may
-    // hold locks (docs/design.md, "Sandbox").
-    pdf::set_sandbox_program("/proc/self/exe");
     server::Gate gate(gs, registry, config, run);
     try {
         return server::serve_until_signal(gate);

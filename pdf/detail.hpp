@@ -51,6 +51,10 @@ void set_sandbox_child_hook(SandboxChildHook hook);
 // Likewise, run right before the text scan (after the analysis was answered).
 void set_sandbox_text_scan_hook(SandboxChildHook hook);
 
+// The fork server's helper process (start_sandbox_server()), or -1 when none is
+// running: tests kill it to check that callers carry on.
+int sandbox_server_pid();
+
 // "ABCDEF+Calibri" -> "Calibri" (a subset tag is six upper-case letters and '+').
 std::string_view strip_subset_prefix(std::string_view name);
 // One of the standard 14 fonts, by exact name (aliases such as Arial do not count).

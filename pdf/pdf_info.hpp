@@ -130,6 +130,35 @@ Info analyze_sandboxed(const std::filesystem::path& file, const Limits& limits, 
 // analyze_sandboxed() uses the program set when it starts.
 void set_sandbox_program(std::filesystem::path program);
 
+// Fork-server mode: the cheap fork of fork mode, safe in a multi-threaded
+// process. Call start_sandbox_server() while the process is still
+// single-threaded (first thing in main() or serve(), before any thread
+// exists): it forks a helper process that stays single-threaded for its whole
+// life, connected to this process by a socket. From then on every
+// analyze_sandboxed() call, from any thread, sends the helper one request (the
+// file's absolute path, the limits, the options and the write end of a fresh
+// pipe); the helper forks a manager per request (requests run concurrently),
+// which runs fork mode's analyze_sandboxed() (fork of the analysing child,
+// limits, wall clock, reaping, damage mapping) and writes the resulting Info
+// into the pipe. The caller waits for it at most Limits::wall_milliseconds + 2 s:
+// no answer in time is time_limit, a missing or broken answer (the helper is
+// gone) is internal. The helper exits when this process closes its end of the
+// socket (stop_sandbox_server(), or this process exits). Same answers as the
+// other modes; the test hooks (detail::set_sandbox_child_hook) are not seen by
+// the helper, which was forked before they were set.
+//
+// Precedence: while the server is running it is used; otherwise exec mode if
+// set_sandbox_program() set a program; otherwise fork mode. Returns false (and
+// changes nothing) when the socket or the fork fails, or a server is already
+// running.
+bool start_sandbox_server();
+
+// Closes the socket to the helper and reaps it (the helper exits at EOF; managers
+// still at work finish their requests on their own). Call it while no
+// analyze_sandboxed() is in flight; afterwards exec or fork mode applies again.
+// Does nothing when no server is running.
+void stop_sandbox_server();
+
 // argv[1] of a sandbox child started by exec mode.
 inline constexpr const char* sandbox_child_command = "__sandbox-child";
 

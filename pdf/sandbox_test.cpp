@@ -1,4 +1,4 @@
-// pdf::analyze_sandboxed() in fork and exec mode: limits, crash mapping, threads,
+// pdf::analyze_sandboxed() in fork, exec and fork-server mode: limits, crash mapping, threads,
 // and no leaked children or fds.
 #include "pdf/detail.hpp"
 #include "pdf/pdf_info.hpp"
@@ -418,6 +418,182 @@ TEST_F(SandboxExec, DISABLED_Overhead) {
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count() / runs;
     std::printf("%s, %d runs: exec %.2f ms, fork %.2f ms, in process %.3f ms\n", file.filename().c_str(), runs, exec_ms,
                 fork_ms, in_process_ms);
+}
+
+// Fork-server mode: every analysis is forked by the helper of start_sandbox_server().
+// gtest runs the tests one after another, and SetUp() runs on the main thread
+// before the test body starts any thread (the threads of earlier tests are all
+// joined): the process is single-threaded when start_sandbox_server() forks.
+class SandboxServer : public ::testing::Test {
+protected:
+    void SetUp() override {
+        ASSERT_FALSE(has_children());
+        fds_before_ = open_fds();
+        ASSERT_TRUE(start_sandbox_server());
+        ASSERT_GT(detail::sandbox_server_pid(), 0);
+    }
+    void TearDown() override {
+        stop_sandbox_server();
+        set_sandbox_program({});
+        EXPECT_EQ(detail::sandbox_server_pid(), -1);
+        EXPECT_FALSE(has_children());  // the helper was reaped by stop_sandbox_server()
+        EXPECT_EQ(open_fds(), fds_before_);
+    }
+    std::size_t fds_before_ = 0;
+};
+
+TEST_F(SandboxServer, AnswersLikeInProcess) {
+    for (const char* name :
+         {"fonts.pdf", "inherited.pdf", "mediabox_3elem.pdf", "enc_rc4_128_user.pdf", "kids_cycle.pdf",
+          "leading_junk.pdf", "truncated.pdf", "zero_bytes.pdf", "objstm.pdf", "slides_16x9.pdf"}) {
+        const Info in_process = analyze(fixture(name));
+        const Info sandboxed = analyze_sandboxed(fixture(name), Limits{});
+        EXPECT_EQ(to_json(sandboxed), to_json(in_process)) << name;
+    }
+}
+
+TEST_F(SandboxServer, FindsPersonIdsLikeInProcess) {
+    for (const char* name : {"text_fnr_winansi.pdf", "text_fnr_type0.pdf", "text_fnr_annot.pdf", "text_fnr_aes128.pdf",
+                             "text_fnr_user_pw.pdf", "text_no_fnr.pdf", "truncated.pdf"}) {
+        const Info in_process = analyze(fixture(name), scan());
+        const Info sandboxed = analyze_sandboxed(fixture(name), Limits{}, scan());
+        EXPECT_EQ(to_json(sandboxed), to_json(in_process)) << name;
+        EXPECT_NE(sandboxed.text_scan, TextScan::not_requested) << name;
+    }
+    const Info info = analyze_sandboxed(fixture("text_fnr_annot.pdf"), Limits{}, scan());
+    EXPECT_EQ(info.text_scan, TextScan::complete) << info.text_scan_detail;
+    ASSERT_EQ(info.person_ids.size(), 2U);
+    EXPECT_EQ(info.person_ids[1].id, "29129319060");
+    const Info plain = analyze_sandboxed(fixture("text_fnr_winansi.pdf"), Limits{});
+    EXPECT_EQ(plain.text_scan, TextScan::not_requested);
+    EXPECT_TRUE(plain.person_ids.empty());
+}
+
+TEST_F(SandboxServer, MissingFileAndRelativePath) {
+    const Info missing = analyze_sandboxed(fixture("does-not-exist.pdf"), Limits{});
+    EXPECT_EQ(missing.damage, Damage::load_failed) << missing.damage_detail;
+    // The helper's working directory is not consulted: the path is made absolute first.
+    const fs::path relative = fs::relative(fixture("slides_16x9.pdf"), fs::current_path());
+    ASSERT_TRUE(relative.is_relative()) << relative;
+    const Info info = analyze_sandboxed(relative, Limits{});
+    EXPECT_EQ(info.damage, Damage::none) << info.damage_detail;
+    EXPECT_EQ(info.pages.size(), 3U);
+}
+
+TEST_F(SandboxServer, DecompressionBombHitsTheMemoryLimitAndTheParentCarriesOn) {
+    Limits limits;
+    limits.memory_bytes = 256ULL * 1024 * 1024;
+    const Info bomb = analyze_sandboxed(fixture("bomb_objstm_pages.pdf"), limits);
+    EXPECT_EQ(bomb.damage, Damage::memory_limit) << bomb.damage_detail;
+    EXPECT_EQ(bomb.bytes, fs::file_size(fixture("bomb_objstm_pages.pdf")));
+
+    const Info next = analyze_sandboxed(fixture("a4_portrait.pdf"), limits);
+    EXPECT_EQ(next.damage, Damage::none) << next.damage_detail;
+    EXPECT_EQ(next.pages.size(), 1U);
+}
+
+// The server wins over exec mode; once it is stopped, exec mode applies again.
+TEST_F(SandboxServer, TakesPrecedenceOverExecMode) {
+    EXPECT_FALSE(start_sandbox_server());  // one is running
+    set_sandbox_program("/bin/false");
+    const Info served = analyze_sandboxed(fixture("a4_portrait.pdf"), Limits{});
+    EXPECT_EQ(served.damage, Damage::none) << served.damage_detail;
+    stop_sandbox_server();
+    EXPECT_EQ(detail::sandbox_server_pid(), -1);
+    const Info exec = analyze_sandboxed(fixture("a4_portrait.pdf"), Limits{});
+    EXPECT_EQ(exec.damage, Damage::crashed);
+    EXPECT_EQ(exec.damage_detail, "exit status 1");
+}
+
+TEST_F(SandboxServer, ManyThreadsAtOnce) {
+    const std::vector<std::string> names{"fonts.pdf",     "slides_16x9.pdf",    "kids_cycle.pdf",
+                                         "truncated.pdf", "text_fnr_type0.pdf", "enc_aes256.pdf"};
+    std::map<std::string, std::string> expected;
+    for (const auto& name : names) {
+        expected[name] = to_json(analyze(fixture(name), scan())).dump();
+    }
+    const std::size_t fds = open_fds();
+    constexpr int threads = 12;
+    constexpr int per_thread = 12;
+    std::vector<std::vector<std::string>> mismatches(threads);
+    std::vector<std::thread> workers;
+    workers.reserve(threads);
+    for (int t = 0; t < threads; ++t) {
+        workers.emplace_back([&, t] {
+            for (int i = 0; i < per_thread; ++i) {
+                const std::string& name = names[static_cast<std::size_t>(i + t) % names.size()];
+                const std::string got = to_json(analyze_sandboxed(fixture(name), Limits{}, scan())).dump();
+                if (got != expected.at(name)) {
+                    mismatches[static_cast<std::size_t>(t)].push_back(name + ": " + got);
+                }
+            }
+        });
+    }
+    for (auto& w : workers) {
+        w.join();
+    }
+    for (int t = 0; t < threads; ++t) {
+        EXPECT_TRUE(mismatches[static_cast<std::size_t>(t)].empty())
+            << "thread " << t << ": " << mismatches[static_cast<std::size_t>(t)].front();
+    }
+    EXPECT_EQ(open_fds(), fds);
+}
+
+// After stop_sandbox_server() the helper is gone and reaped, and nothing is left open.
+TEST_F(SandboxServer, StopLeavesNoChildrenOrDescriptors) {
+    const int helper = detail::sandbox_server_pid();
+    for (int i = 0; i < 5; ++i) {
+        EXPECT_EQ(analyze_sandboxed(fixture("slides_16x9.pdf"), Limits{}, scan()).pages.size(), 3U);
+    }
+    Limits limits;
+    limits.memory_bytes = 256ULL * 1024 * 1024;
+    EXPECT_EQ(analyze_sandboxed(fixture("bomb_objstm_pages.pdf"), limits).damage, Damage::memory_limit);
+    EXPECT_TRUE(has_children());
+    stop_sandbox_server();
+    EXPECT_FALSE(has_children());
+    EXPECT_EQ(open_fds(), fds_before_);
+    errno = 0;
+    EXPECT_EQ(::kill(helper, 0), -1);  // no such process any more
+    EXPECT_EQ(errno, ESRCH);
+    stop_sandbox_server();  // twice: nothing to do
+}
+
+// A helper that dies (here SIGKILL) makes the next analyses internal, quickly.
+TEST_F(SandboxServer, KilledHelperIsInternalNeverAHang) {
+    ASSERT_EQ(analyze_sandboxed(fixture("a4_portrait.pdf"), Limits{}).damage, Damage::none);
+    ASSERT_EQ(::kill(detail::sandbox_server_pid(), SIGKILL), 0);
+    for (int i = 0; i < 3; ++i) {
+        const auto start = std::chrono::steady_clock::now();
+        const Info info = analyze_sandboxed(fixture("a4_portrait.pdf"), Limits{});
+        EXPECT_EQ(info.damage, Damage::internal) << info.damage_detail;
+        EXPECT_FALSE(info.damage_detail.empty());
+        EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(1));
+    }
+    stop_sandbox_server();  // reaps the killed helper
+    EXPECT_FALSE(has_children());
+}
+
+// Per-document cost of the server against exec and fork mode (not a check: run with
+// --gtest_also_run_disabled_tests --gtest_filter='*Overhead*').
+TEST_F(SandboxServer, DISABLED_Overhead) {
+    constexpr int runs = 200;
+    const fs::path file = fixture("a4_portrait.pdf");
+    const auto mean_ms = [&] {
+        analyze_sandboxed(file, Limits{});  // warm-up
+        const auto start = std::chrono::steady_clock::now();
+        for (int i = 0; i < runs; ++i) {
+            EXPECT_EQ(analyze_sandboxed(file, Limits{}).damage, Damage::none);
+        }
+        return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count() / runs;
+    };
+    const double server_ms = mean_ms();
+    stop_sandbox_server();
+    set_sandbox_program(PREFLIGHT_BINARY);
+    const double exec_ms = mean_ms();
+    set_sandbox_program({});
+    const double fork_ms = mean_ms();
+    std::printf("%s, %d runs: fork server %.2f ms, exec %.2f ms, fork %.2f ms\n", file.filename().c_str(), runs,
+                server_ms, exec_ms, fork_ms);
 }
 
 }  // namespace

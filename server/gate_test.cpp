@@ -195,8 +195,15 @@ bool eventually(Pred pred, std::chrono::milliseconds limit = 5s) {
 class GateTest : public ::testing::Test {
 protected:
     void SetUp() override {
-        // As `preflight serve` does: PDFs analysed by an exec'd binary, safe with threads.
-        pdf::set_sandbox_program(PREFLIGHT_BINARY);
+        // As `preflight serve` does: PDFs analysed by forks of the sandbox server's
+        // single-threaded helper, safe with threads. gtest runs the tests one after
+        // another and SetUp() runs before the test starts any thread (the previous
+        // test's gate was stopped and joined in its TearDown()): the process is
+        // single-threaded here, as start_sandbox_server() requires. Exec mode is
+        // the fallback, as in `preflight serve`.
+        if (!pdf::start_sandbox_server()) {
+            pdf::set_sandbox_program(PREFLIGHT_BINARY);
+        }
         temp_ = fs::temp_directory_path() / ("gate-test-" + std::to_string(::getpid()) + "-" +
                                              ::testing::UnitTest::GetInstance()->current_test_info()->name());
         fs::create_directories(temp_);
@@ -208,6 +215,7 @@ protected:
             gate_.reset();
         }
         fs::remove_all(temp_);
+        pdf::stop_sandbox_server();
         pdf::set_sandbox_program({});
     }
 
