@@ -98,11 +98,11 @@ int serve(const po::variables_map& vm, const Config& config, const Registry& reg
     // The gate is multi-threaded: PDFs are never analysed by a fork of it (other
     // threads may hold locks; docs/design.md, "Sandbox"). While this process is
     // still single-threaded, fork the sandbox server's helper: every analysis is
-    // then a fork of that single-threaded helper. Should that fail, this binary
-    // is started afresh for each PDF (posix_spawn + exec; slower, as safe).
-    if (!pdf::start_sandbox_server()) {
-        pdf::set_sandbox_program("/proc/self/exe");
-    }
+    // then a fork of that single-threaded helper. Should that fail, or the helper
+    // die later, this binary is started afresh for each PDF (posix_spawn + exec;
+    // slower, as safe).
+    pdf::start_sandbox_server();
+    pdf::set_sandbox_program("/proc/self/exe");
     const auto& ini = config.section("serve");
     server::GateSettings gs;
     const std::string listen = vm.count("listen") != 0 ? vm["listen"].as<std::string>() : ini.text("listen");

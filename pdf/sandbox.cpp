@@ -852,6 +852,12 @@ std::optional<Info> ask_server(const std::filesystem::path& file, const Limits& 
             sent = ::sendmsg(server_socket, &msg, MSG_NOSIGNAL);
         } while (sent < 0 && errno == EINTR);
         if (sent < 0) {
+            // The helper is gone (killed, or out of memory): with a program to
+            // exec, the caller falls back to exec mode rather than failing every
+            // document from now on; without one, the document is internal.
+            if ((errno == EPIPE || errno == ECONNRESET || errno == ENOTCONN) && !sandbox_program().empty()) {
+                return std::nullopt;
+            }
             return failure(Damage::internal, "sandbox server: " + error_text(errno));
         }
     }

@@ -573,6 +573,25 @@ TEST_F(SandboxServer, KilledHelperIsInternalNeverAHang) {
     EXPECT_FALSE(has_children());
 }
 
+// As `preflight serve` runs it: with a program to exec as well, a dead helper
+// means exec mode from then on, not a gate that fails every document.
+TEST_F(SandboxServer, KilledHelperFallsBackToExecModeWhenAProgramIsSet) {
+    set_sandbox_program(PREFLIGHT_BINARY);
+    const std::string expected = to_json_text(analyze(fixture("a4_portrait.pdf")));
+    ASSERT_EQ(::kill(detail::sandbox_server_pid(), SIGKILL), 0);
+    // The request that meets the dying helper may still be internal (SIGKILL is
+    // not instant: its socket may take it); from then on, exec mode answers.
+    ::usleep(100'000);
+    for (int i = 0; i < 3; ++i) {
+        const Info info = analyze_sandboxed(fixture("a4_portrait.pdf"), Limits{});
+        EXPECT_EQ(info.damage, Damage::none) << info.damage_detail;
+        EXPECT_EQ(to_json_text(info), expected);
+    }
+    set_sandbox_program({});
+    stop_sandbox_server();
+    EXPECT_FALSE(has_children());
+}
+
 // Per-document cost of the server against exec and fork mode (not a check: run with
 // --gtest_also_run_disabled_tests --gtest_filter='*Overhead*').
 TEST_F(SandboxServer, DISABLED_Overhead) {

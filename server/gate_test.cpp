@@ -201,9 +201,8 @@ protected:
         // test's gate was stopped and joined in its TearDown()): the process is
         // single-threaded here, as start_sandbox_server() requires. Exec mode is
         // the fallback, as in `preflight serve`.
-        if (!pdf::start_sandbox_server()) {
-            pdf::set_sandbox_program(PREFLIGHT_BINARY);
-        }
+        pdf::start_sandbox_server();
+        pdf::set_sandbox_program(PREFLIGHT_BINARY);
         temp_ = fs::temp_directory_path() / ("gate-test-" + std::to_string(::getpid()) + "-" +
                                              ::testing::UnitTest::GetInstance()->current_test_info()->name());
         fs::create_directories(temp_);
