@@ -109,8 +109,6 @@ nlohmann::json error_body(int status, std::string_view exception, const std::str
                           {"path", std::string(path)}};
 }
 
-namespace {
-
 std::string url_decode(std::string_view s) {
     std::string out;
     for (std::size_t i = 0; i < s.size(); ++i) {
@@ -143,6 +141,8 @@ std::map<std::string, std::string> query_of(std::string_view target) {
     }
     return q;
 }
+
+namespace {
 
 std::string_view path_of(std::string_view target) { return target.substr(0, target.find('?')); }
 

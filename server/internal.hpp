@@ -64,6 +64,10 @@ private:
     std::vector<std::thread> threads_;
 };
 
+// Percent-decoding ('+' is a space) and the decoded query parameters of a target.
+std::string url_decode(std::string_view s);
+std::map<std::string, std::string> query_of(std::string_view target);
+
 struct UpstreamUrl {
     std::string host;
     std::string port;

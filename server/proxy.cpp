@@ -360,27 +360,10 @@ bool Connection::proxy_upload(Parser& p, const std::string& id) {
     }
     const std::lock_guard lock(message->mutex);
     const std::string disposition(sv(p.get()[http::field::content_disposition]));
-    const auto query_title = [&]() -> std::optional<std::string> {
-        const std::string target(sv(p.get().target()));
-        const auto q = target.find("?title=");
-        const auto q2 = target.find("&title=");
-        const auto at = q != std::string::npos ? q : q2;
-        if (at == std::string::npos) {
-            return std::nullopt;
-        }
-        const auto end = target.find('&', at + 7);
-        std::string raw = target.substr(at + 7, end == std::string::npos ? std::string::npos : end - at - 7);
-        std::string out;
-        for (std::size_t i = 0; i < raw.size(); ++i) {
-            if (raw[i] == '%' && i + 2 < raw.size()) {
-                out += static_cast<char>(std::stoi(raw.substr(i + 1, 2), nullptr, 16));
-                i += 2;
-            } else {
-                out += raw[i] == '+' ? ' ' : raw[i];
-            }
-        }
-        return out;
-    }();
+    const auto query = query_of(sv(p.get().target()));
+    const auto title_param = query.find("title");
+    const std::optional<std::string> query_title =
+        title_param == query.end() ? std::nullopt : std::optional<std::string>(title_param->second);
     const auto filename = header_parameter(disposition, "filename");
     if (!filename || filename->empty()) {
         exchange.verdict = "block";
