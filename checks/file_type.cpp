@@ -12,7 +12,7 @@ public:
         const bool pdf_only =
             ctx.targets.print_bound || ctx.targets.signing() || ctx.targets.any_of({Channel::dpi, Channel::general});
         for (const auto& d : ctx.post.documents) {
-            if (!inspectable(d) || d.type == "application/pdf") {
+            if (!inspectable(d) || d.type == "application/pdf" || (ctx.run.templates && d.docx)) {
                 continue;
             }
             if (pdf_only) {

@@ -33,3 +33,19 @@ TEST(FileType, UnknownContentWarnsForOtherChannels) {
     ASSERT_EQ(f.size(), 1U);
     EXPECT_EQ(f[0].severity, Severity::warn);
 }
+
+TEST(FileType, WordTemplatesAreNoFindingWhenScanning) {
+    // `preflight scan`: a Word template becomes PDF before anything is sent.
+    RunFlags templates;
+    templates.templates = true;
+    auto word = doc("mal.dotx", "", Role::main, 100, kDocx);
+    word.docx = doctext::DocxLayout{};
+    EXPECT_TRUE(run_check("file-type", post_with({word}), channel(Channel::general), {}, templates).empty());
+    // Not in `check`: the same file in a journal post blocks.
+    EXPECT_EQ(run_check("file-type", post_with({word}), channel(Channel::general)).size(), 1U);
+    // Other types still block when scanning.
+    const auto png = run_check("file-type", post_with({doc("logo.png", "", Role::main, 100, "image/png")}),
+                               channel(Channel::general), {}, templates);
+    ASSERT_EQ(png.size(), 1U);
+    EXPECT_EQ(png[0].severity, Severity::block);
+}

@@ -76,3 +76,116 @@ TEST(PageFormat, UnreadablePagesAreLeftToPdfDamaged) {
     p.ok = false;
     EXPECT_TRUE(run_check("page-format", post_with({pdf_with({p})}), channel(Channel::print)).empty());
 }
+
+// ---- Word documents and templates: every section's w:pgSz, in twips.
+namespace {
+constexpr const char* kDocxType = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+
+doctext::PageSetup section(int n, long w, long h, std::string orient = "") {
+    doctext::PageSetup s;
+    s.section = n;
+    s.has_size = w > 0 && h > 0;
+    s.width_twips = w;
+    s.height_twips = h;
+    s.orient = std::move(orient);
+    return s;
+}
+
+Document word_with(std::vector<doctext::PageSetup> sections) {
+    auto d = doc("mal.docx", "", Role::main, 5000, kDocxType);
+    d.docx = doctext::DocxLayout{std::move(sections), false, ""};
+    return d;
+}
+
+std::vector<Finding> word_findings(std::vector<doctext::PageSetup> sections, Channel c = Channel::general) {
+    return run_check("page-format", post_with({word_with(std::move(sections))}), channel(c));
+}
+}  // namespace
+
+TEST(PageFormat, WordPortraitA4PassesInBothSpellings) {
+    EXPECT_TRUE(word_findings({section(1, 11906, 16838)}).empty());
+    EXPECT_TRUE(word_findings({section(1, 11907, 16839, "portrait")}).empty());
+}
+
+TEST(PageFormat, WordLetterBlocksWhenPrintBoundAndIsInfoOtherwise) {
+    const auto f = word_findings({section(1, 12240, 15840)});
+    ASSERT_EQ(f.size(), 1U);
+    EXPECT_EQ(f[0].severity, Severity::block);
+    EXPECT_EQ(f[0].message_id, "DP301.docx-size");
+    EXPECT_EQ(f[0].document, "mal.docx");
+    EXPECT_FALSE(f[0].page.has_value());
+    EXPECT_NE(english(f[0]).find("Section 1 has page size 216 × 279 mm"), std::string::npos) << english(f[0]);
+    const auto dpo = word_findings({section(1, 12240, 15840)}, Channel::dpo);
+    ASSERT_EQ(dpo.size(), 1U);
+    EXPECT_EQ(dpo[0].severity, Severity::info);
+}
+
+TEST(PageFormat, WordLandscapeA4WarnsAndAgreesWithItsOrient) {
+    const auto f = word_findings({section(1, 16838, 11906, "landscape")});
+    ASSERT_EQ(f.size(), 1U);
+    EXPECT_EQ(f[0].severity, Severity::warn);
+    EXPECT_EQ(f[0].message_id, "DP301.docx-landscape");
+}
+
+TEST(PageFormat, WordMixedSectionsNameTheOffendingOnesGrouped) {
+    // Sections 1 and 3 portrait A4; 2 and 4 Letter; 5 landscape A4 without w:orient.
+    const auto f = word_findings({section(1, 11906, 16838), section(2, 12240, 15840), section(3, 11906, 16838),
+                                  section(4, 12240, 15840), section(5, 16838, 11906)});
+    ASSERT_EQ(f.size(), 3U);
+    EXPECT_EQ(f[0].message_id, "DP301.docx-orient-missing");
+    EXPECT_EQ(f[0].severity, Severity::warn);
+    EXPECT_NE(english(f[0]).find("Section 5 is landscape"), std::string::npos) << english(f[0]);
+    EXPECT_EQ(f[1].message_id, "DP301.docx-size-sections");
+    EXPECT_EQ(f[1].severity, Severity::block);
+    EXPECT_NE(english(f[1]).find("2 sections, from section 2"), std::string::npos) << english(f[1]);
+    EXPECT_EQ(f[2].message_id, "DP301.docx-landscape");
+    EXPECT_NE(english(f[2]).find("Section 5"), std::string::npos) << english(f[2]);
+}
+
+TEST(PageFormat, WordOrientContradictingPortraitSizesWarns) {
+    const auto f = word_findings({section(1, 11906, 16838, "landscape")});
+    ASSERT_EQ(f.size(), 1U);
+    EXPECT_EQ(f[0].message_id, "DP301.docx-orient");
+    EXPECT_EQ(f[0].severity, Severity::warn);
+    EXPECT_NE(english(f[0]).find("\"landscape\""), std::string::npos) << english(f[0]);
+}
+
+TEST(PageFormat, WordToleranceAppliesToTwips) {
+    // 11339 x 16443 twips = 200 x 290 mm: inside 10 mm, outside 5 mm.
+    EXPECT_TRUE(word_findings({section(1, 11339, 16443)}).empty());
+    const auto f = run_check("page-format", post_with({word_with({section(1, 11339, 16443)})}),
+                             channel(Channel::general), {{"tolerance-mm", "5"}});
+    ASSERT_EQ(f.size(), 1U);
+    EXPECT_EQ(f[0].message_id, "DP301.docx-size");
+}
+
+TEST(PageFormat, WordWithoutPageSizeWarns) {
+    const auto f = word_findings({section(1, 0, 0)});
+    ASSERT_EQ(f.size(), 1U);
+    EXPECT_EQ(f[0].message_id, "DP301.docx-no-size");
+    EXPECT_EQ(f[0].severity, Severity::warn);
+    const auto none = word_findings({});
+    ASSERT_EQ(none.size(), 1U);
+    EXPECT_EQ(none[0].message_id, "DP301.docx-no-size");
+}
+
+TEST(PageFormat, UnreadableWordBlocksWhenPrintBound) {
+    auto d = word_with({});
+    d.docx->error = "word/document.xml inflates to 1073741824 bytes (at most 67108864 are read)";
+    d.docx->truncated = true;
+    const auto f = run_check("page-format", post_with({d}), channel(Channel::general));
+    ASSERT_EQ(f.size(), 1U);
+    EXPECT_EQ(f[0].message_id, "DP301.docx-unreadable");
+    EXPECT_EQ(f[0].severity, Severity::block);
+    EXPECT_NE(english(f[0]).find("1073741824 bytes"), std::string::npos);
+    EXPECT_EQ(run_check("page-format", post_with({d}), channel(Channel::dpo))[0].severity, Severity::warn);
+}
+
+TEST(PageFormat, TruncatedWordStillReportsTheSectionsRead) {
+    auto d = word_with({section(1, 12240, 15840)});
+    d.docx->truncated = true;
+    const auto f = run_check("page-format", post_with({d}), channel(Channel::general));
+    ASSERT_EQ(f.size(), 2U);
+    EXPECT_EQ(f[0].message_id, "DP301.docx-truncated");
+    EXPECT_EQ(f[1].message_id, "DP301.docx-size");
+}

@@ -12,11 +12,15 @@
 #include "validator/lookup.hpp"
 #include "validator/manifest.hpp"
 #include "validator/render.hpp"
+#include "validator/scan.hpp"
 #include "validator/text.hpp"
 
 #include <fmt/format.h>
 #include <boost/program_options.hpp>
 
+#include <unistd.h>
+
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <iostream>
@@ -38,6 +42,8 @@ constexpr const char* kHelp = R"(preflight - checks a letter before it is sent a
 usage:
   preflight check FILE...                 check loose documents for a channel
   preflight check --manifest POST.json    check one journal post: documents and recipients
+  preflight scan PATH...                  CI mode: every template (PDF, DOCX, DOTX) under the
+                                          folders, in parallel (docs/ci.md)
   preflight lookup ID                     what the registries say about a person or organisation
   preflight checks [--dump-config]        list every check, or print every option as INI
   preflight serve [--listen ADDR:PORT] [--upstream URL]
@@ -56,6 +62,8 @@ options:
   --listen ADDR:PORT  serve: where to listen (default 127.0.0.1:8480; [serve] listen)
   --upstream URL      serve: the integrasjonspunkt, e.g. http://127.0.0.1:9093 ([serve] upstream)
   --workers N         serve: threads that check (default: one per core)
+  --jobs N            scan: files checked at once (default: one per core; [scan] jobs)
+  --exclude GLOB      scan: skip matching files and folders (repeatable; [scan] exclude)
   --version, --help
 
 exit codes: 0 nothing blocks, 1 a finding blocks (or warns with --fail-on warn),
@@ -154,6 +162,53 @@ int serve(const po::variables_map& vm, const Config& config, const Registry& reg
     }
 }
 
+// `preflight scan`: templates under folders, checked in parallel into one report.
+int scan_templates(const po::variables_map& vm, const std::vector<std::string>& paths, const Registry& registry,
+                   const std::vector<Section>& sections, Format format, const RenderOptions& render_options,
+                   Severity fail_on) {
+    if (paths.empty()) {
+        throw UsageError("error.usage.no-paths", {});
+    }
+    scan::Options options;
+    options.paths = paths;
+    if (vm.count("exclude") != 0) {
+        options.excludes = vm["exclude"].as<std::vector<std::string>>();
+    }
+    if (vm.count("config") != 0) {
+        options.config_file = vm["config"].as<std::string>();
+    }
+    if (vm.count("channel") != 0) {
+        options.channel = parse_channel(vm["channel"].as<std::string>());
+    }
+    options.jobs = vm.count("jobs") != 0 ? vm["jobs"].as<unsigned>() : 0;
+    options.sandbox = vm.count("no-sandbox") == 0;
+    const scan::Plan plan = scan::plan(options, sections);
+    if (options.sandbox && plan.jobs > 1) {
+        // Files are checked on threads: PDFs are analysed by forks of a helper started
+        // now, while this process is single-threaded (docs/design.md, "Sandbox").
+        pdf::start_sandbox_server();
+        pdf::set_sandbox_program("/proc/self/exe");
+    }
+    scan::Progress progress;
+    const auto started = std::chrono::steady_clock::now();
+    if (::isatty(STDERR_FILENO) == 1) {
+        progress = [&](std::size_t done, std::size_t total) {
+            const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+            const std::string line = catalogue::text(
+                "ui.scan.progress", render_options.lang,
+                {{"done", std::to_string(done)},
+                 {"total", std::to_string(total)},
+                 {"rate", fmt::format("{:.1f}", seconds > 0 ? static_cast<double>(done) / seconds : 0.0)}});
+            std::fputs(fmt::format("\r\x1b[K{}{}", line, done == total ? "\n" : "").c_str(), stderr);
+        };
+    }
+    RenderOptions shown = render_options;
+    shown.docs_url = plan.roots.empty() ? std::string() : plan.roots.front().config.section("scan").text("docs-url");
+    const Report report = scan::run(plan, registry, options.sandbox, progress);
+    std::fputs(render(report, format, shown).c_str(), stdout);
+    return report.fails(fail_on) ? kExitFindings : kExitOk;
+}
+
 int run(int argc, char** argv, Lang& lang) {
     po::options_description opts;
     opts.add_options()("help,h", "")("version", "")("channel", po::value<std::string>())(
@@ -162,8 +217,9 @@ int run(int argc, char** argv, Lang& lang) {
         "fail-on", po::value<std::string>()->default_value("block"))("manifest", po::value<std::string>())(
         "show-ids", "")("strict-registry", "")("profile", po::value<std::string>()->default_value("production"))(
         "dump-config", "")("no-sandbox", "")("listen", po::value<std::string>())("upstream", po::value<std::string>())(
-        "workers", po::value<unsigned>())("command", po::value<std::string>())("args",
-                                                                               po::value<std::vector<std::string>>());
+        "workers", po::value<unsigned>())("jobs", po::value<unsigned>())(
+        "exclude", po::value<std::vector<std::string>>()->composing())("command", po::value<std::string>())(
+        "args", po::value<std::vector<std::string>>());
     po::positional_options_description pos;
     pos.add("command", 1).add("args", -1);
 
@@ -192,7 +248,9 @@ int run(int argc, char** argv, Lang& lang) {
     }
     const Severity fail_on = choose<Severity>("fail-on", vm["fail-on"].as<std::string>(),
                                               {{"block", Severity::block}, {"warn", Severity::warn}});
-    RenderOptions render_options{lang, vm.count("show-ids") != 0};
+    RenderOptions render_options = RenderOptions::in(lang);
+    render_options.show_ids = vm.count("show-ids") != 0;
+    render_options.fail_on = fail_on;
 
     if (vm.count("command") == 0) {
         throw UsageError("error.usage.no-command", {});
@@ -230,7 +288,7 @@ int run(int argc, char** argv, Lang& lang) {
         }
         return serve(vm, config, registry, lang, training);
     }
-    if (command != "check") {
+    if (command != "check" && command != "scan") {
         throw UsageError("error.usage.command", {{"command", command}});
     }
 
@@ -244,6 +302,13 @@ int run(int argc, char** argv, Lang& lang) {
         }
         settings.channel = *channel;
         settings.channel_given = true;
+    }
+    if (command == "scan") {
+        if (vm.count("manifest") != 0) {
+            throw UsageError("error.usage.value",
+                             {{"option", "manifest"}, {"value", "scan"}, {"allowed", "check --manifest"}});
+        }
+        return scan_templates(vm, args, registry, sections, *format, render_options, fail_on);
     }
     settings.sandbox = vm.count("no-sandbox") == 0;
     settings.flags.strict_registry = vm.count("strict-registry") != 0 || config.section("registry").boolean("strict");

@@ -14,7 +14,7 @@ packages=(
   libcurl4-openssl-dev
   libutf8proc-dev zlib1g-dev
   libzip-dev libpugixml-dev
-  python3
+  python3 python3-yaml
   poppler-utils qpdf time wrk
   clang-format clang-tidy
 )

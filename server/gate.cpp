@@ -766,7 +766,7 @@ bool Connection::check_api(Parser& p) {
     }
     const Report report = gate_.check(std::move(post), run);
     exchange.verdict = std::string(to_string(report.verdict()));
-    return respond(p, http::status::ok, "application/json", render_json(report, RenderOptions{lang, false}), true);
+    return respond(p, http::status::ok, "application/json", render_json(report, RenderOptions::in(lang)), true);
 }
 
 // ---------------------------------------------------------------- public face

@@ -299,7 +299,7 @@ bool Connection::forward_string(const Parser& p, const std::string& body, int& s
 bool Connection::blocked(const Parser& p, const Report& report, bool keep_alive) {
     const Lang lang = gate_.settings.lang;
     exchange.verdict = "block";
-    const nlohmann::json full = nlohmann::json::parse(render_json(report, RenderOptions{lang, false}));
+    const nlohmann::json full = nlohmann::json::parse(render_json(report, RenderOptions::in(lang)));
     const nlohmann::json& findings = full.at("findings");
     return respond_error(p, http::status::bad_request, "no.preflight.BlockedByPreflight", blocked_message(report, lang),
                          keep_alive, &findings, blocked_description(report, lang));

@@ -144,6 +144,75 @@ constexpr Entry kEntries[] = {
     {"DP301.landscape-pages.remedy",
      "Roter sidene til stående i PDF-en, eller kontroller at innholdet tåler å bli rotert ved utskrift.",
      "Rotate the pages to portrait in the PDF, or make sure the content survives being rotated for print."},
+    // DP301 for Word documents and templates (sections of word/document.xml).
+    {"DP301.docx-size",
+     "Seksjon {section} har sidestørrelse {width} × {height} mm; utskrift krever stående A4, 210 × 297 mm (± "
+     "{tolerance} mm)",
+     "Section {section} has page size {width} × {height} mm; print requires portrait A4, 210 × 297 mm (± "
+     "{tolerance} mm)"},
+    {"DP301.docx-size.remedy",
+     "Sett papirstørrelsen til A4 og retningen til stående for seksjonen (Word: Oppsett > Størrelse > A4), og lagre "
+     "malen på nytt.",
+     "Set the section's paper size to A4 and its orientation to portrait (Word: Layout > Size > A4), and save the "
+     "template again."},
+    {"DP301.docx-size-sections",
+     "{count} seksjoner, fra seksjon {section}, har sidestørrelse {width} × {height} mm; utskrift krever stående A4, "
+     "210 × 297 mm (± {tolerance} mm)",
+     "{count} sections, from section {section}, have page size {width} × {height} mm; print requires portrait A4, "
+     "210 × 297 mm (± {tolerance} mm)"},
+    {"DP301.docx-size-sections.remedy",
+     "Sett papirstørrelsen til A4 og retningen til stående i hver seksjon (Word: Oppsett > Størrelse > A4, «Bruk på: "
+     "hele dokumentet»), og lagre malen på nytt.",
+     "Set the paper size to A4 and the orientation to portrait in every section (Word: Layout > Size > A4, \"Apply "
+     "to: whole document\"), and save the template again."},
+    {"DP301.docx-landscape", "Seksjon {section} er liggende A4 ({width} × {height} mm); utskrift skjer på stående A4",
+     "Section {section} is landscape A4 ({width} × {height} mm); print uses portrait A4"},
+    {"DP301.docx-landscape.remedy",
+     "Sett seksjonen til stående retning, eller kontroller at innholdet tåler å bli rotert ved utskrift.",
+     "Set the section to portrait, or make sure its content survives being rotated for print."},
+    {"DP301.docx-landscape-sections",
+     "{count} seksjoner, fra seksjon {section}, er liggende A4 ({width} × {height} mm); utskrift skjer på stående A4",
+     "{count} sections, from section {section}, are landscape A4 ({width} × {height} mm); print uses portrait A4"},
+    {"DP301.docx-landscape-sections.remedy",
+     "Sett seksjonene til stående retning, eller kontroller at innholdet tåler å bli rotert ved utskrift.",
+     "Set the sections to portrait, or make sure their content survives being rotated for print."},
+    {"DP301.docx-orient",
+     "Seksjon {section} sier retning «{orient}», men sidestørrelsen {width} × {height} mm sier det motsatte; "
+     "programmer som lager PDF av malen, kan velge ulikt",
+     "Section {section} says orientation \"{orient}\", but its page size {width} × {height} mm says the opposite; "
+     "programs that turn the template into PDF may choose differently"},
+    {"DP301.docx-orient.remedy",
+     "Velg retning på nytt for seksjonen i Word (Oppsett > Retning), så størrelse og retning stemmer, og lagre malen.",
+     "Choose the section's orientation again in Word (Layout > Orientation) so that size and orientation agree, and "
+     "save the template."},
+    {"DP301.docx-orient-missing",
+     "Seksjon {section} er liggende ({width} × {height} mm), men oppgir ingen retning (w:orient); programmer som lager "
+     "PDF av malen, kan snu siden ulikt",
+     "Section {section} is landscape ({width} × {height} mm) but gives no orientation (w:orient); programs that turn "
+     "the template into PDF may turn the page differently"},
+    {"DP301.docx-orient-missing.remedy",
+     "Sett seksjonen til stående A4 i Word (Oppsett > Retning > Stående), og lagre malen på nytt.",
+     "Set the section to portrait A4 in Word (Layout > Orientation > Portrait), and save the template again."},
+    {"DP301.docx-no-size",
+     "Seksjon {section} oppgir ingen sidestørrelse (w:pgSz); Word bruker da sin egen standard, som kan være Letter",
+     "Section {section} gives no page size (w:pgSz); Word then uses its own default, which may be Letter"},
+    {"DP301.docx-no-size.remedy",
+     "Åpne malen i Word, sett papirstørrelsen til A4 stående for hele dokumentet, og lagre den på nytt.",
+     "Open the template in Word, set the paper size to portrait A4 for the whole document, and save it again."},
+    {"DP301.docx-unreadable", "Sideoppsettet i Word-dokumentet kunne ikke leses: {detail}",
+     "The page setup of the Word document could not be read: {detail}"},
+    {"DP301.docx-unreadable.remedy",
+     "Åpne dokumentet i Word og lagre det på nytt som .docx; kan det ikke åpnes, er filen skadet og må erstattes.",
+     "Open the document in Word and save it again as .docx; if it does not open, the file is damaged and must be "
+     "replaced."},
+    {"DP301.docx-truncated",
+     "Word-dokumentet er større enn det som leses (word/document.xml over grensen); seksjoner etter grensen er ikke "
+     "kontrollert",
+     "The Word document is larger than what is read (word/document.xml over the cap); sections past the cap are not "
+     "checked"},
+    {"DP301.docx-truncated.remedy",
+     "Kontroller sideoppsettet i Word selv, og vurder om dokumentet bør deles eller lagres som PDF.",
+     "Check the page setup in Word yourself, and consider splitting the document or saving it as PDF."},
 
     // ---- DP302 pdf-encrypted
     {"DP302.summary", "PDF med passord eller kryptering", "PDF with a password or encryption"},
@@ -642,13 +711,20 @@ constexpr Entry kEntries[] = {
      "\"{id}\" is neither a valid fødselsnummer/D-nummer nor a valid organisation number"},
 
     {"error.usage", "{detail}", "{detail}"},
-    {"error.usage.command", "ukjent kommando «{command}»; kjente kommandoer: check, lookup, checks",
-     "unknown command \"{command}\"; known commands: check, lookup, checks"},
+    {"error.usage.command", "ukjent kommando «{command}»; kjente kommandoer: check, scan, lookup, checks, serve",
+     "unknown command \"{command}\"; known commands: check, scan, lookup, checks, serve"},
     {"error.usage.no-command", "mangler kommando; prøv «preflight check FIL…» eller «preflight --help»",
      "no command; try \"preflight check FILE...\" or \"preflight --help\""},
     {"error.usage.no-files", "check trenger filer eller --manifest", "check needs files or --manifest"},
+    {"error.usage.no-paths", "scan trenger mapper eller filer, f.eks. «preflight scan maler/»",
+     "scan needs folders or files, e.g. \"preflight scan templates/\""},
     {"error.usage.no-arguments", "«{command}» tar ingen argumenter", "\"{command}\" takes no arguments"},
     {"error.usage.both", "bruk enten filer eller --manifest, ikke begge", "give either files or --manifest, not both"},
+    {"error.scan.channel", "{file}: ugyldig [scan] channel «{value}»; gyldige: {allowed}",
+     "{file}: invalid [scan] channel \"{value}\"; allowed: {allowed}"},
+    {"ui.junit.more", "(og {count} til)", "(and {count} more)"},
+    {"ui.scan.progress", "preflight scan: {done}/{total} filer, {rate} filer/s",
+     "preflight scan: {done}/{total} files, {rate} files/s"},
     {"error.usage.value", "ugyldig verdi «{value}» for --{option}; gyldige: {allowed}",
      "invalid value \"{value}\" for --{option}; valid: {allowed}"},
     {"error.config.unreadable", "{file}: kan ikke lese konfigurasjonsfilen",

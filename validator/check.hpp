@@ -64,6 +64,10 @@ private:
 struct RunFlags {
     bool strict_registry = false;  // --strict-registry: a registry that cannot answer blocks
     bool training = false;         // --profile training: only the training environment's test recipients
+    // `preflight scan`: the files are templates. A Word template becomes PDF in the
+    // archive system before anything is sent, so its type is no finding (DP401); its
+    // page setup is (DP301).
+    bool templates = false;
 };
 
 struct Context {

@@ -190,6 +190,12 @@ std::vector<Section> builtin_sections(const Registry& registry) {
                          {"shutdown-grace-seconds", OptionSpec::Kind::integer, "60", 1, 3600},
                          {"temp-dir", OptionSpec::Kind::text, ""},
                          {"access-log", OptionSpec::Kind::boolean, "true"}}});
+    // `preflight scan` (docs/ci.md); --exclude adds to `exclude`, --channel and --jobs override.
+    sections.push_back({"scan",
+                        {{"exclude", OptionSpec::Kind::text, ""},
+                         {"channel", OptionSpec::Kind::text, ""},
+                         {"jobs", OptionSpec::Kind::integer, "0", 0, 1024},
+                         {"docs-url", OptionSpec::Kind::url, ""}}});
     sections.push_back({"pdf",
                         {{"memory-mb", OptionSpec::Kind::integer, "1024", 64, 65536},
                          {"cpu-seconds", OptionSpec::Kind::integer, "20", 1, 3600},

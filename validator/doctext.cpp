@@ -469,16 +469,46 @@ std::optional<DocumentText> document_text(const std::filesystem::path& file, std
     return std::nullopt;
 }
 
-std::optional<DocxLayout> docx_layout(const std::filesystem::path& file, const Limits& limits) {
+namespace {
+
+// Every section's page setup; with `must_be_docx`, a file that is no zip holding
+// word/document.xml is a layout with `error` set instead of nullopt.
+std::optional<DocxLayout> layout_of(const std::filesystem::path& file, bool must_be_docx, const Limits& limits) {
+    DocxLayout out;
     const Zip zip(file);
     if (zip.get() == nullptr) {
-        return std::nullopt;
+        if (!must_be_docx) {
+            return std::nullopt;
+        }
+        out.error = "not a readable zip: " + zip.error();
+        return out;
+    }
+    const zip_int64_t entries = zip_get_num_entries(zip.get(), 0);
+    if (entries < 0 || static_cast<std::uint64_t>(entries) > limits.max_zip_entries) {
+        // Checked before any name lookup: libzip builds its name index on the first one.
+        out.error = "the zip lists " + std::to_string(entries) + " entries (at most " +
+                    std::to_string(limits.max_zip_entries) + " are read)";
+        return out;
     }
     const zip_int64_t index = zip_name_locate(zip.get(), "word/document.xml", 0);
     if (index < 0) {
-        return std::nullopt;
+        if (!must_be_docx) {
+            return std::nullopt;
+        }
+        out.error = "no word/document.xml in the zip";
+        return out;
     }
-    DocxLayout out;
+    // A part that says it inflates past the cap is not inflated at all (a zip bomb
+    // costs nothing); one that lies about its size is cut by read_entry.
+    zip_stat_t st;
+    zip_stat_init(&st);
+    if (zip_stat_index(zip.get(), static_cast<zip_uint64_t>(index), 0, &st) == 0 && (st.valid & ZIP_STAT_SIZE) != 0 &&
+        st.size > limits.max_zip_bytes) {
+        out.truncated = true;
+        out.error = "word/document.xml inflates to " + std::to_string(st.size) + " bytes (at most " +
+                    std::to_string(limits.max_zip_bytes) + " are read)";
+        return out;
+    }
     std::string xml;
     bool capped = false;
     std::string error;
@@ -499,10 +529,14 @@ std::optional<DocxLayout> docx_layout(const std::filesystem::path& file, const L
                         .append(std::to_string(parsed.offset));
     }
     // Every w:sectPr in document order, iteratively (no recursion on hostile nesting).
+    // Tracked changes keep the section's former setup in w:sectPrChange: not a section.
     std::vector<pugi::xml_node> stack{doc};
     while (!stack.empty()) {
         const pugi::xml_node node = stack.back();
         stack.pop_back();
+        if (node.type() == pugi::node_element && local_name(node.name()) == "sectPrChange") {
+            continue;
+        }
         if (node.type() == pugi::node_element && local_name(node.name()) == "sectPr") {
             PageSetup setup;
             setup.section = static_cast<int>(out.sections.size()) + 1;
@@ -532,6 +566,36 @@ std::optional<DocxLayout> docx_layout(const std::filesystem::path& file, const L
         stack.insert(stack.end(), children.rbegin(), children.rend());
     }
     return out;
+}
+
+}  // namespace
+
+std::optional<DocxLayout> docx_layout(const std::filesystem::path& file, const Limits& limits) {
+    try {
+        return layout_of(file, false, limits);
+    } catch (const std::bad_alloc&) {
+        return DocxLayout{{}, true, "out of memory"};
+    }
+}
+
+std::optional<DocxLayout> docx_layout(const std::filesystem::path& file, std::string_view mime_type,
+                                      const Limits& limits) {
+    try {
+        switch (kind_of(mime_type)) {
+            case Kind::docx:
+                return layout_of(file, true, limits);
+            case Kind::zip_maybe_docx:
+                return is_zip(file) ? layout_of(file, false, limits) : std::nullopt;
+            case Kind::plain_text:
+            case Kind::none:
+                return std::nullopt;
+        }
+    } catch (const std::bad_alloc&) {
+        return DocxLayout{{}, true, "out of memory"};
+    } catch (const std::exception& e) {
+        return DocxLayout{{}, false, e.what()};
+    }
+    return std::nullopt;
 }
 
 }  // namespace preflight::doctext

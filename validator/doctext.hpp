@@ -21,6 +21,8 @@ struct Limits {
     // DOCX: uncompressed bytes read from the zip, all parts together (read in
     // chunks: a part that inflates further is cut there).
     std::size_t max_zip_bytes = std::size_t{64} << 20;
+    // DOCX page setup: entries a zip may list (a Word letter has 10 to 50).
+    std::size_t max_zip_entries = 10'000;
     // DOCX: XML elements parsed per part (pugixml's DOM takes ~30 bytes a node on
     // top of the part's text, which it parses in place); the part is cut before
     // the element past this. A 1,000-page Word letter has ~1 million. Worst case
@@ -76,8 +78,17 @@ struct DocxLayout {
 };
 
 // Every section's page setup from word/document.xml of a DOCX/DOTX, under the same
-// caps as document_text() (Limits::max_zip_bytes, max_xml_elements). nullopt when
-// the file is no zip holding word/document.xml. Never throws for bad input.
+// caps as document_text() (Limits::max_zip_bytes, max_xml_elements) and
+// Limits::max_zip_entries; a document.xml that says it inflates past max_zip_bytes
+// is not read at all (truncated and error set). nullopt when the file is no zip
+// holding word/document.xml. Never throws for bad input.
 [[nodiscard]] std::optional<DocxLayout> docx_layout(const std::filesystem::path& file, const Limits& limits = {});
+
+// The same for a file of sniffed type `mime_type` (filetype::sniff): for a Word
+// type (Kind::docx) always a layout, with `error` set when the file is no readable
+// zip with word/document.xml; for application/zip and application/octet-stream only
+// when it is such a zip; nullopt for every other type.
+[[nodiscard]] std::optional<DocxLayout> docx_layout(const std::filesystem::path& file, std::string_view mime_type,
+                                                    const Limits& limits = {});
 
 }  // namespace preflight::doctext

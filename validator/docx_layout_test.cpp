@@ -1,58 +1,36 @@
 // Page setup of Word documents (DOCX/DOTX): every section's w:pgSz, read through
 // libzip and pugixml under caps. The documents are written by the test with libzip.
+#include "tests/docx_writer.hpp"
 #include "validator/doctext.hpp"
 
 #include <gtest/gtest.h>
-#include <zip.h>
 
 #include <filesystem>
 #include <string>
 #include <vector>
 
 using namespace preflight::doctext;
+using namespace preflight::testing;
 namespace fs = std::filesystem;
 
 namespace {
 
-const char* const kNs = R"(xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main")";
-
-std::string sect(const std::string& pgsz) { return "<w:sectPr>" + pgsz + "<w:pgMar w:left=\"1417\"/></w:sectPr>"; }
-
-std::string document(const std::vector<std::string>& section_breaks, const std::string& body_sect) {
-    std::string xml = std::string("<?xml version=\"1.0\" encoding=\"UTF-8\"?><w:document ") + kNs + "><w:body>";
-    for (const auto& s : section_breaks) {
-        xml += "<w:p><w:pPr>" + s + "</w:pPr><w:r><w:t>Avsnitt</w:t></w:r></w:p>";
-    }
-    xml += "<w:p><w:r><w:t>Siste</w:t></w:r></w:p>" + body_sect + "</w:body></w:document>";
-    return xml;
-}
-
 fs::path write_docx(const std::string& name, const std::string& document_xml) {
-    const fs::path dir = fs::temp_directory_path() / "preflight-docx-layout-test";
-    fs::create_directories(dir);
-    const fs::path path = dir / name;
-    fs::remove(path);
-    int err = 0;
-    zip_t* z = zip_open(path.c_str(), ZIP_CREATE | ZIP_TRUNCATE, &err);
-    EXPECT_NE(z, nullptr);
-    // libzip keeps the buffers until zip_close: keep them alive here.
-    static std::vector<std::string> keep;
-    keep.push_back(document_xml);
-    keep.emplace_back("<?xml version=\"1.0\"?><Types/>");
-    zip_source_t* doc = zip_source_buffer(z, keep[keep.size() - 2].data(), keep[keep.size() - 2].size(), 0);
-    zip_source_t* types = zip_source_buffer(z, keep.back().data(), keep.back().size(), 0);
-    zip_file_add(z, "[Content_Types].xml", types, ZIP_FL_OVERWRITE);
-    zip_file_add(z, "word/document.xml", doc, ZIP_FL_OVERWRITE);
-    EXPECT_EQ(zip_close(z), 0);
+    const fs::path path = fs::temp_directory_path() / "preflight-docx-layout-test" / name;
+    write_word(path, document_xml);
     return path;
 }
 
-const std::string kA4 = R"(<w:pgSz w:w="11906" w:h="16838"/>)";
-const std::string kA4Odd = R"(<w:pgSz w:w="11907" w:h="16839" w:orient="portrait"/>)";
-const std::string kA4Landscape = R"(<w:pgSz w:w="16838" w:h="11906" w:orient="landscape"/>)";
-const std::string kLetter = R"(<w:pgSz w:w="12240" w:h="15840"/>)";
-const std::string kLandscapeNoOrient = R"(<w:pgSz w:w="16838" w:h="11906"/>)";
-const std::string kOrientLies = R"(<w:pgSz w:w="11906" w:h="16838" w:orient="landscape"/>)";
+std::string document(const std::vector<std::string>& section_breaks, const std::string& body_sect) {
+    return word_document(section_breaks, body_sect);
+}
+
+const std::string& kA4 = kPgA4;
+const std::string& kA4Odd = kPgA4Odd;
+const std::string& kA4Landscape = kPgA4Landscape;
+const std::string& kLetter = kPgLetter;
+const std::string& kLandscapeNoOrient = kPgLandscapeNoOrient;
+const std::string& kOrientLies = kPgOrientLies;
 
 }  // namespace
 
@@ -124,4 +102,49 @@ TEST(DocxLayout, AZipBombStopsAtTheCap) {
     const auto bomb = docx_layout(fs::path(PREFLIGHT_SOURCE_DIR) / "fixtures/docs/brev_bomb.docx", small);
     ASSERT_TRUE(bomb);
     EXPECT_TRUE(bomb->truncated);
+}
+
+TEST(DocxLayout, AZipBombIsNotInflatedAtAll) {
+    // word/document.xml says it inflates to 96 MiB, past the default 64 MiB: read
+    // nothing, say why.
+    const auto bomb = docx_layout(fs::path(PREFLIGHT_SOURCE_DIR) / "fixtures/docs/brev_bomb.docx");
+    ASSERT_TRUE(bomb);
+    EXPECT_TRUE(bomb->truncated);
+    EXPECT_TRUE(bomb->sections.empty());
+    EXPECT_NE(bomb->error.find("inflates to 100664287 bytes"), std::string::npos) << bomb->error;
+}
+
+TEST(DocxLayout, TooManyZipEntriesAreAFindingNotAHang) {
+    Limits few;
+    few.max_zip_entries = 1;  // the test's documents have two entries
+    const auto many = docx_layout(write_docx("entries.docx", document({}, sect(kA4))), few);
+    ASSERT_TRUE(many);
+    EXPECT_TRUE(many->sections.empty());
+    EXPECT_NE(many->error.find("2 entries"), std::string::npos) << many->error;
+}
+
+TEST(DocxLayout, TrackedSectionChangesAreNotSections) {
+    const std::string changed = "<w:sectPr>" + kA4 + "<w:sectPrChange w:id=\"1\"><w:sectPr>" + kLetter +
+                                "</w:sectPr></w:sectPrChange></w:sectPr>";
+    const auto l = docx_layout(write_docx("tracked.docx", document({}, changed)));
+    ASSERT_TRUE(l);
+    ASSERT_EQ(l->sections.size(), 1U);
+    EXPECT_EQ(l->sections[0].width_twips, 11906);
+}
+
+TEST(DocxLayout, BySniffedTypeAWordFileThatIsNoZipIsAnError) {
+    const std::string word = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+    const auto corrupt = docx_layout(fs::path(PREFLIGHT_SOURCE_DIR) / "fixtures/docs/brev_corrupt.docx", word);
+    ASSERT_TRUE(corrupt);
+    EXPECT_FALSE(corrupt->error.empty());
+    const auto not_word = docx_layout(fs::path(PREFLIGHT_SOURCE_DIR) / "fixtures/docs/brev_not_word.docx", word);
+    ASSERT_TRUE(not_word);
+    EXPECT_NE(not_word->error.find("no word/document.xml"), std::string::npos) << not_word->error;
+    // A zip of another kind, or a PDF: not a Word document at all.
+    EXPECT_FALSE(docx_layout(fs::path(PREFLIGHT_SOURCE_DIR) / "fixtures/docs/brev_not_word.docx", "application/zip"));
+    EXPECT_FALSE(docx_layout(fs::path(PREFLIGHT_SOURCE_DIR) / "fixtures/example/vedtak.pdf", "application/pdf"));
+    const auto dotx = docx_layout(write_docx("mal.dotx", document({}, sect(kA4))),
+                                  "application/vnd.openxmlformats-officedocument.wordprocessingml.template");
+    ASSERT_TRUE(dotx);
+    EXPECT_EQ(dotx->sections.size(), 1U);
 }

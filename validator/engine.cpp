@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <mutex>
 #include <system_error>
 
 namespace preflight {
@@ -150,14 +151,27 @@ void gather_facts(JournalPost& post, const pdf::Limits& limits, bool sandbox, bo
         d.type = filetype::sniff(d.path, head);
         if (d.type == "application/pdf") {
             const pdf::AnalyzeOptions options{.find_person_ids = find_person_ids};
-            d.pdf = sandbox ? pdf::analyze_sandboxed(d.path, limits, options) : pdf::analyze(d.path, options);
+            if (sandbox) {
+                d.pdf = pdf::analyze_sandboxed(d.path, limits, options);
+            } else {
+                // In this process (--no-sandbox): one PDF at a time, as PoDoFo keeps
+                // some state of its own (`preflight scan` checks files on threads).
+                static std::mutex in_process;
+                const std::lock_guard lock(in_process);
+                d.pdf = pdf::analyze(d.path, options);
+            }
             if (find_person_ids) {
                 d.text_searched = d.pdf->text_scan == pdf::TextScan::complete;
                 for (const auto& hit : d.pdf->person_ids) {
                     d.person_ids.push_back({hit.page, hit.id});
                 }
             }
-        } else if (find_person_ids) {
+        } else {
+            // Word: every section's page setup (DP301), read in this process under
+            // doctext's caps on entries, bytes and elements.
+            d.docx = doctext::docx_layout(d.path, d.type);
+        }
+        if (d.type != "application/pdf" && find_person_ids) {
             // Plain text and DOCX: read in this process, under doctext's size caps.
             if (const auto text = doctext::document_text(d.path, d.type)) {
                 d.text_searched = text->error.empty() && !text->truncated;

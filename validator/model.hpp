@@ -3,6 +3,7 @@
 
 #include "pdf/pdf_info.hpp"
 #include "registry/records.hpp"
+#include "validator/doctext.hpp"
 
 #include <cstdint>
 #include <filesystem>
@@ -40,6 +41,10 @@ struct Document {
     std::uint64_t bytes = 0;
     std::string type;              // sniffed MIME type, e.g. application/pdf
     std::optional<pdf::Info> pdf;  // when the type is PDF (or the header is near the start)
+    // Word (DOCX/DOTX/DOCM/DOTM): every section's page setup. Set whenever the sniffed
+    // type is a Word document, or a zip holding word/document.xml; error set when the
+    // file could not be read (a corrupt zip, a zip bomb past the caps).
+    std::optional<doctext::DocxLayout> docx;
     // Personal identifiers found in the document's text; only searched when the
     // letter may go out as e-mail (DP602). text_searched: the text could be read.
     struct IdHit {

@@ -1,13 +1,16 @@
 #include "validator/render.hpp"
 
 #include "validator/catalogue.hpp"
+#include "validator/docs.hpp"
 #include "validator/identifiers.hpp"
 #include "validator/text.hpp"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include <set>
+#include <cctype>
+#include <cstdint>
+#include <map>
 
 namespace preflight {
 namespace {
@@ -100,35 +103,55 @@ json optional_string(const std::optional<std::string>& s, const RenderOptions& o
     return s ? json(clean(*s, o)) : json(nullptr);
 }
 
-std::string render_github(const Report& r, const RenderOptions& o) {
-    std::string out;
-    const auto escape = [](const std::string& s) {
-        std::string e;
-        for (const char c : s) {
-            if (c == '%') {
-                e += "%25";
-            } else if (c == '\n') {
-                e += "%0A";
-            } else if (c == '\r') {
-                e += "%0D";
-            } else {
-                e += c;
-            }
+// GitHub workflow commands: the message part escapes %, CR and LF; property values
+// (file, title) also ':' and ','.
+std::string github_escape(std::string_view s, bool property) {
+    std::string e;
+    for (const char c : s) {
+        if (c == '%') {
+            e += "%25";
+        } else if (c == '\n') {
+            e += "%0A";
+        } else if (c == '\r') {
+            e += "%0D";
+        } else if (property && c == ':') {
+            e += "%3A";
+        } else if (property && c == ',') {
+            e += "%2C";
+        } else {
+            e += c;
         }
-        return e;
-    };
+    }
+    return e;
+}
+
+const char* level_of(Severity s) { return s == Severity::block ? "error" : s == Severity::warn ? "warning" : "note"; }
+
+std::string render_github(const Report& r, const RenderOptions& o) {
+    // One annotation per finding (error, warning or notice), on its file; the
+    // summary last, as a plain line in the log.
+    std::string out;
+    int counts[3] = {0, 0, 0};
     for (const auto& f : r.findings) {
+        ++counts[static_cast<int>(f.severity)];
         const Shown s = shown(f, o);
-        const char* level = f.severity == Severity::block  ? "error"
-                            : f.severity == Severity::warn ? "warning"
-                                                           : "notice";
+        const char* command = f.severity == Severity::block  ? "error"
+                              : f.severity == Severity::warn ? "warning"
+                                                             : "notice";
         std::string props;
         if (f.document) {
-            props = fmt::format("file={},", escape(clean(*f.document, o)));
+            props = fmt::format("file={},", github_escape(clean(*f.document, o), true));
         }
-        out += fmt::format("::{} {}title={} {}::{} {}\n", level, props, f.code, f.check, escape(s.message),
-                           escape(s.remedy));
+        out += fmt::format("::{} {}title={}::{}. {}\n", command, props,
+                           github_escape(fmt::format("{} {}", f.code, f.check), true), github_escape(s.message, false),
+                           github_escape(s.remedy, false));
     }
+    out += catalogue::text("ui.summary", o.lang,
+                           {{"documents", std::to_string(r.post.documents.size())},
+                            {"block", std::to_string(counts[2])},
+                            {"warn", std::to_string(counts[1])},
+                            {"info", std::to_string(counts[0])}}) +
+           "\n";
     return out;
 }
 
@@ -148,6 +171,12 @@ std::string xml_escape(std::string_view s) {
             case '"':
                 out += "&quot;";
                 break;
+            case '\'':
+                out += "&apos;";
+                break;
+            case '\n':
+                out += "&#10;";
+                break;
             default:
                 out += c;
         }
@@ -155,75 +184,203 @@ std::string xml_escape(std::string_view s) {
     return out;
 }
 
+// "templates/brev/vedtak.docx" -> "preflight.templates.brev" (Jenkins shows classes
+// as a package tree); a file at the top: "preflight".
+std::string junit_classname(std::string_view file) {
+    const auto slash = file.rfind('/');
+    std::string name = "preflight";
+    if (slash == std::string_view::npos) {
+        return name;
+    }
+    for (const char c : file.substr(0, slash)) {
+        name += c == '/' ? '.' : c;
+    }
+    return name;
+}
+
 std::string render_junit(const Report& r, const RenderOptions& o) {
-    // One test case per document and one for the journal post; findings that block or
-    // warn are failures of their test case, info findings are system-out.
+    // One test case per document (and one for the journal post when it has findings
+    // of its own, or comes from a manifest). Findings at or above --fail-on fail the
+    // case: one <failure> whose message is the first of them and whose text lists
+    // them all; the others go to <system-out>.
     std::string cases;
     int failures = 0;
     int tests = 0;
+    const auto line = [&](const Finding& f, const Shown& s) {
+        return fmt::format("{} {} [{}] {}: {}\n  {}: {}\n", f.code, severity_label(f.severity, o.lang), f.check,
+                           location(f, o), s.message, catalogue::text("ui.remedy", o.lang), s.remedy);
+    };
     const auto emit = [&](const std::optional<std::string>& doc, const std::string& name) {
-        ++tests;
-        std::string body;
-        bool failed = false;
+        std::vector<const Finding*> failing;
+        std::string failed_text;
+        std::string other_text;
         for (const auto& f : r.findings) {
             if (f.document != doc) {
                 continue;
             }
             const Shown s = shown(f, o);
-            if (f.severity == Severity::info) {
-                body += fmt::format("      <system-out>{} {}</system-out>\n", f.code, xml_escape(s.message));
-                continue;
+            if (f.severity >= o.fail_on) {
+                failing.push_back(&f);
+                failed_text += line(f, s);
+            } else {
+                other_text += line(f, s);
             }
-            failed = true;
-            body += fmt::format("      <failure type=\"{} {}\" message=\"{}\">{}</failure>\n", f.code,
-                                severity_label(f.severity, o.lang), xml_escape(s.message), xml_escape(s.remedy));
         }
-        failures += failed ? 1 : 0;
-        cases += fmt::format("    <testcase classname=\"preflight\" name=\"{}\">\n{}    </testcase>\n",
-                             xml_escape(name), body);
+        if (!doc && failing.empty() && other_text.empty() && !r.post.from_manifest) {
+            return;  // loose files and scans: no journal post to report on
+        }
+        ++tests;
+        std::string body;
+        if (!failing.empty()) {
+            ++failures;
+            const Finding& first = *failing.front();
+            std::string message = fmt::format("{} {}: {}", first.code, first.check, shown(first, o).message);
+            if (failing.size() > 1) {
+                message +=
+                    " " + catalogue::text("ui.junit.more", o.lang, {{"count", std::to_string(failing.size() - 1)}});
+            }
+            std::string types;
+            for (const Finding* f : failing) {
+                if (types.find(f->code) == std::string::npos) {
+                    types += (types.empty() ? "" : " ") + f->code;
+                }
+            }
+            body += fmt::format("      <failure message=\"{}\" type=\"{}\">{}</failure>\n", xml_escape(message),
+                                xml_escape(types), xml_escape(failed_text));
+        }
+        if (!other_text.empty()) {
+            body += fmt::format("      <system-out>{}</system-out>\n", xml_escape(other_text));
+        }
+        const std::string file = doc ? fmt::format(" file=\"{}\"", xml_escape(name)) : std::string();
+        cases += fmt::format("    <testcase classname=\"{}\" name=\"{}\"{}>\n{}    </testcase>\n",
+                             xml_escape(doc ? junit_classname(name) : std::string("preflight")), xml_escape(name), file,
+                             body);
     };
     emit(std::nullopt, catalogue::text("ui.post", o.lang));
     for (const auto& d : r.post.documents) {
         emit(d.file, clean(d.file, o));
     }
     return fmt::format(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n  <testsuite name=\"preflight\" tests=\"{}\" "
-        "failures=\"{}\">\n{}  </testsuite>\n</testsuites>\n",
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        "<testsuites name=\"preflight\" tests=\"{0}\" failures=\"{1}\" errors=\"0\" skipped=\"0\">\n"
+        "  <testsuite name=\"preflight\" tests=\"{0}\" failures=\"{1}\" errors=\"0\" skipped=\"0\">\n"
+        "{2}  </testsuite>\n</testsuites>\n",
         tests, failures, cases);
 }
 
-std::string render_sarif(const Report& r, const RenderOptions& o) {
-    json rules = json::array();
-    std::set<std::string> seen;
-    json results = json::array();
-    for (const auto& f : r.findings) {
-        if (seen.insert(f.code).second) {
-            rules.push_back({{"id", f.code},
-                             {"name", f.check},
-                             {"shortDescription", {{"text", catalogue::text(f.code + ".summary", o.lang)}}}});
+// A relative URI reference for a file path: unreserved characters and '/' as they
+// are, everything else (spaces, æøå as UTF-8 bytes, '%', '#', '?') percent-encoded.
+std::string uri_of(std::string_view path) {
+    std::string out;
+    for (const char ch : path) {
+        const auto c = static_cast<unsigned char>(ch);
+        if (std::isalnum(c) != 0 || c == '-' || c == '.' || c == '_' || c == '~' || c == '/') {
+            out += static_cast<char>(c);
+        } else {
+            out += fmt::format("%{:02X}", c);
         }
-        const Shown s = shown(f, o);
-        json result = {{"ruleId", f.code},
-                       {"level", f.severity == Severity::block  ? "error"
-                                 : f.severity == Severity::warn ? "warning"
-                                                                : "note"},
-                       {"message", {{"text", s.message + " " + s.remedy}}}};
-        if (f.document) {
-            json loc = {{"physicalLocation", {{"artifactLocation", {{"uri", clean(*f.document, o)}}}}}};
-            if (f.page) {
-                loc["physicalLocation"]["region"] = {{"startLine", *f.page}};
-            }
-            result["locations"] = json::array({loc});
-        }
-        results.push_back(result);
     }
-    const json sarif = {
-        {"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
-        {"version", "2.1.0"},
-        {"runs",
-         json::array(
-             {{{"tool", {{"driver", {{"name", "preflight"}, {"version", PREFLIGHT_VERSION}, {"rules", rules}}}}},
-               {"results", results}}})}};
+    return out;
+}
+
+// A stable fingerprint of a finding (FNV-1a 64 over rule, file, message id and
+// page), so that code scanning matches it across runs without reading the file.
+std::string fingerprint(const Finding& f) {
+    std::uint64_t h = 0xcbf29ce484222325ULL;
+    const auto add = [&](std::string_view s) {
+        for (const char c : s) {
+            h ^= static_cast<unsigned char>(c);
+            h *= 0x100000001b3ULL;
+        }
+        h ^= 0xff;
+        h *= 0x100000001b3ULL;
+    };
+    add(f.code);
+    add(f.document.value_or(""));
+    add(f.message_id);
+    add(std::to_string(f.page.value_or(0)));
+    return fmt::format("{:016x}", h);
+}
+
+std::string render_sarif(const Report& r, const RenderOptions& o) {
+    // Every check is a rule (id: the code, name: the slug), with its page of docs/checks/
+    // as help; results point at their file. PDFs and Word files have no lines: each
+    // location is line 1 (code scanning needs a line), with the page in the message
+    // and in the result's properties.
+    const Registry& registry = builtin_checks();
+    json rules = json::array();
+    std::map<std::string, std::size_t> rule_index;
+    for (const auto& c : registry.checks()) {
+        const std::string code(c->code());
+        const std::string slug(c->slug());
+        rule_index[code] = rules.size();
+        json rule = {{"id", code},
+                     {"name", slug},
+                     {"shortDescription", {{"text", catalogue::text(code + ".summary", o.lang)}}},
+                     {"fullDescription",
+                      {{"text", catalogue::text(code + ".summary", o.lang) + ". " +
+                                    catalogue::text(code + ".severity", o.lang)}}},
+                     {"defaultConfiguration", {{"level", level_of(c->max_severity())}}},
+                     {"properties", {{"tags", json::array({"preflight", slug})}}}};
+        const std::string_view page = docs::check_page(slug);
+        if (!page.empty()) {
+            rule["help"] = {{"text", std::string(page)}, {"markdown", std::string(page)}};
+        }
+        if (!o.docs_url.empty()) {
+            rule["helpUri"] = o.docs_url + (o.docs_url.back() == '/' ? "" : "/") + slug + ".md";
+        }
+        rules.push_back(std::move(rule));
+    }
+    json results = json::array();
+    json artifacts = json::array();
+    std::map<std::string, std::size_t> artifact_index;
+    for (const auto& d : r.post.documents) {
+        const std::string uri = uri_of(clean(d.file, o));
+        if (artifact_index.emplace(d.file, artifacts.size()).second) {
+            artifacts.push_back({{"location", {{"uri", uri}}}, {"length", d.bytes}});
+            if (!d.type.empty()) {
+                artifacts.back()["mimeType"] = d.type;
+            }
+        }
+    }
+    for (const auto& f : r.findings) {
+        const Shown s = shown(f, o);
+        std::string text = s.message;
+        if (f.page || f.recipient) {
+            text += " (" + location(f, o) + ")";
+        }
+        json result = {{"ruleId", f.code},
+                       {"level", level_of(f.severity)},
+                       {"message", {{"text", text + ". " + s.remedy}}},
+                       {"partialFingerprints", {{"preflightFinding/v1", fingerprint(f)}}},
+                       {"properties", {{"severity", to_string(f.severity)}, {"check", f.check}}}};
+        if (const auto it = rule_index.find(f.code); it != rule_index.end()) {
+            result["ruleIndex"] = it->second;
+        }
+        if (f.page) {
+            result["properties"]["page"] = *f.page;
+        }
+        if (f.document) {
+            json artifact = {{"uri", uri_of(clean(*f.document, o))}};
+            if (const auto it = artifact_index.find(*f.document); it != artifact_index.end()) {
+                artifact["index"] = it->second;
+            }
+            result["locations"] =
+                json::array({{{"physicalLocation", {{"artifactLocation", artifact}, {"region", {{"startLine", 1}}}}}}});
+        }
+        results.push_back(std::move(result));
+    }
+    const json sarif = {{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
+                        {"version", "2.1.0"},
+                        {"runs", json::array({{{"tool",
+                                                {{"driver",
+                                                  {{"name", "preflight"},
+                                                   {"version", PREFLIGHT_VERSION},
+                                                   {"semanticVersion", PREFLIGHT_VERSION},
+                                                   {"rules", rules}}}}},
+                                               {"artifacts", artifacts},
+                                               {"columnKind", "unicodeCodePoints"},
+                                               {"results", results}}})}};
     return sarif.dump(2) + "\n";
 }
 

@@ -15,8 +15,24 @@ std::optional<Format> parse_format(std::string_view s);
 struct RenderOptions {
     Lang lang = Lang::nb;
     bool show_ids = false;  // false: fødselsnummer and D-nummer masked as 291293*****
+    // JUnit: findings at or above this severity fail their test case (--fail-on).
+    Severity fail_on = Severity::block;
+    // SARIF: each rule's helpUri is docs_url + slug + ".md" ([scan] docs-url); empty:
+    // no helpUri (the page itself is in the rule's help either way).
+    std::string docs_url;
+
+    // The defaults, in `lang`.
+    [[nodiscard]] static RenderOptions in(Lang lang) {
+        RenderOptions o;
+        o.lang = lang;
+        return o;
+    }
 };
 
+// Every format renders the report as data: text (for people), json (the contract's
+// report), junit (JUnit XML as GitLab and Jenkins read it: one test case per
+// document), sarif (SARIF 2.1.0: one rule per check with its documentation page,
+// results with file locations), github (workflow commands: annotations on files).
 std::string render(const Report& report, Format format, const RenderOptions& options);
 
 // The contract's JSON report as a JSON value (for the gate as well as the CLI).
