@@ -183,12 +183,8 @@ int scan_templates(const po::variables_map& vm, const std::vector<std::string>& 
     options.jobs = vm.count("jobs") != 0 ? vm["jobs"].as<unsigned>() : 0;
     options.sandbox = vm.count("no-sandbox") == 0;
     const scan::Plan plan = scan::plan(options, sections);
-    if (options.sandbox && plan.jobs > 1) {
-        // Files are checked on threads: PDFs are analysed by forks of a helper started
-        // now, while this process is single-threaded (docs/design.md, "Sandbox").
-        pdf::start_sandbox_server();
-        pdf::set_sandbox_program("/proc/self/exe");
-    }
+    // With --jobs > 1, scan::run() forks worker processes: this process is still
+    // single-threaded here, and each worker analyses PDFs in fork-mode sandboxes.
     scan::Progress progress;
     const auto started = std::chrono::steady_clock::now();
     if (::isatty(STDERR_FILENO) == 1) {

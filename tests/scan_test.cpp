@@ -17,6 +17,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <csignal>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -418,4 +419,38 @@ TEST(ScanFixtures, TheExampleTreeGivesWhatItsReadmeSays) {
     EXPECT_EQ(codes.size(), 4U);  // vedtak.docx, vedtak-mal.dotx and skjema.pdf pass
     // Given the draft folder itself, no .preflight.ini applies: the draft blocks.
     EXPECT_EQ(run_cli({"scan", root + "/utkast"}).exit_code, 1);
+}
+
+TEST_F(ScanTree, AWorkerThatDiesOnAFileMakesItAFindingAndTheRestAreChecked) {
+    // The worker checking letter.docx or slides.pdf is killed; the other files are
+    // checked by the workers that take over, in the same order as without deaths.
+    const json clean = scan_json(opts({root()}), 2);
+    scan::detail::worker_hook = [](const scan::Target& t) {
+        if (t.file.ends_with("/brev/letter.docx") || t.file.ends_with("/vedlegg/slides.pdf")) {
+            ::raise(SIGKILL);
+        }
+    };
+    const json report = scan_json(opts({root()}), 2);
+    scan::detail::worker_hook = nullptr;
+    EXPECT_EQ(files_of(report), files_of(clean));
+    const auto codes = codes_by_file(report);
+    EXPECT_EQ(codes.at(root() + "/brev/letter.docx"), std::vector<std::string>{"DP301:block"});
+    EXPECT_EQ(codes.at(root() + "/vedlegg/slides.pdf"), std::vector<std::string>{"DP303:block"});
+    for (const auto& f : report.at("findings")) {
+        if (f.at("document") == root() + "/vedlegg/slides.pdf") {
+            EXPECT_NE(f.at("message").get<std::string>().find("signal 9"), std::string::npos) << f.dump();
+        }
+    }
+    // Every other file as without the deaths.
+    auto without = [&](json r) {
+        json kept = json::array();
+        for (const auto& f : r.at("findings")) {
+            const auto doc = f.at("document").get<std::string>();
+            if (!doc.ends_with("/brev/letter.docx") && !doc.ends_with("/vedlegg/slides.pdf")) {
+                kept.push_back(f);
+            }
+        }
+        return kept;
+    };
+    EXPECT_EQ(without(report), without(clean));
 }

@@ -154,8 +154,9 @@ void gather_facts(JournalPost& post, const pdf::Limits& limits, bool sandbox, bo
             if (sandbox) {
                 d.pdf = pdf::analyze_sandboxed(d.path, limits, options);
             } else {
-                // In this process (--no-sandbox): one PDF at a time, as PoDoFo keeps
-                // some state of its own (`preflight scan` checks files on threads).
+                // In this process (--no-sandbox): one PDF at a time, should a
+                // library user call this from several threads (PoDoFo keeps some
+                // state of its own).
                 static std::mutex in_process;
                 const std::lock_guard lock(in_process);
                 d.pdf = pdf::analyze(d.path, options);

@@ -3,21 +3,31 @@
 #include "validator/error.hpp"
 #include "validator/manifest.hpp"
 
+#include "pdf/serialize.hpp"
+
+#include <fcntl.h>
+#include <fmt/format.h>
 #include <fnmatch.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <atomic>
 #include <cctype>
+#include <cerrno>
 #include <chrono>
-#include <condition_variable>
-#include <exception>
-#include <mutex>
+#include <cstring>
+#include <deque>
 #include <set>
+#include <stdexcept>
 #include <system_error>
 #include <thread>
 
 namespace preflight::scan {
 namespace fs = std::filesystem;
+using json = nlohmann::json;
 
 namespace {
 
@@ -252,71 +262,428 @@ Report check_one(const Plan& plan, const Target& target, const Registry& registr
 
 }  // namespace
 
+namespace detail {
+std::function<void(const Target&)> worker_hook;
+}  // namespace detail
+
+namespace {
+
+// ---- One file's report between processes: what the renderers read of it.
+
+json document_to_json(const Document& d) {
+    json j = {{"file", d.file},         {"path", d.path.string()}, {"name", d.name},
+              {"readable", d.readable}, {"io_error", d.io_error},  {"bytes", d.bytes},
+              {"type", d.type},         {"pdf", nullptr},          {"docx", nullptr}};
+    if (d.pdf) {
+        j["pdf"] = pdf::to_json_text(*d.pdf, /*collapse_runs=*/true);  // as the sandbox sends it
+    }
+    if (d.docx) {
+        json sections = json::array();
+        for (const auto& s : d.docx->sections) {
+            sections.push_back({s.section, s.has_size, s.width_twips, s.height_twips, s.orient});
+        }
+        j["docx"] = {{"sections", sections}, {"truncated", d.docx->truncated}, {"error", d.docx->error}};
+    }
+    return j;
+}
+
+Document document_from_json(const json& j) {
+    Document d;
+    d.file = j.at("file").get<std::string>();
+    d.path = j.at("path").get<std::string>();
+    d.name = j.at("name").get<std::string>();
+    d.gathered = true;
+    d.readable = j.at("readable").get<bool>();
+    d.io_error = j.at("io_error").get<std::string>();
+    d.bytes = j.at("bytes").get<std::uint64_t>();
+    d.type = j.at("type").get<std::string>();
+    if (!j.at("pdf").is_null()) {
+        d.pdf = pdf::info_from_json_text(j.at("pdf").get<std::string>());
+    }
+    if (!j.at("docx").is_null()) {
+        doctext::DocxLayout layout;
+        for (const auto& s : j.at("docx").at("sections")) {
+            doctext::PageSetup setup;
+            setup.section = s.at(0).get<int>();
+            setup.has_size = s.at(1).get<bool>();
+            setup.width_twips = s.at(2).get<long>();
+            setup.height_twips = s.at(3).get<long>();
+            setup.orient = s.at(4).get<std::string>();
+            layout.sections.push_back(std::move(setup));
+        }
+        layout.truncated = j.at("docx").at("truncated").get<bool>();
+        layout.error = j.at("docx").at("error").get<std::string>();
+        d.docx = std::move(layout);
+    }
+    return d;
+}
+
+json optional_json(const auto& v) { return v ? json(*v) : json(nullptr); }
+
+std::string report_to_text(const Report& r) {
+    json documents = json::array();
+    for (const auto& d : r.post.documents) {
+        documents.push_back(document_to_json(d));
+    }
+    json findings = json::array();
+    for (const auto& f : r.findings) {
+        json args = json::array();
+        for (const auto& [k, v] : f.args) {
+            args.push_back({k, v});
+        }
+        findings.push_back({f.code, f.check, static_cast<int>(f.severity), optional_json(f.document),
+                            optional_json(f.page), optional_json(f.recipient), f.message_id, f.remedy_id, args});
+    }
+    return json{{"documents", documents}, {"findings", findings}}.dump();
+}
+
+Report report_from_text(const std::string& text) {
+    const json j = json::parse(text);
+    Report r;
+    for (const auto& d : j.at("documents")) {
+        r.post.documents.push_back(document_from_json(d));
+    }
+    for (const auto& f : j.at("findings")) {
+        Finding finding;
+        finding.code = f.at(0).get<std::string>();
+        finding.check = f.at(1).get<std::string>();
+        finding.severity = static_cast<Severity>(f.at(2).get<int>());
+        if (!f.at(3).is_null()) {
+            finding.document = f.at(3).get<std::string>();
+        }
+        if (!f.at(4).is_null()) {
+            finding.page = f.at(4).get<int>();
+        }
+        if (!f.at(5).is_null()) {
+            finding.recipient = f.at(5).get<int>();
+        }
+        finding.message_id = f.at(6).get<std::string>();
+        finding.remedy_id = f.at(7).get<std::string>();
+        for (const auto& a : f.at(8)) {
+            finding.args.emplace_back(a.at(0).get<std::string>(), a.at(1).get<std::string>());
+        }
+        r.findings.push_back(std::move(finding));
+    }
+    return r;
+}
+
+// ---- The worker processes.
+
+bool write_all(int fd, const char* data, std::size_t size) {
+    while (size > 0) {
+        const ssize_t n = ::write(fd, data, size);
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n <= 0) {
+            return false;
+        }
+        data += n;
+        size -= static_cast<std::size_t>(n);
+    }
+    return true;
+}
+
+// A record on a result pipe: index, status (0 report, 1 internal error), length, text.
+struct RecordHeader {
+    std::uint64_t index = 0;
+    std::uint64_t status = 0;
+    std::uint64_t length = 0;
+};
+
+// Reads file indices from `tasks` until EOF, answers each on `results`. Runs in a
+// forked, single-threaded process: fork-mode sandboxes are safe here.
+[[noreturn]] void worker_main(const Plan& plan, const Registry& registry, bool sandbox, int tasks, int results) {
+    for (;;) {
+        std::uint64_t index = 0;
+        std::size_t got = 0;
+        while (got < sizeof index) {
+            const ssize_t n = ::read(tasks, reinterpret_cast<char*>(&index) + got, sizeof index - got);
+            if (n < 0 && errno == EINTR) {
+                continue;
+            }
+            if (n <= 0) {
+                ::_exit(0);  // no more files
+            }
+            got += static_cast<std::size_t>(n);
+        }
+        RecordHeader header{index, 0, 0};
+        std::string text;
+        if (detail::worker_hook) {
+            detail::worker_hook(plan.targets.at(index));
+        }
+        try {
+            text = report_to_text(check_one(plan, plan.targets.at(index), registry, sandbox));
+        } catch (const std::exception& e) {
+            header.status = 1;
+            text = e.what();
+        } catch (...) {
+            header.status = 1;
+            text = "unknown error";
+        }
+        header.length = text.size();
+        if (!write_all(results, reinterpret_cast<const char*>(&header), sizeof header) ||
+            !write_all(results, text.data(), text.size())) {
+            ::_exit(1);
+        }
+    }
+}
+
+// A file whose worker process died while checking it: a finding, not a crash of the scan.
+Report died_on(const Target& target, int status) {
+    const std::string detail =
+        WIFSIGNALED(status) ? fmt::format("signal {}", WTERMSIG(status)) : fmt::format("exit {}", WEXITSTATUS(status));
+    JournalPost post = loose_files({target.file});
+    post.documents.front().path = target.path;
+    post.documents.front().gathered = true;
+    Finding f;
+    std::string ext = lower(target.path.extension().string());
+    const bool pdf = ext == ".pdf";
+    f.code = pdf ? "DP303" : "DP301";
+    f.check = pdf ? "pdf-damaged" : "page-format";
+    f.severity = Severity::block;
+    f.document = target.file;
+    f.message_id = pdf ? "DP303.crashed" : "DP301.docx-unreadable";
+    f.remedy_id = f.message_id + ".remedy";
+    f.args = {{"detail", "the checking process ended on this file (" + detail + ")"}};
+    Report r;
+    r.post = std::move(post);
+    r.findings.push_back(std::move(f));
+    return r;
+}
+
+class WorkerPool {
+public:
+    WorkerPool(const Plan& plan, const Registry& registry, bool sandbox, unsigned count)
+        : plan_(plan), registry_(registry), sandbox_(sandbox), workers_(count) {
+        for (std::size_t w = 0; w < workers_.size(); ++w) {
+            spawn(w);
+        }
+    }
+    WorkerPool(const WorkerPool&) = delete;
+    WorkerPool& operator=(const WorkerPool&) = delete;
+    ~WorkerPool() {
+        for (auto& w : workers_) {
+            retire(w);
+        }
+    }
+
+    void run(std::vector<std::optional<Report>>& reports, const Progress& progress) {
+        const std::size_t total = reports.size();
+        std::size_t next = 0;
+        std::size_t done = 0;
+        for (auto& w : workers_) {
+            top_up(w, next, total);
+        }
+        auto last_progress = std::chrono::steady_clock::now();
+        while (done < total) {
+            std::vector<pollfd> fds;
+            for (const auto& w : workers_) {
+                fds.push_back({w.pid > 0 ? w.results : -1, POLLIN, 0});  // poll skips -1
+            }
+            const int ready = ::poll(fds.data(), fds.size(), 200);
+            if (ready < 0 && errno != EINTR) {
+                throw std::system_error(errno, std::generic_category(), "poll");
+            }
+            for (std::size_t i = 0; i < workers_.size(); ++i) {
+                if (fds[i].revents == 0) {
+                    continue;
+                }
+                Worker& w = workers_[i];
+                char buf[1 << 16];
+                const ssize_t n = ::read(w.results, buf, sizeof buf);
+                if (n < 0 && errno == EINTR) {
+                    continue;
+                }
+                if (n > 0) {
+                    w.buffer.append(buf, static_cast<std::size_t>(n));
+                    while (take_record(w, reports)) {
+                        ++done;
+                    }
+                    top_up(w, next, total);
+                    continue;
+                }
+                // EOF: the worker is gone. Its file (if any) becomes a finding; while
+                // files are left, a new worker takes over.
+                const int status = retire(w);
+                if (!w.inflight.empty()) {
+                    // The first file sent and not answered is the one it died on; the
+                    // files queued behind it go to the workers again.
+                    reports[w.inflight.front()] = died_on(plan_.targets[w.inflight.front()], status);
+                    ++done;
+                    w.inflight.pop_front();
+                    retry_.insert(retry_.end(), w.inflight.begin(), w.inflight.end());
+                    w.inflight.clear();
+                }
+                if (next < total || !retry_.empty()) {
+                    spawn(i);
+                    top_up(workers_[i], next, total);
+                }
+            }
+            const auto now = std::chrono::steady_clock::now();
+            if (progress && done < total && now - last_progress >= std::chrono::milliseconds(200)) {
+                progress(done, total);
+                last_progress = now;
+            }
+        }
+    }
+
+private:
+    struct Worker {
+        pid_t pid = -1;
+        int tasks = -1;    // parent writes indices
+        int results = -1;  // parent reads records
+        std::string buffer;
+        std::deque<std::size_t> inflight;  // sent, not answered yet, in the order sent
+    };
+
+    void spawn(std::size_t slot) {
+        int task_pipe[2];
+        int result_pipe[2];
+        if (::pipe2(task_pipe, O_CLOEXEC) != 0) {
+            throw std::system_error(errno, std::generic_category(), "pipe");
+        }
+        if (::pipe2(result_pipe, O_CLOEXEC) != 0) {
+            ::close(task_pipe[0]);
+            ::close(task_pipe[1]);
+            throw std::system_error(errno, std::generic_category(), "pipe");
+        }
+        const pid_t pid = ::fork();
+        if (pid < 0) {
+            for (const int fd : {task_pipe[0], task_pipe[1], result_pipe[0], result_pipe[1]}) {
+                ::close(fd);
+            }
+            throw std::system_error(errno, std::generic_category(), "fork");
+        }
+        if (pid == 0) {
+            // Only this worker's ends: the others' would keep their pipes open.
+            for (const auto& w : workers_) {
+                if (w.pid > 0) {
+                    ::close(w.tasks);
+                    ::close(w.results);
+                }
+            }
+            ::close(task_pipe[1]);
+            ::close(result_pipe[0]);
+            worker_main(plan_, registry_, sandbox_, task_pipe[0], result_pipe[1]);
+        }
+        ::close(task_pipe[0]);
+        ::close(result_pipe[1]);
+        workers_[slot] = Worker{pid, task_pipe[1], result_pipe[0], {}, {}};
+    }
+
+    // Closes the worker's pipes and reaps it; its wait status.
+    static int retire(Worker& w) {
+        if (w.pid <= 0) {
+            return 0;
+        }
+        ::close(w.tasks);
+        ::close(w.results);
+        int status = 0;
+        while (::waitpid(w.pid, &status, 0) < 0 && errno == EINTR) {
+        }
+        w.pid = -1;
+        return status;
+    }
+
+    // Keeps two files in flight per worker: while the parent reads one answer, the
+    // worker is already on the next file.
+    void top_up(Worker& w, std::size_t& next, std::size_t total) {
+        while (w.pid > 0 && w.inflight.size() < 2 && (!retry_.empty() || next < total)) {
+            const std::size_t index = retry_.empty() ? next : retry_.back();
+            const std::uint64_t wire = index;
+            // A worker that died meanwhile: EPIPE (SIGPIPE is ignored while scanning);
+            // its EOF follows on the result pipe, and its files are sent again.
+            if (!write_all(w.tasks, reinterpret_cast<const char*>(&wire), sizeof wire)) {
+                return;
+            }
+            if (retry_.empty()) {
+                ++next;
+            } else {
+                retry_.pop_back();
+            }
+            w.inflight.push_back(index);
+        }
+    }
+
+    bool take_record(Worker& w, std::vector<std::optional<Report>>& reports) {
+        if (w.buffer.size() < sizeof(RecordHeader)) {
+            return false;
+        }
+        RecordHeader h;
+        std::memcpy(&h, w.buffer.data(), sizeof h);
+        if (w.buffer.size() < sizeof h + h.length) {
+            return false;
+        }
+        std::string text = w.buffer.substr(sizeof h, h.length);
+        w.buffer.erase(0, sizeof h + h.length);
+        if (w.inflight.empty() || w.inflight.front() != h.index) {
+            throw std::runtime_error("scan: a worker answered a file it was not asked about");
+        }
+        w.inflight.pop_front();
+        if (h.status != 0 || h.index >= reports.size()) {
+            throw std::runtime_error(
+                fmt::format("{}: {}", h.index < reports.size() ? plan_.targets[h.index].file : "?", text));
+        }
+        reports[h.index] = report_from_text(text);
+        return true;
+    }
+
+    const Plan& plan_;
+    const Registry& registry_;
+    bool sandbox_;
+    std::vector<Worker> workers_;
+    std::vector<std::size_t> retry_;  // files a dead worker had queued, not begun
+};
+
+// SIGPIPE ignored for the scan's lifetime (a worker's task pipe may be closed).
+class IgnoreSigpipe {
+public:
+    IgnoreSigpipe() { ::sigaction(SIGPIPE, &ignore(), &old_); }
+    IgnoreSigpipe(const IgnoreSigpipe&) = delete;
+    IgnoreSigpipe& operator=(const IgnoreSigpipe&) = delete;
+    ~IgnoreSigpipe() { ::sigaction(SIGPIPE, &old_, nullptr); }
+
+private:
+    static const struct sigaction& ignore() {
+        static struct sigaction a {};
+        a.sa_handler = SIG_IGN;
+        return a;
+    }
+    struct sigaction old_ {};
+};
+
+}  // namespace
+
 Report run(const Plan& plan, const Registry& registry, bool sandbox, const Progress& progress) {
     const std::size_t total = plan.targets.size();
     std::vector<std::optional<Report>> reports(total);
-    std::atomic<std::size_t> next{0};
-    std::mutex mutex;
-    std::condition_variable finished;
-    std::size_t done = 0;
-    std::exception_ptr failure;
-
-    const auto work = [&] {
-        for (;;) {
-            const std::size_t i = next.fetch_add(1);
-            if (i >= total) {
-                return;
-            }
-            std::optional<Report> r;
-            std::exception_ptr error;
-            try {
-                r = check_one(plan, plan.targets[i], registry, sandbox);
-            } catch (...) {
-                error = std::current_exception();
-            }
-            const std::lock_guard lock(mutex);
-            reports[i] = std::move(r);
-            if (error && !failure) {
-                failure = error;
-                next.store(total);  // stop handing out files
-            }
-            ++done;
-            finished.notify_all();
-        }
-    };
-    const unsigned threads = static_cast<unsigned>(std::min<std::size_t>(std::max(1U, plan.jobs), total));
-    {
-        std::vector<std::jthread> pool;
-        pool.reserve(threads);
-        for (unsigned t = 0; t < threads; ++t) {
-            pool.emplace_back(work);
-        }
-        std::unique_lock lock(mutex);
-        while (done < total && !failure) {
-            finished.wait_for(lock, std::chrono::milliseconds(200));
-            if (progress && done < total) {
-                const std::size_t now = done;
-                lock.unlock();
-                progress(now, total);
-                lock.lock();
+    const auto workers = static_cast<unsigned>(std::min<std::size_t>(std::max(1U, plan.jobs), total));
+    if (total <= 1) {  // one file: no process of its own needed
+        auto last_progress = std::chrono::steady_clock::now();
+        for (std::size_t i = 0; i < total; ++i) {
+            reports[i] = check_one(plan, plan.targets[i], registry, sandbox);
+            const auto now = std::chrono::steady_clock::now();
+            if (progress && now - last_progress >= std::chrono::milliseconds(200)) {
+                progress(i + 1, total);
+                last_progress = now;
             }
         }
-    }  // joins
-    if (failure) {
-        std::rethrow_exception(failure);
+    } else {
+        const IgnoreSigpipe quiet;
+        WorkerPool pool(plan, registry, sandbox, workers);
+        pool.run(reports, progress);
     }
     if (progress) {
         progress(total, total);
     }
 
     Report merged;
-    RunSettings general;
-    general.channel_given = true;
-    merged.targets = targets_for(JournalPost{}, general);
+    RunSettings settings;
+    settings.channel = plan.roots.empty() ? Channel::general : plan.roots.front().channel;
+    settings.channel_given = true;
+    merged.targets = targets_for(JournalPost{}, settings);
     for (auto& r : reports) {
-        if (&r == &reports.front()) {
-            merged.targets = r->targets;
-        }
         std::move(r->post.documents.begin(), r->post.documents.end(), std::back_inserter(merged.post.documents));
         std::move(r->findings.begin(), r->findings.end(), std::back_inserter(merged.findings));
     }

@@ -70,12 +70,20 @@ struct Plan {
 // at the end: files done, files in all.
 using Progress = std::function<void(std::size_t done, std::size_t total)>;
 
-// Checks every target of `plan` on plan.jobs threads, each file as a journal post of
-// its own (loose, flags.templates set), and returns one report: documents and
-// findings in the plan's order whatever the scheduling; every finding names its
-// document. With jobs > 1 and options.sandbox, PDFs must not be analysed by fork()
-// from these threads: start the sandbox server or set a sandbox program first
-// (pdf/pdf_info.hpp); `preflight scan` does. Rethrows the first internal error.
+// Checks every target of `plan`, each file as a journal post of its own (loose,
+// flags.templates set), and returns one report: documents and findings in the
+// plan's order whatever the scheduling; every finding names its document. With
+// plan.jobs > 1 the files are shared out to that many worker processes forked from
+// the caller, which must then be single-threaded (each worker is, so PDFs are
+// analysed by fork-mode sandboxes there); a worker that dies on a file makes that
+// file a finding (DP303 for a PDF, DP301 otherwise) and another takes over.
+// Rethrows the first internal error.
 [[nodiscard]] Report run(const Plan& plan, const Registry& registry, bool sandbox, const Progress& progress = {});
+
+namespace detail {
+// Tests only: called in a worker process before it checks each file (to make a
+// worker die on a file). Set it before run().
+extern std::function<void(const Target&)> worker_hook;
+}  // namespace detail
 
 }  // namespace preflight::scan
