@@ -42,3 +42,19 @@ if [ -n "$bad" ]; then
   exit 1
 fi
 echo "corpus_robustness: every file ended with exit 0 or 1"
+
+# The whole corpus as one `preflight scan` (worker processes, two jobs): exit 0 or
+# 1 in time, and every .pdf/.docx/.dotx in the report, each once.
+expected=$(find "$corpus" -type f \( -iname '*.pdf' -o -iname '*.docx' -o -iname '*.dotx' \) \
+  ! -name '.*' ! -name '~$*' ! -path '*/.*/*' | wc -l)
+start=$(date +%s.%N)
+timeout -s KILL 600 "$bin" scan --jobs 2 --format json "$corpus" >"$out/scan.json" 2>"$out/scan.err"
+rc=$?
+end=$(date +%s.%N)
+listed=$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); f=[d["file"] for d in r["documents"]]; print(len(set(f)) if len(set(f)) == len(f) else -1)' "$out/scan.json" 2>/dev/null || echo -1)
+echo "corpus_robustness: scan: exit $rc, $listed of $expected files in the report, $(awk -v a="$start" -v b="$end" 'BEGIN{printf "%.1f", b-a}') s"
+if [ "$rc" -ne 0 ] && [ "$rc" -ne 1 ] || [ "$listed" -ne "$expected" ]; then
+  echo "corpus_robustness: FAILED: preflight scan of the corpus"
+  head -c 2000 "$out/scan.err"
+  exit 1
+fi
