@@ -12,6 +12,63 @@ constexpr double kA4Short = 210.0;
 constexpr double kA4Long = 297.0;
 constexpr double kMmPerTwip = 25.4 / 1440.0;  // a twip is 1/20 pt, 1/1440 inch
 
+// Sizes off portrait A4, grouped: one finding per distinct size (rounded to whole
+// mm), naming the first page or section that has it and how many do.
+class SizeGroups {
+public:
+    explicit SizeGroups(double tolerance) : tol_(tolerance) {}
+
+    // Adds page or section `number` of w x h mm; portrait A4 within tolerance is left out.
+    void add(int number, double w, double h) {
+        if (near(w, kA4Short) && near(h, kA4Long)) {
+            return;
+        }
+        const auto key = std::make_tuple(std::lround(w), std::lround(h));
+        auto [it, fresh] = groups_.try_emplace(key);
+        if (fresh) {
+            it->second.first = number;
+            it->second.landscape = near(w, kA4Long) && near(h, kA4Short);
+            order_.push_back(key);
+        }
+        ++it->second.count;
+    }
+
+    // One finding per size, in the order first seen: `<prefix>landscape` or
+    // `<prefix>size`, with `plural` appended when more than one has the size;
+    // `unit` ("page" or "section") names the first one's message argument.
+    void report(const Context& ctx, const Document& d, const std::string& prefix, const std::string& plural,
+                const std::string& unit, Findings& out) const {
+        for (const auto& key : order_) {
+            const Group& g = groups_.at(key);
+            const Severity severity =
+                ctx.targets.print_bound ? (g.landscape ? Severity::warn : Severity::block) : Severity::info;
+            const MessageArgs args{{"width", std::to_string(std::get<0>(key))},
+                                   {"height", std::to_string(std::get<1>(key))},
+                                   {unit, std::to_string(g.first)},
+                                   {"count", std::to_string(g.count)},
+                                   {"tolerance", fmt::format("{:g}", tol_)}};
+            const std::string id = prefix + (g.landscape ? "landscape" : "size");
+            auto& f = out.add(severity, g.count > 1 ? id + plural : id, args);
+            f.document = d.file;
+            if (unit == "page") {
+                f.page = g.first;
+            }
+        }
+    }
+
+private:
+    struct Group {
+        int first = 0;
+        int count = 0;
+        bool landscape = false;
+    };
+    [[nodiscard]] bool near(double a, double b) const { return std::fabs(a - b) <= tol_; }
+
+    double tol_;
+    std::map<std::tuple<long, long>, Group> groups_;
+    std::vector<std::tuple<long, long>> order_;
+};
+
 class PageFormat final : public Check {
 public:
     std::string_view code() const override { return "DP301"; }
@@ -21,7 +78,6 @@ public:
     }
     void run(const Context& ctx, Findings& out) const override {
         const double tol = ctx.options.number("tolerance-mm");
-        const auto near = [tol](double a, double b) { return std::fabs(a - b) <= tol; };
         for (const auto& d : ctx.post.documents) {
             if (d.docx && inspectable(d)) {
                 word_sections(ctx, d, tol, out);
@@ -30,46 +86,13 @@ public:
             if (!d.pdf || !inspectable(d)) {
                 continue;
             }
-            // One finding per distinct size: first page, count.
-            struct Group {
-                int first = 0;
-                int count = 0;
-                bool landscape = false;
-            };
-            std::map<std::tuple<long, long>, Group> groups;
-            std::vector<std::tuple<long, long>> order;
+            SizeGroups sizes(tol);
             for (const auto& p : d.pdf->pages) {
-                if (!p.ok) {
-                    continue;
+                if (p.ok) {
+                    sizes.add(p.number, p.width_pt() * kMmPerPt, p.height_pt() * kMmPerPt);
                 }
-                const double w = p.width_pt() * kMmPerPt;
-                const double h = p.height_pt() * kMmPerPt;
-                if (near(w, kA4Short) && near(h, kA4Long)) {
-                    continue;
-                }
-                const auto key = std::make_tuple(std::lround(w), std::lround(h));
-                auto [it, fresh] = groups.try_emplace(key);
-                if (fresh) {
-                    it->second.first = p.number;
-                    it->second.landscape = near(w, kA4Long) && near(h, kA4Short);
-                    order.push_back(key);
-                }
-                ++it->second.count;
             }
-            for (const auto& key : order) {
-                const Group& g = groups.at(key);
-                const Severity severity =
-                    ctx.targets.print_bound ? (g.landscape ? Severity::warn : Severity::block) : Severity::info;
-                const MessageArgs args{{"width", std::to_string(std::get<0>(key))},
-                                       {"height", std::to_string(std::get<1>(key))},
-                                       {"page", std::to_string(g.first)},
-                                       {"count", std::to_string(g.count)},
-                                       {"tolerance", fmt::format("{:g}", tol)}};
-                const char* id = g.landscape ? "DP301.landscape" : "DP301.size";
-                auto& f = out.add(severity, g.count > 1 ? std::string(id) + "-pages" : std::string(id), args);
-                f.document = d.file;
-                f.page = g.first;
-            }
+            sizes.report(ctx, d, "DP301.", "-pages", "page", out);
         }
     }
 
@@ -78,7 +101,6 @@ private:
     // archive system makes of it gets these page sizes. Sections of one size are
     // reported together, like pages.
     static void word_sections(const Context& ctx, const Document& d, double tol, Findings& out) {
-        const auto near = [tol](double a, double b) { return std::fabs(a - b) <= tol; };
         const bool print = ctx.targets.print_bound;
         const doctext::DocxLayout& layout = *d.docx;
         if (!layout.error.empty() || layout.truncated) {
@@ -96,13 +118,7 @@ private:
                 d.file;
             return;
         }
-        struct Group {
-            int first = 0;
-            int count = 0;
-            bool landscape = false;
-        };
-        std::map<std::tuple<long, long>, Group> groups;
-        std::vector<std::tuple<long, long>> order;
+        SizeGroups sizes(tol);
         for (const auto& s : layout.sections) {
             const MessageArgs at{{"section", std::to_string(s.section)}};
             if (!s.has_size) {
@@ -120,29 +136,9 @@ private:
                         s.orient.empty() ? "DP301.docx-orient-missing" : "DP301.docx-orient", std::move(args))
                     .document = d.file;
             }
-            if (near(w, kA4Short) && near(h, kA4Long)) {
-                continue;
-            }
-            const auto key = std::make_tuple(std::lround(w), std::lround(h));
-            auto [it, fresh] = groups.try_emplace(key);
-            if (fresh) {
-                it->second.first = s.section;
-                it->second.landscape = near(w, kA4Long) && near(h, kA4Short);
-                order.push_back(key);
-            }
-            ++it->second.count;
+            sizes.add(s.section, w, h);
         }
-        for (const auto& key : order) {
-            const Group& g = groups.at(key);
-            const Severity severity = print ? (g.landscape ? Severity::warn : Severity::block) : Severity::info;
-            const MessageArgs args{{"width", std::to_string(std::get<0>(key))},
-                                   {"height", std::to_string(std::get<1>(key))},
-                                   {"section", std::to_string(g.first)},
-                                   {"count", std::to_string(g.count)},
-                                   {"tolerance", fmt::format("{:g}", tol)}};
-            const std::string id = g.landscape ? "DP301.docx-landscape" : "DP301.docx-size";
-            out.add(severity, g.count > 1 ? id + "-sections" : id, args).document = d.file;
-        }
+        sizes.report(ctx, d, "DP301.docx-", "-sections", "section", out);
     }
 };
 

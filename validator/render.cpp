@@ -60,11 +60,23 @@ std::string severity_label(Severity s, Lang lang) {
     return catalogue::text(fmt::format("ui.severity.{}", to_string(s)), lang);
 }
 
-std::string render_text(const Report& r, const RenderOptions& o) {
-    std::string out;
+// "Documents: 9 · blocking: 4 · warnings: 3 · info: 0", and a newline.
+std::string summary_line(const Report& r, const RenderOptions& o) {
     int counts[3] = {0, 0, 0};
     for (const auto& f : r.findings) {
         ++counts[static_cast<int>(f.severity)];
+    }
+    return catalogue::text("ui.summary", o.lang,
+                           {{"documents", std::to_string(r.post.documents.size())},
+                            {"block", std::to_string(counts[2])},
+                            {"warn", std::to_string(counts[1])},
+                            {"info", std::to_string(counts[0])}}) +
+           "\n";
+}
+
+std::string render_text(const Report& r, const RenderOptions& o) {
+    std::string out;
+    for (const auto& f : r.findings) {
         const Shown s = shown(f, o);
         out +=
             fmt::format("{}: {} {} [{}] {}\n    {}: {}\n", location(f, o), f.code, severity_label(f.severity, o.lang),
@@ -89,12 +101,7 @@ std::string render_text(const Report& r, const RenderOptions& o) {
         }
         out += "\n";
     }
-    out += catalogue::text("ui.summary", o.lang,
-                           {{"documents", std::to_string(r.post.documents.size())},
-                            {"block", std::to_string(counts[2])},
-                            {"warn", std::to_string(counts[1])},
-                            {"info", std::to_string(counts[0])}}) +
-           "\n";
+    out += summary_line(r, o);
     out += catalogue::text(fmt::format("ui.verdict.{}", to_string(r.verdict())), o.lang) + "\n";
     return out;
 }
@@ -131,9 +138,7 @@ std::string render_github(const Report& r, const RenderOptions& o) {
     // One annotation per finding (error, warning or notice), on its file; the
     // summary last, as a plain line in the log.
     std::string out;
-    int counts[3] = {0, 0, 0};
     for (const auto& f : r.findings) {
-        ++counts[static_cast<int>(f.severity)];
         const Shown s = shown(f, o);
         const char* command = f.severity == Severity::block  ? "error"
                               : f.severity == Severity::warn ? "warning"
@@ -146,12 +151,7 @@ std::string render_github(const Report& r, const RenderOptions& o) {
                            github_escape(fmt::format("{} {}", f.code, f.check), true), github_escape(s.message, false),
                            github_escape(s.remedy, false));
     }
-    out += catalogue::text("ui.summary", o.lang,
-                           {{"documents", std::to_string(r.post.documents.size())},
-                            {"block", std::to_string(counts[2])},
-                            {"warn", std::to_string(counts[1])},
-                            {"info", std::to_string(counts[0])}}) +
-           "\n";
+    out += summary_line(r, o);
     return out;
 }
 

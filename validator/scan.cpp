@@ -2,6 +2,7 @@
 
 #include "validator/error.hpp"
 #include "validator/manifest.hpp"
+#include "validator/text.hpp"
 
 #include "pdf/serialize.hpp"
 
@@ -36,15 +37,6 @@ std::string lower(std::string_view s) {
     std::transform(out.begin(), out.end(), out.begin(),
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     return out;
-}
-
-std::string trim(std::string_view s) {
-    const auto first = s.find_first_not_of(" \t");
-    if (first == std::string_view::npos) {
-        return {};
-    }
-    const auto last = s.find_last_not_of(" \t");
-    return std::string(s.substr(first, last - first + 1));
 }
 
 bool matches(const std::string& glob, const std::string& text) { return ::fnmatch(glob.c_str(), text.c_str(), 0) == 0; }
@@ -109,7 +101,8 @@ std::vector<std::string> split_globs(const std::string& value) {
     std::size_t at = 0;
     while (at <= value.size()) {
         const auto comma = value.find(',', at);
-        const std::string glob = trim(value.substr(at, comma == std::string::npos ? std::string::npos : comma - at));
+        const std::string glob =
+            text::trim(value.substr(at, comma == std::string::npos ? std::string::npos : comma - at));
         if (!glob.empty()) {
             out.push_back(glob);
         }
