@@ -180,9 +180,25 @@ int scan_templates(const po::variables_map& vm, const std::vector<std::string>& 
     if (vm.count("channel") != 0) {
         options.channel = parse_channel(vm["channel"].as<std::string>());
     }
-    options.jobs = vm.count("jobs") != 0 ? vm["jobs"].as<unsigned>() : 0;
+    if (vm.count("jobs") != 0) {
+        const int jobs = vm["jobs"].as<int>();
+        if (jobs < 0 || jobs > 1024) {
+            throw UsageError(
+                "error.usage.value",
+                {{"option", "jobs"}, {"value", std::to_string(jobs)}, {"allowed", "0-1024 (0: all cores)"}});
+        }
+        options.jobs = static_cast<unsigned>(jobs);
+    }
     options.sandbox = vm.count("no-sandbox") == 0;
     const scan::Plan plan = scan::plan(options, sections);
+    if (plan.targets.empty()) {
+        // A wrong path in a pipeline must not pass unnoticed.
+        std::string given;
+        for (const auto& p : paths) {
+            given += (given.empty() ? "" : ", ") + p;
+        }
+        throw UsageError("error.scan.nothing", {{"paths", given}});
+    }
     // With --jobs > 1, scan::run() forks worker processes: this process is still
     // single-threaded here, and each worker analyses PDFs in fork-mode sandboxes.
     scan::Progress progress;
@@ -213,7 +229,7 @@ int run(int argc, char** argv, Lang& lang) {
         "fail-on", po::value<std::string>()->default_value("block"))("manifest", po::value<std::string>())(
         "show-ids", "")("strict-registry", "")("profile", po::value<std::string>()->default_value("production"))(
         "dump-config", "")("no-sandbox", "")("listen", po::value<std::string>())("upstream", po::value<std::string>())(
-        "workers", po::value<unsigned>())("jobs", po::value<unsigned>())(
+        "workers", po::value<unsigned>())("jobs", po::value<int>())(
         "exclude", po::value<std::vector<std::string>>()->composing())("command", po::value<std::string>())(
         "args", po::value<std::vector<std::string>>());
     po::positional_options_description pos;

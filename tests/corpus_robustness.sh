@@ -45,8 +45,8 @@ echo "corpus_robustness: every file ended with exit 0 or 1"
 
 # The whole corpus as one `preflight scan` (worker processes, two jobs): exit 0 or
 # 1 in time, and every .pdf/.docx/.dotx in the report, each once.
-expected=$(find "$corpus" -type f \( -iname '*.pdf' -o -iname '*.docx' -o -iname '*.dotx' \) \
-  ! -name '.*' ! -name '~$*' ! -path '*/.*/*' | wc -l)
+expected=$(cd "$corpus" && find . -type f \( -iname '*.pdf' -o -iname '*.docx' -o -iname '*.dotx' \) \
+  ! -name '.*' ! -name '~$*' ! -path './*/.*' | wc -l)
 start=$(date +%s.%N)
 timeout -s KILL 600 "$bin" scan --jobs 2 --format json "$corpus" >"$out/scan.json" 2>"$out/scan.err"
 rc=$?

@@ -454,3 +454,68 @@ TEST_F(ScanTree, AWorkerThatDiesOnAFileMakesItAFindingAndTheRestAreChecked) {
     };
     EXPECT_EQ(without(report), without(clean));
 }
+
+// ---- Odd names and odd options (found in review).
+
+TEST_F(ScanTree, NamesThatAreNotUtf8AreFindingsWithManyJobsToo) {
+    word("brev/ugyldig\xff.docx", word_document({}, sect(kPgA4)));
+    // A w:orient that is not UTF-8 either: carried to the report, shown cleaned.
+    word("brev/orient.docx", "<w:document " + std::string(kWordNs) +
+                                 "><w:body><w:sectPr><w:pgSz w:w=\"16838\" w:h=\"11906\" w:orient=\"\xff\"/>"
+                                 "</w:sectPr></w:body></w:document>");
+    const auto one = run_cli({"scan", "--jobs", "1", "--format", "json", root() + "/brev"});
+    const auto many = run_cli({"scan", "--jobs", "3", "--format", "json", root() + "/brev"});
+    EXPECT_EQ(many.exit_code, 1) << many.err;
+    EXPECT_EQ(one.out, many.out);
+    const auto codes = codes_by_file(parse_json(many));
+    EXPECT_EQ(codes.at(root() + "/brev/ugyldig\xef\xbf\xbd.docx"), std::vector<std::string>{"DP102:block"});
+    EXPECT_EQ(codes.at(root() + "/brev/orient.docx").size(), 2U);  // landscape, and orient contradicting it
+}
+
+TEST_F(ScanTree, JunitStaysWellFormedAndNamesClassesByFolder) {
+    word("brev/ikke-tegn\xef\xbf\xbe.docx", word_document({}, sect(kPgLetter)));  // U+FFFE: no XML character
+    // Relative paths, as in CI: run from the tree's parent.
+    const fs::path cwd = fs::current_path();
+    fs::current_path(root_);
+    const auto r = run_cli({"scan", "--format", "junit", "brev"});
+    fs::current_path(cwd);
+    pugi::xml_document doc;
+    const auto parsed = doc.load_string(r.out.c_str());
+    ASSERT_TRUE(parsed) << parsed.description() << "\n" << r.out;
+    std::set<std::string> classes;
+    for (const auto tc : doc.child("testsuites").child("testsuite").children("testcase")) {
+        classes.insert(tc.attribute("classname").value());
+    }
+    EXPECT_EQ(classes, std::set<std::string>{"preflight.brev"});
+    // Python's expat (GitLab and Jenkins use strict parsers too) refuses U+FFFE.
+    EXPECT_EQ(r.out.find("\xef\xbf\xbe"), std::string::npos);
+}
+
+TEST_F(ScanTree, LocationsAreTheRealPathsUnlessTheyHoldAPersonalId) {
+    word("brev/kopi av mal: 29129319060.docx", word_document({}, sect(kPgLetter)));
+    const auto r = run_cli({"scan", "--format", "github", "--lang", "en", root() + "/brev"});
+    // A colon in the path: escaped, not cleaned; the fødselsnummer: masked.
+    EXPECT_NE(r.out.find("file=" + root() + "/brev/letter.docx,"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("kopi av mal%3A 291293*****.docx"), std::string::npos) << r.out;
+    EXPECT_EQ(r.out.find("29129319060"), std::string::npos) << r.out;
+    const auto shown = run_cli({"scan", "--format", "github", "--show-ids", root() + "/brev"});
+    EXPECT_NE(shown.out.find("kopi av mal%3A 29129319060.docx,"), std::string::npos) << shown.out;
+}
+
+TEST_F(ScanTree, AFileAndALinkToItAreCheckedOnceUnderTheFilesName) {
+    fs::create_symlink(root_ / "brev/letter.docx", root_ / "brev/a-lenke.docx");
+    const auto files = files_of(scan_json(opts({root() + "/brev"})));
+    EXPECT_EQ(std::count(files.begin(), files.end(), root() + "/brev/a-lenke.docx"), 0);
+    EXPECT_EQ(std::count(files.begin(), files.end(), root() + "/brev/letter.docx"), 1);
+}
+
+TEST_F(ScanTree, BadJobsAndAnEmptyScanAreUsageErrors) {
+    EXPECT_EQ(run_cli({"scan", "--jobs", "-1", root()}).exit_code, 2);
+    EXPECT_EQ(run_cli({"scan", "--jobs", "5000", root()}).exit_code, 2);
+    EXPECT_EQ(run_cli({"scan", "--jobs", "0", root() + "/brev/a4.docx"}).exit_code, 0);
+    fs::create_directories(root_ / "tom");
+    const auto empty = run_cli({"scan", "--lang", "en", root() + "/tom"});
+    EXPECT_EQ(empty.exit_code, 2);
+    EXPECT_NE(empty.err.find("no templates"), std::string::npos) << empty.err;
+    EXPECT_EQ(run_cli({"scan", "--exclude", "*", root()}).exit_code, 2);
+}

@@ -720,6 +720,8 @@ constexpr Entry kEntries[] = {
      "scan needs folders or files, e.g. \"preflight scan templates/\""},
     {"error.usage.no-arguments", "«{command}» tar ingen argumenter", "\"{command}\" takes no arguments"},
     {"error.usage.both", "bruk enten filer eller --manifest, ikke begge", "give either files or --manifest, not both"},
+    {"error.scan.nothing", "fant ingen maler (.pdf, .docx, .dotx) i {paths}; sjekk stien og --exclude/[scan] exclude",
+     "no templates (.pdf, .docx, .dotx) found in {paths}; check the path and --exclude/[scan] exclude"},
     {"error.scan.channel", "{file}: ugyldig [scan] channel «{value}»; gyldige: {allowed}",
      "{file}: invalid [scan] channel \"{value}\"; allowed: {allowed}"},
     {"ui.junit.more", "(og {count} til)", "(and {count} more)"},

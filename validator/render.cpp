@@ -30,6 +30,16 @@ std::string clean(std::string_view s, const RenderOptions& o) {
     return o.show_ids ? p : ident::mask_person_ids(p);
 }
 
+// A file's path where a CI system must find the file (GitHub's file=, SARIF's uri,
+// JUnit's file): the path as it is, unless it holds a personal identifier (masked,
+// unless --show-ids), control characters or invalid UTF-8 (cleaned): such a name is
+// shown, but cannot be found.
+std::string located(std::string_view file, const RenderOptions& o) {
+    const std::string shown_name = clean(file, o);
+    const bool plain = text::valid_utf8(file) && text::escape_controls(file) == file;
+    return plain && (o.show_ids || ident::mask_person_ids(file) == file) ? std::string(file) : shown_name;
+}
+
 MessageArgs clean_args(const MessageArgs& args, const RenderOptions& o) {
     MessageArgs out;
     out.reserve(args.size());
@@ -145,7 +155,7 @@ std::string render_github(const Report& r, const RenderOptions& o) {
                                                              : "notice";
         std::string props;
         if (f.document) {
-            props = fmt::format("file={},", github_escape(clean(*f.document, o), true));
+            props = fmt::format("file={},", github_escape(located(*f.document, o), true));
         }
         out += fmt::format("::{} {}title={}::{}. {}\n", command, props,
                            github_escape(fmt::format("{} {}", f.code, f.check), true), github_escape(s.message, false),
@@ -177,8 +187,26 @@ std::string xml_escape(std::string_view s) {
             case '\n':
                 out += "&#10;";
                 break;
+            case '\t':
+                out += "&#9;";
+                break;
+            case '\r':
+                out += "&#13;";
+                break;
             default:
-                out += c;
+                // Other C0 controls are not allowed in XML 1.0 at all (clean() escapes
+                // them already; this keeps the XML well-formed whatever comes in).
+                if (static_cast<unsigned char>(c) < 0x20) {
+                    out += "\xEF\xBF\xBD";  // U+FFFD
+                } else {
+                    out += c;
+                }
+        }
+    }
+    // U+FFFE and U+FFFF (EF BF BE, EF BF BF) are not XML characters either.
+    for (std::size_t at = out.find("\xEF\xBF"); at != std::string::npos; at = out.find("\xEF\xBF", at + 1)) {
+        if (at + 2 < out.size() && (out[at + 2] == '\xBE' || out[at + 2] == '\xBF')) {
+            out[at + 2] = '\xBD';  // U+FFFD
         }
     }
     return out;
@@ -192,10 +220,18 @@ std::string junit_classname(std::string_view file) {
     if (slash == std::string_view::npos) {
         return name;
     }
+    std::string folder;
     for (const char c : file.substr(0, slash)) {
-        name += c == '/' ? '.' : c;
+        if (c != '/') {
+            folder += c;
+        } else if (!folder.empty() && folder.back() != '.') {
+            folder += '.';  // "/tmp//a" -> "tmp.a"
+        }
     }
-    return name;
+    while (!folder.empty() && folder.back() == '.') {
+        folder.pop_back();
+    }
+    return folder.empty() ? name : name + "." + folder;
 }
 
 std::string render_junit(const Report& r, const RenderOptions& o) {
@@ -251,7 +287,7 @@ std::string render_junit(const Report& r, const RenderOptions& o) {
         if (!other_text.empty()) {
             body += fmt::format("      <system-out>{}</system-out>\n", xml_escape(other_text));
         }
-        const std::string file = doc ? fmt::format(" file=\"{}\"", xml_escape(name)) : std::string();
+        const std::string file = doc ? fmt::format(" file=\"{}\"", xml_escape(located(*doc, o))) : std::string();
         cases += fmt::format("    <testcase classname=\"{}\" name=\"{}\"{}>\n{}    </testcase>\n",
                              xml_escape(doc ? junit_classname(name) : std::string("preflight")), xml_escape(name), file,
                              body);
@@ -335,7 +371,7 @@ std::string render_sarif(const Report& r, const RenderOptions& o) {
     json artifacts = json::array();
     std::map<std::string, std::size_t> artifact_index;
     for (const auto& d : r.post.documents) {
-        const std::string uri = uri_of(clean(d.file, o));
+        const std::string uri = uri_of(located(d.file, o));
         if (artifact_index.emplace(d.file, artifacts.size()).second) {
             artifacts.push_back({{"location", {{"uri", uri}}}, {"length", d.bytes}});
             if (!d.type.empty()) {
@@ -361,7 +397,7 @@ std::string render_sarif(const Report& r, const RenderOptions& o) {
             result["properties"]["page"] = *f.page;
         }
         if (f.document) {
-            json artifact = {{"uri", uri_of(clean(*f.document, o))}};
+            json artifact = {{"uri", uri_of(located(*f.document, o))}};
             if (const auto it = artifact_index.find(*f.document); it != artifact_index.end()) {
                 artifact["index"] = it->second;
             }

@@ -21,7 +21,7 @@
 #include <chrono>
 #include <cstring>
 #include <deque>
-#include <set>
+#include <map>
 #include <stdexcept>
 #include <system_error>
 #include <thread>
@@ -207,17 +207,26 @@ Plan plan(const Options& options, const std::vector<Section>& sections) {
         std::sort(p.targets.begin() + static_cast<std::ptrdiff_t>(first), p.targets.end(),
                   [](const Target& a, const Target& b) { return a.file < b.file; });
     }
-    // Overlapping roots, or a file given twice: checked once, where first seen.
-    std::set<std::string> seen;
+    // Overlapping roots, or a file given twice: checked once, where first seen; a
+    // file and a symbolic link to it: under the file's own name.
+    std::map<std::string, std::size_t> seen;  // canonical path -> index in unique
     std::vector<Target> unique;
     for (auto& t : p.targets) {
         std::error_code ec;
         const fs::path canonical = fs::weakly_canonical(t.path, ec);
-        if (seen.insert(ec ? t.path.lexically_normal().string() : canonical.string()).second) {
+        const auto [it, fresh] =
+            seen.try_emplace(ec ? t.path.lexically_normal().string() : canonical.string(), unique.size());
+        if (fresh) {
             unique.push_back(std::move(t));
+        } else if (Target& kept = unique[it->second];
+                   kept.root == t.root && fs::is_symlink(kept.path, ec) && !fs::is_symlink(t.path, ec)) {
+            kept = std::move(t);
         }
     }
     p.targets = std::move(unique);
+    std::stable_sort(p.targets.begin(), p.targets.end(), [](const Target& a, const Target& b) {
+        return a.root != b.root ? a.root < b.root : a.file < b.file;
+    });
     if (options.jobs != 0) {
         p.jobs = options.jobs;
     }
@@ -313,7 +322,7 @@ Document document_from_json(const json& j) {
 
 json optional_json(const auto& v) { return v ? json(*v) : json(nullptr); }
 
-std::string report_to_text(const Report& r) {
+std::string report_to_wire(const Report& r) {
     json documents = json::array();
     for (const auto& d : r.post.documents) {
         documents.push_back(document_to_json(d));
@@ -327,11 +336,14 @@ std::string report_to_text(const Report& r) {
         findings.push_back({f.code, f.check, static_cast<int>(f.severity), optional_json(f.document),
                             optional_json(f.page), optional_json(f.recipient), f.message_id, f.remedy_id, args});
     }
-    return json{{"documents", documents}, {"findings", findings}}.dump();
+    // CBOR, not JSON text: file names and texts from documents need not be valid
+    // UTF-8 here (the renderers clean them), and CBOR carries the bytes as they are.
+    const std::vector<std::uint8_t> cbor = json::to_cbor(json{{"documents", documents}, {"findings", findings}});
+    return {cbor.begin(), cbor.end()};
 }
 
-Report report_from_text(const std::string& text) {
-    const json j = json::parse(text);
+Report report_from_wire(const std::string& text) {
+    const json j = json::from_cbor(text);
     Report r;
     for (const auto& d : j.at("documents")) {
         r.post.documents.push_back(document_from_json(d));
@@ -406,7 +418,7 @@ struct RecordHeader {
             detail::worker_hook(plan.targets.at(index));
         }
         try {
-            text = report_to_text(check_one(plan, plan.targets.at(index), registry, sandbox));
+            text = report_to_wire(check_one(plan, plan.targets.at(index), registry, sandbox));
         } catch (const std::exception& e) {
             header.status = 1;
             text = e.what();
@@ -449,8 +461,17 @@ class WorkerPool {
 public:
     WorkerPool(const Plan& plan, const Registry& registry, bool sandbox, unsigned count)
         : plan_(plan), registry_(registry), sandbox_(sandbox), workers_(count) {
-        for (std::size_t w = 0; w < workers_.size(); ++w) {
-            spawn(w);
+        std::size_t started = 0;
+        try {
+            for (; started < workers_.size(); ++started) {
+                spawn(started);
+            }
+        } catch (const std::system_error&) {
+            // Out of processes or descriptors: go on with the workers there are.
+            if (started == 0) {
+                throw;
+            }
+            workers_.resize(started);
         }
     }
     WorkerPool(const WorkerPool&) = delete;
@@ -618,7 +639,7 @@ private:
             throw std::runtime_error(
                 fmt::format("{}: {}", h.index < reports.size() ? plan_.targets[h.index].file : "?", text));
         }
-        reports[h.index] = report_from_text(text);
+        reports[h.index] = report_from_wire(text);
         return true;
     }
 
