@@ -215,6 +215,7 @@ int scan_templates(const po::variables_map& vm, const std::vector<std::string>& 
         };
     }
     RenderOptions shown = render_options;
+    shown.templates = true;
     shown.docs_url = plan.roots.empty() ? std::string() : plan.roots.front().config.section("scan").text("docs-url");
     const Report report = scan::run(plan, registry, options.sandbox, progress);
     std::fputs(render(report, format, shown).c_str(), stdout);

@@ -362,6 +362,9 @@ TEST_F(ScanTree, CliTextNamesEveryFindingsFile) {
     EXPECT_NE(r.out.find(root() + "/brev/letter.docx: DP301"), std::string::npos) << r.out;
     EXPECT_NE(r.out.find(root() + "/brev/blandet.docx: DP301"), std::string::npos) << r.out;
     EXPECT_EQ(r.out.find("DP401"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("letters made from the blocking templates would fail"), std::string::npos) << r.out;
+    const auto fine = run_cli({"scan", root() + "/brev/a4.docx"});
+    EXPECT_NE(fine.out.find("Resultat: malene kan brukes"), std::string::npos) << fine.out;
 }
 
 TEST_F(ScanTree, CliShowsProgressOnATerminal) {

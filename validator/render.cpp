@@ -112,7 +112,8 @@ std::string render_text(const Report& r, const RenderOptions& o) {
         out += "\n";
     }
     out += summary_line(r, o);
-    out += catalogue::text(fmt::format("ui.verdict.{}", to_string(r.verdict())), o.lang) + "\n";
+    out += catalogue::text(fmt::format("ui.verdict.{}{}", o.templates ? "scan." : "", to_string(r.verdict())), o.lang) +
+           "\n";
     return out;
 }
 

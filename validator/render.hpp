@@ -20,6 +20,8 @@ struct RenderOptions {
     // SARIF: each rule's helpUri is docs_url + slug + ".md" ([scan] docs-url); empty:
     // no helpUri (the page itself is in the rule's help either way).
     std::string docs_url;
+    // `preflight scan`: the report is about templates, not one letter (the verdict line).
+    bool templates = false;
 
     // The defaults, in `lang`.
     [[nodiscard]] static RenderOptions in(Lang lang) {
