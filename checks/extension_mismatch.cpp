@@ -1,5 +1,6 @@
 // DP402 extension-mismatch: the file name says one type, the content another.
 #include "checks/common.hpp"
+#include "validator/text.hpp"
 
 #include <algorithm>
 #include <array>
@@ -35,11 +36,6 @@ constexpr std::array<Expectation, 15> kExpected{{
     {".zip", {"application/zip", "", ""}},
 }};
 
-std::string lower(std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return s;
-}
-
 class ExtensionMismatch final : public Check {
 public:
     std::string_view code() const override { return "DP402"; }
@@ -50,7 +46,7 @@ public:
             if (!inspectable(d) || d.type.empty()) {
                 continue;
             }
-            const std::string ext = lower(std::filesystem::path(d.file).extension().string());
+            const std::string ext = text::ascii_lower(std::filesystem::path(d.file).extension().string());
             const auto* e = std::find_if(kExpected.begin(), kExpected.end(),
                                          [&](const Expectation& x) { return x.extension == ext; });
             if (e == kExpected.end()) {

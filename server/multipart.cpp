@@ -1,4 +1,5 @@
 #include "server/multipart.hpp"
+#include "validator/text.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -6,13 +7,6 @@
 
 namespace preflight::server {
 namespace {
-
-std::string lower(std::string_view s) {
-    std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return out;
-}
 
 std::string_view trim(std::string_view s) {
     while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) {
@@ -44,7 +38,7 @@ std::optional<std::string> decode_ext_value(std::string_view v) {
         return std::nullopt;
     }
     const auto second = v.find('\'', first + 1);
-    if (second == std::string_view::npos || lower(v.substr(0, first)) != "utf-8") {
+    if (second == std::string_view::npos || text::ascii_lower(v.substr(0, first)) != "utf-8") {
         return std::nullopt;
     }
     std::string out;
@@ -72,7 +66,7 @@ std::optional<std::string> header_parameter(std::string_view value, std::string_
     // value: token *( ";" name "=" ( token | quoted-string ) )
     std::optional<std::string> plain;
     std::optional<std::string> extended;
-    const std::string wanted = lower(name);
+    const std::string wanted = text::ascii_lower(name);
     std::size_t i = value.find(';');
     while (i != std::string_view::npos && i < value.size()) {
         ++i;  // past ';'
@@ -83,7 +77,7 @@ std::optional<std::string> header_parameter(std::string_view value, std::string_
         if (eq == std::string_view::npos) {
             break;
         }
-        const std::string key = lower(trim(value.substr(i, eq - i)));
+        const std::string key = text::ascii_lower(trim(value.substr(i, eq - i)));
         std::size_t j = eq + 1;
         while (j < value.size() && (value[j] == ' ' || value[j] == '\t')) {
             ++j;
@@ -117,7 +111,7 @@ std::optional<std::string> header_parameter(std::string_view value, std::string_
 
 std::optional<std::string> multipart_boundary(std::string_view content_type) {
     const auto semi = content_type.find(';');
-    if (lower(trim(content_type.substr(0, semi))) != "multipart/form-data") {
+    if (text::ascii_lower(trim(content_type.substr(0, semi))) != "multipart/form-data") {
         return std::nullopt;
     }
     auto b = header_parameter(content_type, "boundary");
@@ -220,11 +214,11 @@ void MultipartParser::step() {
                     if (colon == std::string_view::npos) {
                         throw MultipartError("part " + std::to_string(parts_ + 1) + " has a header line without ':'");
                     }
-                    const std::string key = lower(trim(line.substr(0, colon)));
+                    const std::string key = text::ascii_lower(trim(line.substr(0, colon)));
                     const std::string_view value = trim(line.substr(colon + 1));
                     if (key == "content-disposition") {
                         const auto semi = value.find(';');
-                        if (lower(trim(value.substr(0, semi))) != "form-data") {
+                        if (text::ascii_lower(trim(value.substr(0, semi))) != "form-data") {
                             throw MultipartError("part " + std::to_string(parts_ + 1) + " is not form-data");
                         }
                         auto name = header_parameter(value, "name");

@@ -27,3 +27,9 @@ TEST(Text, PrintableReplacesInvalidBytes) {
               "a\xEF\xBF\xBD"
               "b");
 }
+
+TEST(Text, AsciiLowerLeavesEverythingButAsciiLettersAlone) {
+    EXPECT_EQ(preflight::text::ascii_lower("Multipart/Form-Data; .PDF"), "multipart/form-data; .pdf");
+    EXPECT_EQ(preflight::text::ascii_lower("ÆØÅ.DOCX"), "ÆØÅ.docx");  // UTF-8 bytes untouched
+    EXPECT_EQ(preflight::text::ascii_lower(std::string_view("A\0B", 3)), std::string("a\0b", 3));
+}

@@ -1,4 +1,5 @@
 #include "validator/sbd.hpp"
+#include "validator/text.hpp"
 
 #include "validator/error.hpp"
 #include "validator/identifiers.hpp"
@@ -14,13 +15,6 @@ namespace preflight {
 namespace {
 
 using json = nlohmann::json;
-
-std::string lower(std::string_view s) {
-    std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return out;
-}
 
 class SbdReader {
 public:
@@ -135,7 +129,7 @@ public:
 
         const std::string di = h + "/documentIdentification";
         const json& ident = *object(header, h, "documentIdentification", true);
-        m.type = lower(*text(ident, di, "type", true));
+        m.type = text::ascii_lower(*text(ident, di, "type", true));
         m.message_id = text(ident, di, "instanceIdentifier", false).value_or("");
         m.standard = string(ident, di, "standard", false).value_or("");
 
@@ -239,7 +233,7 @@ SbdMessage parse_sbd(std::string_view text, std::string_view where) {
 
 std::string process_kind(std::string_view urn) {
     // urn:no:difi:profile:digitalpost:<kind>:ver1.0
-    const std::string u = lower(urn);
+    const std::string u = text::ascii_lower(urn);
     const std::string marker = ":digitalpost:";
     const auto at = u.find(marker);
     if (at == std::string::npos) {

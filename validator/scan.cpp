@@ -32,13 +32,6 @@ using json = nlohmann::json;
 
 namespace {
 
-std::string lower(std::string_view s) {
-    std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return out;
-}
-
 bool matches(const std::string& glob, const std::string& text) { return ::fnmatch(glob.c_str(), text.c_str(), 0) == 0; }
 
 // What the file shows as: the root as given joined with the relative path.
@@ -156,7 +149,7 @@ bool is_template_name(std::string_view name) {
     if (name.empty() || name.front() == '.' || name.starts_with("~$")) {
         return false;
     }
-    const std::string ext = lower(fs::path(std::string(name)).extension().string());
+    const std::string ext = text::ascii_lower(fs::path(std::string(name)).extension().string());
     return ext == ".pdf" || ext == ".docx" || ext == ".dotx";
 }
 
@@ -442,7 +435,7 @@ Report died_on(const Target& target, int status) {
     post.documents.front().path = target.path;
     post.documents.front().gathered = true;
     Finding f;
-    std::string ext = lower(target.path.extension().string());
+    std::string ext = text::ascii_lower(target.path.extension().string());
     const bool pdf = ext == ".pdf";
     f.code = pdf ? "DP303" : "DP301";
     f.check = pdf ? "pdf-damaged" : "page-format";

@@ -65,6 +65,16 @@ std::size_t char_count(std::string_view s) {
     return count;
 }
 
+std::string ascii_lower(std::string_view s) {
+    std::string out(s);
+    for (char& c : out) {
+        if (c >= 'A' && c <= 'Z') {
+            c = static_cast<char>(c - 'A' + 'a');
+        }
+    }
+    return out;
+}
+
 std::string trim(std::string_view s) {
     if (!valid_utf8(s)) {
         const auto first = s.find_first_not_of(" \t\r\n\v\f");

@@ -14,6 +14,9 @@ namespace preflight::text {
 [[nodiscard]] std::size_t char_count(std::string_view s);
 // NFC, case-folded, trimmed of Unicode white space: the key two names collide on.
 [[nodiscard]] std::string name_key(std::string_view s);
+// ASCII letters to lower case, every other byte as it is (for protocol words,
+// MIME types and file extensions, not for names).
+[[nodiscard]] std::string ascii_lower(std::string_view s);
 // Trims Unicode white space at both ends (valid UTF-8 only; else ASCII white space).
 [[nodiscard]] std::string trim(std::string_view s);
 // Appends code point `c` as UTF-8; surrogates and values above U+10FFFF become U+FFFD.
