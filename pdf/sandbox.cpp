@@ -690,6 +690,29 @@ struct WireRequest {
     std::int32_t wall_milliseconds;
     std::uint8_t find_person_ids;
 };
+// One datagram of `size` bytes at `data` with room for `Fds` descriptors
+// (SCM_RIGHTS), for sendmsg() and recvmsg(). Not copyable: msg points into it.
+template <std::size_t Fds>
+struct FdMessage {
+    FdMessage(void* data, std::size_t size) : iov{data, size} {
+        msg.msg_iov = &iov;
+        msg.msg_iovlen = 1;
+        msg.msg_control = control.bytes;
+        msg.msg_controllen = sizeof control.bytes;
+    }
+    FdMessage(const FdMessage&) = delete;
+    FdMessage& operator=(const FdMessage&) = delete;
+    FdMessage(FdMessage&&) = delete;
+    FdMessage& operator=(FdMessage&&) = delete;
+    ~FdMessage() = default;
+
+    iovec iov;
+    msghdr msg{};
+    struct {
+        alignas(cmsghdr) char bytes[CMSG_SPACE(sizeof(int) * Fds)];
+    } control{};
+};
+
 constexpr std::size_t max_request_bytes = sizeof(WireRequest) + 16384;
 
 // The manager: one request, in a process of its own. Runs fork mode (which forks
@@ -739,16 +762,8 @@ constexpr std::size_t max_request_bytes = sizeof(WireRequest) + 16384;
 
     std::vector<char> buffer(max_request_bytes);
     for (;;) {
-        iovec iov{buffer.data(), buffer.size()};
-        union {
-            char bytes[CMSG_SPACE(sizeof(int) * 8)];
-            cmsghdr align;
-        } control{};
-        msghdr msg{};
-        msg.msg_iov = &iov;
-        msg.msg_iovlen = 1;
-        msg.msg_control = control.bytes;
-        msg.msg_controllen = sizeof control.bytes;
+        FdMessage<8> packet(buffer.data(), buffer.size());
+        msghdr& msg = packet.msg;
         const ssize_t n = ::recvmsg(socket_fd, &msg, MSG_CMSG_CLOEXEC);
         if (n < 0 && errno == EINTR) {
             continue;
@@ -826,16 +841,8 @@ std::optional<Info> ask_server(const std::filesystem::path& file, const Limits& 
     const auto wall = wall_limit(limits);
     const auto deadline = std::chrono::steady_clock::now() + wall + server_margin;
     {
-        iovec iov{message.data(), message.size()};
-        union {
-            char bytes[CMSG_SPACE(sizeof(int))];
-            cmsghdr align;
-        } control{};
-        msghdr msg{};
-        msg.msg_iov = &iov;
-        msg.msg_iovlen = 1;
-        msg.msg_control = control.bytes;
-        msg.msg_controllen = sizeof control.bytes;
+        FdMessage<1> packet(message.data(), message.size());
+        msghdr& msg = packet.msg;
         cmsghdr* c = CMSG_FIRSTHDR(&msg);
         c->cmsg_level = SOL_SOCKET;
         c->cmsg_type = SCM_RIGHTS;

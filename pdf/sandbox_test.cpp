@@ -193,6 +193,48 @@ protected:
 
 AnalyzeOptions scan() { return AnalyzeOptions{.find_person_ids = true}; }
 
+// Every thread analyses the fixtures below `per_thread` times in the current
+// sandbox mode, each starting at another one; every answer must be the in-process one.
+void expect_same_answers_on_threads(int threads, int per_thread) {
+    const std::vector<std::string> names{"fonts.pdf",     "slides_16x9.pdf",    "kids_cycle.pdf",
+                                         "truncated.pdf", "text_fnr_type0.pdf", "enc_aes256.pdf"};
+    std::map<std::string, std::string> expected;
+    for (const auto& name : names) {
+        expected[name] = to_json(analyze(fixture(name), scan())).dump();
+    }
+    std::vector<std::vector<std::string>> mismatches(static_cast<std::size_t>(threads));
+    std::vector<std::thread> workers;
+    workers.reserve(static_cast<std::size_t>(threads));
+    for (int t = 0; t < threads; ++t) {
+        workers.emplace_back([&, t] {
+            for (int i = 0; i < per_thread; ++i) {
+                const std::string& name = names[static_cast<std::size_t>(i + t) % names.size()];
+                const std::string got = to_json(analyze_sandboxed(fixture(name), Limits{}, scan())).dump();
+                if (got != expected.at(name)) {
+                    mismatches[static_cast<std::size_t>(t)].push_back(name + ": " + got);
+                }
+            }
+        });
+    }
+    for (auto& w : workers) {
+        w.join();
+    }
+    for (int t = 0; t < threads; ++t) {
+        EXPECT_TRUE(mismatches[static_cast<std::size_t>(t)].empty())
+            << "thread " << t << ": " << mismatches[static_cast<std::size_t>(t)].front();
+    }
+}
+
+// Mean milliseconds of analyze_sandboxed() on `file` in the current mode, after a warm-up.
+double sandboxed_mean_ms(const fs::path& file, int runs) {
+    analyze_sandboxed(file, Limits{});
+    const auto start = std::chrono::steady_clock::now();
+    for (int i = 0; i < runs; ++i) {
+        EXPECT_EQ(analyze_sandboxed(file, Limits{}).damage, Damage::none);
+    }
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count() / runs;
+}
+
 TEST_F(SandboxExec, AnswersLikeInProcess) {
     for (const char* name : {"fonts.pdf", "inherited.pdf", "mediabox_3elem.pdf", "enc_rc4_128_user.pdf",
                              "kids_cycle.pdf", "leading_junk.pdf", "truncated.pdf", "zero_bytes.pdf", "objstm.pdf"}) {
@@ -324,39 +366,9 @@ TEST_F(SandboxExec, ChildRejectsBadArguments) {
 
 // The caller the exec mode is for: many threads at once, each with its own children.
 TEST_F(SandboxExec, ManyThreadsAtOnce) {
-    const std::vector<std::string> names{"fonts.pdf",     "slides_16x9.pdf",    "kids_cycle.pdf",
-                                         "truncated.pdf", "text_fnr_type0.pdf", "enc_aes256.pdf"};
-    std::map<std::string, std::string> expected;
-    for (const auto& name : names) {
-        expected[name] = to_json(analyze(fixture(name), scan())).dump();
-    }
     ASSERT_FALSE(has_children());
     const std::size_t fds = open_fds();
-    constexpr int threads = 12;
-    constexpr int rounds = 2;
-    std::vector<std::vector<std::string>> mismatches(threads);
-    std::vector<std::thread> workers;
-    workers.reserve(threads);
-    for (int t = 0; t < threads; ++t) {
-        workers.emplace_back([&, t] {
-            for (int r = 0; r < rounds; ++r) {
-                for (std::size_t i = 0; i < names.size(); ++i) {
-                    const std::string& name = names[(i + static_cast<std::size_t>(t)) % names.size()];
-                    const std::string got = to_json(analyze_sandboxed(fixture(name), Limits{}, scan())).dump();
-                    if (got != expected.at(name)) {
-                        mismatches[static_cast<std::size_t>(t)].push_back(name + ": " + got);
-                    }
-                }
-            }
-        });
-    }
-    for (auto& w : workers) {
-        w.join();
-    }
-    for (int t = 0; t < threads; ++t) {
-        EXPECT_TRUE(mismatches[static_cast<std::size_t>(t)].empty())
-            << "thread " << t << ": " << mismatches[static_cast<std::size_t>(t)].front();
-    }
+    expect_same_answers_on_threads(12, 12);
     EXPECT_EQ(open_fds(), fds);
     EXPECT_FALSE(has_children());
 }
@@ -399,14 +411,7 @@ TEST_F(SandboxExec, EmptyProgramIsForkMode) {
 TEST_F(SandboxExec, DISABLED_Overhead) {
     constexpr int runs = 200;
     const fs::path file = fixture("a4_portrait.pdf");
-    const auto mean_ms = [&] {
-        analyze_sandboxed(file, Limits{});  // warm-up
-        const auto start = std::chrono::steady_clock::now();
-        for (int i = 0; i < runs; ++i) {
-            EXPECT_EQ(analyze_sandboxed(file, Limits{}).damage, Damage::none);
-        }
-        return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count() / runs;
-    };
+    const auto mean_ms = [&] { return sandboxed_mean_ms(file, runs); };
     const double exec_ms = mean_ms();
     set_sandbox_program({});
     const double fork_ms = mean_ms();
@@ -506,36 +511,8 @@ TEST_F(SandboxServer, TakesPrecedenceOverExecMode) {
 }
 
 TEST_F(SandboxServer, ManyThreadsAtOnce) {
-    const std::vector<std::string> names{"fonts.pdf",     "slides_16x9.pdf",    "kids_cycle.pdf",
-                                         "truncated.pdf", "text_fnr_type0.pdf", "enc_aes256.pdf"};
-    std::map<std::string, std::string> expected;
-    for (const auto& name : names) {
-        expected[name] = to_json(analyze(fixture(name), scan())).dump();
-    }
     const std::size_t fds = open_fds();
-    constexpr int threads = 12;
-    constexpr int per_thread = 12;
-    std::vector<std::vector<std::string>> mismatches(threads);
-    std::vector<std::thread> workers;
-    workers.reserve(threads);
-    for (int t = 0; t < threads; ++t) {
-        workers.emplace_back([&, t] {
-            for (int i = 0; i < per_thread; ++i) {
-                const std::string& name = names[static_cast<std::size_t>(i + t) % names.size()];
-                const std::string got = to_json(analyze_sandboxed(fixture(name), Limits{}, scan())).dump();
-                if (got != expected.at(name)) {
-                    mismatches[static_cast<std::size_t>(t)].push_back(name + ": " + got);
-                }
-            }
-        });
-    }
-    for (auto& w : workers) {
-        w.join();
-    }
-    for (int t = 0; t < threads; ++t) {
-        EXPECT_TRUE(mismatches[static_cast<std::size_t>(t)].empty())
-            << "thread " << t << ": " << mismatches[static_cast<std::size_t>(t)].front();
-    }
+    expect_same_answers_on_threads(12, 12);
     EXPECT_EQ(open_fds(), fds);
 }
 
@@ -597,14 +574,7 @@ TEST_F(SandboxServer, KilledHelperFallsBackToExecModeWhenAProgramIsSet) {
 TEST_F(SandboxServer, DISABLED_Overhead) {
     constexpr int runs = 200;
     const fs::path file = fixture("a4_portrait.pdf");
-    const auto mean_ms = [&] {
-        analyze_sandboxed(file, Limits{});  // warm-up
-        const auto start = std::chrono::steady_clock::now();
-        for (int i = 0; i < runs; ++i) {
-            EXPECT_EQ(analyze_sandboxed(file, Limits{}).damage, Damage::none);
-        }
-        return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count() / runs;
-    };
+    const auto mean_ms = [&] { return sandboxed_mean_ms(file, runs); };
     const double server_ms = mean_ms();
     stop_sandbox_server();
     set_sandbox_program(PREFLIGHT_BINARY);
