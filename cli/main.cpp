@@ -8,6 +8,8 @@
 #include "validator/config.hpp"
 #include "validator/engine.hpp"
 #include "validator/error.hpp"
+#include "validator/explain.hpp"
+#include "validator/files.hpp"
 #include "validator/identifiers.hpp"
 #include "validator/lookup.hpp"
 #include "validator/manifest.hpp"
@@ -23,6 +25,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -44,6 +47,9 @@ usage:
   preflight check --manifest POST.json    check one journal post: documents and recipients
   preflight scan PATH...                  CI mode: every template (PDF, DOCX, DOTX) under the
                                           folders, in parallel (docs/ci.md)
+  preflight explain TEXT | --log FILE | --statuses FILE [--manifest POST.json]
+                                          what a log message means and what to do; with no
+                                          TEXT, reads standard input (docs/explain.md)
   preflight lookup ID                     what the registries say about a person or organisation
   preflight checks [--dump-config]        list every check, or print every option as INI
   preflight serve [--listen ADDR:PORT] [--upstream URL]
@@ -64,6 +70,9 @@ options:
   --workers N         serve: threads that check (default: one per core)
   --jobs N            scan: files checked at once (default: one per core; [scan] jobs)
   --exclude GLOB      scan: skip matching files and folders (repeatable; [scan] exclude)
+  --log FILE          explain: an exported log, one message per line ("-": standard input)
+  --statuses FILE     explain: an export of the integrasjonspunkt's /api/statuses, sorted
+                      into act now, wait and fine
   --version, --help
 
 exit codes: 0 nothing blocks, 1 a finding blocks (or warns with --fail-on warn),
@@ -222,6 +231,105 @@ int scan_templates(const po::variables_map& vm, const std::vector<std::string>& 
     return report.fails(fail_on) ? kExitFindings : kExitOk;
 }
 
+// Reads FILE, or standard input for "-", up to the limit explain accepts.
+std::string read_input(const std::string& file) {
+    constexpr std::size_t kLimit = 256ULL * 1024 * 1024;
+    std::string data;
+    if (file == "-") {
+        char buf[65536];
+        std::size_t n = 0;
+        while ((n = std::fread(buf, 1, sizeof buf, stdin)) > 0) {
+            data.append(buf, n);
+            if (data.size() > kLimit) {
+                throw UsageError("error.explain.too-large", {{"file", "-"}, {"limit", std::to_string(kLimit)}});
+            }
+        }
+        return data;
+    }
+    std::error_code ec;
+    if (std::filesystem::is_regular_file(file, ec) && std::filesystem::file_size(file, ec) > kLimit) {
+        throw UsageError("error.explain.too-large", {{"file", file}, {"limit", std::to_string(kLimit)}});
+    }
+    auto content = read_regular_file(file);
+    if (!content) {
+        throw UsageError("error.explain.unreadable", {{"file", file}});
+    }
+    return std::move(*content);
+}
+
+// `preflight explain`: a log message, a log, or a status export; with --manifest, the
+// journal post is checked for the causes the messages point to.
+int explain_messages(const po::variables_map& vm, const std::vector<std::string>& args, const Registry& registry,
+                     const Config& config, Format format, const RenderOptions& render_options, bool training) {
+    if (format != Format::text && format != Format::json) {
+        throw UsageError("error.usage.value",
+                         {{"option", "format"}, {"value", vm["format"].as<std::string>()}, {"allowed", "text, json"}});
+    }
+    const int sources =
+        (args.empty() ? 0 : 1) + static_cast<int>(vm.count("log")) + static_cast<int>(vm.count("statuses"));
+    if (sources > 1) {
+        throw UsageError("error.explain.both", {});
+    }
+    if (vm.count("statuses") != 0) {
+        if (vm.count("manifest") != 0) {
+            throw UsageError("error.usage.value",
+                             {{"option", "manifest"}, {"value", "--statuses"}, {"allowed", "TEXT, --log"}});
+        }
+        const std::string file = vm["statuses"].as<std::string>();
+        const auto result = explain::sort_statuses(read_input(file), file, std::chrono::system_clock::now());
+        std::fputs((format == Format::json ? explain::render_json(result, render_options)
+                                           : explain::render_text(result, render_options))
+                       .c_str(),
+                   stdout);
+        return result.count(explain::Kind::act) + result.count(explain::Kind::unknown) > 0 ? kExitFindings : kExitOk;
+    }
+    std::string input;
+    if (vm.count("log") != 0) {
+        input = read_input(vm["log"].as<std::string>());
+    } else if (!args.empty()) {
+        for (const auto& a : args) {
+            input += (input.empty() ? "" : " ") + a;
+        }
+    } else if (::isatty(STDIN_FILENO) == 0) {
+        input = read_input("-");
+    } else {
+        throw UsageError("error.explain.no-input", {});
+    }
+    explain::Result result = explain::explain_log(input);
+    if (vm.count("manifest") != 0) {
+        const std::string manifest = vm["manifest"].as<std::string>();
+        JournalPost post = load_manifest(manifest);
+        RunSettings settings;
+        settings.sandbox = vm.count("no-sandbox") == 0;
+        settings.flags.strict_registry =
+            vm.count("strict-registry") != 0 || config.section("registry").boolean("strict");
+        settings.flags.training = training;
+        if (vm.count("channel") != 0) {
+            const auto channel = parse_channel(vm["channel"].as<std::string>());
+            if (!channel || *channel == Channel::manual) {
+                throw UsageError("error.usage.value",
+                                 {{"option", "channel"},
+                                  {"value", vm["channel"].as<std::string>()},
+                                  {"allowed", "general, dpi, print, dpo, dpv, dpf, email, signing"}});
+            }
+            settings.channel = *channel;
+            settings.channel_given = true;
+        }
+        registry::Registries registries;
+        if (!post.recipients.empty()) {
+            registries = registry::make_registries(config);
+            settings.directory = registries.directory.get();
+        }
+        const Report report = run_checks(std::move(post), registry, config, settings);
+        explain::apply_report(result, report, manifest, render_options.lang);
+    }
+    std::fputs((format == Format::json ? explain::render_json(result, render_options)
+                                       : explain::render_text(result, render_options))
+                   .c_str(),
+               stdout);
+    return result.needs_action() ? kExitFindings : kExitOk;
+}
+
 int run(int argc, char** argv, Lang& lang) {
     po::options_description opts;
     opts.add_options()("help,h", "")("version", "")("channel", po::value<std::string>())(
@@ -231,7 +339,8 @@ int run(int argc, char** argv, Lang& lang) {
         "show-ids", "")("strict-registry", "")("profile", po::value<std::string>()->default_value("production"))(
         "dump-config", "")("no-sandbox", "")("listen", po::value<std::string>())("upstream", po::value<std::string>())(
         "workers", po::value<unsigned>())("jobs", po::value<int>())(
-        "exclude", po::value<std::vector<std::string>>()->composing())("command", po::value<std::string>())(
+        "exclude", po::value<std::vector<std::string>>()->composing())("log", po::value<std::string>())(
+        "statuses", po::value<std::string>())("command", po::value<std::string>())(
         "args", po::value<std::vector<std::string>>());
     po::positional_options_description pos;
     pos.add("command", 1).add("args", -1);
@@ -294,6 +403,9 @@ int run(int argc, char** argv, Lang& lang) {
         const LookupResult result = look_up(*registries.directory, args.front());
         std::fputs(render_lookup(result, *format, render_options).c_str(), stdout);
         return kExitOk;
+    }
+    if (command == "explain") {
+        return explain_messages(vm, args, registry, config, *format, render_options, training);
     }
     if (command == "serve") {
         if (!args.empty()) {

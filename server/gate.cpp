@@ -5,6 +5,7 @@
 
 #include "validator/catalogue.hpp"
 #include "validator/error.hpp"
+#include "validator/explain.hpp"
 #include "validator/identifiers.hpp"
 #include "validator/manifest.hpp"
 #include "validator/render.hpp"
@@ -639,6 +640,14 @@ bool Connection::handle(Parser& p) {
         }
         return check_api(p);
     }
+    if (path == "/v1/explain") {
+        exchange.route = "explain";
+        if (method != http::verb::post) {
+            return respond_error(p, http::status::method_not_allowed, "preflight.MethodNotAllowed",
+                                 catalogue::text("gate.error.method", s.lang, {{"allowed", "POST"}}), p.is_done());
+        }
+        return explain_api(p);
+    }
     if (gate_.upstream) {
         constexpr std::string_view out = "/api/messages/out";
         if (path == out && method == http::verb::post) {
@@ -669,23 +678,53 @@ bool Connection::handle(Parser& p) {
                          catalogue::text("gate.error.not-found", s.lang, {{"path", path}}), p.is_done());
 }
 
+std::optional<Lang> Connection::request_lang(const Parser& p) {
+    const auto query = query_of(sv(p.get().target()));
+    const Lang lang = gate_.settings.lang;
+    const auto it = query.find("lang");
+    if (it == query.end()) {
+        return lang;
+    }
+    if (it->second == "en") {
+        return Lang::en;
+    }
+    if (it->second == "nb") {
+        return Lang::nb;
+    }
+    respond_error(p, http::status::bad_request, "preflight.BadParameter",
+                  catalogue::text("error.usage.value", lang,
+                                  MessageArgs{{"option", "lang"}, {"value", it->second}, {"allowed", "nb, en"}}),
+                  false);
+    return std::nullopt;
+}
+
+// POST /v1/explain: a log message or a whole log as the body (UTF-8 or UTF-16 text),
+// answered with `preflight explain --format json`. Small and quick: read and
+// explained on the connection's own strand, capped at max-json size.
+bool Connection::explain_api(Parser& p) {
+    const auto lang = request_lang(p);
+    if (!lang) {
+        return false;
+    }
+    std::string body;
+    if (!receive(
+            p, [&](std::string_view b) { body.append(b); }, gate_.settings.max_json_bytes)) {
+        return false;
+    }
+    RenderOptions options = RenderOptions::in(*lang);
+    const explain::Result result = explain::explain_log(body);
+    exchange.verdict = result.needs_action() ? "act" : "fine";
+    return respond(p, http::status::ok, "application/json", explain::render_json(result, options), true);
+}
+
 bool Connection::check_api(Parser& p) {
     const auto& s = gate_.settings;
     const auto query = query_of(sv(p.get().target()));
-    Lang lang = s.lang;
-    if (const auto it = query.find("lang"); it != query.end()) {
-        if (it->second == "en") {
-            lang = Lang::en;
-        } else if (it->second == "nb") {
-            lang = Lang::nb;
-        } else {
-            return respond_error(
-                p, http::status::bad_request, "preflight.BadParameter",
-                catalogue::text("error.usage.value", lang,
-                                MessageArgs{{"option", "lang"}, {"value", it->second}, {"allowed", "nb, en"}}),
-                false);
-        }
+    const auto asked = request_lang(p);
+    if (!asked) {
+        return false;
     }
+    const Lang lang = *asked;
     RunSettings run = gate_.run;
     if (const auto it = query.find("channel"); it != query.end()) {
         const auto channel = parse_channel(it->second);

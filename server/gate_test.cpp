@@ -574,6 +574,47 @@ TEST_F(GateTest, BlockedAtCreateNothingReachesTheUpstream) {
     EXPECT_TRUE(ip_.requests().empty());
 }
 
+TEST_F(GateTest, ExplainApiAnswersTheExplanationAndNeverGoesUpstream) {
+    start();  // with an upstream: /v1/explain is the gate's own, not passed through
+    const std::string log =
+        "Mottaker: DIGDIR Forsendelsesmåte: DPO Forsendelsesstatus oppdatert: LEVERT\n"
+        "Mottaker: DIGDIR Forsendelsesmåte: DPO Forsendelsesstatus oppdatert: LEVETID_UTLOPT\n"
+        "signatureJobStatusChange Mislyktes:Kari Nordmann Avvist 18.07.2022 09:14:37,\n";
+    const auto r = exchange(port_, "POST", "/v1/explain?lang=en", log, {"Content-Type: text/plain; charset=utf-8"});
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_NE(r.headers.find("application/json"), std::string::npos);
+    const auto j = r.body_json();
+    ASSERT_EQ(j.at("explanations").size(), 3U);
+    EXPECT_EQ(j.at("explanations")[1].at("cause"), "receipt-expired");
+    EXPECT_EQ(j.at("explanations")[2].at("cause"), "signing-rejected");
+    EXPECT_EQ(j.at("explanations")[2].at("title"), "The signing job was rejected");
+    EXPECT_EQ(j.at("summary").at("act"), 1);
+    EXPECT_TRUE(ip_.requests().empty());
+
+    // The gate's own block, logged by the archive system, explained by the gate.
+    json sbd = json::parse(sequences().front().sbd);
+    sbd["standardBusinessDocumentHeader"]["receiver"][0]["identifier"]["value"] = "01818500278";
+    const auto blocked = create(sbd.dump());
+    ASSERT_EQ(blocked.status, 400);
+    const auto again = exchange(port_, "POST", "/v1/explain",
+                                "Sending til digital postboks feilet: Request failed. Content: " + blocked.body);
+    ASSERT_EQ(again.status, 200) << again.body;
+    const auto e = again.body_json().at("explanations").at(0);
+    EXPECT_EQ(e.at("cause"), "blocked-by-preflight");
+    EXPECT_EQ(e.at("checks").at(0).at("code"), "DP502");
+    EXPECT_EQ(e.at("title"), "Stoppet av preflight før sending");  // the gate's language: nb
+
+    EXPECT_EQ(exchange(port_, "GET", "/v1/explain").status, 405);
+    EXPECT_EQ(exchange(port_, "POST", "/v1/explain?lang=de", "x").status, 400);
+    GateSettings small;
+    small.max_json_bytes = 1024;
+    gate_->stop();
+    gate_->wait();
+    gate_.reset();
+    start(small, false);
+    EXPECT_EQ(exchange(port_, "POST", "/v1/explain", std::string(4096, 'x')).status, 413);
+}
+
 TEST_F(GateTest, BlockedUploadAndSendNeverReachTheUpstream) {
     start();
     const auto seq = sequences().front();  // DPI digital

@@ -204,6 +204,9 @@ private:
     // Counts the answered request in /metrics and writes its access-log line.
     void record(const Parser& p, const std::string& remote, std::chrono::steady_clock::time_point started);
     bool check_api(Parser& p);
+    bool explain_api(Parser& p);
+    // The ?lang= of a request, or the gate's language; nullopt after answering 400.
+    std::optional<Lang> request_lang(const Parser& p);
 
     // Upstream helpers (proxy.cpp).
     bool connect_upstream(beast::tcp_stream& up, const Parser& p);

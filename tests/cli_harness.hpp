@@ -27,16 +27,23 @@ inline std::string slurp(const std::string& path) {
     return s.str();
 }
 
-inline CliResult run_cli(const std::vector<std::string>& args) {
+// With `input`, standard input is a file holding it; without, /dev/null (never the
+// test's own terminal).
+inline CliResult run_cli(const std::vector<std::string>& args, const std::string* input = nullptr) {
     static int counter = 0;
     const std::string base = "/tmp/preflight-cli-" + std::to_string(getpid()) + "-" + std::to_string(++counter);
     const std::string out_path = base + ".out";
     const std::string err_path = base + ".err";
+    const std::string in_path = input != nullptr ? base + ".in" : std::string("/dev/null");
+    if (input != nullptr) {
+        std::ofstream(in_path, std::ios::binary) << *input;
+    }
     const pid_t pid = fork();
     if (pid == 0) {
+        std::FILE* i = std::freopen(in_path.c_str(), "r", stdin);
         std::FILE* o = std::freopen(out_path.c_str(), "w", stdout);
         std::FILE* e = std::freopen(err_path.c_str(), "w", stderr);
-        if (o == nullptr || e == nullptr) {
+        if (i == nullptr || o == nullptr || e == nullptr) {
             _exit(127);
         }
         std::vector<char*> argv;
@@ -58,6 +65,9 @@ inline CliResult run_cli(const std::vector<std::string>& args) {
     r.err = slurp(err_path);
     std::remove(out_path.c_str());
     std::remove(err_path.c_str());
+    if (input != nullptr) {
+        std::remove(in_path.c_str());
+    }
     return r;
 }
 

@@ -870,6 +870,7 @@ constexpr Entry kEntries[] = {
     {"error.gate.bind", "kan ikke lytte på {address}: {detail}", "cannot listen on {address}: {detail}"},
     {"ui.checks.header", "kode   navn                     alvorlighet", "code   slug                     severity"},
     {"ui.checks.options", "innstillinger", "options"},
+#include "validator/catalogue_explain.inc"
 };
 
 const std::unordered_map<std::string_view, const Entry*>& index() {
