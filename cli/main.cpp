@@ -286,12 +286,18 @@ int explain_messages(const po::variables_map& vm, const std::vector<std::string>
     std::string input;
     if (vm.count("log") != 0) {
         input = read_input(vm["log"].as<std::string>());
+        if (explain::looks_binary(input)) {
+            throw UsageError("error.explain.binary", {{"file", vm["log"].as<std::string>()}});
+        }
     } else if (!args.empty()) {
         for (const auto& a : args) {
             input += (input.empty() ? "" : " ") + a;
         }
     } else if (::isatty(STDIN_FILENO) == 0) {
         input = read_input("-");
+        if (explain::looks_binary(input)) {
+            throw UsageError("error.explain.binary", {{"file", "-"}});
+        }
     } else {
         throw UsageError("error.explain.no-input", {});
     }

@@ -711,7 +711,11 @@ bool Connection::explain_api(Parser& p) {
             p, [&](std::string_view b) { body.append(b); }, gate_.settings.max_json_bytes)) {
         return false;
     }
-    RenderOptions options = RenderOptions::in(*lang);
+    if (explain::looks_binary(body)) {
+        return respond_error(p, http::status::bad_request, "preflight.NotALog",
+                             catalogue::text("error.explain.binary", *lang, {{"file", "body"}}), true);
+    }
+    const RenderOptions options = RenderOptions::in(*lang);
     const explain::Result result = explain::explain_log(body);
     exchange.verdict = result.needs_action() ? "act" : "fine";
     return respond(p, http::status::ok, "application/json", explain::render_json(result, options), true);

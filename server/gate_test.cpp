@@ -588,7 +588,7 @@ TEST_F(GateTest, ExplainApiAnswersTheExplanationAndNeverGoesUpstream) {
     EXPECT_EQ(j.at("explanations")[1].at("cause"), "receipt-expired");
     EXPECT_EQ(j.at("explanations")[2].at("cause"), "signing-rejected");
     EXPECT_EQ(j.at("explanations")[2].at("title"), "The signing job was rejected");
-    EXPECT_EQ(j.at("summary").at("act"), 1);
+    EXPECT_EQ(j.at("summary").at("act"), 2);  // a status to set back, and the rejection
     EXPECT_TRUE(ip_.requests().empty());
 
     // The gate's own block, logged by the archive system, explained by the gate.

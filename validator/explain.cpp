@@ -6,6 +6,7 @@
 #include "validator/manifest.hpp"
 #include "validator/text.hpp"
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -27,11 +28,16 @@ const std::vector<Cause>& cause_table() {
         {"failed-after-a-day", Kind::act, Preventable::yes, {"DP101", "DP201"}},
         {"transfer-failed", Kind::act, Preventable::partly, {"DP101", "DP201", "DP505"}},
         {"receiver-process", Kind::act, Preventable::yes, {"DP301", "DP507"}},
+        {"receiver-capability", Kind::act, Preventable::yes, {"DP507"}},
         {"size-exceeded", Kind::act, Preventable::yes, {"DP201"}},
         {"duplicate-filename", Kind::act, Preventable::yes, {"DP405"}},
         {"filename-too-long", Kind::act, Preventable::yes, {"DP101"}},
         {"missing-address", Kind::act, Preventable::yes, {"DP505"}},
-        {"receipt-expired", Kind::fine, Preventable::no, {}},
+        {"main-document-count", Kind::act, Preventable::yes, {"DP404"}},
+        {"content-type", Kind::act, Preventable::yes, {"DP401"}},
+        {"title-too-long", Kind::act, Preventable::yes, {"DP103"}},
+        // The letter arrived, but the archive's status must be set back: a task.
+        {"receipt-expired", Kind::act, Preventable::no, {}},
         {"receipt-expired-undelivered", Kind::act, Preventable::no, {}},
         {"delivered", Kind::fine, Preventable::no, {}},
         {"sent-waiting", Kind::wait, Preventable::partly, {"DP506", "DP101", "DP201"}},
@@ -64,12 +70,25 @@ bool letter_byte(char c) {
     return std::isalnum(u) != 0 || u >= 0x80U || c == '_';
 }
 
+// U+00A0, U+00AB «, U+00BB »: two bytes that are not part of a word.
+bool latin1_punctuation(std::string_view two) {
+    return two.size() == 2 && static_cast<unsigned char>(two[0]) == 0xC2U &&
+           (static_cast<unsigned char>(two[1]) == 0xA0U || static_cast<unsigned char>(two[1]) == 0xABU ||
+            static_cast<unsigned char>(two[1]) == 0xBBU);
+}
+
+// No letter or digit ends right before `at` / starts at `at`.
+bool word_starts(std::string_view hay, std::size_t at) {
+    return at == 0 || !letter_byte(hay[at - 1]) || (at >= 2 && latin1_punctuation(hay.substr(at - 2, 2)));
+}
+bool word_ends(std::string_view hay, std::size_t at) {
+    return at >= hay.size() || !letter_byte(hay[at]) || latin1_punctuation(hay.substr(at, 2));
+}
+
 // `word` in `hay` with no letter or digit right before or after it.
 bool has_word(std::string_view hay, std::string_view word) {
     for (auto at = hay.find(word); at != std::string_view::npos; at = hay.find(word, at + 1)) {
-        const bool left = at == 0 || !letter_byte(hay[at - 1]);
-        const bool right = at + word.size() == hay.size() || !letter_byte(hay[at + word.size()]);
-        if (left && right) {
+        if (word_starts(hay, at) && word_ends(hay, at + word.size())) {
             return true;
         }
     }
@@ -217,13 +236,28 @@ std::optional<json> parse_object(std::string_view s) {
     return j;
 }
 
+// Where the error object of a log line starts: after "Content:" (also "Content :"),
+// npos when the line has none.
+std::size_t content_marker(std::string_view lower) {
+    for (auto at = lower.find("content"); at != std::string_view::npos; at = lower.find("content", at + 1)) {
+        auto i = at + 7;
+        while (i < lower.size() && lower[i] == ' ') {
+            ++i;
+        }
+        if (i < lower.size() && lower[i] == ':') {
+            return i + 1;
+        }
+    }
+    return std::string_view::npos;
+}
+
 // The error object of a log line: after "Content:", or the whole message when it is
 // one. Read as JSON; a copy from a document (typographic quotes, **bold** marks) is
-// read after undoing those.
+// read after undoing those (in one pass: a long line costs linear time).
 std::optional<json> embedded_error(std::string_view original, std::string_view lower) {
     std::string_view from = original;
-    if (const auto at = lower.find("content:"); at != std::string_view::npos) {
-        from = original.substr(at + 8);
+    if (const auto at = content_marker(lower); at != std::string_view::npos) {
+        from = original.substr(at);
     } else if (const auto first = original.find_first_not_of(" \t\r\n");
                first == std::string_view::npos || original[first] != '{') {
         return std::nullopt;
@@ -231,9 +265,15 @@ std::optional<json> embedded_error(std::string_view original, std::string_view l
     if (auto j = parse_object(from)) {
         return j;
     }
-    std::string lenient = straight_quotes(from);
-    for (auto at = lenient.find("**"); at != std::string::npos; at = lenient.find("**", at)) {
-        lenient.erase(at, 2);
+    const std::string quoted = straight_quotes(from);
+    std::string lenient;
+    lenient.reserve(quoted.size());
+    for (std::size_t i = 0; i < quoted.size(); ++i) {
+        if (quoted[i] == '*' && i + 1 < quoted.size() && quoted[i + 1] == '*') {
+            ++i;
+            continue;
+        }
+        lenient += quoted[i];
     }
     return parse_object(lenient);
 }
@@ -291,12 +331,73 @@ struct Message {
     std::string_view original;
     std::string lower;  // ASCII lower case: same byte offsets as the original
     std::string f;      // folded: for phrases with æ, ø, å
+
+    explicit Message(std::string_view text) : original(text), lower(text::ascii_lower(text)), f(folded(text)) {}
 };
 
+// The integrasjonspunkt's exceptions (simple class names) that lead to a known cause.
+struct KnownException {
+    std::string_view name;
+    std::string_view cause;
+};
+constexpr std::array<KnownException, 13> kExceptions = {{
+    {"ReceiverDoesNotAcceptProcessException", "receiver-process"},
+    {"ReceiverDoNotAcceptProcessException", "receiver-process"},
+    {"ReceiverDoesNotAcceptDocumentType", "receiver-process"},
+    {"ReceiverDoNotAcceptDocumentStandard", "receiver-process"},
+    {"MaxFileSizeExceededException", "size-exceeded"},
+    {"MultipartFileToLargeException", "size-exceeded"},
+    {"DuplicateFilenameException", "duplicate-filename"},
+    {"FilenameTooLongException", "filename-too-long"},
+    {"MissingAddressInformationException", "missing-address"},
+    {"MissingPrimaryDocumentException", "main-document-count"},
+    {"MultiplePrimaryDocumentsNotAllowedException", "main-document-count"},
+    {"InvalidContentTypeException", "content-type"},
+    {"BlockedByPreflight", "blocked-by-preflight"},
+}};
+
+std::string_view cause_of_exception(std::string_view name) {
+    for (const auto& k : kExceptions) {
+        if (k.name == name) {
+            return k.cause;
+        }
+    }
+    return {};
+}
+
+// An error object that was cut off (the log keeps only so many characters): the
+// class name may still be there to read.
+std::string exception_in_text(std::string_view original) {
+    for (const auto& k : kExceptions) {
+        const auto at = original.find(k.name);
+        if (at != std::string_view::npos && (at == 0 || !letter_byte(original[at - 1]) || original[at - 1] == '.')) {
+            return std::string(k.name);
+        }
+    }
+    return {};
+}
+
+void explain_receiver(const std::string& message, const std::string& description, Explanation& e) {
+    const std::string process = urn_after(message, "");
+    const std::string type = urn_after(description, "document type");
+    detail(e, "process", process);
+    detail(e, "document-type", type);
+    // Print (or not known): pages far from A4 are the usual cause. Another document
+    // type: the receiver does not take this process or type at all.
+    const bool print = type.empty() || contains(type, "print") || contains(type, "fysisk");
+    e.cause = print ? "receiver-process" : "receiver-capability";
+}
+
+// True when the object explains the message (known exception, or one that is not
+// known: then "unknown", with its fields; phrases are not looked for in a parsed
+// error). False when the object has no exception at all.
 bool explain_error_object(const json& j, const Message& m, Explanation& e) {
     const std::string exception = json_text(j, "exception");
     const std::string message = json_text(j, "message");
     const std::string description = json_text(j, "description");
+    if (exception.empty()) {
+        return false;
+    }
     const std::string name = simple_name(exception);
     detail(e, "status", json_text(j, "status"));
     detail(e, "exception", exception);
@@ -305,7 +406,8 @@ bool explain_error_object(const json& j, const Message& m, Explanation& e) {
     if (const std::string who = between(m.original, m.lower, "dispatch to ", {" failed", "("}); !who.empty()) {
         e.details.insert(e.details.begin(), {"recipient", who});
     }
-    if (name == "BlockedByPreflight") {
+    const std::string_view known = cause_of_exception(name);
+    if (known == "blocked-by-preflight") {
         e.cause = "blocked-by-preflight";
         if (const auto f = j.find("findings"); f != j.end() && f->is_array()) {
             for (const auto& finding : *f) {
@@ -318,90 +420,199 @@ bool explain_error_object(const json& j, const Message& m, Explanation& e) {
             }
         }
         codes_in(message, e.codes);
-        return true;
-    }
-    if (exception.rfind("preflight.", 0) == 0 || exception.rfind("no.preflight.", 0) == 0) {
+    } else if (known == "receiver-process") {
+        explain_receiver(message, description, e);
+    } else if (!known.empty()) {
+        e.cause = std::string(known);
+    } else if (exception.rfind("preflight.", 0) == 0 || exception.rfind("no.preflight.", 0) == 0) {
         e.cause = "gate-error";
-        return true;
+    } else {
+        e.cause = "unknown";
     }
-    if (name == "ReceiverDoesNotAcceptProcessException" || name == "ReceiverDoNotAcceptProcessException" ||
-        name == "ReceiverDoesNotAcceptDocumentType" || name == "ReceiverDoNotAcceptDocumentStandard") {
-        e.cause = "receiver-process";
-        const std::string process = urn_after(message, "");
-        const std::string type = urn_after(description, "document type");
-        detail(e, "process", process);
-        detail(e, "document-type", type);
-        e.notes.emplace_back(contains(type, "print") || contains(type, "fysisk") ? "explain.note.print-route"
-                                                                                 : "explain.note.no-service-record");
-        return true;
+    return true;
+}
+
+// The status of a status line, as the integrasjonspunkt names it (LEVETID_UTLOPT,
+// LEVERT, ...), from the folded text after the label; empty when not one.
+std::string status_word(std::string_view after) {
+    const auto first = after.find_first_not_of(" \"'«»()[]:");
+    if (first == std::string_view::npos) {
+        return {};
     }
-    if (name == "MaxFileSizeExceededException" || name == "MultipartFileToLargeException") {
-        e.cause = "size-exceeded";
-        return true;
+    after.remove_prefix(first);
+    struct Word {
+        std::string_view text;
+        std::string_view status;
+    };
+    static constexpr std::array<Word, 15> kWords = {{{"levetid_utlopt", "LEVETID_UTLOPT"},
+                                                     {"levetid_utløpt", "LEVETID_UTLOPT"},
+                                                     {"levetid utløpt", "LEVETID_UTLOPT"},
+                                                     {"levetid utlopt", "LEVETID_UTLOPT"},
+                                                     {"levert", "LEVERT"},
+                                                     {"lest", "LEST"},
+                                                     {"sendt", "SENDT"},
+                                                     {"mottatt", "MOTTATT"},
+                                                     {"overføring feilet", "FEIL"},
+                                                     {"overføring_feilet", "FEIL"},
+                                                     {"feil", "FEIL"},
+                                                     {"opprettet", "OPPRETTET"},
+                                                     {"annet", "ANNET"},
+                                                     {"klar for sending", "OPPRETTET"},
+                                                     {"innkommende", "INNKOMMENDE"}}};
+    for (const auto& w : kWords) {
+        if (after.substr(0, w.text.size()) == w.text && word_ends(after, w.text.size())) {
+            return std::string(w.status);
+        }
     }
-    if (name == "DuplicateFilenameException") {
-        e.cause = "duplicate-filename";
-        return true;
-    }
-    if (name == "FilenameTooLongException") {
-        e.cause = "filename-too-long";
-        return true;
-    }
-    if (name == "MissingAddressInformationException") {
-        e.cause = "missing-address";
-        return true;
-    }
-    return false;  // not known by its class: the phrases may still know it
+    return {};
 }
 
 // "Mottaker: X Forsendelsesmåte: DPO Forsendelsesstatus oppdatert: LEVETID_UTLOPT"
+// (or in English: "Recipient: X Dispatch method: DPO Dispatch status updated: ...").
 bool explain_status_line(const Message& m, Explanation& e) {
-    const auto at = m.lower.find("forsendelsesstatus oppdatert:");
-    if (at == std::string::npos) {
+    std::size_t label = std::string::npos;
+    std::size_t label_size = 0;
+    for (const std::string_view l :
+         {std::string_view("forsendelsesstatus oppdatert:"), std::string_view("forsendelsesstatus oppdatert til"),
+          std::string_view("dispatch status updated:")}) {
+        if (const auto at = m.f.find(l); at != std::string::npos) {
+            label = at;
+            label_size = l.size();
+            break;
+        }
+    }
+    if (label == std::string::npos) {
         return false;
     }
-    constexpr std::size_t kLabel = std::string_view("forsendelsesstatus oppdatert:").size();
-    const auto from = m.original.find_first_not_of(" \t", at + kLabel);
-    const auto to = from == std::string_view::npos ? from : m.original.find_first_of(" \t,;.", from);
-    const std::string status =
-        from == std::string_view::npos ? std::string() : std::string(m.original.substr(from, to - from));
-    const std::string recipient = between(m.original, m.lower, "mottaker:", {"forsendelsesm", "forsendelsesstatus"});
+    const std::string status = status_word(std::string_view(m.f).substr(label + label_size));
+    if (status.empty()) {
+        return false;
+    }
+    std::string recipient =
+        between(m.original, m.lower, "mottaker:", {"forsendelsesm", "forsendelsesstatus", "dispatch "});
+    if (recipient.empty()) {
+        recipient = between(m.original, m.lower, "recipient:", {"dispatch ", "forsendelses"});
+    }
     std::string method;
-    if (const auto fm = m.lower.find("forsendelsesm"); fm != std::string::npos) {
+    for (const std::string_view key : {std::string_view("forsendelsesm"), std::string_view("dispatch method")}) {
+        const auto fm = m.lower.find(key);
+        const auto st = m.lower.find(key == "dispatch method" ? "dispatch status" : "forsendelsesstatus");
+        if (fm == std::string::npos || st == std::string::npos || st < fm) {
+            continue;
+        }
         const auto colon = m.lower.find(':', fm);
-        if (colon != std::string::npos && colon < at) {
-            method = trimmed(m.original.substr(colon + 1, at - colon - 1));
+        if (colon != std::string::npos && colon < st) {
+            method = trimmed(m.original.substr(colon + 1, st - colon - 1));
+            break;
         }
     }
     detail(e, "recipient", recipient);
     detail(e, "method", method);
     detail(e, "status", status);
-    const std::string s = text::ascii_lower(status);
     const std::string how = folded(method);
-    if (s == "levetid_utlopt") {
-        e.cause = "receipt-expired-undelivered";  // until a LEVERT or LEST says otherwise
-    } else if (s == "levert" || s == "lest") {
+    const bool email = how == "e" || contains(how, "e-post") || contains(how, "epost") || contains(how, "e-mail") ||
+                       contains(how, "email");
+    const bool citizen = contains(how, "dpi") || contains(how, "innbygger") || contains(how, "citizen");
+    if (status == "LEVETID_UTLOPT") {
+        // Until a LEVERT or LEST before it says otherwise (pair_receipts). For digital
+        // post to citizens, expiry after a day is the runbook's "no error" case.
+        e.cause = citizen ? "failed-after-a-day" : "receipt-expired-undelivered";
+    } else if (status == "LEVERT" || status == "LEST") {
         e.cause = "delivered";
-    } else if (s == "sendt" || s == "mottatt") {
-        e.cause = contains(how, "post") && (contains(how, "e-post") || contains(how, "epost") || how == "e")
-                      ? "email-sent"
-                      : "sent-waiting";
-    } else if (s == "feil" || contains(folded(m.original), "overføring feilet")) {
+    } else if (status == "SENDT" || status == "MOTTATT") {
+        e.cause = email ? "email-sent" : "sent-waiting";
+    } else if (status == "FEIL") {
         e.cause = "transfer-failed";
+    } else {
+        return false;  // OPPRETTET, ANNET, ...: not a failure by itself
+    }
+    return true;
+}
+
+constexpr std::array<std::string_view, 24> kMissing = {
+    "mangler",      "manglet",      "mangla",         "kom ikke",           "kom aldri",
+    "ikke fått",    "ikke fikk",    "fikk ikke",      "ikke var med",       "var ikke med",
+    "ikke med",     "uten vedlegg", "uten hoveddok",  "bare hoveddokument", "bare vedlegg",
+    "missing",      "not received", "never received", "did not get",        "didn't get",
+    "not included", "without the",  "without attach", "only received the"};
+constexpr std::array<std::string_view, 12> kDay = {"24 timer", "24 t ", "24t",   "døgn",    "24 hours", "24 hrs",
+                                                   "24h",      "24 h ", "a day", "one day", "next day", "dagen etter"};
+
+// Words that make an unrecognised line worth showing (as unknown) rather than an
+// ordinary line of the log. Whole words: "Returadresse" or "Feilretting" are not.
+constexpr std::array<std::string_view, 20> kFailureWords = {
+    "feil",      "feilet",    "failed",   "failure",        "error",    "exception", "avvist",
+    "avviste",   "mislyktes", "rejected", "ugyldig",        "ugyldige", "invalid",   "retur",
+    "returpost", "utløpt",    "expired",  "levetid_utlopt", "levetid",  "bounced"};
+constexpr std::array<std::string_view, 6> kFailurePhrases = {"kan ikke",  "klarte ikke", "klarer ikke",
+                                                             "could not", "cannot",      "can not"};
+constexpr std::array<std::string_view, 8> kNoFailure = {
+    "uten feil",   "ingen feil", "without error", "no error", "fra overføring feilet", "from transfer failed",
+    "feilretting", "bugfix"};
+
+bool reads_like_failure(const std::string& f) {
+    if (any_of(f, kNoFailure)) {
+        return false;
+    }
+    return any_of(f, kFailurePhrases) ||
+           std::any_of(kFailureWords.begin(), kFailureWords.end(), [&](std::string_view w) { return has_word(f, w); });
+}
+
+bool explain_signing(const Message& m, Explanation& e) {
+    const std::string& f = m.f;
+    const bool job_status = contains(f, "signaturejobstatuschange");
+    if (!job_status && !contains(f, "signeringsoppdrag") && !contains(f, "signing job")) {
+        return false;
+    }
+    if (job_status || contains(f, "mislyktes")) {
+        if (contains(f, "utløpt") || contains(f, "expired")) {
+            e.cause = "signing-expired";
+        } else if (contains(f, "avvist") || contains(f, "rejected") || contains(f, "declined")) {
+            e.cause = "signing-rejected";
+        } else {
+            return false;
+        }
+        detail(e, "recipient",
+               between(m.original, m.lower, "mislyktes:", {" utl", " avvist", " expired", " rejected", ","}));
+        return true;
+    }
+    if (any_of(f, std::array<std::string_view, 5>{"har utløpt", "gikk ut", "løp ut", "has expired", "expired"})) {
+        e.cause = "signing-expired";
+    } else if (any_of(f,
+                      std::array<std::string_view, 5>{"avviste", "ble avvist", "har avvist", "rejected", "declined"})) {
+        e.cause = "signing-rejected";
+    } else if (any_of(f, std::array<std::string_view, 14>{"ikke mottatt", "aldri mottatt", "ikke fått", "aldri fått",
+                                                          "fikk ikke", "nekter for", "aldri kom", "kom aldri",
+                                                          "kom ikke", "not received", "never received",
+                                                          "did not receive", "never got", "did not get"})) {
+        e.cause = "signing-not-received";
     } else {
         return false;
     }
     return true;
 }
 
-constexpr std::array<std::string_view, 12> kMissing = {"mangler",      "manglet",        "mangla",      "kom ikke",
-                                                       "kom aldri",    "ikke fått",      "ikke fikk",   "missing",
-                                                       "not received", "never received", "did not get", "without"};
-constexpr std::array<std::string_view, 12> kDay = {"24 timer", "24 t ", "24t",   "døgn",    "24 hours", "24 hrs",
-                                                   "24h",      "24 h ", "a day", "one day", "next day", "dagen etter"};
-constexpr std::array<std::string_view, 14> kFailureWords = {
-    "feil",        "failed",      "error",     "exception", "avvist",  "mislyktes", "kan ikke",
-    "klarte ikke", "klarer ikke", "could not", "cannot",    "ugyldig", "invalid",   "retur"};
+bool explain_missing_documents(const std::string& f, Explanation& e) {
+    const bool attachment = contains(f, "vedlegg") || contains(f, "attachment");
+    const bool main_doc = contains(f, "hoveddokument") || contains(f, "main document");
+    const bool document = attachment || main_doc || has_word(f, "dokument") || has_word(f, "dokumenter") ||
+                          has_word(f, "dokumentene") || has_word(f, "document") || has_word(f, "documents");
+    if (!document || !any_of(f, kMissing)) {
+        return false;
+    }
+    // "Fikk bare hoveddokumentet" and "the main document only" mean the attachments
+    // are missing; "hoveddokumentet mangler" and "fikk bare vedlegget" the main one.
+    const bool only_main =
+        any_of(f, std::array<std::string_view, 5>{"bare hoveddokument", "kun hoveddokument", "only the main document",
+                                                  "only received the main", "only got the main"});
+    const bool main_missing =
+        any_of(f, std::array<std::string_view, 10>{"hoveddokumentet mangler", "hoveddokumentet manglet",
+                                                   "mangler hoveddokument", "uten hoveddokument", "fikk ikke hoveddok",
+                                                   "bare vedlegg", "kun vedlegg", "main document is missing",
+                                                   "main document was missing", "without the main document"});
+    e.cause = main_missing && !only_main ? "main-document-missing" : "attachments-missing";
+    return true;
+}
 
 bool explain_phrases(const Message& m, Explanation& e) {
     const std::string& f = m.f;
@@ -419,37 +630,23 @@ bool explain_phrases(const Message& m, Explanation& e) {
         e.cause = "signer-reserved";
         return true;
     }
-    if (const auto at = f.find("kan ikke overskride"); at != std::string::npos || contains(f, "3145728 bytes")) {
-        e.cause = "signing-size";
-        const auto& lower = m.lower;
-        const auto over = lower.find("overskride");
-        if (over != std::string::npos) {
-            const auto digits = lower.find_first_of("0123456789", over);
-            if (digits != std::string::npos && digits < over + 14) {
-                const auto end = lower.find_first_not_of("0123456789", digits);
-                detail(e, "limit", std::string(m.original.substr(digits, end - digits)));
+    if (const auto over = f.find("kan ikke overskride"); over != std::string::npos) {
+        const std::string_view rest = std::string_view(f).substr(over);
+        if (contains(rest, "byte")) {
+            e.cause = "signing-size";
+            const auto digits = rest.find_first_of("0123456789");
+            if (digits != std::string_view::npos && digits < 24) {
+                const auto end = rest.find_first_not_of("0123456789", digits);
+                detail(e, "limit", std::string(rest.substr(digits, end - digits)));
             }
+            return true;
         }
-        return true;
+        if (contains(f, "tittel") || contains(f, "title")) {
+            e.cause = "title-too-long";
+            return true;
+        }
     }
-    if (contains(f, "signaturejobstatuschange") || contains(f, "signeringsoppdrag") || contains(f, "signing job")) {
-        const bool job_status = contains(f, "signaturejobstatuschange");
-        const std::string who =
-            job_status ? between(m.original, m.lower, "mislyktes:", {" utl", " avvist", " expired", " rejected", ","})
-                       : std::string();
-        if (contains(f, "utløpt") || contains(f, "expired") || contains(f, "28 dager") || contains(f, "28 days")) {
-            e.cause = "signing-expired";
-        } else if (contains(f, "avvist") || contains(f, "avviste") || contains(f, "rejected") ||
-                   contains(f, "declined")) {
-            e.cause = "signing-rejected";
-        } else if (any_of(f, std::array<std::string_view, 10>{
-                                 "ikke mottatt", "aldri mottatt", "ikke fått", "aldri fått", "nekter for",
-                                 "not received", "never received", "did not receive", "never got", "did not get"})) {
-            e.cause = "signing-not-received";
-        } else {
-            return false;
-        }
-        detail(e, "recipient", who);
+    if (explain_signing(m, e)) {
         return true;
     }
     if (contains(f, "returpost") || contains(f, "klarer ikke å sende brev til mottaker via post") ||
@@ -466,22 +663,24 @@ bool explain_phrases(const Message& m, Explanation& e) {
     if (explain_status_line(m, e)) {
         return true;
     }
-    const bool attachment = contains(f, "vedlegg") || contains(f, "attachment");
-    const bool main_doc = contains(f, "hoveddokument") || contains(f, "main document");
-    if ((attachment || main_doc || has_word(f, "dokument") || has_word(f, "dokumenter") || has_word(f, "dokumentene") ||
-         has_word(f, "document") || has_word(f, "documents")) &&
-        any_of(f, kMissing)) {
-        e.cause = main_doc && !attachment ? "main-document-missing" : "attachments-missing";
+    if (explain_missing_documents(f, e)) {
         return true;
     }
-    const bool status_f = has_word(f, "status f") || contains(f, "«f»") || contains(f, "\"f\"") ||
+    // Status F after sending: "tilbake til F", "fra E til F". Setting a draft to F
+    // ("fra R til F", "satt til F") is the normal way to send, not a failure.
+    const bool back_to_f =
+        any_of(f, std::array<std::string_view, 8>{"tilbake til f", "fra e til f", "fra j til f", "back to f",
+                                                  "from e to f", "from j to f", "e → f", "j → f"}) &&
+        (has_word(f, "f") || contains(f, "«f»"));
+    const bool fixed = contains(f, "fra overføring feilet") || contains(f, "from transfer failed");
+    const bool transfer_failed = !fixed && (contains(f, "overføring feilet") || contains(f, "transfer failed"));
+    const bool status_f = has_word(f, "status f") || contains(f, "status «f»") || contains(f, "status \"f\"") ||
                           has_word(f, "til f") || has_word(f, "to f");
-    const bool failed = contains(f, "overføring feilet") || contains(f, "transfer failed") || status_f;
-    if (failed && any_of(f, kDay)) {
+    if ((transfer_failed || back_to_f || status_f) && any_of(f, kDay)) {
         e.cause = "failed-after-a-day";
         return true;
     }
-    if (failed) {
+    if (transfer_failed || back_to_f) {
         e.cause = "transfer-failed";
         return true;
     }
@@ -495,32 +694,69 @@ bool explain_phrases(const Message& m, Explanation& e) {
     return false;
 }
 
-// Remarks that hold whatever the cause: the training environment's test recipients.
+// Remarks that hold whatever the cause: the training environment's test recipients
+// (named in full: Elements masks every fødselsnummer as 291293*****, so a masked
+// one says nothing).
 void add_notes(const Message& m, Explanation& e) {
-    if (contains(m.original, "29129319060") || contains(m.original, "291293*****") ||
-        contains(m.original, "291293 19060")) {
+    if (contains(m.original, "29129319060") || contains(m.original, "291293 19060")) {
         e.notes.emplace_back("explain.note.training-person");
     }
-    if (contains(m.original, "987464291")) {
+    if (has_word(m.original, "987464291")) {
         e.notes.emplace_back("explain.note.training-digdir");
     }
 }
 
+// A leading timestamp of a log entry: "18.07.2022 09:14(:37)" or ISO 8601.
+std::optional<std::chrono::sys_seconds> leading_time(std::string_view s) {
+    const auto first = s.find_first_not_of(" \t");
+    if (first == std::string_view::npos) {
+        return std::nullopt;
+    }
+    s.remove_prefix(first);
+    if (s.size() >= 16 && s[2] == '.' && s[5] == '.' && s[10] == ' ' && s[13] == ':') {
+        const bool seconds = s.size() >= 19 && s[16] == ':';
+        const std::string iso = fmt::format("{}-{}-{}T{}:{}", s.substr(6, 4), s.substr(3, 2), s.substr(0, 2),
+                                            s.substr(11, 5), seconds ? s.substr(17, 2) : "00");
+        return parse_time(iso);
+    }
+    for (const std::size_t n : {29U, 25U, 24U, 20U, 19U}) {
+        if (s.size() >= n) {
+            if (auto t = parse_time(s.substr(0, n))) {
+                return t;
+            }
+        }
+    }
+    return std::nullopt;
+}
+
 Explanation explain_one(const Entry& entry, bool alone, bool& ignored) {
-    Message m{entry.text, text::ascii_lower(entry.text), folded(entry.text)};
+    const Message m(entry.text);
     Explanation e;
     e.line = entry.line;
     e.text = entry.text;
+    e.logged = leading_time(entry.text);
     ignored = false;
     bool known = false;
     if (const auto j = embedded_error(m.original, m.lower)) {
         known = explain_error_object(*j, m, e);
+        if (!known) {
+            // An error object without "exception": its message and description are
+            // what the phrases are looked for in, with the text before it.
+            const auto at = content_marker(m.lower);
+            const std::string text = std::string(m.original.substr(0, at == std::string::npos ? 0 : at)) + " " +
+                                     json_text(*j, "message") + " " + json_text(*j, "description");
+            known = explain_phrases(Message(text), e);
+        }
+    } else if (content_marker(m.lower) != std::string::npos) {
+        if (const std::string name = exception_in_text(m.original); !name.empty()) {
+            known = explain_error_object(json{{"exception", name}}, m, e);
+        }
     }
     if (!known) {
         known = explain_phrases(m, e);
     }
     if (!known) {
-        if (!alone && !any_of(m.f, kFailureWords)) {
+        if (!alone && !reads_like_failure(m.f)) {
             ignored = true;
             return e;
         }
@@ -544,30 +780,62 @@ std::string detail_of(const Explanation& e, std::string_view key) {
     return {};
 }
 
-// LEVETID_UTLOPT is harmless when the same recipient's letter was delivered or
-// read: then only the receipt timed out. The log may be in either order.
+// Is a before b in time? By their timestamps when both have one, else by line (a
+// log without timestamps is taken as oldest first).
+bool earlier(const Explanation& a, const Explanation& b) {
+    if (a.logged && b.logged && *a.logged != *b.logged) {
+        return *a.logged < *b.logged;
+    }
+    if (a.logged && b.logged) {
+        return a.line < b.line;
+    }
+    return a.line < b.line;
+}
+
+bool status_line(const Explanation& e) { return !detail_of(e, "status").empty() && !detail_of(e, "recipient").empty(); }
+
+std::string recipient_key(const Explanation& e) {
+    return folded(detail_of(e, "recipient")) + "|" + folded(detail_of(e, "method"));
+}
+
+// Status lines are judged by what came before and after for the same recipient
+// (and dispatch method): LEVETID_UTLOPT after LEVERT or LEST only means the receipt
+// expired (set the status back to the last of them); SENDT or a failure followed by
+// LEVERT or LEST was delivered after all.
 void pair_receipts(std::vector<Explanation>& items) {
-    std::map<std::string, std::string> seen;  // recipient key -> LEST, else LEVERT
+    std::map<std::string, std::vector<const Explanation*>> delivered;
     for (const auto& e : items) {
-        if (e.cause != "delivered") {
-            continue;
-        }
-        const std::string key = folded(detail_of(e, "recipient")) + "|" + folded(detail_of(e, "method"));
-        const std::string status = text::ascii_lower(detail_of(e, "status"));
-        auto& best = seen[key];
-        if (status == "lest" || best.empty()) {
-            best = status == "lest" ? "LEST" : "LEVERT";
+        if (e.cause == "delivered" && status_line(e)) {
+            delivered[recipient_key(e)].push_back(&e);
         }
     }
     for (auto& e : items) {
-        if (e.cause != "receipt-expired-undelivered") {
+        if (!status_line(e) || e.cause == "delivered") {
             continue;
         }
-        const auto it = seen.find(folded(detail_of(e, "recipient")) + "|" + folded(detail_of(e, "method")));
-        if (it != seen.end()) {
+        const auto it = delivered.find(recipient_key(e));
+        if (it == delivered.end()) {
+            continue;
+        }
+        const Explanation* last_before = nullptr;
+        const Explanation* first_after = nullptr;
+        for (const Explanation* d : it->second) {
+            if (earlier(*d, e)) {
+                if (last_before == nullptr || earlier(*last_before, *d)) {
+                    last_before = d;
+                }
+            } else if (first_after == nullptr || earlier(*d, *first_after)) {
+                first_after = d;
+            }
+        }
+        if (detail_of(e, "status") == "LEVETID_UTLOPT" && last_before != nullptr) {
             e.cause = "receipt-expired";
+            e.kind = cause("receipt-expired").kind;
+            e.codes.clear();
+            e.args = {{"restore", detail_of(*last_before, "status")}};
+        } else if (detail_of(e, "status") != "LEVETID_UTLOPT" && first_after != nullptr) {
             e.kind = Kind::fine;
-            e.args = {{"restore", it->second}};
+            e.notes.emplace_back("explain.note.delivered-later");
         }
     }
 }
@@ -660,6 +928,20 @@ std::string_view to_string(Preventable p) {
     return "no";
 }
 
+int urgency(Kind k) {
+    switch (k) {
+        case Kind::act:
+            return 0;
+        case Kind::unknown:
+            return 1;
+        case Kind::wait:
+            return 2;
+        case Kind::fine:
+            break;
+    }
+    return 3;
+}
+
 std::span<const Cause> causes() { return cause_table(); }
 
 const Cause& cause(std::string_view id) {
@@ -675,11 +957,22 @@ std::vector<Entry> split_log(std::string_view input) {
     const std::string text = decoded(input);
     std::vector<Entry> out;
     constexpr std::size_t kMaxJoined = 200;
+    // What is read of one message: error objects are small; a 50 MB line is not a
+    // log message, and is read only this far (linear time and memory).
+    constexpr std::size_t kMaxEntry = std::size_t{64} * 1024;
+    const auto append = [&](std::string& to, std::string_view from) {
+        std::size_t n = std::min(from.size(), kMaxEntry > to.size() ? kMaxEntry - to.size() : 0);
+        while (n < from.size() && n > 0 && (static_cast<unsigned char>(from[n]) & 0xC0U) == 0x80U) {
+            --n;  // not inside a UTF-8 sequence
+        }
+        to.append(from.substr(0, n));
+    };
     std::size_t line_no = 0;
     std::size_t pos = 0;
     int depth = 0;
     std::size_t joined = 0;
-    while (pos <= text.size()) {
+    bool want_object = false;  // the last line ended with "Content:"
+    while (pos < text.size()) {
         auto end = text.find('\n', pos);
         if (end == std::string::npos) {
             end = text.size();
@@ -690,31 +983,44 @@ std::vector<Entry> split_log(std::string_view input) {
         if (!line.empty() && line.back() == '\r') {
             line.remove_suffix(1);
         }
-        const bool blank = line.find_first_not_of(" \t\f\v") == std::string_view::npos;
-        // Inside an object, a line goes with it when it reads like JSON (indented, or
-        // starting with a quote or bracket): a new log entry starts in column one with
-        // a date or a word, so a cut-off object cannot swallow the messages after it.
-        const bool json_like = !blank && std::string_view(" \t\"{}[],").find(line.front()) != std::string_view::npos;
-        if (depth > 0 && joined < kMaxJoined && json_like) {
+        const auto first = line.find_first_not_of(" \t\f\v");
+        const bool blank = first == std::string_view::npos;
+        // Inside an object, a line goes with it when it reads like JSON: it starts
+        // (after any indentation) with a quote or bracket. A log entry starts with a
+        // date or a word, so a cut-off object cannot swallow the messages after it,
+        // however the log is indented.
+        const std::string_view lead = blank ? std::string_view() : line.substr(first);
+        const bool json_like = !blank && (std::string_view("\"{}[],").find(lead.front()) != std::string_view::npos ||
+                                          lead.substr(0, 3) == "\u201c" || lead.substr(0, 3) == "\u201d");
+        const bool continues = (depth > 0 && joined < kMaxJoined && json_like) || (want_object && lead.front() == '{');
+        if (!out.empty() && !blank && continues) {
             out.back().text += '\n';
-            out.back().text += line;
+            append(out.back().text, line);
             depth += brace_balance(line);
+            want_object = false;
             ++joined;
             continue;
         }
         depth = 0;
         joined = 0;
+        want_object = false;
         if (blank) {
             continue;
         }
-        out.push_back({line_no, std::string(line)});
+        out.push_back({line_no, {}});
+        append(out.back().text, line);
         depth = std::max(0, brace_balance(line));
-        if (end == text.size()) {
-            break;
+        if (depth == 0) {
+            const std::string lower = text::ascii_lower(line);
+            const auto marker = content_marker(lower);
+            want_object = marker != std::string::npos &&
+                          std::string_view(lower).substr(marker).find_first_not_of(" \t") == std::string_view::npos;
         }
     }
     return out;
 }
+
+bool looks_binary(std::string_view input) { return decoded(input).find('\0') != std::string::npos; }
 
 std::size_t Result::count(Kind k) const {
     return static_cast<std::size_t>(
@@ -864,16 +1170,18 @@ void decide(Conversation& c, std::chrono::system_clock::time_point now) {
         }
         return a.id < b.id;
     });
-    bool delivered = false;
-    bool read = false;
     for (const auto& s : c.statuses) {
         v.history += (v.history.empty() ? "" : ", ") + s.status;
     }
     const Status& last = c.statuses.back();
+    std::string restore;  // the last LEVERT or LEST before the latest status
     for (std::size_t i = 0; i + 1 < c.statuses.size(); ++i) {
-        delivered = delivered || c.statuses[i].status == "LEVERT";
-        read = read || c.statuses[i].status == "LEST";
+        if (c.statuses[i].status == "LEVERT" || c.statuses[i].status == "LEST") {
+            restore = c.statuses[i].status;
+        }
     }
+    v.updated = last.when;
+    const bool old = last.when && now - *last.when > std::chrono::hours(24);
     v.status = last.status;
     v.last_update = last.last_update;
     v.description = last.description;
@@ -889,10 +1197,12 @@ void decide(Conversation& c, std::chrono::system_clock::time_point now) {
     } else if (s == "INNKOMMENDE_MOTTATT" || s == "INNKOMMENDE_LEVERT") {
         set(Kind::fine, "incoming");
     } else if (s == "LEVETID_UTLOPT") {
-        if (read || delivered) {
-            set(Kind::fine, "receipt-expired", {{"restore", read ? "LEST" : "LEVERT"}});
+        // The letter arrived when a receipt came before; the archive's status must
+        // still be set back, so it is on the list of things to do.
+        if (!restore.empty()) {
+            set(Kind::act, "receipt-expired", {{"restore", restore}});
         } else {
-            set(Kind::act, "receipt-expired-undelivered");
+            set(Kind::act, v.service == "DPI" ? "dpi-expired" : "receipt-expired-undelivered");
         }
     } else if (s == "FEIL") {
         if (contains(d, "ikke har blitt levert til mottaker") || contains(d, "returpost")) {
@@ -903,7 +1213,11 @@ void decide(Conversation& c, std::chrono::system_clock::time_point now) {
             set(Kind::act, "error");
         }
     } else if (s == "SENDT") {
-        set(Kind::wait, v.service == "DPI" ? "sent-dpi" : "sent");
+        if (v.service == "DPI") {
+            set(old ? Kind::act : Kind::wait, old ? "sent-dpi-old" : "sent-dpi");
+        } else {
+            set(Kind::wait, v.service.empty() ? "sent-unknown" : "sent");
+        }
     } else if (s == "MOTTATT") {
         set(Kind::wait, "received");
     } else if (s == "OPPRETTET") {
@@ -967,8 +1281,11 @@ StatusResult sort_statuses(std::string_view json_text_in, const std::string& fil
         if (id.empty()) {
             id = json_text(*item, "conversationId");
         }
-        if (id.empty()) {
+        if (id.empty() && item->contains("convId")) {
             id = "conv-" + json_text(*item, "convId");
+        }
+        if (id.empty()) {
+            id = "item-" + std::to_string(conversations.size());  // belongs to no other
         }
         auto [it, fresh] = index.emplace(id, conversations.size());
         if (fresh) {
@@ -987,21 +1304,16 @@ StatusResult sort_statuses(std::string_view json_text_in, const std::string& fil
         decide(c, now);
         r.messages.push_back(std::move(c.verdict));
     }
-    const auto rank = [](Kind k) {
-        switch (k) {
-            case Kind::act:
-                return 0;
-            case Kind::unknown:
-                return 1;
-            case Kind::wait:
-                return 2;
-            case Kind::fine:
-                break;
+    // Most urgent first; within a category, oldest first (undated last).
+    std::stable_sort(r.messages.begin(), r.messages.end(), [](const MessageVerdict& a, const MessageVerdict& b) {
+        if (urgency(a.kind) != urgency(b.kind)) {
+            return urgency(a.kind) < urgency(b.kind);
         }
-        return 3;
-    };
-    std::stable_sort(r.messages.begin(), r.messages.end(),
-                     [&](const MessageVerdict& a, const MessageVerdict& b) { return rank(a.kind) < rank(b.kind); });
+        if (a.updated && b.updated) {
+            return *a.updated < *b.updated;
+        }
+        return a.updated.has_value() && !b.updated.has_value();
+    });
     return r;
 }
 

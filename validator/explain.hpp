@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -20,6 +21,8 @@ namespace preflight::explain {
 // (wait), act now (act); unknown: not recognised, ask support.
 enum class Kind : std::uint8_t { fine, wait, act, unknown };
 [[nodiscard]] std::string_view to_string(Kind k);
+// Order of output: act 0, unknown 1, wait 2, fine 3.
+[[nodiscard]] int urgency(Kind k);
 
 // Could preflight have stopped it before sending?
 enum class Preventable : std::uint8_t { yes, partly, no };
@@ -46,7 +49,10 @@ struct Entry {
 // or starting with a quote or bracket: a cut-off object does not swallow the log
 // entries after it). Accepts
 // UTF-8 with or without BOM, UTF-16 with BOM, CRLF; invalid UTF-8 becomes U+FFFD.
+// A message longer than 64 KiB is read that far.
 [[nodiscard]] std::vector<Entry> split_log(std::string_view input);
+// Holds NUL bytes after decoding: not a log (an image, a PDF, a zip).
+[[nodiscard]] bool looks_binary(std::string_view input);
 
 // A finding of the journal post (--manifest) that matches a cause's codes.
 struct Applies {
@@ -58,9 +64,10 @@ struct Applies {
 };
 
 struct Explanation {
-    std::size_t line = 0;  // where the message starts in the input (1-based)
-    std::string text;      // the message as read
-    std::string cause;     // a Cause id, or "unknown"
+    std::size_t line = 0;                            // where the message starts in the input (1-based)
+    std::string text;                                // the message as read
+    std::optional<std::chrono::sys_seconds> logged;  // its leading timestamp, if it has one
+    std::string cause;                               // a Cause id, or "unknown"
     Kind kind = Kind::unknown;
     // Facts read out of the message: recipient, method, status, exception, message,
     // description, process, document-type, limit, date. Shown as they are (masked).
@@ -95,13 +102,14 @@ void apply_report(Result& result, const Report& report, const std::string& manif
 struct MessageVerdict {
     std::string message_id;
     std::string conversation_id;
-    std::string status;       // the latest status
-    std::string last_update;  // as written
-    std::string description;  // the latest status's description
-    std::string service;      // DPO, DPI, ... (conversations export only)
-    std::string title;        // (conversations export only)
-    std::string receiver;     // (conversations export only)
-    std::string history;      // every status, oldest first: "OPPRETTET, SENDT, LEVERT"
+    std::string status;                               // the latest status
+    std::string last_update;                          // as written
+    std::string description;                          // the latest status's description
+    std::string service;                              // DPO, DPI, ... (conversations export only)
+    std::string title;                                // (conversations export only)
+    std::string receiver;                             // (conversations export only)
+    std::string history;                              // every status, oldest first: "OPPRETTET, SENDT, LEVERT"
+    std::optional<std::chrono::sys_seconds> updated;  // of the latest status
     Kind kind = Kind::unknown;
     std::string reason;  // catalogue id of the reason: explain.status.*
     MessageArgs args;    // its placeholders

@@ -23,6 +23,13 @@ std::string clean(std::string_view s, const RenderOptions& o) {
     return o.show_ids ? p : ident::mask_person_ids(p);
 }
 
+// For JSON: the same, but control characters stay as they are (the JSON encoder
+// escapes them itself; a multi-line message keeps its line breaks).
+std::string clean_json(std::string_view s, const RenderOptions& o) {
+    const std::string p = text::printable(s);
+    return o.show_ids ? p : ident::mask_person_ids(p);
+}
+
 // One line of at most `limit` characters (a JSON block is shown on one line).
 std::string one_line(std::string_view s, std::size_t limit, const RenderOptions& o) {
     std::string flat;
@@ -74,20 +81,6 @@ std::string codes_text(const std::vector<std::string>& codes) {
     return out;
 }
 
-int rank(Kind k) {
-    switch (k) {
-        case Kind::act:
-            return 0;
-        case Kind::unknown:
-            return 1;
-        case Kind::wait:
-            return 2;
-        case Kind::fine:
-            break;
-    }
-    return 3;
-}
-
 json explanation_json(const Explanation& e, const RenderOptions& o, bool checked) {
     const Cause& c = cause(e.cause);
     json checks = json::array();
@@ -96,14 +89,14 @@ json explanation_json(const Explanation& e, const RenderOptions& o, bool checked
     }
     json details = json::object();
     for (const auto& [k, v] : e.details) {
-        details[k] = clean(v, o);
+        details[k] = clean_json(v, o);
     }
     json notes = json::array();
     for (const auto& n : e.notes) {
-        notes.push_back(clean(catalogue::text(n, o.lang), o));
+        notes.push_back(clean_json(catalogue::text(n, o.lang), o));
     }
     json out = {{"line", e.line},
-                {"text", clean(e.text, o)},
+                {"text", clean_json(e.text, o)},
                 {"cause", e.cause},
                 {"kind", to_string(e.kind)},
                 {"title", cause_text(e.cause, "title", &e, o.lang)},
@@ -120,8 +113,8 @@ json explanation_json(const Explanation& e, const RenderOptions& o, bool checked
             applies.push_back({{"code", a.code},
                                {"check", a.check},
                                {"severity", to_string(a.severity)},
-                               {"document", a.document.empty() ? json(nullptr) : json(clean(a.document, o))},
-                               {"message", clean(a.message, o)}});
+                               {"document", a.document.empty() ? json(nullptr) : json(clean_json(a.document, o))},
+                               {"message", clean_json(a.message, o)}});
         }
         out["applies"] = applies;
     }
@@ -150,7 +143,7 @@ std::string render_json(const Result& r, const RenderOptions& o) {
                   {"fine", r.count(Kind::fine)}}},
                 {"explanations", items}};
     if (r.manifest_checked) {
-        out["manifest"] = clean(r.manifest, o);
+        out["manifest"] = clean_json(r.manifest, o);
     }
     return out.dump(2) + "\n";
 }
@@ -172,7 +165,7 @@ std::string render_text(const Result& r, const RenderOptions& o) {
     std::map<std::tuple<int, std::string, MessageArgs>, std::vector<const Explanation*>> groups;
     std::vector<std::tuple<int, std::string, MessageArgs>> order;
     for (const auto& e : r.items) {
-        auto key = std::make_tuple(rank(e.kind), e.cause, e.args);
+        auto key = std::make_tuple(urgency(e.kind), e.cause, e.args);
         auto& g = groups[key];
         if (g.empty()) {
             order.push_back(key);
@@ -253,21 +246,21 @@ std::string render_text(const Result& r, const RenderOptions& o) {
 std::string render_json(const StatusResult& r, const RenderOptions& o) {
     json messages = json::array();
     for (const auto& m : r.messages) {
-        json item = {{"messageId", clean(m.message_id, o)},
-                     {"conversationId", clean(m.conversation_id, o)},
-                     {"status", clean(m.status, o)},
-                     {"lastUpdate", clean(m.last_update, o)},
-                     {"history", clean(m.history, o)},
+        json item = {{"messageId", clean_json(m.message_id, o)},
+                     {"conversationId", clean_json(m.conversation_id, o)},
+                     {"status", clean_json(m.status, o)},
+                     {"lastUpdate", clean_json(m.last_update, o)},
+                     {"history", clean_json(m.history, o)},
                      {"category", to_string(m.kind)},
                      {"reason", catalogue::text(m.reason, o.lang, m.args)}};
         if (!m.description.empty()) {
-            item["description"] = clean(m.description, o);
+            item["description"] = clean_json(m.description, o);
         }
         for (const auto& [key, value] : {std::pair<const char*, const std::string*>{"service", &m.service},
                                          {"title", &m.title},
                                          {"receiver", &m.receiver}}) {
             if (!value->empty()) {
-                item[key] = clean(*value, o);
+                item[key] = clean_json(*value, o);
             }
         }
         messages.push_back(item);

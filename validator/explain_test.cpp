@@ -165,7 +165,7 @@ TEST(Explain, TheIntegrasjonspunktsJsonErrorIsParsedNotMatched) {
     EXPECT_EQ(detail(e, "exception"), "no.difi.meldingsutveksling.exceptions.ReceiverDoesNotAcceptProcessException");
     EXPECT_EQ(detail(e, "process"), "urn:no:difi:profile:digitalpost:vedtak:ver1.0");
     EXPECT_EQ(detail(e, "document-type"), "urn:no:difi:digitalpost:xsd:fysisk::print");
-    EXPECT_EQ(e.notes, std::vector<std::string>{"explain.note.print-route"});
+    EXPECT_EQ(e.cause, "receiver-process");  // print: the pages first (DP301)
 
     // The same error as the integrasjonspunkt writes it (ASCII quotes, pretty-printed
     // over several lines, as a log export holds it), for a receiver without the
@@ -186,9 +186,9 @@ TEST(Explain, TheIntegrasjonspunktsJsonErrorIsParsedNotMatched) {
     EXPECT_EQ(r.entries, 2U);
     EXPECT_EQ(r.ignored, 1U);
     ASSERT_EQ(r.items.size(), 1U);
-    EXPECT_EQ(r.items[0].cause, "receiver-process");
+    EXPECT_EQ(r.items[0].cause, "receiver-capability");
+    EXPECT_EQ(r.items[0].codes, std::vector<std::string>{"DP507"});
     EXPECT_EQ(detail(r.items[0], "process"), "urn:no:difi:profile:digitalpost:info:ver1.0");
-    EXPECT_EQ(r.items[0].notes, std::vector<std::string>{"explain.note.no-service-record"});
 
     // A message that only *mentions* the phrase but whose JSON names another
     // exception is explained by the exception, not by the phrase.
@@ -210,6 +210,18 @@ TEST(Explain, OtherIntegrasjonspunktExceptionsMapToTheirChecks) {
     EXPECT_EQ(by("FilenameTooLongException").codes, std::vector<std::string>{"DP101"});
     EXPECT_EQ(by("MissingAddressInformationException").codes, std::vector<std::string>{"DP505"});
     EXPECT_EQ(by("MultipartFileToLargeException").cause, "size-exceeded");
+    EXPECT_EQ(by("MissingPrimaryDocumentException").codes, std::vector<std::string>{"DP404"});
+    EXPECT_EQ(by("InvalidContentTypeException").codes, std::vector<std::string>{"DP401"});
+    // An error object without a known class is not matched on its phrases.
+    EXPECT_EQ(
+        only(R"(Content: {"status":400,"exception":"x.SomethingException","message":"Missing attachment"})").cause,
+        "unknown");
+    // Cut off by the log (no closing brace): the class name is still read; "Content :"
+    // with a space is the same marker.
+    EXPECT_EQ(only(R"(Sending feilet: Content : {"status":400,"exception":"no.difi.meldingsutveksling.exceptions.)"
+                   R"(ReceiverDoesNotAcceptProcessException","message":"Receiver do not accept the document pro)")
+                  .cause,
+              "receiver-process");
     // Not in the runbook and not known: unknown, with what the integrasjonspunkt said.
     const Explanation other = by("TimeToLiveException");
     EXPECT_EQ(other.cause, "unknown");
@@ -247,13 +259,33 @@ TEST(Explain, LevetidUtloptAfterLestOrLevertIsFineAndSaysWhatToRestore) {
     EXPECT_EQ(r.items[0].cause, "delivered");
     EXPECT_EQ(r.items[1].cause, "delivered");
     EXPECT_EQ(r.items[2].cause, "receipt-expired");
-    EXPECT_EQ(r.items[2].kind, Kind::fine);
-    EXPECT_EQ(r.items[2].args, (MessageArgs{{"restore", "LEST"}}));
-    EXPECT_FALSE(r.needs_action());
-    // Only LEVERT before it (and the log newest first): back to LEVERT.
-    const Result levert = explain_log(who + "Forsendelsesstatus oppdatert: LEVETID_UTLOPT\n" + who +
-                                      "Forsendelsesstatus oppdatert: LEVERT\n");
-    EXPECT_EQ(levert.items[0].args, (MessageArgs{{"restore", "LEVERT"}}));
+    EXPECT_EQ(r.items[2].args, (MessageArgs{{"restore", "LEST"}}));  // the last one before it
+    // The letter arrived, but the status in the archive must be set back: a task.
+    EXPECT_EQ(r.items[2].kind, Kind::act);
+    // A log newest first, with timestamps: the LEVERT before it in time counts; a
+    // LEST after it does not.
+    const Result newest_first =
+        explain_log("11.07.2024 09:00 " + who + "Forsendelsesstatus oppdatert: LEST\n" + "10.07.2024 11:05 " + who +
+                    "Forsendelsesstatus oppdatert: LEVETID_UTLOPT\n" + "09.07.2024 11:00 " + who +
+                    "Forsendelsesstatus oppdatert: LEVERT\n");
+    EXPECT_EQ(newest_first.items[1].cause, "receipt-expired");
+    EXPECT_EQ(newest_first.items[1].args, (MessageArgs{{"restore", "LEVERT"}}));
+    // Without timestamps the log is read oldest first: LEVERT after it does not count.
+    const Result after = explain_log(who + "Forsendelsesstatus oppdatert: LEVETID_UTLOPT\n" + who +
+                                     "Forsendelsesstatus oppdatert: LEVERT\n");
+    EXPECT_EQ(after.items[0].cause, "receipt-expired-undelivered");
+    // Quoted, in other words, in English: the same status line.
+    for (const std::string& line :
+         {who + "Forsendelsesstatus oppdatert: «LEVETID_UTLOPT»", who + "Forsendelsesstatus  oppdatert: Levetid utløpt",
+          std::string("\"") + who + "Forsendelsesstatus oppdatert: LEVETID_UTLOPT\"",
+          std::string("Recipient: DIREKTORATET Dispatch method: DPO Dispatch status updated: LEVETID_UTLOPT")}) {
+        const Result one = explain_log("10.07.2024 Journalpost oppdatert\n" + line + "\n");
+        ASSERT_EQ(one.items.size(), 1U) << line;
+        EXPECT_EQ(one.items[0].cause, "receipt-expired-undelivered") << line;
+    }
+    // To a citizen (DPI), expiry after a day is the "no error message" case.
+    EXPECT_EQ(only("Mottaker: Kari Nordmann Forsendelsesmåte: DPI Forsendelsesstatus oppdatert: LEVETID_UTLOPT").cause,
+              "failed-after-a-day");
     // Another recipient's LEST does not count.
     const Result other =
         explain_log("Mottaker: UNIVERSITETET I OSLO Forsendelsesmåte: DPO Forsendelsesstatus oppdatert: LEST\n" + who +
@@ -264,7 +296,21 @@ TEST(Explain, LevetidUtloptAfterLestOrLevertIsFineAndSaysWhatToRestore) {
     EXPECT_NE(text.find("Sett forsendelsesstatus tilbake til LEST"), std::string::npos) << text;
 }
 
+TEST(Explain, SentThenDeliveredIsFine) {
+    const std::string who = "Mottaker: Universitetet i Oslo Forsendelsesmåte: DPV ";
+    const Result r =
+        explain_log(who + "Forsendelsesstatus oppdatert: SENDT\n" + who + "Forsendelsesstatus oppdatert: FEIL\n" + who +
+                    "Forsendelsesstatus oppdatert: LEVERT\n");
+    ASSERT_EQ(r.items.size(), 3U);
+    for (const auto& e : r.items) {
+        EXPECT_EQ(e.kind, Kind::fine) << e.cause;
+    }
+    EXPECT_EQ(r.items[1].notes, std::vector<std::string>{"explain.note.delivered-later"});
+    EXPECT_FALSE(r.needs_action());
+}
+
 TEST(Explain, EmailSentIsFinal) {
+    EXPECT_EQ(only("Mottaker: Kari Forsendelsesmåte: E Forsendelsesstatus oppdatert: SENDT").cause, "email-sent");
     const Explanation e = only("Mottaker: Kari Nordmann Forsendelsesmåte: E-post Forsendelsesstatus oppdatert: SENDT");
     EXPECT_EQ(e.cause, "email-sent");
     EXPECT_EQ(e.kind, Kind::fine);
@@ -277,6 +323,48 @@ TEST(Explain, CaseAndUnicodeFormsDoNotMatter) {
     // å written as a + combining ring (NFD, as some Mac tools copy it).
     EXPECT_EQ(only("Klarer ikke a\u030A sende brev til mottaker via post").cause, "return-mail");
     EXPECT_EQ(only("Alle signatarer ma\u030A ha gyldig fødselsnummer og status").cause, "signer-reserved");
+}
+
+TEST(Explain, OrdinaryLinesAreNoFalseAlarm) {
+    // Everyday lines of a journal post's log: none is a failure.
+    const Result r = explain_log(
+        "08.07.2024 09:12 Status endret fra R til F\n"
+        "08.07.2024 09:13 Journalpoststatus endret til F\n"
+        "08.07.2024 09:14 Status satt til F av Per Arkivar\n"
+        "08.07.2024 09:20 Forsendelsesstatus endret fra Overføring feilet til Klar for sending\n"
+        "08.07.2024 09:21 Returadresse satt til Postboks 7800, 5020 Bergen\n"
+        "08.07.2024 09:22 Signert dokument returnert fra Posten signering\n"
+        "08.07.2024 09:23 Feilretting: tittel endret\n"
+        "08.07.2024 09:24 Dokument konvertert til PDF/A uten feil\n"
+        "08.07.2024 09:25 Signeringsoppdrag sendt til Kari Nordmann. Fristen er 28 dager.\n"
+        "08.07.2024 09:26 Signing job created; it expires after 28 days\n"
+        "08.07.2024 09:27 Document archived without changes\n"
+        "08.07.2024 09:28 Mottaker: Kari Nordmann Forsendelsesmåte: DPI Forsendelsesstatus oppdatert: OPPRETTET\n");
+    EXPECT_EQ(r.entries, 12U);
+    for (const auto& e : r.items) {
+        ADD_FAILURE() << "line " << e.line << ": " << e.cause;
+    }
+    EXPECT_FALSE(r.needs_action());
+    // But a status back from E or J to F is.
+    EXPECT_EQ(explain_log("a\nJournalpoststatus endret tilbake fra E til F\n").items.at(0).cause, "transfer-failed");
+}
+
+TEST(Explain, ReportsWithoutALogLine) {
+    for (const char* text : {"Mottakeren fikk brevet uten vedlegg", "Mottakeren fikk ikke vedlegget",
+                             "Mottaker sier at vedlegget ikke var med", "Mottakeren fikk bare hoveddokumentet",
+                             "The recipient only received the main document"}) {
+        EXPECT_EQ(only(text).cause, "attachments-missing") << text;
+    }
+    for (const char* text : {"Hoveddokumentet mangler, bare vedlegget kom fram", "Mottakeren fikk bare vedlegget"}) {
+        EXPECT_EQ(only(text).cause, "main-document-missing") << text;
+    }
+    EXPECT_EQ(only("Hei, mottakeren sier signeringsoppdraget aldri kom").cause, "signing-not-received");
+    // A title over the limit is not a size problem.
+    const Explanation title = only(
+        "Sending til digital postboks eller elektronisk signering feilet: Klarte ikke å kø meldingen til levering. "
+        "Vennligst sjekk verdiene og prøv på nytt: Tittel kan ikke overskride 80 tegn.");
+    EXPECT_EQ(title.cause, "title-too-long");
+    EXPECT_EQ(title.codes, std::vector<std::string>{"DP103"});
 }
 
 TEST(Explain, UnknownMessageSaysSoAndPointsToSupport) {
@@ -354,6 +442,18 @@ TEST(Explain, SplitLogKeepsJsonBlocksTogetherAndReadsUtf16) {
         open += "  \"key\": 1,\n";
     }
     EXPECT_EQ(split_log(open).size(), 1U + 100U);
+    // "Content:" at the end of a line, the object on the next ones.
+    const auto next = split_log("Sending feilet. Content:\n{\n  \"status\": 400\n}\nneste\n");
+    ASSERT_EQ(next.size(), 2U);
+    EXPECT_EQ(next[0].text, "Sending feilet. Content:\n{\n  \"status\": 400\n}");
+    // An indented log with a cut-off object: the next entries stay entries.
+    const auto indented = split_log("  08.07 a Content: {\"status\": 4\n  08.07 b\n\t08.07 c\n");
+    EXPECT_EQ(indented.size(), 3U);
+    // One key per line in typographic quotes (copied from a document) stays together.
+    EXPECT_EQ(split_log("x Content: {\n\u201cstatus\u201d : 400,\n\u201cexception\u201d : \u201cy\u201d\n}\n").size(),
+              1U);
+    // A message is read up to 64 KiB.
+    EXPECT_EQ(split_log(std::string(100000, 'a')).at(0).text.size(), 64U * 1024U);
     // ...and no log entry: a message cut off inside its JSON does not hide the next.
     const auto cut = split_log(
         "a Content: {\"status\": 400, \"mess\n"
@@ -385,9 +485,17 @@ TEST(Explain, PersonalIdsAreMaskedInOutputUnlessAsked) {
         const std::string shown = as_json ? render_json(r, o) : render_text(r, o);
         EXPECT_NE(shown.find("29129319060"), std::string::npos);
     }
-    // The training environment's test person gets its remark.
+    // The training environment's test person gets its remark; a masked number (any
+    // person born 29.12.93, as Elements shows it) does not.
     EXPECT_NE(std::find(r.items[0].notes.begin(), r.items[0].notes.end(), "explain.note.training-person"),
               r.items[0].notes.end());
+    EXPECT_TRUE(only("Dispatch to Kari (291293*****) failed: Kan ikke levere digitalt, ugyldige verdier hos mottaker")
+                    .notes.empty());
+    // JSON keeps a multi-line message's line breaks (as \n, not as text).
+    const Result multi = explain_log("Sending feilet. Content: {\n  \"exception\": \"x.FilenameTooLongException\"\n}");
+    const json j = json::parse(render_json(multi, RenderOptions::in(Lang::en)));
+    EXPECT_EQ(j.at("explanations").at(0).at("text"),
+              "Sending feilet. Content: {\n  \"exception\": \"x.FilenameTooLongException\"\n}");
 }
 
 TEST(Explain, EveryCauseHasAllTextsAndOnlyRegisteredChecks) {
@@ -459,11 +567,11 @@ TEST(ExplainStatuses, AnExportIsSortedIntoActWaitAndFine) {
         got[m.message_id] = {m.kind, m.reason};
     }
     EXPECT_EQ(got["m-delivered"], std::make_pair(Kind::fine, std::string("explain.status.delivered")));
-    EXPECT_EQ(got["m-expired-ok"], std::make_pair(Kind::fine, std::string("explain.status.receipt-expired")));
+    EXPECT_EQ(got["m-expired-ok"], std::make_pair(Kind::act, std::string("explain.status.receipt-expired")));
     EXPECT_EQ(got["m-expired-bad"],
               std::make_pair(Kind::act, std::string("explain.status.receipt-expired-undelivered")));
     EXPECT_EQ(got["m-returned"], std::make_pair(Kind::act, std::string("explain.status.return-mail")));
-    EXPECT_EQ(got["m-eboks"], std::make_pair(Kind::wait, std::string("explain.status.sent")));
+    EXPECT_EQ(got["m-eboks"], std::make_pair(Kind::wait, std::string("explain.status.sent-unknown")));
     EXPECT_EQ(got["m-new"], std::make_pair(Kind::wait, std::string("explain.status.created")));
     EXPECT_EQ(got["m-stuck"], std::make_pair(Kind::act, std::string("explain.status.created-stuck")));
     EXPECT_EQ(got["m-failed"], std::make_pair(Kind::act, std::string("explain.status.error")));
@@ -472,16 +580,22 @@ TEST(ExplainStatuses, AnExportIsSortedIntoActWaitAndFine) {
     // Act first, then unknown, wait, fine.
     EXPECT_EQ(r.messages.front().kind, Kind::act);
     EXPECT_EQ(r.messages.back().kind, Kind::fine);
-    EXPECT_EQ(r.count(Kind::act), 4U);
+    EXPECT_EQ(r.count(Kind::act), 5U);
     EXPECT_EQ(r.count(Kind::wait), 3U);
-    EXPECT_EQ(r.count(Kind::fine), 2U);
+    EXPECT_EQ(r.count(Kind::fine), 1U);
+    // Within a category, oldest first.
+    for (std::size_t i = 1; i < r.messages.size(); ++i) {
+        if (r.messages[i].kind == r.messages[i - 1].kind) {
+            EXPECT_LE(*r.messages[i - 1].updated, *r.messages[i].updated) << r.messages[i].message_id;
+        }
+    }
     const std::string text = render_text(r, RenderOptions::in(Lang::en));
-    EXPECT_NE(text.find("5 act now"), std::string::npos) << text;  // act + unknown are listed together
+    EXPECT_NE(text.find("6 act now"), std::string::npos) << text;  // act + unknown are listed together
     EXPECT_LT(text.find("ACT NOW"), text.find("WAIT"));
     EXPECT_LT(text.find("WAIT"), text.find("FINE"));
     EXPECT_NE(text.find("back to LEST"), std::string::npos) << text;
     const json j = json::parse(render_json(r, RenderOptions::in(Lang::nb)));
-    EXPECT_EQ(j.at("summary").at("act"), 4);
+    EXPECT_EQ(j.at("summary").at("act"), 5);
     EXPECT_EQ(j.at("messages").at(0).at("category"), "act");
 }
 
@@ -503,6 +617,28 @@ TEST(ExplainStatuses, ConversationsExportKnowsTheServiceAndReceiver) {
     EXPECT_EQ(r.messages[0].history, "OPPRETTET, SENDT");
     const std::string text = render_text(r, RenderOptions::in(Lang::nb));
     EXPECT_NE(text.find("«Vedtak om studieplass» DPI → 291293*****"), std::string::npos) << text;
+}
+
+TEST(ExplainStatuses, DpiSentForOverADayIsToBeChecked) {
+    const auto now = std::chrono::system_clock::now();
+    const auto conversation = [&](int hours, const std::string& last) {
+        return json{
+            {"content", json::array({{{"messageId", "c"},
+                                      {"serviceIdentifier", "DPI"},
+                                      {"messageStatuses",
+                                       json::array({status(1, "c", "SENDT", now - std::chrono::hours(hours)),
+                                                    status(2, "c", last, now - std::chrono::hours(hours))})}}})}}
+            .dump();
+    };
+    EXPECT_EQ(sort_statuses(conversation(30, "SENDT"), "f", now).messages.at(0).reason, "explain.status.sent-dpi-old");
+    EXPECT_EQ(sort_statuses(conversation(30, "SENDT"), "f", now).messages.at(0).kind, Kind::act);
+    EXPECT_EQ(sort_statuses(conversation(2, "SENDT"), "f", now).messages.at(0).kind, Kind::wait);
+    EXPECT_EQ(sort_statuses(conversation(30, "LEVETID_UTLOPT"), "f", now).messages.at(0).reason,
+              "explain.status.dpi-expired");
+    // Statuses without any id are not merged into one message.
+    const json loose = json::array({{{"status", "FEIL"}, {"lastUpdate", "2024-07-01T10:00:00Z"}},
+                                    {{"status", "LEVERT"}, {"lastUpdate", "2024-07-02T10:00:00Z"}}});
+    EXPECT_EQ(sort_statuses(loose.dump(), "f", now).messages.size(), 2U);
 }
 
 TEST(ExplainStatuses, BadInputNamesTheFileAndPlace) {
