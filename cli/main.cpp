@@ -233,7 +233,7 @@ int scan_templates(const po::variables_map& vm, const std::vector<std::string>& 
 
 // Reads FILE, or standard input for "-", up to the limit explain accepts.
 std::string read_input(const std::string& file) {
-    constexpr std::size_t kLimit = 256ULL * 1024 * 1024;
+    constexpr std::size_t kLimit = 64ULL * 1024 * 1024;  // a year of a busy log; read whole
     std::string data;
     if (file == "-") {
         char buf[65536];

@@ -155,6 +155,13 @@ TEST(ExplainCli, UsageErrorsAreExitTwo) {
     const auto b = run_cli({"explain"}, &binary);
     EXPECT_EQ(b.exit_code, 2);
     EXPECT_NE(b.err.find("binære data"), std::string::npos) << b.err;
+    // Over 64 MiB (a sparse file: nothing is written) is refused before it is read.
+    const std::string huge = temp_file("huge.log", "");
+    fs::resize_file(huge, 65ULL * 1024 * 1024);
+    const auto big = run_cli({"explain", "--lang", "en", "--log", huge});
+    fs::remove(huge);
+    EXPECT_EQ(big.exit_code, 2);
+    EXPECT_NE(big.err.find("over the limit of 67108864 bytes"), std::string::npos) << big.err;
     EXPECT_EQ(run_cli({"explain", "--log", "/nonexistent/log.txt"}).exit_code, 2);
     const auto both = run_cli({"explain", "--log", "-", "text"});
     EXPECT_EQ(both.exit_code, 2);

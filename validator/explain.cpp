@@ -786,9 +786,6 @@ bool earlier(const Explanation& a, const Explanation& b) {
     if (a.logged && b.logged && *a.logged != *b.logged) {
         return *a.logged < *b.logged;
     }
-    if (a.logged && b.logged) {
-        return a.line < b.line;
-    }
     return a.line < b.line;
 }
 
