@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs `preflight check --channel print` over every file of the shared corpus of
-# malformed PDFs. Each run must end with exit 0 or 1 within its time limit: never 2,
-# 3, a signal or a hang. Prints how many passed, warned and blocked.
+# malformed PDFs (scripts/corpus-report.py). Each run must end with exit 0 or 1 and a
+# report within its time limit: never 2, 3, a signal or a hang. Prints how many
+# passed, warned and blocked, findings by code and the slowest files.
 # Usage: corpus_robustness.sh PREFLIGHT_BINARY CORPUS_DIR   (exit 77: corpus absent)
 set -u
 bin=$1
@@ -13,32 +14,13 @@ if [ ! -d "$corpus" ]; then
 fi
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-export bin limit out
-find "$corpus" -type f -print0 | sort -z | xargs -0 -P 2 -I{} bash -c '
-  f="$1"
-  key=$(printf "%s" "$f" | md5sum | cut -c1-16)
-  start=$(date +%s.%N)
-  timeout -s KILL "$limit" "$bin" check --channel print --format json "$f" >"$out/$key.json" 2>"$out/$key.err"
-  rc=$?
-  end=$(date +%s.%N)
-  verdict=$(grep -o "\"verdict\": \"[a-z]*\"" "$out/$key.json" | head -1 | cut -d\" -f4)
-  printf "%s\t%s\t%s\t%s\n" "$rc" "${verdict:-none}" "$(awk -v a="$start" -v b="$end" "BEGIN{print b-a}")" "$f" >"$out/$key.row"
-' _ {}
-cat "$out"/*.row >"$out/all.tsv"
-total=$(wc -l <"$out/all.tsv")
-bad=$(awk -F'\t' '$1 != 0 && $1 != 1' "$out/all.tsv")
-pass=$(awk -F'\t' '$2 == "pass"' "$out/all.tsv" | wc -l)
-warn=$(awk -F'\t' '$2 == "warn"' "$out/all.tsv" | wc -l)
-block=$(awk -F'\t' '$2 == "block"' "$out/all.tsv" | wc -l)
-slowest=$(sort -t$'\t' -k3 -g -r "$out/all.tsv" | head -3 | awk -F'\t' '{printf "  %.2f s  %s\n", $3, $4}')
-echo "corpus_robustness: $total files: $pass pass, $warn warn, $block block"
-codes=$(cat "$out"/*.json 2>/dev/null | grep -o '"code": "DP[0-9]*"' | cut -d'"' -f4 | sort | uniq -c | awk '{printf "%s %s, ", $2, $1}')
-echo "corpus_robustness: findings by code: ${codes%, }"
-echo "corpus_robustness: slowest:"
-echo "$slowest"
-if [ -n "$bad" ]; then
-  echo "corpus_robustness: FAILED: runs that did not end with exit 0 or 1 (exit, verdict, seconds, file):"
-  echo "$bad"
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# One `preflight check --channel print` per file, by scripts/corpus-report.py: counts
+# by verdict and code, the slowest files, and every run that ended otherwise.
+python3 "$here/../scripts/corpus-report.py" --binary "$bin" --jobs 2 --timeout "$limit" --all-files "$corpus"
+rc=$?
+if [ "$rc" -ne 0 ]; then
+  echo "corpus_robustness: FAILED: runs that did not end with exit 0 or 1 and a report (above)"
   exit 1
 fi
 echo "corpus_robustness: every file ended with exit 0 or 1"
