@@ -231,6 +231,35 @@ int scan_templates(const po::variables_map& vm, const std::vector<std::string>& 
     return report.fails(fail_on) ? kExitFindings : kExitOk;
 }
 
+// --channel, --no-sandbox, --strict-registry and --profile as a run's settings.
+RunSettings run_settings(const po::variables_map& vm, const Config& config, bool training) {
+    RunSettings settings;
+    if (vm.count("channel") != 0) {
+        const auto channel = parse_channel(vm["channel"].as<std::string>());
+        if (!channel || *channel == Channel::manual) {
+            throw UsageError("error.usage.value", {{"option", "channel"},
+                                                   {"value", vm["channel"].as<std::string>()},
+                                                   {"allowed", "general, dpi, print, dpo, dpv, dpf, email, signing"}});
+        }
+        settings.channel = *channel;
+        settings.channel_given = true;
+    }
+    settings.sandbox = vm.count("no-sandbox") == 0;
+    settings.flags.strict_registry = vm.count("strict-registry") != 0 || config.section("registry").boolean("strict");
+    settings.flags.training = training;
+    return settings;
+}
+
+// Checks a journal post; the registries are asked only when it has recipients.
+Report check_post(JournalPost post, const Registry& registry, const Config& config, RunSettings settings) {
+    registry::Registries registries;
+    if (!post.recipients.empty()) {
+        registries = registry::make_registries(config);
+        settings.directory = registries.directory.get();
+    }
+    return run_checks(std::move(post), registry, config, settings);
+}
+
 // Reads FILE, or standard input for "-", up to the limit explain accepts.
 std::string read_input(const std::string& file) {
     constexpr std::size_t kLimit = 64ULL * 1024 * 1024;  // a year of a busy log; read whole
@@ -305,28 +334,7 @@ int explain_messages(const po::variables_map& vm, const std::vector<std::string>
     if (vm.count("manifest") != 0) {
         const std::string manifest = vm["manifest"].as<std::string>();
         JournalPost post = load_manifest(manifest);
-        RunSettings settings;
-        settings.sandbox = vm.count("no-sandbox") == 0;
-        settings.flags.strict_registry =
-            vm.count("strict-registry") != 0 || config.section("registry").boolean("strict");
-        settings.flags.training = training;
-        if (vm.count("channel") != 0) {
-            const auto channel = parse_channel(vm["channel"].as<std::string>());
-            if (!channel || *channel == Channel::manual) {
-                throw UsageError("error.usage.value",
-                                 {{"option", "channel"},
-                                  {"value", vm["channel"].as<std::string>()},
-                                  {"allowed", "general, dpi, print, dpo, dpv, dpf, email, signing"}});
-            }
-            settings.channel = *channel;
-            settings.channel_given = true;
-        }
-        registry::Registries registries;
-        if (!post.recipients.empty()) {
-            registries = registry::make_registries(config);
-            settings.directory = registries.directory.get();
-        }
-        const Report report = run_checks(std::move(post), registry, config, settings);
+        const Report report = check_post(std::move(post), registry, config, run_settings(vm, config, training));
         explain::apply_report(result, report, manifest, render_options.lang);
     }
     std::fputs((format == Format::json ? explain::render_json(result, render_options)
@@ -423,17 +431,7 @@ int run(int argc, char** argv, Lang& lang) {
         throw UsageError("error.usage.command", {{"command", command}});
     }
 
-    RunSettings settings;
-    if (vm.count("channel") != 0) {
-        const auto channel = parse_channel(vm["channel"].as<std::string>());
-        if (!channel || *channel == Channel::manual) {
-            throw UsageError("error.usage.value", {{"option", "channel"},
-                                                   {"value", vm["channel"].as<std::string>()},
-                                                   {"allowed", "general, dpi, print, dpo, dpv, dpf, email, signing"}});
-        }
-        settings.channel = *channel;
-        settings.channel_given = true;
-    }
+    const RunSettings settings = run_settings(vm, config, training);
     if (command == "scan") {
         if (vm.count("manifest") != 0) {
             throw UsageError("error.usage.value",
@@ -441,10 +439,6 @@ int run(int argc, char** argv, Lang& lang) {
         }
         return scan_templates(vm, args, registry, sections, *format, render_options, fail_on);
     }
-    settings.sandbox = vm.count("no-sandbox") == 0;
-    settings.flags.strict_registry = vm.count("strict-registry") != 0 || config.section("registry").boolean("strict");
-    settings.flags.training = training;
-
     JournalPost post;
     if (vm.count("manifest") != 0) {
         if (!args.empty()) {
@@ -458,12 +452,7 @@ int run(int argc, char** argv, Lang& lang) {
         post = loose_files(args);
     }
 
-    registry::Registries registries;
-    if (!post.recipients.empty()) {
-        registries = registry::make_registries(config);
-        settings.directory = registries.directory.get();
-    }
-    const Report report = run_checks(std::move(post), registry, config, settings);
+    const Report report = check_post(std::move(post), registry, config, settings);
     std::fputs(render(report, *format, render_options).c_str(), stdout);
     return report.fails(fail_on) ? kExitFindings : kExitOk;
 }

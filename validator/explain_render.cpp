@@ -16,14 +16,7 @@ namespace {
 
 using json = nlohmann::json;
 
-// Text from the input as it may be shown: valid UTF-8, control characters escaped,
-// personal identifiers masked unless asked for.
-std::string clean(std::string_view s, const RenderOptions& o) {
-    const std::string p = text::escape_controls(text::printable(s));
-    return o.show_ids ? p : ident::mask_person_ids(p);
-}
-
-// For JSON: the same, but control characters stay as they are (the JSON encoder
+// For JSON: as clean_text(), but control characters stay as they are (the JSON encoder
 // escapes them itself; a multi-line message keeps its line breaks).
 std::string clean_json(std::string_view s, const RenderOptions& o) {
     const std::string p = text::printable(s);
@@ -46,7 +39,7 @@ std::string one_line(std::string_view s, std::size_t limit, const RenderOptions&
         }
         flat += c;
     }
-    std::string shown = clean(flat, o);
+    std::string shown = clean_text(flat, o);
     if (text::char_count(shown) > limit) {
         std::size_t chars = 0;
         std::size_t i = 0;
@@ -220,20 +213,23 @@ std::string render_text(const Result& r, const RenderOptions& o) {
             }
         }
         for (const auto& n : notes) {
-            out += "  " + catalogue::text("ui.explain.note", lang) + ": " + clean(catalogue::text(n, lang), o) + "\n";
+            out +=
+                "  " + catalogue::text("ui.explain.note", lang) + ": " + clean_text(catalogue::text(n, lang), o) + "\n";
         }
         if (r.manifest_checked && !first.codes.empty()) {
             if (first.applies.empty()) {
                 out += "  " +
                        catalogue::text("ui.explain.applies-none", lang,
-                                       {{"manifest", clean(r.manifest, o)}, {"codes", codes_text(first.codes)}}) +
+                                       {{"manifest", clean_text(r.manifest, o)}, {"codes", codes_text(first.codes)}}) +
                        "\n";
             } else {
-                out += "  " + catalogue::text("ui.explain.applies", lang, {{"manifest", clean(r.manifest, o)}}) + "\n";
+                out += "  " + catalogue::text("ui.explain.applies", lang, {{"manifest", clean_text(r.manifest, o)}}) +
+                       "\n";
                 for (const auto& a : first.applies) {
-                    out += fmt::format("    {} {} {}: {}\n", a.code, to_string(a.severity),
-                                       a.document.empty() ? catalogue::text("ui.post", lang) : clean(a.document, o),
-                                       clean(a.message, o));
+                    out +=
+                        fmt::format("    {} {} {}: {}\n", a.code, to_string(a.severity),
+                                    a.document.empty() ? catalogue::text("ui.post", lang) : clean_text(a.document, o),
+                                    clean_text(a.message, o));
                 }
             }
         }
@@ -299,13 +295,13 @@ std::string render_text(const StatusResult& r, const RenderOptions& o) {
             who += " «" + one_line(m.title, 60, o) + "»";
         }
         if (!m.service.empty()) {
-            who += " " + clean(m.service, o);
+            who += " " + clean_text(m.service, o);
         }
         if (!m.receiver.empty()) {
-            who += " → " + clean(m.receiver, o);
+            who += " → " + clean_text(m.receiver, o);
         }
-        out += fmt::format("  {} {} {}{}\n", clean(m.message_id.empty() ? m.conversation_id : m.message_id, o),
-                           clean(m.status, o), clean(m.last_update, o), who);
+        out += fmt::format("  {} {} {}{}\n", clean_text(m.message_id.empty() ? m.conversation_id : m.message_id, o),
+                           clean_text(m.status, o), clean_text(m.last_update, o), who);
         out += "    " + catalogue::text(m.reason, lang, m.args) + "\n";
         if (!m.description.empty() && m.kind != Kind::fine) {
             out += "    " + catalogue::text("ui.explain.detail.description", lang) + ": " +

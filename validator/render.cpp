@@ -13,6 +13,11 @@
 #include <map>
 
 namespace preflight {
+
+std::string clean_text(std::string_view s, const RenderOptions& o) {
+    const std::string p = text::escape_controls(text::printable(s));
+    return o.show_ids ? p : ident::mask_person_ids(p);
+}
 namespace {
 
 using json = nlohmann::json;
@@ -22,20 +27,12 @@ struct Shown {
     std::string remedy;
 };
 
-// Text from users (names, file names) as it may be shown: valid UTF-8, control
-// characters escaped as \uXXXX (so a name cannot fake a line of output or break XML),
-// personal identifiers masked unless asked for.
-std::string clean(std::string_view s, const RenderOptions& o) {
-    const std::string p = text::escape_controls(text::printable(s));
-    return o.show_ids ? p : ident::mask_person_ids(p);
-}
-
 // A file's path where a CI system must find the file (GitHub's file=, SARIF's uri,
 // JUnit's file): the path as it is, unless it holds a personal identifier (masked,
 // unless --show-ids), control characters or invalid UTF-8 (cleaned): such a name is
 // shown, but cannot be found.
 std::string located(std::string_view file, const RenderOptions& o) {
-    const std::string shown_name = clean(file, o);
+    const std::string shown_name = clean_text(file, o);
     const bool plain = text::valid_utf8(file) && text::escape_controls(file) == file;
     return plain && (o.show_ids || ident::mask_person_ids(file) == file) ? std::string(file) : shown_name;
 }
@@ -44,7 +41,7 @@ MessageArgs clean_args(const MessageArgs& args, const RenderOptions& o) {
     MessageArgs out;
     out.reserve(args.size());
     for (const auto& [k, v] : args) {
-        out.emplace_back(k, clean(v, o));
+        out.emplace_back(k, clean_text(v, o));
     }
     return out;
 }
@@ -55,7 +52,7 @@ Shown shown(const Finding& f, const RenderOptions& o) {
 }
 
 std::string location(const Finding& f, const RenderOptions& o) {
-    std::string where = f.document ? clean(*f.document, o) : catalogue::text("ui.post", o.lang);
+    std::string where = f.document ? clean_text(*f.document, o) : catalogue::text("ui.post", o.lang);
     if (f.page) {
         where += fmt::format(":{}", *f.page);
     }
@@ -103,7 +100,8 @@ std::string render_text(const Report& r, const RenderOptions& o) {
                 catalogue::text(
                     "ui.recipient-route", o.lang,
                     {{"index", std::to_string(i)},
-                     {"name", clean(rec.name.empty() ? (rec.id ? ident::normalise_id(*rec.id) : "-") : rec.name, o)},
+                     {"name",
+                      clean_text(rec.name.empty() ? (rec.id ? ident::normalise_id(*rec.id) : "-") : rec.name, o)},
                      {"route", std::string(to_string(rec.route))},
                      {"reason", rec.route_reason.empty() ? std::string("-")
                                                          : catalogue::text("ui.reason." + rec.route_reason, o.lang)}}) +
@@ -118,7 +116,7 @@ std::string render_text(const Report& r, const RenderOptions& o) {
 }
 
 json optional_string(const std::optional<std::string>& s, const RenderOptions& o) {
-    return s ? json(clean(*s, o)) : json(nullptr);
+    return s ? json(clean_text(*s, o)) : json(nullptr);
 }
 
 // GitHub workflow commands: the message part escapes %, CR and LF; property values
@@ -195,7 +193,7 @@ std::string xml_escape(std::string_view s) {
                 out += "&#13;";
                 break;
             default:
-                // Other C0 controls are not allowed in XML 1.0 at all (clean() escapes
+                // Other C0 controls are not allowed in XML 1.0 at all (clean_text() escapes
                 // them already; this keeps the XML well-formed whatever comes in).
                 if (static_cast<unsigned char>(c) < 0x20) {
                     out += "\xEF\xBF\xBD";  // U+FFFD
@@ -295,7 +293,7 @@ std::string render_junit(const Report& r, const RenderOptions& o) {
     };
     emit(std::nullopt, catalogue::text("ui.post", o.lang));
     for (const auto& d : r.post.documents) {
-        emit(d.file, clean(d.file, o));
+        emit(d.file, clean_text(d.file, o));
     }
     return fmt::format(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
@@ -457,8 +455,8 @@ std::string render_json(const Report& r, const RenderOptions& o) {
     }
     json documents = json::array();
     for (const auto& d : r.post.documents) {
-        documents.push_back({{"file", clean(d.file, o)},
-                             {"name", clean(d.name, o)},
+        documents.push_back({{"file", clean_text(d.file, o)},
+                             {"name", clean_text(d.name, o)},
                              {"bytes", d.bytes},
                              {"type", d.type.empty() ? json(nullptr) : json(d.type)},
                              {"pages", d.pdf ? json(d.pdf->pages.size()) : json(nullptr)}});

@@ -31,6 +31,11 @@ struct RenderOptions {
     }
 };
 
+// Text from users (names, file names, log lines) as it may be shown: valid UTF-8,
+// control characters escaped as \uXXXX (so a name cannot fake a line of output or
+// break XML), personal identifiers masked unless options.show_ids.
+[[nodiscard]] std::string clean_text(std::string_view s, const RenderOptions& options);
+
 // Every format renders the report as data: text (for people), json (the contract's
 // report), junit (JUnit XML as GitLab and Jenkins read it: one test case per
 // document), sarif (SARIF 2.1.0: one rule per check with its documentation page,
