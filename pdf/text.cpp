@@ -1712,6 +1712,7 @@ void extract(std::string_view pdf, const TextLimits& limits, TextExtraction& out
         return;
     }
     PdfVecObjects objects;  // must outlive the parser and everything read through it
+    objects.SetAutoDelete(true);  // PoDoFo 0.9.8 defaults to false: every parsed object leaked
     PoDoFo::PdfParser parser(&objects);
     parser.SetStrictParsing(false);
     const PoDoFo::PdfRefCountedInputDevice device(new podofo::MemoryDevice(pdf.data(), pdf.size()));

@@ -9,6 +9,7 @@
 #include "validator/identifiers.hpp"
 #include "validator/idscan.hpp"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <unistd.h>
@@ -272,8 +273,7 @@ TEST(PdfText, HitsAreDistinctAndCapped) {
     std::vector<std::string> ids;
     for (int n = 0; n < 1000 && ids.size() < 150; ++n) {
         for (int k = 0; k < 100; ++k) {
-            char id[12];
-            std::snprintf(id, sizeof id, "010180%03d%02d", n, k);
+            const std::string id = fmt::format("010180{:03}{:02}", n, k);
             if (ident::valid_person_id(id)) {
                 ids.emplace_back(id);
                 break;

@@ -489,6 +489,15 @@ bool Document::inflate(const lex::Value& dict, std::string_view data, std::strin
             why_ = "zlib";
             return false;
         }
+        struct End {
+            z_stream& z;
+            explicit End(z_stream& stream) : z(stream) {}
+            End(const End&) = delete;
+            End& operator=(const End&) = delete;
+            End(End&&) = delete;
+            End& operator=(End&&) = delete;
+            ~End() { inflateEnd(&z); }  // also when out.resize() throws
+        } const end(z);
         z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
         z.avail_in = static_cast<uInt>(std::min<std::size_t>(data.size(), 0xffffffffU));
         out.clear();
@@ -517,7 +526,6 @@ bool Document::inflate(const lex::Value& dict, std::string_view data, std::strin
                 break;  // truncated input
             }
         }
-        inflateEnd(&z);
         if (have > cap) {
             why_ = "inflated stream over the size cap";
             return false;

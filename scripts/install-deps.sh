@@ -17,6 +17,7 @@ packages=(
   python3 python3-yaml
   poppler-utils qpdf time wrk
   clang-format clang-tidy
+  clang-14 libclang-rt-14-dev llvm-14
 )
 
 if [ "$(id -u)" -ne 0 ]; then

@@ -1,9 +1,20 @@
 #!/usr/bin/env bash
 # Sets everything up and runs every test: unit, check, CLI and PDF-layer tests, and
-# the robustness run over ../shared/corpus (skipped when the corpus is absent).
+# the robustness run over ../shared/corpus (skipped when the corpus is absent); then
+# the same tests again in the sanitizer build (scripts/sanitize.sh: ASan + UBSan) and
+# a short run of every fuzz target (scripts/fuzz.sh: libFuzzer, 20 s each).
+# PREFLIGHT_QUICK=1 skips the last two (the normal build's tests only).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+start=$SECONDS
 bash scripts/build.sh -DPREFLIGHT_TESTS=ON
 # The corpus run first, verbose, so its pass/warn/block counts show; then the rest.
 ctest --test-dir build -R '^corpus_robustness$' --output-on-failure -V | grep -E '^[0-9]+: |tests passed|tests failed'
 ctest --test-dir build -E '^corpus_robustness$' --output-on-failure -j"$(nproc)"
+echo "test.sh: normal build and tests in $((SECONDS - start)) s"
+if [ "${PREFLIGHT_QUICK:-0}" = 1 ]; then
+  exit 0
+fi
+step=$SECONDS
+bash scripts/sanitize.sh
+echo "test.sh: sanitizer build and tests in $((SECONDS - step)) s"

@@ -192,17 +192,33 @@ bool eventually(Pred pred, std::chrono::milliseconds limit = 5s) {
     return pred();
 }
 
-class GateTest : public ::testing::Test {
-protected:
-    void SetUp() override {
-        // As `preflight serve` does: PDFs analysed by forks of the sandbox server's
-        // single-threaded helper, safe with threads. gtest runs the tests one after
-        // another and SetUp() runs before the test starts any thread (the previous
-        // test's gate was stopped and joined in its TearDown()): the process is
-        // single-threaded here, as start_sandbox_server() requires. Exec mode is
-        // the fallback, as in `preflight serve`.
+// As `preflight serve` does: PDFs analysed by forks of the sandbox server's
+// single-threaded helper, safe with threads; exec mode is the fallback. The helper
+// must be forked while this process has one thread: a base class, so that it starts
+// before GateTest's members (the fake integrasjonspunkt's accept thread) exist. The
+// previous test's fixture, its threads joined, is gone by then. (Forking after the
+// fake's thread had started let the helper inherit a lock that thread held: the
+// sanitizer build's allocator does not reset its locks at fork, and every
+// analysis then waited out the wall-clock limit.)
+class SandboxServerFirst {
+public:
+    SandboxServerFirst() {
         pdf::start_sandbox_server();
         pdf::set_sandbox_program(PREFLIGHT_BINARY);
+    }
+    ~SandboxServerFirst() {
+        pdf::stop_sandbox_server();
+        pdf::set_sandbox_program({});
+    }
+    SandboxServerFirst(const SandboxServerFirst&) = delete;
+    SandboxServerFirst& operator=(const SandboxServerFirst&) = delete;
+    SandboxServerFirst(SandboxServerFirst&&) = delete;
+    SandboxServerFirst& operator=(SandboxServerFirst&&) = delete;
+};
+
+class GateTest : public ::testing::Test, private SandboxServerFirst {
+protected:
+    void SetUp() override {
         temp_ = fs::temp_directory_path() / ("gate-test-" + std::to_string(::getpid()) + "-" +
                                              ::testing::UnitTest::GetInstance()->current_test_info()->name());
         fs::create_directories(temp_);
@@ -214,8 +230,6 @@ protected:
             gate_.reset();
         }
         fs::remove_all(temp_);
-        pdf::stop_sandbox_server();
-        pdf::set_sandbox_program({});
     }
 
     // Starts a gate with the end-to-end fixtures' registry (no online source).

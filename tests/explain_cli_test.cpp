@@ -151,7 +151,9 @@ TEST(ExplainCli, StatusesExportIsSortedAndActNowIsExitOne) {
 }
 
 TEST(ExplainCli, UsageErrorsAreExitTwo) {
-    const std::string binary("%PDF-1.7\n\0\0\x01binary", 20);
+    // "\x01" "binary" apart: "\x01binary" would read as the escape \x01b.
+    static constexpr char kBinary[] = "%PDF-1.7\n\0\0\x01" "binary";
+    const std::string binary(kBinary, sizeof kBinary - 1);
     const auto b = run_cli({"explain"}, &binary);
     EXPECT_EQ(b.exit_code, 2);
     EXPECT_NE(b.err.find("binære data"), std::string::npos) << b.err;
