@@ -39,11 +39,11 @@
 #include <openssl/provider.h>
 
 #include <algorithm>
-#include <cstdlib>
 #include <array>
 #include <climits>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <mutex>
 #include <new>

@@ -1711,7 +1711,7 @@ void extract(std::string_view pdf, const TextLimits& limits, TextExtraction& out
         out.error = "InvalidEncryptionDict: " + risk;  // PoDoFo would crash on it
         return;
     }
-    PdfVecObjects objects;  // must outlive the parser and everything read through it
+    PdfVecObjects objects;        // must outlive the parser and everything read through it
     objects.SetAutoDelete(true);  // PoDoFo 0.9.8 defaults to false: every parsed object leaked
     PoDoFo::PdfParser parser(&objects);
     parser.SetStrictParsing(false);

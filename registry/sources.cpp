@@ -505,9 +505,9 @@ std::unique_ptr<Source> load_file_source(const std::filesystem::path& file) {
     }
     json doc;
     try {
-        doc = json::parse(*text);
-    } catch (const json::parse_error& e) {
-        const auto at = position_of(*text, e.byte > 0 ? e.byte - 1 : 0);
+        doc = parse_json(*text);
+    } catch (const JsonSyntaxError& e) {
+        const auto at = position_of(*text, e.offset);
         throw UsageError("error.registry-file.syntax",
                          {{"file", shown}, {"line", std::to_string(at.line)}, {"column", std::to_string(at.column)}});
     }

@@ -235,9 +235,10 @@ void MultipartParser::step() {
                 if (!disposition) {
                     throw MultipartError("part " + std::to_string(parts_ + 1) + " has no Content-Disposition");
                 }
-                if (++parts_ > limits_.max_parts) {
+                if (parts_ == limits_.max_parts) {  // parts() counts the parts given to the sink
                     throw MultipartError("more than " + std::to_string(limits_.max_parts) + " parts");
                 }
+                ++parts_;
                 buffer_.erase(0, end + 2);
                 sink_.begin(h);
                 state_ = State::body;

@@ -152,7 +152,9 @@ TEST(ExplainCli, StatusesExportIsSortedAndActNowIsExitOne) {
 
 TEST(ExplainCli, UsageErrorsAreExitTwo) {
     // "\x01" "binary" apart: "\x01binary" would read as the escape \x01b.
-    static constexpr char kBinary[] = "%PDF-1.7\n\0\0\x01" "binary";
+    static constexpr char kBinary[] =
+        "%PDF-1.7\n\0\0\x01"
+        "binary";
     const std::string binary(kBinary, sizeof kBinary - 1);
     const auto b = run_cli({"explain"}, &binary);
     EXPECT_EQ(b.exit_code, 2);

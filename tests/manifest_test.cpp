@@ -56,6 +56,15 @@ TEST(Manifest, SyntaxErrorNamesLineAndColumn) {
     EXPECT_NE(msg.find("unexpected ','"), std::string::npos) << msg;
 }
 
+TEST(Manifest, NumberBeyondADoubleIsASyntaxErrorWithAPlace) {
+    // nlohmann reports it as out_of_range without a position (found by fuzz_sbd: it
+    // escaped the syntax handler and ended the process).
+    const std::string msg = error_of("{\"journalpost\": {\"title\": \"T\"},\n \"documents\": [29129319060e400]}");
+    EXPECT_EQ(msg.rfind("/tmp/post.json:2:", 0), 0U) << msg;
+    EXPECT_NE(msg.find("number overflow"), std::string::npos) << msg;
+    EXPECT_EQ(msg.find("29129319060"), std::string::npos) << msg;
+}
+
 TEST(Manifest, WrongTypeNamesTheFieldAndItsPlace) {
     const std::string text =
         "{\"journalpost\": {\"title\": \"T\"},\n \"documents\": [\n  {\"file\": \"a.pdf\", \"role\": 7}]}";

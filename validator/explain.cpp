@@ -1178,7 +1178,9 @@ void decide(Conversation& c, std::chrono::system_clock::time_point now) {
         }
     }
     v.updated = last.when;
-    const bool old = last.when && now - *last.when > std::chrono::hours(24);
+    // In seconds: a time stamp in year 9999 is valid, but not in system_clock's nanoseconds.
+    const auto now_s = std::chrono::floor<std::chrono::seconds>(now);
+    const bool old = last.when && now_s - *last.when > std::chrono::hours(24);
     v.status = last.status;
     v.last_update = last.last_update;
     v.description = last.description;
@@ -1218,7 +1220,7 @@ void decide(Conversation& c, std::chrono::system_clock::time_point now) {
     } else if (s == "MOTTATT") {
         set(Kind::wait, "received");
     } else if (s == "OPPRETTET") {
-        const bool stuck = last.when && now - *last.when > std::chrono::hours(1);
+        const bool stuck = last.when && now_s - *last.when > std::chrono::hours(1);
         set(stuck ? Kind::act : Kind::wait, stuck ? "created-stuck" : "created");
     } else if (s == "ANNET") {
         set(Kind::wait, "other");
@@ -1239,13 +1241,13 @@ StatusResult sort_statuses(std::string_view json_text_in, const std::string& fil
     std::string input = decoded(json_text_in);
     json root;
     try {
-        root = json::parse(input);
-    } catch (const json::parse_error& e) {
-        const auto at = position_of(input, e.byte == 0 ? 0 : e.byte - 1);
+        root = parse_json(input);
+    } catch (const JsonSyntaxError& e) {
+        const auto at = position_of(input, e.offset);
         throw UsageError("error.manifest.syntax", {{"file", file},
                                                    {"line", std::to_string(at.line)},
                                                    {"column", std::to_string(at.column)},
-                                                   {"detail", json_syntax_detail(e.what())}});
+                                                   {"detail", e.detail}});
     }
     std::vector<const json*> items;
     collect(root, items);

@@ -641,6 +641,21 @@ TEST(ExplainStatuses, DpiSentForOverADayIsToBeChecked) {
     EXPECT_EQ(sort_statuses(loose.dump(), "f", now).messages.size(), 2U);
 }
 
+TEST(ExplainStatuses, TimesFarFromNowAreComparedWithoutOverflow) {
+    // Found by fuzz_statuses: a year past 2262 overflowed system_clock's nanoseconds.
+    const auto now = std::chrono::system_clock::now();
+    const auto sent_at = [&](const std::string& when) {
+        const json doc =
+            json::array({{{"messageId", "c"},
+                          {"serviceIdentifier", "DPI"},
+                          {"messageStatuses", json::array({{{"id", 1}, {"status", "SENDT"}, {"lastUpdate", when}}})}}});
+        return sort_statuses(doc.dump(), "f", now).messages.at(0);
+    };
+    EXPECT_EQ(sent_at("0001-01-01T00:00:00Z").reason, "explain.status.sent-dpi-old");
+    EXPECT_EQ(sent_at("9999-12-31T23:59:59+14:00").kind, Kind::wait);
+    EXPECT_EQ(sent_at("4048-07-08T09:30:01.000+02:00").kind, Kind::wait);
+}
+
 TEST(ExplainStatuses, BadInputNamesTheFileAndPlace) {
     const auto now = std::chrono::system_clock::now();
     try {

@@ -257,15 +257,22 @@ std::string display_pointer(std::string_view pointer) {
 
 std::string json_syntax_detail(std::string_view what) {
     // "[json.exception.parse_error.101] parse error at line 1, column 5: <reason>; last read: '<token>'"
+    // "[json.exception.out_of_range.406] number overflow parsing '1e400'"
     // The reason is worth showing; the position is ours; the token may hold personal data.
     std::string detail(what);
+    if (detail.starts_with("[json.exception.")) {
+        const auto close = detail.find("] ");
+        detail = close == std::string::npos ? std::string() : detail.substr(close + 2);
+    }
     const auto colon = detail.find(": ");
     if (colon != std::string::npos) {
         detail = detail.substr(colon + 2);
     }
-    const auto last_read = detail.find("; last read");
-    if (last_read != std::string::npos) {
-        detail = detail.substr(0, last_read);
+    for (const std::string_view token_follows : {"; last read", " parsing '"}) {
+        const auto at = detail.find(token_follows);
+        if (at != std::string::npos) {
+            detail = detail.substr(0, at);
+        }
     }
     return detail;
 }
@@ -282,6 +289,44 @@ TextPosition position_of(std::string_view text, std::size_t offset) {
         }
     }
     return p;
+}
+
+namespace {
+
+// nlohmann's own DOM builder, with its parse_error replaced: that one throws out_of_range
+// (a number over a double's range) with no position, this one throws JsonSyntaxError with
+// the offset the parser had reached, for every kind of error.
+class PlacedDomParser {
+public:
+    explicit PlacedDomParser(json& root) : dom_(root, true) {}
+    bool null() { return dom_.null(); }
+    bool boolean(bool v) { return dom_.boolean(v); }
+    bool number_integer(json::number_integer_t v) { return dom_.number_integer(v); }
+    bool number_unsigned(json::number_unsigned_t v) { return dom_.number_unsigned(v); }
+    bool number_float(json::number_float_t v, const json::string_t& s) { return dom_.number_float(v, s); }
+    bool string(json::string_t& v) { return dom_.string(v); }
+    bool binary(json::binary_t& v) { return dom_.binary(v); }
+    bool start_object(std::size_t n) { return dom_.start_object(n); }
+    bool key(json::string_t& v) { return dom_.key(v); }
+    bool end_object() { return dom_.end_object(); }
+    bool start_array(std::size_t n) { return dom_.start_array(n); }
+    bool end_array() { return dom_.end_array(); }
+    template <class Exception>
+    bool parse_error(std::size_t chars_read, const std::string& /*token*/, const Exception& e) {
+        throw JsonSyntaxError{chars_read == 0 ? 0 : chars_read - 1, json_syntax_detail(e.what())};
+    }
+
+private:
+    nlohmann::detail::json_sax_dom_parser<json> dom_;
+};
+
+}  // namespace
+
+json parse_json(std::string_view text) {
+    json root;
+    PlacedDomParser sax(root);
+    json::sax_parse(text, &sax);
+    return root;
 }
 
 std::size_t locate(std::string_view text, std::string_view pointer) {
@@ -357,13 +402,13 @@ std::size_t locate(std::string_view text, std::string_view pointer) {
 JournalPost parse_manifest(std::string_view text, const std::filesystem::path& file) {
     json root;
     try {
-        root = json::parse(text);
-    } catch (const json::parse_error& e) {
-        const auto at = position_of(text, e.byte == 0 ? 0 : e.byte - 1);
+        root = parse_json(text);
+    } catch (const JsonSyntaxError& e) {
+        const auto at = position_of(text, e.offset);
         throw UsageError("error.manifest.syntax", {{"file", file.string()},
                                                    {"line", std::to_string(at.line)},
                                                    {"column", std::to_string(at.column)},
-                                                   {"detail", json_syntax_detail(e.what())}});
+                                                   {"detail", e.detail}});
     }
     return Reader(text, file).read(root);
 }

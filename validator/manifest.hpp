@@ -3,6 +3,8 @@
 
 #include "validator/model.hpp"
 
+#include <nlohmann/json_fwd.hpp>
+
 #include <filesystem>
 #include <string>
 #include <string_view>
@@ -38,6 +40,18 @@ std::string display_pointer(std::string_view pointer);
 // position (callers give their own) and without the text last read (it may hold
 // personal data).
 std::string json_syntax_detail(std::string_view what);
+
+// Why a JSON text could not be parsed: where (the byte offset the parser had reached)
+// and the reason (json_syntax_detail of the parser's message).
+struct JsonSyntaxError {
+    std::size_t offset = 0;
+    std::string detail;
+};
+
+// nlohmann::json::parse, but every failure is a JsonSyntaxError with a place: a syntax
+// error and also a number too large for a double ("1e400"), which nlohmann reports as
+// out_of_range without a position.
+nlohmann::json parse_json(std::string_view text);
 
 // Byte offset where the value at `pointer` (e.g. "/documents/1/role") starts in
 // valid JSON `text`; the offset of the deepest existing ancestor when absent.

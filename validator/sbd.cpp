@@ -220,13 +220,13 @@ Channel channel_for(std::string_view type) {
 SbdMessage parse_sbd(std::string_view text, std::string_view where) {
     json root;
     try {
-        root = json::parse(text);
-    } catch (const json::parse_error& e) {
-        const auto at = position_of(text, e.byte == 0 ? 0 : e.byte - 1);
+        root = parse_json(text);
+    } catch (const JsonSyntaxError& e) {
+        const auto at = position_of(text, e.offset);
         throw UsageError("error.sbd.syntax", {{"where", std::string(where)},
                                               {"line", std::to_string(at.line)},
                                               {"column", std::to_string(at.column)},
-                                              {"detail", json_syntax_detail(e.what())}});
+                                              {"detail", e.detail}});
     }
     return SbdReader(text, where).read(root);
 }
