@@ -18,9 +18,9 @@
 #include "validator/render.hpp"
 #include "validator/sbd.hpp"
 
-#include <nlohmann/json.hpp>
 #include <unistd.h>
 #include <zip.h>
+#include <nlohmann/json.hpp>
 
 #include <array>
 #include <chrono>
@@ -50,9 +50,7 @@ std::string_view as_text(const std::uint8_t* data, std::size_t size) {
 // The readers that take a path get the input as a file in a folder of this process.
 fs::path scratch_dir() {
     static const fs::path dir = [] {
-        const char* tmp = std::getenv("TMPDIR");
-        fs::path base = tmp != nullptr && *tmp != '\0' ? fs::path(tmp) : fs::temp_directory_path();
-        fs::path d = base / ("preflight-fuzz-" + std::to_string(::getpid()));
+        fs::path d = fs::temp_directory_path() / ("preflight-fuzz-" + std::to_string(::getpid()));  // $TMPDIR
         fs::create_directories(d);
         std::atexit([] {
             std::error_code ec;
@@ -64,7 +62,7 @@ fs::path scratch_dir() {
 }
 
 fs::path write_input(std::string_view name, std::string_view bytes) {
-    const fs::path file = scratch_dir() / name;
+    fs::path file = scratch_dir() / name;
     std::ofstream out(file, std::ios::binary | std::ios::trunc);
     out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
     out.close();
@@ -133,8 +131,8 @@ void check_info(const pdf::Info& info, std::size_t size) {
 // (cross-reference table or stream, lexer, page-tree walk), never PoDoFo.
 void pdf_geometry(const std::uint8_t* data, std::size_t size) {
     const fs::path file = write_input("input.pdf", as_text(data, size));
-    const pdf::Info info = pdf::detail::analyze_with(file, {.raw_reader = true, .free_objects = true,
-                                                            .fast_xref = true, .fast_only = true});
+    const pdf::Info info = pdf::detail::analyze_with(
+        file, {.raw_reader = true, .free_objects = true, .fast_xref = true, .fast_only = true});
     check_info(info, size);
 }
 
@@ -153,8 +151,8 @@ void pdf_analyze(const std::uint8_t* data, std::size_t size) {
 void check_docx(const fs::path& file) {
     const doctext::Limits limits;
     const auto layout = doctext::docx_layout(file, limits);
-    const auto text = doctext::document_text(
-        file, "application/vnd.openxmlformats-officedocument.wordprocessingml.document", limits);
+    const auto text =
+        doctext::document_text(file, "application/vnd.openxmlformats-officedocument.wordprocessingml.document", limits);
     check(text.has_value(), "a Word type always gets a DocumentText");
     check(text->text.size() <= limits.max_text_bytes, "text over max_text_bytes");
     if (layout) {
@@ -163,9 +161,7 @@ void check_docx(const fs::path& file) {
 }
 
 // ---- docx: a Word file as sent (any bytes: zip, damaged zip, no zip).
-void docx(const std::uint8_t* data, std::size_t size) {
-    check_docx(write_input("input.docx", as_text(data, size)));
-}
+void docx(const std::uint8_t* data, std::size_t size) { check_docx(write_input("input.docx", as_text(data, size))); }
 
 // ---- docx_xml: the input is word/document.xml of an otherwise valid Word file, so
 // that the XML readers (page setup, text) are reached by every input.
@@ -265,9 +261,7 @@ void multipart(const std::uint8_t* data, std::size_t size) {
     }
 }
 
-void check_json(const std::string& text) {
-    check(nlohmann::json::accept(text), "a renderer wrote invalid JSON");
-}
+void check_json(const std::string& text) { check(nlohmann::json::accept(text), "a renderer wrote invalid JSON"); }
 
 // ---- explain: a log or message given to `preflight explain` / POST /v1/explain.
 void explain(const std::uint8_t* data, std::size_t size) {

@@ -1,4 +1,4 @@
-// The fuzz targets' bodies (fuzz/README.md): each takes one input and must never
+// The fuzz targets' bodies (docs/hardening.md): each takes one input and must never
 // crash, hang, leak or break an invariant, whatever the bytes. libFuzzer calls them
 // through fuzz/entry.cpp (build-fuzz/, clang); tests/fuzz_regression_test.cpp runs
 // every saved input of fuzz/regressions/<target>/ through them in the normal and the

@@ -18,3 +18,6 @@ fi
 step=$SECONDS
 bash scripts/sanitize.sh
 echo "test.sh: sanitizer build and tests in $((SECONDS - step)) s"
+step=$SECONDS
+bash scripts/fuzz.sh --seconds "${PREFLIGHT_FUZZ_SECONDS:-20}"
+echo "test.sh: fuzz build and runs in $((SECONDS - step)) s; all in $((SECONDS - start)) s"
