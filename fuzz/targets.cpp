@@ -137,13 +137,20 @@ void pdf_geometry(const std::uint8_t* data, std::size_t size) {
 }
 
 // ---- pdf_analyze: the whole analysis the sandboxed child runs, PoDoFo fallback and
-// the text scan for fødselsnummer included. PoDoFo is not instrumented; its crashes
-// are contained by the sandbox in production, here they are findings to triage.
+// the content scan (fødselsnummer in the text, where content is drawn) included. PoDoFo is not instrumented; its
+// crashes are contained by the sandbox in production, here they are findings to triage.
 void pdf_analyze(const std::uint8_t* data, std::size_t size) {
     const fs::path file = write_input("input.pdf", as_text(data, size));
     pdf::Info info = pdf::detail::analyze_with(file, {.raw_reader = true, .free_objects = true});
     if (info.damage == pdf::Damage::none) {
-        pdf::detail::scan_person_ids(file, info);
+        pdf::detail::scan_content(file, info, {.find_person_ids = true, .find_content_boxes = true});
+        int last = 0;
+        for (const pdf::PageContent& c : info.content_boxes) {
+            check(c.page > last, "content boxes out of page order");
+            last = c.page;
+            check(c.box.llx <= c.box.urx && c.box.lly <= c.box.ury, "a content box that is not normalised");
+            check(std::isfinite(c.box.llx) && std::isfinite(c.box.ury), "a content box that is not finite");
+        }
     }
     check_info(info, size);
 }

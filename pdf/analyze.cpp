@@ -1036,8 +1036,8 @@ Info analyze_with(const std::filesystem::path& file, const ReadOptions& options)
 
 Info analyze(const std::filesystem::path& file, const AnalyzeOptions& options) {
     Info info = detail::analyze_with(file, {});
-    if (options.find_person_ids) {
-        detail::scan_person_ids(file, info);
+    if (options.scans_content()) {
+        detail::scan_content(file, info, options);
     }
     return info;
 }

@@ -35,6 +35,11 @@ Info analyze_with(const std::filesystem::path& file, const ReadOptions& options)
 // dropped before returning.
 void scan_person_ids(const std::filesystem::path& file, Info& info, const TextLimits& limits = {});
 
+// The same pass for what `options` asks (find_person_ids, find_content_boxes):
+// also fills info.content_boxes from the pages' PageText::content.
+void scan_content(const std::filesystem::path& file, Info& info, const AnalyzeOptions& options,
+                  const TextLimits& limits = {});
+
 // Process-wide set-up, once (PoDoFo logging off, OpenSSL's legacy and default
 // providers loaded): ~5 ms. analyze() calls it; analyze_sandboxed() calls it in
 // the parent so that every forked child inherits it instead of paying again

@@ -73,6 +73,12 @@ enum class TextScan : std::uint8_t {
                     // the scan ran out of memory or time)
 };
 
+// Where a page's visible content is drawn: pdf/text.hpp's PageText::content.
+struct PageContent {
+    int page = 0;  // 1-based, as Page::number
+    Box box;       // points from the lower left corner of the page as displayed (after /Rotate)
+};
+
 // At most this many hits are kept (in page order); one is enough to act on.
 inline constexpr std::size_t max_person_id_hits = 100;
 
@@ -91,12 +97,20 @@ struct Info {
     TextScan text_scan = TextScan::not_requested;
     std::string text_scan_detail;         // why partial or failed (short, English)
     std::vector<PersonIdHit> person_ids;  // distinct (page, id) pairs, page order
+    // Only with AnalyzeOptions::find_content_boxes (the same pass over the
+    // content, so text_scan tells how far it got): one entry per page with
+    // visible content, page order. A page without an entry draws nothing visible.
+    std::vector<PageContent> content_boxes;
 };
 
 struct AnalyzeOptions {
     // Also extract the pages' text (pdf/text.hpp) and look for personal
     // identifiers in it. Only the hits leave the analysing child, never the text.
     bool find_person_ids = false;
+    // Also measure where each page's content is drawn (Info::content_boxes), for
+    // DP307. The same pass over the content streams as the text.
+    bool find_content_boxes = false;
+    [[nodiscard]] bool scans_content() const { return find_person_ids || find_content_boxes; }
 };
 
 struct Limits {
@@ -121,7 +135,7 @@ Info analyze_sandboxed(const std::filesystem::path& file, const Limits& limits, 
 
 // Makes analyze_sandboxed() start every child as a fresh process instead of a
 // fork: posix_spawn() of `program __sandbox-child FILE MEMORY_BYTES CPU_SECONDS
-// FIND_PERSON_IDS(0|1)` with the answer pipe on fd 3, no other descriptor but
+// SCAN` (0-3: 1 find_person_ids, 2 find_content_boxes) with the answer pipe on fd 3, no other descriptor but
 // 0-2, default signal actions and nothing blocked. Safe in a multi-threaded
 // process. `program` must hand that command to sandbox_child_main() (the
 // preflight CLI does; "/proc/self/exe" names the running binary); a relative

@@ -1,4 +1,5 @@
-// detail::scan_person_ids(): the text of a PDF, scanned for personal identifiers.
+// detail::scan_content(): one pass over a PDF's content streams, for the personal
+// identifiers in its text and where each page's content is drawn.
 #include "pdf/detail.hpp"
 #include "pdf/text.hpp"
 #include "validator/idscan.hpp"
@@ -12,7 +13,7 @@ namespace preflight::pdf::detail {
 
 namespace {
 
-void scan(const std::filesystem::path& file, Info& info, const TextLimits& limits) {
+void scan(const std::filesystem::path& file, Info& info, const AnalyzeOptions& options, const TextLimits& limits) {
     const TextExtraction text = extract_text(file, limits);
     if (!text.error.empty()) {
         info.text_scan = TextScan::failed;
@@ -27,10 +28,15 @@ void scan(const std::filesystem::path& file, Info& info, const TextLimits& limit
             ++bad;
             first_bad = first_bad == nullptr ? &page : first_bad;
         }
-        for (ident::IdMatch& m : ident::find_person_ids(page.text)) {
-            if (info.person_ids.size() < max_person_id_hits && seen.emplace(page.page, m.id).second) {
-                info.person_ids.push_back(PersonIdHit{page.page, std::move(m.id)});
+        if (options.find_person_ids) {
+            for (ident::IdMatch& m : ident::find_person_ids(page.text)) {
+                if (info.person_ids.size() < max_person_id_hits && seen.emplace(page.page, m.id).second) {
+                    info.person_ids.push_back(PersonIdHit{page.page, std::move(m.id)});
+                }
             }
+        }
+        if (options.find_content_boxes && page.content) {
+            info.content_boxes.push_back(PageContent{page.page, *page.content});
         }
     }
     info.text_scan = text.truncated || bad > 0 ? TextScan::partial : TextScan::complete;
@@ -46,15 +52,25 @@ void scan(const std::filesystem::path& file, Info& info, const TextLimits& limit
 
 }  // namespace
 
-void scan_person_ids(const std::filesystem::path& file, Info& info, const TextLimits& limits) {
+void scan_content(const std::filesystem::path& file, Info& info, const AnalyzeOptions& options,
+                  const TextLimits& limits) {
     info.person_ids.clear();
+    info.content_boxes.clear();
     info.text_scan_detail.clear();
     try {
-        scan(file, info, limits);
+        TextLimits wanted = limits;
+        wanted.collect_text = options.find_person_ids;
+        scan(file, info, options, wanted);
     } catch (const std::bad_alloc&) {
         info.text_scan = TextScan::failed;
         info.text_scan_detail = "out of memory";
+        info.person_ids.clear();
+        info.content_boxes.clear();
     }
+}
+
+void scan_person_ids(const std::filesystem::path& file, Info& info, const TextLimits& limits) {
+    scan_content(file, info, AnalyzeOptions{.find_person_ids = true}, limits);
 }
 
 }  // namespace preflight::pdf::detail

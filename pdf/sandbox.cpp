@@ -12,7 +12,7 @@
 //   for the CLI and other single-threaded callers. The test hooks
 //   (detail::set_sandbox_child_hook) work in this mode only.
 // - Exec mode (set_sandbox_program(PROGRAM)): posix_spawn() of
-//   `PROGRAM __sandbox-child FILE MEMORY_BYTES CPU_SECONDS FIND_PERSON_IDS(0|1)`
+//   `PROGRAM __sandbox-child FILE MEMORY_BYTES CPU_SECONDS SCAN(0-3)`
 //   (argv built before the spawn) with the pipe's write end dup2'ed to fd 3,
 //   every descriptor from 4 up closed whatever its O_CLOEXEC
 //   (posix_spawn_file_actions_addclosefrom_np), every signal at its default
@@ -85,9 +85,10 @@
 // (exec mode) -> internal ("posix_spawn PROGRAM: ...").
 //
 // The answer is one line of JSON (to_json_text escapes every control character)
-// ending in '\n'. With AnalyzeOptions::find_person_ids a second line follows: the
-// child writes the analysis first, then extracts the text and writes an Info
-// that carries only text_scan, text_scan_detail and person_ids. A child that dies
+// ending in '\n'. With AnalyzeOptions::find_person_ids or find_content_boxes a
+// second line follows: the child writes the analysis first, then reads the
+// content streams and writes an Info that carries only text_scan,
+// text_scan_detail, person_ids and content_boxes. A child that dies
 // or runs out after the first line (PoDoFo's font and content code is fragile,
 // and a PoDoFo object-stream bomb is only met there when the fast path answered
 // the analysis) keeps the analysis as it was: only text_scan becomes failed,
@@ -144,6 +145,18 @@ void set_sandbox_text_scan_hook(SandboxChildHook hook) { text_scan_hook.store(ho
 }  // namespace detail
 
 namespace {
+
+// AnalyzeOptions as the exec'd child's SCAN argument and the fork server's
+// request byte: 1 find_person_ids, 2 find_content_boxes.
+int scan_flags(const AnalyzeOptions& options) {
+    return (options.find_person_ids ? 1 : 0) | (options.find_content_boxes ? 2 : 0);
+}
+AnalyzeOptions options_from_flags(int flags) {
+    AnalyzeOptions options;
+    options.find_person_ids = (flags & 1) != 0;
+    options.find_content_boxes = (flags & 2) != 0;
+    return options;
+}
 
 std::mutex program_mutex;
 std::filesystem::path program_path;  // guarded by program_mutex; empty: fork mode
@@ -250,7 +263,7 @@ bool write_all(int fd, const char* data, std::size_t len) {
         reply = failed;
     }
     bool ok = write_all(out_fd, reply.data(), reply.size());
-    if (ok && options.find_person_ids) {
+    if (ok && options.scans_content()) {
         answer.clear();
         answer.shrink_to_fit();
         state->out_of_memory.store(0);  // from here on it concerns the text scan only
@@ -261,7 +274,7 @@ bool write_all(int fd, const char* data, std::size_t len) {
             if (const auto hook = detail::text_scan_hook.load()) {
                 hook();
             }
-            detail::scan_person_ids(file, scan);
+            detail::scan_content(file, scan, options);
             if (state->out_of_memory.load() != 0 && scan.text_scan != TextScan::failed) {
                 scan.text_scan = TextScan::partial;  // PoDoFo may have swallowed a failed allocation
                 scan.text_scan_detail +=
@@ -471,7 +484,7 @@ Info collect(pid_t pid, Fd& read_end, std::chrono::steady_clock::time_point dead
         } catch (const std::exception& e) {
             return failure(Damage::internal, std::string("unreadable answer from the analysing child: ") + e.what());
         }
-        if (!options.find_person_ids) {
+        if (!options.scans_content()) {
             return info;
         }
         bool scanned = false;
@@ -481,6 +494,7 @@ Info collect(pid_t pid, Fd& read_end, std::chrono::steady_clock::time_point dead
                 info.text_scan = text.text_scan;
                 info.text_scan_detail = text.text_scan_detail;
                 info.person_ids = text.person_ids;
+                info.content_boxes = text.content_boxes;
                 scanned = true;
             } catch (const std::exception& e) {
                 info.text_scan_detail = std::string("unreadable text scan answer: ") + e.what();
@@ -492,6 +506,7 @@ Info collect(pid_t pid, Fd& read_end, std::chrono::steady_clock::time_point dead
                 info.text_scan_detail = child_fate(timed_out, status, child_oom, cpu, limits, wall);
             }
             info.person_ids.clear();
+            info.content_boxes.clear();
         }
         return info;
     }
@@ -566,7 +581,7 @@ pid_t spawn_child(const std::filesystem::path& program, int out_fd, const std::f
     std::string file_arg = file.string();
     std::string memory_arg = std::to_string(limits.memory_bytes);
     std::string cpu_arg = std::to_string(limits.cpu_seconds);
-    std::string scan_arg = options.find_person_ids ? "1" : "0";
+    std::string scan_arg = std::to_string(scan_flags(options));
     const std::array<char*, 7> argv{program_arg.data(), command.data(),  file_arg.data(), memory_arg.data(),
                                     cpu_arg.data(),     scan_arg.data(), nullptr};
     sigset_t all;
@@ -688,7 +703,7 @@ struct WireRequest {
     std::uint64_t memory_bytes;
     std::int32_t cpu_seconds;
     std::int32_t wall_milliseconds;
-    std::uint8_t find_person_ids;
+    std::uint8_t scan;  // scan_flags()
 };
 // One datagram of `size` bytes at `data` with room for `Fds` descriptors
 // (SCM_RIGHTS), for sendmsg() and recvmsg(). Not copyable: msg points into it.
@@ -792,7 +807,7 @@ constexpr std::size_t max_request_bytes = sizeof(WireRequest) + 16384;
             limits.cpu_seconds = request.cpu_seconds;
             limits.wall_milliseconds = request.wall_milliseconds;
             AnalyzeOptions options;
-            options.find_person_ids = request.find_person_ids != 0;
+            options = options_from_flags(request.scan);
             if (::fork() == 0) {
                 manager_main(socket_fd, fds[0], file, limits, options);
             }
@@ -833,7 +848,7 @@ std::optional<Info> ask_server(const std::filesystem::path& file, const Limits& 
     request.memory_bytes = limits.memory_bytes;
     request.cpu_seconds = limits.cpu_seconds;
     request.wall_milliseconds = limits.wall_milliseconds;
-    request.find_person_ids = options.find_person_ids ? 1 : 0;
+    request.scan = static_cast<std::uint8_t>(scan_flags(options));
     std::string message(sizeof request, '\0');
     std::memcpy(message.data(), &request, sizeof request);
     message += path;
@@ -997,16 +1012,16 @@ int sandbox_child_main(int argc, char** argv) {
         return 2;
     };
     if (argc != 6 || std::strcmp(argv[1], sandbox_child_command) != 0) {
-        return usage("expects FILE MEMORY_BYTES CPU_SECONDS FIND_PERSON_IDS(0|1)");
+        return usage("expects FILE MEMORY_BYTES CPU_SECONDS SCAN(0-3)");
     }
     Limits limits;
     AnalyzeOptions options;
     const std::string_view scan(argv[5]);
     if (!parse_argument(argv[3], limits.memory_bytes) || !parse_argument(argv[4], limits.cpu_seconds) ||
-        (scan != "0" && scan != "1")) {
-        return usage("expects FILE MEMORY_BYTES CPU_SECONDS FIND_PERSON_IDS(0|1)");
+        scan.size() != 1 || scan[0] < '0' || scan[0] > '3') {
+        return usage("expects FILE MEMORY_BYTES CPU_SECONDS SCAN(0-3)");
     }
-    options.find_person_ids = scan == "1";
+    options = options_from_flags(scan[0] - '0');
     if (::fcntl(3, F_GETFD) < 0) {
         return usage("fd 3 (the answer pipe) is not open");
     }

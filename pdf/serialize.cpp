@@ -156,6 +156,10 @@ json to_json(const Info& info) {
     for (const PersonIdHit& h : info.person_ids) {
         hits.push_back({{"page", h.page}, {"id", h.id}});
     }
+    json content = json::array();
+    for (const PageContent& c : info.content_boxes) {
+        content.push_back({{"page", c.page}, {"box", box_to_json(c.box)}});
+    }
     return json{{"damage", std::string(damage_name(info.damage))},
                 {"damage_detail", info.damage_detail},
                 {"version", info.version},
@@ -168,7 +172,8 @@ json to_json(const Info& info) {
                 {"fonts_not_embedded", std::move(fonts)},
                 {"text_scan", std::string(text_scan_name(info.text_scan))},
                 {"text_scan_detail", info.text_scan_detail},
-                {"person_ids", std::move(hits)}};
+                {"person_ids", std::move(hits)},
+                {"content_boxes", std::move(content)}};
 }
 
 Info info_from_json(const json& j) {
@@ -248,6 +253,20 @@ Info info_from_json(const json& j) {
             read(hj, "page", h.page);
             read(hj, "id", h.id);
             info.person_ids.push_back(std::move(h));
+        }
+    }
+    if (const json* content = member(j, "content_boxes")) {
+        if (!content->is_array()) {
+            bad("content_boxes is not an array");
+        }
+        for (const json& cj : *content) {
+            if (!cj.is_object()) {
+                bad("a content box is not an object");
+            }
+            PageContent c;
+            read(cj, "page", c.page);
+            c.box = box_from_json(cj, "box");
+            info.content_boxes.push_back(c);
         }
     }
     return info;
@@ -372,6 +391,9 @@ public:
             case Ctx::hits:
                 info_.person_ids.emplace_back();
                 return push(Ctx::hit);
+            case Ctx::contents:
+                info_.content_boxes.emplace_back();
+                return push(Ctx::content);
             default:
                 return unexpected("an object");
         }
@@ -411,6 +433,14 @@ public:
         if (top() == Ctx::top && key_ == "person_ids") {
             return push(Ctx::hits);
         }
+        if (top() == Ctx::top && key_ == "content_boxes") {
+            return push(Ctx::contents);
+        }
+        if (top() == Ctx::content && key_ == "box") {
+            box_ = &info_.content_boxes.back().box;
+            box_index_ = 0;
+            return push(Ctx::box);
+        }
         if (top() == Ctx::page && (key_ == "media" || key_ == "crop")) {
             box_ = key_ == "media" ? &info_.pages.back().media : &info_.pages.back().crop;
             box_index_ = 0;
@@ -435,7 +465,8 @@ public:
         // The value of an unknown key: a scalar is dropped in scalar(), a container skipped whole.
         unknown_value_ = (top() == Ctx::top && !is_top_key(key_)) || (top() == Ctx::page && !is_page_key(key_)) ||
                          (top() == Ctx::font && key_ != "name" && key_ != "first_page") ||
-                         (top() == Ctx::hit && key_ != "page" && key_ != "id");
+                         (top() == Ctx::hit && key_ != "page" && key_ != "id") ||
+                         (top() == Ctx::content && key_ != "page" && key_ != "box");
         return true;
     }
     bool parse_error(std::size_t position, const std::string&, const nlohmann::detail::exception& e) {
@@ -447,7 +478,7 @@ public:
     [[nodiscard]] bool complete() const { return seen_top_ && have_damage_; }
 
 private:
-    enum class Ctx : std::uint8_t { none, top, pages, page, box, fonts, font, hits, hit };
+    enum class Ctx : std::uint8_t { none, top, pages, page, box, fonts, font, hits, hit, contents, content };
     enum class Type : std::uint8_t { null, boolean, integer, real, string };
     struct Value {
         Type type = Type::null;
@@ -460,7 +491,8 @@ private:
     static bool is_top_key(const std::string& k) {
         return k == "damage" || k == "damage_detail" || k == "version" || k == "encrypted" || k == "needs_password" ||
                k == "encryption" || k == "declared_page_count" || k == "bytes" || k == "pages" ||
-               k == "fonts_not_embedded" || k == "text_scan" || k == "text_scan_detail" || k == "person_ids";
+               k == "fonts_not_embedded" || k == "text_scan" || k == "text_scan_detail" || k == "person_ids" ||
+               k == "content_boxes";
     }
     static bool is_page_key(const std::string& k) {
         return k == "number" || k == "ok" || k == "error" || k == "media" || k == "crop" || k == "rotate" ||
@@ -623,6 +655,12 @@ private:
                 }
                 return unexpected("a scalar");
             }
+            case Ctx::content: {
+                if (key_ == "page") {
+                    return get_int(v, info_.content_boxes.back().page);
+                }
+                return unexpected("a scalar");
+            }
             case Ctx::hit: {
                 PersonIdHit& h = info_.person_ids.back();
                 if (key_ == "page") {
@@ -669,7 +707,16 @@ std::string to_json_text(const Info& info, bool collapse_runs) {
     out.reserve(320 + info.pages.size() * 96 + info.fonts_not_embedded.size() * 48 + info.person_ids.size() * 40);
     out += "{\"bytes\":";
     put_integer(out, info.bytes);
-    out += ",\"damage\":";
+    out += ",\"content_boxes\":[";
+    for (std::size_t i = 0; i < info.content_boxes.size(); ++i) {
+        const PageContent& c = info.content_boxes[i];
+        out += i == 0 ? "{\"box\":" : ",{\"box\":";
+        put_box(out, c.box);
+        out += ",\"page\":";
+        put_integer(out, c.page);
+        out += '}';
+    }
+    out += "],\"damage\":";
     put_string(out, damage_name(info.damage));
     out += ",\"damage_detail\":";
     put_string(out, info.damage_detail);

@@ -9,7 +9,8 @@
 //              {"number": 2, "ok": false, "error": "no MediaBox", ...}],
 //    "fonts_not_embedded": [{"name": "Calibri", "first_page": 1}],
 //    "text_scan": "complete", "text_scan_detail": "",
-//    "person_ids": [{"page": 2, "id": "29129319060"}]}
+//    "person_ids": [{"page": 2, "id": "29129319060"}],
+//    "content_boxes": [{"page": 1, "box": [51, 100, 540, 790]}]}
 //
 // damage and text_scan are the enumerators' names (damage_name(),
 // text_scan_name()). Boxes are [llx, lly, urx, ury]. person_ids holds personal

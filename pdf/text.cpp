@@ -68,6 +68,7 @@
 #include <array>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -826,9 +827,16 @@ public:
         } else {
             init_simple(o, dict, subtype, base_font);
         }
+        if (subtype != "Type3") {
+            vertical_metrics(o, dict);
+        }
     }
 
     [[nodiscard]] bool widths_known() const { return widths_known_; }
+    // How far glyphs reach above and below the baseline, per unit of font size
+    // (the descriptor's /Ascent and /Descent; 0.8 and -0.2 when absent or absurd).
+    [[nodiscard]] double ascent() const { return ascent_; }
+    [[nodiscard]] double descent() const { return descent_; }
 
     // f(const Glyph&) for each code of `bytes`.
     template <typename F>
@@ -1055,8 +1063,26 @@ private:
         double width;
     };
 
+    void vertical_metrics(const Objects& o, const PdfObject* dict) {
+        const PdfObject* font = dict;
+        if (const PdfObject* d = o.get(dict, key("DescendantFonts"));
+            d != nullptr && d->IsArray() && !d->GetArray().empty()) {
+            font = o.resolve(&d->GetArray()[0]);
+        }
+        const PdfObject* descriptor =
+            font != nullptr && font->IsDictionary() ? o.get_dict(font, key("FontDescriptor")) : nullptr;
+        const double ascent = o.get_number(descriptor, key("Ascent")).value_or(800) * 0.001;
+        const double descent = o.get_number(descriptor, key("Descent")).value_or(-200) * 0.001;
+        if (ascent > 0 && ascent <= 2 && descent <= 0 && descent >= -1) {
+            ascent_ = ascent;
+            descent_ = descent;
+        }
+    }
+
     bool composite_ = false;
     bool widths_known_ = false;
+    double ascent_ = 0.8;
+    double descent_ = -0.2;
     std::shared_ptr<const CMap> to_unicode_;
     // simple fonts
     std::array<std::u16string, 256> unicode_;
@@ -1116,6 +1142,19 @@ public:
 
 std::string mib(std::size_t bytes) { return std::to_string(bytes >> 20) + " MiB"; }
 
+// An operator as one integer (its up to 4 bytes), compared faster than the
+// string; anything longer maps to a value no operator of up to 4 bytes has.
+constexpr std::uint32_t op_key(std::string_view op) {
+    if (op.size() > 4) {
+        return 0xFFFFFFFFU;
+    }
+    std::uint32_t k = 0;
+    for (const char c : op) {
+        k = (k << 8) | static_cast<unsigned char>(c);
+    }
+    return k;
+}
+
 class Extractor {
 public:
     Extractor(const Objects& objects, const TextLimits& limits, TextExtraction& out)
@@ -1136,6 +1175,12 @@ private:
         Matrix ctm;
         const Font* font = nullptr;
         double size = 0, char_space = 0, word_space = 0, scale = 1, leading = 0, rise = 0;
+        // Where content can show (default user space; the page box, narrowed by
+        // clipping paths and form /BBoxes, each taken as its bounding box).
+        Box clip;
+        double line_width = 1;
+        int render = 0;                                 // text rendering mode (Tr): 3 and 7 draw nothing
+        bool fill_white = false, stroke_white = false;  // white on paper is not content
     };
     struct Cursor {
         bool have = false;
@@ -1217,10 +1262,16 @@ private:
     // --- one page ---
 
     void page(const PdfObject* page_dict, const PdfObject* resources) {
-        out_.pages.push_back(PageText{static_cast<int>(out_.pages.size()) + 1, {}, {}});
+        out_.pages.push_back(PageText{static_cast<int>(out_.pages.size()) + 1, {}, {}, {}});
         text_ = &out_.pages.back().text;
         cursor_ = {};
         pending_ = {};
+        path_.reset();
+        clip_pending_ = false;
+        recording_ = page_box(page_dict);
+        if (!recording_) {
+            note("no usable MediaBox: where content is drawn is unknown");
+        }
         if (fonts_.size() > max_fonts / 4) {
             fonts_.clear();  // no interpreter is running: no GState points into it
         }
@@ -1235,7 +1286,10 @@ private:
                     append_stream(content, contents);
                 }
             }
-            run(content, resources, Matrix{}, 0);
+            GState start;
+            start.clip = page_box_;
+            run(content, resources, start, 0);
+            recording_ = false;  // annotation appearances are placed by /Rect: not measured
             annotations(page_dict, resources);
         } catch (const PdfError& e) {
             note("content: " + podofo::error_name(e));
@@ -1310,7 +1364,7 @@ private:
                 }
                 if (normal != nullptr && normal->HasStream()) {
                     pending_.newline = true;
-                    form(normal, Matrix{}, resources, 1);
+                    form(normal, GState{}, resources, 1);
                     pending_.newline = true;
                 } else if (subtype == "FreeText") {
                     field_text(o_.get(annot, key("Contents")));
@@ -1369,15 +1423,14 @@ private:
 
     // --- content streams ---
 
-    void run(std::string_view content, const PdfObject* resources, const Matrix& ctm, int depth) {
+    void run(std::string_view content, const PdfObject* resources, const GState& start, int depth) {
         work_ += content.size();
         if (work_ > limits_.max_content_bytes) {
             throw Stop{"content limit of " + mib(limits_.max_content_bytes) + " reached on page " +
                        std::to_string(out_.pages.size())};
         }
         std::vector<GState> stack;
-        GState gs;
-        gs.ctm = ctm;
+        GState gs = start;
         Matrix tm;
         Matrix tlm;
         std::vector<PdfVariant> operands;
@@ -1395,7 +1448,10 @@ private:
                 continue;
             }
             if (type != PoDoFo::ePdfContentsType_Keyword || keyword == nullptr) {
-                operands.clear();  // inline image data
+                if (type == PoDoFo::ePdfContentsType_ImageData) {
+                    mark_unit_square(gs);  // an inline image fills the unit square
+                }
+                operands.clear();
                 continue;
             }
             const std::string_view op(keyword);
@@ -1434,6 +1490,7 @@ private:
 
     void execute(std::string_view op, const std::vector<PdfVariant>& ops, const PdfObject* resources, int depth,
                  std::vector<GState>& stack, GState& gs, Matrix& tm, Matrix& tlm) {
+        const std::uint32_t k = op_key(op);
         auto td = [&](double tx, double ty) {
             tlm = Matrix::translate(tx, ty) * tlm;
             tm = tlm;
@@ -1443,16 +1500,16 @@ private:
             td(0, -gs.leading);
             pending_.newline = true;
         };
-        if (op == "q") {
+        if (k == op_key("q")) {
             if (stack.size() < 256) {
                 stack.push_back(gs);
             }
-        } else if (op == "Q") {
+        } else if (k == op_key("Q")) {
             if (!stack.empty()) {
                 gs = stack.back();
                 stack.pop_back();
             }
-        } else if (op == "cm") {
+        } else if (k == op_key("cm")) {
             if (ops.size() >= 6) {
                 const Matrix m{num(ops, 6).value_or(1), num(ops, 5).value_or(0), num(ops, 4).value_or(0),
                                num(ops, 3).value_or(1), num(ops, 2).value_or(0), num(ops, 1).value_or(0)};
@@ -1460,34 +1517,34 @@ private:
                     gs.ctm = m * gs.ctm;
                 }
             }
-        } else if (op == "BT") {
+        } else if (k == op_key("BT")) {
             tm = tlm = Matrix{};
             pending_.check = pending_.boundary = true;
-        } else if (op == "ET") {
+        } else if (k == op_key("ET")) {
             pending_.check = pending_.boundary = true;
-        } else if (op == "Tf") {
+        } else if (k == op_key("Tf")) {
             if (ops.size() >= 2 && ops[ops.size() - 2].IsName()) {
                 gs.font = font(resources, ops[ops.size() - 2].GetName());
                 gs.size = num(ops, 1).value_or(0);
             }
-        } else if (op == "Tc") {
+        } else if (k == op_key("Tc")) {
             gs.char_space = num(ops, 1).value_or(0);
-        } else if (op == "Tw") {
+        } else if (k == op_key("Tw")) {
             gs.word_space = num(ops, 1).value_or(0);
-        } else if (op == "Tz") {
+        } else if (k == op_key("Tz")) {
             gs.scale = num(ops, 1).value_or(100) / 100;
-        } else if (op == "TL") {
+        } else if (k == op_key("TL")) {
             gs.leading = num(ops, 1).value_or(0);
-        } else if (op == "Ts") {
+        } else if (k == op_key("Ts")) {
             gs.rise = num(ops, 1).value_or(0);
-        } else if (op == "Td" || op == "TD") {
+        } else if (k == op_key("Td") || k == op_key("TD")) {
             const double tx = num(ops, 2).value_or(0);
             const double ty = num(ops, 1).value_or(0);
-            if (op == "TD") {
+            if (k == op_key("TD")) {
                 gs.leading = -ty;
             }
             td(tx, ty);
-        } else if (op == "Tm") {
+        } else if (k == op_key("Tm")) {
             if (ops.size() >= 6) {
                 const Matrix m{num(ops, 6).value_or(1), num(ops, 5).value_or(0), num(ops, 4).value_or(0),
                                num(ops, 3).value_or(1), num(ops, 2).value_or(0), num(ops, 1).value_or(0)};
@@ -1496,25 +1553,25 @@ private:
                 }
             }
             pending_.check = true;
-        } else if (op == "T*") {
+        } else if (k == op_key("T*")) {
             next_line();
-        } else if (op == "Tj") {
+        } else if (k == op_key("Tj")) {
             if (!ops.empty() && (ops.back().IsString() || ops.back().IsHexString())) {
                 show(string_bytes(ops.back().GetString()), gs, tm);
             }
-        } else if (op == "'") {
+        } else if (k == op_key("'")) {
             next_line();
             if (!ops.empty() && (ops.back().IsString() || ops.back().IsHexString())) {
                 show(string_bytes(ops.back().GetString()), gs, tm);
             }
-        } else if (op == "\"") {
+        } else if (k == op_key("\"")) {
             gs.word_space = num(ops, 3).value_or(gs.word_space);
             gs.char_space = num(ops, 2).value_or(gs.char_space);
             next_line();
             if (!ops.empty() && (ops.back().IsString() || ops.back().IsHexString())) {
                 show(string_bytes(ops.back().GetString()), gs, tm);
             }
-        } else if (op == "TJ") {
+        } else if (k == op_key("TJ")) {
             if (!ops.empty() && ops.back().IsArray()) {
                 for (const PdfObject& e : ops.back().GetArray()) {
                     if (e.IsString() || e.IsHexString()) {
@@ -1530,22 +1587,250 @@ private:
                     }
                 }
             }
-        } else if (op == "Do") {
+        } else if (k == op_key("Do")) {
             if (!ops.empty() && ops.back().IsName()) {
                 const PdfObject* xobjects = o_.get_dict(resources, key("XObject"));
                 const PdfObject* x = o_.get(xobjects, ops.back().GetName());
-                if (x != nullptr && x->HasStream() && o_.get_name(x, key("Subtype")) == "Form") {
+                // The subtype first: HasStream() makes PoDoFo read the stream, and
+                // an image's data (megabytes) is never needed here.
+                const std::string subtype = x != nullptr && x->IsDictionary() ? o_.get_name(x, key("Subtype")) : "";
+                if (subtype == "Form" && x->HasStream()) {
                     pending_.check = pending_.boundary = true;
-                    form(x, gs.ctm, resources, depth + 1);
+                    form(x, gs, resources, depth + 1);
                     pending_.check = pending_.boundary = true;
+                } else if (subtype == "Image") {
+                    mark_unit_square(gs);
                 }
             }
+        } else {
+            draw(op, ops, gs);
         }
+    }
+
+    // --- where content is drawn (DP307) ---
+
+    // Path construction, painting, clipping, colours, line width and text
+    // rendering mode: what decides whether and where something shows.
+    void draw(std::string_view op, const std::vector<PdfVariant>& ops, GState& gs) {
+        const std::uint32_t k = op_key(op);
+        auto point = [&](std::size_t x_from_end, std::size_t y_from_end) {
+            const std::optional<double> x = num(ops, x_from_end);
+            const std::optional<double> y = num(ops, y_from_end);
+            if (x && y) {
+                add_path_point(gs.ctm, *x, *y);
+            }
+        };
+        if (k == op_key("m") || k == op_key("l")) {
+            point(2, 1);
+        } else if (k == op_key("c")) {
+            point(6, 5);
+            point(4, 3);
+            point(2, 1);
+        } else if (k == op_key("v") || k == op_key("y")) {
+            point(4, 3);
+            point(2, 1);
+        } else if (k == op_key("re")) {
+            const std::optional<double> x = num(ops, 4), y = num(ops, 3), w = num(ops, 2), h = num(ops, 1);
+            if (x && y && w && h) {
+                add_path_point(gs.ctm, *x, *y);
+                add_path_point(gs.ctm, *x + *w, *y + *h);
+                add_path_point(gs.ctm, *x + *w, *y);
+                add_path_point(gs.ctm, *x, *y + *h);
+            }
+        } else if (k == op_key("S") || k == op_key("s")) {
+            paint(gs, false, true);
+        } else if (k == op_key("f") || k == op_key("F") || k == op_key("f*")) {
+            paint(gs, true, false);
+        } else if (k == op_key("B") || k == op_key("B*") || k == op_key("b") || k == op_key("b*")) {
+            paint(gs, true, true);
+        } else if (k == op_key("n")) {
+            paint(gs, false, false);
+        } else if (k == op_key("W") || k == op_key("W*")) {
+            clip_pending_ = true;
+        } else if (k == op_key("w")) {
+            gs.line_width = std::fabs(num(ops, 1).value_or(1));
+        } else if (k == op_key("Tr")) {
+            gs.render = static_cast<int>(num(ops, 1).value_or(0));
+        } else if (k == op_key("g") || k == op_key("rg") || k == op_key("k") || k == op_key("sc") ||
+                   k == op_key("scn")) {
+            gs.fill_white = white(ops, op);
+        } else if (k == op_key("G") || k == op_key("RG") || k == op_key("K") || k == op_key("SC") ||
+                   k == op_key("SCN")) {
+            gs.stroke_white = white(ops, op);
+        } else if (k == op_key("cs")) {
+            gs.fill_white = false;  // a new colour space starts black
+        } else if (k == op_key("CS")) {
+            gs.stroke_white = false;
+        } else if (k == op_key("sh")) {
+            mark(gs.clip, gs);  // a shading fills the clipping region
+        }
+    }
+
+    // The colour operands make white paper colour: gray 1, RGB 1 1 1, CMYK 0 0 0 0.
+    static bool white(const std::vector<PdfVariant>& ops, std::string_view op) {
+        std::vector<double> v;
+        for (const PdfVariant& o : ops) {
+            if (o.IsName()) {
+                return false;  // a pattern
+            }
+            if (o.IsNumber() || o.IsReal()) {
+                v.push_back(o.IsNumber() ? static_cast<double>(o.GetNumber()) : o.GetReal());
+            }
+        }
+        const bool cmyk = op == "k" || op == "K" || v.size() == 4;
+        if (v.empty() || v.size() == 2 || v.size() > 4) {
+            return false;
+        }
+        return std::all_of(v.begin(), v.end(), [&](double c) { return cmyk ? c <= 0.001 : c >= 0.999; });
+    }
+
+    void add_path_point(const Matrix& ctm, double x, double y) {
+        const double dx = x * ctm.a + y * ctm.c + ctm.e;
+        const double dy = x * ctm.b + y * ctm.d + ctm.f;
+        if (!std::isfinite(dx) || !std::isfinite(dy)) {
+            return;
+        }
+        if (!path_) {
+            path_ = Box{dx, dy, dx, dy};
+        } else {
+            path_->llx = std::min(path_->llx, dx);
+            path_->lly = std::min(path_->lly, dy);
+            path_->urx = std::max(path_->urx, dx);
+            path_->ury = std::max(path_->ury, dy);
+        }
+    }
+
+    // Ends the current path: paints what is not white, then applies a pending clip.
+    void paint(GState& gs, bool fill, bool stroke) {
+        if (path_) {
+            Box b = *path_;
+            const bool stroke_shows = stroke && !gs.stroke_white;
+            if (stroke_shows) {
+                const double half = gs.line_width / 2 * std::sqrt(std::fabs(gs.ctm.a * gs.ctm.d - gs.ctm.b * gs.ctm.c));
+                if (std::isfinite(half)) {
+                    b = Box{b.llx - half, b.lly - half, b.urx + half, b.ury + half};
+                }
+            }
+            if (stroke_shows || (fill && !gs.fill_white)) {
+                mark(b, gs);
+            }
+            if (clip_pending_) {
+                gs.clip = intersect(gs.clip, *path_);
+            }
+        }
+        clip_pending_ = false;
+        path_.reset();
+    }
+
+    void mark_unit_square(const GState& gs) { mark(transform(Box{0, 0, 1, 1}, gs.ctm), gs); }
+
+    // The box around `b` (in the space `m` maps from) in default user space.
+    static Box transform(const Box& b, const Matrix& m) {
+        Box out{std::numeric_limits<double>::infinity(), std::numeric_limits<double>::infinity(),
+                -std::numeric_limits<double>::infinity(), -std::numeric_limits<double>::infinity()};
+        for (const auto& [x, y] : {std::pair{b.llx, b.lly}, {b.urx, b.lly}, {b.llx, b.ury}, {b.urx, b.ury}}) {
+            const double dx = x * m.a + y * m.c + m.e;
+            const double dy = x * m.b + y * m.d + m.f;
+            out = Box{std::min(out.llx, dx), std::min(out.lly, dy), std::max(out.urx, dx), std::max(out.ury, dy)};
+        }
+        return out;
+    }
+
+    static Box intersect(const Box& a, const Box& b) {
+        return Box{std::max(a.llx, b.llx), std::max(a.lly, b.lly), std::min(a.urx, b.urx), std::min(a.ury, b.ury)};
+    }
+
+    // Content drawn over `b` (default user space): what of it lies inside the
+    // clip, in the page's displayed coordinates (origin at the lower left of the
+    // page as shown, after /Rotate), joins the page's content box.
+    void mark(const Box& b, const GState& gs) {
+        if (!recording_) {
+            return;
+        }
+        const Box c = intersect(b, gs.clip);
+        if (!(c.llx <= c.urx && c.lly <= c.ury)) {
+            return;  // outside the clip or not finite
+        }
+        const Box& p = page_box_;
+        Box d;
+        switch (page_rotate_) {
+            case 90:
+                d = Box{c.lly - p.lly, p.urx - c.urx, c.ury - p.lly, p.urx - c.llx};
+                break;
+            case 180:
+                d = Box{p.urx - c.urx, p.ury - c.ury, p.urx - c.llx, p.ury - c.lly};
+                break;
+            case 270:
+                d = Box{p.ury - c.ury, c.llx - p.llx, p.ury - c.lly, c.urx - p.llx};
+                break;
+            default:
+                d = Box{c.llx - p.llx, c.lly - p.lly, c.urx - p.llx, c.ury - p.lly};
+                break;
+        }
+        std::optional<Box>& content = out_.pages.back().content;
+        if (!content) {
+            content = d;
+        } else {
+            content = Box{std::min(content->llx, d.llx), std::min(content->lly, d.lly), std::max(content->urx, d.urx),
+                          std::max(content->ury, d.ury)};
+        }
+    }
+
+    // The page's effective box (CropBox clipped to the MediaBox, inherited
+    // values; a CropBox wholly outside is ignored) and /Rotate, as pdf/analyze.cpp
+    // reads them. False when there is no usable MediaBox.
+    bool page_box(const PdfObject* page_dict) {
+        const auto inherited = [&](const PdfName& name) -> const PdfObject* {
+            const PdfObject* node = page_dict;
+            for (int depth = 0; node != nullptr && depth < 64; ++depth) {
+                if (const PdfObject* v = o_.get(node, name)) {
+                    return v;
+                }
+                node = o_.get_dict(node, key("Parent"));
+            }
+            return nullptr;
+        };
+        const auto box = [&](const PdfObject* a) -> std::optional<Box> {
+            if (a == nullptr || !a->IsArray() || a->GetArray().size() != 4) {
+                return std::nullopt;
+            }
+            std::array<double, 4> v{};
+            for (std::size_t i = 0; i < 4; ++i) {
+                const std::optional<double> n = Objects::number(o_.resolve(&a->GetArray()[i]));
+                if (!n || !std::isfinite(*n)) {
+                    return std::nullopt;
+                }
+                v[i] = *n;
+            }
+            return Box{std::min(v[0], v[2]), std::min(v[1], v[3]), std::max(v[0], v[2]), std::max(v[1], v[3])};
+        };
+        const std::optional<Box> media = box(inherited(key("MediaBox")));
+        if (!media || media->width() <= 0 || media->height() <= 0) {
+            return false;
+        }
+        page_box_ = *media;
+        if (const std::optional<Box> crop = box(inherited(key("CropBox")))) {
+            const Box clipped = intersect(*crop, *media);
+            if (clipped.width() > 0 && clipped.height() > 0) {
+                page_box_ = clipped;
+            }
+        }
+        page_rotate_ = 0;
+        if (const std::optional<double> r = Objects::number(inherited(key("Rotate")));
+            r && std::isfinite(*r) && std::fabs(*r) < 1e15 && *r == std::floor(*r)) {
+            auto n = static_cast<long long>(*r);
+            if (n % 90 == 0) {
+                n %= 360;
+                page_rotate_ = static_cast<int>(n < 0 ? n + 360 : n);
+            }
+        }
+        return true;
     }
 
     // A form XObject (or an appearance stream): its /Matrix, its own /Resources
     // (else the caller's), a depth limit, and no form inside itself.
-    void form(const PdfObject* x, const Matrix& ctm, const PdfObject* resources, int depth) {
+    void form(const PdfObject* x, const GState& caller, const PdfObject* resources, int depth) {
+        const Matrix& ctm = caller.ctm;
         if (depth > limits_.max_form_depth) {
             note("form XObjects nested deeper than " + std::to_string(limits_.max_form_depth) + " levels skipped");
             return;
@@ -1559,9 +1844,25 @@ private:
             m = ctm;
         }
         const PdfObject* own = o_.get_dict(x, key("Resources"));
+        GState start = caller;
+        start.ctm = m;
+        if (const PdfObject* bbox = o_.get(x, key("BBox"));
+            bbox != nullptr && bbox->IsArray() && bbox->GetArray().size() == 4) {
+            std::array<double, 4> v{};
+            bool ok = true;
+            for (std::size_t i = 0; i < 4 && ok; ++i) {
+                const std::optional<double> n = Objects::number(o_.resolve(&bbox->GetArray()[i]));
+                ok = n && std::isfinite(*n);
+                v[i] = n.value_or(0);
+            }
+            if (ok) {
+                const Box b{std::min(v[0], v[2]), std::min(v[1], v[3]), std::max(v[0], v[2]), std::max(v[1], v[3])};
+                start.clip = intersect(start.clip, transform(b, m));
+            }
+        }
         forms_.push_back(x);
         try {
-            run(*data, own != nullptr ? own : resources, m, depth);
+            run(*data, own != nullptr ? own : resources, start, depth);
         } catch (const PdfError& e) {
             note("form XObject: " + podofo::error_name(e));
         }
@@ -1613,26 +1914,52 @@ private:
 
     // --- output ---
 
+    // The glyphs of one string: their text (unless only content boxes are wanted)
+    // and where they are drawn. Within a string the text matrix only moves along
+    // its x axis, so the glyphs' boxes together are one box in text space, from
+    // the leftmost to the rightmost glyph edge (spaces left out), taken through
+    // the matrix at the string's start once.
     void show(const std::string& bytes, const GState& gs, Matrix& tm) {
         const Font& f = gs.font != nullptr ? *gs.font : fallback_font_;
+        const bool measure = recording_ && gs.render != 3 && gs.render != 7;
+        const Matrix start = tm * gs.ctm;
+        double x = 0;  // text space, from the string's start
+        double lo = std::numeric_limits<double>::infinity();
+        double hi = -lo;
+        bool any = false;
         f.decode(bytes, [&](const Glyph& g) {
-            const Matrix trm = tm * gs.ctm;
-            separate(trm, f.widths_known(), g.text);
-            append(g.text);
+            any = true;
+            if (measure && !g.word_space && !(g.text.size() == 1 && g.text[0] == ' ')) {
+                // Its advance (half an em when the font gives none).
+                const double w = (g.width > 0 && f.widths_known() ? g.width : 0.5) * gs.size * gs.scale;
+                lo = std::min(lo, x + std::min(0.0, w));
+                hi = std::max(hi, x + std::max(0.0, w));
+            }
+            if (limits_.collect_text) {
+                separate(Matrix::translate(x, 0) * start, f.widths_known(), g.text);
+                append(g.text);
+            }
             const double advance = (g.width * gs.size + gs.char_space + (g.word_space ? gs.word_space : 0)) * gs.scale;
             if (std::isfinite(advance)) {
-                tm = Matrix::translate(advance, 0) * tm;
+                x += advance;
             }
-            const Matrix end = tm * gs.ctm;
-            const double len = std::hypot(end.a, end.b);
-            cursor_.have = true;
-            cursor_.x = end.e;
-            cursor_.y = end.f;
-            cursor_.dir_x = len > 0 ? end.a / len : 1;
-            cursor_.dir_y = len > 0 ? end.b / len : 0;
-            cursor_.em = std::fabs(gs.size) * std::sqrt(std::fabs(end.a * end.d - end.b * end.c));
-            cursor_.widths_known = f.widths_known();
         });
+        if (!any) {
+            return;
+        }
+        tm = Matrix::translate(x, 0) * tm;
+        if (lo <= hi) {
+            mark(transform(Box{lo, gs.rise + f.descent() * gs.size, hi, gs.rise + f.ascent() * gs.size}, start), gs);
+        }
+        const Matrix end = tm * gs.ctm;
+        const double len = std::hypot(end.a, end.b);
+        cursor_.have = true;
+        cursor_.x = end.e;
+        cursor_.y = end.f;
+        cursor_.dir_x = len > 0 ? end.a / len : 1;
+        cursor_.dir_y = len > 0 ? end.b / len : 0;
+        cursor_.em = std::fabs(gs.size) * std::sqrt(std::fabs(end.a * end.d - end.b * end.c));
+        cursor_.widths_known = f.widths_known();
     }
 
     // Decides the separator before a glyph (`next`) that starts at trm's origin.
@@ -1689,6 +2016,11 @@ private:
     const TextLimits& limits_;
     TextExtraction& out_;
     std::string* text_ = nullptr;
+    Box page_box_;
+    int page_rotate_ = 0;
+    bool recording_ = false;
+    std::optional<Box> path_;    // the current path's box, default user space
+    bool clip_pending_ = false;  // W or W*: the path ends as a clip too
     Cursor cursor_;
     Pending pending_;
     std::string capped_;

@@ -13,8 +13,11 @@
 // process. Never throws for bad input.
 #pragma once
 
+#include "pdf/pdf_info.hpp"
+
 #include <cstddef>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,6 +27,14 @@ struct PageText {
     int page = 0;       // 1-based, in page-tree order: the numbering of Info::pages
     std::string text;   // UTF-8; lines separated by '\n', words by ' '
     std::string error;  // empty, or why this page's text is incomplete (short, English)
+    // Where the page's visible content is drawn (DP307): the box around every
+    // glyph (advance x descent..ascent), image (unit square) and painted path
+    // (stroke widened by half the line width), each clipped to the page box, to
+    // clipping paths and to form /BBoxes (taken as their bounding boxes). In the
+    // page's displayed coordinates: points from the lower left corner of the page
+    // as shown, after /Rotate. Not counted: white fills and strokes (paper colour),
+    // invisible text (Tr 3, 7), annotation appearances. nullopt: nothing visible.
+    std::optional<Box> content;
 };
 
 // Caps that keep a hostile file from taking the process's memory or time.
@@ -38,6 +49,8 @@ struct TextLimits {
     std::size_t max_content_bytes = std::size_t{64} << 20;
     // Form XObjects inside form XObjects deeper than this are skipped.
     int max_form_depth = 12;
+    // false: only PageText::content is filled, the text stays empty (faster).
+    bool collect_text = true;
 };
 
 struct TextExtraction {

@@ -296,6 +296,25 @@ constexpr Entry kEntries[] = {
     {"DP305.font.remedy", "Lagre PDF-en med innebygde skrifter (for eksempel som PDF/A).",
      "Save the PDF with embedded fonts (for example as PDF/A)."},
 
+    // ---- DP307 print-margin
+    {"DP307.summary", "Innhold i den venstre kanten som utskriftstjenesten bruker",
+     "Content in the left strip that the print service uses"},
+    {"DP307.severity", "advarsel når brevet kan gå til utskrift", "warn when print-bound"},
+    {"DP307.page",
+     "Innhold på side {page} går inn til {distance} mm fra venstre kant; de første {margin} mm kan bli overskrevet ved "
+     "utskrift",
+     "Content on page {page} reaches to {distance} mm from the left edge; the first {margin} mm may be overwritten in "
+     "print"},
+    {"DP307.page.remedy",
+     "Flytt innholdet minst {margin} mm inn fra venstre kant (større venstremarg i malen), eller lag en utskriftsklar "
+     "kopi med «preflight fix».",
+     "Move the content at least {margin} mm in from the left edge (a wider left margin in the template), or make a "
+     "print-ready copy with \"preflight fix\"."},
+    {"DP307.unmeasured", "Fant ikke ut hvor innholdet står i dokumentet ({detail}); venstremargen er ikke kontrollert",
+     "Could not tell where the document's content is drawn ({detail}); the left margin was not checked"},
+    {"DP307.unmeasured.remedy", "Se over venstremargen selv før brevet sendes til utskrift.",
+     "Look at the left margin yourself before the letter goes to print."},
+
     // ---- DP306 no-pages
     {"DP306.summary", "PDF uten sider", "A PDF with no pages"},
     {"DP306.severity", "blokkerer", "block"},

@@ -115,7 +115,8 @@ bool has_pdf_extension(const std::string& file) {
 }
 }  // namespace
 
-void gather_facts(JournalPost& post, const pdf::Limits& limits, bool sandbox, bool find_person_ids) {
+void gather_facts(JournalPost& post, const pdf::Limits& limits, bool sandbox, bool find_person_ids,
+                  bool find_content_boxes) {
     for (auto& d : post.documents) {
         if (d.gathered) {
             continue;
@@ -150,7 +151,8 @@ void gather_facts(JournalPost& post, const pdf::Limits& limits, bool sandbox, bo
         head.resize(static_cast<std::size_t>(in.gcount()));
         d.type = filetype::sniff(d.path, head);
         if (d.type == "application/pdf") {
-            const pdf::AnalyzeOptions options{.find_person_ids = find_person_ids};
+            const pdf::AnalyzeOptions options{.find_person_ids = find_person_ids,
+                                              .find_content_boxes = find_content_boxes};
             if (sandbox) {
                 d.pdf = pdf::analyze_sandboxed(d.path, limits, options);
             } else {
@@ -199,7 +201,10 @@ Report run_checks(JournalPost post, const Registry& registry, const Config& conf
     const bool by_email =
         report.targets.has(Channel::email) || std::any_of(post.recipients.begin(), post.recipients.end(),
                                                           [](const Recipient& r) { return r.route == Route::email; });
-    gather_facts(post, pdf_limits(config), settings.sandbox, by_email);
+    // Where content is drawn is only measured when the letter may be printed and
+    // DP307 is on ([print-margin] enabled): it means reading every content stream.
+    const bool measure_content = report.targets.print_bound && config.section("print-margin").boolean("enabled");
+    gather_facts(post, pdf_limits(config), settings.sandbox, by_email, measure_content);
     for (const auto& check : registry.checks()) {
         Findings out(*check);
         const Context ctx{post, report.targets, config.section(check->slug()), settings.flags};

@@ -42,7 +42,9 @@ pdf::Limits pdf_limits(const Config& config);
 
 // Reads size, type and PDF facts of every document into `post`; with
 // `find_person_ids`, also searches each document's text for fødselsnummer (DP602).
-void gather_facts(JournalPost& post, const pdf::Limits& limits, bool sandbox, bool find_person_ids = false);
+// With `find_content_boxes`, also measures where each PDF page's content is drawn (DP307).
+void gather_facts(JournalPost& post, const pdf::Limits& limits, bool sandbox, bool find_person_ids = false,
+                  bool find_content_boxes = false);
 
 Report run_checks(JournalPost post, const Registry& registry, const Config& config, const RunSettings& settings);
 
