@@ -10,6 +10,7 @@
 #include "validator/error.hpp"
 #include "validator/explain.hpp"
 #include "validator/files.hpp"
+#include "validator/fixup.hpp"
 #include "validator/identifiers.hpp"
 #include "validator/lookup.hpp"
 #include "validator/manifest.hpp"
@@ -52,6 +53,10 @@ usage:
                                           TEXT, reads standard input (docs/explain.md)
   preflight lookup ID                     what the registries say about a person or organisation
   preflight checks [--dump-config]        list every check, or print every option as INI
+  preflight fix IN.pdf -o OUT.pdf [--two-up] [--force]
+                                          a print-ready copy: every page portrait A4, the left
+                                          18 mm free where pages are scaled (docs/fix.md)
+  preflight fix --manifest POST.json      shorter names for the documents DP101 stops
   preflight serve [--listen ADDR:PORT] [--upstream URL]
                                           the gate: check API, and a validating proxy in front
                                           of the integrasjonspunkt with --upstream (docs/gate.md)
@@ -73,6 +78,9 @@ options:
   --log FILE          explain: an exported log, one message per line ("-": standard input)
   --statuses FILE     explain: an export of the integrasjonspunkt's /api/statuses, sorted
                       into act now, wait and fine
+  -o, --output FILE   fix: where to write the copy (never the input)
+  --two-up            fix: two landscape slides on each A4 page
+  --force             fix: overwrite OUT.pdf if it exists
   --version, --help
 
 exit codes: 0 nothing blocks, 1 a finding blocks (or warns with --fail-on warn),
@@ -260,6 +268,44 @@ Report check_post(JournalPost post, const Registry& registry, const Config& conf
     return run_checks(std::move(post), registry, config, settings);
 }
 
+// `preflight fix IN.pdf -o OUT.pdf` (a print-ready copy) or `preflight fix
+// --manifest POST.json` (shorter names for what DP101 stops). Exit 0: the copy
+// was written and passes print, or no name is too long; 1: the input was
+// refused, the fix failed, the copy still blocks, or names need changing.
+int fix_command(const po::variables_map& vm, const std::vector<std::string>& args, const Registry& registry,
+                const Config& config, Format format, const RenderOptions& render_options, bool training) {
+    if (format != Format::text && format != Format::json) {
+        throw UsageError("error.fix.format", {{"format", vm["format"].as<std::string>()}});
+    }
+    const RunSettings settings = run_settings(vm, config, training);
+    if (vm.count("manifest") != 0) {
+        if (!args.empty()) {
+            throw UsageError("error.usage.both", {});
+        }
+        const Report report = check_post(load_manifest(vm["manifest"].as<std::string>()), registry, config, settings);
+        const auto proposals = fixup::propose_names(report);
+        std::fputs(fixup::render_names(proposals, format, render_options).c_str(), stdout);
+        return proposals.empty() ? kExitOk : kExitFindings;
+    }
+    if (args.size() != 1) {
+        throw UsageError("error.fix.one-file", {});
+    }
+    if (vm.count("output") == 0) {
+        throw UsageError("error.fix.output", {});
+    }
+    pdf::FixOptions options;
+    options.two_up = vm.count("two-up") != 0;
+    options.tolerance_mm = config.section("page-format").number("tolerance-mm");
+    options.strip_mm = config.section("print-margin").number("margin-mm");
+    const fixup::PdfFix fix = fixup::fix_pdf(args.front(), vm["output"].as<std::string>(), options,
+                                             vm.count("force") != 0, registry, config, settings);
+    std::fputs(fixup::render_fix(fix, format, render_options).c_str(), stdout);
+    if (!fix.fixed()) {
+        return kExitFindings;
+    }
+    return fix.output && fix.output->fails(render_options.fail_on) ? kExitFindings : kExitOk;
+}
+
 // Reads FILE, or standard input for "-", up to the limit explain accepts.
 std::string read_input(const std::string& file) {
     constexpr std::size_t kLimit = 64ULL * 1024 * 1024;  // a year of a busy log; read whole
@@ -354,8 +400,8 @@ int run(int argc, char** argv, Lang& lang) {
         "dump-config", "")("no-sandbox", "")("listen", po::value<std::string>())("upstream", po::value<std::string>())(
         "workers", po::value<unsigned>())("jobs", po::value<int>())(
         "exclude", po::value<std::vector<std::string>>()->composing())("log", po::value<std::string>())(
-        "statuses", po::value<std::string>())("command", po::value<std::string>())(
-        "args", po::value<std::vector<std::string>>());
+        "statuses", po::value<std::string>())("output,o", po::value<std::string>())("two-up", "")("force", "")(
+        "command", po::value<std::string>())("args", po::value<std::vector<std::string>>());
     po::positional_options_description pos;
     pos.add("command", 1).add("args", -1);
 
@@ -426,6 +472,9 @@ int run(int argc, char** argv, Lang& lang) {
             throw UsageError("error.usage.no-arguments", {{"command", command}});
         }
         return serve(vm, config, registry, lang, training);
+    }
+    if (command == "fix") {
+        return fix_command(vm, args, registry, config, *format, render_options, training);
     }
     if (command != "check" && command != "scan") {
         throw UsageError("error.usage.command", {{"command", command}});

@@ -2,6 +2,7 @@
 // use analyze() and analyze_sandboxed() from pdf_info.hpp.
 #pragma once
 
+#include <cstdint>
 #include <string_view>
 
 #include "pdf/pdf_info.hpp"
@@ -55,6 +56,10 @@ using SandboxChildHook = void (*)();
 void set_sandbox_child_hook(SandboxChildHook hook);
 // Likewise, run right before the text scan (after the analysis was answered).
 void set_sandbox_text_scan_hook(SandboxChildHook hook);
+
+// This process's address space in bytes (/proc/self/statm), or 0 when it cannot
+// be read. No allocation: safe in a forked child.
+std::uint64_t address_space_now();
 
 // The fork server's helper process (start_sandbox_server()), or -1 when none is
 // running: tests kill it to check that callers carry on.

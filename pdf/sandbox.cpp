@@ -185,7 +185,9 @@ void child_new_handler() {
     throw std::bad_alloc();
 }
 
-std::uint64_t address_space_now() {
+}  // namespace
+
+std::uint64_t detail::address_space_now() {
     // /proc/self/statm: size (pages) first. No allocation: plain read().
     const int fd = ::open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
@@ -201,6 +203,9 @@ std::uint64_t address_space_now() {
     const unsigned long long pages = std::strtoull(buf, nullptr, 10);
     return pages * static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE));
 }
+
+namespace {
+using detail::address_space_now;
 
 bool write_all(int fd, const char* data, std::size_t len) {
     while (len > 0) {

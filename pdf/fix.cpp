@@ -1,0 +1,737 @@
+// `preflight fix`: see pdf/fix.hpp for what it does to each page.
+#include "pdf/fix.hpp"
+
+#include "pdf/detail.hpp"
+#include "pdf/podofo_io.hpp"
+
+#include <fcntl.h>
+#include <podofo/podofo.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <iterator>
+#include <map>
+#include <new>
+#include <optional>
+#include <set>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+namespace preflight::pdf {
+namespace {
+
+using PoDoFo::PdfArray;
+using PoDoFo::PdfDictionary;
+using PoDoFo::PdfError;
+using PoDoFo::PdfMemDocument;
+using PoDoFo::PdfName;
+using PoDoFo::PdfObject;
+using PoDoFo::PdfReference;
+
+constexpr double kPtPerMm = 72.0 / 25.4;
+constexpr double kA4W = 210 * kPtPerMm;
+constexpr double kA4H = 297 * kPtPerMm;
+// Placed pages: the print service's strip plus 2 mm on the left, 10 mm elsewhere,
+// 10 mm between the two pages of a two-up page.
+constexpr double kStripExtraMm = 2;
+constexpr double kMarginMm = 10;
+constexpr double kGapMm = 10;
+
+// [a b c d e f]; a point is a row vector: p' = p x M (as in the PDF specification).
+struct Matrix {
+    double a = 1, b = 0, c = 0, d = 1, e = 0, f = 0;
+    [[nodiscard]] Matrix operator*(const Matrix& m) const {
+        return {a * m.a + b * m.c, a * m.b + b * m.d,       c * m.a + d * m.c,
+                c * m.b + d * m.d, e * m.a + f * m.c + m.e, e * m.b + f * m.d + m.f};
+    }
+    [[nodiscard]] std::array<double, 2> apply(double x, double y) const {
+        return {x * a + y * c + e, x * b + y * d + f};
+    }
+};
+
+// From a page's user space to its displayed coordinates (origin at the lower left
+// of the page as shown): CropBox `c`, /Rotate `r` (clockwise).
+Matrix displayed(const Box& c, int r) {
+    switch (r) {
+        case 90:
+            return {0, -1, 1, 0, -c.lly, c.urx};
+        case 180:
+            return {-1, 0, 0, -1, c.urx, c.ury};
+        case 270:
+            return {0, 1, -1, 0, c.ury, -c.llx};
+        default:
+            return {1, 0, 0, 1, -c.llx, -c.lly};
+    }
+}
+
+struct SourcePage {
+    PdfReference ref;
+    PdfObject* dict = nullptr;
+    // Inherited attributes as found (the page's own, else the nearest ancestor's).
+    const PdfObject* resources = nullptr;
+    const PdfObject* media = nullptr;
+    const PdfObject* crop = nullptr;
+    const PdfObject* rotate = nullptr;
+    Box box;  // effective: CropBox clipped to the MediaBox
+    int rot = 0;
+    double w = 0, h = 0;  // displayed size, points
+};
+
+enum class Action : std::uint8_t { keep, turn, place };
+
+class Fixer {
+public:
+    Fixer(PdfMemDocument& doc, const FixOptions& options) : doc_(doc), options_(options) {}
+
+    FixResult run() {
+        FixResult r;
+        PdfObject* catalog = doc_.GetCatalog();
+        PdfObject* root = catalog != nullptr ? resolve(catalog->GetDictionary().GetKey(PdfName("Pages"))) : nullptr;
+        const PdfObject* root_ref = catalog != nullptr ? catalog->GetDictionary().GetKey(PdfName("Pages")) : nullptr;
+        if (root == nullptr || !root->IsDictionary() || root_ref == nullptr || !root_ref->IsReference()) {
+            r.error = "no page tree";
+            return r;
+        }
+        walk(root);
+        r.pages_in = static_cast<int>(pages_.size());
+        if (pages_.empty()) {
+            r.error = "no pages";
+            return r;
+        }
+        for (SourcePage& p : pages_) {
+            if (!measure(p)) {
+                r.error = "page " + std::to_string(&p - pages_.data() + 1) + ": no usable MediaBox";
+                return r;
+            }
+        }
+        std::vector<PdfReference> kids;
+        for (std::size_t i = 0; i < pages_.size(); ++i) {
+            SourcePage& p = pages_[i];
+            const Action action = classify(p);
+            if (action != Action::place) {
+                make_explicit(p);
+                if (action == Action::turn) {
+                    p.dict->GetDictionary().AddKey(PdfName("Rotate"),
+                                                   PdfObject(static_cast<PoDoFo::pdf_int64>((p.rot + 90) % 360)));
+                    ++r.turned;
+                } else {
+                    ++r.kept;
+                }
+                kids.push_back(p.ref);
+                continue;
+            }
+            const bool pair = options_.two_up && landscape(p) && i + 1 < pages_.size() &&
+                              classify(pages_[i + 1]) == Action::place && landscape(pages_[i + 1]);
+            if (pair) {
+                place({&p, &pages_[i + 1]}, r);
+                ++r.two_up;
+                r.placed += 2;
+                ++i;
+            } else {
+                place({&p}, r);
+                ++r.placed;
+            }
+            kids.push_back(p.ref);
+        }
+        flatten(root, kids);
+        set_parents(root_ref->GetReference(), kids);
+        r.pages_out = static_cast<int>(kids.size());
+        cap_version(catalog);
+        r.ok = true;
+        return r;
+    }
+
+private:
+    PdfObject* resolve(PdfObject* o) const {
+        for (int i = 0; o != nullptr && o->IsReference() && i < 32; ++i) {
+            o = doc_.GetObjects().GetObject(o->GetReference());
+        }
+        return o != nullptr && o->IsReference() ? nullptr : o;
+    }
+    const PdfObject* resolve(const PdfObject* o) const { return resolve(const_cast<PdfObject*>(o)); }
+
+    static std::optional<double> number(const PdfObject* o) {
+        if (o == nullptr) {
+            return std::nullopt;
+        }
+        if (o->IsNumber()) {
+            return static_cast<double>(o->GetNumber());
+        }
+        if (o->IsReal()) {
+            return o->GetReal();
+        }
+        return std::nullopt;
+    }
+
+    std::optional<Box> box(const PdfObject* value) const {
+        const PdfObject* a = resolve(value);
+        if (a == nullptr || !a->IsArray() || a->GetArray().size() != 4) {
+            return std::nullopt;
+        }
+        std::array<double, 4> v{};
+        for (std::size_t i = 0; i < 4; ++i) {
+            const std::optional<double> n = number(resolve(&a->GetArray()[i]));
+            if (!n || !std::isfinite(*n)) {
+                return std::nullopt;
+            }
+            v[i] = *n;
+        }
+        return Box{std::min(v[0], v[2]), std::min(v[1], v[3]), std::max(v[0], v[2]), std::max(v[1], v[3])};
+    }
+
+    // The page tree in order, as pdf/analyze.cpp walks it: kids that are not
+    // dictionaries are no pages, a node seen before is not entered again.
+    void walk(PdfObject* root) {
+        struct Inherit {
+            const PdfObject* resources = nullptr;
+            const PdfObject* media = nullptr;
+            const PdfObject* crop = nullptr;
+            const PdfObject* rotate = nullptr;
+        };
+        const auto own = [](const PdfObject* node, Inherit in) {
+            const PdfDictionary& d = node->GetDictionary();
+            if (const PdfObject* v = d.GetKey(PdfName("Resources"))) {
+                in.resources = v;
+            }
+            if (const PdfObject* v = d.GetKey(PdfName("MediaBox"))) {
+                in.media = v;
+            }
+            if (const PdfObject* v = d.GetKey(PdfName("CropBox"))) {
+                in.crop = v;
+            }
+            if (const PdfObject* v = d.GetKey(PdfName("Rotate"))) {
+                in.rotate = v;
+            }
+            return in;
+        };
+        struct Level {
+            PdfObject* node;
+            std::size_t next;
+            Inherit in;
+        };
+        std::unordered_set<const PdfObject*> seen{root};
+        std::vector<Level> levels{{root, 0, own(root, {})}};
+        while (!levels.empty()) {
+            Level& level = levels.back();
+            PdfObject* kids = resolve(level.node->GetDictionary().GetKey(PdfName("Kids")));
+            if (kids == nullptr || !kids->IsArray() || level.next >= kids->GetArray().size()) {
+                levels.pop_back();
+                continue;
+            }
+            PdfObject& entry = kids->GetArray()[level.next++];
+            PdfObject* kid = resolve(&entry);
+            if (kid == nullptr || !kid->IsDictionary() || !entry.IsReference()) {
+                continue;
+            }
+            const PdfObject* type = kid->GetDictionary().GetKey(PdfName("Type"));
+            const bool is_node = type != nullptr && type->IsName() ? type->GetName() == PdfName("Pages")
+                                                                   : kid->GetDictionary().HasKey(PdfName("Kids"));
+            const Inherit in = own(kid, level.in);
+            if (!is_node) {
+                SourcePage p;
+                p.ref = entry.GetReference();
+                p.dict = kid;
+                p.resources = in.resources;
+                p.media = in.media;
+                p.crop = in.crop;
+                p.rotate = in.rotate;
+                pages_.push_back(p);
+            } else if (seen.insert(kid).second && levels.size() < 256) {
+                levels.push_back({kid, 0, in});
+            }
+        }
+    }
+
+    bool measure(SourcePage& p) const {
+        const std::optional<Box> media = box(p.media);
+        if (!media || media->width() <= 0 || media->height() <= 0) {
+            return false;
+        }
+        p.box = *media;
+        if (const std::optional<Box> crop = box(p.crop)) {
+            const Box c{std::max(crop->llx, media->llx), std::max(crop->lly, media->lly),
+                        std::min(crop->urx, media->urx), std::min(crop->ury, media->ury)};
+            if (c.width() > 0 && c.height() > 0) {
+                p.box = c;
+            }
+        }
+        p.rot = 0;
+        if (const std::optional<double> r = number(resolve(p.rotate));
+            r && std::isfinite(*r) && std::fabs(*r) < 1e15 && *r == std::floor(*r)) {
+            auto n = static_cast<long long>(*r);
+            if (n % 90 == 0) {
+                n %= 360;
+                p.rot = static_cast<int>(n < 0 ? n + 360 : n);
+            }
+        }
+        p.w = p.rot % 180 == 0 ? p.box.width() : p.box.height();
+        p.h = p.rot % 180 == 0 ? p.box.height() : p.box.width();
+        return true;
+    }
+
+    [[nodiscard]] bool near(double pt, double mm) const {
+        return std::fabs(pt / kPtPerMm - mm) <= options_.tolerance_mm;
+    }
+    [[nodiscard]] Action classify(const SourcePage& p) const {
+        if (near(p.w, 210) && near(p.h, 297)) {
+            return Action::keep;
+        }
+        if (near(p.w, 297) && near(p.h, 210)) {
+            return Action::turn;
+        }
+        return Action::place;
+    }
+    static bool landscape(const SourcePage& p) { return p.w > p.h; }
+
+    // A kept or turned page carries its inherited attributes itself: the tree is
+    // flattened afterwards.
+    void make_explicit(SourcePage& p) const {
+        PdfDictionary& d = p.dict->GetDictionary();
+        const std::array<std::pair<const char*, const PdfObject*>, 4> inherited{
+            {{"Resources", p.resources}, {"MediaBox", p.media}, {"CropBox", p.crop}, {"Rotate", p.rotate}}};
+        for (const auto& [name, value] : inherited) {
+            if (value != nullptr && !d.HasKey(PdfName(name))) {
+                d.AddKey(PdfName(name), *value);
+            }
+        }
+    }
+
+    // The page's content as one form XObject: its content stream itself when it is
+    // a single stream used by no other page (turned into the form in place), else a
+    // new stream with the parts' decoded data.
+    PdfReference form_of(SourcePage& p) {
+        PdfObject* contents = p.dict->GetDictionary().GetKey(PdfName("Contents"));
+        PdfObject* single = contents != nullptr && contents->IsReference() ? resolve(contents) : nullptr;
+        PdfObject* form = nullptr;
+        if (single != nullptr && single->IsDictionary() && single->HasStream() &&
+            content_users_[contents->GetReference()] == 1) {
+            form = single;
+        } else {
+            form = doc_.GetObjects().CreateObject();
+            std::string data;
+            const PdfObject* parts = resolve(contents);
+            auto add = [&](const PdfObject* part) {
+                const PdfObject* s = resolve(part);
+                if (s == nullptr || !s->HasStream()) {
+                    return;
+                }
+                char* buffer = nullptr;
+                PoDoFo::pdf_long len = 0;
+                s->GetStream()->GetFilteredCopy(&buffer, &len);
+                if (buffer != nullptr) {
+                    data.append(buffer, static_cast<std::size_t>(std::max<PoDoFo::pdf_long>(len, 0)));
+                    PoDoFo::podofo_free(buffer);
+                }
+                data += '\n';
+            };
+            if (parts != nullptr && parts->IsArray()) {
+                for (const PdfObject& part : parts->GetArray()) {
+                    add(&part);
+                }
+            } else if (parts != nullptr) {
+                add(parts);
+            }
+            form->GetStream()->Set(data.data(), static_cast<PoDoFo::pdf_long>(data.size()));
+        }
+        PdfDictionary& d = form->GetDictionary();
+        d.AddKey(PdfName("Type"), PdfName("XObject"));
+        d.AddKey(PdfName("Subtype"), PdfName("Form"));
+        PdfArray bbox;
+        for (const double v : {p.box.llx, p.box.lly, p.box.urx, p.box.ury}) {
+            bbox.push_back(PdfObject(v));
+        }
+        d.AddKey(PdfName("BBox"), bbox);
+        d.AddKey(PdfName("Matrix"), matrix_array(Matrix{}));
+        if (p.resources != nullptr) {
+            d.AddKey(PdfName("Resources"), *p.resources);
+        } else {
+            d.AddKey(PdfName("Resources"), PdfDictionary());
+        }
+        // A page's transparency group goes with its content.
+        if (const PdfObject* group = p.dict->GetDictionary().GetKey(PdfName("Group"))) {
+            d.AddKey(PdfName("Group"), *group);
+        }
+        return form->Reference();
+    }
+
+    static PdfArray matrix_array(const Matrix& m) {
+        PdfArray a;
+        for (const double v : {m.a, m.b, m.c, m.d, m.e, m.f}) {
+            a.push_back(PdfObject(std::fabs(v) < 1e-9 ? 0.0 : v));
+        }
+        return a;
+    }
+
+    // Draws `sources` (one page, or two landscape pages one above the other) on
+    // the first one's page object, now portrait A4.
+    void place(const std::vector<SourcePage*>& sources, FixResult& r) {
+        if (content_users_.empty()) {
+            count_content_users();
+        }
+        const double left = (options_.strip_mm + kStripExtraMm) * kPtPerMm;
+        const double margin = kMarginMm * kPtPerMm;
+        const double area_w = kA4W - left - margin;
+        const double slots = static_cast<double>(sources.size());
+        const double slot_h = (kA4H - 2 * margin - (slots - 1) * kGapMm * kPtPerMm) / slots;
+        std::string content = "q\n";
+        PdfDictionary xobjects;
+        SourcePage& first = *sources.front();
+        PdfArray annots;
+        for (std::size_t i = 0; i < sources.size(); ++i) {
+            SourcePage& p = *sources[i];
+            const double slot_top = kA4H - margin - static_cast<double>(i) * (slot_h + kGapMm * kPtPerMm);
+            // Scale to fit (never enlarged); a quarter turn when it fits larger.
+            const double straight = std::min({area_w / p.w, slot_h / p.h, 1.0});
+            const double turned = std::min({area_w / p.h, slot_h / p.w, 1.0});
+            const bool turn = sources.size() == 1 && turned > straight * 1.0001;
+            const double s = turn ? turned : straight;
+            const double w = (turn ? p.h : p.w) * s;
+            const double h = (turn ? p.w : p.h) * s;
+            Matrix m = displayed(p.box, p.rot);
+            if (turn) {
+                m = m * Matrix{0, -1, 1, 0, 0, p.w};  // a quarter clockwise, as /Rotate 90 shows it
+                ++r.rotated;
+            }
+            m = m * Matrix{s, 0, 0, s, left + (area_w - w) / 2, slot_top - slot_h + (slot_h - h) / 2};
+            const PdfReference form = form_of(p);
+            const std::string name = "PreflightPage" + std::to_string(i + 1);
+            xobjects.AddKey(PdfName(name), PdfObject(form));
+            content += "q " + number_text(m.a) + ' ' + number_text(m.b) + ' ' + number_text(m.c) + ' ' +
+                       number_text(m.d) + ' ' + number_text(m.e) + ' ' + number_text(m.f) + " cm /" + name + " Do Q\n";
+            move_annotations(p, first, m, annots, r);
+        }
+        content += "Q\n";
+        PdfObject* stream = doc_.GetObjects().CreateObject();
+        stream->GetStream()->Set(content.data(), static_cast<PoDoFo::pdf_long>(content.size()));
+        PdfDictionary& d = first.dict->GetDictionary();
+        PdfArray a4;
+        for (const double v : {0.0, 0.0, kA4W, kA4H}) {
+            a4.push_back(PdfObject(v));
+        }
+        d.AddKey(PdfName("MediaBox"), a4);
+        d.AddKey(PdfName("CropBox"), a4);
+        for (const char* name : {"BleedBox", "TrimBox", "ArtBox", "Group", "UserUnit"}) {
+            d.RemoveKey(PdfName(name));
+        }
+        d.AddKey(PdfName("Rotate"), PdfObject(static_cast<PoDoFo::pdf_int64>(0)));
+        PdfDictionary resources;
+        resources.AddKey(PdfName("XObject"), xobjects);
+        d.AddKey(PdfName("Resources"), resources);
+        d.AddKey(PdfName("Contents"), stream->Reference());
+        if (annots.empty()) {
+            d.RemoveKey(PdfName("Annots"));
+        } else {
+            d.AddKey(PdfName("Annots"), annots);
+        }
+    }
+
+    static std::string number_text(double v) {
+        if (std::fabs(v) < 1e-9) {
+            return "0";
+        }
+        char buf[64];
+        std::snprintf(buf, sizeof buf, "%.6f", v);
+        std::string s(buf);
+        while (!s.empty() && s.back() == '0') {
+            s.pop_back();
+        }
+        if (!s.empty() && s.back() == '.') {
+            s.pop_back();
+        }
+        return s;
+    }
+
+    // The annotations of `from` onto `to`'s /Annots, their rectangles (and a
+    // link's /QuadPoints) taken through `m`, as the content is.
+    void move_annotations(const SourcePage& from, const SourcePage& to, const Matrix& m, PdfArray& out,
+                          FixResult& r) const {
+        PdfObject* annots = resolve(from.dict->GetDictionary().GetKey(PdfName("Annots")));
+        if (annots == nullptr || !annots->IsArray()) {
+            return;
+        }
+        for (PdfObject& entry : annots->GetArray()) {
+            PdfObject* annot = resolve(&entry);
+            if (annot == nullptr || !annot->IsDictionary()) {
+                continue;
+            }
+            PdfDictionary& d = annot->GetDictionary();
+            if (const std::optional<Box> rect = box(d.GetKey(PdfName("Rect")))) {
+                double llx = 1e300, lly = 1e300, urx = -1e300, ury = -1e300;
+                for (const auto& [x, y] : {std::pair{rect->llx, rect->lly},
+                                           {rect->urx, rect->lly},
+                                           {rect->llx, rect->ury},
+                                           {rect->urx, rect->ury}}) {
+                    const auto [px, py] = m.apply(x, y);
+                    llx = std::min(llx, px);
+                    lly = std::min(lly, py);
+                    urx = std::max(urx, px);
+                    ury = std::max(ury, py);
+                }
+                PdfArray a;
+                for (const double v : {llx, lly, urx, ury}) {
+                    a.push_back(PdfObject(v));
+                }
+                d.AddKey(PdfName("Rect"), a);
+            }
+            if (const PdfObject* quads = resolve(d.GetKey(PdfName("QuadPoints")));
+                quads != nullptr && quads->IsArray() && quads->GetArray().size() % 2 == 0) {
+                PdfArray q;
+                const PdfArray& src = quads->GetArray();
+                for (std::size_t i = 0; i + 1 < src.size(); i += 2) {
+                    const auto [px, py] =
+                        m.apply(number(resolve(&src[i])).value_or(0), number(resolve(&src[i + 1])).value_or(0));
+                    q.push_back(PdfObject(px));
+                    q.push_back(PdfObject(py));
+                }
+                d.AddKey(PdfName("QuadPoints"), q);
+            }
+            if (d.HasKey(PdfName("P"))) {
+                d.AddKey(PdfName("P"), PdfObject(to.ref));
+            }
+            out.push_back(entry);
+            ++r.annotations;
+        }
+    }
+
+    void count_content_users() {
+        for (const SourcePage& p : pages_) {
+            const PdfObject* c = p.dict->GetDictionary().GetKey(PdfName("Contents"));
+            if (c != nullptr && c->IsReference()) {
+                ++content_users_[c->GetReference()];
+            }
+        }
+    }
+
+    // One /Pages node with every page, in order.
+    static void flatten(PdfObject* root, const std::vector<PdfReference>& kids_refs) {
+        PdfArray kids;
+        for (const PdfReference& ref : kids_refs) {
+            kids.push_back(PdfObject(ref));
+        }
+        PdfDictionary& d = root->GetDictionary();
+        d.AddKey(PdfName("Kids"), kids);
+        d.AddKey(PdfName("Count"), PdfObject(static_cast<PoDoFo::pdf_int64>(kids_refs.size())));
+    }
+
+    void set_parents(const PdfReference& root_ref, const std::vector<PdfReference>& kids) {
+        for (const PdfReference& ref : kids) {
+            if (PdfObject* page = doc_.GetObjects().GetObject(ref)) {
+                page->GetDictionary().AddKey(PdfName("Parent"), PdfObject(root_ref));
+            }
+        }
+    }
+
+    // Print takes PDF 1.7 at most (DP304): nothing written here needs more.
+    void cap_version(PdfObject* catalog) {
+        if (doc_.GetPdfVersion() > PoDoFo::ePdfVersion_1_7) {
+            doc_.SetPdfVersion(PoDoFo::ePdfVersion_1_7);
+        }
+        const PdfObject* v = catalog->GetDictionary().GetKey(PdfName("Version"));
+        if (v != nullptr && v->IsName() && v->GetName().GetName() > "1.7") {
+            catalog->GetDictionary().RemoveKey(PdfName("Version"));
+        }
+    }
+
+    PdfMemDocument& doc_;
+    const FixOptions& options_;
+    std::vector<SourcePage> pages_;
+    std::map<PdfReference, int> content_users_;
+};
+
+}  // namespace
+
+FixResult fix(const std::filesystem::path& in, const std::filesystem::path& out, const FixOptions& options) {
+    FixResult r;
+    detail::initialise();
+    std::error_code ec;
+    if (std::filesystem::exists(out, ec) && std::filesystem::equivalent(in, out, ec)) {
+        r.error = "the output is the input";
+        return r;
+    }
+    std::ifstream file(in, std::ios::binary);
+    if (!file) {
+        r.error = "cannot read the input";
+        return r;
+    }
+    const std::string data((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+    try {
+        PdfMemDocument doc;
+        doc.LoadFromDevice(PoDoFo::PdfRefCountedInputDevice(new podofo::MemoryDevice(data.data(), data.size())));
+        if (doc.GetEncrypted()) {
+            r.error = "encrypted";
+            return r;
+        }
+        r = Fixer(doc, options).run();
+        if (!r.ok) {
+            return r;
+        }
+        doc.Write(out.c_str());
+    } catch (const PdfError& e) {
+        r = FixResult{};
+        r.error = "PoDoFo: " + podofo::error_name(e);
+    } catch (const std::bad_alloc&) {
+        r = FixResult{};
+        r.error = "out of memory";
+    }
+    return r;
+}
+
+namespace {
+
+nlohmann::json to_json(const FixResult& r) {
+    return {{"ok", r.ok},
+            {"error", r.error},
+            {"pages_in", r.pages_in},
+            {"pages_out", r.pages_out},
+            {"kept", r.kept},
+            {"turned", r.turned},
+            {"placed", r.placed},
+            {"two_up", r.two_up},
+            {"rotated", r.rotated},
+            {"annotations", r.annotations}};
+}
+
+FixResult from_json(const nlohmann::json& j) {
+    FixResult r;
+    r.ok = j.at("ok").get<bool>();
+    r.error = j.at("error").get<std::string>();
+    r.pages_in = j.at("pages_in").get<int>();
+    r.pages_out = j.at("pages_out").get<int>();
+    r.kept = j.at("kept").get<int>();
+    r.turned = j.at("turned").get<int>();
+    r.placed = j.at("placed").get<int>();
+    r.two_up = j.at("two_up").get<int>();
+    r.rotated = j.at("rotated").get<int>();
+    r.annotations = j.at("annotations").get<int>();
+    return r;
+}
+
+}  // namespace
+
+FixResult fix_sandboxed(const std::filesystem::path& in, const std::filesystem::path& out, const FixOptions& options,
+                        const Limits& limits) {
+    detail::initialise();
+    std::error_code same_error;
+    if (std::filesystem::exists(out, same_error) && std::filesystem::equivalent(in, out, same_error)) {
+        FixResult r;
+        r.error = "the output is the input";
+        return r;
+    }
+    std::array<int, 2> fds{};
+    if (::pipe2(fds.data(), O_CLOEXEC) != 0) {
+        FixResult r;
+        r.error = "pipe failed";
+        return r;
+    }
+    const pid_t pid = ::fork();
+    if (pid < 0) {
+        ::close(fds[0]);
+        ::close(fds[1]);
+        FixResult r;
+        r.error = "fork failed";
+        return r;
+    }
+    if (pid == 0) {
+        ::close(fds[0]);
+        const rlimit no_core{0, 0};
+        ::setrlimit(RLIMIT_CORE, &no_core);
+        const auto cpu = static_cast<rlim_t>(std::max(1, limits.cpu_seconds));
+        const rlimit cpu_limit{cpu, cpu + 1};
+        ::setrlimit(RLIMIT_CPU, &cpu_limit);
+        std::error_code size_error;
+        const std::uint64_t bytes = std::filesystem::file_size(in, size_error);
+        // The input is read into memory, PoDoFo parses it and writes a copy.
+        const std::uint64_t base = detail::address_space_now() + (size_error ? 0 : 3 * bytes);
+        const rlim_t as = limits.memory_bytes > (UINT64_MAX >> 2) ? RLIM_INFINITY : base + limits.memory_bytes;
+        const rlimit as_limit{as, as};
+        ::setrlimit(RLIMIT_AS, &as_limit);
+        std::string answer;
+        try {
+            answer = to_json(fix(in, out, options)).dump();
+        } catch (...) {
+            answer = R"({"ok":false,"error":"out of memory","pages_in":0,"pages_out":0,"kept":0,"turned":0,)"
+                     R"("placed":0,"two_up":0,"rotated":0,"annotations":0})";
+        }
+        const char* p = answer.data();
+        std::size_t left = answer.size();
+        while (left > 0) {
+            const ssize_t n = ::write(fds[1], p, left);
+            if (n <= 0) {
+                break;
+            }
+            p += n;
+            left -= static_cast<std::size_t>(n);
+        }
+        ::_exit(0);
+    }
+    ::close(fds[1]);
+    std::string answer;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(limits.wall_milliseconds);
+    bool timed_out = false;
+    for (;;) {
+        const auto left =
+            std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        if (left.count() <= 0) {
+            timed_out = true;
+            break;
+        }
+        pollfd pfd{fds[0], POLLIN, 0};
+        const int ready = ::poll(&pfd, 1, static_cast<int>(left.count()));
+        if (ready < 0 && errno == EINTR) {
+            continue;
+        }
+        if (ready <= 0) {
+            timed_out = ready == 0;
+            break;
+        }
+        char buf[4096];
+        const ssize_t n = ::read(fds[0], buf, sizeof buf);
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n <= 0) {
+            break;
+        }
+        answer.append(buf, static_cast<std::size_t>(n));
+    }
+    ::close(fds[0]);
+    if (timed_out) {
+        ::kill(pid, SIGKILL);
+    }
+    int status = 0;
+    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    FixResult r;
+    if (timed_out) {
+        r.error = "wall-clock limit of " + std::to_string(limits.wall_milliseconds) + " ms";
+    } else if (WIFSIGNALED(status)) {
+        const int sig = WTERMSIG(status);
+        r.error = sig == SIGXCPU || sig == SIGKILL ? "CPU limit of " + std::to_string(limits.cpu_seconds) + " s"
+                                                   : std::string("crashed (signal ") + std::to_string(sig) + ")";
+    } else {
+        try {
+            r = from_json(nlohmann::json::parse(answer));
+        } catch (const std::exception&) {
+            r = FixResult{};
+            r.error = "no answer from the fixing process";
+        }
+    }
+    if (!r.ok) {
+        std::error_code ignored;
+        std::filesystem::remove(out, ignored);  // nothing half-written stays behind
+    }
+    return r;
+}
+
+}  // namespace preflight::pdf
