@@ -42,6 +42,7 @@ FILES = [  # (file name, what it is)
     ("images-50mb-truncated.pdf", "images-50mb.pdf cut in half, no %%EOF"),
 ]
 RATIO_GOAL = 1.0
+CONTENT_FILES = ("text-2000.pdf", "objstm-10000.pdf")  # also timed with DP307's content pass
 TRUNCATED_SECONDS = 2.0
 RSS_GOAL_KB = 100_000_000 // 1024  # 100 MB (10^8 bytes) in KiB, ru_maxrss's unit
 GNU_TIME = "/usr/bin/time"
@@ -178,9 +179,22 @@ def main() -> int:
     if not have_binary:
         print(f"measure.py: {binary} not found or not executable: measuring pdfinfo only", file=sys.stderr)
 
+    tmpdir = tempfile.mkdtemp(prefix="preflight-bench-")
+    # The page-geometry comparison: DP307 off, since it reads every content
+    # stream, which pdfinfo -box does not (that pass is compared with pdftotext).
+    geometry_ini = os.path.join(tmpdir, "geometry.ini")
+    with open(geometry_ini, "w") as f:
+        f.write("[print-margin]\nenabled = false\n")
+
     def pre_argv(f: Path, json_fmt: bool = False) -> list[str]:
         extra = ["--format", "json"] if json_fmt else []
-        return [str(binary), "check", "--channel", "print", *extra, str(f)]
+        return [str(binary), "check", "--channel", "print", "--config", geometry_ini, *extra, str(f)]
+
+    def content_argv(f: Path) -> list[str]:
+        return [str(binary), "check", "--channel", "print", str(f)]
+
+    def text_argv(f: Path) -> list[str]:
+        return ["pdftotext", str(f), "/dev/null"]
 
     def ref_argv(f: Path) -> list[str]:
         return ["pdfinfo", "-f", "1", "-l", "99999", "-box", str(f)]
@@ -188,7 +202,6 @@ def main() -> int:
     load_before = os.getloadavg()
     results = {}
     failures: list[str] = []
-    tmpdir = tempfile.mkdtemp(prefix="preflight-bench-")
     for name, _ in FILES:
         path = args.pdfs / name
         print(f"measure.py: {name} ...", file=sys.stderr, flush=True)
@@ -228,6 +241,24 @@ def main() -> int:
             for series, argv in [(ref, ref_argv)] + ([(pre, pre_argv)] if have_binary else []):
                 series.mem_runs.append(run_once(argv(path), args.timeout, rss_file=rss_file))
         r["pre"], r["ref"] = pre, ref
+        if have_binary and name in CONTENT_FILES:
+            # The content pass (DP307 on, the default) against pdftotext: both
+            # interpret every page's content streams.
+            content, text = Series(), Series()
+            run_once(content_argv(path), args.timeout)  # warm-up
+            run_once(text_argv(path), args.timeout)
+            for i in range(args.runs):
+                order = [(text, text_argv), (content, content_argv)]
+                if i % 2 == 0:
+                    order.reverse()
+                for series, argv in order:
+                    series.runs.append(run_once(argv(path), args.timeout))
+            for _ in range(args.mem_runs):
+                content.mem_runs.append(run_once(content_argv(path), args.timeout, rss_file=rss_file))
+            r["content"], r["text"] = content, text
+            bad = [s for s in content.statuses() if s not in ("0", "1")]
+            if bad:
+                failures.append(f"{name} (content pass): preflight ended with {', '.join(sorted(set(bad)))}")
         if have_binary:
             bad = [s for s in pre.statuses() + [r["json_status"]] if s not in ("0", "1")]
             if bad:
@@ -247,7 +278,9 @@ def main() -> int:
     lines.append(f"- runs: {args.runs} timed rounds per file after one warm-up run of each tool; "
                  f"wall time median (min); CPU time (user + system) median; peak RSS = max of GNU time's %M over {args.mem_runs} "
                  "further runs (largest peak of the process or any child it reaped; see bench/README.md)")
-    lines.append(f"- commands: `preflight check --channel print FILE` vs `pdfinfo -f 1 -l 99999 -box FILE`\n")
+    lines.append("- commands: `preflight check --channel print --config geometry.ini FILE` (DP307 off: "
+                 "`[print-margin] enabled = false`) vs `pdfinfo -f 1 -l 99999 -box FILE`; below, the content "
+                 "pass: `preflight check --channel print FILE` (DP307 on) vs `pdftotext FILE /dev/null`\n")
     lines.append("| file | size | pages pdfinfo / preflight | preflight median (min) | pdfinfo median (min) "
                  "| ratio median (min) | CPU preflight / pdfinfo (ratio) | preflight peak RSS | pdfinfo peak RSS | preflight exit | pdfinfo exit "
                  "| preflight findings |")
@@ -275,6 +308,17 @@ def main() -> int:
                      f"| {ref_cell} | {ratio_cell} | {cpu_cell} | {pre_rss} | {fmt_mb(ref.peak_kb())} | {pre_exit} "
                      f"| {', '.join(ref.statuses())} | {findings} |")
 
+    lines.append("\n| file (content pass) | preflight median (min) | pdftotext median (min) | ratio median "
+                 "| preflight peak RSS | preflight exit |")
+    lines.append("|---|---:|---:|---:|---:|---|")
+    for name in CONTENT_FILES:
+        r = results[name]
+        if "content" in r:
+            c, t = r["content"], r["text"]
+            lines.append(f"| `{name}` | {fmt_s(c.median())} ({fmt_s(c.min())}) | {fmt_s(t.median())} "
+                         f"({fmt_s(t.min())}) | {c.median() / t.median():.2f} | {fmt_mb(c.peak_kb())} "
+                         f"| {', '.join(c.statuses())} |")
+
     goals = []
 
     def goal(text: str, measured: str, ok: bool | None) -> None:
@@ -288,6 +332,12 @@ def main() -> int:
                  ratio <= RATIO_GOAL and set(r["pre"].statuses()) <= {"0", "1"})
         else:
             goal(f"`{name}`: median ratio preflight/pdfinfo ≤ {RATIO_GOAL}", "no binary", None)
+    for name in CONTENT_FILES:
+        r = results[name]
+        if "content" in r:
+            ratio = r["content"].median() / r["text"].median()
+            goal(f"`{name}` content pass: median ratio preflight/pdftotext ≤ {RATIO_GOAL}", f"{ratio:.2f}",
+                 ratio <= RATIO_GOAL)
     r = results["images-50mb-truncated.pdf"]
     if r["pre"].runs:
         slowest = max(r["pre"].max(), r["json_wall"])
