@@ -230,6 +230,11 @@ private:
                 continue;
             }
             PdfObject& entry = kids->GetArray()[level.next++];
+            if (entry.IsDictionary()) {
+                // A page written straight into /Kids (not allowed, but read as a
+                // page): made an object of its own, so that it can be referred to.
+                entry = PdfObject(doc_.GetObjects().CreateObject(entry)->Reference());
+            }
             PdfObject* kid = resolve(&entry);
             if (kid == nullptr || !kid->IsDictionary() || !entry.IsReference()) {
                 continue;
@@ -341,6 +346,9 @@ private:
                 }
             } else if (parts != nullptr) {
                 add(parts);
+            }
+            if (data.empty()) {
+                data = "\n";  // a page without content: PoDoFo will not set an empty stream
             }
             form->GetStream()->Set(data.data(), static_cast<PoDoFo::pdf_long>(data.size()));
         }

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs `preflight check --channel print` over every file of the shared corpus of
+# Runs `preflight check --channel print` (and `preflight fix`) over every file of the shared corpus of
 # malformed PDFs (scripts/corpus-report.py). Each run must end with exit 0 or 1 and a
 # report within its time limit: never 2, 3, a signal or a hang. Prints how many
 # passed, warned and blocked, findings by code and the slowest files.
@@ -40,3 +40,12 @@ if [ "$rc" -ne 0 ] && [ "$rc" -ne 1 ] || [ "$listed" -ne "$expected" ]; then
   head -c 2000 "$out/scan.err"
   exit 1
 fi
+
+# `preflight fix` on every PDF of the corpus (scripts/corpus-fix.py): exit 0 or 1
+# with a JSON answer, the input unchanged, a copy exactly when fixed, no fixed copy
+# that blocks print or fails `qpdf --check`, no temporary file left.
+if ! python3 "$here/../scripts/corpus-fix.py" --binary "$bin" --jobs 2 --timeout "$limit" "$corpus"; then
+  echo "corpus_robustness: FAILED: preflight fix over the corpus (PROBLEM lines above)"
+  exit 1
+fi
+echo "corpus_robustness: fix: every file answered, no input changed"

@@ -60,6 +60,13 @@ PdfFix fix_pdf(const fs::path& in, const fs::path& out, const pdf::FixOptions& o
     const fs::path dir = out.has_parent_path() ? out.parent_path() : fs::path(".");
     const fs::path temp = dir / fmt::format(".{}.preflight-{}.tmp", out.filename().string(), ::getpid());
     fix.result = pdf::fix_sandboxed(in, temp, options, pdf_limits(config));
+    // The fix walks the page tree itself: it must reach the pages the analysis reached.
+    const Document& doc = fix.input.post.documents.front();
+    if (fix.result.ok && doc.pdf && static_cast<std::size_t>(fix.result.pages_in) != doc.pdf->pages.size()) {
+        fix.result.ok = false;
+        fix.result.error =
+            fmt::format("the page tree gave {} pages, the analysis {}", fix.result.pages_in, doc.pdf->pages.size());
+    }
     if (!fix.result.ok) {
         fs::remove(temp, ec);
         return fix;
