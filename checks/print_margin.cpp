@@ -34,17 +34,22 @@ public:
                 out.add(Severity::info, "DP307.unmeasured", {{"detail", info.text_scan_detail}}).document = d.file;
                 continue;
             }
+            if (info.text_scan == pdf::TextScan::partial) {
+                // Pages past a limit, or with a stream that could not be read, are
+                // missing from content_boxes: say so; the pages measured still count.
+                out.add(Severity::info, "DP307.partial", {{"detail", info.text_scan_detail}}).document = d.file;
+            }
             for (const pdf::PageContent& c : info.content_boxes) {
                 const double distance = c.box.llx * kMmPerPoint;
                 if (!(distance < margin)) {
                     continue;
                 }
-                // Rounded down to a tenth: content at 17.96 mm is not "18 mm" in.
-                const double shown = std::max(0.0, std::floor(distance * 10) / 10);
-                Finding& f = out.add(Severity::warn, "DP307.page",
-                                     {{"page", std::to_string(c.page)},
-                                      {"distance", fmt::format("{:.1f}", shown)},
-                                      {"margin", margin_text}});
+                // Whole millimetres, rounded down: content at 17.96 mm is "17 mm" in,
+                // not "18" (and no decimal separator to localise).
+                const auto shown = static_cast<long>(std::max(0.0, std::floor(distance)));
+                Finding& f = out.add(
+                    Severity::warn, "DP307.page",
+                    {{"page", std::to_string(c.page)}, {"distance", std::to_string(shown)}, {"margin", margin_text}});
                 f.document = d.file;
                 f.page = c.page;
             }

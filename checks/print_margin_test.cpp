@@ -26,7 +26,7 @@ TEST(PrintMargin, WarnsOnEachPrintBoundPageWithContentInTheStrip) {
         EXPECT_EQ(f[i].page, i + 1);
         EXPECT_EQ(f[i].document, "brev.pdf");
     }
-    EXPECT_NE(english(f[0]).find("reaches to 17.0 mm from the left edge"), std::string::npos) << english(f[0]);
+    EXPECT_NE(english(f[0]).find("comes within 17 mm of the left edge"), std::string::npos) << english(f[0]);
     EXPECT_NE(english(f[0]).find("first 18 mm"), std::string::npos) << english(f[0]);
     EXPECT_EQ(run_check("print-margin", post_with({with_content(17.0)}), channel(Channel::general)).size(), 1U);
 }
@@ -41,7 +41,7 @@ TEST(PrintMargin, NineteenMillimetresNoContentAndDigitalChannelsPass) {
 TEST(PrintMargin, DistanceIsRoundedDownAndTheMarginIsAnOption) {
     const auto f = run_check("print-margin", post_with({with_content(17.96)}), channel(Channel::print));
     ASSERT_EQ(f.size(), 1U);
-    EXPECT_NE(english(f[0]).find("17.9 mm"), std::string::npos) << english(f[0]);
+    EXPECT_NE(english(f[0]).find("within 17 mm"), std::string::npos) << english(f[0]);
     const auto wide =
         run_check("print-margin", post_with({with_content(19.0)}), channel(Channel::print), {{"margin-mm", "25"}});
     ASSERT_EQ(wide.size(), 1U);
@@ -62,6 +62,17 @@ TEST(PrintMargin, UnmeasuredDocumentsAreSaidAndDamagedOnesLeftToDP303) {
     ASSERT_EQ(f.size(), 1U);
     EXPECT_EQ(f[0].severity, Severity::info);
     EXPECT_NE(english(f[0]).find("wall-clock limit"), std::string::npos);
+
+    // A partial scan: the pages measured count, and an info says the rest was not.
+    auto partial = with_content(5.0);
+    partial.pdf->text_scan = pdf::TextScan::partial;
+    partial.pdf->text_scan_detail = "content limit of 64 MiB reached on page 1";
+    const auto p = run_check("print-margin", post_with({partial}), channel(Channel::print));
+    ASSERT_EQ(p.size(), 2U);
+    EXPECT_EQ(p[0].message_id, "DP307.partial");
+    EXPECT_EQ(p[0].severity, Severity::info);
+    EXPECT_NE(english(p[0]).find("content limit of 64 MiB"), std::string::npos);
+    EXPECT_EQ(p[1].message_id, "DP307.page");
 
     auto damaged = with_content(1.0);
     damaged.pdf->damage = pdf::Damage::no_eof;

@@ -78,11 +78,9 @@ Matrix displayed(const Box& c, int r) {
 struct SourcePage {
     PdfReference ref;
     PdfObject* dict = nullptr;
-    // Inherited attributes as found (the page's own, else the nearest ancestor's).
-    const PdfObject* resources = nullptr;
-    const PdfObject* media = nullptr;
-    const PdfObject* crop = nullptr;
-    const PdfObject* rotate = nullptr;
+    // Inherited attributes as found (the page's own, else the nearest ancestor's),
+    // copied: placing a page replaces its own, and the tree's nodes change too.
+    std::optional<PdfObject> resources, media, crop, rotate;
     Box box;  // effective: CropBox clipped to the MediaBox
     int rot = 0;
     double w = 0, h = 0;  // displayed size, points
@@ -115,10 +113,18 @@ public:
                 return r;
             }
         }
+        std::vector<Action> actions;
+        for (const SourcePage& p : pages_) {
+            actions.push_back(classify(p));
+        }
         std::vector<PdfReference> kids;
         for (std::size_t i = 0; i < pages_.size(); ++i) {
             SourcePage& p = pages_[i];
-            const Action action = classify(p);
+            // --two-up: two landscape pages in a row that are not kept (slides,
+            // landscape A4) share a page.
+            const bool pair = options_.two_up && i + 1 < pages_.size() && landscape(p) && landscape(pages_[i + 1]) &&
+                              actions[i] != Action::keep && actions[i + 1] != Action::keep;
+            const Action action = pair ? Action::place : actions[i];
             if (action != Action::place) {
                 make_explicit(p);
                 if (action == Action::turn) {
@@ -131,8 +137,6 @@ public:
                 kids.push_back(p.ref);
                 continue;
             }
-            const bool pair = options_.two_up && landscape(p) && i + 1 < pages_.size() &&
-                              classify(pages_[i + 1]) == Action::place && landscape(pages_[i + 1]);
             if (pair) {
                 place({&p, &pages_[i + 1]}, r);
                 ++r.two_up;
@@ -160,6 +164,8 @@ private:
         return o != nullptr && o->IsReference() ? nullptr : o;
     }
     const PdfObject* resolve(const PdfObject* o) const { return resolve(const_cast<PdfObject*>(o)); }
+
+    static const PdfObject* ptr(const std::optional<PdfObject>& o) { return o ? &*o : nullptr; }
 
     static std::optional<double> number(const PdfObject* o) {
         if (o == nullptr) {
@@ -221,6 +227,7 @@ private:
             Inherit in;
         };
         std::unordered_set<const PdfObject*> seen{root};
+        std::set<PdfReference> page_refs;
         std::vector<Level> levels{{root, 0, own(root, {})}};
         while (!levels.empty()) {
             Level& level = levels.back();
@@ -244,14 +251,24 @@ private:
                                                                    : kid->GetDictionary().HasKey(PdfName("Kids"));
             const Inherit in = own(kid, level.in);
             if (!is_node) {
+                if (!page_refs.insert(entry.GetReference()).second) {
+                    // The same page object listed again: a page of its own in the
+                    // analysis, so a copy of it here (it is changed page by page).
+                    PdfObject* copy = doc_.GetObjects().CreateObject(*kid);
+                    entry = PdfObject(copy->Reference());
+                    kid = copy;
+                }
                 SourcePage p;
                 p.ref = entry.GetReference();
                 p.dict = kid;
-                p.resources = in.resources;
-                p.media = in.media;
-                p.crop = in.crop;
-                p.rotate = in.rotate;
-                pages_.push_back(p);
+                const auto keep = [](const PdfObject* v) {
+                    return v != nullptr ? std::optional<PdfObject>(*v) : std::nullopt;
+                };
+                p.resources = keep(in.resources);
+                p.media = keep(in.media);
+                p.crop = keep(in.crop);
+                p.rotate = keep(in.rotate);
+                pages_.push_back(std::move(p));
             } else if (seen.insert(kid).second && levels.size() < 256) {
                 levels.push_back({kid, 0, in});
             }
@@ -259,12 +276,12 @@ private:
     }
 
     bool measure(SourcePage& p) const {
-        const std::optional<Box> media = box(p.media);
+        const std::optional<Box> media = box(ptr(p.media));
         if (!media || media->width() <= 0 || media->height() <= 0) {
             return false;
         }
         p.box = *media;
-        if (const std::optional<Box> crop = box(p.crop)) {
+        if (const std::optional<Box> crop = box(ptr(p.crop))) {
             const Box c{std::max(crop->llx, media->llx), std::max(crop->lly, media->lly),
                         std::min(crop->urx, media->urx), std::min(crop->ury, media->ury)};
             if (c.width() > 0 && c.height() > 0) {
@@ -272,7 +289,7 @@ private:
             }
         }
         p.rot = 0;
-        if (const std::optional<double> r = number(resolve(p.rotate));
+        if (const std::optional<double> r = number(resolve(ptr(p.rotate)));
             r && std::isfinite(*r) && std::fabs(*r) < 1e15 && *r == std::floor(*r)) {
             auto n = static_cast<long long>(*r);
             if (n % 90 == 0) {
@@ -303,8 +320,10 @@ private:
     // flattened afterwards.
     void make_explicit(SourcePage& p) const {
         PdfDictionary& d = p.dict->GetDictionary();
-        const std::array<std::pair<const char*, const PdfObject*>, 4> inherited{
-            {{"Resources", p.resources}, {"MediaBox", p.media}, {"CropBox", p.crop}, {"Rotate", p.rotate}}};
+        const std::array<std::pair<const char*, const PdfObject*>, 4> inherited{{{"Resources", ptr(p.resources)},
+                                                                                 {"MediaBox", ptr(p.media)},
+                                                                                 {"CropBox", ptr(p.crop)},
+                                                                                 {"Rotate", ptr(p.rotate)}}};
         for (const auto& [name, value] : inherited) {
             if (value != nullptr && !d.HasKey(PdfName(name))) {
                 d.AddKey(PdfName(name), *value);
@@ -361,7 +380,7 @@ private:
         }
         d.AddKey(PdfName("BBox"), bbox);
         d.AddKey(PdfName("Matrix"), matrix_array(Matrix{}));
-        if (p.resources != nullptr) {
+        if (p.resources) {
             d.AddKey(PdfName("Resources"), *p.resources);
         } else {
             d.AddKey(PdfName("Resources"), PdfDictionary());
@@ -462,8 +481,7 @@ private:
 
     // The annotations of `from` onto `to`'s /Annots, their rectangles (and a
     // link's /QuadPoints) taken through `m`, as the content is.
-    void move_annotations(const SourcePage& from, const SourcePage& to, const Matrix& m, PdfArray& out,
-                          FixResult& r) const {
+    void move_annotations(const SourcePage& from, const SourcePage& to, const Matrix& m, PdfArray& out, FixResult& r) {
         PdfObject* annots = resolve(from.dict->GetDictionary().GetKey(PdfName("Annots")));
         if (annots == nullptr || !annots->IsArray()) {
             return;
@@ -473,6 +491,11 @@ private:
             if (annot == nullptr || !annot->IsDictionary()) {
                 continue;
             }
+            out.push_back(entry);
+            if (!moved_.insert(annot).second) {
+                continue;  // listed on another placed page too: mapped once
+            }
+            ++r.annotations;
             PdfDictionary& d = annot->GetDictionary();
             if (const std::optional<Box> rect = box(d.GetKey(PdfName("Rect")))) {
                 double llx = 1e300, lly = 1e300, urx = -1e300, ury = -1e300;
@@ -507,8 +530,6 @@ private:
             if (d.HasKey(PdfName("P"))) {
                 d.AddKey(PdfName("P"), PdfObject(to.ref));
             }
-            out.push_back(entry);
-            ++r.annotations;
         }
     }
 
@@ -555,6 +576,7 @@ private:
     const FixOptions& options_;
     std::vector<SourcePage> pages_;
     std::map<PdfReference, int> content_users_;
+    std::unordered_set<const PdfObject*> moved_;  // annotations already mapped
 };
 
 }  // namespace
@@ -583,6 +605,15 @@ FixResult fix(const std::filesystem::path& in, const std::filesystem::path& out,
         r = Fixer(doc, options).run();
         if (!r.ok) {
             return r;
+        }
+        // The header's version, at most 1.7 (print takes no more, DP304): PoDoFo
+        // 0.9.8 knows no 2.0 and would write the file as 1.3.
+        const std::size_t at = std::string_view(data).substr(0, 1024).find("%PDF-1.");
+        if (std::string_view(data).substr(0, 1024).find("%PDF-2.") != std::string_view::npos) {
+            doc.SetPdfVersion(PoDoFo::ePdfVersion_1_7);
+        } else if (at != std::string_view::npos && at + 7 < data.size() && data[at + 7] >= '0' && data[at + 7] <= '7') {
+            const auto v = static_cast<PoDoFo::EPdfVersion>(PoDoFo::ePdfVersion_1_0 + (data[at + 7] - '0'));
+            doc.SetPdfVersion(std::max(doc.GetPdfVersion(), v));
         }
         doc.Write(out.c_str());
     } catch (const PdfError& e) {
@@ -665,11 +696,17 @@ FixResult fix_sandboxed(const std::filesystem::path& in, const std::filesystem::
         const rlimit as_limit{as, as};
         ::setrlimit(RLIMIT_AS, &as_limit);
         std::string answer;
+        const auto failed = [](const char* why) {
+            return std::string(R"({"ok":false,"error":")") + why +
+                   R"(","pages_in":0,"pages_out":0,"kept":0,"turned":0,"placed":0,"two_up":0,"rotated":0,)"
+                   R"("annotations":0})";
+        };
         try {
             answer = to_json(fix(in, out, options)).dump();
+        } catch (const std::bad_alloc&) {
+            answer = failed("out of memory");
         } catch (...) {
-            answer = R"({"ok":false,"error":"out of memory","pages_in":0,"pages_out":0,"kept":0,"turned":0,)"
-                     R"("placed":0,"two_up":0,"rotated":0,"annotations":0})";
+            answer = failed("unexpected error");
         }
         const char* p = answer.data();
         std::size_t left = answer.size();
@@ -725,8 +762,10 @@ FixResult fix_sandboxed(const std::filesystem::path& in, const std::filesystem::
         r.error = "wall-clock limit of " + std::to_string(limits.wall_milliseconds) + " ms";
     } else if (WIFSIGNALED(status)) {
         const int sig = WTERMSIG(status);
-        r.error = sig == SIGXCPU || sig == SIGKILL ? "CPU limit of " + std::to_string(limits.cpu_seconds) + " s"
-                                                   : std::string("crashed (signal ") + std::to_string(sig) + ")";
+        r.error = sig == SIGXCPU ? "CPU limit of " + std::to_string(limits.cpu_seconds) + " s"
+                  : sig == SIGKILL
+                      ? "killed (CPU limit of " + std::to_string(limits.cpu_seconds) + " s, or out of memory)"
+                      : std::string("crashed (signal ") + std::to_string(sig) + ")";
     } else {
         try {
             r = from_json(nlohmann::json::parse(answer));

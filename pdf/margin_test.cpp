@@ -34,9 +34,11 @@ protected:
 
     // The left edge of page 1's content, in mm from the displayed left edge;
     // nullopt when nothing visible is drawn.
-    std::optional<double> left_mm(const TestPage& page) {
+    std::optional<double> left_mm(const TestPage& page, const std::string& resources_extra = "") {
         const fs::path file = dir_ / "p.pdf";
-        TestPdf{{page}, {}, {}}.write(file);
+        TestPdf pdf{{page}, {}, {}};
+        pdf.resources_extra = resources_extra;
+        pdf.write(file);
         const TextExtraction t = extract_text(file);
         EXPECT_TRUE(t.complete()) << t.error << (t.pages.empty() ? "" : t.pages[0].error);
         if (t.pages.empty() || !t.pages[0].content) {
@@ -110,6 +112,47 @@ TEST_F(Margin, WhiteInvisibleUnpaintedAndOffPageContentDoesNotCount) {
     // White on white is still nothing after the colour changes back to black for the rest.
     const auto after = left_mm(with(fmt::format("1 g 0 0 595 842 re f 0 g {} 100 10 10 re f", pt(25))));
     EXPECT_NEAR(after.value_or(-1), 25, 0.01);
+}
+
+TEST_F(Margin, WhiteDependsOnTheColourSpace) {
+    const std::string spaces =
+        "/ColorSpace << /Spot [/Separation /Gold /DeviceCMYK << /FunctionType 2 /Domain [0 1] /C0 [0 0 0 0] "
+        "/C1 [0 0.2 1 0] /N 1 >>] /Pal [/Indexed /DeviceRGB 1 <FFFFFF000000>] /Cal [/CalRGB << /WhitePoint [0.95 1 "
+        "1.09] >>] >>";
+    const std::string square = fmt::format(" {} 400 50 50 re f", pt(5));
+    // Separation: tint 1 is full ink, tint 0 none.
+    EXPECT_NEAR(left_mm(with("/Spot cs 1 sc" + square), spaces).value_or(-1), 5, 0.01);
+    EXPECT_FALSE(left_mm(with("/Spot cs 0 sc" + square), spaces));
+    // Indexed: 1 is an index (here black), never taken as white.
+    EXPECT_NEAR(left_mm(with("/Pal cs 1 sc" + square), spaces).value_or(-1), 5, 0.01);
+    EXPECT_NEAR(left_mm(with("/Pal cs 0 sc" + square), spaces).value_or(-1), 5, 0.01);
+    // Calibrated RGB and the device spaces: 1 1 1 is white.
+    EXPECT_FALSE(left_mm(with("/Cal cs 1 1 1 sc" + square), spaces));
+    EXPECT_FALSE(left_mm(with("/DeviceRGB cs 1 1 1 scn" + square), spaces));
+    EXPECT_NEAR(left_mm(with("/DeviceRGB cs 1 0 0 scn" + square), spaces).value_or(-1), 5, 0.01);
+    // rg after a Separation space is process colour again.
+    EXPECT_FALSE(left_mm(with("/Spot cs 1 sc 1 1 1 rg" + square), spaces));
+}
+
+TEST_F(Margin, TextInWhiteOrAsAClip) {
+    EXPECT_FALSE(left_mm(with("1 g BT /F1 12 Tf 0 700 Td (white text) Tj ET")));
+    // Stroked white text with a black fill still shows (mode 2 fills and strokes).
+    EXPECT_NEAR(left_mm(with("1 G 0 g BT 2 Tr /F1 12 Tf 0 700 Td (x) Tj ET")).value_or(-1), 0, 0.01);
+    // Mode 7: the glyphs 100 mm in clip the full-page rectangle drawn after ET.
+    const auto clipped =
+        left_mm(with(fmt::format("BT 7 Tr /F1 40 Tf {} 400 Td (Clip) Tj ET 0 0 595 842 re f", pt(100))));
+    EXPECT_NEAR(clipped.value_or(-1), 100, 0.01);
+    // Mode 4: the glyphs show (filled) and clip too.
+    const auto shown = left_mm(with(fmt::format("BT 4 Tr /F1 40 Tf {} 400 Td (A) Tj ET", pt(30))));
+    EXPECT_NEAR(shown.value_or(-1), 30, 0.01);
+    // A clip mode with no text shown leaves the clip as it was.
+    EXPECT_NEAR(left_mm(with("BT 7 Tr ET 0 0 595 842 re f")).value_or(-1), 0, 0.01);
+}
+
+TEST_F(Margin, AClipWithoutAreaLetsNothingThrough) {
+    EXPECT_FALSE(left_mm(with("0 0 0 0 re W n 0 0 100 100 re f")));
+    EXPECT_FALSE(left_mm(with("10 10 m 300 10 l W n 0 0 100 100 re f")));  // a line: no area
+    EXPECT_FALSE(left_mm(with("W n 0 0 100 100 re f")));                   // no path at all
 }
 
 TEST_F(Margin, ClippingAndFormXObjects) {

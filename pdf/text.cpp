@@ -1171,6 +1171,12 @@ public:
     }
 
 private:
+    // How colour values of the current colour space relate to paper white:
+    // process (DeviceGray/RGB/CMYK and ICC-based or calibrated equivalents: 1, 1 1 1
+    // or 0 0 0 0 is white), tint (Separation, DeviceN: all tints 0 is no ink) or
+    // other (Indexed, Pattern, Lab: never taken as white).
+    enum class Ink : std::uint8_t { process, tint, other };
+
     struct GState {
         Matrix ctm;
         const Font* font = nullptr;
@@ -1179,8 +1185,9 @@ private:
         // clipping paths and form /BBoxes, each taken as its bounding box).
         Box clip;
         double line_width = 1;
-        int render = 0;                                 // text rendering mode (Tr): 3 and 7 draw nothing
+        int render = 0;                                 // text rendering mode (Tr): 3 and 7 draw nothing, 4-7 clip
         bool fill_white = false, stroke_white = false;  // white on paper is not content
+        Ink fill_ink = Ink::process, stroke_ink = Ink::process;  // what the colour space's values mean
     };
     struct Cursor {
         bool have = false;
@@ -1209,31 +1216,49 @@ private:
         return node->GetDictionary().HasKey(key("Kids"));
     }
 
-    const PdfObject* inherited_resources(const PdfObject* node, const PdfObject* from) const {
-        const PdfObject* r = o_.get_dict(node, key("Resources"));
-        return r != nullptr ? r : from;
+    // Resources, MediaBox, CropBox and Rotate as a node passes them down the tree.
+    struct Inherited {
+        const PdfObject* resources = nullptr;
+        const PdfObject* media = nullptr;
+        const PdfObject* crop = nullptr;
+        const PdfObject* rotate = nullptr;
+    };
+    Inherited inherited(const PdfObject* node, Inherited from) const {
+        if (const PdfObject* r = o_.get_dict(node, key("Resources"))) {
+            from.resources = r;
+        }
+        if (const PdfObject* m = o_.get(node, key("MediaBox"))) {
+            from.media = m;
+        }
+        if (const PdfObject* c = o_.get(node, key("CropBox"))) {
+            from.crop = c;
+        }
+        if (const PdfObject* r = o_.get(node, key("Rotate"))) {
+            from.rotate = r;
+        }
+        return from;
     }
 
     void walk(const PdfObject* root) {
         if (!is_pages_node(root)) {
-            page(root, inherited_resources(root, nullptr));
+            page(root, inherited(root, {}));
             return;
         }
         struct Level {
             const PdfObject* kids;
             std::size_t next;
-            const PdfObject* resources;
+            Inherited in;
         };
         constexpr std::size_t max_depth = 256;
         std::unordered_set<const PdfObject*> visited{root};
         std::vector<Level> levels;
-        auto push = [&](const PdfObject* node, const PdfObject* resources) {
+        auto push = [&](const PdfObject* node, const Inherited& in) {
             const PdfObject* kids = o_.get(node, key("Kids"));
             if (kids != nullptr && kids->IsArray() && levels.size() < max_depth) {
-                levels.push_back(Level{kids, 0, inherited_resources(node, resources)});
+                levels.push_back(Level{kids, 0, inherited(node, in)});
             }
         };
-        push(root, nullptr);
+        push(root, {});
         while (!levels.empty()) {
             Level& level = levels.back();
             const PdfArray& kids = level.kids->GetArray();
@@ -1241,7 +1266,7 @@ private:
                 levels.pop_back();
                 continue;
             }
-            const PdfObject* resources = level.resources;
+            const Inherited in = level.in;
             const PdfObject& entry = kids[level.next++];
             try {
                 const PdfObject* kid = o_.resolve(&entry);
@@ -1249,9 +1274,9 @@ private:
                     continue;  // no page (as in analyze)
                 }
                 if (!is_pages_node(kid)) {
-                    page(kid, inherited_resources(kid, resources));
+                    page(kid, inherited(kid, in));
                 } else if (visited.insert(kid).second) {
-                    push(kid, resources);
+                    push(kid, in);
                 }
             } catch (const PdfError&) {
                 // An unreadable kid: no page (as in analyze).
@@ -1261,14 +1286,15 @@ private:
 
     // --- one page ---
 
-    void page(const PdfObject* page_dict, const PdfObject* resources) {
+    void page(const PdfObject* page_dict, const Inherited& in) {
+        const PdfObject* resources = in.resources;
         out_.pages.push_back(PageText{static_cast<int>(out_.pages.size()) + 1, {}, {}, {}});
         text_ = &out_.pages.back().text;
         cursor_ = {};
         pending_ = {};
         path_.reset();
         clip_pending_ = false;
-        recording_ = page_box(page_dict);
+        recording_ = page_box(in);
         if (!recording_) {
             note("no usable MediaBox: where content is drawn is unknown");
         }
@@ -1431,6 +1457,20 @@ private:
         }
         std::vector<GState> stack;
         GState gs = start;
+        // The resources `cs` looks colour spaces up in, for this stream (restored for
+        // the caller of a form even when a limit ends the run).
+        class Restore {
+        public:
+            explicit Restore(const PdfObject*& slot) : slot_(slot), value_(slot) {}
+            Restore(const Restore&) = delete;
+            Restore& operator=(const Restore&) = delete;
+            ~Restore() { slot_ = value_; }
+
+        private:
+            const PdfObject*& slot_;
+            const PdfObject* value_;
+        } restore(resources_);
+        resources_ = resources;
         Matrix tm;
         Matrix tlm;
         std::vector<PdfVariant> operands;
@@ -1519,8 +1559,15 @@ private:
             }
         } else if (k == op_key("BT")) {
             tm = tlm = Matrix{};
+            text_clip_.reset();
+            text_clips_ = false;
             pending_.check = pending_.boundary = true;
         } else if (k == op_key("ET")) {
+            if (text_clips_) {
+                // Tr 4-7: the glyphs shown since BT clip what follows (their boxes).
+                gs.clip = text_clip_ ? intersect(gs.clip, *text_clip_) : kNothing;
+                text_clips_ = false;
+            }
             pending_.check = pending_.boundary = true;
         } else if (k == op_key("Tf")) {
             if (ops.size() >= 2 && ops[ops.size() - 2].IsName()) {
@@ -1651,23 +1698,30 @@ private:
             gs.line_width = std::fabs(num(ops, 1).value_or(1));
         } else if (k == op_key("Tr")) {
             gs.render = static_cast<int>(num(ops, 1).value_or(0));
-        } else if (k == op_key("g") || k == op_key("rg") || k == op_key("k") || k == op_key("sc") ||
-                   k == op_key("scn")) {
-            gs.fill_white = white(ops, op);
-        } else if (k == op_key("G") || k == op_key("RG") || k == op_key("K") || k == op_key("SC") ||
-                   k == op_key("SCN")) {
-            gs.stroke_white = white(ops, op);
+        } else if (k == op_key("g") || k == op_key("rg") || k == op_key("k")) {
+            gs.fill_ink = Ink::process;
+            gs.fill_white = white(ops, op, Ink::process);
+        } else if (k == op_key("G") || k == op_key("RG") || k == op_key("K")) {
+            gs.stroke_ink = Ink::process;
+            gs.stroke_white = white(ops, op, Ink::process);
+        } else if (k == op_key("sc") || k == op_key("scn")) {
+            gs.fill_white = white(ops, op, gs.fill_ink);
+        } else if (k == op_key("SC") || k == op_key("SCN")) {
+            gs.stroke_white = white(ops, op, gs.stroke_ink);
         } else if (k == op_key("cs")) {
-            gs.fill_white = false;  // a new colour space starts black
+            gs.fill_ink = ink(ops);
+            gs.fill_white = false;  // a new colour space starts black (or at full tint)
         } else if (k == op_key("CS")) {
+            gs.stroke_ink = ink(ops);
             gs.stroke_white = false;
         } else if (k == op_key("sh")) {
             mark(gs.clip, gs);  // a shading fills the clipping region
         }
     }
 
-    // The colour operands make white paper colour: gray 1, RGB 1 1 1, CMYK 0 0 0 0.
-    static bool white(const std::vector<PdfVariant>& ops, std::string_view op) {
+    // The colour operands make white paper colour: gray 1, RGB 1 1 1, CMYK 0 0 0 0
+    // in a process colour space, all tints 0 in a Separation or DeviceN space.
+    static bool white(const std::vector<PdfVariant>& ops, std::string_view op, Ink ink) {
         std::vector<double> v;
         for (const PdfVariant& o : ops) {
             if (o.IsName()) {
@@ -1677,11 +1731,43 @@ private:
                 v.push_back(o.IsNumber() ? static_cast<double>(o.GetNumber()) : o.GetReal());
             }
         }
-        const bool cmyk = op == "k" || op == "K" || v.size() == 4;
-        if (v.empty() || v.size() == 2 || v.size() > 4) {
+        if (v.empty() || ink == Ink::other) {
             return false;
         }
+        if (ink == Ink::tint) {
+            return std::all_of(v.begin(), v.end(), [](double c) { return c <= 0.001; });
+        }
+        if (v.size() == 2 || v.size() > 4) {
+            return false;
+        }
+        const bool cmyk = op == "k" || op == "K" || v.size() == 4;
         return std::all_of(v.begin(), v.end(), [&](double c) { return cmyk ? c <= 0.001 : c >= 0.999; });
+    }
+
+    // The kind of colour space `cs`/`CS` selects (in the current resources): a
+    // device, calibrated or ICC-based space is process colour, Separation and
+    // DeviceN are tints, anything else (Indexed, Pattern, Lab) is other.
+    Ink ink(const std::vector<PdfVariant>& ops) const {
+        if (ops.empty() || !ops.back().IsName()) {
+            return Ink::other;
+        }
+        const std::string& name = ops.back().GetName().GetName();
+        if (name == "DeviceGray" || name == "DeviceRGB" || name == "DeviceCMYK") {
+            return Ink::process;
+        }
+        const PdfObject* space = o_.get(o_.get_dict(resources_, key("ColorSpace")), ops.back().GetName());
+        const PdfObject* family = space != nullptr && space->IsArray() && !space->GetArray().empty()
+                                      ? o_.resolve(&space->GetArray()[0])
+                                      : space;
+        const std::string f = family != nullptr && family->IsName() ? family->GetName().GetName() : "";
+        if (f == "ICCBased" || f == "CalGray" || f == "CalRGB" || f == "DeviceGray" || f == "DeviceRGB" ||
+            f == "DeviceCMYK") {
+            return Ink::process;
+        }
+        if (f == "Separation" || f == "DeviceN") {
+            return Ink::tint;
+        }
+        return Ink::other;
     }
 
     void add_path_point(const Matrix& ctm, double x, double y) {
@@ -1715,8 +1801,11 @@ private:
                 mark(b, gs);
             }
             if (clip_pending_) {
-                gs.clip = intersect(gs.clip, *path_);
+                // A clipping path without area lets nothing through.
+                gs.clip = path_->width() > 0 && path_->height() > 0 ? intersect(gs.clip, *path_) : kNothing;
             }
+        } else if (clip_pending_) {
+            gs.clip = kNothing;  // W n without a path
         }
         clip_pending_ = false;
         path_.reset();
@@ -1776,20 +1865,10 @@ private:
         }
     }
 
-    // The page's effective box (CropBox clipped to the MediaBox, inherited
-    // values; a CropBox wholly outside is ignored) and /Rotate, as pdf/analyze.cpp
-    // reads them. False when there is no usable MediaBox.
-    bool page_box(const PdfObject* page_dict) {
-        const auto inherited = [&](const PdfName& name) -> const PdfObject* {
-            const PdfObject* node = page_dict;
-            for (int depth = 0; node != nullptr && depth < 64; ++depth) {
-                if (const PdfObject* v = o_.get(node, name)) {
-                    return v;
-                }
-                node = o_.get_dict(node, key("Parent"));
-            }
-            return nullptr;
-        };
+    // The page's effective box (CropBox clipped to the MediaBox, values inherited
+    // down the page tree; a CropBox wholly outside is ignored) and /Rotate, as
+    // pdf/analyze.cpp reads them. False when there is no usable MediaBox.
+    bool page_box(const Inherited& in) {
         const auto box = [&](const PdfObject* a) -> std::optional<Box> {
             if (a == nullptr || !a->IsArray() || a->GetArray().size() != 4) {
                 return std::nullopt;
@@ -1804,19 +1883,19 @@ private:
             }
             return Box{std::min(v[0], v[2]), std::min(v[1], v[3]), std::max(v[0], v[2]), std::max(v[1], v[3])};
         };
-        const std::optional<Box> media = box(inherited(key("MediaBox")));
+        const std::optional<Box> media = box(o_.resolve(in.media));
         if (!media || media->width() <= 0 || media->height() <= 0) {
             return false;
         }
         page_box_ = *media;
-        if (const std::optional<Box> crop = box(inherited(key("CropBox")))) {
+        if (const std::optional<Box> crop = box(o_.resolve(in.crop))) {
             const Box clipped = intersect(*crop, *media);
             if (clipped.width() > 0 && clipped.height() > 0) {
                 page_box_ = clipped;
             }
         }
         page_rotate_ = 0;
-        if (const std::optional<double> r = Objects::number(inherited(key("Rotate")));
+        if (const std::optional<double> r = Objects::number(o_.resolve(in.rotate));
             r && std::isfinite(*r) && std::fabs(*r) < 1e15 && *r == std::floor(*r)) {
             auto n = static_cast<long long>(*r);
             if (n % 90 == 0) {
@@ -1921,7 +2000,14 @@ private:
     // the matrix at the string's start once.
     void show(const std::string& bytes, const GState& gs, Matrix& tm) {
         const Font& f = gs.font != nullptr ? *gs.font : fallback_font_;
-        const bool measure = recording_ && gs.render != 3 && gs.render != 7;
+        // Modes 0, 2, 4, 6 fill the glyphs, 1, 2, 5, 6 stroke them, 3 and 7 do neither;
+        // 4-7 also add them to the clip. White ink on paper shows nothing.
+        const int mode = gs.render;
+        const bool fills = mode == 0 || mode == 2 || mode == 4 || mode == 6;
+        const bool strokes = mode == 1 || mode == 2 || mode == 5 || mode == 6;
+        const bool clips = mode >= 4 && mode <= 7;
+        const bool visible = (fills && !gs.fill_white) || (strokes && !gs.stroke_white);
+        const bool measure = (recording_ && visible) || clips;
         const Matrix start = tm * gs.ctm;
         double x = 0;  // text space, from the string's start
         double lo = std::numeric_limits<double>::infinity();
@@ -1949,7 +2035,20 @@ private:
         }
         tm = Matrix::translate(x, 0) * tm;
         if (lo <= hi) {
-            mark(transform(Box{lo, gs.rise + f.descent() * gs.size, hi, gs.rise + f.ascent() * gs.size}, start), gs);
+            const Box glyphs =
+                transform(Box{lo, gs.rise + f.descent() * gs.size, hi, gs.rise + f.ascent() * gs.size}, start);
+            if (recording_ && visible) {
+                mark(glyphs, gs);
+            }
+            if (clips) {
+                text_clip_ = text_clip_
+                                 ? Box{std::min(text_clip_->llx, glyphs.llx), std::min(text_clip_->lly, glyphs.lly),
+                                       std::max(text_clip_->urx, glyphs.urx), std::max(text_clip_->ury, glyphs.ury)}
+                                 : glyphs;
+            }
+        }
+        if (clips) {
+            text_clips_ = true;
         }
         const Matrix end = tm * gs.ctm;
         const double len = std::hypot(end.a, end.b);
@@ -2019,8 +2118,12 @@ private:
     Box page_box_;
     int page_rotate_ = 0;
     bool recording_ = false;
-    std::optional<Box> path_;    // the current path's box, default user space
-    bool clip_pending_ = false;  // W or W*: the path ends as a clip too
+    std::optional<Box> path_;       // the current path's box, default user space
+    std::optional<Box> text_clip_;  // glyphs shown with Tr 4-7 since BT
+    bool text_clips_ = false;       // text shown in a clip mode (ET then clips: to nothing if no glyph had a box)
+    const PdfObject* resources_ = nullptr;      // of the stream being run
+    static constexpr Box kNothing{1, 1, 0, 0};  // a clip that lets nothing through
+    bool clip_pending_ = false;                 // W or W*: the path ends as a clip too
     Cursor cursor_;
     Pending pending_;
     std::string capped_;

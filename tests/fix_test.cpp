@@ -201,6 +201,68 @@ TEST_F(Fix, TwoUpPutsTwoLandscapeSlidesOnAPage) {
     EXPECT_FALSE(has_code(*fix.output, "DP307"));
 }
 
+TEST_F(Fix, APageListedTwiceIsPlacedTwice) {
+    TestPdf pdf{{page_of(612, 792, 1)}, {}, {}};
+    pdf.order = {0, 0};
+    const auto fix = run(pdf);
+    const auto pages = expect_print_ready(fix);
+    ASSERT_EQ(pages.size(), 2U);
+    const auto texts = page_texts(fix.out);
+    ASSERT_EQ(texts.size(), 2U);
+    EXPECT_NE(texts[0].find("Page 1"), std::string::npos) << texts[0];
+    EXPECT_NE(texts[1].find("Page 1"), std::string::npos) << texts[1];
+    const pdf::Info info = pdf::analyze(fix.out, {.find_content_boxes = true});
+    EXPECT_EQ(info.content_boxes.size(), 2U);
+}
+
+TEST_F(Fix, TheVersionIsKeptAndCappedAt17) {
+    TestPdf v15{{page_of(960, 540, 1)}, {}, {}};
+    v15.version = "1.5";
+    const auto a = run(v15, {}, "v15.pdf");
+    expect_print_ready(a);
+    EXPECT_EQ(pdf::analyze(a.out).version, "1.5");
+    TestPdf v20 = v15;
+    v20.version = "2.0";
+    const auto b = run(v20, {}, "v20.pdf");
+    EXPECT_TRUE(has_code(b.input, "DP304"));
+    expect_print_ready(b);
+    EXPECT_EQ(pdf::analyze(b.out).version, "1.7");
+    EXPECT_FALSE(has_code(*b.output, "DP304"));
+}
+
+TEST_F(Fix, TwoUpPutsTheFirstSlideAboveAndPairsLandscapeA4) {
+    const auto fix = run(TestPdf{{page_of(960, 540, 1), page_of(960, 540, 2)}, {}, {}}, {.two_up = true});
+    expect_print_ready(fix);
+    // The page's content stream: "q a b c d e f cm /PreflightPage1 Do Q" twice; f is
+    // the lower edge of each slide.
+    PoDoFo::PdfMemDocument doc;
+    doc.Load(fix.out.c_str());
+    PoDoFo::PdfObject* contents = doc.GetPage(0)->GetContents();
+    ASSERT_NE(contents, nullptr);
+    char* buffer = nullptr;
+    PoDoFo::pdf_long len = 0;
+    contents->GetStream()->GetFilteredCopy(&buffer, &len);
+    const std::string stream(buffer, static_cast<std::size_t>(len));
+    PoDoFo::podofo_free(buffer);
+    std::vector<double> bottoms;
+    for (std::size_t at = stream.find(" cm /PreflightPage"); at != std::string::npos;
+         at = stream.find(" cm /PreflightPage", at + 1)) {
+        const std::size_t start = stream.rfind(' ', at - 1);
+        bottoms.push_back(std::stod(stream.substr(start + 1, at - start - 1)));
+    }
+    ASSERT_EQ(bottoms.size(), 2U) << stream;
+    EXPECT_GT(bottoms[0], bottoms[1]) << stream;
+    EXPECT_NE(stream.find("/PreflightPage1"), std::string::npos);
+    EXPECT_LT(stream.find("/PreflightPage1"), stream.find("/PreflightPage2"));
+
+    // Landscape A4 pages pair too with --two-up; a lone one is turned.
+    const auto a4 = run(TestPdf{{page_of(kA4H, kA4W, 1), page_of(kA4H, kA4W, 2), page_of(kA4H, kA4W, 3)}, {}, {}},
+                        {.two_up = true}, "a4.pdf");
+    ASSERT_EQ(expect_print_ready(a4).size(), 2U);
+    EXPECT_EQ(a4.result.two_up, 1);
+    EXPECT_EQ(a4.result.turned, 1);
+}
+
 TEST_F(Fix, LinksMoveWithTheContentAndMetadataStays) {
     TestPdf pdf{{page_of(960, 540, 1)}, {}, "<< /Title (Opptak 2026) /Author (Opptakskontoret) >>"};
     pdf.extra.push_back(
@@ -219,10 +281,18 @@ TEST_F(Fix, LinksMoveWithTheContentAndMetadataStays) {
     ASSERT_EQ(page->GetNumAnnots(), 1);
     PoDoFo::PdfAnnotation* link = page->GetAnnotation(0);
     const PoDoFo::PdfRect r = link->GetRect();
-    // Inside the placed slide (scaled below 1, right of the strip), not where it was.
-    EXPECT_GT(r.GetLeft(), pt(20));
-    EXPECT_LT(r.GetLeft() + r.GetWidth(), kA4W);
-    EXPECT_LT(r.GetWidth(), 300);
+    // Where the slide went: turned a quarter clockwise ((x, y) -> (y, 960 - x)),
+    // scaled to the area's height (841.89 - 2 x 10 mm), centred right of the strip.
+    EXPECT_EQ(fix.result.rotated, 1);
+    const double area_w = kA4W - pt(20) - pt(10);
+    const double area_h = kA4H - 2 * pt(10);
+    const double s = std::min(area_w / 540, area_h / 960);
+    const double tx = pt(20) + (area_w - 540 * s) / 2;
+    const double ty = pt(10) + (area_h - 960 * s) / 2;
+    EXPECT_NEAR(r.GetLeft(), tx + s * 100, 0.01);            // from y = 100
+    EXPECT_NEAR(r.GetWidth(), s * 50, 0.01);                 // y 100..150
+    EXPECT_NEAR(r.GetBottom(), ty + s * (960 - 400), 0.01);  // from x = 400
+    EXPECT_NEAR(r.GetHeight(), s * 300, 0.01);               // x 100..400
     EXPECT_NE(link->GetObject()->GetDictionary().GetKey(PoDoFo::PdfName("A")), nullptr);
 }
 
@@ -281,7 +351,7 @@ TEST_F(Fix, TheCommandLineWritesTheCopyAndExitsZero) {
     TestPdf{{page_of(960, 540, 1)}, {}, {}}.write(in);
     const auto r = run_cli({"fix", "--lang", "en", in.string(), "-o", (dir_ / "a4.pdf").string()});
     EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
-    EXPECT_NE(r.out.find("1 pages in portrait A4"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("Pages in portrait A4: 1 (in the original: 1)"), std::string::npos) << r.out;
     const auto again = run_cli({"fix", "--lang", "en", in.string(), "-o", (dir_ / "a4.pdf").string()});
     EXPECT_EQ(again.exit_code, 2);
     EXPECT_NE(again.err.find("already exists"), std::string::npos) << again.err;
@@ -333,6 +403,37 @@ TEST(FixNames, ProposalsNeverClashWithOtherNames) {
     const std::string pb = fixup::shorter_name(long_b, 60, {}, {pa});
     EXPECT_NE(text::name_key(pa), text::name_key(pb)) << pa << " / " << pb;
     EXPECT_LE(text::char_count(pb), 60U);
+}
+
+TEST(FixNames, TheMainDocumentsProposalIsTheNewTitleToo) {
+    const std::string title(120, 'x');
+    Report report;
+    report.post.title = title;
+    Document main;
+    main.file = "vedtak.pdf";
+    main.name = title;
+    main.role = Role::main;
+    Document attachment;
+    attachment.file = "vedlegg.pdf";
+    attachment.name = std::string(100, 'y');
+    report.post.documents = {main, attachment};
+    for (const std::string file : {"vedtak.pdf", "vedlegg.pdf"}) {
+        Finding f;
+        f.code = "DP101";
+        f.message_id = "DP101.too-long";
+        f.document = file;
+        f.args = {{"limit", "96"}};
+        report.findings.push_back(f);
+    }
+    const auto proposals = fixup::propose_names(report);
+    ASSERT_EQ(proposals.size(), 2U);
+    EXPECT_TRUE(proposals[0].retitle);
+    EXPECT_FALSE(proposals[1].retitle);
+    const std::string text = fixup::render_names(proposals, Format::text, RenderOptions::in(Lang::en));
+    EXPECT_NE(text.find("give the journal post the same title"), std::string::npos) << text;
+    const auto j = nlohmann::json::parse(fixup::render_names(proposals, Format::json, RenderOptions::in(Lang::en)));
+    EXPECT_EQ(j.at("proposals")[0].at("title"), proposals[0].proposal);
+    EXPECT_TRUE(j.at("proposals")[1].at("title").is_null());
 }
 
 TEST(FixNames, TheManifestCommandProposesNamesForWhatDP101Stops) {

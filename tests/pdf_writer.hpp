@@ -11,6 +11,7 @@
 #include <fstream>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace preflight::testing {
@@ -24,19 +25,33 @@ struct TestPage {
 };
 
 struct TestPdf {
+    explicit TestPdf(std::vector<TestPage> pages_, std::vector<std::string> extra_ = {}, std::string info_ = {})
+        : pages(std::move(pages_)), extra(std::move(extra_)), info(std::move(info_)) {}
+
     std::vector<TestPage> pages;
     std::vector<std::string> extra;  // more objects, numbered from 6 on (before the pages' own)
     std::string info;                // raw /Info dictionary, e.g. "<< /Title (Slides) >>"
+    std::string version = "1.4";     // the header's
+    std::vector<int> order;          // /Kids as indexes into pages (one may repeat); empty: each once
+    std::string resources_extra;     // more entries for every page's /Resources, e.g. "/ColorSpace << ... >>"
 
     [[nodiscard]] std::string bytes() const {
         std::vector<std::string> objects(5);
         const std::size_t first_page = 6 + extra.size() + (info.empty() ? 0 : 1);
         std::string kids;
+        std::size_t count = 0;
         for (std::size_t i = 0; i < pages.size(); ++i) {
-            kids += fmt::format("{} 0 R ", first_page + 2 * i);
+            if (order.empty()) {
+                kids += fmt::format("{} 0 R ", first_page + 2 * i);
+                ++count;
+            }
+        }
+        for (const int i : order) {
+            kids += fmt::format("{} 0 R ", first_page + 2 * static_cast<std::size_t>(i));
+            ++count;
         }
         objects[0] = "<< /Type /Catalog /Pages 2 0 R >>";
-        objects[1] = fmt::format("<< /Type /Pages /Kids [{}] /Count {} >>", kids, pages.size());
+        objects[1] = fmt::format("<< /Type /Pages /Kids [{}] /Count {} >>", kids, count);
         objects[2] = "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>";
         objects[3] =
             "<< /Type /XObject /Subtype /Image /Width 1 /Height 1 /ColorSpace /DeviceGray "
@@ -51,7 +66,8 @@ struct TestPdf {
         if (!info.empty()) {
             objects.push_back(info);
         }
-        const std::string resources = "<< /Font << /F1 3 0 R >> /XObject << /Im1 4 0 R /Fm1 5 0 R >> >>";
+        const std::string resources =
+            "<< /Font << /F1 3 0 R >> /XObject << /Im1 4 0 R /Fm1 5 0 R >> " + resources_extra + " >>";
         for (std::size_t i = 0; i < pages.size(); ++i) {
             const TestPage& p = pages[i];
             std::string dict = fmt::format("<< /Type /Page /Parent 2 0 R /MediaBox [{}] /Resources {} /Contents {} 0 R",
@@ -68,7 +84,7 @@ struct TestPdf {
             objects.push_back(dict + " >>");
             objects.push_back(fmt::format("<< /Length {} >>\nstream\n{}\nendstream", p.content.size(), p.content));
         }
-        std::string out = "%PDF-1.4\n%\xe2\xe3\xcf\xd3\n";
+        std::string out = "%PDF-" + version + "\n%\xe2\xe3\xcf\xd3\n";
         std::vector<std::size_t> offsets;
         for (std::size_t i = 0; i < objects.size(); ++i) {
             offsets.push_back(out.size());

@@ -297,14 +297,14 @@ constexpr Entry kEntries[] = {
      "Save the PDF with embedded fonts (for example as PDF/A)."},
 
     // ---- DP307 print-margin
-    {"DP307.summary", "Innhold i den venstre kanten som utskriftstjenesten bruker",
+    {"DP307.summary", "Innhold i venstremargen som utskriftstjenesten bruker",
      "Content in the left strip that the print service uses"},
     {"DP307.severity", "advarsel når brevet kan gå til utskrift", "warn when print-bound"},
     {"DP307.page",
-     "Innhold på side {page} går inn til {distance} mm fra venstre kant; de første {margin} mm kan bli overskrevet ved "
-     "utskrift",
-     "Content on page {page} reaches to {distance} mm from the left edge; the first {margin} mm may be overwritten in "
-     "print"},
+     "Innhold på side {page} når helt ut til {distance} mm fra venstre kant; de første {margin} mm kan bli "
+     "overskrevet ved utskrift",
+     "Content on page {page} comes within {distance} mm of the left edge; the first {margin} mm may be overwritten "
+     "in print"},
     {"DP307.page.remedy",
      "Flytt innholdet minst {margin} mm inn fra venstre kant (større venstremarg i malen), eller lag en utskriftsklar "
      "kopi med «preflight fix».",
@@ -313,6 +313,11 @@ constexpr Entry kEntries[] = {
     {"DP307.unmeasured", "Fant ikke ut hvor innholdet står i dokumentet ({detail}); venstremargen er ikke kontrollert",
      "Could not tell where the document's content is drawn ({detail}); the left margin was not checked"},
     {"DP307.unmeasured.remedy", "Se over venstremargen selv før brevet sendes til utskrift.",
+     "Look at the left margin yourself before the letter goes to print."},
+    {"DP307.partial",
+     "Venstremargen er bare delvis kontrollert ({detail}); sider som ikke ble lest, kan ha innhold i venstremargen",
+     "The left margin was checked only in part ({detail}); pages that were not read may have content in the strip"},
+    {"DP307.partial.remedy", "Se over venstremargen selv før brevet sendes til utskrift.",
      "Look at the left margin yourself before the letter goes to print."},
 
     // ---- DP306 no-pages
@@ -730,8 +735,9 @@ constexpr Entry kEntries[] = {
      "\"{id}\" is neither a valid fødselsnummer/D-nummer nor a valid organisation number"},
 
     {"error.usage", "{detail}", "{detail}"},
-    {"error.usage.command", "ukjent kommando «{command}»; kjente kommandoer: check, scan, lookup, checks, serve",
-     "unknown command \"{command}\"; known commands: check, scan, lookup, checks, serve"},
+    {"error.usage.command",
+     "ukjent kommando «{command}»; kjente kommandoer: check, scan, explain, lookup, checks, fix, serve",
+     "unknown command \"{command}\"; known commands: check, scan, explain, lookup, checks, fix, serve"},
     {"error.usage.no-command", "mangler kommando; prøv «preflight check FIL…» eller «preflight --help»",
      "no command; try \"preflight check FILE...\" or \"preflight --help\""},
     {"error.usage.no-files", "check trenger filer eller --manifest", "check needs files or --manifest"},
@@ -832,15 +838,15 @@ constexpr Entry kEntries[] = {
      "fix takes one PDF document (or --manifest POST.json for name proposals)"},
     {"error.fix.format", "fix skriver tekst eller json, ikke {format}", "fix writes text or json, not {format}"},
     {"fix.refused", "{file} kan ikke gjøres utskriftsklar, fordi:", "{file} cannot be made print-ready, because:"},
-    {"fix.failed", "Kunne ikke lage en utskriftsklar kopi av {file} ({detail}); ingen fil er skrevet.",
+    {"fix.failed", "Kunne ikke lage en utskriftsklar kopi av {file} (teknisk årsak: {detail}); ingen fil er skrevet.",
      "Could not make a print-ready copy of {file} ({detail}); no file was written."},
-    {"fix.written", "Skrev {file}: {out} sider i stående A4 (fra {in} sider).",
-     "Wrote {file}: {out} pages in portrait A4 (from {in} pages)."},
+    {"fix.written", "Skrev {file}. Sider i stående A4: {out} (i originalen: {in}).",
+     "Wrote {file}. Pages in portrait A4: {out} (in the original: {in})."},
     {"fix.pages",
-     "Beholdt som de var: {kept} · snudd fra liggende A4: {turned} · skalert inn på A4: {placed} ({two_up} sider med "
-     "to, {rotated} dreid) · merknader og lenker flyttet med: {annotations}",
-     "Kept as they were: {kept} · turned from landscape A4: {turned} · scaled onto A4: {placed} ({two_up} pages "
-     "holding two, {rotated} turned) · annotations and links moved along: {annotations}"},
+     "Beholdt som de var: {kept} · snudd fra liggende A4: {turned} · skalert inn på A4: {placed} ({two_up} ark med "
+     "to sider, {rotated} dreid) · merknader og lenker flyttet med: {annotations}",
+     "Kept as they were: {kept} · turned from landscape A4: {turned} · scaled onto A4: {placed} ({two_up} sheets "
+     "with two pages, {rotated} turned) · annotations and links moved along: {annotations}"},
     {"fix.check", "Kopien kontrollert for utskrift:", "The copy checked for print:"},
     {"fix.names.none", "Ingen dokumentnavn er for lange.", "No document name is too long."},
     {"fix.names.title", "Forslag til kortere dokumentnavn (kopier inn i arkivsystemet):",
@@ -848,6 +854,9 @@ constexpr Entry kEntries[] = {
     {"fix.names.document", "{file}", "{file}"},
     {"fix.names.now", "nå, {count} tegn (høyst {limit}):", "now, {count} characters (at most {limit}):"},
     {"fix.names.proposal", "forslag, {count} tegn:", "proposal, {count} characters:"},
+    {"fix.names.retitle",
+     "Dette er hoveddokumentet: gi journalposten samme tittel, ellers sendes vedleggene ikke (DP406).",
+     "This is the main document: give the journal post the same title, or the attachments are not sent (DP406)."},
     {"fix.names.remedy", "Endre navnet på dokumentet i journalposten og send på nytt; filene selv trenger ikke endres.",
      "Rename the document in the journal post and send again; the files themselves need no change."},
     {"ui.severity.block", "blokkerer", "block"},

@@ -287,6 +287,8 @@ std::vector<NameProposal> propose_names(const Report& report) {
         not_this.erase(not_this.begin() + (doc - report.post.documents.begin()));
         p.proposal = shorter_name(doc->name, p.limit, others, not_this);
         p.proposal_chars = text::char_count(p.proposal);
+        p.retitle = doc->role == Role::main && report.post.title &&
+                    text::name_key(*report.post.title) == text::name_key(doc->name);
         taken[static_cast<std::size_t>(doc - report.post.documents.begin())] = p.proposal;
         out.push_back(std::move(p));
     }
@@ -302,7 +304,8 @@ std::string render_names(const std::vector<NameProposal>& proposals, Format form
                             {"chars", p.chars},
                             {"limit", p.limit},
                             {"proposal", clean_text(p.proposal, options)},
-                            {"proposal_chars", p.proposal_chars}});
+                            {"proposal_chars", p.proposal_chars},
+                            {"title", p.retitle ? nlohmann::json(clean_text(p.proposal, options)) : nlohmann::json()}});
         }
         return nlohmann::json{{"proposals", list}}.dump(2) + "\n";
     }
@@ -318,6 +321,9 @@ std::string render_names(const std::vector<NameProposal>& proposals, Format form
                "\n    " + clean_text(p.name, options) + "\n";
         out += "  " + text_of("fix.names.proposal", options, {{"count", std::to_string(p.proposal_chars)}}) + "\n    " +
                clean_text(p.proposal, options) + "\n";
+        if (p.retitle) {
+            out += "  " + text_of("fix.names.retitle", options) + "\n";
+        }
     }
     out += "\n" + text_of("fix.names.remedy", options) + "\n";
     return out;

@@ -42,6 +42,9 @@ struct NameProposal {
     std::size_t limit = 0;
     std::string proposal;
     std::size_t proposal_chars = 0;
+    // The main document's name equals the journal post's title (DP406 needs that):
+    // the title is to be changed to the proposal too.
+    bool retitle = false;
 };
 
 // A name of at most `limit` characters (Unicode, after NFC) for `name`, cut at a
