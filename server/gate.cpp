@@ -2,6 +2,7 @@
 // The proxy routes are in proxy.cpp.
 #include "server/internal.hpp"
 #include "server/multipart.hpp"
+#include "server/webpage.hpp"
 
 #include "validator/catalogue.hpp"
 #include "validator/error.hpp"
@@ -619,6 +620,16 @@ bool Connection::handle(Parser& p) {
     const auto method = req.method();
     const auto& s = gate_.settings;
 
+    if (path == "/" && (method == http::verb::get || method == http::verb::head)) {
+        // The page for records managers: served by preflight itself, also in front
+        // of an integrasjonspunkt (which has nothing at its root).
+        exchange.route = "page";
+        return respond(p, http::status::ok, "text/html; charset=utf-8", web_page(), true,
+                       {{"Content-Security-Policy", std::string(web_page_csp)},
+                        {"X-Content-Type-Options", "nosniff"},
+                        {"Referrer-Policy", "no-referrer"},
+                        {"Cache-Control", "no-store"}});
+    }
     if (path == "/healthz" && (method == http::verb::get || method == http::verb::head)) {
         exchange.route = "healthz";
         if (gate_.stopping()) {

@@ -3,6 +3,7 @@
 #include "server/gate.hpp"
 #include "server/metrics.hpp"
 #include "server/tempfiles.hpp"
+#include "validator/catalogue.hpp"
 
 #include "pdf/pdf_info.hpp"
 #include "registry/setup.hpp"
@@ -293,6 +294,35 @@ TEST_F(GateTest, HealthAndMetrics) {
     EXPECT_NE(metrics.body.find("preflight_requests_total{route=\"other\",status=\"404\"} 1"), std::string::npos);
     EXPECT_NE(metrics.body.find("preflight_request_duration_seconds_bucket{route=\"healthz\",le=\"+Inf\"} 1"),
               std::string::npos);
+}
+
+TEST_F(GateTest, TheWebPageIsServedWholeWithItsTextsAndNothingFromElsewhere) {
+    start();  // with an upstream: "/" is the gate's own page, not passed through
+    const auto page = exchange(port_, "GET", "/");
+    ASSERT_EQ(page.status, 200);
+    EXPECT_NE(page.headers.find("text/html; charset=utf-8"), std::string::npos);
+    EXPECT_NE(page.headers.find("Content-Security-Policy: default-src 'none'"), std::string::npos) << page.headers;
+    EXPECT_NE(page.headers.find("Cache-Control: no-store"), std::string::npos);
+    EXPECT_TRUE(ip_.requests().empty());
+    const std::string& html = page.body;
+    EXPECT_EQ(html.find("__PREFLIGHT_CATALOGUE__"), std::string::npos);
+    EXPECT_NE(html.find("<html lang=\"nb\">"), std::string::npos);
+    // Both languages' texts, from the catalogue.
+    EXPECT_NE(html.find(catalogue::text("web.check.heading", Lang::nb)), std::string::npos);
+    EXPECT_NE(html.find(catalogue::text("web.check.heading", Lang::en)), std::string::npos);
+    EXPECT_NE(html.find(catalogue::text("ui.verdict.block", Lang::nb)), std::string::npos);
+    // No external resource: nothing is loaded from another address.
+    for (const char* external : {"src=\"http", "href=\"http", "src=\"//", "href=\"//", "@import", "url("}) {
+        EXPECT_EQ(html.find(external), std::string::npos) << external;
+    }
+    // Every form field has a label.
+    for (const char* id : {"files", "manifest", "channel", "log"}) {
+        EXPECT_NE(html.find(std::string("<label for=\"") + id + "\""), std::string::npos) << id;
+    }
+    const auto head = exchange(port_, "HEAD", "/");
+    EXPECT_EQ(head.status, 200);
+    EXPECT_TRUE(head.body.empty());
+    EXPECT_TRUE(ip_.requests().empty());
 }
 
 TEST_F(GateTest, CheckApiAnswersTheJsonReport) {

@@ -1,0 +1,342 @@
+#!/usr/bin/env python3
+"""The gate's web page (GET /) end to end in headless Chromium, driven by ChromeDriver
+over the W3C WebDriver protocol (Debian's chromium and chromium-driver; Python's
+standard library only). Everything talks to 127.0.0.1.
+
+Starts `preflight serve` on a free loopback port and ChromeDriver, then:
+  - keyboard only: Tab goes through the skip link, the language switch, the
+    documents, the manifest, the channel, the check button, the log and the
+    explain button, in that order;
+  - a 16:9 slides PDF with channel print: the verdict blocks and DP301 shows with
+    its remedy (the texts compared with `preflight check --format json`);
+  - an A4 letter with channel print: the verdict is "ready to send";
+  - a journal post manifest with its three documents: the findings of
+    `preflight check --manifest`, with recipient and document;
+  - the runbook's signing-job message pasted into the log field: its explanation
+    (compared with `preflight explain --format json`);
+  - the language switch: the page and both results in English;
+  - axe-core (from npm, in the browser) on every state: no serious or critical
+    violation;
+  - the page loads nothing from anywhere but the gate.
+With --screenshots DIR it saves a PNG of each state there (docs/web/).
+
+Exit 0 pass, 1 fail, 77 skipped (no chromium, chromedriver or axe-core).
+Usage: web_e2e.py --binary build/bin/preflight [--axe PATH/axe.min.js] [--screenshots DIR]
+"""
+from __future__ import annotations
+
+import argparse
+import base64
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+SIGNING_LINE = 17  # fixtures/explain/elements-log.txt: "Alle signatarer må ha gyldig fødselsnummer ..."
+TIMEOUT = 30.0
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_http(url: str, seconds: float = 20.0) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as r:
+                if r.status < 500:
+                    return
+        except (urllib.error.URLError, ConnectionError, OSError):
+            time.sleep(0.1)
+    raise RuntimeError(f"nothing answers at {url}")
+
+
+class WebDriver:
+    def __init__(self, port: int) -> None:
+        self.base = f"http://127.0.0.1:{port}"
+        caps = {"capabilities": {"alwaysMatch": {
+            "browserName": "chrome",
+            "goog:chromeOptions": {
+                "binary": shutil.which("chromium") or "/usr/bin/chromium",
+                "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                         "--window-size=1280,1600", "--no-first-run", "--disable-extensions",
+                         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                         "--lang=nb"]}}}}
+        self.session = self.call("POST", "/session", caps)["sessionId"]
+
+    def call(self, method: str, path: str, body: dict | None = None):
+        data = json.dumps(body).encode() if body is not None else None
+        req = urllib.request.Request(self.base + path, data=data, method=method,
+                                     headers={"Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(req, timeout=TIMEOUT + 30) as r:
+                return json.loads(r.read())["value"]
+        except urllib.error.HTTPError as e:
+            raise RuntimeError(f"WebDriver {method} {path}: {e.read()[:500]!r}") from None
+
+    def s(self, method: str, path: str, body: dict | None = None):
+        return self.call(method, f"/session/{self.session}{path}", body)
+
+    def go(self, url: str) -> None:
+        self.s("POST", "/url", {"url": url})
+
+    def js(self, script: str, *args):
+        return self.s("POST", "/execute/sync", {"script": script, "args": list(args)})
+
+    def js_async(self, script: str, *args):
+        return self.s("POST", "/execute/async", {"script": script, "args": list(args)})
+
+    def find(self, css: str) -> str:
+        found = self.s("POST", "/element", {"using": "css selector", "value": css})
+        return next(iter(found.values()))
+
+    def send_keys(self, css: str, text: str) -> None:
+        self.s("POST", f"/element/{self.find(css)}/value", {"text": text})
+
+    def click(self, css: str) -> None:
+        self.s("POST", f"/element/{self.find(css)}/click", {})
+
+    def keys(self, *keys: str) -> None:
+        actions = []
+        for k in keys:
+            actions += [{"type": "keyDown", "value": k}, {"type": "keyUp", "value": k}]
+        self.s("POST", "/actions", {"actions": [{"type": "key", "id": "keyboard", "actions": actions}]})
+
+    def text(self, css: str) -> str:
+        return self.js("return document.querySelector(arguments[0]).innerText;", css)
+
+    def wait(self, script: str, what: str, *args) -> None:
+        deadline = time.monotonic() + TIMEOUT
+        while time.monotonic() < deadline:
+            if self.js(script, *args):
+                return
+            time.sleep(0.1)
+        raise AssertionError(f"timed out waiting for {what}")
+
+    def screenshot(self, path: Path) -> None:
+        path.write_bytes(base64.b64decode(self.s("GET", "/screenshot")))
+
+    def quit(self) -> None:
+        try:
+            self.s("DELETE", "")
+        except RuntimeError:
+            pass
+
+
+TAB = "\ue004"
+ENTER = "\ue007"
+
+
+def cli_json(binary: str, *args: str) -> dict:
+    r = subprocess.run([binary, *args, "--format", "json"], capture_output=True, text=True, timeout=60)
+    if r.returncode not in (0, 1):
+        raise RuntimeError(f"preflight {' '.join(args)}: exit {r.returncode}: {r.stderr}")
+    return json.loads(r.stdout)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--binary", required=True)
+    ap.add_argument("--axe", default=str(REPO / ".cache/web/node_modules/axe-core/axe.min.js"))
+    ap.add_argument("--screenshots", type=Path)
+    args = ap.parse_args()
+    chromedriver = shutil.which("chromedriver")
+    if not (shutil.which("chromium") and chromedriver):
+        print("web_e2e: chromium or chromedriver not installed (scripts/install-deps.sh): skipped")
+        return 77
+    if not Path(args.axe).is_file():
+        print(f"web_e2e: axe-core not at {args.axe} (scripts/install-deps.sh installs it): skipped")
+        return 77
+    if args.screenshots:
+        args.screenshots.mkdir(parents=True, exist_ok=True)
+
+    slides = REPO / "fixtures/pdf/slides_demo.pdf"
+    letter = REPO / "fixtures/pdf/a4_portrait.pdf"
+    signing = (REPO / "fixtures/explain/elements-log.txt").read_text(encoding="utf-8").splitlines()[SIGNING_LINE - 1]
+    # What the page must show: preflight's own answers for the same input.
+    slides_nb = cli_json(args.binary, "check", "--channel", "print", str(slides))
+    dp301 = next(f for f in slides_nb["findings"] if f["code"] == "DP301")
+    letter_nb = cli_json(args.binary, "check", "--channel", "print", str(letter))
+    assert letter_nb["verdict"] == "pass", letter_nb
+    explained_nb = cli_json(args.binary, "explain", signing)["explanations"][0]
+    explained_en = cli_json(args.binary, "explain", "--lang", "en", signing)["explanations"][0]
+    dp301_en = next(f for f in cli_json(args.binary, "check", "--channel", "print", "--lang", "en",
+                                        str(slides))["findings"] if f["code"] == "DP301")
+
+    gate_port, driver_port = free_port(), free_port()
+    procs = []
+    failures: list[str] = []
+    wd = None
+    try:
+        procs.append(subprocess.Popen([args.binary, "serve", "--listen", f"127.0.0.1:{gate_port}", "--workers", "2"],
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.PIPE))
+        procs.append(subprocess.Popen([chromedriver, f"--port={driver_port}", "--allowed-ips=127.0.0.1"],
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        gate = f"http://127.0.0.1:{gate_port}"
+        wait_http(gate + "/healthz")
+        wait_http(f"http://127.0.0.1:{driver_port}/status")
+        wd = WebDriver(driver_port)
+        wd.go(gate + "/")
+        wd.wait("return document.readyState === 'complete';", "the page")
+        catalogue = wd.js("return CATALOGUE;")
+        axe_source = Path(args.axe).read_text(encoding="utf-8")
+
+        def check(ok: bool, what: str) -> None:
+            print(("ok   " if ok else "FAIL ") + what)
+            if not ok:
+                failures.append(what)
+
+        def axe(state: str) -> None:
+            wd.js(axe_source + "\nreturn true;")
+            result = wd.js_async(
+                "const done = arguments[arguments.length - 1];"
+                "axe.run(document, {resultTypes: ['violations']}).then(r => done(r.violations.map("
+                "v => ({id: v.id, impact: v.impact, nodes: v.nodes.length, help: v.help}))),"
+                " e => done([{id: 'axe-error', impact: 'critical', nodes: 0, help: String(e)}]));")
+            serious = [v for v in result if v["impact"] in ("serious", "critical")]
+            others = ", ".join(f"{v['id']} ({v['impact']})" for v in result if v not in serious) or "none"
+            check(not serious, f"axe-core, {state}: no serious or critical violation "
+                               f"(found: {serious or 'none'}; minor/moderate: {others})")
+
+        def shot(name: str) -> None:
+            if args.screenshots:
+                wd.screenshot(args.screenshots / name)
+
+        # 1. Bokmål by default, texts from the catalogue.
+        check(wd.js("return document.documentElement.lang;") == "nb", "the page is in bokmål by default")
+        check(wd.text("#check-heading") == catalogue["nb"]["web.check.heading"], "headings come from the catalogue")
+        shot("web-start.png")
+        axe("start (nb)")
+
+        # 2. Keyboard only: Tab order from the top of the page.
+        wd.js("document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0);")
+        order = []
+        for _ in range(8):
+            wd.keys(TAB)
+            order.append(wd.js("const a = document.activeElement; return a.id || a.className;"))
+        expected = ["skip", "lang-switch", "files", "manifest", "channel", "check-button", "log", "explain-button"]
+        check(order == expected, f"Tab order {order}")
+
+        # 3. Slides with channel print: chosen and sent with the keyboard.
+        wd.send_keys("#files", str(slides))
+        wd.js("document.getElementById('channel').focus();")
+        wd.js("const c = document.getElementById('channel'); c.value = 'print';"
+              " c.dispatchEvent(new Event('change'));")
+        wd.js("document.getElementById('check-button').focus();")
+        wd.keys(ENTER)
+        wd.wait("return document.getElementById('check-status').innerText.startsWith(arguments[0]);",
+                "the check", catalogue["nb"]["web.check.done"].split("{")[0])
+        result = wd.text("#check-result")
+        check(catalogue["nb"]["ui.verdict.block"] in result, "slides for print: the verdict blocks")
+        check("DP301" in result and dp301["message"] in result, "slides for print: DP301 and its message")
+        check(dp301["remedy"] in result, "slides for print: DP301's remedy")
+        check(wd.js("return document.activeElement.id;") == "check-result", "the result gets the focus")
+        shot("web-slides-print.png")
+        axe("slides blocked (nb)")
+
+        # 4. A journal post: the manifest and its three documents; the recipient's
+        # finding names the recipient, the slides attachment its document.
+        example = REPO / "fixtures/example"
+        post = cli_json(args.binary, "check", "--manifest", str(example / "post.json"))
+        wd.js("document.getElementById('files').value = '';"
+              " const c = document.getElementById('channel'); c.value = 'general';")
+        wd.send_keys("#manifest", str(example / "post.json"))
+        wd.send_keys("#files", "\n".join(str(example / d) for d in
+                                         ("vedtak.pdf", "vedlegg/klageskjema.pdf", "vedlegg/presentasjon.pdf")))
+        wd.click("#check-button")
+        wd.wait("return document.getElementById('check-result').innerText.includes(arguments[0]);",
+                "the journal post's report", catalogue["nb"]["ui.verdict." + post["verdict"]])
+        result = wd.text("#check-result")
+        check(all(f["message"] in result and f["remedy"] in result for f in post["findings"]),
+              f"the journal post: every finding as `check --manifest` gives it ({[f['code'] for f in post['findings']]})")
+        check(catalogue["nb"]["web.finding.recipient"].replace("{recipient}", "1") in result,
+              "a recipient's finding names the recipient")
+        check("vedlegg/presentasjon.pdf" in result, "a document's finding names the document")
+        shot("web-manifest.png")
+        wd.js("document.getElementById('manifest').value = '';"
+              " const c = document.getElementById('channel'); c.value = 'print';")
+
+        # 4b. An A4 letter with channel print passes.
+        wd.js("document.getElementById('files').value = '';")
+        wd.send_keys("#files", str(letter))
+        wd.click("#check-button")
+        wd.wait("return document.getElementById('check-result').innerText.includes(arguments[0]);",
+                "the letter's verdict", catalogue["nb"]["ui.verdict.pass"])
+        result = wd.text("#check-result")
+        check(catalogue["nb"]["ui.verdict.pass"] in result and "DP3" not in result, "an A4 letter passes print")
+        shot("web-letter-pass.png")
+
+        # 5. The runbook's signing-job message.
+        wd.send_keys("#log", signing)
+        wd.click("#explain-button")
+        wd.wait("return document.getElementById('explain-result').innerText.length > 0;", "the explanation")
+        explained = wd.text("#explain-result")
+        check(explained_nb["title"] in explained and explained_nb["records_manager"] in explained,
+              f"the signing message is explained: {explained_nb['title']!r}")
+        check("fødselsnummer" in explained or signing[:40] in explained, "the log line is shown with its explanation")
+        shot("web-explain.png")
+        axe("letter passed and message explained (nb)")
+
+        # 6. English: the page and both results.
+        wd.click("#lang-switch")
+        wd.wait("return document.documentElement.lang === 'en' &&"
+                " document.getElementById('explain-result').innerText.includes(arguments[0]) &&"
+                " document.getElementById('check-result').innerText.includes(arguments[1]);",
+                "the English page", explained_en["title"], catalogue["en"]["ui.verdict.pass"])
+        check(wd.text("#check-heading") == catalogue["en"]["web.check.heading"], "the switch makes the page English")
+        check(explained_en["records_manager"] in wd.text("#explain-result"), "the explanation in English")
+        check("lang=en" in wd.js("return location.search;"), "the address keeps the language")
+        wd.js("document.getElementById('files').value = '';")
+        wd.send_keys("#files", str(slides))
+        wd.click("#check-button")
+        wd.wait("return document.getElementById('check-result').innerText.includes(arguments[0]);",
+                "the English report", dp301_en["remedy"])
+        check(dp301_en["message"] in wd.text("#check-result"), "DP301 in English")
+        shot("web-english.png")
+        axe("slides blocked (en)")
+
+        # axe-core itself finds what it should: an unlabelled field and an image
+        # without alternative text added for a moment are serious violations.
+        wd.js("const i = document.createElement('input'); i.id = 'bad-input';"
+              " const m = document.createElement('img'); m.id = 'bad-img'; m.src = 'data:image/gif;base64,"
+              "R0lGODlhAQABAAAAACw=';"
+              " document.getElementById('main').append(i, m);")
+        wd.js(axe_source + "\nreturn true;")
+        planted = wd.js_async("const done = arguments[arguments.length - 1];"
+                              "axe.run(document).then(r => done(r.violations.map(v => v.id)));")
+        wd.js("document.getElementById('bad-input').remove(); document.getElementById('bad-img').remove();")
+        check("label" in planted and "image-alt" in planted, f"axe-core finds planted violations ({planted})")
+
+        # 7. Nothing loaded from elsewhere; nothing kept in the browser.
+        urls = wd.js("return performance.getEntriesByType('resource').map(e => e.name);")
+        check(all(u.startswith(gate) for u in urls), f"every request went to the gate ({len(urls)} requests)")
+        check(wd.js("return localStorage.length + sessionStorage.length;") == 0, "nothing stored in the browser")
+    except Exception as e:  # noqa: BLE001 - any failure is reported as such
+        failures.append(f"{type(e).__name__}: {e}")
+        print(f"FAIL {type(e).__name__}: {e}")
+    finally:
+        if wd is not None:
+            wd.quit()
+        for p in procs:
+            p.terminate()
+        for p in procs:
+            try:
+                p.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                p.kill()
+    print(f"web_e2e: {'FAILED: ' + str(len(failures)) if failures else 'all passed'}")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
