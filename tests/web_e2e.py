@@ -12,6 +12,7 @@ Starts `preflight serve` on a free loopback port and ChromeDriver, then:
   - an A4 letter with channel print: the verdict is "ready to send";
   - a journal post manifest with its three documents: the findings of
     `preflight check --manifest`, with recipient and document;
+  - a text with a fødselsnummer for e-mail: DP602, the number masked;
   - the runbook's signing-job message pasted into the log field: its explanation
     (compared with `preflight explain --format json`);
   - the language switch: the page and both results in English;
@@ -33,6 +34,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -173,6 +175,7 @@ def main() -> int:
     dp301_en = next(f for f in cli_json(args.binary, "check", "--channel", "print", "--lang", "en",
                                         str(slides))["findings"] if f["code"] == "DP301")
 
+    tmp = tempfile.mkdtemp(prefix="preflight-web-e2e-")
     gate_port, driver_port = free_port(), free_port()
     procs = []
     failures: list[str] = []
@@ -276,6 +279,23 @@ def main() -> int:
         check(catalogue["nb"]["ui.verdict.pass"] in result and "DP3" not in result, "an A4 letter passes print")
         shot("web-letter-pass.png")
 
+        # 4c. A fødselsnummer in a letter going out as e-mail: DP602, the number masked.
+        fnr_file = Path(tmp) / "brev-til-kari.txt"
+        fnr_file.write_text("Brev til Kari Nordmann, fødselsnummer 29129319060.\n", encoding="utf-8")
+        wd.js("document.getElementById('files').value = '';"
+              " const c = document.getElementById('channel'); c.value = 'email';")
+        wd.send_keys("#files", str(fnr_file))
+        wd.click("#check-button")
+        wd.wait("return document.getElementById('check-result').innerText.includes('DP602');", "DP602")
+        result = wd.text("#check-result")
+        check("291293*****" in result and "29129319060" not in result, "the fødselsnummer is shown masked")
+        wd.js("document.getElementById('files').value = '';")
+        wd.send_keys("#files", str(letter))
+        wd.js("const c = document.getElementById('channel'); c.value = 'print';")
+        wd.click("#check-button")
+        wd.wait("return document.getElementById('check-result').innerText.includes(arguments[0]);",
+                "the letter's verdict again", catalogue["nb"]["ui.verdict.pass"])
+
         # 5. The runbook's signing-job message.
         wd.send_keys("#log", signing)
         wd.click("#explain-button")
@@ -334,6 +354,7 @@ def main() -> int:
                 p.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 p.kill()
+        shutil.rmtree(tmp, ignore_errors=True)
     print(f"web_e2e: {'FAILED: ' + str(len(failures)) if failures else 'all passed'}")
     return 1 if failures else 0
 
