@@ -625,7 +625,7 @@ bool Connection::handle(Parser& p) {
         // of an integrasjonspunkt (which has nothing at its root).
         exchange.route = "page";
         return respond(p, http::status::ok, "text/html; charset=utf-8", web_page(), true,
-                       {{"Content-Security-Policy", std::string(web_page_csp)},
+                       {{"Content-Security-Policy", web_page_csp()},
                         {"X-Content-Type-Options", "nosniff"},
                         {"Referrer-Policy", "no-referrer"},
                         {"Cache-Control", "no-store"}});

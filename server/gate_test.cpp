@@ -303,6 +303,9 @@ TEST_F(GateTest, TheWebPageIsServedWholeWithItsTextsAndNothingFromElsewhere) {
     EXPECT_NE(page.headers.find("text/html; charset=utf-8"), std::string::npos);
     EXPECT_NE(page.headers.find("Content-Security-Policy: default-src 'none'"), std::string::npos) << page.headers;
     EXPECT_NE(page.headers.find("Cache-Control: no-store"), std::string::npos);
+    // Only the page's own script and style, by hash: no 'unsafe-inline'.
+    EXPECT_NE(page.headers.find("script-src 'sha256-"), std::string::npos) << page.headers;
+    EXPECT_EQ(page.headers.find("unsafe-inline"), std::string::npos) << page.headers;
     EXPECT_TRUE(ip_.requests().empty());
     const std::string& html = page.body;
     EXPECT_EQ(html.find("__PREFLIGHT_CATALOGUE__"), std::string::npos);
@@ -311,6 +314,9 @@ TEST_F(GateTest, TheWebPageIsServedWholeWithItsTextsAndNothingFromElsewhere) {
     EXPECT_NE(html.find(catalogue::text("web.check.heading", Lang::nb)), std::string::npos);
     EXPECT_NE(html.find(catalogue::text("web.check.heading", Lang::en)), std::string::npos);
     EXPECT_NE(html.find(catalogue::text("ui.verdict.block", Lang::nb)), std::string::npos);
+    // The bokmål texts are in the HTML itself too: it reads without its script.
+    EXPECT_NE(html.find("data-t=\"web.check.heading\">" + catalogue::text("web.check.heading", Lang::nb) + "</h2>"),
+              std::string::npos);
     // No external resource: nothing is loaded from another address.
     for (const char* external : {"src=\"http", "href=\"http", "src=\"//", "href=\"//", "@import", "url("}) {
         EXPECT_EQ(html.find(external), std::string::npos) << external;

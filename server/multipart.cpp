@@ -62,6 +62,25 @@ std::optional<std::string> decode_ext_value(std::string_view v) {
 
 }  // namespace
 
+// Browsers write `"`, CR and LF in a form part's name and file name as %22, %0D and
+// %0A (the HTML standard's multipart/form-data encoding); nothing else is escaped.
+std::string browser_unescape(std::string s) {
+    std::string out;
+    out.reserve(s.size());
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        if (s[i] == '%' && i + 2 < s.size()) {
+            const std::string code = text::ascii_lower(std::string_view(s).substr(i + 1, 2));
+            if (code == "22" || code == "0d" || code == "0a") {
+                out += code == "22" ? '"' : code == "0d" ? '\r' : '\n';
+                i += 2;
+                continue;
+            }
+        }
+        out += s[i];
+    }
+    return out;
+}
+
 std::optional<std::string> header_parameter(std::string_view value, std::string_view name) {
     // value: token *( ";" name "=" ( token | quoted-string ) )
     std::optional<std::string> plain;
@@ -225,8 +244,11 @@ void MultipartParser::step() {
                         if (!name) {
                             throw MultipartError("part " + std::to_string(parts_ + 1) + " has no name");
                         }
-                        h.name = std::move(*name);
+                        h.name = browser_unescape(std::move(*name));
                         h.filename = header_parameter(value, "filename");
+                        if (h.filename) {
+                            h.filename = browser_unescape(std::move(*h.filename));
+                        }
                         disposition = true;
                     } else if (key == "content-type") {
                         h.content_type = std::string(value);

@@ -50,6 +50,18 @@ void check(const Collected& c) {
     }
 }
 
+TEST(Multipart, BrowserEscapesInFileNames) {
+    // A browser's form: `"` as %22 (the HTML standard), other escapes kept as they are.
+    Collected b;
+    MultipartParser browser("X", b);
+    browser.feed(
+        "--X\r\nContent-Disposition: form-data; name=\"document\"; filename=\"brev %22endelig%22 100%.pdf\"\r\n\r\n"
+        "x\r\n--X--\r\n");
+    browser.finish();
+    ASSERT_EQ(b.parts.size(), 1U);
+    EXPECT_EQ(b.parts[0].h.filename.value_or(""), "brev \"endelig\" 100%.pdf");
+}
+
 TEST(Multipart, AllAtOnce) {
     Collected c;
     MultipartParser parser("XyZ", c);

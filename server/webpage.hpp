@@ -1,6 +1,7 @@
 // The page `GET /` serves (server/web/index.html, compiled in): one HTML file with
 // its style and script inline, no external resources, its texts from the message
-// catalogue (web.*, ui.severity.*, ui.verdict.*) in both languages.
+// catalogue (web.*, ui.severity.*, ui.verdict.*) in both languages, the bokmål ones
+// also written into the HTML (it reads without its script).
 #pragma once
 
 #include <string>
@@ -14,10 +15,8 @@ std::string_view web_page_template();
 // The page with the catalogue filled in. The same for every request.
 const std::string& web_page();
 
-// What the page may load and do: nothing from elsewhere, its own inline style and
-// script, requests to this server only.
-inline constexpr std::string_view web_page_csp =
-    "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; "
-    "img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+// The Content-Security-Policy sent with it: nothing from elsewhere, no script or
+// style but the page's own (by their SHA-256), requests to this server only.
+const std::string& web_page_csp();
 
 }  // namespace preflight::server
