@@ -18,6 +18,8 @@
 #include "validator/scan.hpp"
 #include "validator/text.hpp"
 
+#include "git_describe.hpp"
+
 #include <fmt/format.h>
 #include <boost/program_options.hpp>
 
@@ -419,7 +421,7 @@ int run(int argc, char** argv, Lang& lang) {
         return kExitOk;
     }
     if (vm.count("version") != 0) {
-        fmt::print("preflight {}\n", PREFLIGHT_VERSION);
+        fmt::print("preflight {} ({})\n", PREFLIGHT_VERSION, PREFLIGHT_GIT_DESCRIBE);
         return kExitOk;
     }
     const auto format = parse_format(vm["format"].as<std::string>());

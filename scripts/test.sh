@@ -2,7 +2,8 @@
 # Sets everything up and runs every test: unit, check, CLI and PDF-layer tests, and
 # the robustness run over ../shared/corpus (skipped when the corpus is absent); then
 # the same tests again in the sanitizer build (scripts/sanitize.sh: ASan + UBSan) and
-# a short run of every fuzz target (scripts/fuzz.sh: libFuzzer, 20 s each).
+# a short run of every fuzz target (scripts/fuzz.sh: libFuzzer, 20 s each), and, as
+# root, the Debian package installed on a clean Debian 12 root (scripts/deb-install-test.sh).
 # PREFLIGHT_QUICK=1 skips the last two (the normal build's tests only).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,4 +21,13 @@ bash scripts/sanitize.sh
 echo "test.sh: sanitizer build and tests in $((SECONDS - step)) s"
 step=$SECONDS
 bash scripts/fuzz.sh --seconds "${PREFLIGHT_FUZZ_SECONDS:-20}"
-echo "test.sh: fuzz build and runs in $((SECONDS - step)) s; all in $((SECONDS - start)) s"
+echo "test.sh: fuzz build and runs in $((SECONDS - step)) s"
+# The Debian package installed on a clean Debian 12 root (debootstrap, chroot: root only).
+if [ "$(id -u)" -eq 0 ]; then
+  step=$SECONDS
+  bash scripts/deb-install-test.sh
+  echo "test.sh: Debian package and clean install in $((SECONDS - step)) s"
+else
+  echo "test.sh: not root: skipped scripts/deb-install-test.sh (the package on a clean Debian 12 root)"
+fi
+echo "test.sh: all in $((SECONDS - start)) s"
