@@ -8,7 +8,6 @@
 #include <podofo/podofo.h>
 #include <poll.h>
 #include <signal.h>
-#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <nlohmann/json.hpp>
@@ -167,18 +166,7 @@ private:
 
     static const PdfObject* ptr(const std::optional<PdfObject>& o) { return o ? &*o : nullptr; }
 
-    static std::optional<double> number(const PdfObject* o) {
-        if (o == nullptr) {
-            return std::nullopt;
-        }
-        if (o->IsNumber()) {
-            return static_cast<double>(o->GetNumber());
-        }
-        if (o->IsReal()) {
-            return o->GetReal();
-        }
-        return std::nullopt;
-    }
+    static std::optional<double> number(const PdfObject* o) { return podofo::number_of(o); }
 
     std::optional<Box> box(const PdfObject* value) const {
         const PdfObject* a = resolve(value);
@@ -683,18 +671,10 @@ FixResult fix_sandboxed(const std::filesystem::path& in, const std::filesystem::
     }
     if (pid == 0) {
         ::close(fds[0]);
-        const rlimit no_core{0, 0};
-        ::setrlimit(RLIMIT_CORE, &no_core);
-        const auto cpu = static_cast<rlim_t>(std::max(1, limits.cpu_seconds));
-        const rlimit cpu_limit{cpu, cpu + 1};
-        ::setrlimit(RLIMIT_CPU, &cpu_limit);
         std::error_code size_error;
         const std::uint64_t bytes = std::filesystem::file_size(in, size_error);
         // The input is read into memory, PoDoFo parses it and writes a copy.
-        const std::uint64_t base = detail::address_space_now() + (size_error ? 0 : 3 * bytes);
-        const rlim_t as = limits.memory_bytes > (UINT64_MAX >> 2) ? RLIM_INFINITY : base + limits.memory_bytes;
-        const rlimit as_limit{as, as};
-        ::setrlimit(RLIMIT_AS, &as_limit);
+        detail::limit_child(limits, size_error ? 0 : 3 * bytes);
         std::string answer;
         const auto failed = [](const char* why) {
             return std::string(R"({"ok":false,"error":")") + why +

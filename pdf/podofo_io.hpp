@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstring>
 #include <ios>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -87,6 +88,20 @@ private:
     mutable bool eof_ = false;
     mutable bool failed_ = false;
 };
+
+// The value of a number object (integer or real), or nullopt for anything else.
+inline std::optional<double> number_of(const PoDoFo::PdfObject* o) {
+    if (o == nullptr) {
+        return std::nullopt;
+    }
+    if (o->IsNumber()) {
+        return static_cast<double>(o->GetNumber());
+    }
+    if (o->IsReal()) {
+        return o->GetReal();
+    }
+    return std::nullopt;
+}
 
 // "NoEOFToken" for ePdfError_NoEOFToken.
 inline std::string error_name(const PoDoFo::PdfError& e) {

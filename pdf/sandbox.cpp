@@ -204,8 +204,19 @@ std::uint64_t detail::address_space_now() {
     return pages * static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE));
 }
 
+void detail::limit_child(const Limits& limits, std::uint64_t extra_bytes) {
+    const rlimit no_core{0, 0};
+    ::setrlimit(RLIMIT_CORE, &no_core);
+    const auto cpu = static_cast<rlim_t>(std::max(1, limits.cpu_seconds));
+    const rlimit cpu_limit{cpu, cpu + 1};
+    ::setrlimit(RLIMIT_CPU, &cpu_limit);
+    const std::uint64_t base = address_space_now() + extra_bytes;
+    const rlim_t as = limits.memory_bytes > (UINT64_MAX >> 2) ? RLIM_INFINITY : base + limits.memory_bytes;
+    const rlimit as_limit{as, as};
+    ::setrlimit(RLIMIT_AS, &as_limit);
+}
+
 namespace {
-using detail::address_space_now;
 
 bool write_all(int fd, const char* data, std::size_t len) {
     while (len > 0) {
@@ -227,19 +238,11 @@ bool write_all(int fd, const char* data, std::size_t len) {
 [[noreturn]] void child_work(int out_fd, const std::filesystem::path& file, const Limits& limits,
                              const AnalyzeOptions& options, SharedState* state) {
     g_child_state = state;
-    const rlimit no_core{0, 0};
-    ::setrlimit(RLIMIT_CORE, &no_core);
-    const auto cpu = static_cast<rlim_t>(std::max(1, limits.cpu_seconds));
-    const rlimit cpu_limit{cpu, cpu + 1};
-    ::setrlimit(RLIMIT_CPU, &cpu_limit);
     // The file is memory-mapped: its size comes on top of the budget.
     std::error_code size_error;
     const std::uint64_t file_bytes =
         std::filesystem::is_regular_file(file, size_error) ? std::filesystem::file_size(file, size_error) : 0;
-    const std::uint64_t base = address_space_now() + (size_error ? 0 : file_bytes);
-    const rlim_t as = limits.memory_bytes > (UINT64_MAX >> 2) ? RLIM_INFINITY : base + limits.memory_bytes;
-    const rlimit as_limit{as, as};
-    ::setrlimit(RLIMIT_AS, &as_limit);
+    detail::limit_child(limits, size_error ? 0 : file_bytes);
     std::set_new_handler(child_new_handler);
 
     static constexpr std::string_view out_of_memory =

@@ -574,18 +574,7 @@ public:
         const PdfObject* v = get(dict, key);
         return v != nullptr && v->IsDictionary() ? v : nullptr;
     }
-    static std::optional<double> number(const PdfObject* o) {
-        if (o == nullptr) {
-            return std::nullopt;
-        }
-        if (o->IsNumber()) {
-            return static_cast<double>(o->GetNumber());
-        }
-        if (o->IsReal()) {
-            return o->GetReal();
-        }
-        return std::nullopt;
-    }
+    static std::optional<double> number(const PdfObject* o) { return podofo::number_of(o); }
     std::optional<double> get_number(const PdfObject* dict, const PdfName& key) const { return number(get(dict, key)); }
     std::string get_name(const PdfObject* dict, const PdfName& key) const {
         const PdfObject* v = get(dict, key);

@@ -1,6 +1,7 @@
 #include "server/webpage.hpp"
 
 #include "validator/catalogue.hpp"
+#include "validator/text.hpp"
 
 #include <openssl/evp.h>
 #include <openssl/sha.h>
@@ -11,29 +12,6 @@
 
 namespace preflight::server {
 namespace {
-
-std::string escape_html(std::string_view s) {
-    std::string out;
-    for (const char c : s) {
-        switch (c) {
-            case '&':
-                out += "&amp;";
-                break;
-            case '<':
-                out += "&lt;";
-                break;
-            case '>':
-                out += "&gt;";
-                break;
-            case '"':
-                out += "&quot;";
-                break;
-            default:
-                out += c;
-        }
-    }
-    return out;
-}
 
 // 'sha256-BASE64' of an inline element's text, for the Content-Security-Policy.
 std::string csp_hash(std::string_view text) {
@@ -96,7 +74,7 @@ Page build() {
         }
         const std::string key = page.substr(pos + marker.size(), key_end - pos - marker.size());
         if (catalogue::has(key)) {
-            page.insert(tag_end + 1, escape_html(catalogue::text(key, Lang::nb)));
+            page.insert(tag_end + 1, text::xml_escape(catalogue::text(key, Lang::nb)));
         }
     }
     Page p;

@@ -164,53 +164,6 @@ std::string render_github(const Report& r, const RenderOptions& o) {
     return out;
 }
 
-std::string xml_escape(std::string_view s) {
-    std::string out;
-    for (const char c : s) {
-        switch (c) {
-            case '&':
-                out += "&amp;";
-                break;
-            case '<':
-                out += "&lt;";
-                break;
-            case '>':
-                out += "&gt;";
-                break;
-            case '"':
-                out += "&quot;";
-                break;
-            case '\'':
-                out += "&apos;";
-                break;
-            case '\n':
-                out += "&#10;";
-                break;
-            case '\t':
-                out += "&#9;";
-                break;
-            case '\r':
-                out += "&#13;";
-                break;
-            default:
-                // Other C0 controls are not allowed in XML 1.0 at all (clean_text() escapes
-                // them already; this keeps the XML well-formed whatever comes in).
-                if (static_cast<unsigned char>(c) < 0x20) {
-                    out += "\xEF\xBF\xBD";  // U+FFFD
-                } else {
-                    out += c;
-                }
-        }
-    }
-    // U+FFFE and U+FFFF (EF BF BE, EF BF BF) are not XML characters either.
-    for (std::size_t at = out.find("\xEF\xBF"); at != std::string::npos; at = out.find("\xEF\xBF", at + 1)) {
-        if (at + 2 < out.size() && (out[at + 2] == '\xBE' || out[at + 2] == '\xBF')) {
-            out[at + 2] = '\xBD';  // U+FFFD
-        }
-    }
-    return out;
-}
-
 // "templates/brev/vedtak.docx" -> "preflight.templates.brev" (Jenkins shows classes
 // as a package tree); a file at the top: "preflight".
 std::string junit_classname(std::string_view file) {
@@ -280,16 +233,16 @@ std::string render_junit(const Report& r, const RenderOptions& o) {
                     types += (types.empty() ? "" : " ") + f->code;
                 }
             }
-            body += fmt::format("      <failure message=\"{}\" type=\"{}\">{}</failure>\n", xml_escape(message),
-                                xml_escape(types), xml_escape(failed_text));
+            body += fmt::format("      <failure message=\"{}\" type=\"{}\">{}</failure>\n", text::xml_escape(message),
+                                text::xml_escape(types), text::xml_escape(failed_text));
         }
         if (!other_text.empty()) {
-            body += fmt::format("      <system-out>{}</system-out>\n", xml_escape(other_text));
+            body += fmt::format("      <system-out>{}</system-out>\n", text::xml_escape(other_text));
         }
-        const std::string file = doc ? fmt::format(" file=\"{}\"", xml_escape(located(*doc, o))) : std::string();
+        const std::string file = doc ? fmt::format(" file=\"{}\"", text::xml_escape(located(*doc, o))) : std::string();
         cases += fmt::format("    <testcase classname=\"{}\" name=\"{}\"{}>\n{}    </testcase>\n",
-                             xml_escape(doc ? junit_classname(name) : std::string("preflight")), xml_escape(name), file,
-                             body);
+                             text::xml_escape(doc ? junit_classname(name) : std::string("preflight")),
+                             text::xml_escape(name), file, body);
     };
     emit(std::nullopt, catalogue::text("ui.post", o.lang));
     for (const auto& d : r.post.documents) {

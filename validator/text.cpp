@@ -169,4 +169,53 @@ void append_utf8(std::string& out, char32_t c) {
     }
 }
 
+// Escaped for XML and HTML text and attribute values (also newline, tab and CR as
+// character references, so that an attribute keeps them).
+std::string xml_escape(std::string_view s) {
+    std::string out;
+    for (const char c : s) {
+        switch (c) {
+            case '&':
+                out += "&amp;";
+                break;
+            case '<':
+                out += "&lt;";
+                break;
+            case '>':
+                out += "&gt;";
+                break;
+            case '"':
+                out += "&quot;";
+                break;
+            case '\'':
+                out += "&apos;";
+                break;
+            case '\n':
+                out += "&#10;";
+                break;
+            case '\t':
+                out += "&#9;";
+                break;
+            case '\r':
+                out += "&#13;";
+                break;
+            default:
+                // Other C0 controls are not allowed in XML 1.0 at all (clean_text() escapes
+                // them already; this keeps the XML well-formed whatever comes in).
+                if (static_cast<unsigned char>(c) < 0x20) {
+                    out += "\xEF\xBF\xBD";  // U+FFFD
+                } else {
+                    out += c;
+                }
+        }
+    }
+    // U+FFFE and U+FFFF (EF BF BE, EF BF BF) are not XML characters either.
+    for (std::size_t at = out.find("\xEF\xBF"); at != std::string::npos; at = out.find("\xEF\xBF", at + 1)) {
+        if (at + 2 < out.size() && (out[at + 2] == '\xBE' || out[at + 2] == '\xBF')) {
+            out[at + 2] = '\xBD';  // U+FFFD
+        }
+    }
+    return out;
+}
+
 }  // namespace preflight::text

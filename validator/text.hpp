@@ -27,4 +27,8 @@ void append_utf8(std::string& out, char32_t c);
 // Replaces C0 and C1 control characters and DEL in valid UTF-8 by "\uXXXX".
 [[nodiscard]] std::string escape_controls(std::string_view s);
 
+// `s` escaped for XML or HTML text and attribute values: & < > " ' and newline,
+// tab and carriage return as character references.
+[[nodiscard]] std::string xml_escape(std::string_view s);
+
 }  // namespace preflight::text
