@@ -11,14 +11,14 @@
 #     the clean example (exit 0);
 #   - `preflight serve` started in the root answers /healthz and GET / on 127.0.0.1;
 #   - `systemd-analyze verify` of the installed unit;
-#   - removing and purging leave no binary, unit or user behind.
+#   - reinstalling keeps a changed conffile and its mode, and works with it deleted;
+#   - purging leaves no binary, unit, conffile or override behind.
 # Needs root (debootstrap, chroot). Exit 0 pass, 1 fail.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ "$(id -u)" -eq 0 ] || { echo "deb-install-test.sh: run as root (debootstrap, chroot)" >&2; exit 2; }
 command -v debootstrap >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >/dev/null
-bash scripts/deb.sh > /tmp/preflight-deb.txt
-cat /tmp/preflight-deb.txt
+bash scripts/deb.sh
 deb=$(ls build-deb/preflight_*.deb)
 cache=/var/tmp/preflight-deb/base
 if [ ! -f "$cache/.complete" ]; then
@@ -28,10 +28,14 @@ if [ ! -f "$cache/.complete" ]; then
   touch "$cache/.complete"
 fi
 root=$(mktemp -d /var/tmp/preflight-deb/root-XXXX)
+out=$(mktemp -d)
 cleanup() {
   [ -n "${serve_pid:-}" ] && kill "$serve_pid" 2>/dev/null || true
-  umount "$root/proc" 2>/dev/null || true
-  rm -rf "$root"
+  umount -l "$root/proc" 2>/dev/null || true
+  if ! mountpoint -q "$root/proc"; then
+    rm -rf --one-file-system "$root"
+  fi
+  rm -rf "$out"
 }
 trap cleanup EXIT
 cp -a "$cache/." "$root/"
@@ -45,8 +49,8 @@ bad() { echo "FAIL $*"; fail=1; }
 cp "$deb" "$root/tmp/"
 in_root apt-get update -qq >/dev/null
 in_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "/tmp/$(basename "$deb")" \
-  > /tmp/preflight-deb-apt.txt 2>&1 || { cat /tmp/preflight-deb-apt.txt; bad "apt-get install"; exit 1; }
-ok "installed with apt: $(grep -c '^Setting up' /tmp/preflight-deb-apt.txt) packages set up"
+  > $out/apt.txt 2>&1 || { cat $out/apt.txt; bad "apt-get install"; exit 1; }
+ok "installed with apt: $(grep -c '^Setting up' $out/apt.txt) packages set up"
 
 version=$(in_root preflight --version)
 [[ "$version" =~ ^preflight\ [0-9.]+\ \(.+\)$ ]] && ok "$version" || bad "--version: $version"
@@ -55,17 +59,19 @@ for page in preflight preflight-check preflight-scan preflight-serve preflight-e
 done
 ok "manual pages: $(ls "$root/usr/share/man/man1" | grep -c '^preflight') in /usr/share/man/man1"
 [ -f "$root/usr/share/bash-completion/completions/preflight" ] && ok "bash completion" || bad "no bash completion"
-[ -f "$root/lib/systemd/system/preflight-serve.service" ] && ok "systemd unit" || bad "no systemd unit"
+[ -f "$root/usr/lib/systemd/system/preflight-serve.service" ] && ok "systemd unit" || bad "no systemd unit"
 conffiles=$(in_root dpkg-query -W -f='${Conffiles}' preflight)
 [[ "$conffiles" == *"/etc/preflight/preflight.ini"* ]] && ok "conffile registered: $conffiles" || bad "conffiles: $conffiles"
 perm=$(stat -c '%U:%G %a' "$root/etc/preflight/preflight.ini" 2>/dev/null || true)
 owner=$(in_root stat -c '%U:%G %a' /etc/preflight/preflight.ini)
 [ "$owner" = "root:preflight 640" ] && ok "conffile root:preflight 0640" || bad "conffile owner: $owner ($perm)"
 in_root getent passwd preflight >/dev/null && ok "system user preflight" || bad "no user preflight"
-if diff <(in_root preflight checks --config /etc/preflight/preflight.ini --dump-config) \
-        <(in_root preflight checks --dump-config) >/dev/null &&
-   diff <(sed -n 's/^#\([a-z][a-z0-9-]* = \)/\1/p' "$root/etc/preflight/preflight.ini") \
-        <(in_root preflight checks --dump-config | grep ' = ') >/dev/null; then
+in_root preflight checks --dump-config > "$out/dump.ini" || bad "checks --dump-config"
+in_root preflight checks --config /etc/preflight/preflight.ini --dump-config > "$out/loaded.ini" ||
+  bad "checks --config /etc/preflight/preflight.ini"
+if [ -s "$out/dump.ini" ] && cmp -s "$out/dump.ini" "$out/loaded.ini" &&
+   cmp -s <(sed -n 's/^#\([a-z][a-z0-9-]* = \)/\1/p' "$root/etc/preflight/preflight.ini") \
+          <(grep ' = ' "$out/dump.ini"); then
   ok "the conffile reads, and lists every key of --dump-config at its default"
 else
   bad "the conffile and --dump-config differ"
@@ -83,17 +89,17 @@ fi
 
 example=/usr/share/doc/preflight/examples
 set +e
-in_root preflight check --lang en --manifest "$example/post.json" > /tmp/preflight-deb-check.txt
+in_root preflight check --lang en --manifest "$example/post.json" > $out/check.txt
 rc=$?
 set -e
-[ "$rc" -eq 1 ] && grep -q DP301 /tmp/preflight-deb-check.txt && ok "check --manifest post.json: exit 1, DP301" ||
-  { cat /tmp/preflight-deb-check.txt; bad "check post.json: exit $rc"; }
-in_root preflight check --lang en --manifest "$example/ok-post.json" > /tmp/preflight-deb-check.txt &&
-  ok "check --manifest ok-post.json: exit 0" || { cat /tmp/preflight-deb-check.txt; bad "check ok-post.json"; }
+[ "$rc" -eq 1 ] && grep -q DP301 $out/check.txt && ok "check --manifest post.json: exit 1, DP301" ||
+  { cat $out/check.txt; bad "check post.json: exit $rc"; }
+in_root preflight check --lang en --manifest "$example/ok-post.json" > $out/check.txt &&
+  ok "check --manifest ok-post.json: exit 0" || { cat $out/check.txt; bad "check ok-post.json"; }
 
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-chroot "$root" env -i PATH=/usr/bin:/bin preflight serve --listen "127.0.0.1:$port" --config /etc/preflight/preflight.ini \
-  >/dev/null 2>/tmp/preflight-deb-serve.txt &
+chroot --userspec=preflight:preflight "$root" env -i PATH=/usr/bin:/bin preflight serve --listen "127.0.0.1:$port" --config /etc/preflight/preflight.ini \
+  >/dev/null 2>$out/serve.txt &
 serve_pid=$!
 health=""
 for _ in $(seq 50); do
@@ -101,7 +107,7 @@ for _ in $(seq 50); do
   [ -n "$health" ] && break
   sleep 0.2
 done
-[[ "$health" == *'"ok"'* ]] && ok "serve: /healthz $health" || { cat /tmp/preflight-deb-serve.txt; bad "serve /healthz: $health"; }
+[[ "$health" == *'"ok"'* ]] && ok "serve: /healthz $health" || { cat $out/serve.txt; bad "serve /healthz: $health"; }
 page=$(curl -s --max-time 5 -o /dev/null -w '%{http_code} %{content_type}' "http://127.0.0.1:$port/")
 [[ "$page" == "200 text/html"* ]] && ok "serve: GET / $page" || bad "serve GET /: $page"
 kill "$serve_pid"
@@ -111,20 +117,34 @@ serve_pid=""
 # The installed unit, verified against the host's systemd (the minimal root has no
 # systemd units of its own), with ExecStart pointing at the binary in the root.
 unit_dir=$(mktemp -d)
-sed "s|/usr/bin/preflight|$root/usr/bin/preflight|" "$root/lib/systemd/system/preflight-serve.service" \
+sed "s|/usr/bin/preflight|$root/usr/bin/preflight|" "$root/usr/lib/systemd/system/preflight-serve.service" \
   > "$unit_dir/preflight-serve.service"
-if systemd-analyze verify "$unit_dir/preflight-serve.service" > /tmp/preflight-deb-unit.txt 2>&1; then
+if systemd-analyze verify "$unit_dir/preflight-serve.service" > $out/unit.txt 2>&1; then
   ok "systemd-analyze verify preflight-serve.service"
 else
-  cat /tmp/preflight-deb-unit.txt
+  cat $out/unit.txt
   bad "systemd-analyze verify"
 fi
 rm -rf "$unit_dir"
 
+# Reinstalling keeps an administrator's change to the conffile and to its mode, and
+# works with the conffile deleted (dpkg leaves it deleted).
+# (An administrator changes the mode through dpkg-statoverride, which dpkg keeps.)
+echo "[serve]" >> "$root/etc/preflight/preflight.ini"
+in_root dpkg-statoverride --remove /etc/preflight/preflight.ini
+in_root dpkg-statoverride --update --add root root 0600 /etc/preflight/preflight.ini
+in_root dpkg -i "/tmp/$(basename "$deb")" > "$out/reinstall.txt" 2>&1 || { cat "$out/reinstall.txt"; bad "reinstall"; }
+[ "$(tail -1 "$root/etc/preflight/preflight.ini")" = "[serve]" ] && [ "$(in_root stat -c '%U:%G %a' /etc/preflight/preflight.ini)" = "root:root 600" ] &&
+  ok "reinstall keeps the changed conffile and its mode" || bad "reinstall changed the conffile or its mode"
+in_root dpkg-statoverride --remove /etc/preflight/preflight.ini >/dev/null 2>&1 || true
+rm -f "$root/etc/preflight/preflight.ini"
+in_root dpkg -i "/tmp/$(basename "$deb")" > "$out/reinstall.txt" 2>&1 &&
+  ok "reinstall with the conffile deleted configures" || { cat "$out/reinstall.txt"; bad "reinstall without conffile"; }
+
 in_root env DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq preflight >/dev/null 2>&1
-if [ ! -e "$root/usr/bin/preflight" ] && [ ! -e "$root/lib/systemd/system/preflight-serve.service" ] &&
-   [ ! -e "$root/etc/preflight/preflight.ini" ] && ! in_root getent passwd preflight >/dev/null; then
-  ok "purge removes the binary, the unit, the conffile and the user"
+if [ ! -e "$root/usr/bin/preflight" ] && [ ! -e "$root/usr/lib/systemd/system/preflight-serve.service" ] &&
+   [ ! -e "$root/etc/preflight/preflight.ini" ] && ! in_root dpkg-statoverride --list | grep -q preflight; then
+  ok "purge removes the binary, the unit, the conffile and its override (the user stays, as Debian does)"
 else
   bad "purge left something behind"
 fi

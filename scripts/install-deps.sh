@@ -19,7 +19,7 @@ packages=(
   clang-format clang-tidy
   clang-14 libclang-rt-14-dev llvm-14
   chromium chromium-driver
-  debootstrap bash-completion
+  debootstrap bash-completion curl systemd
 )
 
 if [ "$(id -u)" -ne 0 ]; then

@@ -4,7 +4,7 @@
 # the same tests again in the sanitizer build (scripts/sanitize.sh: ASan + UBSan) and
 # a short run of every fuzz target (scripts/fuzz.sh: libFuzzer, 20 s each), and, as
 # root, the Debian package installed on a clean Debian 12 root (scripts/deb-install-test.sh).
-# PREFLIGHT_QUICK=1 skips the last two (the normal build's tests only).
+# PREFLIGHT_QUICK=1 skips the last three (the normal build's tests only).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 start=$SECONDS
