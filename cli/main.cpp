@@ -157,6 +157,7 @@ int serve(const po::variables_map& vm, const Config& config, const Registry& reg
     gs.upstream_timeout = std::chrono::seconds(ini.integer("upstream-timeout-seconds"));
     gs.state_ttl = std::chrono::seconds(ini.integer("state-ttl-seconds"));
     gs.max_messages = static_cast<std::size_t>(ini.integer("max-messages"));
+    gs.unknown_outcome_settle = std::chrono::seconds(ini.integer("unknown-outcome-settle-seconds"));
     gs.shutdown_grace = std::chrono::seconds(ini.integer("shutdown-grace-seconds"));
     gs.temp_parent = config.path(ini.text("temp-dir"));
     gs.access_log = ini.boolean("access-log");

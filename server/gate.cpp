@@ -10,6 +10,7 @@
 #include "validator/identifiers.hpp"
 #include "validator/manifest.hpp"
 #include "validator/render.hpp"
+#include "validator/text.hpp"
 
 #include <fmt/chrono.h>
 #include <fmt/format.h>
@@ -147,6 +148,28 @@ std::map<std::string, std::string> query_of(std::string_view target) {
 namespace {
 
 std::string_view path_of(std::string_view target) { return target.substr(0, target.find('?')); }
+
+// Every %XX decoded ('+' stays): what a person reads in a path or query.
+std::string percent_decoded(std::string_view s) {
+    std::string out;
+    out.reserve(s.size());
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) != 0 &&
+            std::isxdigit(static_cast<unsigned char>(s[i + 2])) != 0) {
+            out += static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
+            i += 2;
+        } else {
+            out += s[i];
+        }
+    }
+    return out;
+}
+
+// Text from a request, fit for an answer or a log line: escapes decoded, invalid
+// UTF-8 and control characters made visible, fødselsnummer masked.
+std::string shown(std::string_view raw) {
+    return ident::mask_person_ids(text::escape_controls(text::printable(percent_decoded(raw))));
+}
 
 // The parts of a /v1/check request: the manifest in memory, documents on disk.
 class CheckParts final : public PartSink {
@@ -387,6 +410,12 @@ Report Gate::Impl::check(JournalPost post, const RunSettings& r, const std::func
     return report;
 }
 
+void Gate::Impl::log_error(const std::string& line) {
+    const std::string masked = ident::mask_person_ids(line) + "\n";
+    const std::lock_guard lock(log_mutex_);
+    std::fputs(masked.c_str(), stderr);
+}
+
 void Gate::Impl::log_access(const std::string& line) {
     if (!settings.access_log) {
         return;
@@ -465,9 +494,12 @@ void Connection::serve(tcp::socket socket) {
         try {
             keep = handle(parser);
         } catch (const std::exception& e) {
-            // Fail closed: an unexpected error answers 500, nothing is forwarded.
+            // Fail closed: an unexpected error answers 500, nothing is forwarded. The
+            // detail (it may name the gate's temporary files) goes to the log only.
+            const std::string incident = fmt::format("{:016x}", std::hash<std::string>{}(iso_now() + e.what()));
+            gate_.log_error(fmt::format("{} internal error {}: {}", iso_now(), incident, shown(e.what())));
             respond_error(parser, http::status::internal_server_error, "preflight.InternalError",
-                          catalogue::text("gate.error.internal", s.lang, {{"detail", e.what()}}), false);
+                          catalogue::text("gate.error.internal", s.lang, {{"detail", incident}}), false);
             keep = false;
         }
         record(parser, remote, started);
@@ -498,7 +530,7 @@ void Connection::record(const Parser& p, const std::string& remote, std::chrono:
     gate_.metrics.set_tracked_messages(gate_.messages.size());
     // A request whose header could not be read has no method or target: "-".
     const std::string method = req.method_string().empty() ? "-" : std::string(sv(req.method_string()));
-    const std::string target = req.target().empty() ? "-" : std::string(sv(req.target()));
+    const std::string target = req.target().empty() ? "-" : shown(sv(req.target()));
     gate_.log_access(fmt::format("{} {} \"{} {}\" {} {} {:.0f}ms route={}{}", iso_now(), remote, method, target,
                                  exchange.status, exchange.body_bytes, seconds * 1000, exchange.route,
                                  exchange.verdict.empty() ? "" : " verdict=" + exchange.verdict));
@@ -600,8 +632,11 @@ bool Connection::respond(const Parser& p, http::status status, const std::string
 bool Connection::respond_error(const Parser& p, http::status status, std::string_view exception,
                                const std::string& message, bool keep_alive, const nlohmann::json* findings,
                                const std::string& description) {
-    nlohmann::json body =
-        error_body(static_cast<int>(status), exception, ident::mask_person_ids(message), path_of(sv(p.get().target())));
+    // The path as the upstream reads it (decoded), masked; never the target as sent.
+    const std::string path = target_ ? ident::mask_person_ids(text::escape_controls(text::printable(
+                                           target_->decoded_path())))
+                                     : shown(path_of(sv(p.get().target())));
+    nlohmann::json body = error_body(static_cast<int>(status), exception, ident::mask_person_ids(message), path);
     body["description"] = ident::mask_person_ids(description.empty() ? message : description);
     if (findings != nullptr) {
         body["findings"] = *findings;
@@ -613,80 +648,169 @@ bool Connection::respond_error(const Parser& p, http::status status, std::string
     return respond(p, status, "application/json", body.dump(2) + "\n", keep_alive, headers);
 }
 
+std::string Connection::framing_problem(const Parser& p) {
+    const auto& req = p.get();
+    const auto te = static_cast<std::size_t>(req.count(http::field::transfer_encoding));
+    const auto cl = static_cast<std::size_t>(req.count(http::field::content_length));
+    if (te > 1) {
+        return "Transfer-Encoding twice";
+    }
+    if (te == 1) {
+        std::string value = text::ascii_lower(text::trim(sv(req[http::field::transfer_encoding])));
+        if (value != "chunked") {
+            return "Transfer-Encoding \"" + text::escape_controls(std::string(sv(req[http::field::transfer_encoding]))) +
+                   "\" (only \"chunked\" is read)";
+        }
+        if (req.version() < 11) {
+            return "Transfer-Encoding in HTTP/1.0";
+        }
+        if (cl != 0) {
+            return "Transfer-Encoding together with Content-Length";
+        }
+    }
+    if (cl > 1) {
+        return "Content-Length twice";
+    }
+    const auto method = req.method();
+    if ((method == http::verb::get || method == http::verb::head) &&
+        (te != 0 || (p.content_length() && *p.content_length() > 0))) {
+        return "a body with " + std::string(sv(req.method_string()));
+    }
+    return {};
+}
+
+bool Connection::refuse(const Parser& p, std::string_view exception, const std::string& message,
+                        std::string_view reason) {
+    gate_.metrics.rejected(reason);
+    exchange.verdict = "refused";
+    return respond_error(p, http::status::bad_request, exception, message, false);
+}
+
 bool Connection::handle(Parser& p) {
     const auto& req = p.get();
-    const std::string target(sv(req.target()));
-    const std::string path(path_of(target));
-    const auto method = req.method();
+    const std::string method(sv(req.method_string()));
     const auto& s = gate_.settings;
+    target_.reset();
+    forward_target_.clear();
 
-    if (path == "/" && (method == http::verb::get || method == http::verb::head)) {
-        // The page for records managers: served by preflight itself, also in front
-        // of an integrasjonspunkt (which has nothing at its root).
-        exchange.route = "page";
-        return respond(p, http::status::ok, "text/html; charset=utf-8", web_page(), true,
-                       {{"Content-Security-Policy", web_page_csp()},
-                        {"X-Content-Type-Options", "nosniff"},
-                        {"Referrer-Policy", "no-referrer"},
-                        {"Cache-Control", "no-store"}});
+    // Framing first: a request whose end the gate and the upstream could see in
+    // different places is never read on, on any route.
+    if (const std::string why = framing_problem(p); !why.empty()) {
+        exchange.route = "refused";
+        return refuse(p, "preflight.AmbiguousRequest",
+                      catalogue::text("gate.error.framing", s.lang, {{"detail", why}}), "framing");
     }
-    if (path == "/healthz" && (method == http::verb::get || method == http::verb::head)) {
-        exchange.route = "healthz";
-        if (gate_.stopping()) {
-            return respond(p, http::status::service_unavailable, "application/json", "{\"status\":\"stopping\"}\n",
-                           false);
-        }
-        return respond(p, http::status::ok, "application/json", "{\"status\":\"ok\"}\n", true);
+    if (!served_method(method)) {
+        exchange.route = "refused";
+        return refuse(p, "preflight.MethodNotServed",
+                      catalogue::text("gate.error.method-not-served", s.lang,
+                                      {{"method", text::escape_controls(method)}}),
+                      "method");
     }
-    if (path == "/metrics" && (method == http::verb::get || method == http::verb::head)) {
-        exchange.route = "metrics";
-        gate_.metrics.set_tracked_messages(gate_.messages.size());
-        return respond(p, http::status::ok, "text/plain; version=0.0.4; charset=utf-8", gate_.metrics.render(), true);
+    TargetReading reading = read_target(sv(req.target()));
+    if (!reading.target) {
+        exchange.route = "refused";
+        return refuse(p, "preflight.UnplaceableRequest",
+                      catalogue::text("gate.error.unplaceable", s.lang, {{"detail", reading.problem.reason}}),
+                      "unplaceable");
     }
-    if (path == "/v1/check") {
-        exchange.route = "check";
-        if (method != http::verb::post) {
-            return respond_error(p, http::status::method_not_allowed, "preflight.MethodNotAllowed",
-                                 catalogue::text("gate.error.method", s.lang, {{"allowed", "POST"}}), p.is_done());
-        }
-        return check_api(p);
-    }
-    if (path == "/v1/explain") {
-        exchange.route = "explain";
-        if (method != http::verb::post) {
-            return respond_error(p, http::status::method_not_allowed, "preflight.MethodNotAllowed",
-                                 catalogue::text("gate.error.method", s.lang, {{"allowed", "POST"}}), p.is_done());
-        }
-        return explain_api(p);
-    }
+    target_ = std::move(*reading.target);
+    const Routing routing = route_of(method, *target_, gate_.upstream.has_value());
+    const auto verb = req.method();
+    const bool read = verb == http::verb::get || verb == http::verb::head;
     if (gate_.upstream) {
-        constexpr std::string_view out = "/api/messages/out";
-        if (path == out && method == http::verb::post) {
+        // What the upstream is sent: the checked routes by their canonical path, any
+        // other request as sent when its target was already canonical, else canonical.
+        const std::string query = target_->has_query ? "?" + target_->query : "";
+        std::string path;
+        switch (routing.route) {
+            case Route::create:
+            case Route::multipart:
+            case Route::upload:
+            case Route::send:
+                path = target_->encoded_path(false);
+                break;
+            default:
+                path = target_->canonical ? std::string(sv(req.target())).substr(0, sv(req.target()).find('?'))
+                                          : target_->encoded_path(true);
+                break;
+        }
+        forward_target_ = gate_.upstream->base + path + query;
+    }
+
+    switch (routing.route) {
+        case Route::page:
+            // The page for records managers: served by preflight itself, also in front
+            // of an integrasjonspunkt.
+            exchange.route = "page";
+            return respond(p, http::status::ok, "text/html; charset=utf-8", web_page(), true,
+                           {{"Content-Security-Policy", web_page_csp()},
+                            {"X-Content-Type-Options", "nosniff"},
+                            {"Referrer-Policy", "no-referrer"},
+                            {"Cache-Control", "no-store"}});
+        case Route::healthz:
+            if (!read) {
+                break;
+            }
+            exchange.route = "healthz";
+            if (gate_.stopping()) {
+                return respond(p, http::status::service_unavailable, "application/json",
+                               "{\"status\":\"stopping\"}\n", false);
+            }
+            return respond(p, http::status::ok, "application/json", "{\"status\":\"ok\"}\n", true);
+        case Route::metrics:
+            if (!read) {
+                break;
+            }
+            exchange.route = "metrics";
+            gate_.metrics.set_tracked_messages(gate_.messages.size());
+            return respond(p, http::status::ok, "text/plain; version=0.0.4; charset=utf-8", gate_.metrics.render(),
+                           true);
+        case Route::check_api:
+            exchange.route = "check";
+            if (verb != http::verb::post) {
+                return respond_error(p, http::status::method_not_allowed, "preflight.MethodNotAllowed",
+                                     catalogue::text("gate.error.method", s.lang, {{"allowed", "POST"}}),
+                                     p.is_done());
+            }
+            return check_api(p);
+        case Route::explain_api:
+            exchange.route = "explain";
+            if (verb != http::verb::post) {
+                return respond_error(p, http::status::method_not_allowed, "preflight.MethodNotAllowed",
+                                     catalogue::text("gate.error.method", s.lang, {{"allowed", "POST"}}),
+                                     p.is_done());
+            }
+            return explain_api(p);
+        case Route::create:
             exchange.route = "proxy-create";
             return proxy_create(p);
-        }
-        if (path == std::string(out) + "/multipart" && method == http::verb::post) {
+        case Route::multipart:
             exchange.route = "proxy-multipart";
             return proxy_multipart(p);
-        }
-        if (path.size() > out.size() + 1 && path.compare(0, out.size() + 1, std::string(out) + "/") == 0 &&
-            path.find('/', out.size() + 1) == std::string::npos) {
-            const std::string id = url_decode(path.substr(out.size() + 1));
-            if (method == http::verb::put) {
-                exchange.route = "proxy-upload";
-                return proxy_upload(p, id);
-            }
-            if (method == http::verb::post) {
-                exchange.route = "proxy-send";
-                return proxy_send(p, id);
-            }
-        }
+        case Route::upload:
+            exchange.route = "proxy-upload";
+            return proxy_upload(p, routing.message_id);
+        case Route::send:
+            exchange.route = "proxy-send";
+            return proxy_send(p, routing.message_id);
+        case Route::unknown_sub_path:
+            exchange.route = "refused";
+            return refuse(p, "preflight.UnplaceableRequest",
+                          catalogue::text("gate.error.unplaceable", s.lang, {{"detail", "unknown-sub-path"}}),
+                          "unplaceable");
+        case Route::message_other:
+        case Route::passthrough:
+            break;
+    }
+    if (gate_.upstream) {
         exchange.route = "passthrough";
         return pass_through(p);
     }
     exchange.route = "other";
     return respond_error(p, http::status::not_found, "preflight.NotFound",
-                         catalogue::text("gate.error.not-found", s.lang, {{"path", path}}), p.is_done());
+                         catalogue::text("gate.error.not-found", s.lang, {{"path", target_->decoded_path()}}),
+                         p.is_done());
 }
 
 std::optional<Lang> Connection::request_lang(const Parser& p) {

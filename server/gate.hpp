@@ -41,6 +41,9 @@ struct GateSettings {
     std::chrono::milliseconds upstream_timeout{120'000};  // each read or write with the upstream
     std::chrono::seconds state_ttl{24 * 3600};            // proxy state of a message not sent
     std::size_t max_messages = 10'000;
+    // After a send whose answer never came whole: how long the upstream's statuses
+    // may show the message only as created before the gate takes it as not sent.
+    std::chrono::seconds unknown_outcome_settle{600};
     std::chrono::seconds shutdown_grace{60};
     std::filesystem::path temp_parent;  // empty: $TMPDIR or /tmp
     Lang lang = Lang::nb;               // of the proxy's error messages

@@ -5,6 +5,7 @@
 
 #include "server/gate.hpp"
 #include "server/metrics.hpp"
+#include "server/request_target.hpp"
 #include "server/tempfiles.hpp"
 
 #include "validator/sbd.hpp"
@@ -86,6 +87,15 @@ struct TrackedMessage {
     // Blocking findings of uploads that were refused: the letter is incomplete, so
     // its send is refused too (fail closed), with these findings.
     std::vector<Finding> refused;
+    // Uploads refused for another reason (malformed, too large, busy, an upstream
+    // error, an unknown outcome): the file names (or "-"), in order. The send is refused too.
+    std::vector<std::string> refused_uploads;
+    // A send (or multipart create-and-send) was written to the upstream, but its
+    // answer never came whole: the letter may have been sent. A resend is refused
+    // until the upstream's statuses tell (docs/gate.md, "When the answer breaks off").
+    bool outcome_unknown = false;
+    bool multipart = false;  // tracked only for an unknown multipart outcome
+    std::chrono::steady_clock::time_point unknown_since;
     std::chrono::steady_clock::time_point touched;
 };
 
@@ -124,6 +134,7 @@ public:
     // temporary file name the document's file instead.
     Report check(JournalPost post, const RunSettings& run, const std::function<bool(const Finding&)>& keep = {});
     void log_access(const std::string& line);
+    void log_error(const std::string& line);  // always written, access log or not
 
     GateSettings settings;
     const Registry& registry;
@@ -195,12 +206,19 @@ public:
     bool proxy_multipart(Parser& p);
     bool pass_through(Parser& p);
 
+    // A request refused before anything was forwarded: 400 in the upstream's error
+    // shape, counted as `reason` in /metrics, the connection closed (its body unread).
+    bool refuse(const Parser& p, std::string_view exception, const std::string& message, std::string_view reason);
+
     Exchange exchange;
 
 private:
     template <typename Initiate>
     beast::error_code await(Initiate&& initiate);
     bool handle(Parser& p);
+    // Why the request's framing is ambiguous (repeated or invalid Transfer-Encoding,
+    // Transfer-Encoding with Content-Length, a GET or HEAD with a body), or "".
+    static std::string framing_problem(const Parser& p);
     // Counts the answered request in /metrics and writes its access-log line.
     void record(const Parser& p, const std::string& remote, std::chrono::steady_clock::time_point started);
     bool check_api(Parser& p);
@@ -208,19 +226,47 @@ private:
     // The ?lang= of a request, or the gate's language; nullopt after answering 400.
     std::optional<Lang> request_lang(const Parser& p);
 
+    // The outcome of a checked request sent to the upstream, its answer read whole.
+    struct UpstreamCall {
+        enum class Outcome : std::uint8_t {
+            not_sent,  // no connection, or nothing written: the upstream has nothing of it
+            unknown,   // written (perhaps in part), but no complete answer: it may have acted
+            answered,  // a complete answer, in `answer`
+        };
+        Outcome outcome = Outcome::not_sent;
+        bool timed_out = false;
+        std::string detail;  // why not answered, for the error message
+        http::response<http::string_body> answer;
+    };
+    // Sends the request (the client's head, the gate's forward target, `body` as a
+    // string or the file at `file`) and reads the upstream's answer whole (at most
+    // max_json_bytes of body). Answers nothing to the client.
+    UpstreamCall call_upstream(const Parser& p, const std::string* body, const std::filesystem::path* file);
+    // Writes a complete upstream answer to the client; false when the connection ends.
+    bool relay_answer(const Parser& p, http::response<http::string_body>& answer);
+    // The 502 (or 504) for a call that got no answer; `unknown` says the upstream may
+    // have acted on it.
+    bool respond_upstream_failure(const Parser& p, const UpstreamCall& call, const std::string& message_id);
+    // A message whose send's outcome is unknown: asks the upstream's statuses.
+    enum class Settled : std::uint8_t { sent, not_sent, unknown };
+    Settled settle(const Parser& p, const TrackedMessage& m, std::string& status);
+    // Answers a request for a message whose send's outcome is unknown; true when
+    // the request may go on (the upstream says it was not sent).
+    bool unknown_outcome_allows(Parser& p, TrackedMessage& m, bool& keep);
+
     // Upstream helpers (proxy.cpp).
     bool connect_upstream(beast::tcp_stream& up, const Parser& p);
-    // Relays the upstream's answer to the client; returns its status (0: failed).
-    // With `capture`, also keeps a copy of its body (up to max_json_bytes; else empty).
-    int relay_response(beast::tcp_stream& up, const Parser& p, bool& keep_alive, std::string* capture = nullptr);
-    bool forward_file(const Parser& p, const std::filesystem::path& body, int& status, bool& keep_alive);
-    bool forward_string(const Parser& p, const std::string& body, int& status, bool& keep_alive,
-                        std::string* capture = nullptr);
+    // Streams the upstream's answer to the client (pass-through); returns its status (0: failed).
+    int relay_response(beast::tcp_stream& up, const Parser& p, bool& keep_alive);
+    template <typename Request>
+    UpstreamCall exchange_upstream(Request& req, bool head);
     template <typename Body>
     void copy_fields(const Parser& p, http::request<Body>& out) const;
     bool blocked(const Parser& p, const Report& report, bool keep_alive);
 
     Gate::Impl& gate_;
+    std::optional<CanonicalTarget> target_;  // the request's target as the upstream reads it
+    std::string forward_target_;             // what the upstream is sent: base path + target
     asio::io_context ioc_{1};
     std::optional<beast::tcp_stream> stream_;
     beast::flat_buffer buffer_;

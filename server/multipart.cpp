@@ -224,6 +224,7 @@ void MultipartParser::step() {
                                          std::to_string(limits_.max_header_bytes) + " bytes");
                 }
                 bool disposition = false;
+                bool typed = false;
                 std::string_view lines(buffer_.data(), end);
                 while (!lines.empty()) {
                     const auto eol = lines.find("\r\n");
@@ -235,7 +236,12 @@ void MultipartParser::step() {
                     }
                     const std::string key = text::ascii_lower(trim(line.substr(0, colon)));
                     const std::string_view value = trim(line.substr(colon + 1));
+                    if ((key == "content-disposition" && disposition) || (key == "content-type" && typed)) {
+                        // Readers differ on which of two they take: refused.
+                        throw MultipartError("part " + std::to_string(parts_ + 1) + " has two " + key + " headers");
+                    }
                     if (key == "content-disposition") {
+                        h.disposition = std::string(value);
                         const auto semi = value.find(';');
                         if (text::ascii_lower(trim(value.substr(0, semi))) != "form-data") {
                             throw MultipartError("part " + std::to_string(parts_ + 1) + " is not form-data");
@@ -252,6 +258,7 @@ void MultipartParser::step() {
                         disposition = true;
                     } else if (key == "content-type") {
                         h.content_type = std::string(value);
+                        typed = true;
                     }
                 }
                 if (!disposition) {

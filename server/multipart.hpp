@@ -22,6 +22,7 @@ struct PartHeaders {
     std::string name;                     // Content-Disposition name
     std::optional<std::string> filename;  // filename, or filename*=UTF-8''... decoded
     std::string content_type;             // as sent; empty when absent
+    std::string disposition;              // the Content-Disposition as sent (read strictly by the proxy)
 };
 
 class PartSink {

@@ -6,18 +6,27 @@
 //   POST /api/messages/out/multipart  create and send: checked whole
 // A blocked request is answered 400 in the integrasjonspunkt's error shape and
 // nothing of it is forwarded. Everything else passes through byte for byte.
+//
+// Fail closed (docs/gate.md, "Failing closed"): a refused upload, for whatever
+// reason, makes the send of its message refused too; the upstream's answers to the
+// checked routes are read whole before any state changes, and a send whose answer
+// broke off leaves the message "outcome unknown" until the upstream's statuses tell.
+#include "server/disposition.hpp"
 #include "server/internal.hpp"
 #include "server/multipart.hpp"
 
 #include "validator/catalogue.hpp"
 #include "validator/error.hpp"
+#include "validator/filetype.hpp"
 #include "validator/identifiers.hpp"
 #include "validator/render.hpp"
 #include "validator/sbd.hpp"
+#include "validator/text.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <fstream>
 #include <limits>
 
 namespace preflight::server {
@@ -77,18 +86,29 @@ public:
     MultipartCapture(const std::filesystem::path& dir, std::uint64_t max_sbd) : dir_(dir), max_sbd_(max_sbd) {}
     void begin(const PartHeaders& h) override {
         current_ = nullptr;
-        in_sbd_ = h.name == "sbd" && !h.filename;
+        // The part as the integrasjonspunkt reads it: Spring's ContentDisposition for
+        // the file name, the part's name for its title; refused where readers differ.
+        const DispositionReading d = read_disposition(h.disposition, HeaderBytes::utf8);
+        if (!d.ok()) {
+            throw MultipartError("part " + std::to_string(parts_ + 1) + ": " + d.problem);
+        }
+        ++parts_;
+        in_sbd_ = d.name == std::optional<std::string>("sbd");
         if (in_sbd_) {
+            if (d.filename) {
+                // Spring would read the SBD from this file, and send it as a file too.
+                throw SbdPartError("as a file");
+            }
             if (sbd_) {
-                throw MultipartError("two sbd parts");
+                throw SbdPartError("twice");
             }
             sbd_.emplace();
             return;
         }
-        if (!h.filename || h.filename->empty()) {
-            throw MultipartError("part \"" + h.name + "\" is neither the sbd nor a file (no filename)");
+        if (!d.filename || d.filename->empty()) {
+            throw MultipartError("part \"" + d.name.value_or("") + "\" is neither the sbd nor a file (no filename)");
         }
-        files_.push_back({h.name, *h.filename, TempFile(dir_)});
+        files_.push_back({d.name.value_or(""), *d.filename, TempFile(dir_)});
         current_ = &files_.back().file;
     }
     void data(std::string_view bytes) override {
@@ -107,6 +127,15 @@ public:
         }
         current_ = nullptr;
     }
+    // The sbd given in a way the integrasjonspunkt could read otherwise than the gate.
+    class SbdPartError : public MultipartError {
+    public:
+        explicit SbdPartError(const std::string& how) : MultipartError("sbd " + how), how_(how) {}
+        [[nodiscard]] const std::string& how() const { return how_; }
+
+    private:
+        std::string how_;
+    };
     struct File {
         std::string name;
         std::string filename;
@@ -118,6 +147,7 @@ public:
 private:
     std::filesystem::path dir_;
     std::uint64_t max_sbd_;
+    std::size_t parts_ = 0;
     bool in_sbd_ = false;
     TempFile* current_ = nullptr;
 };
@@ -132,13 +162,69 @@ struct SlotGuard {
     ~SlotGuard() { s.release(); }
 };
 
+// An upload that does not end accepted by the upstream, for whatever reason (a
+// finding, a malformed request, 413, 503, an internal error, the upstream's refusal,
+// an answer that broke off), leaves its message incomplete: the message remembers
+// it, and its send is refused.
+class UploadOutcome {
+public:
+    explicit UploadOutcome(TrackedMessage& m) : m_(m) {}
+    UploadOutcome(const UploadOutcome&) = delete;
+    UploadOutcome& operator=(const UploadOutcome&) = delete;
+    UploadOutcome(UploadOutcome&&) = delete;
+    UploadOutcome& operator=(UploadOutcome&&) = delete;
+    ~UploadOutcome() {
+        if (!accepted_) {
+            m_.refused_uploads.push_back(file_.empty() ? "-" : file_);
+        }
+    }
+    void file(std::string name) { file_ = std::move(name); }
+    void accepted() { accepted_ = true; }
+
+private:
+    TrackedMessage& m_;
+    std::string file_;
+    bool accepted_ = false;
+};
+
+// A file the SBD names as arkivmelding.xml or a DPI metadata file goes on unjudged
+// only when its content is what such a file is (XML, JSON or text); a PDF or an
+// office document under that name is judged as a document.
+bool metadata_by_content(const std::filesystem::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    std::string head(8192, '\0');
+    in.read(head.data(), static_cast<std::streamsize>(head.size()));
+    head.resize(static_cast<std::size_t>(in.gcount()));
+    const std::string type = filetype::sniff(file, head);
+    return type == "application/xml" || type == "text/xml" || type == "application/json" || type == "text/plain";
+}
+
+bool exempt(const SbdMessage& sbd, const std::string& filename, const std::filesystem::path& file) {
+    return !is_document(sbd, filename) && metadata_by_content(file);
+}
+
+// The statuses of a message as the integrasjonspunkt's GET /api/statuses/{id} pages them.
+std::vector<std::string> statuses_of(const std::string& body) {
+    std::vector<std::string> out;
+    const auto j = nlohmann::json::parse(body, nullptr, false);
+    if (!j.is_object() || !j.contains("content") || !j.at("content").is_array()) {
+        return out;
+    }
+    for (const auto& s : j.at("content")) {
+        if (s.is_object() && s.contains("status") && s.at("status").is_string()) {
+            out.push_back(s.at("status").get<std::string>());
+        }
+    }
+    return out;
+}
+
 }  // namespace
 
 template <typename Body>
 void Connection::copy_fields(const Parser& p, http::request<Body>& out) const {
     const auto& in = p.get();
     out.method_string(in.method_string());
-    out.target(gate_.upstream->base + std::string(sv(in.target())));
+    out.target(forward_target_);
     out.version(in.version());
     for (const auto& field : in) {
         // The gate answers "Expect: 100-continue" itself; the upstream gets the body at once.
@@ -167,7 +253,7 @@ bool Connection::connect_upstream(beast::tcp_stream& up, const Parser& p) {
     return true;
 }
 
-int Connection::relay_response(beast::tcp_stream& up, const Parser& p, bool& keep_alive, std::string* capture) {
+int Connection::relay_response(beast::tcp_stream& up, const Parser& p, bool& keep_alive) {
     const auto& s = gate_.settings;
     beast::flat_buffer upbuf;
     std::optional<http::response_parser<http::buffer_body>> rp;
@@ -214,14 +300,6 @@ int Connection::relay_response(beast::tcp_stream& up, const Parser& p, bool& kee
             }
             res.body().size = chunk.size() - res.body().size;
             res.body().data = chunk.data();
-            if (capture != nullptr) {
-                if (capture->size() + res.body().size > s.max_json_bytes) {
-                    capture->clear();
-                    capture = nullptr;
-                } else {
-                    capture->append(chunk.data(), res.body().size);
-                }
-            }
             res.body().more = !rp->is_done();
         } else {
             res.body().data = nullptr;
@@ -241,59 +319,160 @@ int Connection::relay_response(beast::tcp_stream& up, const Parser& p, bool& kee
     return status;
 }
 
-bool Connection::forward_file(const Parser& p, const std::filesystem::path& body, int& status, bool& keep_alive) {
+template <typename Request>
+Connection::UpstreamCall Connection::exchange_upstream(Request& req, bool head) {
+    const auto& s = gate_.settings;
+    UpstreamCall call;
     beast::tcp_stream up(ioc_);
-    if (!connect_upstream(up, p)) {
-        keep_alive = false;
-        return false;
-    }
-    http::request<http::file_body> req;
-    copy_fields(p, req);
+    tcp::resolver resolver(ioc_);
     beast::error_code ec;
-    req.body().open(body.c_str(), beast::file_mode::scan, ec);
-    if (ec) {
-        throw std::system_error(ec, "open " + body.string());
+    const auto results = resolver.resolve(gate_.upstream->host, gate_.upstream->port, ec);
+    if (!ec) {
+        up.expires_after(s.upstream_connect_timeout);
+        ec = await([&](auto handler) { up.async_connect(results, handler); });
     }
-    req.erase(http::field::transfer_encoding);
-    req.prepare_payload();  // Content-Length: the file's size, the bytes as received
-    up.expires_after(gate_.settings.upstream_timeout);
+    if (ec) {
+        gate_.metrics.upstream_error(ec == beast::error::timeout ? "connect-timeout" : "connect");
+        call.detail = ec.message();
+        call.timed_out = ec == beast::error::timeout;
+        return call;  // not_sent: nothing reached the upstream
+    }
+    up.expires_after(s.upstream_timeout);
     ec = await([&](auto handler) { http::async_write(up, req, handler); });
+    call.outcome = UpstreamCall::Outcome::unknown;  // from here on, the upstream may have it
     if (ec) {
         gate_.metrics.upstream_error(ec == beast::error::timeout ? "timeout" : "io");
-        respond_error(p, http::status::bad_gateway, "preflight.UpstreamFailed",
-                      catalogue::text("gate.error.upstream", gate_.settings.lang, {{"detail", ec.message()}}), false);
-        keep_alive = false;
-        return false;
+        call.detail = ec.message();
+        call.timed_out = ec == beast::error::timeout;
+        return call;
     }
-    status = relay_response(up, p, keep_alive);
-    return status != 0;
+    beast::flat_buffer upbuf;
+    std::optional<http::response_parser<http::string_body>> rp;
+    for (int interim = 0; interim < 4; ++interim) {
+        rp.emplace();
+        rp->body_limit(s.max_json_bytes);
+        if (head) {
+            rp->skip(true);
+        }
+        up.expires_after(s.upstream_timeout);
+        ec = await([&](auto handler) { http::async_read(up, upbuf, *rp, handler); });
+        if (ec || rp->get().result_int() / 100 != 1) {
+            break;
+        }
+    }
+    if (!ec && !rp->is_done()) {
+        ec = http::error::partial_message;
+    }
+    if (ec) {
+        // The answer broke off (or never came, or was too large to judge): the
+        // upstream may have acted on the request.
+        gate_.metrics.upstream_error(ec == beast::error::timeout ? "timeout" : "io");
+        call.detail = ec == http::error::body_limit ? "the answer is over " + std::to_string(s.max_json_bytes) + " bytes"
+                                                    : ec.message();
+        call.timed_out = ec == beast::error::timeout;
+        return call;
+    }
+    call.outcome = UpstreamCall::Outcome::answered;
+    call.answer = rp->release();
+    return call;
 }
 
-bool Connection::forward_string(const Parser& p, const std::string& body, int& status, bool& keep_alive,
-                                std::string* capture) {
-    beast::tcp_stream up(ioc_);
-    if (!connect_upstream(up, p)) {
-        keep_alive = false;
-        return false;
+Connection::UpstreamCall Connection::call_upstream(const Parser& p, const std::string* body,
+                                                   const std::filesystem::path* file) {
+    const bool head = p.get().method() == http::verb::head;
+    if (file != nullptr) {
+        http::request<http::file_body> req;
+        copy_fields(p, req);
+        beast::error_code ec;
+        req.body().open(file->c_str(), beast::file_mode::scan, ec);
+        if (ec) {
+            throw std::system_error(ec, "open " + file->string());
+        }
+        req.erase(http::field::transfer_encoding);
+        req.prepare_payload();  // Content-Length: the file's size, the bytes as received
+        return exchange_upstream(req, head);
     }
     http::request<http::string_body> req;
     copy_fields(p, req);
-    req.body() = body;
-    if (req.has_content_length() || !body.empty()) {
+    req.body() = body != nullptr ? *body : std::string();
+    if (req.has_content_length() || !req.body().empty() || req.chunked()) {
         req.erase(http::field::transfer_encoding);
-        req.content_length(body.size());
+        req.content_length(req.body().size());
     }
-    up.expires_after(gate_.settings.upstream_timeout);
-    const beast::error_code ec = await([&](auto handler) { http::async_write(up, req, handler); });
-    if (ec) {
-        gate_.metrics.upstream_error(ec == beast::error::timeout ? "timeout" : "io");
-        respond_error(p, http::status::bad_gateway, "preflight.UpstreamFailed",
-                      catalogue::text("gate.error.upstream", gate_.settings.lang, {{"detail", ec.message()}}), false);
-        keep_alive = false;
-        return false;
+    return exchange_upstream(req, head);
+}
+
+bool Connection::relay_answer(const Parser& p, http::response<http::string_body>& answer) {
+    exchange.status = static_cast<int>(answer.result_int());
+    const bool keep = p.get().keep_alive() && !gate_.stopping();
+    answer.version(p.get().version() == 10 ? 10U : 11U);
+    answer.erase(http::field::connection);
+    answer.erase(http::field::transfer_encoding);
+    if (p.get().method() != http::verb::head) {
+        answer.content_length(answer.body().size());
     }
-    status = relay_response(up, p, keep_alive, capture);
-    return status != 0;
+    answer.keep_alive(keep);
+    stream_->expires_after(gate_.settings.read_timeout);
+    const beast::error_code ec = await([&](auto handler) { http::async_write(*stream_, answer, handler); });
+    return !ec && keep;
+}
+
+bool Connection::respond_upstream_failure(const Parser& p, const UpstreamCall& call, const std::string& message) {
+    const bool unknown = call.outcome == UpstreamCall::Outcome::unknown;
+    return respond_error(p, call.timed_out ? http::status::gateway_timeout : http::status::bad_gateway,
+                         unknown ? "preflight.UpstreamOutcomeUnknown" : "preflight.UpstreamUnavailable", message,
+                         false);
+}
+
+Connection::Settled Connection::settle(const Parser& p, const TrackedMessage& m, std::string& status) {
+    http::request<http::empty_body> req{http::verb::get,
+                                        gate_.upstream->base + "/api/statuses/" + encode_segment(m.message_id), 11};
+    req.set(http::field::host, gate_.upstream->host + ":" + gate_.upstream->port);
+    req.set(http::field::accept, "application/json");
+    if (const auto auth = p.get().find(http::field::authorization); auth != p.get().end()) {
+        req.set(http::field::authorization, auth->value());
+    }
+    req.keep_alive(false);
+    const UpstreamCall call = exchange_upstream(req, false);
+    if (call.outcome != UpstreamCall::Outcome::answered || call.answer.result_int() != 200) {
+        return Settled::unknown;
+    }
+    for (const auto& st : statuses_of(call.answer.body())) {
+        if (st != "OPPRETTET") {
+            status = st;  // the newest past "created": SENDT, MOTTATT, LEVERT, FEIL, ...
+        }
+    }
+    if (!status.empty()) {
+        return Settled::sent;
+    }
+    if (std::chrono::steady_clock::now() - m.unknown_since >= gate_.settings.unknown_outcome_settle) {
+        return Settled::not_sent;
+    }
+    return Settled::unknown;
+}
+
+bool Connection::unknown_outcome_allows(Parser& p, TrackedMessage& m, bool& keep) {
+    std::string status;
+    const Lang lang = gate_.settings.lang;
+    switch (settle(p, m, status)) {
+        case Settled::not_sent:
+            m.outcome_unknown = false;
+            return true;
+        case Settled::sent:
+            gate_.messages.erase(m.message_id);
+            exchange.verdict = "block";
+            keep = respond_error(p, http::status::bad_request, "no.preflight.AlreadySent",
+                                 catalogue::text("gate.error.already-sent", lang,
+                                                 {{"id", m.message_id}, {"status", status}}),
+                                 true);
+            return false;
+        case Settled::unknown:
+            break;
+    }
+    exchange.verdict = "block";
+    keep = respond_error(p, http::status::bad_request, "no.preflight.OutcomeUnknown",
+                         catalogue::text("gate.error.resend-unknown", lang, {{"id", m.message_id}}), true);
+    return false;
 }
 
 bool Connection::blocked(const Parser& p, const Report& report, bool keep_alive) {
@@ -328,28 +507,34 @@ bool Connection::proxy_create(Parser& p) {
         return blocked(p, report, true);
     }
     exchange.verdict = std::string(to_string(report.verdict()));
-    int status = 0;
-    bool keep = false;
-    std::string answer;
-    if (!forward_string(p, body, status, keep, &answer)) {
-        return false;
+    UpstreamCall call = call_upstream(p, &body, nullptr);
+    if (call.outcome != UpstreamCall::Outcome::answered) {
+        // Not tracked: the archive system sees an error, and its uploads and send of
+        // this message are refused (the gate cannot know it was created).
+        return respond_upstream_failure(
+            p, call,
+            catalogue::text(call.outcome == UpstreamCall::Outcome::unknown ? "gate.error.upstream-broken"
+                                                                           : "gate.error.upstream",
+                            s.lang, {{"detail", call.detail}}));
     }
-    if (is_success(status)) {
+    if (is_success(static_cast<int>(call.answer.result_int()))) {
         auto m = std::make_shared<TrackedMessage>();
         m->message_id = sbd.message_id;
         if (m->message_id.empty()) {
             // The integrasjonspunkt gave the message its id: it is in the SBD it answers with.
             try {
-                m->message_id = parse_sbd(answer, "answer").message_id;
+                m->message_id = parse_sbd(call.answer.body(), "answer").message_id;
             } catch (const UsageError&) {
                 // Not tracked: its uploads and send are then refused (fail closed).
             }
         }
         m->post = std::move(report.post);
         m->sbd = std::move(sbd);
-        gate_.messages.put(m);
+        if (!m->message_id.empty()) {
+            gate_.messages.put(m);
+        }
     }
-    return keep;
+    return relay_answer(p, call.answer);
 }
 
 bool Connection::proxy_upload(Parser& p, const std::string& id) {
@@ -359,17 +544,54 @@ bool Connection::proxy_upload(Parser& p, const std::string& id) {
         return refuse_unknown(p, id);
     }
     const std::lock_guard lock(message->mutex);
-    const std::string disposition(sv(p.get()[http::field::content_disposition]));
-    const auto query = query_of(sv(p.get().target()));
-    const auto title_param = query.find("title");
-    const std::optional<std::string> query_title =
-        title_param == query.end() ? std::nullopt : std::optional<std::string>(title_param->second);
-    const auto filename = header_parameter(disposition, "filename");
-    if (!filename || filename->empty()) {
+    UploadOutcome outcome(*message);
+    const auto& req = p.get();
+    // The headers and parameters the integrasjonspunkt reads, each exactly once.
+    for (const auto field : {http::field::content_disposition, http::field::content_type}) {
+        if (req.count(field) > 1) {
+            return refuse(p, "preflight.AmbiguousRequest",
+                          catalogue::text("gate.error.repeated-header", s.lang,
+                                          {{"header", std::string(http::to_string(field))}}),
+                          "ambiguous");
+        }
+    }
+    const std::string content_type = text::ascii_lower(text::trim(sv(req[http::field::content_type])));
+    if (content_type.starts_with("multipart/") || content_type.starts_with("application/x-www-form-urlencoded")) {
+        // Spring would parse the body as a form (its title a form field), not store it.
+        return refuse(p, "preflight.AmbiguousRequest",
+                      catalogue::text("gate.error.upload-form", s.lang, {{"type", content_type}}), "ambiguous");
+    }
+    std::string problem;
+    const auto query = read_query(target_->query, problem);
+    if (!query) {
+        return refuse(p, "preflight.AmbiguousRequest", catalogue::text("gate.error.query", s.lang, {{"detail", problem}}),
+                      "ambiguous");
+    }
+    std::optional<std::string> query_title;
+    for (const auto& [name, value] : *query) {
+        if (name == "title") {
+            if (query_title) {
+                // Spring joins repeated values with ','; other readers take one.
+                return refuse(p, "preflight.AmbiguousRequest",
+                              catalogue::text("gate.error.query", s.lang, {{"detail", "title twice"}}), "ambiguous");
+            }
+            query_title = value;
+        }
+    }
+    const DispositionReading disposition =
+        read_disposition(sv(req[http::field::content_disposition]), HeaderBytes::latin1);
+    if (!disposition.ok()) {
+        return refuse(p, "preflight.AmbiguousRequest",
+                      catalogue::text("gate.error.disposition", s.lang, {{"detail", disposition.problem}}),
+                      "ambiguous");
+    }
+    if (!disposition.filename || disposition.filename->empty()) {
         exchange.verdict = "block";
         return respond_error(p, http::status::bad_request, "no.preflight.NoFilename",
                              catalogue::text("gate.error.no-filename", s.lang), false);
     }
+    const std::string filename = *disposition.filename;
+    outcome.file(filename);
     if (!gate_.uploads.try_acquire()) {
         return refuse_busy(p);
     }
@@ -382,25 +604,27 @@ bool Connection::proxy_upload(Parser& p, const std::string& id) {
     file.close();
 
     // The Noark arkivmelding.xml and DPI metadata files are not documents of the
-    // letter: they go on unjudged (the integrasjonspunkt validates them itself).
-    const bool document = is_document(message->sbd, *filename);
+    // letter: they go on unjudged (the integrasjonspunkt validates them itself), when
+    // their content is what their name says.
+    const bool document = !exempt(message->sbd, filename, file.path());
     std::optional<Report> report;
     if (document) {
         Document d;
-        d.file = *filename;
+        d.file = filename;
         d.path = file.path();
-        d.name = query_title.value_or(header_parameter(disposition, "name").value_or(""));
+        // The title as the integrasjonspunkt takes it: ?title= when given, else the name.
+        d.name = query_title.value_or(disposition.name.value_or(""));
         if (d.name.empty()) {
-            d.name = std::filesystem::path(*filename).stem().string();
+            d.name = std::filesystem::path(filename).stem().string();
         }
-        d.role = role_of(message->sbd, *filename);
+        d.role = role_of(message->sbd, filename);
         JournalPost post = message->post;
         post.documents.push_back(std::move(d));
         report = gate_.check(std::move(post), gate_.run, [&](const Finding& f) {
             if (needs_all_documents(f)) {
                 return false;
             }
-            return (f.document && *f.document == *filename) || f.code == "DP201";
+            return (f.document && *f.document == filename) || f.code == "DP201";
         });
         if (report->verdict() == Verdict::block) {
             for (const auto& f : report->findings) {
@@ -408,24 +632,31 @@ bool Connection::proxy_upload(Parser& p, const std::string& id) {
                     message->refused.push_back(f);
                 }
             }
+            outcome.accepted();  // remembered by its findings
             gate_.messages.put(message);
             return blocked(p, *report, true);
         }
         exchange.verdict = std::string(to_string(report->verdict()));
     }
-    int status = 0;
-    bool keep = false;
-    if (!forward_file(p, file.path(), status, keep)) {
-        return false;
+    const std::filesystem::path path = file.path();
+    UpstreamCall call = call_upstream(p, nullptr, &path);
+    if (call.outcome != UpstreamCall::Outcome::answered) {
+        gate_.messages.put(message);
+        return respond_upstream_failure(
+            p, call,
+            catalogue::text(call.outcome == UpstreamCall::Outcome::unknown ? "gate.error.upstream-broken"
+                                                                           : "gate.error.upstream",
+                            s.lang, {{"detail", call.detail}}));
     }
-    if (is_success(status)) {
+    if (is_success(static_cast<int>(call.answer.result_int()))) {
+        outcome.accepted();
         if (report) {
             message->post.documents.push_back(report->post.documents.back());
             message->post.documents.back().path.clear();  // the file is gone after this request
         }
-        gate_.messages.put(message);
     }
-    return keep;
+    gate_.messages.put(message);
+    return relay_answer(p, call.answer);
 }
 
 bool Connection::proxy_send(Parser& p, const std::string& id) {
@@ -440,6 +671,19 @@ bool Connection::proxy_send(Parser& p, const std::string& id) {
             p, [&](std::string_view b) { body.append(b); }, s.max_json_bytes)) {
         return false;
     }
+    if (message->outcome_unknown) {
+        bool keep = false;
+        if (!unknown_outcome_allows(p, *message, keep)) {
+            return keep;
+        }
+    }
+    if (message->refused.empty() && !message->refused_uploads.empty()) {
+        exchange.verdict = "block";
+        return respond_error(p, http::status::bad_request, "no.preflight.IncompleteMessage",
+                             catalogue::text("gate.error.incomplete", s.lang,
+                                             {{"id", id}, {"file", message->refused_uploads.front()}}),
+                             true);
+    }
     Report report = gate_.check(message->post, gate_.run);
     // A document refused at upload is missing from the letter: sending it now would
     // deliver it incomplete, so the send is refused with the upload's findings.
@@ -448,24 +692,43 @@ bool Connection::proxy_send(Parser& p, const std::string& id) {
         return blocked(p, report, true);
     }
     exchange.verdict = std::string(to_string(report.verdict()));
-    int status = 0;
-    bool keep = false;
-    if (!forward_string(p, body, status, keep)) {
-        return false;
+    UpstreamCall call = call_upstream(p, &body, nullptr);
+    if (call.outcome == UpstreamCall::Outcome::not_sent) {
+        return respond_upstream_failure(p, call, catalogue::text("gate.error.upstream", s.lang, {{"detail", call.detail}}));
     }
-    if (is_success(status)) {
+    if (call.outcome == UpstreamCall::Outcome::unknown) {
+        message->outcome_unknown = true;
+        message->unknown_since = std::chrono::steady_clock::now();
+        gate_.messages.put(message);
+        return respond_upstream_failure(
+            p, call, catalogue::text("gate.error.outcome-unknown", s.lang, {{"detail", call.detail}, {"id", id}}));
+    }
+    if (is_success(static_cast<int>(call.answer.result_int()))) {
         gate_.messages.erase(id);
     }
-    return keep;
+    return relay_answer(p, call.answer);
 }
 
 bool Connection::proxy_multipart(Parser& p) {
     const auto& s = gate_.settings;
     const auto boundary = multipart_boundary(sv(p.get()[http::field::content_type]));
-    if (!boundary) {
+    if (!boundary || p.get().count(http::field::content_type) > 1) {
         gate_.metrics.rejected("malformed");
         return respond_error(p, http::status::bad_request, "preflight.MalformedRequest",
                              catalogue::text("gate.error.not-multipart", s.lang), false);
+    }
+    std::string problem;
+    const auto query = read_query(target_->query, problem);
+    if (!query) {
+        return refuse(p, "preflight.AmbiguousRequest", catalogue::text("gate.error.query", s.lang, {{"detail", problem}}),
+                      "ambiguous");
+    }
+    for (const auto& [name, value] : *query) {
+        if (name == "sbd") {
+            // Spring's @RequestParam reads the query too: another SBD than the part.
+            return refuse(p, "preflight.AmbiguousRequest",
+                          catalogue::text("gate.error.sbd-part", s.lang, {{"detail", "in the query"}}), "ambiguous");
+        }
     }
     if (!gate_.uploads.try_acquire()) {
         return refuse_busy(p);
@@ -486,6 +749,9 @@ bool Connection::proxy_multipart(Parser& p) {
             return false;
         }
         parser.finish();
+    } catch (const MultipartCapture::SbdPartError& e) {
+        return refuse(p, "preflight.AmbiguousRequest",
+                      catalogue::text("gate.error.sbd-part", s.lang, {{"detail", e.how()}}), "ambiguous");
     } catch (const MultipartError& e) {
         gate_.metrics.rejected("malformed");
         exchange.verdict = "block";
@@ -508,9 +774,21 @@ bool Connection::proxy_multipart(Parser& p) {
             catalogue::text("gate.error.sbd", s.lang, {{"detail", catalogue::text(e.message_id(), s.lang, e.args())}}),
             true);
     }
+    // A multipart create-and-send of a message whose earlier one had an unknown outcome.
+    const auto earlier = sbd.message_id.empty() ? nullptr : gate_.messages.find(sbd.message_id);
+    std::optional<std::lock_guard<std::mutex>> earlier_lock;
+    if (earlier) {
+        earlier_lock.emplace(earlier->mutex);
+        if (earlier->outcome_unknown) {
+            bool keep = false;
+            if (!unknown_outcome_allows(p, *earlier, keep)) {
+                return keep;
+            }
+        }
+    }
     JournalPost post = to_journal_post(sbd);
     for (const auto& f : parts.files_) {
-        if (!is_document(sbd, f.filename)) {
+        if (exempt(sbd, f.filename, f.file.path())) {
             continue;  // arkivmelding.xml, metadata files: not judged
         }
         Document d;
@@ -525,12 +803,29 @@ bool Connection::proxy_multipart(Parser& p) {
         return blocked(p, report, true);
     }
     exchange.verdict = std::string(to_string(report.verdict()));
-    int status = 0;
-    bool keep = false;
-    if (!forward_file(p, raw.path(), status, keep)) {
-        return false;
+    const std::filesystem::path path = raw.path();
+    UpstreamCall call = call_upstream(p, nullptr, &path);
+    if (call.outcome == UpstreamCall::Outcome::not_sent) {
+        return respond_upstream_failure(p, call, catalogue::text("gate.error.upstream", s.lang, {{"detail", call.detail}}));
     }
-    return keep;
+    if (call.outcome == UpstreamCall::Outcome::unknown) {
+        if (!sbd.message_id.empty()) {
+            auto m = earlier ? earlier : std::make_shared<TrackedMessage>();
+            m->message_id = sbd.message_id;
+            m->multipart = true;
+            m->outcome_unknown = true;
+            m->unknown_since = std::chrono::steady_clock::now();
+            gate_.messages.put(m);
+        }
+        return respond_upstream_failure(
+            p, call,
+            catalogue::text("gate.error.outcome-unknown", s.lang,
+                            {{"detail", call.detail}, {"id", sbd.message_id.empty() ? "-" : sbd.message_id}}));
+    }
+    if (earlier && is_success(static_cast<int>(call.answer.result_int()))) {
+        gate_.messages.erase(sbd.message_id);
+    }
+    return relay_answer(p, call.answer);
 }
 
 bool Connection::pass_through(Parser& p) {

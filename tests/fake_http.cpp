@@ -264,6 +264,11 @@ void FakeHttpServer::serve(int fd) {
             }
             out += "Content-Length: " + std::to_string(res.body.size()) + "\r\nConnection: close\r\n\r\n";
             out += res.body;
+            if (res.truncate) {
+                // Broken off: half the body, or, for an empty one, only the status line.
+                out = res.body.empty() ? out.substr(0, out.find("\r\n") + 2)
+                                       : out.substr(0, out.size() - res.body.size() + res.body.size() / 2);
+            }
             send_all(fd, out);
         }
     }

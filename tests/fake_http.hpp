@@ -32,6 +32,7 @@ struct FakeResponse {
     std::chrono::milliseconds delay{0};             // wait before answering
     bool never_answer = false;                      // hold the connection open until the server stops
     bool drop = false;                              // close the connection without a word
+    bool truncate = false;  // send the head and half the body (an empty body: the status line), then close
     // More header lines, sent as given after Content-Type (Content-Length and
     // Connection are the server's).
     std::vector<std::pair<std::string, std::string>> headers = {};

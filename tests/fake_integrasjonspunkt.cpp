@@ -93,6 +93,43 @@ std::optional<std::string> query_param(std::string_view query, std::string_view 
     return std::nullopt;
 }
 
+// The path as a lenient Tomcat and Spring would route it: the path of an absolute-form
+// target, `;` parameters cut, %-escapes decoded, empty and "." segments dropped, ".."
+// taking one back, no trailing slash. Written apart from the gate's own reading.
+std::string lenient_path(std::string target) {
+    target = target.substr(0, target.find('?'));
+    if (lower(target.substr(0, 7)) == "http://" || lower(target.substr(0, 8)) == "https://") {
+        const auto slash = target.find('/', target.find("//") + 2);
+        target = slash == std::string::npos ? "/" : target.substr(slash);
+    }
+    std::vector<std::string> segments;
+    std::size_t pos = 0;
+    while (pos <= target.size()) {
+        auto next = target.find('/', pos);
+        if (next == std::string::npos) {
+            next = target.size();
+        }
+        std::string seg = target.substr(pos, next - pos);
+        seg = percent_decode(seg.substr(0, seg.find(';')), false);
+        pos = next + 1;
+        if (seg.empty() || seg == ".") {
+            continue;
+        }
+        if (seg == "..") {
+            if (!segments.empty()) {
+                segments.pop_back();
+            }
+            continue;
+        }
+        segments.push_back(seg);
+    }
+    std::string out;
+    for (const auto& s : segments) {
+        out += "/" + s;
+    }
+    return out.empty() ? "/" : out;
+}
+
 struct Disposition {
     std::string type;
     std::optional<std::string> name;
@@ -283,6 +320,7 @@ FakeIntegrasjonspunkt::FakeIntegrasjonspunkt(FakeIpOptions options)
                                  r.path);
           }
           res.delay = std::chrono::milliseconds(delay_ms_.load());
+          res.truncate = truncating_.load();
           res.headers.emplace_back("X-Fake-Integrasjonspunkt", "1");
           return res;
       }) {}
@@ -290,6 +328,7 @@ FakeIntegrasjonspunkt::FakeIntegrasjonspunkt(FakeIpOptions options)
 void FakeIntegrasjonspunkt::set_delay(std::chrono::milliseconds delay) { delay_ms_ = delay.count(); }
 void FakeIntegrasjonspunkt::set_failing(bool failing) { failing_ = failing; }
 void FakeIntegrasjonspunkt::set_dropping(bool dropping) { dropping_ = dropping; }
+void FakeIntegrasjonspunkt::set_truncating(bool truncating) { truncating_ = truncating; }
 void FakeIntegrasjonspunkt::stop() { server_.stop(); }
 
 std::vector<FakeRequest> FakeIntegrasjonspunkt::requests() const { return server_.requests(); }
@@ -369,14 +408,31 @@ FakeResponse FakeIntegrasjonspunkt::answer(const FakeRequest& r) {
         return error_answer(500, "java.lang.IllegalStateException",
                             "The fake integrasjonspunkt answers 500, as the test asked", r.path);
     }
-    if (r.path == kOut + "/multipart" && r.method == "POST") {
+    const std::string path = lenient_path(r.target);
+    if (path == kOut + "/multipart" && r.method == "POST") {
         return multipart(r);
     }
-    if (r.path == kOut && r.method == "POST") {
+    if (path == kOut && r.method == "POST") {
         return create(r);
     }
-    if (r.path.rfind(kOut + "/", 0) == 0) {
-        const std::string id = r.path.substr(kOut.size() + 1);
+    if (path.rfind("/api/statuses/", 0) == 0 && r.method == "GET") {
+        const std::string id = path.substr(std::string("/api/statuses/").size());
+        json content = json::array();
+        const std::lock_guard lock(mutex_);
+        if (const FakeIpMessage* m = find(id)) {
+            long n = 0;
+            for (const auto& st : m->statuses) {
+                content.push_back({{"id", ++n},
+                                   {"status", st},
+                                   {"messageId", m->message_id},
+                                   {"conversationId", m->conversation_id}});
+            }
+        }
+        const auto total = content.size();
+        return json_answer(200, json{{"content", content}, {"totalElements", total}, {"number", 0}}.dump());
+    }
+    if (path.rfind(kOut + "/", 0) == 0) {
+        const std::string id = path.substr(kOut.size() + 1);
         if (!id.empty() && id.find('/') == std::string::npos) {
             if (r.method == "PUT") {
                 return upload(r, id);
@@ -459,6 +515,7 @@ FakeResponse FakeIntegrasjonspunkt::create(const FakeRequest& r) {
     if (const json* scope = conversation_scope(sbd)) {
         m.conversation_id = string_at(*scope, "instanceIdentifier");
     }
+    m.statuses.emplace_back("OPPRETTET");
     messages_.push_back(std::move(m));
     return json_answer(200, sbd.dump());
 }
@@ -521,6 +578,7 @@ FakeResponse FakeIntegrasjonspunkt::send(const FakeRequest& r, const std::string
         return *error;
     }
     m->sent = true;
+    m->statuses.emplace_back("SENDT");
     sent_.push_back(id);
     return empty_answer();
 }
@@ -585,6 +643,7 @@ FakeResponse FakeIntegrasjonspunkt::multipart(const FakeRequest& r) {
         return *error;
     }
     m.sent = true;
+    m.statuses = {"OPPRETTET", "SENDT"};
     sent_.push_back(m.message_id);
     messages_.push_back(std::move(m));
     return json_answer(200, sbd.dump());

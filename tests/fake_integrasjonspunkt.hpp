@@ -15,12 +15,19 @@
 //   POST /api/messages/out/{id}       send -> 200 (empty); 400 without files, or for DPI
 //                                     (digital, print) without the hoveddokument's file
 //   GET  /api/messages/out/{id}       the SBD
+//   GET  /api/statuses/{id}           the message's statuses as a page ({"content":[{"status":...}]}):
+//                                     OPPRETTET at create, SENDT at send; an empty page when unknown
 //   POST /api/messages/out/multipart  part `sbd` + file parts (part name = title):
 //                                     create, upload, send -> 200, the SBD; 400 for a
 //                                     file over 5 MiB or a repeated file name
 //   anything else                     200 {"fake":"integrasjonspunkt","method":...,"target":...}
 //
-// An unknown {id} is 404 MessageNotFoundException, as in the real one. Errors are
+// Paths are routed as leniently as the real one's Tomcat and Spring could be set up
+// to: absolute-form, %-escapes, `;` parameters, repeated slashes, dot segments and a
+// trailing slash (difi.move.feature.allowDeprecatedTrailingSlash) all reach the
+// handler they spell, so that a spelling the gate let through unchecked would show
+// here as a created, uploaded or sent message. An unknown {id} is 404
+// MessageNotFoundException, as in the real one. Errors are
 // {"timestamp","status","error","exception","message","path"}. Every answer has the
 // header "X-Fake-Integrasjonspunkt: 1", so that a test can see it came through.
 #pragma once
@@ -53,6 +60,7 @@ struct FakeIpMessage {
     nlohmann::json sbd;             // as answered: the SBD sent, with the ids filled in
     std::vector<FakeIpFile> files;  // in order of upload
     bool sent = false;
+    std::vector<std::string> statuses;  // OPPRETTET, SENDT
     bool multipart = false;  // created by POST /api/messages/out/multipart
 };
 
@@ -77,6 +85,7 @@ public:
     void set_delay(std::chrono::milliseconds delay);  // before every answer
     void set_failing(bool failing);                   // every request: 500 in the error shape, nothing kept
     void set_dropping(bool dropping);                 // every request: the connection closes without an answer
+    void set_truncating(bool truncating);  // every request is acted on, its answer breaks off after half its body
     void stop();                                      // the port closes: connections are refused
 
     // What it saw. Requests are recorded even while failing or dropping.
@@ -106,6 +115,7 @@ private:
     FakeIpOptions options_;
     std::atomic<bool> failing_{false};
     std::atomic<bool> dropping_{false};
+    std::atomic<bool> truncating_{false};
     std::atomic<long long> delay_ms_{0};
     mutable std::mutex mutex_;
     std::vector<FakeIpMessage> messages_;

@@ -960,10 +960,68 @@ constexpr Entry kEntries[] = {
     {"gate.error.malformed", "Forespørselen er ikke gyldig HTTP ({detail}).",
      "The request is not valid HTTP ({detail})."},
     {"gate.error.internal",
-     "Intern feil i preflight ({detail}); brevet er ikke sendt videre. Prøv igjen, og meld fra til IT om det gjentar "
-     "seg.",
-     "Internal error in preflight ({detail}); the letter was not passed on. Try again, and tell IT if it happens "
-     "again."},
+     "Intern feil i preflight (hendelse {detail} i preflights logg); brevet er ikke sendt videre. Prøv igjen, og meld "
+     "fra til IT om det gjentar seg.",
+     "Internal error in preflight (incident {detail} in preflight's log); the letter was not passed on. Try again, and "
+     "tell IT if it happens again."},
+    {"gate.error.framing",
+     "Forespørselen er tvetydig avgrenset ({detail}); preflight og integrasjonspunktet kunne lest ulike forespørsler "
+     "ut av den, så den er ikke sendt videre.",
+     "The request's framing is ambiguous ({detail}); preflight and the integrasjonspunkt could read different "
+     "requests from it, so it was not passed on."},
+    {"gate.error.method-not-served",
+     "Metoden {method} brukes ikke mot integrasjonspunktet; forespørselen er ikke sendt videre.",
+     "The method {method} is not used with the integrasjonspunkt; the request was not passed on."},
+    {"gate.error.unplaceable",
+     "preflight kan ikke avgjøre sikkert hvilken tjeneste i integrasjonspunktet adressen fører til ({detail}); "
+     "forespørselen er ikke sendt videre. Bruk adressen slik integrasjonspunktets API beskriver den.",
+     "preflight cannot tell with certainty which integrasjonspunkt service this path leads to ({detail}); the request "
+     "was not passed on. Use the path as the integrasjonspunkt's API describes it."},
+    {"gate.error.disposition",
+     "Content-Disposition kan ikke leses sikkert ({detail}). Oppgi filnavnet én gang i filename (og eventuelt det "
+     "samme i filename*), og navnet én gang i name.",
+     "The Content-Disposition cannot be read with certainty ({detail}). Give the file name once in filename (and, if "
+     "used, the same in filename*), and the name once in name."},
+    {"gate.error.repeated-header",
+     "Overskriften {header} står mer enn én gang; preflight kan ikke vite hvilken integrasjonspunktet leser.",
+     "The header {header} is given more than once; preflight cannot know which one the integrasjonspunkt reads."},
+    {"gate.error.upload-form",
+     "En opplasting med Content-Type {type} leser integrasjonspunktet som et skjema, ikke som filen; send filen med "
+     "sin egen type (for eksempel application/pdf).",
+     "The integrasjonspunkt reads an upload with Content-Type {type} as a form, not as the file; send the file with "
+     "its own type (for example application/pdf)."},
+    {"gate.error.query",
+     "Parameterne i adressen kan ikke leses sikkert ({detail}).",
+     "The parameters in the path cannot be read with certainty ({detail})."},
+    {"gate.error.sbd-part",
+     "Forsendelsen har «sbd» {detail}; integrasjonspunktet kan da lese en annen forsendelse enn den preflight "
+     "sjekker. Send SBD-en én gang, som delen «sbd» uten filnavn.",
+     "The message has \"sbd\" {detail}; the integrasjonspunkt could then read another message than the one preflight "
+     "checks. Send the SBD once, as the part \"sbd\" without a file name."},
+    {"gate.error.incomplete",
+     "Forsendelsen {id} er ufullstendig: opplastingen av {file} ble avvist, så brevet ville gått uten den. Lag "
+     "forsendelsen på nytt i arkivsystemet med alle dokumentene.",
+     "The message {id} is incomplete: the upload of {file} was refused, so the letter would go without it. Create "
+     "the message again in the archive system with every document."},
+    {"gate.error.outcome-unknown",
+     "Integrasjonspunktet svarte ikke ferdig på sendingen ({detail}): brevet kan være sendt. Sjekk statusen for "
+     "meldingen {id} før du sender på nytt; preflight slipper ikke en ny sending gjennom før statusen er kjent.",
+     "The integrasjonspunkt did not answer the send in full ({detail}): the letter may have been sent. Check the "
+     "status of the message {id} before sending again; preflight lets no new send through until the status is "
+     "known."},
+    {"gate.error.resend-unknown",
+     "Sendingen av meldingen {id} har ukjent utfall: brevet kan allerede være sendt. Sjekk statusen for meldingen "
+     "før du sender på nytt; preflight slipper ikke en ny sending gjennom før statusen er kjent.",
+     "The send of the message {id} has an unknown outcome: the letter may already have been sent. Check the status "
+     "of the message before sending again; preflight lets no new send through until the status is known."},
+    {"gate.error.already-sent",
+     "Meldingen {id} er allerede sendt (status {status} hos integrasjonspunktet); den sendes ikke en gang til.",
+     "The message {id} has already been sent (status {status} at the integrasjonspunkt); it is not sent again."},
+    {"gate.error.upstream-broken",
+     "Integrasjonspunktet svarte ikke ferdig ({detail}); preflight regner forespørselen som mislykket. Er det en "
+     "opplasting, må forsendelsen lages på nytt.",
+     "The integrasjonspunkt did not answer in full ({detail}); preflight counts the request as failed. If it was an "
+     "upload, the message must be created again."},
     {"gate.error.method", "Metoden er ikke tillatt her; bruk {allowed}.", "Method not allowed here; use {allowed}."},
     {"gate.error.not-found", "Ingen slik adresse hos preflight: {path}", "No such path at preflight: {path}"},
     {"gate.error.not-multipart", "Forventet multipart/form-data med en boundary.",

@@ -187,6 +187,7 @@ std::vector<Section> builtin_sections(const Registry& registry) {
                          {"upstream-timeout-seconds", OptionSpec::Kind::integer, "120", 1, 3600},
                          {"state-ttl-seconds", OptionSpec::Kind::integer, "86400", 1, 2592000},
                          {"max-messages", OptionSpec::Kind::integer, "10000", 1, 10000000},
+                         {"unknown-outcome-settle-seconds", OptionSpec::Kind::integer, "600", 0, 86400},
                          {"shutdown-grace-seconds", OptionSpec::Kind::integer, "60", 1, 3600},
                          {"temp-dir", OptionSpec::Kind::text, ""},
                          {"access-log", OptionSpec::Kind::boolean, "true"}}});
