@@ -13,8 +13,9 @@ namespace preflight::server {
 
 class Metrics {
 public:
-    // One finished request: its route label (check, proxy-create, proxy-upload,
-    // proxy-send, proxy-multipart, passthrough, healthz, metrics, other), status and time.
+    // One finished request: its route label (check, explain, page, proxy-create,
+    // proxy-upload, proxy-send, proxy-multipart, passthrough, refused, healthz,
+    // metrics, other), status and time.
     void request(std::string_view route, int status, double seconds);
     void verdict(std::string_view verdict);                          // pass, warn, block
     void finding(std::string_view code, std::string_view severity);  // every finding of a verdict

@@ -243,7 +243,7 @@ protected:
         RunSettings run;
         run.directory = registries_.directory.get();
         settings.port = 0;
-        settings.access_log = std::getenv("PREFLIGHT_TEST_ACCESS_LOG") != nullptr;
+        settings.access_log = access_log_ || std::getenv("PREFLIGHT_TEST_ACCESS_LOG") != nullptr;
         settings.temp_parent = temp_;
         if (with_upstream) {
             settings.upstream = ip_.base_url();
@@ -270,6 +270,7 @@ protected:
     }
     Response send_message(const std::string& id) { return exchange(port_, "POST", "/api/messages/out/" + id); }
 
+    bool access_log_ = false;  // the access log on stderr (a test that reads it sets this)
     testing::FakeIntegrasjonspunkt ip_;
     fs::path temp_;
     std::unique_ptr<Config> config_;
