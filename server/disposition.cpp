@@ -48,7 +48,6 @@ std::string latin1_to_utf8(std::string_view s) {
     return out;
 }
 
-
 // RFC 5987 attr-char as the integrasjonspunkt's decoder accepts it.
 bool is_attr_char(char c) {
     constexpr std::string_view extra = "!#$&+-.^_`|~";
@@ -171,10 +170,10 @@ DispositionReading read_disposition(std::string_view value, HeaderBytes bytes) {
         } else if (v.find('"') != std::string_view::npos) {
             return fail("a quote inside an unquoted value");
         }
-        std::optional<std::string>* slot = key == "name"        ? &plain_name
-                                           : key == "name*"     ? &ext_name
-                                           : key == "filename"  ? &plain_file
-                                                                : &ext_file;
+        std::optional<std::string>* slot = key == "name"       ? &plain_name
+                                           : key == "name*"    ? &ext_name
+                                           : key == "filename" ? &plain_file
+                                                               : &ext_file;
         if (slot->has_value()) {
             return fail("the parameter \"" + key + "\" twice");
         }

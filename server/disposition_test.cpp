@@ -43,29 +43,29 @@ TEST(Disposition, HeaderBytesAreLatin1InARequestAndUtf8InAPart) {
 
 TEST(Disposition, WhereReadersDisagreeItIsRefused) {
     for (const char* value : {
-             "attachment; filename=a.pdf; filename=b.pdf",                // the integrasjonspunkt takes a, others b
-             "attachment; filename=a.pdf; filename*=UTF-8''b.pdf",        // filename* wins there, filename elsewhere
+             "attachment; filename=a.pdf; filename=b.pdf",          // the integrasjonspunkt takes a, others b
+             "attachment; filename=a.pdf; filename*=UTF-8''b.pdf",  // filename* wins there, filename elsewhere
              "attachment; filename*=UTF-8''a.pdf; filename*=UTF-8''b.pdf",
-             "attachment; FileName=a.pdf",                                // ignored there, read elsewhere
+             "attachment; FileName=a.pdf",  // ignored there, read elsewhere
              "attachment; filename=a.pdf; FILENAME=b.pdf",
-             "attachment; filename =a.pdf",                               // "filename " is not "filename" there
+             "attachment; filename =a.pdf",  // "filename " is not "filename" there
              "attachment; filename= a.pdf",
              "attachment; name=a; name=b",
              "attachment; name=a; name*=UTF-8''b",
-             R"(attachment; filename="a\".pdf"; x=".pdf")",              // an escaped quote
+             R"(attachment; filename="a\".pdf"; x=".pdf")",  // an escaped quote
              R"(attachment; filename="a\\b.pdf")",
-             R"(attachment; filename="a.pdf)",                           // unbalanced
+             R"(attachment; filename="a.pdf)",  // unbalanced
              R"(attachment; filename="a.pdf"x)",
              R"(attachment; filename=a"b.pdf)",
-             "attachment; filename==?UTF-8?B?YS5wZGY=?=",                 // RFC 2047: Spring decodes it
-             "attachment; filename*=a.pdf",                               // no charset: the integrasjonspunkt fails
-             "attachment; filename*=UTF8''a.pdf",                         // an alias Java takes, others not
+             "attachment; filename==?UTF-8?B?YS5wZGY=?=",  // RFC 2047: Spring decodes it
+             "attachment; filename*=a.pdf",                // no charset: the integrasjonspunkt fails
+             "attachment; filename*=UTF8''a.pdf",          // an alias Java takes, others not
              "attachment; filename*=windows-1252''a.pdf",
              "attachment; filename*=UTF-8''a%2.pdf",
              "attachment; filename*=UTF-8''a b.pdf",
              "attachment; filename*=UTF-8''%FF.pdf",
-             "attachment; filename",                                      // no '='
-             "; filename=a.pdf",                                          // no type
+             "attachment; filename",  // no '='
+             "; filename=a.pdf",      // no type
              "attachment; filename=\"a\r\n.pdf\"",
          }) {
         const auto d = read_disposition(value, HeaderBytes::latin1);
@@ -75,7 +75,8 @@ TEST(Disposition, WhereReadersDisagreeItIsRefused) {
 }
 
 TEST(Disposition, OtherParametersAreLeftAlone) {
-    const auto d = read_disposition("attachment; size=12; creation-date=\"x\"; filename=a.pdf; ; ", HeaderBytes::latin1);
+    const auto d =
+        read_disposition("attachment; size=12; creation-date=\"x\"; filename=a.pdf; ; ", HeaderBytes::latin1);
     ASSERT_TRUE(d.ok()) << d.problem;
     EXPECT_EQ(d.filename, "a.pdf");
 }

@@ -633,9 +633,9 @@ bool Connection::respond_error(const Parser& p, http::status status, std::string
                                const std::string& message, bool keep_alive, const nlohmann::json* findings,
                                const std::string& description) {
     // The path as the upstream reads it (decoded), masked; never the target as sent.
-    const std::string path = target_ ? ident::mask_person_ids(text::escape_controls(text::printable(
-                                           target_->decoded_path())))
-                                     : shown(path_of(sv(p.get().target())));
+    const std::string path =
+        target_ ? ident::mask_person_ids(text::escape_controls(text::printable(target_->decoded_path())))
+                : shown(path_of(sv(p.get().target())));
     nlohmann::json body = error_body(static_cast<int>(status), exception, ident::mask_person_ids(message), path);
     body["description"] = ident::mask_person_ids(description.empty() ? message : description);
     if (findings != nullptr) {
@@ -658,7 +658,8 @@ std::string Connection::framing_problem(const Parser& p) {
     if (te == 1) {
         std::string value = text::ascii_lower(text::trim(sv(req[http::field::transfer_encoding])));
         if (value != "chunked") {
-            return "Transfer-Encoding \"" + text::escape_controls(std::string(sv(req[http::field::transfer_encoding]))) +
+            return "Transfer-Encoding \"" +
+                   text::escape_controls(std::string(sv(req[http::field::transfer_encoding]))) +
                    "\" (only \"chunked\" is read)";
         }
         if (req.version() < 11) {
@@ -697,15 +698,15 @@ bool Connection::handle(Parser& p) {
     // different places is never read on, on any route.
     if (const std::string why = framing_problem(p); !why.empty()) {
         exchange.route = "refused";
-        return refuse(p, "preflight.AmbiguousRequest",
-                      catalogue::text("gate.error.framing", s.lang, {{"detail", why}}), "framing");
+        return refuse(p, "preflight.AmbiguousRequest", catalogue::text("gate.error.framing", s.lang, {{"detail", why}}),
+                      "framing");
     }
     if (!served_method(method)) {
         exchange.route = "refused";
-        return refuse(p, "preflight.MethodNotServed",
-                      catalogue::text("gate.error.method-not-served", s.lang,
-                                      {{"method", text::escape_controls(method)}}),
-                      "method");
+        return refuse(
+            p, "preflight.MethodNotServed",
+            catalogue::text("gate.error.method-not-served", s.lang, {{"method", text::escape_controls(method)}}),
+            "method");
     }
     TargetReading reading = read_target(sv(req.target()));
     if (!reading.target) {
@@ -754,8 +755,8 @@ bool Connection::handle(Parser& p) {
             }
             exchange.route = "healthz";
             if (gate_.stopping()) {
-                return respond(p, http::status::service_unavailable, "application/json",
-                               "{\"status\":\"stopping\"}\n", false);
+                return respond(p, http::status::service_unavailable, "application/json", "{\"status\":\"stopping\"}\n",
+                               false);
             }
             return respond(p, http::status::ok, "application/json", "{\"status\":\"ok\"}\n", true);
         case Route::metrics:
@@ -770,16 +771,14 @@ bool Connection::handle(Parser& p) {
             exchange.route = "check";
             if (verb != http::verb::post) {
                 return respond_error(p, http::status::method_not_allowed, "preflight.MethodNotAllowed",
-                                     catalogue::text("gate.error.method", s.lang, {{"allowed", "POST"}}),
-                                     p.is_done());
+                                     catalogue::text("gate.error.method", s.lang, {{"allowed", "POST"}}), p.is_done());
             }
             return check_api(p);
         case Route::explain_api:
             exchange.route = "explain";
             if (verb != http::verb::post) {
                 return respond_error(p, http::status::method_not_allowed, "preflight.MethodNotAllowed",
-                                     catalogue::text("gate.error.method", s.lang, {{"allowed", "POST"}}),
-                                     p.is_done());
+                                     catalogue::text("gate.error.method", s.lang, {{"allowed", "POST"}}), p.is_done());
             }
             return explain_api(p);
         case Route::create:

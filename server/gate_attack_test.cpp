@@ -122,10 +122,9 @@ TEST_F(GateAttack, EverySpellingOfACreateAndAMultipartIsChecked) {
     start();
     json sbd = json::parse(sequences()[1].sbd);
     sbd["standardBusinessDocumentHeader"]["receiver"][0]["identifier"]["value"] = "01818500278";  // bad checksum
-    const std::vector<std::string> creates{"/api/messages/out/",         "//api/messages/out",
-                                           "/api/messages/%6Fut",        "/api/messages/out;x=1",
-                                           "/api/x/../messages/./out/.", "http://ip/api/messages/out",
-                                           "/api/messages/out/;"};
+    const std::vector<std::string> creates{
+        "/api/messages/out/",         "//api/messages/out",         "/api/messages/%6Fut", "/api/messages/out;x=1",
+        "/api/x/../messages/./out/.", "http://ip/api/messages/out", "/api/messages/out/;"};
     for (const auto& target : creates) {
         const std::size_t before = ip_.requests().size();
         const auto r = exchange(port_, "POST", target, sbd.dump(), {"Content-Type: application/json"});
@@ -133,10 +132,9 @@ TEST_F(GateAttack, EverySpellingOfACreateAndAMultipartIsChecked) {
             verdict_of(r) + ", " + reached(before));
     }
     const auto seq = sequences()[1];  // print: slides must stop it
-    const std::string body =
-        multipart({{"sbd", std::nullopt, "application/json", seq.sbd},
-                   {"Vedtak om studieplass", "vedtak.pdf", "application/pdf", letter_},
-                   {"Informasjon", "presentasjon.pdf", "application/pdf", slides_}});
+    const std::string body = multipart({{"sbd", std::nullopt, "application/json", seq.sbd},
+                                        {"Vedtak om studieplass", "vedtak.pdf", "application/pdf", letter_},
+                                        {"Informasjon", "presentasjon.pdf", "application/pdf", slides_}});
     for (const auto& target : {"/api/messages/out/multipart/", "//api/messages/out/multipart",
                                "/api/messages/out/%6Dultipart", "/api/messages/out/multipart;jsessionid=2",
                                "/api/messages/in/../out/multipart", "http://ip:9093/api/messages/out/multipart"}) {
@@ -144,6 +142,51 @@ TEST_F(GateAttack, EverySpellingOfACreateAndAMultipartIsChecked) {
         const auto r = exchange(port_, "POST", target, body, multipart_headers());
         row(std::string("POST ") + target + " (multipart, slides to print)", "400 DP301, upstream got nothing",
             verdict_of(r) + ", " + reached(before));
+    }
+    EXPECT_TRUE(ip_.messages().empty());
+}
+
+TEST_F(GateAttack, MultipartBodiesReadersDisagreeOnAreRefused) {
+    start();
+    const auto seq = sequences()[1];  // print: slides must stop it
+    const std::string target = "/api/messages/out/multipart";
+    const Part sbd{"sbd", std::nullopt, "application/json", seq.sbd};
+    const Part letter{"Vedtak om studieplass", "vedtak.pdf", "application/pdf", letter_};
+    struct Attempt {
+        std::string what;
+        std::string body;
+        std::vector<std::string> headers;
+        std::string target;
+        std::string expected;
+    };
+    std::string folded = multipart({sbd, letter});
+    folded.replace(folded.find("; filename=\"vedtak.pdf\""), std::string("; filename=\"vedtak.pdf\"").size(),
+                   ";\r\n filename=\"vedtak.pdf\"");
+    const std::vector<Attempt> attempts{
+        {"the sbd as a file part", multipart({{"sbd", "sbd.json", "application/json", seq.sbd}, letter}),
+         multipart_headers(), target, "400 AmbiguousRequest"},
+        {"?sbd= in the query", multipart({sbd, letter}), multipart_headers(), target + "?sbd=%7B%7D",
+         "400 AmbiguousRequest"},
+        {"two sbd parts", multipart({sbd, sbd, letter}), multipart_headers(), target, "400 AmbiguousRequest"},
+        {"a boundary with a comma (Tomcat splits it)",
+         multipart({sbd, letter}),
+         {"Content-Type: multipart/form-data; boundary=" + kBoundary + ",x"},
+         target,
+         "400 MalformedRequest"},
+        {"two boundary parameters",
+         multipart({sbd, letter}),
+         {"Content-Type: multipart/form-data; boundary=x; boundary=" + kBoundary},
+         target,
+         "400 MalformedRequest"},
+        {"a folded part header", folded, multipart_headers(), target, "400 MalformedMultipart"},
+        {"two filename parameters in a part",
+         multipart({sbd, {"Vedlegg\"; filename=\"vedtak.pdf", "presentasjon.pdf", "application/pdf", slides_}}),
+         multipart_headers(), target, "400 MalformedMultipart"},
+    };
+    for (const auto& a : attempts) {
+        const std::size_t before = ip_.requests().size();
+        const auto r = exchange(port_, "POST", a.target, a.body, a.headers);
+        row("multipart: " + a.what, a.expected + ", upstream got nothing", verdict_of(r) + ", " + reached(before));
     }
     EXPECT_TRUE(ip_.messages().empty());
 }
@@ -207,11 +250,11 @@ TEST_F(GateAttack, WhatCannotBePlacedIsRefusedAndNothingForwarded) {
         const auto r = exchange(port_, method, target, method == "GET" ? "" : slides_,
                                 {"Content-Type: application/pdf",
                                  "Content-Disposition: attachment; name=Informasjon; filename=presentasjon.pdf"});
-        const std::string expected = std::string("400 ") +
-                                     (method == "PATCH" || method == "TRACE" || method == "PROPFIND" || method == "put"
-                                          ? "MethodNotServed"
-                                          : "UnplaceableRequest") +
-                                     ", upstream got nothing";
+        const std::string expected =
+            std::string("400 ") +
+            (method == "PATCH" || method == "TRACE" || method == "PROPFIND" || method == "put" ? "MethodNotServed"
+                                                                                               : "UnplaceableRequest") +
+            ", upstream got nothing";
         row(method + " " + target, expected, verdict_of(r) + ", " + reached(before));
     }
     EXPECT_TRUE(ip_.files(kPrintId).empty());
@@ -361,7 +404,8 @@ TEST_F(GateAttack, TheUpstreamsFaultsAreToldTruthfully) {
     EXPECT_EQ(text.find("ikke sendt"), std::string::npos) << text;
     r = send_message(sent_id);
     row("resend of it (statuses say SENDT)", "400 AlreadySent, sent once",
-        verdict_of(r) + (ip_.sent_ids().size() == 1 ? ", sent once" : ", sent " + std::to_string(ip_.sent_ids().size())));
+        verdict_of(r) +
+            (ip_.sent_ids().size() == 1 ? ", sent once" : ", sent " + std::to_string(ip_.sent_ids().size())));
 
     // A send whose connection drops before the upstream acted: unknown until the
     // statuses have shown only OPPRETTET for the settle time.
@@ -377,8 +421,8 @@ TEST_F(GateAttack, TheUpstreamsFaultsAreToldTruthfully) {
     std::size_t before = ip_.requests().size();
     r = send_message(lost_id);
     const auto after = ip_.requests();
-    const bool only_status = after.size() == before + 1 && after.back().method == "GET" &&
-                             after.back().target == "/api/statuses/" + lost_id;
+    const bool only_status =
+        after.size() == before + 1 && after.back().method == "GET" && after.back().target == "/api/statuses/" + lost_id;
     row("resend before the status is known", "400 OutcomeUnknown, upstream asked for statuses only",
         verdict_of(r) + (only_status ? ", upstream asked for statuses only" : ", " + reached(before)));
     EXPECT_EQ(ip_.sent_ids().size(), 1U);
@@ -409,12 +453,13 @@ TEST_F(GateAttack, AmbiguousFramingIsRefusedOnEveryRoute) {
     const std::vector<std::pair<std::string, std::string>> attempts{
         {"GET with a body", "GET /api/statuses HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello"},
         {"HEAD with a body", "HEAD /api/statuses HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello"},
-        {"GET with Transfer-Encoding", "GET /healthz HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"},
+        {"GET with Transfer-Encoding",
+         "GET /healthz HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"},
         {"Transfer-Encoding: gzip, chunked", put + "Transfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n"},
-        {"Transfer-Encoding twice",
-         put + "Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"},
+        {"Transfer-Encoding twice", put + "Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"},
         {"Transfer-Encoding: xchunked", put + "Transfer-Encoding: xchunked\r\n\r\n0\r\n\r\n"},
-        {"Transfer-Encoding with Content-Length", put + "Transfer-Encoding: chunked\r\nContent-Length: 5\r\n\r\n0\r\n\r\n"},
+        {"Transfer-Encoding with Content-Length",
+         put + "Transfer-Encoding: chunked\r\nContent-Length: 5\r\n\r\n0\r\n\r\n"},
         {"Content-Length twice", put + "Content-Length: 3\r\nContent-Length: 3\r\n\r\nabc"},
         {"Transfer-Encoding in HTTP/1.0",
          "PUT /api/messages/out/" + kPrintId + " HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"},
@@ -466,9 +511,11 @@ TEST_F(GateAttack, IdentifiersAreMaskedInAnswersAndLogs) {
         const bool masked = path.find("291293*****") != std::string::npos && r.body.find(fnr) == std::string::npos &&
                             log.find("291293*****") != std::string::npos && log.find(fnr) == std::string::npos &&
                             log.find(encoded) == std::string::npos;
-        row(std::string("a fødselsnummer in the path") + (target == "/api/messages/out/" + fnr + "/x" ? "" : " (%-encoded)"),
+        row(std::string("a fødselsnummer in the path") +
+                (target == "/api/messages/out/" + fnr + "/x" ? "" : " (%-encoded)"),
             "400, masked in the error's path and the access log",
-            std::to_string(r.status) + (masked ? ", masked in the error's path and the access log" : ", not masked: " + path));
+            std::to_string(r.status) +
+                (masked ? ", masked in the error's path and the access log" : ", not masked: " + path));
     }
 }
 

@@ -134,8 +134,28 @@ std::optional<std::string> multipart_boundary(std::string_view content_type) {
         return std::nullopt;
     }
     auto b = header_parameter(content_type, "boundary");
-    // RFC 2046: 1 to 70 characters, not ending in a space.
-    if (!b || b->empty() || b->size() > 70 || b->back() == ' ') {
+    // RFC 2046: 1 to 70 characters, not ending in a space. Tomcat also splits the
+    // Content-Type's parameters at ',' and takes the last of two boundaries: a
+    // boundary with a ',' or a quote, or given twice, could be read as another one.
+    if (!b || b->empty() || b->size() > 70 || b->back() == ' ' || b->find_first_of(",\"\\") != std::string::npos) {
+        return std::nullopt;
+    }
+    std::size_t count = 0;
+    bool quoted = false;
+    std::size_t start = 0;
+    for (std::size_t i = 0; i <= content_type.size(); ++i) {
+        const char c = i < content_type.size() ? content_type[i] : ';';
+        if (c == '"') {
+            quoted = !quoted;
+        } else if ((c == ';' || c == ',') && !quoted) {
+            const std::string_view param = content_type.substr(start, i - start);
+            if (text::ascii_lower(trim(param.substr(0, param.find('=')))) == "boundary") {
+                ++count;
+            }
+            start = i + 1;
+        }
+    }
+    if (count != 1) {
         return std::nullopt;
     }
     return b;
@@ -230,6 +250,10 @@ void MultipartParser::step() {
                     const auto eol = lines.find("\r\n");
                     const std::string_view line = lines.substr(0, eol);
                     lines.remove_prefix(eol == std::string_view::npos ? lines.size() : eol + 2);
+                    if (!line.empty() && (line.front() == ' ' || line.front() == '\t')) {
+                        // A folded line: Tomcat joins it to the header before, others do not.
+                        throw MultipartError("part " + std::to_string(parts_ + 1) + " has a folded header line");
+                    }
                     const auto colon = line.find(':');
                     if (colon == std::string_view::npos) {
                         throw MultipartError("part " + std::to_string(parts_ + 1) + " has a header line without ':'");

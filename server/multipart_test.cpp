@@ -121,6 +121,14 @@ TEST(Multipart, MalformedInputIsAnError) {
     EXPECT_TRUE(fails("--b\r\nContent-Disposition: attachment; name=x\r\n\r\nv\r\n--b--"));  // not form-data
     EXPECT_TRUE(fails("--bX\r\n"));                                                          // junk after delimiter
     EXPECT_TRUE(fails("--b\r\nX-Long: " + std::string(20000, 'a') + "\r\n\r\n--b--"));       // header cap
+    // Readers differ on which of two headers they take, and on folded lines: refused.
+    EXPECT_TRUE(
+        fails("--b\r\nContent-Disposition: form-data; name=\"a\"\r\n"
+              "Content-Disposition: form-data; name=\"sbd\"\r\n\r\nv\r\n--b--"));
+    EXPECT_TRUE(
+        fails("--b\r\nContent-Disposition: form-data; name=\"a\"\r\nContent-Type: a/b\r\n"
+              "Content-Type: c/d\r\n\r\nv\r\n--b--"));
+    EXPECT_TRUE(fails("--b\r\nContent-Disposition: form-data; name=\"a\";\r\n filename=\"x:y.pdf\"\r\n\r\nv\r\n--b--"));
     std::string many;
     for (int i = 0; i < 5; ++i) {
         many += "--b\r\nContent-Disposition: form-data; name=\"p\"\r\n\r\nv\r\n";
@@ -135,6 +143,12 @@ TEST(Multipart, Boundary) {
     EXPECT_FALSE(multipart_boundary("application/json"));
     EXPECT_FALSE(multipart_boundary("multipart/form-data"));
     EXPECT_FALSE(multipart_boundary("multipart/form-data; boundary=" + std::string(71, 'a')));
+    EXPECT_EQ(multipart_boundary("multipart/form-data; boundary=----WebKitFormBoundaryx1").value_or(""),
+              "----WebKitFormBoundaryx1");
+    // Tomcat splits at ',' and takes the last of two: another boundary than the gate's.
+    EXPECT_FALSE(multipart_boundary("multipart/form-data; boundary=a,b"));
+    EXPECT_FALSE(multipart_boundary("multipart/form-data; boundary=a; boundary=b"));
+    EXPECT_FALSE(multipart_boundary("multipart/form-data; boundary=a, BOUNDARY=b"));
 }
 
 TEST(Multipart, HeaderParameter) {

@@ -367,8 +367,9 @@ Connection::UpstreamCall Connection::exchange_upstream(Request& req, bool head) 
         // The answer broke off (or never came, or was too large to judge): the
         // upstream may have acted on the request.
         gate_.metrics.upstream_error(ec == beast::error::timeout ? "timeout" : "io");
-        call.detail = ec == http::error::body_limit ? "the answer is over " + std::to_string(s.max_json_bytes) + " bytes"
-                                                    : ec.message();
+        call.detail = ec == http::error::body_limit
+                          ? "the answer is over " + std::to_string(s.max_json_bytes) + " bytes"
+                          : ec.message();
         call.timed_out = ec == beast::error::timeout;
         return call;
     }
@@ -461,10 +462,9 @@ bool Connection::unknown_outcome_allows(Parser& p, TrackedMessage& m, bool& keep
         case Settled::sent:
             gate_.messages.erase(m.message_id);
             exchange.verdict = "block";
-            keep = respond_error(p, http::status::bad_request, "no.preflight.AlreadySent",
-                                 catalogue::text("gate.error.already-sent", lang,
-                                                 {{"id", m.message_id}, {"status", status}}),
-                                 true);
+            keep = respond_error(
+                p, http::status::bad_request, "no.preflight.AlreadySent",
+                catalogue::text("gate.error.already-sent", lang, {{"id", m.message_id}, {"status", status}}), true);
             return false;
         case Settled::unknown:
             break;
@@ -513,9 +513,9 @@ bool Connection::proxy_create(Parser& p) {
         // this message are refused (the gate cannot know it was created).
         return respond_upstream_failure(
             p, call,
-            catalogue::text(call.outcome == UpstreamCall::Outcome::unknown ? "gate.error.upstream-broken"
-                                                                           : "gate.error.upstream",
-                            s.lang, {{"detail", call.detail}}));
+            catalogue::text(
+                call.outcome == UpstreamCall::Outcome::unknown ? "gate.error.upstream-broken" : "gate.error.upstream",
+                s.lang, {{"detail", call.detail}}));
     }
     if (is_success(static_cast<int>(call.answer.result_int()))) {
         auto m = std::make_shared<TrackedMessage>();
@@ -564,8 +564,8 @@ bool Connection::proxy_upload(Parser& p, const std::string& id) {
     std::string problem;
     const auto query = read_query(target_->query, problem);
     if (!query) {
-        return refuse(p, "preflight.AmbiguousRequest", catalogue::text("gate.error.query", s.lang, {{"detail", problem}}),
-                      "ambiguous");
+        return refuse(p, "preflight.AmbiguousRequest",
+                      catalogue::text("gate.error.query", s.lang, {{"detail", problem}}), "ambiguous");
     }
     std::optional<std::string> query_title;
     for (const auto& [name, value] : *query) {
@@ -644,9 +644,9 @@ bool Connection::proxy_upload(Parser& p, const std::string& id) {
         gate_.messages.put(message);
         return respond_upstream_failure(
             p, call,
-            catalogue::text(call.outcome == UpstreamCall::Outcome::unknown ? "gate.error.upstream-broken"
-                                                                           : "gate.error.upstream",
-                            s.lang, {{"detail", call.detail}}));
+            catalogue::text(
+                call.outcome == UpstreamCall::Outcome::unknown ? "gate.error.upstream-broken" : "gate.error.upstream",
+                s.lang, {{"detail", call.detail}}));
     }
     if (is_success(static_cast<int>(call.answer.result_int()))) {
         outcome.accepted();
@@ -679,10 +679,10 @@ bool Connection::proxy_send(Parser& p, const std::string& id) {
     }
     if (message->refused.empty() && !message->refused_uploads.empty()) {
         exchange.verdict = "block";
-        return respond_error(p, http::status::bad_request, "no.preflight.IncompleteMessage",
-                             catalogue::text("gate.error.incomplete", s.lang,
-                                             {{"id", id}, {"file", message->refused_uploads.front()}}),
-                             true);
+        return respond_error(
+            p, http::status::bad_request, "no.preflight.IncompleteMessage",
+            catalogue::text("gate.error.incomplete", s.lang, {{"id", id}, {"file", message->refused_uploads.front()}}),
+            true);
     }
     Report report = gate_.check(message->post, gate_.run);
     // A document refused at upload is missing from the letter: sending it now would
@@ -694,7 +694,8 @@ bool Connection::proxy_send(Parser& p, const std::string& id) {
     exchange.verdict = std::string(to_string(report.verdict()));
     UpstreamCall call = call_upstream(p, &body, nullptr);
     if (call.outcome == UpstreamCall::Outcome::not_sent) {
-        return respond_upstream_failure(p, call, catalogue::text("gate.error.upstream", s.lang, {{"detail", call.detail}}));
+        return respond_upstream_failure(p, call,
+                                        catalogue::text("gate.error.upstream", s.lang, {{"detail", call.detail}}));
     }
     if (call.outcome == UpstreamCall::Outcome::unknown) {
         message->outcome_unknown = true;
@@ -720,8 +721,8 @@ bool Connection::proxy_multipart(Parser& p) {
     std::string problem;
     const auto query = read_query(target_->query, problem);
     if (!query) {
-        return refuse(p, "preflight.AmbiguousRequest", catalogue::text("gate.error.query", s.lang, {{"detail", problem}}),
-                      "ambiguous");
+        return refuse(p, "preflight.AmbiguousRequest",
+                      catalogue::text("gate.error.query", s.lang, {{"detail", problem}}), "ambiguous");
     }
     for (const auto& [name, value] : *query) {
         if (name == "sbd") {
@@ -806,7 +807,8 @@ bool Connection::proxy_multipart(Parser& p) {
     const std::filesystem::path path = raw.path();
     UpstreamCall call = call_upstream(p, nullptr, &path);
     if (call.outcome == UpstreamCall::Outcome::not_sent) {
-        return respond_upstream_failure(p, call, catalogue::text("gate.error.upstream", s.lang, {{"detail", call.detail}}));
+        return respond_upstream_failure(p, call,
+                                        catalogue::text("gate.error.upstream", s.lang, {{"detail", call.detail}}));
     }
     if (call.outcome == UpstreamCall::Outcome::unknown) {
         if (!sbd.message_id.empty()) {

@@ -30,7 +30,6 @@ bool is_sub_delim(char c) {
 bool is_path_char(char c) { return is_unreserved(c) || is_sub_delim(c) || c == ':' || c == '@'; }
 bool is_query_char(char c) { return is_path_char(c) || c == '/' || c == '?'; }
 
-
 TargetReading problem(std::string reason) {
     TargetReading r;
     r.problem.reason = std::move(reason);

@@ -13,8 +13,8 @@
 
 #include <optional>
 #include <string>
-#include <utility>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace preflight::server {
@@ -52,18 +52,18 @@ std::string encode_segment(std::string_view decoded);
 
 // The routes of the integrasjonspunkt's NextMoveMessageOutController (and the gate's own).
 enum class Route {
-    page,             // GET / (the gate's web page)
-    healthz,          // /healthz
-    metrics,          // /metrics
-    check_api,        // /v1/check
-    explain_api,      // /v1/explain
-    create,           // POST /api/messages/out
-    upload,           // PUT  /api/messages/out/{id}
-    send,             // POST /api/messages/out/{id}
-    multipart,        // POST /api/messages/out/multipart
-    message_other,    // another method on /api/messages/out[/{id}]: passed through
-    unknown_sub_path, // /api/messages/out/{id}/... : no handler, refused
-    passthrough,      // anything else
+    page,              // GET / (the gate's web page)
+    healthz,           // /healthz
+    metrics,           // /metrics
+    check_api,         // /v1/check
+    explain_api,       // /v1/explain
+    create,            // POST /api/messages/out
+    upload,            // PUT  /api/messages/out/{id}
+    send,              // POST /api/messages/out/{id}
+    multipart,         // POST /api/messages/out/multipart
+    message_other,     // another method on /api/messages/out[/{id}]: passed through
+    unknown_sub_path,  // /api/messages/out/{id}/... : no handler, refused
+    passthrough,       // anything else
 };
 
 struct Routing {

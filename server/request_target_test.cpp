@@ -220,9 +220,13 @@ TEST(RequestTarget, GeneratedSpellingsLandOnTheRouteTheySpell) {
     const std::vector<Case> cases{
         {"POST", {"api", "messages", "out"}, Route::create, ""},
         {"POST", {"api", "messages", "out", "multipart"}, Route::multipart, ""},
-        {"PUT", {"api", "messages", "out", "6f1b3c2e-0c7a-4d2e-9a51-3f0f7d1e2b44"}, Route::upload,
+        {"PUT",
+         {"api", "messages", "out", "6f1b3c2e-0c7a-4d2e-9a51-3f0f7d1e2b44"},
+         Route::upload,
          "6f1b3c2e-0c7a-4d2e-9a51-3f0f7d1e2b44"},
-        {"POST", {"api", "messages", "out", "6f1b3c2e-0c7a-4d2e-9a51-3f0f7d1e2b44"}, Route::send,
+        {"POST",
+         {"api", "messages", "out", "6f1b3c2e-0c7a-4d2e-9a51-3f0f7d1e2b44"},
+         Route::send,
          "6f1b3c2e-0c7a-4d2e-9a51-3f0f7d1e2b44"},
     };
     std::size_t generated = 0;

@@ -61,7 +61,7 @@ struct FakeIpMessage {
     std::vector<FakeIpFile> files;  // in order of upload
     bool sent = false;
     std::vector<std::string> statuses;  // OPPRETTET, SENDT
-    bool multipart = false;  // created by POST /api/messages/out/multipart
+    bool multipart = false;             // created by POST /api/messages/out/multipart
 };
 
 struct FakeIpOptions {
@@ -86,7 +86,7 @@ public:
     void set_failing(bool failing);                   // every request: 500 in the error shape, nothing kept
     void set_dropping(bool dropping);                 // every request: the connection closes without an answer
     void set_truncating(bool truncating);  // every request is acted on, its answer breaks off after half its body
-    void stop();                                      // the port closes: connections are refused
+    void stop();                           // the port closes: connections are refused
 
     // What it saw. Requests are recorded even while failing or dropping.
     [[nodiscard]] std::vector<FakeRequest> requests() const;    // every request, in order of arrival

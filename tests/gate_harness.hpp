@@ -130,7 +130,7 @@ inline Response parse_response(const std::string& raw) {
 
 // One request on its own connection (Connection: close), the whole answer back.
 inline Response exchange(int port, const std::string& method, const std::string& target, const std::string& body = "",
-                  const std::vector<std::string>& headers = {}) {
+                         const std::vector<std::string>& headers = {}) {
     const int fd = connect_to(port);
     if (fd < 0) {
         return {};
@@ -171,7 +171,9 @@ inline std::string multipart(const std::vector<Part>& parts) {
     return out + "--" + kBoundary + "--\r\n";
 }
 
-inline std::vector<std::string> multipart_headers() { return {"Content-Type: multipart/form-data; boundary=" + kBoundary}; }
+inline std::vector<std::string> multipart_headers() {
+    return {"Content-Type: multipart/form-data; boundary=" + kBoundary};
+}
 
 inline std::size_t files_in(const fs::path& dir) {
     std::size_t n = 0;

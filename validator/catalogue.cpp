@@ -990,8 +990,7 @@ constexpr Entry kEntries[] = {
      "sin egen type (for eksempel application/pdf).",
      "The integrasjonspunkt reads an upload with Content-Type {type} as a form, not as the file; send the file with "
      "its own type (for example application/pdf)."},
-    {"gate.error.query",
-     "Parameterne i adressen kan ikke leses sikkert ({detail}).",
+    {"gate.error.query", "Parameterne i adressen kan ikke leses sikkert ({detail}).",
      "The parameters in the path cannot be read with certainty ({detail})."},
     {"gate.error.sbd-part",
      "Forsendelsen har «sbd» {detail}; integrasjonspunktet kan da lese en annen forsendelse enn den preflight "
