@@ -10,29 +10,6 @@ namespace {
 
 bool is_blank(char c) { return c == ' ' || c == '\t'; }
 
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && is_blank(s.front())) {
-        s.remove_prefix(1);
-    }
-    while (!s.empty() && is_blank(s.back())) {
-        s.remove_suffix(1);
-    }
-    return s;
-}
-
-int hex_value(char c) {
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
-}
-
 std::string latin1_to_utf8(std::string_view s) {
     std::string out;
     out.reserve(s.size());
@@ -72,8 +49,8 @@ std::optional<std::string> decode_extended(std::string_view v, std::string& prob
     std::string raw;
     for (std::size_t i = q2 + 1; i < v.size(); ++i) {
         if (v[i] == '%') {
-            const int h = i + 2 < v.size() ? hex_value(v[i + 1]) : -1;
-            const int l = i + 2 < v.size() ? hex_value(v[i + 2]) : -1;
+            const int h = i + 2 < v.size() ? text::hex_digit(v[i + 1]) : -1;
+            const int l = i + 2 < v.size() ? text::hex_digit(v[i + 2]) : -1;
             if (h < 0 || l < 0) {
                 problem = "a malformed %-escape in an extended parameter";
                 return std::nullopt;
@@ -132,7 +109,7 @@ DispositionReading read_disposition(std::string_view value, HeaderBytes bytes) {
         }
         parts.push_back(value.substr(start));
     }
-    r.type = std::string(trim(parts.front()));
+    r.type = std::string(text::trim_blanks(parts.front()));
     if (r.type.empty() || r.type.find_first_of("\"=") != std::string::npos) {
         return fail("no disposition type");
     }
@@ -141,7 +118,7 @@ DispositionReading read_disposition(std::string_view value, HeaderBytes bytes) {
     std::optional<std::string> plain_file;
     std::optional<std::string> ext_file;
     for (std::size_t i = 1; i < parts.size(); ++i) {
-        const std::string_view part = trim(parts[i]);
+        const std::string_view part = text::trim_blanks(parts[i]);
         if (part.empty()) {
             continue;
         }
@@ -150,7 +127,7 @@ DispositionReading read_disposition(std::string_view value, HeaderBytes bytes) {
             return fail("a parameter without '='");
         }
         const std::string_view attribute = part.substr(0, eq);
-        const std::string key = text::ascii_lower(trim(attribute));
+        const std::string key = text::ascii_lower(text::trim_blanks(attribute));
         const bool ours = key == "name" || key == "name*" || key == "filename" || key == "filename*";
         if (!ours) {
             continue;  // size, creation-date, ...: not read by the gate

@@ -244,9 +244,9 @@ private:
     UpstreamCall call_upstream(const Parser& p, const std::string* body, const std::filesystem::path* file);
     // Writes a complete upstream answer to the client; false when the connection ends.
     bool relay_answer(const Parser& p, http::response<http::string_body>& answer);
-    // The 502 (or 504) for a call that got no answer; `unknown` says the upstream may
-    // have acted on it.
-    bool respond_upstream_failure(const Parser& p, const UpstreamCall& call, const std::string& message_id);
+    // The 502 (or 504) for a call that got no complete answer; `message` empty: the
+    // general text for a call that reached nothing, or one the upstream may have acted on.
+    bool respond_upstream_failure(const Parser& p, const UpstreamCall& call, std::string message = {});
     // A message whose send's outcome is unknown: asks the upstream's statuses.
     enum class Settled : std::uint8_t { sent, not_sent, unknown };
     Settled settle(const Parser& p, const TrackedMessage& m, std::string& status);

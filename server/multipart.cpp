@@ -8,29 +8,6 @@
 namespace preflight::server {
 namespace {
 
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) {
-        s.remove_prefix(1);
-    }
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) {
-        s.remove_suffix(1);
-    }
-    return s;
-}
-
-int hex(char c) {
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
-}
-
 // RFC 5987 ext-value: charset'language'percent-encoded; only UTF-8 is taken.
 std::optional<std::string> decode_ext_value(std::string_view v) {
     const auto first = v.find('\'');
@@ -44,8 +21,8 @@ std::optional<std::string> decode_ext_value(std::string_view v) {
     std::string out;
     for (std::size_t i = second + 1; i < v.size(); ++i) {
         if (v[i] == '%' && i + 2 < v.size()) {
-            const int h = hex(v[i + 1]);
-            const int l = hex(v[i + 2]);
+            const int h = text::hex_digit(v[i + 1]);
+            const int l = text::hex_digit(v[i + 2]);
             if (h < 0 || l < 0) {
                 return std::nullopt;
             }
@@ -96,7 +73,7 @@ std::optional<std::string> header_parameter(std::string_view value, std::string_
         if (eq == std::string_view::npos) {
             break;
         }
-        const std::string key = text::ascii_lower(trim(value.substr(i, eq - i)));
+        const std::string key = text::ascii_lower(text::trim_blanks(value.substr(i, eq - i)));
         std::size_t j = eq + 1;
         while (j < value.size() && (value[j] == ' ' || value[j] == '\t')) {
             ++j;
@@ -116,7 +93,8 @@ std::optional<std::string> header_parameter(std::string_view value, std::string_
             i = value.find(';', j);
         } else {
             const std::size_t end = value.find(';', j);
-            v = std::string(trim(value.substr(j, end == std::string_view::npos ? std::string_view::npos : end - j)));
+            v = std::string(
+                text::trim_blanks(value.substr(j, end == std::string_view::npos ? std::string_view::npos : end - j)));
             i = end;
         }
         if (key == wanted) {
@@ -130,7 +108,7 @@ std::optional<std::string> header_parameter(std::string_view value, std::string_
 
 std::optional<std::string> multipart_boundary(std::string_view content_type) {
     const auto semi = content_type.find(';');
-    if (text::ascii_lower(trim(content_type.substr(0, semi))) != "multipart/form-data") {
+    if (text::ascii_lower(text::trim_blanks(content_type.substr(0, semi))) != "multipart/form-data") {
         return std::nullopt;
     }
     auto b = header_parameter(content_type, "boundary");
@@ -149,7 +127,7 @@ std::optional<std::string> multipart_boundary(std::string_view content_type) {
             quoted = !quoted;
         } else if ((c == ';' || c == ',') && !quoted) {
             const std::string_view param = content_type.substr(start, i - start);
-            if (text::ascii_lower(trim(param.substr(0, param.find('=')))) == "boundary") {
+            if (text::ascii_lower(text::trim_blanks(param.substr(0, param.find('=')))) == "boundary") {
                 ++count;
             }
             start = i + 1;
@@ -258,8 +236,8 @@ void MultipartParser::step() {
                     if (colon == std::string_view::npos) {
                         throw MultipartError("part " + std::to_string(parts_ + 1) + " has a header line without ':'");
                     }
-                    const std::string key = text::ascii_lower(trim(line.substr(0, colon)));
-                    const std::string_view value = trim(line.substr(colon + 1));
+                    const std::string key = text::ascii_lower(text::trim_blanks(line.substr(0, colon)));
+                    const std::string_view value = text::trim_blanks(line.substr(colon + 1));
                     if ((key == "content-disposition" && disposition) || (key == "content-type" && typed)) {
                         // Readers differ on which of two they take: refused.
                         throw MultipartError("part " + std::to_string(parts_ + 1) + " has two " + key + " headers");
@@ -267,7 +245,7 @@ void MultipartParser::step() {
                     if (key == "content-disposition") {
                         h.disposition = std::string(value);
                         const auto semi = value.find(';');
-                        if (text::ascii_lower(trim(value.substr(0, semi))) != "form-data") {
+                        if (text::ascii_lower(text::trim_blanks(value.substr(0, semi))) != "form-data") {
                             throw MultipartError("part " + std::to_string(parts_ + 1) + " is not form-data");
                         }
                         auto name = header_parameter(value, "name");

@@ -418,8 +418,12 @@ bool Connection::relay_answer(const Parser& p, http::response<http::string_body>
     return !ec && keep;
 }
 
-bool Connection::respond_upstream_failure(const Parser& p, const UpstreamCall& call, const std::string& message) {
+bool Connection::respond_upstream_failure(const Parser& p, const UpstreamCall& call, std::string message) {
     const bool unknown = call.outcome == UpstreamCall::Outcome::unknown;
+    if (message.empty()) {
+        message = catalogue::text(unknown ? "gate.error.upstream-broken" : "gate.error.upstream", gate_.settings.lang,
+                                  {{"detail", call.detail}});
+    }
     return respond_error(p, call.timed_out ? http::status::gateway_timeout : http::status::bad_gateway,
                          unknown ? "preflight.UpstreamOutcomeUnknown" : "preflight.UpstreamUnavailable", message,
                          false);
@@ -511,11 +515,7 @@ bool Connection::proxy_create(Parser& p) {
     if (call.outcome != UpstreamCall::Outcome::answered) {
         // Not tracked: the archive system sees an error, and its uploads and send of
         // this message are refused (the gate cannot know it was created).
-        return respond_upstream_failure(
-            p, call,
-            catalogue::text(
-                call.outcome == UpstreamCall::Outcome::unknown ? "gate.error.upstream-broken" : "gate.error.upstream",
-                s.lang, {{"detail", call.detail}}));
+        return respond_upstream_failure(p, call);
     }
     if (is_success(static_cast<int>(call.answer.result_int()))) {
         auto m = std::make_shared<TrackedMessage>();
@@ -642,11 +642,7 @@ bool Connection::proxy_upload(Parser& p, const std::string& id) {
     UpstreamCall call = call_upstream(p, nullptr, &path);
     if (call.outcome != UpstreamCall::Outcome::answered) {
         gate_.messages.put(message);
-        return respond_upstream_failure(
-            p, call,
-            catalogue::text(
-                call.outcome == UpstreamCall::Outcome::unknown ? "gate.error.upstream-broken" : "gate.error.upstream",
-                s.lang, {{"detail", call.detail}}));
+        return respond_upstream_failure(p, call);
     }
     if (is_success(static_cast<int>(call.answer.result_int()))) {
         outcome.accepted();
@@ -694,8 +690,7 @@ bool Connection::proxy_send(Parser& p, const std::string& id) {
     exchange.verdict = std::string(to_string(report.verdict()));
     UpstreamCall call = call_upstream(p, &body, nullptr);
     if (call.outcome == UpstreamCall::Outcome::not_sent) {
-        return respond_upstream_failure(p, call,
-                                        catalogue::text("gate.error.upstream", s.lang, {{"detail", call.detail}}));
+        return respond_upstream_failure(p, call);
     }
     if (call.outcome == UpstreamCall::Outcome::unknown) {
         message->outcome_unknown = true;
@@ -807,8 +802,7 @@ bool Connection::proxy_multipart(Parser& p) {
     const std::filesystem::path path = raw.path();
     UpstreamCall call = call_upstream(p, nullptr, &path);
     if (call.outcome == UpstreamCall::Outcome::not_sent) {
-        return respond_upstream_failure(p, call,
-                                        catalogue::text("gate.error.upstream", s.lang, {{"detail", call.detail}}));
+        return respond_upstream_failure(p, call);
     }
     if (call.outcome == UpstreamCall::Outcome::unknown) {
         if (!sbd.message_id.empty()) {

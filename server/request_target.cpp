@@ -7,19 +7,6 @@
 namespace preflight::server {
 namespace {
 
-int hex_value(char c) {
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
-}
-
 bool is_alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
 bool is_unreserved(char c) { return is_alnum(c) || c == '-' || c == '.' || c == '_' || c == '~'; }
 bool is_sub_delim(char c) {
@@ -168,8 +155,8 @@ TargetReading read_target(std::string_view raw) {
                 if (k + 2 >= seg.size()) {
                     return problem("malformed-escape");
                 }
-                const int h = hex_value(seg[k + 1]);
-                const int l = hex_value(seg[k + 2]);
+                const int h = text::hex_digit(seg[k + 1]);
+                const int l = text::hex_digit(seg[k + 2]);
                 if (h < 0 || l < 0) {
                     return problem("malformed-escape");
                 }
@@ -237,8 +224,8 @@ std::optional<std::vector<std::pair<std::string, std::string>>> read_query(std::
             if (s[i] == '+') {
                 to += ' ';
             } else if (s[i] == '%') {
-                const int h = i + 2 < s.size() ? hex_value(s[i + 1]) : -1;
-                const int l = i + 2 < s.size() ? hex_value(s[i + 2]) : -1;
+                const int h = i + 2 < s.size() ? text::hex_digit(s[i + 1]) : -1;
+                const int l = i + 2 < s.size() ? text::hex_digit(s[i + 2]) : -1;
                 if (h < 0 || l < 0) {
                     problem = "malformed-escape";
                     return false;

@@ -2,6 +2,7 @@
 // on SIGTERM finishes the request in flight, refuses new connections, removes its
 // temporary directory and exits 0.
 #include "tests/fake_integrasjonspunkt.hpp"
+#include "tests/gate_harness.hpp"
 
 #include <gtest/gtest.h>
 
@@ -26,6 +27,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
+using testing_gate::connect_to;
 
 struct Process {
     pid_t pid = -1;
@@ -74,19 +76,6 @@ std::string read_until(int fd, const std::string& needle, std::chrono::milliseco
         out.append(buf, static_cast<std::size_t>(n));
     }
     return out;
-}
-
-int connect_to(int port) {
-    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(static_cast<std::uint16_t>(port));
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-        ::close(fd);
-        return -1;
-    }
-    return fd;
 }
 
 std::string get(int port, const std::string& target) {

@@ -19,6 +19,10 @@ namespace preflight::text {
 [[nodiscard]] std::string ascii_lower(std::string_view s);
 // Trims Unicode white space at both ends (valid UTF-8 only; else ASCII white space).
 [[nodiscard]] std::string trim(std::string_view s);
+// Trims spaces and tabs only (HTTP's optional white space), whatever the bytes are.
+[[nodiscard]] std::string_view trim_blanks(std::string_view s);
+// The value of a hexadecimal digit, or -1.
+[[nodiscard]] int hex_digit(char c);
 // Appends code point `c` as UTF-8; surrogates and values above U+10FFFF become U+FFFD.
 void append_utf8(std::string& out, char32_t c);
 // Replaces invalid UTF-8 sequences by U+FFFD so the text can be shown or put in JSON.
