@@ -92,8 +92,10 @@ DispositionReading read_disposition(std::string_view value, HeaderBytes bytes) {
         std::size_t start = 0;
         for (std::size_t i = 0; i < value.size(); ++i) {
             const char c = value[i];
-            if (c == '\\' && quoted) {
-                return fail("a backslash in a quoted value");
+            if (c == '\\') {
+                // An escape to Spring's and Tomcat's tokenisers, inside quotes and out; a
+                // plain character to the integrasjonspunkt's own copy.
+                return fail("a backslash");
             }
             if (c == '"') {
                 quoted = !quoted;
@@ -162,8 +164,13 @@ DispositionReading read_disposition(std::string_view value, HeaderBytes bytes) {
             }
             *slot = std::move(*decoded);
         } else {
-            if (v.starts_with("=?")) {
-                return fail("an RFC 2047 encoded word in \"" + key + "\" (Spring decodes it, others do not)");
+            if (v.find("=?") != std::string_view::npos) {
+                return fail("an RFC 2047 encoded word in \"" + key + "\" (Spring and Tomcat decode it, others do not)");
+            }
+            if (bytes == HeaderBytes::utf8 && !v.empty() &&
+                (static_cast<unsigned char>(v.front()) <= 0x20U || static_cast<unsigned char>(v.back()) <= 0x20U)) {
+                // Tomcat trims a part's name (Java's trim): " sbd" is the sbd there.
+                return fail("white space around \"" + key + "\"");
             }
             if (bytes == HeaderBytes::latin1) {
                 *slot = latin1_to_utf8(v);

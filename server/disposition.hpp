@@ -10,9 +10,9 @@
 // the application as ISO-8859-1 (Tomcat), a multipart part's headers as UTF-8.
 //
 // Other readers (browsers, proxies, the archive system's own logs) differ on repeated
-// parameters, names in another case, backslash escapes, RFC 2047 words and unbalanced
-// quotes. The gate judges only a file name every reader agrees on: any of those is a
-// problem, and the request is refused.
+// parameters, names in another case, backslash escapes, RFC 2047 words, white space
+// around a part's name (Tomcat trims it) and unbalanced quotes. The gate judges only a file name every reader agrees
+// on: any of those is a problem, and the request is refused.
 #pragma once
 
 #include <optional>

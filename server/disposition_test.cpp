@@ -67,11 +67,21 @@ TEST(Disposition, WhereReadersDisagreeItIsRefused) {
              "attachment; filename",  // no '='
              "; filename=a.pdf",      // no type
              "attachment; filename=\"a\r\n.pdf\"",
+             R"(attachment; x=\"; filename*=UTF-8''b.pdf; y="; filename="a.pdf")",  // an escape outside quotes
+             "attachment; filename=C:\\temp\\a.pdf",
+             "attachment; name=\"Vedlegg =?UTF-8?B?MTIzNDU2Nzg5MDE=?=\"; filename=a.pdf",  // Tomcat decodes it
          }) {
         const auto d = read_disposition(value, HeaderBytes::latin1);
         EXPECT_FALSE(d.ok()) << value;
         EXPECT_FALSE(d.filename) << value;
     }
+}
+
+TEST(Disposition, APartsNameWithWhiteSpaceAroundItIsRefused) {
+    // Tomcat trims the name of a multipart part: " sbd" would be the SBD there.
+    EXPECT_FALSE(read_disposition("form-data; name=\" sbd\"; filename=\"m.json\"", HeaderBytes::utf8).ok());
+    EXPECT_FALSE(read_disposition("form-data; name=\"sbd\t\"", HeaderBytes::utf8).ok());
+    EXPECT_TRUE(read_disposition("form-data; name=\"sbd\"", HeaderBytes::utf8).ok());
 }
 
 TEST(Disposition, OtherParametersAreLeftAlone) {

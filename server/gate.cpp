@@ -18,6 +18,7 @@
 #include <pthread.h>
 #include <signal.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
@@ -165,10 +166,18 @@ std::string percent_decoded(std::string_view s) {
     return out;
 }
 
-// Text from a request, fit for an answer or a log line: escapes decoded, invalid
-// UTF-8 and control characters made visible, fødselsnummer masked.
+// Text from a request, fit for an answer or a log line: escapes decoded (in the
+// query '+' as the space Tomcat reads), invalid UTF-8 and control characters made
+// visible, fødselsnummer masked.
 std::string shown(std::string_view raw) {
-    return ident::mask_person_ids(text::escape_controls(text::printable(percent_decoded(raw))));
+    const auto mark = raw.find('?');
+    std::string text = percent_decoded(raw.substr(0, mark));
+    if (mark != std::string_view::npos) {
+        std::string query(raw.substr(mark));
+        std::replace(query.begin(), query.end(), '+', ' ');
+        text += percent_decoded(query);
+    }
+    return ident::mask_person_ids(text::escape_controls(text::printable(text)));
 }
 
 // The parts of a /v1/check request: the manifest in memory, documents on disk.
@@ -241,18 +250,33 @@ void MessageStore::put(const std::shared_ptr<TrackedMessage>& m) {
     const auto now = std::chrono::steady_clock::now();
     m->touched = now;
     expire_locked(now);
-    while (messages_.size() >= max_ && !messages_.empty()) {
+    while (messages_.size() >= max_ && !messages_.empty() && messages_.count(m->message_id) == 0) {
         // Forget the message touched longest ago; a later upload or send of it is
-        // then refused (fail closed), never let through unchecked.
-        auto oldest = messages_.begin();
+        // then refused (fail closed), never let through unchecked. A message whose
+        // send has an unknown outcome goes last: forgetting it would let a multipart
+        // resend of it through.
+        auto oldest = messages_.end();
         for (auto it = messages_.begin(); it != messages_.end(); ++it) {
-            if (it->second->touched < oldest->second->touched) {
+            const bool unknown = it->second->outcome_unknown.load();
+            if (oldest == messages_.end()) {
+                oldest = it;
+                continue;
+            }
+            const bool oldest_unknown = oldest->second->outcome_unknown.load();
+            if ((oldest_unknown && !unknown) ||
+                (oldest_unknown == unknown && it->second->touched < oldest->second->touched)) {
                 oldest = it;
             }
         }
         messages_.erase(oldest);
     }
     messages_[m->message_id] = m;
+}
+
+bool MessageStore::holds(const std::shared_ptr<TrackedMessage>& m) {
+    const std::lock_guard lock(mutex_);
+    const auto it = messages_.find(m->message_id);
+    return it != messages_.end() && it->second == m;
 }
 
 void MessageStore::erase(const std::string& id) {
@@ -267,7 +291,8 @@ std::size_t MessageStore::size() {
 
 void MessageStore::expire_locked(std::chrono::steady_clock::time_point now) {
     for (auto it = messages_.begin(); it != messages_.end();) {
-        if (now - it->second->touched > ttl_) {
+        // An unknown outcome is kept until a resend settles it (or max-messages).
+        if (now - it->second->touched > ttl_ && !it->second->outcome_unknown.load()) {
             it = messages_.erase(it);
         } else {
             ++it;
@@ -484,6 +509,7 @@ void Connection::serve(tcp::socket socket) {
                 ec != beast::error::timeout && ec != asio::error::eof && ec != asio::error::connection_reset &&
                 buffer_.size() > 0) {
                 gate_.metrics.rejected("malformed");
+                poison_if_upload(parser);  // the request line may have been read
                 respond_error(parser, http::status::bad_request, "preflight.MalformedRequest",
                               catalogue::text("gate.error.malformed", s.lang, {{"detail", ec.message()}}), false);
                 record(parser, remote, started);
@@ -573,7 +599,16 @@ bool Connection::receive(Parser& p, const std::function<void(std::string_view)>&
     send_continue_if_expected(p);
     bool too_large = false;
     beast::error_code ec;
+    const auto fields = std::distance(p.get().begin(), p.get().end());
     if (read_body(p, sink, max, too_large, ec)) {
+        if (std::distance(p.get().begin(), p.get().end()) != fields) {
+            // Beast adds a chunked body's trailer fields to the header, which the gate
+            // judged before the body and forwards after it: another request.
+            refuse(p, "preflight.AmbiguousRequest",
+                   catalogue::text("gate.error.framing", gate_.settings.lang, {{"detail", "trailer fields"}}),
+                   "framing");
+            return false;
+        }
         return true;
     }
     if (too_large) {
@@ -680,8 +715,23 @@ std::string Connection::framing_problem(const Parser& p) {
     return {};
 }
 
+void Connection::poison_if_upload(const Parser& p) {
+    // A refused upload aimed at a message the gate tracks (with an ambiguous framing,
+    // say) leaves that letter incomplete: its send is refused too.
+    if (gate_.upstream && text::ascii_lower(sv(p.get().method_string())) == "put") {
+        const TargetReading reading = read_target(sv(p.get().target()));
+        if (reading.target && reading.target->segments.size() == 4 && reading.target->segments[0] == "api" &&
+            reading.target->segments[1] == "messages" && reading.target->segments[2] == "out") {
+            if (const auto m = gate_.messages.find(reading.target->segments[3])) {
+                ++m->refused_requests;
+            }
+        }
+    }
+}
+
 bool Connection::refuse(const Parser& p, std::string_view exception, const std::string& message,
                         std::string_view reason) {
+    poison_if_upload(p);
     gate_.metrics.rejected(reason);
     exchange.verdict = "refused";
     return respond_error(p, http::status::bad_request, exception, message, false);

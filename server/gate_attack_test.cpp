@@ -179,6 +179,26 @@ TEST_F(GateAttack, MultipartBodiesReadersDisagreeOnAreRefused) {
          target,
          "400 MalformedRequest"},
         {"a folded part header", folded, multipart_headers(), target, "400 MalformedMultipart"},
+        {"a file part named \" sbd\" (Tomcat trims the name)",
+         multipart({sbd, {" sbd", "meta.json", "application/json", seq.sbd}, letter}), multipart_headers(), target,
+         "400 MalformedMultipart"},
+        {"an escaped quote outside quotes in a part's disposition",
+         multipart(
+             {sbd, {"f\"; x=\\\"; filename*=UTF-8''presentasjon.pdf; y=\"", "vedtak.pdf", "application/pdf", slides_}}),
+         multipart_headers(), target, "400 MalformedMultipart"},
+        {"an RFC 2047 word in a part's name",
+         multipart({sbd, {"=?UTF-8?Q?sbd?=", "meta.json", "application/json", seq.sbd}, letter}), multipart_headers(),
+         target, "400 MalformedMultipart"},
+        {"boundary* beside boundary",
+         multipart({sbd, letter}),
+         {"Content-Type: multipart/form-data; boundary*=UTF-8''x; boundary=" + kBoundary},
+         target,
+         "400 MalformedRequest"},
+        {"a Content-Type Spring cannot parse (it would route a send of \"multipart\")",
+         multipart({sbd, letter}),
+         {"Content-Type: multipart/form-data; boundary=" + kBoundary + "; x=a/b"},
+         target,
+         "400 MalformedRequest"},
         {"two filename parameters in a part",
          multipart({sbd, {"Vedlegg\"; filename=\"vedtak.pdf", "presentasjon.pdf", "application/pdf", slides_}}),
          multipart_headers(), target, "400 MalformedMultipart"},
@@ -295,6 +315,15 @@ TEST_F(GateAttack, ContentDispositionsReadersDisagreeOnAreRefusedAndPoisonTheSen
     before = ip_.requests().size();
     r = put_file(target + "?title=Vedtak&title=" + std::string(120, 'x'), "attachment; filename=vedtak.pdf", letter_);
     row("PUT with ?title= twice", "400 AmbiguousRequest, upstream got nothing", verdict_of(r) + ", " + reached(before));
+    std::string many;
+    for (int i = 0; i < 1000; ++i) {
+        many += "p" + std::to_string(i) + "&";
+    }
+    before = ip_.requests().size();
+    r = put_file(target + "?" + many + "title=Vedtak",
+                 "attachment; name=" + std::string(120, 'x') + "; filename=vedtak.pdf", letter_);
+    row("PUT with ?title= after 1,000 parameters (Tomcat stops reading)", "400 AmbiguousRequest, upstream got nothing",
+        verdict_of(r) + ", " + reached(before));
     // Not one of them reached the upstream, and the letter cannot be sent now.
     before = ip_.requests().size();
     r = send_message(kPrintId);
@@ -492,6 +521,100 @@ TEST_F(GateAttack, AmbiguousFramingIsRefusedOnEveryRoute) {
     EXPECT_TRUE(ip_.files(kPrintId).empty());
 }
 
+TEST_F(GateAttack, RequestsRefusedBeforeRoutingStillPoisonTheirMessage) {
+    start();
+    const auto seq = sequences()[1];
+    struct Attempt {
+        std::string what;
+        std::string expected;
+        std::function<std::string(const std::string&)> bytes;  // the request for a message id
+    };
+    const auto head = [](const std::string& id) {
+        return "PUT /api/messages/out/" + id +
+               " HTTP/1.1\r\nHost: x\r\nContent-Type: application/pdf\r\n"
+               "Content-Disposition: attachment; name=\"Vedtak om studieplass\"; filename=vedtak.pdf\r\n";
+    };
+    const std::vector<Attempt> attempts{
+        // A chunked upload whose trailer carries another Content-Disposition: Beast would
+        // add it to the header the gate forwards.
+        {"a chunked upload with a trailer field", "400 AmbiguousRequest",
+         [&](const std::string& id) {
+             return head(id) + "Transfer-Encoding: chunked\r\n\r\n" + fmt::format("{:x}\r\n", letter_.size()) +
+                    letter_ + "\r\n0\r\nContent-Disposition: attachment; filename*=UTF-8''presentasjon.pdf\r\n\r\n";
+         }},
+        {"an upload with Content-Length and Transfer-Encoding", "400 MalformedRequest",
+         [&](const std::string& id) {
+             return head(id) + "Content-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n";
+         }},
+        {"an upload with Transfer-Encoding: gzip, chunked", "400 AmbiguousRequest",
+         [&](const std::string& id) { return head(id) + "Transfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n"; }},
+        {"an upload as \"put\"", "400 MethodNotServed",
+         [&](const std::string& id) {
+             std::string r = head(id) + "Content-Length: " + std::to_string(letter_.size()) + "\r\n\r\n" + letter_;
+             r.replace(0, 3, "put");
+             return r;
+         }},
+    };
+    int n = 0;
+    for (const auto& a : attempts) {
+        json sbd = json::parse(seq.sbd);
+        const std::string id = fmt::format("3d4e5f60-0000-4000-8000-{:012}", ++n);
+        sbd["standardBusinessDocumentHeader"]["documentIdentification"]["instanceIdentifier"] = id;
+        ASSERT_EQ(create(sbd.dump()).status, 200);
+        std::size_t before = ip_.requests().size();
+        const int fd = connect_to(port_);
+        ASSERT_GE(fd, 0);
+        send_all(fd, a.bytes(id));
+        const auto r = parse_response(read_all(fd, 5s));
+        ::close(fd);
+        row(a.what, a.expected + ", upstream got nothing", verdict_of(r) + ", " + reached(before));
+        // The main document afterwards is accepted, but the letter is incomplete.
+        ASSERT_EQ(upload(id, "Vedtak om studieplass", "vedtak.pdf", letter_).status, 200);
+        before = ip_.requests().size();
+        const auto sent = send_message(id);
+        row("POST send after " + a.what, "400 IncompleteMessage, upstream got nothing",
+            verdict_of(sent) + ", " + reached(before));
+    }
+    EXPECT_TRUE(ip_.sent_ids().empty());
+    // A message id that is the multipart route's own name is refused at create.
+    json sbd = json::parse(sequences()[0].sbd);
+    sbd["standardBusinessDocumentHeader"]["documentIdentification"]["instanceIdentifier"] = "multipart";
+    const std::size_t before = ip_.requests().size();
+    const auto c = create(sbd.dump());
+    row("create with the messageId \"multipart\"", "400 AmbiguousRequest, upstream got nothing",
+        verdict_of(c) + ", " + reached(before));
+}
+
+TEST_F(GateAttack, AnUnknownOutcomeOutlivesOtherMessages) {
+    GateSettings s;
+    s.max_messages = 2;
+    start(s);
+    const auto seq = sequences()[0];
+    const std::string id = message_id_of(seq.sbd);
+    ASSERT_EQ(create(seq.sbd).status, 200);
+    ASSERT_EQ(upload(id, "Vedtak om studieplass", "vedtak.pdf", letter_).status, 200);
+    ip_.set_dropping(true);
+    ASSERT_EQ(send_message(id).status, 502);
+    ip_.set_dropping(false);
+    for (int i = 0; i < 3; ++i) {  // more messages than the store holds
+        json other = json::parse(seq.sbd);
+        other["standardBusinessDocumentHeader"]["documentIdentification"]["instanceIdentifier"] =
+            fmt::format("2c3d4e5f-0000-4000-8000-{:012}", i);
+        ASSERT_EQ(create(other.dump()).status, 200);
+    }
+    // The same letter again as a multipart create-and-send: still refused.
+    const std::size_t before = ip_.requests().size();
+    const auto r = exchange(port_, "POST", "/api/messages/out/multipart",
+                            multipart({{"sbd", std::nullopt, "application/json", seq.sbd},
+                                       {"Vedtak om studieplass", "vedtak.pdf", "application/pdf", letter_}}),
+                            multipart_headers());
+    const auto after = ip_.requests();
+    const bool only_status = after.size() == before + 1 && after.back().method == "GET";
+    row("a multipart resend of an unknown send, after max-messages others",
+        "400 OutcomeUnknown, upstream asked for statuses only",
+        verdict_of(r) + (only_status ? ", upstream asked for statuses only" : ", " + reached(before)));
+}
+
 TEST_F(GateAttack, IdentifiersAreMaskedInAnswersAndLogs) {
     access_log_ = true;
     const std::string fnr = "29129319060";
@@ -499,7 +622,12 @@ TEST_F(GateAttack, IdentifiersAreMaskedInAnswersAndLogs) {
     for (const char c : fnr) {
         encoded += fmt::format("%{:02X}", static_cast<unsigned>(c));
     }
-    for (const auto& target : {"/api/messages/out/" + fnr + "/x", "/api/messages/out/" + encoded + "/x"}) {
+    const std::vector<std::pair<std::string, std::string>> cases{
+        {"path", "/api/messages/out/" + fnr + "/x"},
+        {"path, %-encoded", "/api/messages/out/" + encoded + "/x"},
+        {"query, as 291293+19060 (Tomcat reads a space)", "/api/messages/out/x/y?title=291293+19060"},
+    };
+    for (const auto& [what, target] : cases) {
         ::testing::internal::CaptureStderr();
         start();
         const auto r = exchange(port_, "PUT", target, "x");
@@ -508,14 +636,14 @@ TEST_F(GateAttack, IdentifiersAreMaskedInAnswersAndLogs) {
         gate_.reset();
         const std::string log = ::testing::internal::GetCapturedStderr();
         const std::string path = r.body_json().at("path").get<std::string>();
-        const bool masked = path.find("291293*****") != std::string::npos && r.body.find(fnr) == std::string::npos &&
-                            log.find("291293*****") != std::string::npos && log.find(fnr) == std::string::npos &&
-                            log.find(encoded) == std::string::npos;
-        row(std::string("a fødselsnummer in the path") +
-                (target == "/api/messages/out/" + fnr + "/x" ? "" : " (%-encoded)"),
-            "400, masked in the error's path and the access log",
-            std::to_string(r.status) +
-                (masked ? ", masked in the error's path and the access log" : ", not masked: " + path));
+        const bool in_path = target.find('?') == std::string::npos;
+        const bool masked =
+            (!in_path || path.find("291293*****") != std::string::npos) && r.body.find(fnr) == std::string::npos &&
+            r.body.find("19060") == std::string::npos &&
+            (log.find("291293*****") != std::string::npos || log.find("291293 *****") != std::string::npos) &&
+            log.find("19060") == std::string::npos && log.find(encoded) == std::string::npos;
+        row("a fødselsnummer in the " + what, "400, masked in the error and the access log",
+            std::to_string(r.status) + (masked ? ", masked in the error and the access log" : ", not masked: " + path));
     }
 }
 

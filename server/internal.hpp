@@ -90,11 +90,15 @@ struct TrackedMessage {
     // Uploads refused for another reason (malformed, too large, busy, an upstream
     // error, an unknown outcome): the file names (or "-"), in order. The send is refused too.
     std::vector<std::string> refused_uploads;
+    // Requests aimed at this message that the gate refused before routing them (an
+    // ambiguous framing, a method or spelling it does not serve): counted without the
+    // message's lock, which an upload in flight may hold.
+    std::atomic<unsigned> refused_requests{0};
     // A send (or multipart create-and-send) was written to the upstream, but its
     // answer never came whole: the letter may have been sent. A resend is refused
     // until the upstream's statuses tell (docs/gate.md, "When the answer breaks off").
-    bool outcome_unknown = false;
-    bool multipart = false;  // tracked only for an unknown multipart outcome
+    std::atomic<bool> outcome_unknown{false};  // read by the store without the message's lock
+    bool multipart = false;                    // tracked only for an unknown multipart outcome
     std::chrono::steady_clock::time_point unknown_since;
     std::chrono::steady_clock::time_point touched;
 };
@@ -103,6 +107,8 @@ class MessageStore {
 public:
     MessageStore(std::chrono::seconds ttl, std::size_t max) : ttl_(ttl), max_(max) {}
     std::shared_ptr<TrackedMessage> find(const std::string& id);
+    // True while `m` is still the message kept under its id (not sent, forgotten or replaced).
+    bool holds(const std::shared_ptr<TrackedMessage>& m);
     void put(const std::shared_ptr<TrackedMessage>& m);
     void erase(const std::string& id);
     std::size_t size();
@@ -209,6 +215,8 @@ public:
     // A request refused before anything was forwarded: 400 in the upstream's error
     // shape, counted as `reason` in /metrics, the connection closed (its body unread).
     bool refuse(const Parser& p, std::string_view exception, const std::string& message, std::string_view reason);
+    // Counts a refused PUT to /api/messages/out/{id} against that message, if tracked.
+    void poison_if_upload(const Parser& p);
 
     Exchange exchange;
 

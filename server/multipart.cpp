@@ -107,36 +107,77 @@ std::optional<std::string> header_parameter(std::string_view value, std::string_
 }
 
 std::optional<std::string> multipart_boundary(std::string_view content_type) {
-    const auto semi = content_type.find(';');
+    // Read strictly, so that the gate and the integrasjonspunkt cannot split the body
+    // at different boundaries: Tomcat's parser lower-cases parameter names, splits at
+    // ',' as well as ';', lets the last of two win, strips a '*' and decodes RFC 2231
+    // and RFC 2047 values, and a Content-Type Spring cannot parse makes Spring route
+    // the request elsewhere. So: "multipart/form-data", then `boundary` exactly once
+    // as a plain token or quoted string of RFC 2046 characters (no ','), and at most a
+    // `charset` token besides; anything else is not read.
+    const auto is_token = [](std::string_view v) {
+        constexpr std::string_view specials = "()<>@,;:\\\"/[]?={} \t";
+        return !v.empty() && std::all_of(v.begin(), v.end(), [&](char c) {
+            const auto u = static_cast<unsigned char>(c);
+            return u > 0x20U && u < 0x7FU && specials.find(c) == std::string_view::npos;
+        });
+    };
+    const auto is_bchars = [](std::string_view v) {
+        constexpr std::string_view extra = "'()+_-./:=? ";
+        return !v.empty() && v.size() <= 70 && v.back() != ' ' && std::all_of(v.begin(), v.end(), [&](char c) {
+            return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                   extra.find(c) != std::string_view::npos;
+        });
+    };
+    std::size_t semi = content_type.find(';');
     if (text::ascii_lower(text::trim_blanks(content_type.substr(0, semi))) != "multipart/form-data") {
         return std::nullopt;
     }
-    auto b = header_parameter(content_type, "boundary");
-    // RFC 2046: 1 to 70 characters, not ending in a space. Tomcat also splits the
-    // Content-Type's parameters at ',' and takes the last of two boundaries: a
-    // boundary with a ',' or a quote, or given twice, could be read as another one.
-    if (!b || b->empty() || b->size() > 70 || b->back() == ' ' || b->find_first_of(",\"\\") != std::string::npos) {
-        return std::nullopt;
-    }
-    std::size_t count = 0;
-    bool quoted = false;
-    std::size_t start = 0;
-    for (std::size_t i = 0; i <= content_type.size(); ++i) {
-        const char c = i < content_type.size() ? content_type[i] : ';';
-        if (c == '"') {
-            quoted = !quoted;
-        } else if ((c == ';' || c == ',') && !quoted) {
-            const std::string_view param = content_type.substr(start, i - start);
-            if (text::ascii_lower(text::trim_blanks(param.substr(0, param.find('=')))) == "boundary") {
-                ++count;
+    std::optional<std::string> boundary;
+    bool charset = false;
+    while (semi != std::string_view::npos) {
+        std::size_t i = semi + 1;
+        while (i < content_type.size() && (content_type[i] == ' ' || content_type[i] == '\t')) {
+            ++i;
+        }
+        const auto eq = content_type.find('=', i);
+        if (eq == std::string_view::npos) {
+            return std::nullopt;
+        }
+        const std::string name = text::ascii_lower(content_type.substr(i, eq - i));
+        std::string value;
+        std::size_t end = eq + 1;
+        if (end < content_type.size() && content_type[end] == '"') {
+            const auto close = content_type.find('"', end + 1);
+            if (close == std::string_view::npos) {
+                return std::nullopt;
             }
-            start = i + 1;
+            value = std::string(content_type.substr(end + 1, close - end - 1));
+            end = close + 1;
+            if (!is_bchars(value)) {
+                return std::nullopt;
+            }
+        } else {
+            const auto stop = content_type.find(';', end);
+            value = std::string(text::trim_blanks(
+                content_type.substr(end, stop == std::string_view::npos ? std::string_view::npos : stop - end)));
+            end = stop == std::string_view::npos ? content_type.size() : stop;
+            if (!is_token(value)) {
+                return std::nullopt;
+            }
+        }
+        if (!text::trim_blanks(content_type.substr(end, content_type.find(';', end) - end)).empty()) {
+            return std::nullopt;  // text after a quoted value
+        }
+        semi = content_type.find(';', end);
+        if (name == "boundary" && !boundary && is_bchars(value) && value.find("=?") == std::string::npos) {
+            boundary = value;
+        } else if (name == "charset" && !charset) {
+            charset = true;
+        } else {
+            return std::nullopt;  // boundary* or twice, another parameter, white space before '='
         }
     }
-    if (count != 1) {
-        return std::nullopt;
-    }
-    return b;
+    return boundary;
 }
 
 MultipartParser::MultipartParser(std::string boundary, PartSink& sink, MultipartLimits limits)

@@ -149,6 +149,12 @@ TEST(Multipart, Boundary) {
     EXPECT_FALSE(multipart_boundary("multipart/form-data; boundary=a,b"));
     EXPECT_FALSE(multipart_boundary("multipart/form-data; boundary=a; boundary=b"));
     EXPECT_FALSE(multipart_boundary("multipart/form-data; boundary=a, BOUNDARY=b"));
+    EXPECT_FALSE(multipart_boundary("multipart/form-data; boundary*=UTF-8''a; boundary=b"));
+    EXPECT_FALSE(multipart_boundary("multipart/form-data; boundary=\"=?UTF-8?Q?b?=\""));
+    EXPECT_FALSE(multipart_boundary("multipart/form-data; boundary=b; x=a/b"));  // Spring cannot parse it
+    EXPECT_FALSE(multipart_boundary("multipart/form-data; boundary =b"));
+    EXPECT_FALSE(multipart_boundary("multipart/form-data; boundary=\"b\"x"));
+    EXPECT_EQ(multipart_boundary("multipart/form-data; charset=UTF-8; BOUNDARY=b").value_or(""), "b");
 }
 
 TEST(Multipart, HeaderParameter) {

@@ -34,6 +34,9 @@ namespace {
 
 bool is_success(int status) { return status >= 200 && status < 300; }
 
+// Query parameters the gate reads on a checked route; more are refused.
+constexpr std::size_t kMaxQueryParameters = 100;
+
 // Findings that need every document of the message: judged at send, not before.
 bool needs_all_documents(const Finding& f) { return f.code == "DP404" || f.code == "DP406" || f.code == "DP203"; }
 
@@ -363,6 +366,14 @@ Connection::UpstreamCall Connection::exchange_upstream(Request& req, bool head) 
     if (!ec && !rp->is_done()) {
         ec = http::error::partial_message;
     }
+    if (!ec && rp->get().result_int() / 100 == 1) {
+        ec = http::error::partial_message;  // interim answers only: no final one
+    }
+    if (!ec && !head && !rp->content_length() && !rp->chunked() && rp->get().result_int() != 204 &&
+        rp->get().result_int() != 304) {
+        // Framed by the connection's close: an answer cut short would look whole.
+        ec = http::error::partial_message;
+    }
     if (ec) {
         // The answer broke off (or never came, or was too large to judge): the
         // upstream may have acted on the request.
@@ -384,6 +395,7 @@ Connection::UpstreamCall Connection::call_upstream(const Parser& p, const std::s
     if (file != nullptr) {
         http::request<http::file_body> req;
         copy_fields(p, req);
+        req.version(11);  // the answer then has a length or chunks: a cut is seen
         beast::error_code ec;
         req.body().open(file->c_str(), beast::file_mode::scan, ec);
         if (ec) {
@@ -395,6 +407,7 @@ Connection::UpstreamCall Connection::call_upstream(const Parser& p, const std::s
     }
     http::request<http::string_body> req;
     copy_fields(p, req);
+    req.version(11);
     req.body() = body != nullptr ? *body : std::string();
     if (req.has_content_length() || !req.body().empty() || req.chunked()) {
         req.erase(http::field::transfer_encoding);
@@ -505,6 +518,12 @@ bool Connection::proxy_create(Parser& p) {
             catalogue::text("gate.error.sbd", s.lang, {{"detail", catalogue::text(e.message_id(), s.lang, e.args())}}),
             true);
     }
+    if (sbd.message_id == "multipart") {
+        // Its send, POST /api/messages/out/multipart, is the multipart route's path:
+        // Spring would take a send with a body that is not multipart as this message's.
+        return refuse(p, "preflight.AmbiguousRequest",
+                      catalogue::text("gate.error.sbd", s.lang, {{"detail", "messageId \"multipart\""}}), "ambiguous");
+    }
     Report report =
         gate_.check(to_journal_post(sbd), gate_.run, [](const Finding& f) { return !needs_all_documents(f); });
     if (report.verdict() == Verdict::block) {
@@ -544,6 +563,9 @@ bool Connection::proxy_upload(Parser& p, const std::string& id) {
         return refuse_unknown(p, id);
     }
     const std::lock_guard lock(message->mutex);
+    if (!gate_.messages.holds(message)) {
+        return refuse_unknown(p, id);  // sent or forgotten while this request waited
+    }
     UploadOutcome outcome(*message);
     const auto& req = p.get();
     // The headers and parameters the integrasjonspunkt reads, each exactly once.
@@ -566,6 +588,12 @@ bool Connection::proxy_upload(Parser& p, const std::string& id) {
     if (!query) {
         return refuse(p, "preflight.AmbiguousRequest",
                       catalogue::text("gate.error.query", s.lang, {{"detail", problem}}), "ambiguous");
+    }
+    if (query->size() > kMaxQueryParameters) {
+        // Tomcat stops reading parameters at its limit, silently: a ?title= after it
+        // would be judged here and not read there.
+        return refuse(p, "preflight.AmbiguousRequest",
+                      catalogue::text("gate.error.query", s.lang, {{"detail", "too many parameters"}}), "ambiguous");
     }
     std::optional<std::string> query_title;
     for (const auto& [name, value] : *query) {
@@ -662,6 +690,9 @@ bool Connection::proxy_send(Parser& p, const std::string& id) {
         return refuse_unknown(p, id);
     }
     const std::lock_guard lock(message->mutex);
+    if (!gate_.messages.holds(message)) {
+        return refuse_unknown(p, id);  // sent or forgotten while this request waited
+    }
     std::string body;
     if (!receive(
             p, [&](std::string_view b) { body.append(b); }, s.max_json_bytes)) {
@@ -673,11 +704,13 @@ bool Connection::proxy_send(Parser& p, const std::string& id) {
             return keep;
         }
     }
-    if (message->refused.empty() && !message->refused_uploads.empty()) {
+    if (message->refused.empty() && (!message->refused_uploads.empty() || message->refused_requests > 0)) {
         exchange.verdict = "block";
         return respond_error(
             p, http::status::bad_request, "no.preflight.IncompleteMessage",
-            catalogue::text("gate.error.incomplete", s.lang, {{"id", id}, {"file", message->refused_uploads.front()}}),
+            catalogue::text(
+                "gate.error.incomplete", s.lang,
+                {{"id", id}, {"file", message->refused_uploads.empty() ? "-" : message->refused_uploads.front()}}),
             true);
     }
     Report report = gate_.check(message->post, gate_.run);
@@ -718,6 +751,10 @@ bool Connection::proxy_multipart(Parser& p) {
     if (!query) {
         return refuse(p, "preflight.AmbiguousRequest",
                       catalogue::text("gate.error.query", s.lang, {{"detail", problem}}), "ambiguous");
+    }
+    if (query->size() > kMaxQueryParameters) {
+        return refuse(p, "preflight.AmbiguousRequest",
+                      catalogue::text("gate.error.query", s.lang, {{"detail", "too many parameters"}}), "ambiguous");
     }
     for (const auto& [name, value] : *query) {
         if (name == "sbd") {
@@ -775,6 +812,9 @@ bool Connection::proxy_multipart(Parser& p) {
     std::optional<std::lock_guard<std::mutex>> earlier_lock;
     if (earlier) {
         earlier_lock.emplace(earlier->mutex);
+        if (!gate_.messages.holds(earlier)) {
+            return refuse_unknown(p, sbd.message_id);  // settled by another request meanwhile
+        }
         if (earlier->outcome_unknown) {
             bool keep = false;
             if (!unknown_outcome_allows(p, *earlier, keep)) {
