@@ -447,6 +447,30 @@ TEST_F(GateTest, MultipartRouteIsCheckedWholeAndForwardedByteIdentical) {
     EXPECT_TRUE(no_request_files());
 }
 
+// The integrasjonspunkt's own upload rules, stopped before sending (DP204, DP407).
+TEST_F(GateTest, UploadRulesOfTheIntegrasjonspunktAreStoppedFirst) {
+    start();
+    const auto seq = sequences().front();  // DPI digital
+    const std::string id = message_id_of(seq.sbd);
+    const std::string pdf = slurp(seq.files[0].path);
+    // Over 5 MiB in a multipart message: DP204 blocks; the upstream gets nothing.
+    std::string big = pdf + "\n%" + std::string(5U * 1024U * 1024U, 'x') + "\n";
+    const std::vector<Part> parts{{"sbd", std::nullopt, "application/json", seq.sbd},
+                                  {seq.files[0].name, seq.files[0].filename, "application/pdf", big}};
+    const auto r = exchange(port_, "POST", "/api/messages/out/multipart", multipart(parts), multipart_headers());
+    ASSERT_EQ(r.status, 400) << r.body;
+    EXPECT_EQ(r.body_json().at("findings").at(0).at("code"), "DP204");
+    EXPECT_TRUE(ip_.requests().empty());
+    // The same file uploaded on its own has no per-file limit: it goes.
+    ASSERT_EQ(create(seq.sbd).status, 200);
+    EXPECT_EQ(upload(id, seq.files[0].name, seq.files[0].filename, big).status, 200);
+    // A second upload with the same file name: DP407 blocks it before the integrasjonspunkt would.
+    const auto dup = upload(id, "Klageskjema", seq.files[0].filename, slurp(seq.files[1].path));
+    ASSERT_EQ(dup.status, 400) << dup.body;
+    EXPECT_NE(dup.body_json().at("description").get<std::string>().find("DP407"), std::string::npos) << dup.body;
+    EXPECT_EQ(ip_.files(id).size(), 1U);
+}
+
 TEST_F(GateTest, OtherRoutesPassThroughUnchanged) {
     start();
     const auto r = exchange(port_, "GET", "/api/statuses?messageId=abc&size=10", "", {"Authorization: Bearer t"});

@@ -834,7 +834,9 @@ bool Connection::proxy_multipart(Parser& p) {
         d.role = role_of(sbd, f.filename);
         post.documents.push_back(std::move(d));
     }
-    const Report report = gate_.check(std::move(post), gate_.run);
+    RunSettings run = gate_.run;
+    run.flags.multipart_upload = true;  // DP204: the integrasjonspunkt's per-file limit on this route
+    const Report report = gate_.check(std::move(post), run);
     if (report.verdict() == Verdict::block) {
         return blocked(p, report, true);
     }

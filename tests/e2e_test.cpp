@@ -79,7 +79,7 @@ INSTANTIATE_TEST_SUITE_P(
         // e-Boks keeps the status «sendt»: normal.
         Case{"eboks.json", {"DP506"}, "pass", {"dpi-digital"}},
         // Documents left out without a word.
-        Case{"duplicate-names.json", {"DP405"}, "block", {"dpi-digital"}},
+        Case{"duplicate-names.json", {"DP405", "DP407"}, "block", {"dpi-digital"}},  // one file listed twice
         Case{"main-mismatch.json", {"DP406"}, "block", {"dpi-digital"}},
         // E-mail only without access code, fødselsnummer, and with an address.
         Case{"email-access-code.json", {"DP601"}, "block", {"email"}},

@@ -113,6 +113,29 @@ constexpr Entry kEntries[] = {
     {"DP203.signers.remedy", "Del signatarene på flere signeringsoppdrag.",
      "Spread the signers over several signing jobs."},
 
+    // ---- DP204 upload-file-size
+    {"DP204.summary", "En fil over integrasjonspunktets grense per fil på ruten den sendes med (multipart: 5 MiB)",
+     "A file over the integrasjonspunkt's per-file limit on the route it is sent by (multipart: 5 MiB)"},
+    {"DP204.severity", "blokkerer i portens multipart-rute; informasjon på kommandolinjen",
+     "block in the gate's multipart route; info on the command line"},
+    {"DP204.multipart",
+     "Filen er {bytes}; integrasjonspunktet tar ikke imot filer over {limit} i én multipart-forsendelse og avviser "
+     "hele brevet",
+     "The file is {bytes}; the integrasjonspunkt takes no file over {limit} in a multipart message and refuses the "
+     "whole letter"},
+    {"DP204.multipart.remedy",
+     "Send brevet med opplasting fil for fil (ikke multipart), eller gjør filen mindre (for eksempel ved å lagre "
+     "PDF-en med komprimerte bilder).",
+     "Send the letter with one upload per file (not multipart), or make the file smaller (for example by saving the "
+     "PDF with compressed images)."},
+    {"DP204.if-multipart",
+     "Filen er {bytes}: sendes brevet som multipart, avviser integrasjonspunktet den (grense {limit} per fil)",
+     "The file is {bytes}: if the letter is sent as multipart, the integrasjonspunkt refuses it (limit {limit} per "
+     "file)"},
+    {"DP204.if-multipart.remedy",
+     "Ingenting å gjøre hvis arkivsystemet laster opp fil for fil; ellers gjør filen mindre enn grensen.",
+     "Nothing to do if the archive system uploads one file at a time; otherwise make the file smaller than the "
+     "limit."},
     // ---- DP301 page-format
     {"DP301.summary", "Side som ikke er stående A4 (utskrift krever det)",
      "A page that is not portrait A4 (print requires it)"},
@@ -394,6 +417,19 @@ constexpr Entry kEntries[] = {
     {"DP405.duplicate.remedy", "Gi dokumentene ulike navn, for eksempel «Vedlegg 1 …» og «Vedlegg 2 …».",
      "Give the documents different names, for example \"Attachment 1 …\" and \"Attachment 2 …\"."},
 
+    // ---- DP407 duplicate-file-names
+    {"DP407.summary", "To filer i én forsendelse med samme filnavn: integrasjonspunktet avviser den andre",
+     "Two files of one message with the same file name: the integrasjonspunkt refuses the second"},
+    {"DP407.severity", "blokkerer", "block"},
+    {"DP407.duplicate",
+     "Filnavnet «{filename}» brukes også av {other_file}; integrasjonspunktet tar ikke imot to filer med samme "
+     "filnavn i én forsendelse, så brevet kan ikke sendes slik",
+     "The file name \"{filename}\" is also used by {other_file}; the integrasjonspunkt takes no two files with one "
+     "file name in a message, so the letter cannot be sent like this"},
+    {"DP407.duplicate.remedy",
+     "Gi filene ulike filnavn, for eksempel vedlegg-1.pdf og vedlegg-2.pdf (navnene på dokumentene kan være som før).",
+     "Give the files different file names, for example vedlegg-1.pdf and vedlegg-2.pdf (the documents' names may stay "
+     "as they are)."},
     // ---- DP406 main-name-mismatch
     {"DP406.summary",
      "Hoveddokumentets navn er ikke likt journalpostens tittel: vedleggene blir ikke sendt, uten varsel",

@@ -68,6 +68,9 @@ struct RunFlags {
     // archive system before anything is sent, so its type is no finding (DP401); its
     // page setup is (DP301).
     bool templates = false;
+    // The gate's multipart route (POST /api/messages/out/multipart): the files go as
+    // parts, each under the integrasjonspunkt's per-file limit there (DP204 blocks).
+    bool multipart_upload = false;
 };
 
 struct Context {
