@@ -35,6 +35,10 @@ public:
                 if (org.value->winding_up) {
                     add_for(out, ctx.post, i, Severity::warn, "DP503.org-winding-up", {{"name", org.value->name}});
                 }
+                if (org.value->forced_dissolution) {
+                    add_for(out, ctx.post, i, Severity::warn, "DP503.org-forced-dissolution",
+                            {{"name", org.value->name}});
+                }
             }
         }
     }

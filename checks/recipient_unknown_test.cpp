@@ -64,3 +64,13 @@ TEST(RecipientUnknown, BankruptcyAndWindingUpWarn) {
     EXPECT_EQ(f[0].severity, Severity::warn);
     EXPECT_EQ(f[1].message_id, "DP503.org-winding-up");
 }
+
+TEST(RecipientUnknown, ForcedDissolutionWarnsLikeWindingUp) {
+    auto firm = person("Firma", "987464291", Channel::dpv);
+    firm.facts.organisation = org(Outcome::found);
+    firm.facts.organisation.value->forced_dissolution = true;
+    const auto f = run_check("recipient-unknown", post_to({firm}), channel(Channel::general));
+    ASSERT_EQ(f.size(), 1U);
+    EXPECT_EQ(f[0].message_id, "DP503.org-forced-dissolution");
+    EXPECT_EQ(f[0].severity, Severity::warn);
+}

@@ -388,7 +388,21 @@ std::string Signer::make_grant(std::chrono::system_clock::time_point now) const 
                              {"scope", impl_->scope},        {"iat", iat},
                              {"exp", iat + impl_->lifetime}, {"jti", random_jti()}};
     if (!impl_->resource.empty()) {
-        claims["resource"] = impl_->resource;
+        // An array (RFC 8707 allows several; Maskinporten reads it as one): the
+        // configured value split at white space or commas.
+        nlohmann::json resources = nlohmann::json::array();
+        std::string one;
+        for (const char c : impl_->resource + " ") {
+            if (c == ' ' || c == ',' || c == '\t') {
+                if (!one.empty()) {
+                    resources.push_back(one);
+                }
+                one.clear();
+            } else {
+                one += c;
+            }
+        }
+        claims["resource"] = resources;
     }
     std::string input;
     try {

@@ -362,7 +362,7 @@ Verified verify_grant(const std::string& jwt, const Expected& e) {
         v.error = "unknown client";
     } else if (c["scope"] != e.scope) {
         v.error = "unexpected scope";
-    } else if (!e.resource.empty() && c["resource"] != e.resource) {
+    } else if (!e.resource.empty() && c["resource"] != json::array({e.resource})) {
         v.error = "unexpected resource";
     } else if (!c["jti"].is_string() || c["jti"].get<std::string>().empty()) {
         v.error = "no jti";
@@ -581,8 +581,16 @@ TEST(JwtGrant, ResourceOnlyWhenConfiguredAndLifetimeAsConfigured) {
     s.grant_lifetime_seconds = 60;
     const Verified v = verify_grant(Signer(s).make_grant(std::chrono::system_clock::now()), e);
     ASSERT_EQ(v.error, "");
-    EXPECT_EQ(v.claims["resource"].get<std::string>(), "https://krr.example/");
+    // An array of strings, as Maskinporten's JWT grant takes it.
+    ASSERT_TRUE(v.claims["resource"].is_array());
+    EXPECT_EQ(v.claims["resource"], json::array({"https://krr.example/"}));
     EXPECT_EQ(v.claims["exp"].get<long long>() - v.claims["iat"].get<long long>(), 60);
+    // Several, separated by white space or commas.
+    s.resource = "https://a.example/, https://b.example/";
+    const auto two = Signer(s).make_grant(std::chrono::system_clock::now());
+    const auto payload = base64url_decode(two.substr(two.find('.') + 1, two.rfind('.') - two.find('.') - 1));
+    ASSERT_TRUE(payload);
+    EXPECT_EQ(json::parse(*payload).at("resource"), json::array({"https://a.example/", "https://b.example/"}));
 }
 
 TEST(JwtGrant, BadSettingsAreRefusedUpFront) {

@@ -28,12 +28,13 @@ struct Person {
 // A legal entity in Enhetsregisteret.
 struct Organisation {
     std::string orgnr;
-    std::string name;          // navn
-    std::string deleted_date;  // slettedato (ISO date), empty if none
-    bool deleted = false;      // slettedato in the past, or 410 Gone
-    bool bankrupt = false;     // konkurs
-    bool winding_up = false;   // underAvvikling
-    bool sub_unit = false;     // found under /underenheter
+    std::string name;                 // navn
+    std::string deleted_date;         // slettedato (ISO date), empty if none
+    bool deleted = false;             // slettedato in the past, or 410 Gone
+    bool bankrupt = false;            // konkurs
+    bool winding_up = false;          // underAvvikling
+    bool forced_dissolution = false;  // underTvangsavviklingEllerTvangsopplosning
+    bool sub_unit = false;            // found under /underenheter
 };
 
 // One capability of a receiver (integrasjonspunkt /api/capabilities/{id}).

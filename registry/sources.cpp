@@ -111,6 +111,7 @@ Organisation organisation_at(const json& body, const std::string& today, const s
     org.deleted = !org.deleted_date.empty() && org.deleted_date <= today;
     org.bankrupt = bool_member(body, "konkurs", p);
     org.winding_up = bool_member(body, "underAvvikling", p);
+    org.forced_dissolution = bool_member(body, "underTvangsavviklingEllerTvangsopplosning", p);
     return org;
 }
 

@@ -171,6 +171,10 @@ FakeResponse brreg_answer(const FakeRequest& r) {
     if (r.path == enheter + "974760673") {
         return {200, R"({"organisasjonsnummer":"974760673","navn":"GAMMEL","slettedato":"2019-05-01"})"};
     }
+    if (r.path == enheter + "914994780") {
+        return {200, R"({"organisasjonsnummer":"914994780","navn":"TVANG AS",)"
+                     R"("underTvangsavviklingEllerTvangsopplosning":true})"};
+    }
     if (r.path == enheter + "923609016") {
         return {200, R"({"organisasjonsnummer":"923609016","navn":"SNART","slettedato":"2999-01-01","konkurs":true})"};
     }
@@ -216,6 +220,12 @@ TEST(Brreg, FoundDeletedGoneAndFlags) {
     EXPECT_EQ(sub.outcome, Outcome::found);
     EXPECT_TRUE(sub.value->sub_unit);
     EXPECT_TRUE(sub.value->winding_up);
+    EXPECT_FALSE(sub.value->forced_dissolution);
+
+    const auto forced = er->organisation("914994780");  // Enhetsregisteret's forced-dissolution flag
+    EXPECT_EQ(forced.outcome, Outcome::found);
+    EXPECT_TRUE(forced.value->forced_dissolution);
+    EXPECT_FALSE(forced.value->winding_up);
 
     EXPECT_EQ(er->organisation("999999999").outcome, Outcome::not_found);
     const auto broken = er->organisation("910000002");

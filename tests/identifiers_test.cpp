@@ -149,6 +149,13 @@ TEST(Identifiers, EveryOrganisationNumberOfABlockFollowsTheRule) {
 
 TEST(Identifiers, RecipientIdsAreNormalisedAndClassified) {
     EXPECT_EQ(normalise_id("0192:987464291"), "987464291");
+    // Organisation-part identifiers and source indicators, as eFormidling's Iso6523 takes them.
+    EXPECT_EQ(normalise_id("0192:987464291:AVD-1"), "987464291");
+    EXPECT_EQ(normalise_id("0192:987464291:AVD1:1"), "987464291");
+    EXPECT_EQ(normalise_id("0192:987464291:0:0"), "0192:987464291:0:0");  // NHN's form: not ISO 6523
+    EXPECT_EQ(normalise_id("0192:987464291:a b"), "0192:987464291:a b");
+    EXPECT_EQ(normalise_id("0192:987464291:AVD1:12"), "0192:987464291:AVD1:12");
+    EXPECT_EQ(normalise_id("0192:987464291:" + std::string(36, 'x')), "0192:987464291:" + std::string(36, 'x'));
     EXPECT_EQ(normalise_id("987 464 291"), "987464291");
     EXPECT_EQ(normalise_id("291293 19060"), "29129319060");
     EXPECT_EQ(classify("987464291"), IdClass::organisation);

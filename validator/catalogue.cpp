@@ -531,6 +531,13 @@ constexpr Entry kEntries[] = {
     {"DP503.org-winding-up", "«{recipient}» ({name}) er under avvikling", "\"{recipient}\" ({name}) is being wound up"},
     {"DP503.org-winding-up.remedy", "Kontroller at virksomheten fortsatt tar imot post før brevet sendes.",
      "Check that the organisation still takes post before sending."},
+    {"DP503.org-forced-dissolution", "«{recipient}» ({name}) er under tvangsavvikling eller tvangsoppløsning",
+     "\"{recipient}\" ({name}) is under forced winding-up or forced dissolution"},
+    {"DP503.org-forced-dissolution.remedy",
+     "Kontroller at virksomheten fortsatt finnes og tar imot post (et bobestyrer eller tingretten kan være riktig "
+     "mottaker) før brevet sendes.",
+     "Check that the organisation still exists and takes post (an estate administrator or the district court may be "
+     "the right recipient) before sending."},
 
     // ---- DP504 route-print
     {"DP504.summary", "Mottakeren får brevet på papir (reservert, uten postkasse eller kan ikke varsles)",

@@ -87,6 +87,24 @@ std::string normalise_id(std::string_view raw) {
     std::string_view s = raw;
     if (s.starts_with("0192:")) {  // ISO 6523 prefix of Norwegian org numbers, as in eFormidling
         s.remove_prefix(5);
+        // eFormidling's Iso6523 (efm-common) also takes an organisation-part identifier
+        // (1-35 characters, no white space or ':') and then a one-digit source indicator:
+        // 0192:987464291:AVD1[:1]. The registries are asked about the organisation; the
+        // NHN form "0:0" is not ISO 6523 there. Anything else stays as written (DP502).
+        if (const auto colon = s.find(':'); colon != std::string_view::npos) {
+            const std::string_view tail = s.substr(colon + 1);
+            const auto second = tail.find(':');
+            const std::string_view part = tail.substr(0, second);
+            const std::string_view source = second == std::string_view::npos ? "" : tail.substr(second + 1);
+            const bool part_ok =
+                !part.empty() && part.size() <= 35 && part.find_first_of(" \t\r\n\f\v") == std::string_view::npos;
+            const bool source_ok =
+                second == std::string_view::npos || (source.size() == 1 && source[0] >= '0' && source[0] <= '9');
+            if (!part_ok || !source_ok || (part == "0" && source == "0")) {
+                return std::string(raw);
+            }
+            s = s.substr(0, colon);
+        }
     }
     for (const char c : s) {
         if (c != ' ' && c != '.' && c != '-') {

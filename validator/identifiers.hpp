@@ -18,7 +18,8 @@ enum class PersonKind { none, fodselsnummer, d_nummer, h_nummer, synthetic };
 [[nodiscard]] bool valid_orgnr(std::string_view id);
 
 // A recipient id as written in a manifest, without spaces, dots, dashes and the
-// "0192:" prefix of organisation numbers.
+// "0192:" prefix of organisation numbers; of an ISO 6523 id with an organisation-part
+// identifier (0192:987464291:AVD1[:1]), the organisation number.
 [[nodiscard]] std::string normalise_id(std::string_view raw);
 
 enum class IdClass { person, person_invalid, organisation, organisation_invalid, unknown_format };

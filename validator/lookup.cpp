@@ -68,6 +68,7 @@ json org_json(const registry::Answer<registry::Organisation>& a, const RenderOpt
         j["slettedato"] = g.deleted_date;
         j["konkurs"] = g.bankrupt;
         j["underAvvikling"] = g.winding_up;
+        j["underTvangsavviklingEllerTvangsopplosning"] = g.forced_dissolution;
         j["underenhet"] = g.sub_unit;
     }
     return j;
@@ -120,6 +121,9 @@ std::string org_text(const registry::Answer<registry::Organisation>& a, const Re
     }
     if (g.winding_up) {
         flags += " underAvvikling";
+    }
+    if (g.forced_dissolution) {
+        flags += " underTvangsavviklingEllerTvangsopplosning";
     }
     return catalogue::text("ui.lookup.organisation", o.lang, {{"name", shown(g.name, o)}, {"flags", flags}});
 }
