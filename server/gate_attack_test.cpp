@@ -67,6 +67,25 @@ protected:
                       const std::string& type = "application/pdf") {
         return exchange(port_, "PUT", target, bytes, {"Content-Type: " + type, "Content-Disposition: " + disposition});
     }
+    // Creates a copy of `seq`'s message under the message id `id`.
+    void create_as(const Sequence& seq, const std::string& id) {
+        json sbd = json::parse(seq.sbd);
+        sbd["standardBusinessDocumentHeader"]["documentIdentification"]["instanceIdentifier"] = id;
+        const auto r = create(sbd.dump());
+        ASSERT_EQ(r.status, 200) << r.body;
+    }
+    // Creates the DPI letter with its main document, then sends it while the upstream
+    // drops the connection: a send whose outcome is unknown. Returns its message id.
+    std::string send_into_the_dark() {
+        const auto seq = sequences()[0];
+        const std::string id = message_id_of(seq.sbd);
+        EXPECT_EQ(create(seq.sbd).status, 200);
+        EXPECT_EQ(upload(id, "Vedtak om studieplass", "vedtak.pdf", letter_).status, 200);
+        ip_.set_dropping(true);
+        EXPECT_EQ(send_message(id).status, 502);
+        ip_.set_dropping(false);
+        return id;
+    }
     void create_print_letter() {
         const auto r = create(sequences()[1].sbd);
         ASSERT_EQ(r.status, 200) << r.body;
@@ -386,10 +405,8 @@ TEST_F(GateAttack, EveryRefusedUploadMakesTheSendRefused) {
     int n = 0;
     for (const auto& a : attempts) {
         // A message of its own: created, the main document refused this way, then sent.
-        json sbd = json::parse(seq.sbd);
         const std::string id = fmt::format("0f7c1a52-5d1e-4c55-9f0e-{:012}", ++n);
-        sbd["standardBusinessDocumentHeader"]["documentIdentification"]["instanceIdentifier"] = id;
-        ASSERT_EQ(create(sbd.dump()).status, 200);
+        ASSERT_NO_FATAL_FAILURE(create_as(seq, id));
         const auto r = a.run("/api/messages/out/" + id);
         row(a.what, a.expected, verdict_of(r));
         // The upstream may or may not have the file (500, broken off): either way the
@@ -461,13 +478,7 @@ TEST_F(GateAttack, AResendGoesOnceTheStatusesShowItWasNotSent) {
     GateSettings s;
     s.unknown_outcome_settle = std::chrono::seconds(0);
     start(s);
-    const auto seq = sequences()[0];
-    const std::string id = message_id_of(seq.sbd);
-    ASSERT_EQ(create(seq.sbd).status, 200);
-    ASSERT_EQ(upload(id, "Vedtak om studieplass", "vedtak.pdf", letter_).status, 200);
-    ip_.set_dropping(true);
-    EXPECT_EQ(send_message(id).status, 502);
-    ip_.set_dropping(false);
+    const std::string id = send_into_the_dark();
     const auto r = send_message(id);
     row("resend once the statuses show only OPPRETTET (settle 0 s)", "200, sent once",
         std::to_string(r.status) + (ip_.sent_ids() == std::vector<std::string>{id} ? ", sent once" : ", not sent"));
@@ -557,10 +568,8 @@ TEST_F(GateAttack, RequestsRefusedBeforeRoutingStillPoisonTheirMessage) {
     };
     int n = 0;
     for (const auto& a : attempts) {
-        json sbd = json::parse(seq.sbd);
         const std::string id = fmt::format("3d4e5f60-0000-4000-8000-{:012}", ++n);
-        sbd["standardBusinessDocumentHeader"]["documentIdentification"]["instanceIdentifier"] = id;
-        ASSERT_EQ(create(sbd.dump()).status, 200);
+        ASSERT_NO_FATAL_FAILURE(create_as(seq, id));
         std::size_t before = ip_.requests().size();
         const int fd = connect_to(port_);
         ASSERT_GE(fd, 0);
@@ -590,12 +599,7 @@ TEST_F(GateAttack, AnUnknownOutcomeOutlivesOtherMessages) {
     s.max_messages = 2;
     start(s);
     const auto seq = sequences()[0];
-    const std::string id = message_id_of(seq.sbd);
-    ASSERT_EQ(create(seq.sbd).status, 200);
-    ASSERT_EQ(upload(id, "Vedtak om studieplass", "vedtak.pdf", letter_).status, 200);
-    ip_.set_dropping(true);
-    ASSERT_EQ(send_message(id).status, 502);
-    ip_.set_dropping(false);
+    send_into_the_dark();
     for (int i = 0; i < 3; ++i) {  // more messages than the store holds
         json other = json::parse(seq.sbd);
         other["standardBusinessDocumentHeader"]["documentIdentification"]["instanceIdentifier"] =

@@ -217,6 +217,9 @@ public:
     bool refuse(const Parser& p, std::string_view exception, const std::string& message, std::string_view reason);
     // Counts a refused PUT to /api/messages/out/{id} against that message, if tracked.
     void poison_if_upload(const Parser& p);
+    // The query of a checked route as Tomcat reads it; nullopt after refusing one that
+    // cannot be read with certainty (malformed, or over 100 parameters).
+    std::optional<std::vector<std::pair<std::string, std::string>>> checked_query(const Parser& p);
 
     Exchange exchange;
 

@@ -492,6 +492,22 @@ bool Connection::unknown_outcome_allows(Parser& p, TrackedMessage& m, bool& keep
     return false;
 }
 
+std::optional<std::vector<std::pair<std::string, std::string>>> Connection::checked_query(const Parser& p) {
+    std::string problem;
+    auto query = read_query(target_->query, problem);
+    if (query && query->size() > kMaxQueryParameters) {
+        // Tomcat stops reading parameters at its limit, silently: a ?title= after it
+        // would be judged here and not read there.
+        query.reset();
+        problem = "too many parameters";
+    }
+    if (!query) {
+        refuse(p, "preflight.AmbiguousRequest",
+               catalogue::text("gate.error.query", gate_.settings.lang, {{"detail", problem}}), "ambiguous");
+    }
+    return query;
+}
+
 bool Connection::blocked(const Parser& p, const Report& report, bool keep_alive) {
     const Lang lang = gate_.settings.lang;
     exchange.verdict = "block";
@@ -583,17 +599,9 @@ bool Connection::proxy_upload(Parser& p, const std::string& id) {
         return refuse(p, "preflight.AmbiguousRequest",
                       catalogue::text("gate.error.upload-form", s.lang, {{"type", content_type}}), "ambiguous");
     }
-    std::string problem;
-    const auto query = read_query(target_->query, problem);
+    const auto query = checked_query(p);
     if (!query) {
-        return refuse(p, "preflight.AmbiguousRequest",
-                      catalogue::text("gate.error.query", s.lang, {{"detail", problem}}), "ambiguous");
-    }
-    if (query->size() > kMaxQueryParameters) {
-        // Tomcat stops reading parameters at its limit, silently: a ?title= after it
-        // would be judged here and not read there.
-        return refuse(p, "preflight.AmbiguousRequest",
-                      catalogue::text("gate.error.query", s.lang, {{"detail", "too many parameters"}}), "ambiguous");
+        return false;  // refused
     }
     std::optional<std::string> query_title;
     for (const auto& [name, value] : *query) {
@@ -746,15 +754,9 @@ bool Connection::proxy_multipart(Parser& p) {
         return respond_error(p, http::status::bad_request, "preflight.MalformedRequest",
                              catalogue::text("gate.error.not-multipart", s.lang), false);
     }
-    std::string problem;
-    const auto query = read_query(target_->query, problem);
+    const auto query = checked_query(p);
     if (!query) {
-        return refuse(p, "preflight.AmbiguousRequest",
-                      catalogue::text("gate.error.query", s.lang, {{"detail", problem}}), "ambiguous");
-    }
-    if (query->size() > kMaxQueryParameters) {
-        return refuse(p, "preflight.AmbiguousRequest",
-                      catalogue::text("gate.error.query", s.lang, {{"detail", "too many parameters"}}), "ambiguous");
+        return false;  // refused
     }
     for (const auto& [name, value] : *query) {
         if (name == "sbd") {
