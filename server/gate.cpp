@@ -113,14 +113,13 @@ nlohmann::json error_body(int status, std::string_view exception, const std::str
                           {"path", std::string(path)}};
 }
 
-std::string url_decode(std::string_view s) {
+std::string url_decode(std::string_view s, bool plus) {
     std::string out;
     for (std::size_t i = 0; i < s.size(); ++i) {
-        if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) != 0 &&
-            std::isxdigit(static_cast<unsigned char>(s[i + 2])) != 0) {
-            out += static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
+        if (s[i] == '%' && i + 2 < s.size() && text::hex_digit(s[i + 1]) >= 0 && text::hex_digit(s[i + 2]) >= 0) {
+            out += static_cast<char>(text::hex_digit(s[i + 1]) * 16 + text::hex_digit(s[i + 2]));
             i += 2;
-        } else if (s[i] == '+') {
+        } else if (plus && s[i] == '+') {
             out += ' ';
         } else {
             out += s[i];
@@ -150,32 +149,14 @@ namespace {
 
 std::string_view path_of(std::string_view target) { return target.substr(0, target.find('?')); }
 
-// Every %XX decoded ('+' stays): what a person reads in a path or query.
-std::string percent_decoded(std::string_view s) {
-    std::string out;
-    out.reserve(s.size());
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) != 0 &&
-            std::isxdigit(static_cast<unsigned char>(s[i + 2])) != 0) {
-            out += static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
-            i += 2;
-        } else {
-            out += s[i];
-        }
-    }
-    return out;
-}
-
 // Text from a request, fit for an answer or a log line: escapes decoded (in the
 // query '+' as the space Tomcat reads), invalid UTF-8 and control characters made
 // visible, fødselsnummer masked.
 std::string shown(std::string_view raw) {
     const auto mark = raw.find('?');
-    std::string text = percent_decoded(raw.substr(0, mark));
+    std::string text = url_decode(raw.substr(0, mark), false);
     if (mark != std::string_view::npos) {
-        std::string query(raw.substr(mark));
-        std::replace(query.begin(), query.end(), '+', ' ');
-        text += percent_decoded(query);
+        text += url_decode(raw.substr(mark), true);
     }
     return ident::mask_person_ids(text::escape_controls(text::printable(text)));
 }
@@ -720,10 +701,12 @@ void Connection::poison_if_upload(const Parser& p) {
     // say) leaves that letter incomplete: its send is refused too.
     if (gate_.upstream && text::ascii_lower(sv(p.get().method_string())) == "put") {
         const TargetReading reading = read_target(sv(p.get().target()));
-        if (reading.target && reading.target->segments.size() == 4 && reading.target->segments[0] == "api" &&
-            reading.target->segments[1] == "messages" && reading.target->segments[2] == "out") {
-            if (const auto m = gate_.messages.find(reading.target->segments[3])) {
-                ++m->refused_requests;
+        if (reading.target) {
+            const Routing routing = route_of("PUT", *reading.target, true);
+            if (routing.route == Route::upload) {
+                if (const auto m = gate_.messages.find(routing.message_id)) {
+                    ++m->refused_requests;
+                }
             }
         }
     }

@@ -65,8 +65,9 @@ private:
     std::vector<std::thread> threads_;
 };
 
-// Percent-decoding ('+' is a space) and the decoded query parameters of a target.
-std::string url_decode(std::string_view s);
+// Percent-decoding (with `plus`, '+' is a space, as in a query) and the decoded
+// query parameters of a target.
+std::string url_decode(std::string_view s, bool plus = true);
 std::map<std::string, std::string> query_of(std::string_view target);
 
 struct UpstreamUrl {
