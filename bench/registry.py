@@ -68,7 +68,8 @@ def main():
         data = {"capabilities": caps_of, "persons": [{"personidentifikator": i, "status": "AKTIV", "reservasjon": "NEI",
                              "varslingsstatus": "KAN_VARSLES",
                              "kontaktinformasjon": {"epostadresse": "x@example.no"},
-                             "digital_post": {"postkasseadresse": "x#1", "postkasseleverandoeradresse": "984661185"}}
+                             "digital_post": {"postkasseadresse": "x#1", "postkasseleverandoeradresse": "984661185"},
+                             "sertifikat": "MIIB-test"}
                             for i in ids]}
         with open(os.path.join(work, "data.json"), "w") as f:
             json.dump(data, f)

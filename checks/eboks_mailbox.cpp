@@ -1,6 +1,9 @@
 // DP506 eboks-mailbox: a recipient whose digital mailbox is e-Boks, where the
 // dispatch status stays «sendt»: normal, not an error.
 #include "checks/common.hpp"
+#include "validator/text.hpp"
+
+#include <algorithm>
 
 namespace preflight::checks {
 namespace {
@@ -11,14 +14,27 @@ public:
     std::string_view slug() const override { return "eboks-mailbox"; }
     Severity max_severity() const override { return Severity::info; }
     std::vector<OptionSpec> options() const override {
-        return {{"provider-orgnr", OptionSpec::Kind::text, "996460320"}};
+        // KRR returns e-Boks as 922020175 (Digdir's KRR attribute docs); 996460320
+        // is e-Boks's older organisation number. A comma-separated list.
+        return {{"provider-orgnr", OptionSpec::Kind::text, "922020175,996460320"}};
     }
     void run(const Context& ctx, Findings& out) const override {
-        const std::string& eboks = ctx.options.text("provider-orgnr");
+        const std::string& list = ctx.options.text("provider-orgnr");
+        const auto is_eboks = [&](const std::string& orgnr) {
+            std::size_t at = 0;
+            while (at <= list.size()) {
+                const std::size_t end = std::min(list.find(',', at), list.size());
+                if (!orgnr.empty() && text::trim(list.substr(at, end - at)) == orgnr) {
+                    return true;
+                }
+                at = end + 1;
+            }
+            return false;
+        };
         for (std::size_t i = 0; i < ctx.post.recipients.size(); ++i) {
             const Recipient& r = ctx.post.recipients[i];
             const auto& person = r.facts.person;
-            if (r.route == Route::dpi_digital && person.value && person.value->mailbox_provider == eboks) {
+            if (r.route == Route::dpi_digital && person.value && is_eboks(person.value->mailbox_provider)) {
                 add_for(out, ctx.post, i, Severity::info, "DP506.eboks");
             }
         }

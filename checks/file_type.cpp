@@ -9,8 +9,7 @@ public:
     std::string_view code() const override { return "DP401"; }
     std::string_view slug() const override { return "file-type"; }
     void run(const Context& ctx, Findings& out) const override {
-        const bool pdf_only =
-            ctx.targets.print_bound || ctx.targets.signing() || ctx.targets.any_of({Channel::dpi, Channel::general});
+        const bool pdf_only = ctx.targets.print_bound || ctx.targets.signing() || ctx.targets.carried_by(Carrier::dpi);
         for (const auto& d : ctx.post.documents) {
             if (!inspectable(d) || d.type == "application/pdf" || (ctx.run.templates && d.docx)) {
                 continue;

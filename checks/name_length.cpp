@@ -17,11 +17,10 @@ public:
     void run(const Context& ctx, Findings& out) const override {
         const bool signing = ctx.targets.signing();
         const auto limit = static_cast<std::size_t>(ctx.options.integer(signing ? "max-chars-signing" : "max-chars"));
-        const Severity severity =
-            ctx.targets.any_of({Channel::dpi, Channel::general, Channel::signing, Channel::print}) ||
-                    ctx.targets.print_bound
-                ? Severity::block
-                : Severity::warn;
+        // DPI's limit binds a recipient reached through DPI (digital or print, or a
+        // person whose route is unknown) and signing; DPO, DPF and DPV take longer names.
+        const bool binds = ctx.targets.carried_by(Carrier::dpi) || signing || ctx.targets.print_bound;
+        const Severity severity = binds ? Severity::block : Severity::warn;
         for (const auto& d : ctx.post.documents) {
             if (!text::valid_utf8(d.name)) {
                 continue;  // name-characters reports it
@@ -29,7 +28,10 @@ public:
             const std::size_t chars = text::char_count(d.name);
             const std::size_t bytes = text::nfc(d.name).size();
             if (chars > limit) {
-                out.add(severity, signing ? "DP101.too-long-signing" : "DP101.too-long",
+                out.add(severity,
+                        signing ? "DP101.too-long-signing"
+                        : binds ? "DP101.too-long"
+                                : "DP101.too-long-other",
                         {{"name", d.name},
                          {"count", std::to_string(chars)},
                          {"limit", std::to_string(limit)},

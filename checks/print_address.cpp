@@ -1,6 +1,7 @@
 // DP505 print-address: a recipient whose letter goes (or may go) to print without
 // an address the print service can use.
 #include "checks/common.hpp"
+#include "validator/routing.hpp"
 #include "validator/text.hpp"
 
 #include <algorithm>
@@ -27,19 +28,41 @@ public:
     }
     void run(const Context& ctx, Findings& out) const override {
         for (std::size_t i = 0; i < ctx.post.recipients.size(); ++i) {
-            const Recipient& r = ctx.post.recipients[i];
-            // Print-bound: routed to print, or general with no known digital route (the contract).
-            const bool unknown_general =
-                r.route == Route::unknown && (r.method == Channel::general || r.method == Channel::dpi);
-            if (r.route == Route::dpi_print || (unknown_general && ctx.targets.print_bound)) {
+            // Print-bound (the contract): routed to print, or a person with no known
+            // digital route. An organisation never goes to print.
+            if (print_bound(ctx.post.recipients[i])) {
                 check_one(ctx, out, i, Severity::block);
             }
+        }
+        if (ctx.post.return_required) {
+            check_return(ctx, out);
         }
     }
 
 private:
+    // NextMoveValidator.validatePrintBusinessMessage: a print message needs its
+    // return address (retur.mottaker): the first address line, and for Norway
+    // (no country, or Norge/Norway) postcode and city.
+    static void check_return(const Context& ctx, Findings& out) {
+        if (!ctx.post.return_address) {
+            out.add(Severity::block, "DP505.no-return");
+            return;
+        }
+        const Address& a = *ctx.post.return_address;
+        const bool line1 = !a.lines.empty() && !text::trim(a.lines.front()).empty();
+        if (!line1 || (norwegian(a.country) && (text::trim(a.postcode).empty() || text::trim(a.city).empty()))) {
+            out.add(Severity::block, "DP505.return-incomplete");
+        }
+    }
+
     void check_one(const Context& ctx, Findings& out, std::size_t i, Severity severity) const {
         const Recipient& r = ctx.post.recipients[i];
+        if (is_organisation(r)) {
+            // Only method print gets here: the registry makes no print record for
+            // an organisation, so no address would help.
+            add_for(out, ctx.post, i, severity, "DP505.organisation");
+            return;
+        }
         if (text::trim(r.name).empty()) {
             add_for(out, ctx.post, i, severity, "DP505.no-name");
         }
@@ -56,6 +79,12 @@ private:
             add_for(out, ctx.post, i, severity, "DP505.line-too-long",
                     {{"count", std::to_string(text::char_count(line1))}, {"limit", std::to_string(limit)}});
         }
+        // A print message (method print) carries the address the archive system
+        // gives, as the integrasjonspunkt's PostAddress: with a country and a postcode.
+        const bool print_message = r.method == Channel::print;
+        if (print_message && text::trim(a.country).empty()) {
+            add_for(out, ctx.post, i, severity, "DP505.no-country");
+        }
         if (norwegian(a.country)) {
             if (!four_digits(text::trim(a.postcode))) {
                 add_for(out, ctx.post, i, severity, "DP505.postcode", {{"postcode", a.postcode}});
@@ -63,6 +92,8 @@ private:
             if (text::trim(a.city).empty()) {
                 add_for(out, ctx.post, i, severity, "DP505.no-city");
             }
+        } else if (print_message && text::trim(a.postcode).empty()) {
+            add_for(out, ctx.post, i, severity, "DP505.no-postcode");
         }
     }
 };

@@ -50,7 +50,7 @@ TEST(PrintAddress, ForeignAddressesNeedNoFourDigitPostcode) {
     EXPECT_TRUE(run_check("print-address", post, channel(Channel::print)).empty());
 }
 
-TEST(PrintAddress, DigitalRoutesNeedNoAddressAndUnknownGeneralRoutesArePrintBound) {
+TEST(PrintAddress, DigitalRoutesNeedNoAddressAndAPersonsUnknownRouteIsPrintBound) {
     auto digital = person("Kari", "29129319060");
     digital.route = Route::dpi_digital;
     EXPECT_TRUE(run_check("print-address", post_to({digital}), targets({Channel::general}, false)).empty());
@@ -59,14 +59,56 @@ TEST(PrintAddress, DigitalRoutesNeedNoAddressAndUnknownGeneralRoutesArePrintBoun
     ASSERT_EQ(f.size(), 1U);
     EXPECT_EQ(f[0].message_id, "DP505.no-address");
     EXPECT_EQ(f[0].severity, Severity::block);
-    EXPECT_TRUE(run_check("print-address", post_to({unknown}), targets({Channel::general}, false)).empty());
+}
+
+TEST(PrintAddress, AnOrganisationIsNeverPrintBound) {
+    // The case: an arkivmelding to an organisation whose route is unknown
+    // (no capabilities) was stopped for want of a name and an address.
+    auto org = person("", "0192:987464291");
+    org.route = Route::unknown;
+    EXPECT_TRUE(run_check("print-address", post_to({org}), targets({Channel::general}, true)).empty());
+    // Method print to an organisation: one finding that says why paper cannot work.
+    auto printed_org = person("", "987464291", Channel::print);
+    printed_org.route = Route::dpi_print;
+    EXPECT_EQ(ids(run_check("print-address", post_to({printed_org}), channel(Channel::print))),
+              (std::vector<std::string>{"DP505.organisation"}));
 }
 
 TEST(PrintAddress, NorwayMayBeWrittenInSeveralWays) {
-    for (const char* country : {"NO", "no", "Norge", "NORWAY", ""}) {
+    for (const char* country : {"NO", "no", "Norge", "NORWAY"}) {
         const auto f = run_check("print-address", post_to({printed({{"Gateveien 1"}, "50", "BERGEN", country})}),
                                  channel(Channel::print));
         ASSERT_EQ(f.size(), 1U) << country;
         EXPECT_EQ(f[0].message_id, "DP505.postcode");
     }
+}
+
+TEST(PrintAddress, APrintMessageNeedsACountryAndAPostcodeAsPostAddressDoes) {
+    // No country: the integrasjonspunkt's PostAddress needs one.
+    EXPECT_EQ(ids(run_check("print-address", post_to({printed({{"Gateveien 1"}, "5020", "BERGEN", ""})}),
+                            channel(Channel::print))),
+              (std::vector<std::string>{"DP505.no-country"}));
+    // Abroad the postcode is free in form, but there must be one.
+    EXPECT_EQ(ids(run_check("print-address", post_to({printed({{"Storgatan 1"}, "", "STOCKHOLM", "SE"})}),
+                            channel(Channel::print))),
+              (std::vector<std::string>{"DP505.no-postcode"}));
+    // A general letter routed to print takes its address from Folkeregisteret: no country needed.
+    auto general = person("Kari Nordmann", "29129319060");
+    general.route = Route::dpi_print;
+    general.address = Address{{"Gateveien 1"}, "5020", "BERGEN", ""};
+    EXPECT_TRUE(run_check("print-address", post_to({general}), channel(Channel::general)).empty());
+}
+
+TEST(PrintAddress, APrintMessageNeedsItsReturnAddress) {
+    auto post = post_to({printed({{"Gateveien 1"}, "5020", "BERGEN", "NO"})});
+    post.return_required = true;
+    EXPECT_EQ(ids(run_check("print-address", post, channel(Channel::print))),
+              (std::vector<std::string>{"DP505.no-return"}));
+    post.return_address = Address{{"Postboks 1"}, "", "", ""};  // Norway (no country) needs postcode and city
+    EXPECT_EQ(ids(run_check("print-address", post, channel(Channel::print))),
+              (std::vector<std::string>{"DP505.return-incomplete"}));
+    post.return_address = Address{{"Postboks 1"}, "", "", "Sverige"};  // abroad: the first line is enough
+    EXPECT_TRUE(run_check("print-address", post, channel(Channel::print)).empty());
+    post.return_address = Address{{"Postboks 1"}, "5020", "BERGEN", ""};
+    EXPECT_TRUE(run_check("print-address", post, channel(Channel::print)).empty());
 }

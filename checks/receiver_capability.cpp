@@ -1,6 +1,8 @@
-// DP507 receiver-capability: the integrasjonspunkt's capabilities of the receiver
-// lack the service, process or document type the letter needs; the send would
-// fail with "Receiver do not accept the document process".
+// DP507 receiver-capability: the receiver has no service record for the message's
+// process, document type (print included) and security level, so the
+// integrasjonspunkt refuses it: «Receiver do not accept the document process».
+// The records are the capabilities when a source gave them, else those the
+// service registry would make from the KRR entry (docs/registry.md, "Routes").
 #include "checks/common.hpp"
 #include "validator/routing.hpp"
 
@@ -26,12 +28,23 @@ std::optional<Need> need_for(const Recipient& r, const std::string& process) {
         case Route::dpo:
             return Need{"DPO", "", ""};
         case Route::dpv:
-            return Need{"DPV", "", ""};
+            // A person's DPV record is the digital post process's digital_dpv record.
+            return is_organisation(r) ? Need{"DPV", "", ""} : Need{"DPV", "digital_dpv", digital_post_process(process)};
         case Route::dpf:
             return Need{"DPF", "", ""};
         default:
             return std::nullopt;
     }
+}
+
+bool has(const registry::Capabilities& list, const Need& need) {
+    return std::any_of(list.begin(), list.end(), [&](const registry::Capability& c) {
+        // A person's DPV record lists digital_dpv; older answers may list none.
+        const bool type_ok =
+            need.type.empty() || c.document_types.empty() ||
+            std::find(c.document_types.begin(), c.document_types.end(), need.type) != c.document_types.end();
+        return c.service == need.service && (need.process.empty() || c.process == need.process) && type_ok;
+    });
 }
 
 class ReceiverCapability final : public Check {
@@ -40,32 +53,34 @@ public:
     std::string_view slug() const override { return "receiver-capability"; }
     void run(const Context& ctx, Findings& out) const override {
         for (std::size_t i = 0; i < ctx.post.recipients.size(); ++i) {
-            const Recipient& r = ctx.post.recipients[i];
-            const auto& caps = r.facts.capabilities;
-            if (caps.outcome != Outcome::found && caps.outcome != Outcome::not_found) {
-                continue;  // nobody said: nothing to judge
-            }
+            check_one(ctx, out, i);
+        }
+    }
+
+private:
+    static void check_one(const Context& ctx, Findings& out, std::size_t i) {
+        const Recipient& r = ctx.post.recipients[i];
+        const auto need = need_for(r, ctx.post.process);
+        // Signing, e-mail and manual letters do not go through the integrasjonspunkt's routing.
+        if (!need && !(r.route == Route::unknown && digital_or_general(r.method))) {
+            return;
+        }
+        // Altinn (DPV) takes no security level 4: the registry makes no DPV record
+        // for an organisation then (ServiceRecordService.createArkivmeldingServiceRecord).
+        if (r.route == Route::dpv && ctx.post.security_level == 4 && is_organisation(r)) {
+            add_for(out, ctx.post, i, Severity::block, "DP507.security-level", {{"level", "4"}});
+            return;
+        }
+        const auto& caps = r.facts.capabilities;
+        if (caps.outcome == Outcome::found || caps.outcome == Outcome::not_found) {
             const registry::Capabilities none;
             const auto& list = caps.value ? *caps.value : none;
-            const auto need = need_for(r, ctx.post.process);
-            // Signing, e-mail and manual letters do not go through the integrasjonspunkt's routing.
-            const bool routed = need || (r.route == Route::unknown && digital_or_general(r.method));
-            if (!routed) {
-                continue;
-            }
             if (list.empty()) {
                 add_for(out, ctx.post, i, Severity::block, "DP507.none", {{"source", caps.source}});
-                continue;
-            }
-            if (!need) {
-                continue;
-            }
-            const bool ok = std::any_of(list.begin(), list.end(), [&](const registry::Capability& c) {
-                return c.service == need->service && (need->process.empty() || c.process == need->process) &&
-                       (need->type.empty() || std::find(c.document_types.begin(), c.document_types.end(), need->type) !=
-                                                  c.document_types.end());
-            });
-            if (!ok) {
+            } else if (!need) {
+                add_for(out, ctx.post, i, Severity::block, "DP507.no-record",
+                        {{"process", digital_post_process(ctx.post.process)}, {"source", caps.source}});
+            } else if (!has(list, *need)) {
                 if (need->type.empty()) {
                     add_for(out, ctx.post, i, Severity::block, "DP507.missing-service",
                             {{"service", need->service}, {"source", caps.source}});
@@ -77,6 +92,18 @@ public:
                              {"source", caps.source}});
                 }
             }
+            return;
+        }
+        // No capabilities: the records the registry would make from the KRR entry.
+        const auto& person = r.facts.person;
+        if (r.method != Channel::print || person.outcome != Outcome::found || !person.value ||
+            person.value->status == "SLETTET" || is_organisation(r)) {
+            return;
+        }
+        const auto types = predicted_record_types(dpi_target(*person.value, ctx.post.process));
+        if (std::find(types.begin(), types.end(), "print") == types.end()) {
+            // An active mailbox: a print message finds no print record (the runbook's 400).
+            add_for(out, ctx.post, i, Severity::block, "DP507.print-mailbox", {{"source", person.source}});
         }
     }
 };

@@ -23,7 +23,7 @@ public:
         if (ctx.targets.signing() && chars > signing_limit) {
             out.add(Severity::block, "DP103.too-long-signing",
                     {{"count", std::to_string(chars)}, {"limit", std::to_string(signing_limit)}});
-        } else if (ctx.targets.any_of({Channel::dpi, Channel::general, Channel::print}) && chars > limit) {
+        } else if (ctx.targets.carried_by(Carrier::dpi) && chars > limit) {
             out.add(Severity::block, "DP103.too-long",
                     {{"count", std::to_string(chars)}, {"limit", std::to_string(limit)}});
         }

@@ -1,6 +1,8 @@
 // DP201 total-size: the journal post's documents together over the channel's limit.
 #include "checks/common.hpp"
 
+#include <algorithm>
+
 namespace preflight::checks {
 namespace {
 
@@ -19,11 +21,12 @@ public:
                 {"warn-percent", OptionSpec::Kind::integer, "90", 1, 100}};
     }
     void run(const Context& ctx, Findings& out) const override {
-        // The strictest limit among the channels the letter may take.
+        // Each recipient's route sets its limit; the letter's verdict is the worst,
+        // which is that of the strictest limit among them.
         std::uint64_t limit = 0;
         std::string channel;
-        const auto consider = [&](std::initializer_list<Channel> cs, const char* key, const char* name) {
-            if (!ctx.targets.any_of(cs)) {
+        const auto consider = [&](std::initializer_list<Carrier> cs, const char* key, const char* name) {
+            if (std::none_of(cs.begin(), cs.end(), [&](Carrier c) { return ctx.targets.carried_by(c); })) {
                 return;
             }
             const auto l = static_cast<std::uint64_t>(ctx.options.integer(key));
@@ -32,10 +35,11 @@ public:
                 channel = name;
             }
         };
-        consider({Channel::dpi, Channel::print, Channel::general}, "dpi-bytes", "DPI");
-        consider({Channel::dpv}, "dpv-bytes", "DPV");
-        consider({Channel::dpo}, "dpo-bytes", "DPO");
-        consider({Channel::dpf}, "dpf-bytes", "DPF");
+        consider({Carrier::dpi}, "dpi-bytes", "DPI");
+        // An organisation whose route is unknown may go by DPV, the strictest of the three.
+        consider({Carrier::dpv, Carrier::organisation}, "dpv-bytes", "DPV");
+        consider({Carrier::dpo}, "dpo-bytes", "DPO");
+        consider({Carrier::dpf}, "dpf-bytes", "DPF");
         if (limit == 0) {
             return;
         }

@@ -171,7 +171,8 @@ int serve(const po::variables_map& vm, const Config& config, const Registry& reg
     run.sandbox = true;
     run.flags.strict_registry = vm.count("strict-registry") != 0 || config.section("registry").boolean("strict");
     run.flags.training = training;
-    auto registries = registry::make_registries(config);
+    // The upstream integrasjonspunkt answers capabilities unless [capabilities] url is set.
+    auto registries = registry::make_registries(config, gs.upstream);
     run.directory = registries.directory.get();
 
     server::Gate gate(gs, registry, config, run);

@@ -21,8 +21,12 @@ struct Person {
     std::string mobile;              // kontaktinformasjon.mobiltelefonnummer
     std::string mailbox_address;     // digital_post.postkasseadresse
     std::string mailbox_provider;    // digital_post.postkasseleverandoeradresse (an org number)
+    bool digital_post = false;       // a digital_post object is present
+    bool certificate = false;        // sertifikat is present and not empty
     [[nodiscard]] bool active() const { return status == "AKTIV"; }
-    [[nodiscard]] bool has_mailbox() const { return !mailbox_address.empty() && !mailbox_provider.empty(); }
+    // As the service registry's PersonResource judges it: a certificate and a
+    // digital_post entry (efm-service-registry PersonResource.hasMailbox).
+    [[nodiscard]] bool has_mailbox() const { return certificate && digital_post; }
 };
 
 // A legal entity in Enhetsregisteret.

@@ -70,9 +70,16 @@ std::unique_ptr<TokenSource> maskinporten_token(const Config& config, HttpClient
     }
 }
 
+std::string trim_slash(std::string url) {
+    while (!url.empty() && url.back() == '/') {
+        url.pop_back();
+    }
+    return url;
+}
+
 }  // namespace
 
-Registries make_registries(const Config& config) {
+Registries make_registries(const Config& config, const std::string& upstream) {
     const auto& reg = config.section("registry");
     HttpSettings http;
     http.connect_timeout_ms = static_cast<long>(reg.integer("connect-timeout-ms"));
@@ -102,6 +109,8 @@ Registries make_registries(const Config& config) {
     }
     if (const auto& url = config.section("capabilities").text("url"); !url.empty()) {
         out.directory->add(make_capabilities_source(*out.http, url));
+    } else if (!upstream.empty()) {
+        out.directory->add(make_capabilities_source(*out.http, trim_slash(upstream)));
     }
     if (reg.boolean("builtin")) {
         out.directory->add(make_builtin_source());

@@ -21,6 +21,9 @@ struct Registries {
 // Order of the sources: the registry file, KRR, Enhetsregisteret, capabilities,
 // then the built-in training recipients. Throws UsageError for a registry file
 // that cannot be read or parsed, and for a Maskinporten key that cannot be used.
-Registries make_registries(const Config& config);
+// `upstream` is the gate's integrasjonspunkt (serve --upstream): without a
+// [capabilities] url, its own /api/capabilities/{id} is asked, the authority on
+// what the integrasjonspunkt will accept. Empty on the command line.
+Registries make_registries(const Config& config, const std::string& upstream = {});
 
 }  // namespace preflight::registry

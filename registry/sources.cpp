@@ -98,7 +98,9 @@ Person person_at(const json& entry, const std::string& p) {
         object_at(*it, dp);
         person.mailbox_address = text_member(*it, "postkasseadresse", dp);
         person.mailbox_provider = text_member(*it, "postkasseleverandoeradresse", dp);
+        person.digital_post = true;
     }
+    person.certificate = !text_member(entry, "sertifikat", p).empty();
     return person;
 }
 
@@ -239,7 +241,8 @@ public:
         }
         return with<Organisation>(it->second.deleted ? Outcome::removed : Outcome::found, name_, it->second);
     }
-    Answer<Capabilities> capabilities(const std::string& id) override {
+    Answer<Capabilities> capabilities(const std::string& id, const CapabilityQuery& /*query*/) override {
+        // The file lists every record; the route prediction picks the process.
         const auto it = caps_.find(id);
         return it == caps_.end() ? with<Capabilities>(Outcome::unknown, name_)
                                  : with<Capabilities>(Outcome::found, name_, it->second);
@@ -430,9 +433,17 @@ public:
     [[nodiscard]] bool online() const override { return true; }
     [[nodiscard]] bool answers_capabilities() const override { return true; }
 
-    Answer<Capabilities> capabilities(const std::string& id) override {
+    Answer<Capabilities> capabilities(const std::string& id, const CapabilityQuery& query) override {
         HttpRequest req;
         req.url = fmt::format("{}/api/capabilities/{}", base_, url_encode(id));
+        char sep = '?';
+        if (!query.process.empty()) {
+            req.url += fmt::format("{}process={}", sep, url_encode(query.process));
+            sep = '&';
+        }
+        if (query.security_level) {
+            req.url += fmt::format("{}securityLevel={}", sep, *query.security_level);
+        }
         req.headers = {{"Accept", "application/json"}};
         HttpResponse res;
         try {
@@ -475,7 +486,11 @@ std::vector<Answer<Person>> Source::persons(std::span<const std::string> ids) {
 Answer<Organisation> Source::organisation(const std::string& /*orgnr*/) {
     return with<Organisation>(Outcome::unknown, name());
 }
-Answer<Capabilities> Source::capabilities(const std::string& /*id*/) {
+std::string CapabilityQuery::key() const {
+    return security_level ? fmt::format("{}|{}", process, *security_level) : process + "|";
+}
+
+Answer<Capabilities> Source::capabilities(const std::string& /*id*/, const CapabilityQuery& /*query*/) {
     return with<Capabilities>(Outcome::unknown, name());
 }
 
@@ -567,7 +582,7 @@ void take(Facts& facts, Answer<T>& slot, Answer<T> answer) {
 
 }  // namespace
 
-std::vector<Facts> Directory::lookup(const std::vector<std::string>& ids) {
+std::vector<Facts> Directory::lookup(const std::vector<std::string>& ids, const CapabilityQuery& persons) {
     std::vector<Facts> facts(ids.size());
     const auto now = clock_();
     const auto fresh = [&](const auto& cached) { return now - cached.at < ttl_; };
@@ -622,12 +637,13 @@ std::vector<Facts> Directory::lookup(const std::vector<std::string>& ids) {
 
     // Organisations and capabilities are asked one identifier at a time, so several
     // identifiers are asked at once (up to kParallel requests in flight).
-    const auto one = [&](std::size_t i, auto answers_kind, auto ask, auto& cache, auto slot) {
+    const auto one = [&](std::size_t i, auto answers_kind, auto ask, const std::string& suffix, auto& cache,
+                         auto slot) {
         for (const auto& source : sources_) {
             if (!((*source).*answers_kind)()) {
                 continue;
             }
-            const std::string key = source->name() + ":" + ids[i];
+            const std::string key = source->name() + ":" + ids[i] + suffix;
             auto& target = facts[i].*slot;
             if (source->online()) {
                 const std::lock_guard lock(mutex_);
@@ -637,7 +653,7 @@ std::vector<Facts> Directory::lookup(const std::vector<std::string>& ids) {
                     break;
                 }
             }
-            auto answer = ((*source).*ask)(ids[i]);
+            auto answer = ask(*source, ids[i]);
             if (source->online() && settles(answer.outcome)) {
                 const std::lock_guard lock(mutex_);
                 cache[key] = {answer, now};
@@ -648,14 +664,22 @@ std::vector<Facts> Directory::lookup(const std::vector<std::string>& ids) {
             }
         }
     };
+    CapabilityQuery organisations;
+    organisations.security_level = persons.security_level;
+    const auto ask_organisation = [](Source& s, const std::string& id) { return s.organisation(id); };
     std::atomic<std::size_t> next{0};
     const auto worker = [&] {
         for (std::size_t i = next++; i < ids.size(); i = next++) {
             try {
                 if (ids[i].size() == 9) {
-                    one(i, &Source::answers_organisations, &Source::organisation, org_cache_, &Facts::organisation);
+                    one(i, &Source::answers_organisations, ask_organisation, "", org_cache_, &Facts::organisation);
                 }
-                one(i, &Source::answers_capabilities, &Source::capabilities, cap_cache_, &Facts::capabilities);
+                const CapabilityQuery& query = ids[i].size() == 9 ? organisations : persons;
+                const auto ask_capabilities = [&](Source& s, const std::string& id) {
+                    return s.capabilities(id, query);
+                };
+                one(i, &Source::answers_capabilities, ask_capabilities, "#" + query.key(), cap_cache_,
+                    &Facts::capabilities);
             } catch (const std::exception& e) {  // e.g. bad_alloc on a hostile answer: a failure, never terminate
                 facts[i].failures.emplace_back("registry", e.what());
             }
@@ -686,7 +710,7 @@ std::vector<Directory::SourceReport> Directory::ask_all(const std::string& id) {
             r.organisation = source->organisation(id);
         }
         if (source->answers_capabilities()) {
-            r.capabilities = source->capabilities(id);
+            r.capabilities = source->capabilities(id, {});
         }
         out.push_back(std::move(r));
     }

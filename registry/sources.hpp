@@ -15,11 +15,21 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
 
 namespace preflight::registry {
+
+// What a capability lookup asks besides the identifier: the integrasjonspunkt's
+// CapabilitiesController takes an optional process and an optional securityLevel,
+// and the registry answers with the records for them only.
+struct CapabilityQuery {
+    std::string process;                // a process URN, or empty for every process
+    std::optional<int> security_level;  // 3 or 4, or none
+    [[nodiscard]] std::string key() const;
+};
 
 class Source {
 public:
@@ -39,7 +49,7 @@ public:
     // One answer per id, in order.
     virtual std::vector<Answer<Person>> persons(std::span<const std::string> ids);
     virtual Answer<Organisation> organisation(const std::string& orgnr);
-    virtual Answer<Capabilities> capabilities(const std::string& id);
+    virtual Answer<Capabilities> capabilities(const std::string& id, const CapabilityQuery& query);
 };
 
 // The shapes of the real APIs, shared by the online clients and the registry file.
@@ -87,7 +97,10 @@ public:
 
     // Facts for each identifier (persons are asked in batches). `ids[i]` is a
     // normalised person id (11 digits) or org number (9 digits).
-    std::vector<Facts> lookup(const std::vector<std::string>& ids);
+    // Capabilities are asked with `persons` for a person (the digital post process)
+    // and with its security level only for an organisation (no process: every
+    // arkivmelding process).
+    std::vector<Facts> lookup(const std::vector<std::string>& ids, const CapabilityQuery& persons = {});
 
     // What every source says about one identifier, without stopping at the first
     // (preflight lookup). Uses no cache.

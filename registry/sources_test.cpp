@@ -37,6 +37,7 @@ json krr_person(const std::string& id, const std::string& status = "AKTIV", cons
             {"varslingsstatus", "KAN_VARSLES"},
             {"kontaktinformasjon", {{"epostadresse", "a@example.no"}, {"mobiltelefonnummer", "+4799999999"}}},
             {"digital_post", {{"postkasseadresse", "ola#1234"}, {"postkasseleverandoeradresse", "984661185"}}},
+            {"sertifikat", "MIIB-test"},
             {"spraak", "nb"}};
 }
 
@@ -79,6 +80,8 @@ TEST(Krr, AsksInTheDocumentedShapeWithTheBearerToken) {
     EXPECT_EQ(answers[0].value->notifiable, true);
     EXPECT_EQ(answers[0].value->email, "a@example.no");
     EXPECT_EQ(answers[0].value->mailbox_provider, "984661185");
+    // A mailbox as PersonResource judges it: a certificate and a digital_post entry.
+    EXPECT_TRUE(answers[0].value->has_mailbox());
     EXPECT_EQ(answers[1].outcome, Outcome::not_found);
     const auto reqs = server.requests();
     ASSERT_EQ(reqs.size(), 1U);
@@ -249,13 +252,13 @@ TEST(Capabilities, ReadsTheIntegrasjonspunktShape) {
     });
     auto http = make_curl_client(quick());
     auto caps = make_capabilities_source(*http, server.base_url());
-    const auto digdir = caps->capabilities("987464291");
+    const auto digdir = caps->capabilities("987464291", {});
     ASSERT_EQ(digdir.outcome, Outcome::found);
     ASSERT_EQ(digdir.value->size(), 1U);
     EXPECT_EQ(digdir.value->at(0).service, "DPO");
     EXPECT_THAT(digdir.value->at(0).document_types, ::testing::ElementsAre("arkivmelding"));
-    EXPECT_EQ(caps->capabilities("910000001").outcome, Outcome::not_found);
-    EXPECT_EQ(caps->capabilities("910000003").outcome, Outcome::failed);
+    EXPECT_EQ(caps->capabilities("910000001", {}).outcome, Outcome::not_found);
+    EXPECT_EQ(caps->capabilities("910000003", {}).outcome, Outcome::failed);
 }
 
 TEST(Directory, TheFirstSourceThatKnowsAnswersAndFailuresAreKept) {
@@ -329,7 +332,7 @@ TEST(RegistryFile, ReadsPersonsOrganisationsAndCapabilities) {
     EXPECT_EQ(persons[0].value->reserved, true);
     EXPECT_EQ(persons[1].outcome, Outcome::unknown);  // offline sources do not say "not found"
     EXPECT_EQ(source->organisation("974760673").outcome, Outcome::removed);
-    EXPECT_EQ(source->capabilities("974760673").value->size(), 0U);
+    EXPECT_EQ(source->capabilities("974760673", {}).value->size(), 0U);
 }
 
 TEST(RegistryFile, ErrorsNameFileLineAndColumn) {

@@ -2,10 +2,11 @@
 #pragma once
 
 #include "validator/catalogue.hpp"
+#include "validator/check.hpp"
 #include "validator/identifiers.hpp"
+#include "validator/routing.hpp"
 
 #include <fmt/format.h>
-#include "validator/check.hpp"
 
 #include <gtest/gtest.h>
 
@@ -70,6 +71,11 @@ inline JournalPost post_with(std::vector<Document> docs, std::optional<std::stri
 inline Targets targets(std::initializer_list<Channel> channels, bool print_bound = false) {
     Targets t;
     t.channels = channels;
+    for (const Channel c : channels) {
+        if (!t.carried_by(carrier_of(c))) {
+            t.carriers.push_back(carrier_of(c));
+        }
+    }
     t.print_bound = print_bound;
     return t;
 }
@@ -96,6 +102,8 @@ inline registry::Answer<registry::Person> krr(std::string id, std::string status
     p.notifiable = notifiable;
     p.email = "kari@example.no";
     p.mailbox_address = provider.empty() ? "" : "kari#1";
+    p.digital_post = !provider.empty();
+    p.certificate = !provider.empty();
     p.mailbox_provider = std::move(provider);
     registry::Answer<registry::Person> a;
     a.outcome = registry::Outcome::found;

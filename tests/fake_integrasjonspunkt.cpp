@@ -1,5 +1,7 @@
 #include "tests/fake_integrasjonspunkt.hpp"
 
+#include "tests/fake_registry.hpp"
+
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 
@@ -398,6 +400,11 @@ const FakeIpMessage* FakeIntegrasjonspunkt::find(const std::string& id) const {
     return it == messages_.end() ? nullptr : &*it;
 }
 
+void FakeIntegrasjonspunkt::set_capabilities(json data) {
+    const std::lock_guard lock(mutex_);
+    capabilities_ = std::move(data);
+}
+
 FakeResponse FakeIntegrasjonspunkt::answer(const FakeRequest& r) {
     if (dropping_) {
         FakeResponse res;
@@ -414,6 +421,21 @@ FakeResponse FakeIntegrasjonspunkt::answer(const FakeRequest& r) {
     }
     if (path == kOut && r.method == "POST") {
         return create(r);
+    }
+    if (path.rfind("/api/capabilities/", 0) == 0 && r.method == "GET") {
+        std::optional<json> data;
+        {
+            const std::lock_guard lock(mutex_);
+            data = capabilities_;
+        }
+        if (data) {
+            FakeRequest canonical = r;
+            canonical.path = path;
+            if (auto answer = fake_capabilities_answer(*data, canonical)) {
+                answer->headers.emplace_back("X-Fake-Integrasjonspunkt", "1");
+                return *answer;
+            }
+        }
     }
     if (path.rfind("/api/statuses/", 0) == 0 && r.method == "GET") {
         const std::string id = path.substr(std::string("/api/statuses/").size());

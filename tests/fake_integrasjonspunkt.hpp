@@ -15,6 +15,8 @@
 //   POST /api/messages/out/{id}       send -> 200 (empty); 400 without files, or for DPI
 //                                     (digital, print) without the hoveddokument's file
 //   GET  /api/messages/out/{id}       the SBD
+//   GET  /api/capabilities/{id}    after set_capabilities: the receiver's capabilities for the
+//                                     process and securityLevel asked, or 404
 //   GET  /api/statuses/{id}           the message's statuses as a page ({"content":[{"status":...}]}):
 //                                     OPPRETTET at create, SENDT at send; an empty page when unknown
 //   POST /api/messages/out/multipart  part `sbd` + file parts (part name = title):
@@ -81,6 +83,12 @@ public:
     [[nodiscard]] std::string base_url() const { return server_.base_url(); }
     [[nodiscard]] int port() const { return server_.port(); }
 
+    // GET /api/capabilities/{id}[?process=&securityLevel=] answered from `data` in the
+    // registry file's format ({"capabilities": [{"identifier", "capabilities"}]}) as
+    // the real one answers (fake_capabilities_answer); before this is called, that
+    // route is "anything else".
+    void set_capabilities(nlohmann::json data);
+
     // Being slow, broken or down; may be switched while requests run.
     void set_delay(std::chrono::milliseconds delay);  // before every answer
     void set_failing(bool failing);                   // every request: 500 in the error shape, nothing kept
@@ -121,6 +129,7 @@ private:
     std::vector<FakeIpMessage> messages_;
     std::vector<std::string> sent_;
     std::vector<std::string> multipart_bodies_;
+    std::optional<nlohmann::json> capabilities_;
     FakeHttpServer server_;  // last: it stops, and its threads end, before the state above goes
 };
 

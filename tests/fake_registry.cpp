@@ -50,18 +50,66 @@ FakeResponse fake_registry_answer(const json& data, const FakeRegistryOptions& o
             }
             return {o->value("gone", false) ? 410 : 200, o->dump()};
         }
-        const std::string caps = "/api/capabilities/";
-        if (r.method == "GET" && r.path.rfind(caps, 0) == 0) {
-            const json* c = find_by(data, "capabilities", "identifier", r.path.substr(caps.size()));
-            if (c == nullptr) {
-                return {404, R"({"status":404})"};
-            }
-            return {200, json{{"capabilities", c->at("capabilities")}}.dump()};
+        if (auto caps = fake_capabilities_answer(data, r)) {
+            return *caps;
         }
         return {404, R"({"status":404})"};
     }();
     res.delay = options.delay;
     return res;
+}
+
+namespace {
+std::string query_value(const std::string& query, const std::string& name) {
+    std::size_t at = 0;
+    while (at <= query.size()) {
+        const std::size_t end = std::min(query.find('&', at), query.size());
+        const std::string pair = query.substr(at, end - at);
+        if (pair.rfind(name + "=", 0) == 0) {
+            std::string v = pair.substr(name.size() + 1);
+            std::string out;
+            for (std::size_t i = 0; i < v.size(); ++i) {
+                if (v[i] == '%' && i + 2 < v.size()) {
+                    out += static_cast<char>(std::stoi(v.substr(i + 1, 2), nullptr, 16));
+                    i += 2;
+                } else {
+                    out += v[i];
+                }
+            }
+            return out;
+        }
+        at = end + 1;
+    }
+    return "";
+}
+}  // namespace
+
+std::optional<FakeResponse> fake_capabilities_answer(const json& data, const FakeRequest& r) {
+    const std::string caps = "/api/capabilities/";
+    if (r.method != "GET" || r.path.rfind(caps, 0) != 0) {
+        return std::nullopt;
+    }
+    const std::string id = r.path.substr(caps.size());
+    const json* c = find_by(data, "capabilities", "identifier", id);
+    if (c == nullptr) {
+        return FakeResponse{404, R"({"status":404})"};
+    }
+    // As the service registry answers: only the records of the process asked for,
+    // and at security level 4 no DPV record for an organisation
+    // (ServiceRecordService.createArkivmeldingServiceRecord).
+    const std::string process = query_value(r.query, "process");
+    const std::string level = query_value(r.query, "securityLevel");
+    json out = json::array();
+    for (const auto& record : c->at("capabilities")) {
+        if (!process.empty() && record.value("process", "") != process) {
+            continue;
+        }
+        if (level == "4" && id.size() == 9 && record.value("serviceIdentifier", "") == "DPV") {
+            continue;
+        }
+        out.push_back(record);
+    }
+    return FakeResponse{200, json{{"capabilities", out}}.dump()};
 }
 
 }  // namespace preflight::testing

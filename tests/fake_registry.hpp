@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include <chrono>
+#include <optional>
 
 namespace preflight::testing {
 
@@ -21,6 +22,11 @@ struct FakeRegistryOptions {
 //   GET  /enhetsregisteret/api/enheter/{orgnr}  the entry, 410 when it has "gone": true, else 404
 //   GET  /enhetsregisteret/api/underenheter/{orgnr}  404
 //   GET  /api/capabilities/{id}                 {"capabilities": [...]} or 404
+// Only GET /api/capabilities/{id}[?process=...&securityLevel=...], answered as the
+// real registry does (the process's records only; at level 4 no DPV record for an
+// organisation); nullopt for any other request. The fake integrasjonspunkt uses it too.
+std::optional<FakeResponse> fake_capabilities_answer(const nlohmann::json& data, const FakeRequest& request);
+
 FakeResponse fake_registry_answer(const nlohmann::json& data, const FakeRegistryOptions& options,
                                   const FakeRequest& request);
 

@@ -241,7 +241,8 @@ protected:
     void start(GateSettings settings = {}, bool with_upstream = true) {
         config_ = std::make_unique<Config>(
             Config::load(source("fixtures/e2e/preflight.ini"), builtin_sections(builtin_checks())));
-        registries_ = registry::make_registries(*config_);
+        // As `serve --upstream` does: the upstream's own capabilities, when the test asks for them.
+        registries_ = registry::make_registries(*config_, upstream_capabilities_ ? ip_.base_url() : std::string());
         RunSettings run;
         run.directory = registries_.directory.get();
         settings.port = 0;
@@ -273,6 +274,9 @@ protected:
     Response send_message(const std::string& id) { return exchange(port_, "POST", "/api/messages/out/" + id); }
 
     bool access_log_ = false;  // the access log on stderr (a test that reads it sets this)
+    // Capabilities from the upstream integrasjonspunkt, as `serve --upstream` asks them
+    // when no [capabilities] url is configured (the fixtures' config has none).
+    bool upstream_capabilities_ = false;
     testing::FakeIntegrasjonspunkt ip_;
     fs::path temp_;
     std::unique_ptr<Config> config_;

@@ -37,7 +37,8 @@ json digipost_person(const std::string& id) {
             {"reservasjon", "NEI"},
             {"varslingsstatus", "KAN_VARSLES"},
             {"kontaktinformasjon", {{"epostadresse", "x@example.no"}}},
-            {"digital_post", {{"postkasseadresse", "x#1"}, {"postkasseleverandoeradresse", "984661185"}}}};
+            {"digital_post", {{"postkasseadresse", "x#1"}, {"postkasseleverandoeradresse", "984661185"}}},
+            {"sertifikat", "MIIB-test"}};
 }
 
 class RegistryCli : public ::testing::Test {

@@ -16,8 +16,11 @@ constexpr Entry kEntries[] = {
     // ---- DP101 name-length
     {"DP101.summary", "Dokumentnavn over grensen for DPI (96 tegn) eller signering (80 tegn)",
      "Document name over the DPI limit (96 characters) or the signing limit (80)"},
-    {"DP101.severity", "blokkerer for DPI, generell og signering; ellers advarsel",
-     "block for DPI, general and signing; warn otherwise"},
+    {"DP101.severity",
+     "blokkerer når brevet går gjennom DPI (digitalt eller på papir, eller til en person med ukjent rute) og for "
+     "signering; ellers advarsel",
+     "block where the letter goes through DPI (digital or print, or a person's unknown route) and for signing; warn "
+     "otherwise"},
     {"DP101.too-long", "Dokumentnavnet «{name}» har {count} tegn; grensen er {limit} ({over} for mye)",
      "The document name \"{name}\" has {count} characters; the limit is {limit} ({over} too many)"},
     {"DP101.too-long.remedy",
@@ -25,6 +28,16 @@ constexpr Entry kEntries[] = {
      "Ellers blir det stående som «sendt» og feiler etter et døgn.",
      "Shorten the document name in the archive system (preferably in ephorte, so the title is merged correctly) before "
      "sending. Otherwise the letter stays \"sent\" and fails about a day later."},
+    {"DP101.too-long-other",
+     "Dokumentnavnet «{name}» har {count} tegn, over DPIs grense på {limit}; dette brevet går til en virksomhets "
+     "arkiv gjennom eFormidling (DPO), KS SvarUt (DPF) eller Altinn (DPV), som tar lengre navn",
+     "The document name \"{name}\" has {count} characters, over DPI's limit of {limit}; this letter goes to an "
+     "organisation's archive through eFormidling (DPO), KS SvarUt (DPF) or Altinn (DPV), which take longer names"},
+    {"DP101.too-long-other.remedy",
+     "Brevet går fram. Kort likevel ned navnet hvis det også skal sendes til en person: da stopper det på DPIs "
+     "grense.",
+     "The letter gets through. Shorten the name anyway if it is also to be sent to a person: there DPI's limit stops "
+     "it."},
     {"DP101.too-long-signing",
      "Dokumentnavnet «{name}» har {count} tegn; et signeringsoppdrag tillater {limit} ({over} for mye)",
      "The document name \"{name}\" has {count} characters; a signing job allows {limit} ({over} too many)"},
@@ -554,6 +567,11 @@ constexpr Entry kEntries[] = {
     {"DP504.not-notifiable.remedy",
      "Ingen feil. Sørg for at dokumentene tåler utskrift (stående A4) og at adressen er fullstendig.",
      "Not an error. Make sure the documents can be printed (portrait A4) and the address is complete."},
+    {"DP504.no-mailbox", "«{recipient}» har ingen aktiv digital postkasse; brevet går til utskrift og sendes i posten",
+     "\"{recipient}\" has no active digital mailbox; the letter goes to print and is posted"},
+    {"DP504.no-mailbox.remedy",
+     "Ingen feil. Sørg for at alle sider er stående A4 og at adressen er fullstendig, så utskriften ikke feiler.",
+     "Not an error. Make sure every page is portrait A4 and the address is complete, so printing does not fail."},
     {"DP504.capabilities", "Integrasjonspunktet tilbyr bare utskrift for «{recipient}»",
      "The integrasjonspunkt offers only print for \"{recipient}\""},
     {"DP504.capabilities.remedy", "Ingen feil. Utskriftsreglene gjelder: stående A4, fullstendig adresse.",
@@ -562,8 +580,7 @@ constexpr Entry kEntries[] = {
     // ---- DP505 print-address
     {"DP505.summary", "Mottaker som får brevet på papir mangler brukbar postadresse",
      "A recipient who gets the letter on paper lacks a usable postal address"},
-    {"DP505.severity", "blokkerer ved utskrift; advarsel når ruten er ukjent",
-     "block when printed; warn when the route is unknown"},
+    {"DP505.severity", "blokkerer når brevet kan gå til utskrift", "block when the letter may be printed"},
     {"DP505.no-name", "Mottakeren «{recipient}» mangler navn, som utskriften trenger",
      "The recipient \"{recipient}\" has no name, which printing needs"},
     {"DP505.no-name.remedy", "Fyll inn mottakerens navn.", "Fill in the recipient's name."},
@@ -585,6 +602,32 @@ constexpr Entry kEntries[] = {
      "Correct the postcode (Norwegian postcodes have four digits)."},
     {"DP505.no-city", "Mottakeren «{recipient}» mangler poststed", "The recipient \"{recipient}\" has no city"},
     {"DP505.no-city.remedy", "Fyll inn poststedet.", "Fill in the city."},
+    {"DP505.no-country", "Utskriftsadressen til «{recipient}» mangler land",
+     "The print address of \"{recipient}\" has no country"},
+    {"DP505.no-country.remedy", "Fyll inn landet (for eksempel «NORGE»); integrasjonspunktet krever det for utskrift.",
+     "Fill in the country (for example \"NORGE\"); the integrasjonspunkt requires it for print."},
+    {"DP505.no-postcode", "Utskriftsadressen til «{recipient}» mangler postnummer",
+     "The print address of \"{recipient}\" has no postcode"},
+    {"DP505.no-postcode.remedy", "Fyll inn postnummeret slik det skrives i mottakerlandet.",
+     "Fill in the postcode as the receiving country writes it."},
+    {"DP505.no-return", "Utskriftsmeldingen har ingen returadresse («retur»); integrasjonspunktet avviser den",
+     "The print message has no return address (\"retur\"); the integrasjonspunkt refuses it"},
+    {"DP505.no-return.remedy",
+     "Legg inn virksomhetens returadresse i arkivsystemets oppsett for utskrift, og send på nytt.",
+     "Add your organisation's return address to the archive system's print settings, and send again."},
+    {"DP505.return-incomplete",
+     "Returadressen i utskriftsmeldingen mangler første adresselinje, eller postnummer eller poststed",
+     "The return address in the print message lacks the first address line, or the postcode or city"},
+    {"DP505.return-incomplete.remedy", "Fullfør returadressen i arkivsystemets oppsett for utskrift.",
+     "Complete the return address in the archive system's print settings."},
+    {"DP505.organisation",
+     "«{recipient}» er en virksomhet; integrasjonspunktet sender aldri brev til virksomheter på papir",
+     "\"{recipient}\" is an organisation; the integrasjonspunkt never sends letters to organisations on paper"},
+    {"DP505.organisation.remedy",
+     "Send brevet med vanlig forsendelse (ikke «utskrift»): virksomheten får det i eFormidling, KS SvarUt eller "
+     "Altinn, etter hva den kan ta imot.",
+     "Send the letter by general dispatch (not \"print\"): the organisation gets it through eFormidling, KS SvarUt "
+     "or Altinn, whichever it accepts."},
 
     // ---- DP506 eboks-mailbox
     {"DP506.summary", "Mottakeren har e-Boks: statusen blir stående på «sendt», og det er normalt",
@@ -599,8 +642,8 @@ constexpr Entry kEntries[] = {
      "Not an error. Do not send again because the status does not change."},
 
     // ---- DP507 receiver-capability
-    {"DP507.summary", "Mottakeren tar ikke imot denne prosessen eller dokumenttypen",
-     "The receiver does not accept the process or document type"},
+    {"DP507.summary", "Mottakeren tar ikke imot denne prosessen, dokumenttypen (også utskrift) eller sikkerhetsnivået",
+     "The receiver does not accept the process, document type (print included) or security level"},
     {"DP507.severity", "blokkerer", "block"},
     {"DP507.missing",
      "«{recipient}» tar ikke imot {service} med dokumenttype {type} og prosess {process} (ifølge {source}); "
@@ -621,6 +664,29 @@ constexpr Entry kEntries[] = {
      "The integrasjonspunkt has no services registered for \"{recipient}\" (according to {source})"},
     {"DP507.none.remedy", "Send brevet manuelt, eller kontroller mottakeren.",
      "Send the letter manually, or check the recipient."},
+    {"DP507.no-record",
+     "Registeret har ingen tjeneste for «{recipient}» som denne meldingen kan bruke (prosess {process}, ifølge "
+     "{source}); sendingen stopper med «Receiver do not accept the document process»",
+     "The registry has no service record for \"{recipient}\" that this message can use (process {process}, "
+     "according to {source}); sending stops with \"Receiver do not accept the document process\""},
+    {"DP507.no-record.remedy",
+     "Se hva mottakeren kan ta imot med «preflight lookup». En person med hemmelig adresse kan ikke få brev på "
+     "papir: send manuelt.",
+     "See what the receiver accepts with \"preflight lookup\". A person with a secret address cannot get letters "
+     "on paper: send manually."},
+    {"DP507.print-mailbox",
+     "«{recipient}» har en aktiv digital postkasse (ifølge {source}); registeret lager da ingen utskriftstjeneste, "
+     "og en utskriftsmelding stopper med «Receiver do not accept the document process»",
+     "\"{recipient}\" has an active digital mailbox (according to {source}); the registry then makes no print "
+     "record, and a print message stops with \"Receiver do not accept the document process\""},
+    {"DP507.print-mailbox.remedy", "Send brevet som vanlig forsendelse, så går det til mottakerens digitale postkasse.",
+     "Send the letter by general dispatch, so that it goes to the recipient's digital mailbox."},
+    {"DP507.security-level",
+     "«{recipient}» kan bare nås gjennom Altinn (DPV), som ikke tar imot sikkerhetsnivå {level}",
+     "\"{recipient}\" can only be reached through Altinn (DPV), which does not take security level {level}"},
+    {"DP507.security-level.remedy",
+     "Send med sikkerhetsnivå 3 hvis innholdet tillater det; ellers send brevet manuelt.",
+     "Send with security level 3 if the content allows it; otherwise send the letter manually."},
 
     // ---- DP508 registry-unavailable
     {"DP508.summary", "Et register kunne ikke spørres, eller ingen registre kjenner mottakeren",
@@ -865,6 +931,8 @@ constexpr Entry kEntries[] = {
     {"ui.reason.capabilities", "etter integrasjonspunktets tjenester", "by the integrasjonspunkt's capabilities"},
     {"ui.reason.no-registry", "ingen register kjenner mottakeren", "no registry knows the recipient"},
     {"ui.reason.not-found", "finnes ikke i registeret", "not in the register"},
+    {"ui.reason.no-record", "registeret har ingen tjeneste brevet kan bruke",
+     "the registry has no service record the letter can use"},
     {"ui.reason.no-id", "mangler gyldig identifikator", "no valid identifier"},
     {"ui.recipient-route", "  {index}: {name} – rute {route} ({reason})",
      "  {index}: {name} - route {route} ({reason})"},

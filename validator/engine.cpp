@@ -50,8 +50,10 @@ void look_up_recipients(JournalPost& post, registry::Directory* directory) {
     std::vector<std::string> ids;
     for (std::size_t i = 0; i < post.recipients.size(); ++i) {
         const Recipient& r = post.recipients[i];
-        const bool needs = r.method == Channel::general || r.method == Channel::dpi || r.method == Channel::dpo ||
-                           r.method == Channel::dpv || r.method == Channel::dpf || r.method == Channel::signing;
+        // A print message is routed by the registry too (its print record, DP507).
+        const bool needs = r.method == Channel::general || r.method == Channel::dpi || r.method == Channel::print ||
+                           r.method == Channel::dpo || r.method == Channel::dpv || r.method == Channel::dpf ||
+                           r.method == Channel::signing;
         if (!needs || !r.id) {
             continue;
         }
@@ -63,7 +65,10 @@ void look_up_recipients(JournalPost& post, registry::Directory* directory) {
         }
     }
     if (directory != nullptr && !ids.empty()) {
-        auto facts = directory->lookup(ids);
+        registry::CapabilityQuery query;
+        query.process = digital_post_process(post.process);
+        query.security_level = post.security_level;
+        auto facts = directory->lookup(ids, query);
         for (std::size_t k = 0; k < asked.size(); ++k) {
             post.recipients[asked[k]].facts = std::move(facts[k]);
         }
@@ -87,13 +92,27 @@ Targets targets_for(const JournalPost& post, const RunSettings& settings) {
     if (t.channels.empty()) {
         t.channels.push_back(settings.channel);
     }
-    const auto digital = [](Route r) { return r != Route::dpi_print && r != Route::unknown && r != Route::manual; };
-    const bool any_print_route = std::any_of(post.recipients.begin(), post.recipients.end(),
-                                             [](const Recipient& r) { return r.route == Route::dpi_print; });
-    const bool all_digital =
-        !post.recipients.empty() && std::all_of(post.recipients.begin(), post.recipients.end(),
-                                                [&](const Recipient& r) { return digital(r.route); });
-    t.print_bound = t.has(Channel::print) || any_print_route || (t.has(Channel::general) && !all_digital);
+    const auto add = [&](Carrier c) {
+        if (!t.carried_by(c)) {
+            t.carriers.push_back(c);
+        }
+    };
+    if (settings.channel_given || post.recipients.empty()) {
+        for (const Channel c : t.channels) {
+            add(carrier_of(c));
+        }
+    } else {
+        for (const auto& r : post.recipients) {
+            add(carrier_of(r));
+        }
+    }
+    // Print-bound (the contract): the channel is print; or, with no recipients
+    // listed, a general letter (whoever gets it may get it on paper); or a recipient
+    // that is. An organisation never is.
+    const bool loose = post.recipients.empty();
+    t.print_bound =
+        t.has(Channel::print) || (loose && t.has(Channel::general)) ||
+        std::any_of(post.recipients.begin(), post.recipients.end(), [](const Recipient& r) { return print_bound(r); });
     return t;
 }
 

@@ -145,6 +145,22 @@ public:
         post.title = string(jp, "/journalpost", "title", true);
         post.process = choice(jp, "/journalpost", "process", {"vedtak", "info"}, "vedtak");
         post.access_code = string(jp, "/journalpost", "accessCode", false);
+        if (const auto it = jp.find("securityLevel"); it != jp.end() && !it->is_null()) {
+            // 3 or 4, as the SBD's sikkerhetsnivaa (a number there; "4" is taken too).
+            const std::string p = "/journalpost/securityLevel";
+            std::string level;
+            if (it->is_number_integer()) {
+                level = std::to_string(it->get<std::int64_t>());
+            } else if (it->is_string()) {
+                level = it->get<std::string>();
+            } else {
+                fail("error.manifest.type", p, {{"expected", "number"}});
+            }
+            if (level != "3" && level != "4") {
+                fail("error.manifest.choice", p, {{"value", level}, {"allowed", "3, 4"}});
+            }
+            post.security_level = level == "4" ? 4 : 3;
+        }
 
         if (!root.contains("documents")) {
             fail("error.manifest.missing", "/documents", {});

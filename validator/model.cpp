@@ -24,6 +24,14 @@ std::optional<Channel> parse_channel(std::string_view s) {
     return static_cast<Channel>(it - kChannels.begin());
 }
 
+std::string_view to_string(Carrier c) {
+    static constexpr std::array<std::string_view, 8> kCarriers{"DPI",         "DPV",     "DPO",    "DPF",
+                                                               "DPO/DPF/DPV", "signing", "e-mail", "manual"};
+    return kCarriers.at(static_cast<std::size_t>(c));
+}
+
+bool Targets::carried_by(Carrier c) const { return std::find(carriers.begin(), carriers.end(), c) != carriers.end(); }
+
 bool Targets::has(Channel c) const { return std::find(channels.begin(), channels.end(), c) != channels.end(); }
 
 bool Targets::any_of(std::initializer_list<Channel> cs) const {

@@ -24,6 +24,13 @@ enum class Channel : std::uint8_t { general, dpi, print, dpo, dpv, dpf, email, s
 enum class Route : std::uint8_t { dpi_digital, dpi_print, dpo, dpv, dpf, email, signing, manual, unknown };
 [[nodiscard]] std::string_view to_string(Route r);
 
+// The service whose limits and rules bind a recipient (contract: each recipient's
+// route sets its own limits; the letter's verdict is the worst of them). `dpi`
+// covers digital and print, and a person whose route is unknown; `organisation`
+// is an organisation whose route is unknown: DPO, DPF or DPV, never print.
+enum class Carrier : std::uint8_t { dpi, dpv, dpo, dpf, organisation, signing, email, manual };
+[[nodiscard]] std::string_view to_string(Carrier c);
+
 enum class Lang : std::uint8_t { nb, en };
 
 enum class Role : std::uint8_t { main, attachment };
@@ -82,6 +89,15 @@ struct JournalPost {
     std::optional<std::string> title;
     std::string process = "vedtak";
     std::optional<std::string> access_code;
+    // journalpost.securityLevel (the SBD's sikkerhetsnivaa): 3 or 4, when given.
+    std::optional<int> security_level;
+    // A print message's return address (the SBD's print.retur.mottaker), which the
+    // integrasjonspunkt requires of print messages (return_required). A manifest
+    // has none: the service registry then takes the sender's address from
+    // Enhetsregisteret.
+    bool return_required = false;
+    std::optional<std::string> return_name;
+    std::optional<Address> return_address;
     std::vector<Document> documents;
     std::vector<Recipient> recipients;
 };
@@ -89,7 +105,14 @@ struct JournalPost {
 // The channels a journal post is judged against, from --channel and the recipients.
 struct Targets {
     std::vector<Channel> channels;
+    // The carriers of the recipients' predicted routes (of the channel when no
+    // recipient is listed or --channel is given), each once.
+    std::vector<Carrier> carriers;
+    // The contract's "print-bound": the channel is print, or a recipient's route is
+    // print, or a person (never an organisation) goes `general` with no known
+    // digital route.
     bool print_bound = false;
+    [[nodiscard]] bool carried_by(Carrier c) const;
     [[nodiscard]] bool has(Channel c) const;
     [[nodiscard]] bool any_of(std::initializer_list<Channel> cs) const;
     [[nodiscard]] bool signing() const { return has(Channel::signing); }

@@ -10,68 +10,95 @@ namespace {
 
 using registry::Outcome;
 
-bool offers(const registry::Capabilities& caps, std::string_view service, std::string_view type = {}) {
-    return std::any_of(caps.begin(), caps.end(), [&](const registry::Capability& c) {
-        return c.service == service && (type.empty() || std::find(c.document_types.begin(), c.document_types.end(),
-                                                                  type) != c.document_types.end());
-    });
+bool has_type(const registry::Capability& c, std::string_view type) {
+    return std::find(c.document_types.begin(), c.document_types.end(), type) != c.document_types.end();
 }
 
-// What the integrasjonspunkt offers a person for `process`: its capabilities already
-// reflect KRR, so they win over our reading of the KRR entry.
-std::optional<RoutePrediction> capability_route(const registry::Capabilities& caps, std::string_view process) {
-    const std::string urn = digital_post_process(process);
-    bool digital = false;
-    bool print = false;
-    for (const auto& c : caps) {
-        if (c.service != "DPI" || c.process != urn) {
-            continue;
-        }
-        digital |= std::find(c.document_types.begin(), c.document_types.end(), "digital") != c.document_types.end();
-        print |= std::find(c.document_types.begin(), c.document_types.end(), "print") != c.document_types.end();
+bool offers(const registry::Capabilities& caps, std::string_view service) {
+    return std::any_of(caps.begin(), caps.end(), [&](const registry::Capability& c) { return c.service == service; });
+}
+
+// The route a person's message takes among the records the registry has for the
+// process, in the integrasjonspunkt's order of preference (ServiceRegistryLookup
+// takes a DPI record first: digital, else print; then DPV). `method` dpi takes no
+// DPV record (a `digital` or `print` message needs a DPI one).
+std::optional<Route> route_among(const std::vector<std::string>& types, Channel method) {
+    const auto has = [&](std::string_view t) { return std::find(types.begin(), types.end(), t) != types.end(); };
+    if (has("digital")) {
+        return Route::dpi_digital;
     }
-    if (digital) {
-        return RoutePrediction{Route::dpi_digital, "capabilities"};
+    if (has("print")) {
+        return Route::dpi_print;
     }
-    if (print) {
-        return RoutePrediction{Route::dpi_print, "capabilities"};
+    if (has("digital_dpv") && method == Channel::general) {
+        return Route::dpv;
     }
     return std::nullopt;
 }
 
+// Why the registry decides as it does, from the KRR entry.
+std::string krr_reason(const registry::Person& p, std::string_view process) {
+    switch (dpi_target(p, process)) {
+        case DpiTarget::digital:
+            return "mailbox";
+        case DpiTarget::print:
+            return p.reserved.value_or(false) ? "reserved" : "not-notifiable";
+        case DpiTarget::dpv:
+            return "no-mailbox";
+    }
+    return "no-mailbox";
+}
+
 RoutePrediction person_route(const Recipient& r, std::string_view process) {
     const auto& facts = r.facts;
-    if (facts.person.outcome == Outcome::found && facts.person.value && facts.person.value->status == "SLETTET") {
+    const registry::Person* krr =
+        facts.person.outcome == Outcome::found && facts.person.value ? &*facts.person.value : nullptr;
+    if (krr != nullptr && krr->status == "SLETTET") {
         return {Route::unknown, "not-found"};
     }
+    // The integrasjonspunkt's capabilities are the registry's own answer: they win
+    // over our reading of the KRR entry (they also know Folkeregisteret).
     if (facts.capabilities.outcome == Outcome::found && facts.capabilities.value) {
-        if (auto route = capability_route(*facts.capabilities.value, process)) {
-            // A print route is better explained by the KRR entry when there is one.
-            if (route->route == Route::dpi_print && facts.person.value) {
-                const auto& p = *facts.person.value;
-                route->reason = p.reserved.value_or(false)     ? "reserved"
-                                : !p.notifiable.value_or(true) ? "not-notifiable"
-                                                               : "capabilities";
+        const std::string urn = digital_post_process(process);
+        std::vector<std::string> types;
+        for (const auto& c : *facts.capabilities.value) {
+            if (c.process != urn) {
+                continue;
             }
-            return *route;
+            if (c.service == "DPI") {
+                for (const char* t : {"digital", "print"}) {
+                    if (has_type(c, t)) {
+                        types.emplace_back(t);
+                    }
+                }
+            } else if (c.service == "DPV") {
+                types.emplace_back("digital_dpv");
+            }
         }
+        const auto route = route_among(types, r.method);
+        if (!route) {
+            return {Route::unknown, "no-record"};
+        }
+        std::string reason = krr != nullptr ? krr_reason(*krr, process) : "capabilities";
+        if ((*route == Route::dpi_digital) != (reason == "mailbox")) {
+            reason = "capabilities";  // the registry knows more than the KRR entry says (e.g. Folkeregisteret)
+        }
+        return {*route, reason};
     }
-    if (facts.person.outcome == Outcome::found && facts.person.value) {
-        const registry::Person& p = *facts.person.value;
-        const bool digital = p.has_mailbox() && p.active();
-        if (process == "info") {
-            return digital ? RoutePrediction{Route::dpi_digital, "mailbox"} : RoutePrediction{Route::dpv, "no-mailbox"};
+    // Capabilities "not found" blocks (DP507); the KRR entry still tells the route it would take.
+    if (krr != nullptr) {
+        const DpiTarget target = dpi_target(*krr, process);
+        const auto route = route_among(predicted_record_types(target), r.method);
+        if (!route) {
+            return {Route::unknown, "no-record"};
         }
-        if (p.reserved.value_or(false)) {
-            return {Route::dpi_print, "reserved"};
-        }
-        if (!p.notifiable.value_or(true)) {
-            return {Route::dpi_print, "not-notifiable"};
-        }
-        return digital ? RoutePrediction{Route::dpi_digital, "mailbox"} : RoutePrediction{Route::dpv, "no-mailbox"};
+        return {*route, krr_reason(*krr, process)};
     }
     if (facts.person.outcome == Outcome::not_found) {
         return {Route::unknown, "not-found"};
+    }
+    if (facts.capabilities.outcome == Outcome::not_found) {
+        return {Route::unknown, "no-record"};
     }
     return {Route::unknown, "no-registry"};
 }
@@ -83,7 +110,9 @@ RoutePrediction organisation_route(const Recipient& r) {
     }
     if (facts.capabilities.outcome == Outcome::found && facts.capabilities.value) {
         const auto& caps = *facts.capabilities.value;
-        // The integrasjonspunkt prefers eFormidling (DPO), then KS FIKS (DPF), then Altinn (DPV).
+        // An organisation gets one record per arkivmelding process: DPO where it is
+        // registered for the process in ELMA, else DPF where it has SvarUt, else DPV
+        // (ServiceRecordService.createArkivmeldingServiceRecord).
         if (offers(caps, "DPO")) {
             return {Route::dpo, "capabilities"};
         }
@@ -93,11 +122,100 @@ RoutePrediction organisation_route(const Recipient& r) {
         if (offers(caps, "DPV")) {
             return {Route::dpv, "capabilities"};
         }
+        return {Route::unknown, "no-record"};
+    }
+    if (facts.capabilities.outcome == Outcome::not_found) {
+        return {Route::unknown, "no-record"};
     }
     return {Route::unknown, "no-registry"};
 }
 
 }  // namespace
+
+DpiTarget dpi_target(const registry::Person& p, std::string_view process) {
+    // PersonResource: isReserved is reservasjon JA, isNotifiable varslingsstatus
+    // KAN_VARSLES (absent is not notifiable), isActive status AKTIV, hasMailbox a
+    // certificate and a digital_post entry.
+    const auto active_mailbox = [&] { return p.has_mailbox() && p.active() ? DpiTarget::digital : DpiTarget::dpv; };
+    if (process == "info") {  // Notification.NOT_OBLIGATED
+        return active_mailbox();
+    }
+    if (p.reserved.value_or(false)) {
+        return DpiTarget::print;
+    }
+    if (!p.notifiable.value_or(false)) {
+        return DpiTarget::print;
+    }
+    return active_mailbox();
+}
+
+std::vector<std::string> predicted_record_types(DpiTarget target) {
+    switch (target) {
+        case DpiTarget::digital:
+            return {"digital"};
+        case DpiTarget::print:
+            return {"print"};
+        case DpiTarget::dpv:
+            return {"print", "digital_dpv"};
+    }
+    return {};
+}
+
+bool is_organisation(const Recipient& r) {
+    return r.id && ident::classify(ident::normalise_id(*r.id)) == ident::IdClass::organisation;
+}
+
+Carrier carrier_of(const Recipient& r) {
+    switch (r.route) {
+        case Route::dpi_digital:
+        case Route::dpi_print:
+            return Carrier::dpi;
+        case Route::dpo:
+            return Carrier::dpo;
+        case Route::dpv:
+            return Carrier::dpv;
+        case Route::dpf:
+            return Carrier::dpf;
+        case Route::email:
+            return Carrier::email;
+        case Route::signing:
+            return Carrier::signing;
+        case Route::manual:
+            return Carrier::manual;
+        case Route::unknown:
+            break;
+    }
+    // A person whose route is unknown keeps DPI's rules; an organisation never goes by DPI.
+    return is_organisation(r) ? Carrier::organisation : Carrier::dpi;
+}
+
+Carrier carrier_of(Channel c) {
+    switch (c) {
+        case Channel::general:
+        case Channel::dpi:
+        case Channel::print:
+            return Carrier::dpi;
+        case Channel::dpo:
+            return Carrier::dpo;
+        case Channel::dpv:
+            return Carrier::dpv;
+        case Channel::dpf:
+            return Carrier::dpf;
+        case Channel::email:
+            return Carrier::email;
+        case Channel::signing:
+            return Carrier::signing;
+        case Channel::manual:
+            return Carrier::manual;
+    }
+    return Carrier::dpi;
+}
+
+bool print_bound(const Recipient& r) {
+    return r.method == Channel::print || r.route == Route::dpi_print ||
+           (r.route == Route::unknown && (r.method == Channel::general || r.method == Channel::dpi) &&
+            !is_organisation(r));
+}
 
 RoutePrediction predict_route(const Recipient& r, std::string_view process) {
     switch (r.method) {
@@ -126,7 +244,8 @@ RoutePrediction predict_route(const Recipient& r, std::string_view process) {
         case ident::IdClass::person:
             return person_route(r, process);
         case ident::IdClass::organisation:
-            return r.method == Channel::dpi ? RoutePrediction{Route::unknown, "no-registry"} : organisation_route(r);
+            // DPI is for persons: the registry makes no DPI record for an organisation.
+            return r.method == Channel::dpi ? RoutePrediction{Route::unknown, "no-record"} : organisation_route(r);
         default:
             return {Route::unknown, "no-id"};
     }
@@ -140,7 +259,7 @@ std::string_view mailbox_provider_name(std::string_view orgnr) {
     if (orgnr == "984661185") {  // Posten Norge AS: Digipost
         return "digipost";
     }
-    if (orgnr == "996460320") {  // e-Boks AS
+    if (orgnr == "922020175" || orgnr == "996460320") {  // e-Boks (KRR's current and older org number)
         return "eboks";
     }
     return "";

@@ -117,6 +117,26 @@ public:
         return text(*identifier, p + "/identifier", "value", required);
     }
 
+    // A PostAddress: adresselinje1..4 (every line up to the last one given, so
+    // that line 1 stays line 1), postnummer, poststed, land.
+    Address address(const json& to, const std::string& tp) const {
+        Address a;
+        std::vector<std::optional<std::string>> lines;
+        for (const char* key : {"adresselinje1", "adresselinje2", "adresselinje3", "adresselinje4"}) {
+            lines.push_back(string(to, tp, key, false));
+        }
+        while (!lines.empty() && !lines.back()) {
+            lines.pop_back();
+        }
+        for (const auto& line : lines) {
+            a.lines.push_back(line.value_or(""));
+        }
+        a.postcode = string(to, tp, "postnummer", false).value_or("");
+        a.city = string(to, tp, "poststed", false).value_or("");
+        a.country = string(to, tp, "land", false).value_or("");
+        return a;
+    }
+
     SbdMessage read(const json& root) const {
         if (!root.is_object()) {
             fail("error.sbd.type", "", {{"expected", "object"}});
@@ -124,12 +144,14 @@ public:
         SbdMessage m;
         const std::string h = "/standardBusinessDocumentHeader";
         const json& header = *object(root, "", "standardBusinessDocumentHeader", true);
-        m.receiver = *partner(header, "receiver", true);
         m.sender = partner(header, "sender", false).value_or("");
 
         const std::string di = h + "/documentIdentification";
         const json& ident = *object(header, h, "documentIdentification", true);
         m.type = text::ascii_lower(*text(ident, di, "type", true));
+        // The integrasjonspunkt allows a print message without a receiver (a person
+        // without a fødselsnummer: ServiceRecordProvider.getServiceIdentifier).
+        m.receiver = partner(header, "receiver", m.type != "print").value_or("");
         m.message_id = text(ident, di, "instanceIdentifier", false).value_or("");
         m.standard = string(ident, di, "standard", false).value_or("");
 
@@ -172,24 +194,14 @@ public:
         }
         if (m.type == "print") {
             if (const json* to = object(*business, bp, "mottaker", false)) {
-                const std::string tp = bp + "/mottaker";
-                m.print_name = string(*to, tp, "navn", false);
-                Address a;
-                // Every line up to the last one given, so that line 1 stays line 1.
-                std::vector<std::optional<std::string>> lines;
-                for (const char* key : {"adresselinje1", "adresselinje2", "adresselinje3", "adresselinje4"}) {
-                    lines.push_back(string(*to, tp, key, false));
+                m.print_name = string(*to, bp + "/mottaker", "navn", false);
+                m.print_address = address(*to, bp + "/mottaker");
+            }
+            if (const json* back = object(*business, bp, "retur", false)) {
+                if (const json* to = object(*back, bp + "/retur", "mottaker", false)) {
+                    m.return_name = string(*to, bp + "/retur/mottaker", "navn", false);
+                    m.return_address = address(*to, bp + "/retur/mottaker");
                 }
-                while (!lines.empty() && !lines.back()) {
-                    lines.pop_back();
-                }
-                for (const auto& line : lines) {
-                    a.lines.push_back(line.value_or(""));
-                }
-                a.postcode = string(*to, tp, "postnummer", false).value_or("");
-                a.city = string(*to, tp, "poststed", false).value_or("");
-                a.country = string(*to, tp, "land", false).value_or("");
-                m.print_address = std::move(a);
             }
         }
         return m;
@@ -268,8 +280,11 @@ JournalPost to_journal_post(const SbdMessage& sbd) {
     if (const std::string kind = process_kind(sbd.process); !kind.empty()) {
         post.process = kind;
     }
+    post.security_level = sbd.security_level;
     Recipient r;
-    r.id = ident::normalise_id(sbd.receiver);
+    if (!sbd.receiver.empty()) {
+        r.id = ident::normalise_id(sbd.receiver);
+    }
     r.method = channel_for(sbd.type);
     // DP501 asks whether the archive system looked the recipient up in
     // Folkeregisteret or Enhetsregisteret before sending; the failure it foresees
@@ -280,8 +295,13 @@ JournalPost to_journal_post(const SbdMessage& sbd) {
     // counts as looked up; a missing identifier still gives DP501.no-id.
     r.verified = true;
     if (sbd.type == "print") {
+        // NextMoveValidator.validatePrintBusinessMessage: the print message carries
+        // the receiver's address (mottaker) and the return address (retur).
         r.name = sbd.print_name.value_or("");
         r.address = sbd.print_address;
+        post.return_address = sbd.return_address;
+        post.return_name = sbd.return_name;
+        post.return_required = true;
     }
     post.recipients.push_back(std::move(r));
     return post;

@@ -44,8 +44,10 @@ struct SbdMessage {
     // The process URN: identifier of the ConversationId scope, else of the first
     // scope, e.g. urn:no:difi:profile:digitalpost:vedtak:ver1.0.
     std::string process;
-    std::string receiver;  // receiver[0].identifier.value as sent: "0192:987464291" or an 11-digit fnr
-    std::string sender;    // sender[0].identifier.value; empty when absent (the integrasjonspunkt adds its own)
+    // receiver[0].identifier.value as sent: "0192:987464291" or an 11-digit fnr;
+    // empty for a print message without a receiver (allowed there).
+    std::string receiver;
+    std::string sender;  // sender[0].identifier.value; empty when absent (the integrasjonspunkt adds its own)
     // Of the business message named after the type:
     std::optional<std::string> title;      // tittel (digital, digital_dpv)
     std::optional<std::string> main_file;  // hoveddokument: the file name of the main document
@@ -56,10 +58,12 @@ struct SbdMessage {
     std::vector<std::pair<std::string, std::string>> metadata_files;
     // print.mottaker: navn, and adresselinje1..4 (lines up to the last one given,
     // "" for a gap), postnummer, poststed, land. Absent when the SBD has no
-    // mottaker: the integrasjonspunkt then takes name and address from the
-    // eFormidling registry, which preflight cannot see.
+    // mottaker, which the integrasjonspunkt refuses for print (DP505).
     std::optional<std::string> print_name;
     std::optional<Address> print_address;
+    // print.retur.mottaker: the return address, in the same shape.
+    std::optional<std::string> return_name;
+    std::optional<Address> return_address;
 };
 
 // Parses SBD JSON. `where` names the source in messages (a file, or e.g.
