@@ -116,5 +116,24 @@ TEST_F(GateTest, SecurityLevelFourFindsNoAltinnRecordForAnOrganisation) {
     EXPECT_TRUE(created_upstream(ip_));
 }
 
+TEST_F(GateTest, APrintMessageWithoutAReceiverGoesThroughWithItsAddresses) {
+    // A person without a fødselsnummer: the integrasjonspunkt allows print with no
+    // receiver; the print address and the return address are then all it has.
+    start();
+    json sbd = gate_sbd("dpi-print.sbd.json");
+    sbd["standardBusinessDocumentHeader"].erase("receiver");
+    const auto ok = create(sbd.dump());
+    EXPECT_EQ(ok.status, 200) << ok.body;
+    EXPECT_TRUE(created_upstream(ip_));
+
+    json no_return = gate_sbd("dpi-print.sbd.json");
+    no_return["standardBusinessDocumentHeader"].erase("receiver");
+    no_return["print"].erase("retur");
+    set_message_id(no_return, "0f3c2b4e-8a51-4f5e-9d7a-6b2c1e0d9a77");
+    const auto refused = create(no_return.dump());
+    ASSERT_EQ(refused.status, 400) << refused.body;
+    EXPECT_NE(refused.body.find("DP505"), std::string::npos) << refused.body;
+}
+
 }  // namespace
 }  // namespace preflight::server

@@ -92,6 +92,21 @@ INSTANTIATE_TEST_SUITE_P(
              {"dpi-print", "dpo", "dpi-digital"},
              {"--profile", "training"},
              "e2e/training.ini"},
+        // Routes as the service registry decides them (issue 22).
+        // An organisation no registry knows is never print-bound: slides are info, no address is needed.
+        Case{"org-unknown-route.json", {"DP301", "DP508"}, "warn", {"unknown"}},
+        // No mailbox: DpiMessageRouter's DPV target, whose print record comes first.
+        Case{"no-mailbox.json", {"DP504"}, "pass", {"dpi-print"}},
+        // A print message to a person with an active mailbox: no print record, the runbook's 400.
+        Case{"print-to-mailbox.json", {"DP507"}, "block", {"dpi-print"}},
+        // Altinn takes no security level 4.
+        Case{"security-level.json", {"DP507"}, "block", {"dpv"}},
+        // DPV's limits for a recipient reached by DPV: over DPI's (lowered) limit is fine, a long name warns.
+        Case{"dpv-limits.json", {"DP101"}, "warn", {"dpv"}, {}, "e2e/small-limits.ini"},
+        // Print without a receiver number is allowed; the address needs its country.
+        Case{"print-no-id.json", {"DP505"}, "block", {"dpi-print", "dpi-print"}},
+        // An organisation never gets paper.
+        Case{"print-to-org.json", {"DP505", "DP507"}, "block", {"dpi-print"}},
         // No source knows the recipient: a warning, a block when strict.
         Case{"unknown-everywhere.json", {"DP508"}, "warn", {"unknown"}},
         Case{"unknown-everywhere.json", {"DP508"}, "block", {"unknown"}, {"--strict-registry"}}));

@@ -135,10 +135,33 @@ TEST(Sbd, PrintAddressKeepsLineOneInPlace) {
     ASSERT_TRUE(p.recipients[0].address.has_value());
     EXPECT_EQ(p.recipients[0].address->lines, (std::vector<std::string>{"", "Gateveien 1"}));
 
-    // Without mottaker the integrasjonspunkt takes the address from its registry: none here.
+    // Without mottaker there is no address (the integrasjonspunkt refuses it: DP505).
     const JournalPost bare = to_journal_post(parse_sbd(sbd_of("print", "01818500005").dump(), "sbd"));
     EXPECT_FALSE(bare.recipients[0].address.has_value());
     EXPECT_EQ(bare.recipients[0].name, "");
+    EXPECT_TRUE(bare.return_required);
+    EXPECT_FALSE(bare.return_address.has_value());
+}
+
+TEST(Sbd, APrintMessageMayHaveNoReceiverAndCarriesItsReturnAddress) {
+    // ServiceRecordProvider.getServiceIdentifier: an empty receiver is allowed for print only.
+    json sbd = sbd_of("print", "",
+                      {{"mottaker", {{"navn", "Kari"}, {"adresselinje1", "Storgatan 1"}, {"land", "SE"}}},
+                       {"retur", {{"mottaker", {{"adresselinje1", "Postboks 7800"}, {"postnummer", "5020"}}}}}});
+    sbd["standardBusinessDocumentHeader"].erase("receiver");
+    const SbdMessage m = parse_sbd(sbd.dump(), "sbd");
+    EXPECT_EQ(m.receiver, "");
+    const JournalPost p = to_journal_post(m);
+    ASSERT_EQ(p.recipients.size(), 1U);
+    EXPECT_FALSE(p.recipients[0].id.has_value());
+    EXPECT_EQ(p.recipients[0].method, Channel::print);
+    ASSERT_TRUE(p.return_address.has_value());
+    EXPECT_EQ(p.return_address->lines, (std::vector<std::string>{"Postboks 7800"}));
+    EXPECT_EQ(p.return_address->postcode, "5020");
+    // Any other type still needs its receiver.
+    json digital = sbd_of("digital", "01818500005");
+    digital["standardBusinessDocumentHeader"].erase("receiver");
+    EXPECT_EQ(failure_of(digital.dump()).id, "error.sbd.missing");
 }
 
 TEST(Sbd, ReadsADpoArkivmeldingAndDropsTheOrgPrefix) {
