@@ -18,6 +18,8 @@ public:
             }
             if (person.value->reserved.value_or(false)) {
                 add_for(out, ctx.post, i, Severity::block, "DP512.reserved", {{"source", person.source}});
+            } else if (person.value->status == "SLETTET") {
+                add_for(out, ctx.post, i, Severity::block, "DP512.deleted", {{"source", person.source}});
             } else if (!person.value->active()) {
                 add_for(
                     out, ctx.post, i, Severity::block, "DP512.not-active",

@@ -23,3 +23,14 @@ TEST(SignerReserved, ReservedOrInactiveSignersBlock) {
     EXPECT_NE(english(f[1]).find("IKKE_REGISTRERT"), std::string::npos);
     EXPECT_EQ(f[1].severity, Severity::block);
 }
+
+TEST(SignerReserved, ADeletedSignerGetsARemedyForAPersonWhoMayHaveDied) {
+    auto deleted = person("Kari", "29129319060", Channel::signing);
+    deleted.facts.person = krr("29129319060", "SLETTET", false, false, "");
+    const auto f = run_check("signer-reserved", post_to({deleted}), channel(Channel::signing));
+    ASSERT_EQ(f.size(), 1U);
+    EXPECT_EQ(f[0].message_id, "DP512.deleted");
+    EXPECT_EQ(f[0].severity, Severity::block);
+    EXPECT_NE(catalogue::text(f[0].message_id + ".remedy", Lang::en, f[0].args).find("Folkeregisteret"),
+              std::string::npos);
+}

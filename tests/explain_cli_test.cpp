@@ -120,6 +120,33 @@ TEST(ExplainCli, ManifestSaysWhichKnownCauseApplies) {
     EXPECT_EQ(m.at("explanations")[0].at("applies")[0].at("code"), "DP406");
 }
 
+TEST(ExplainCli, ReceiverDoNotAcceptNamesTheCauseTheManifestShows) {
+    const std::string config = fixture("e2e/preflight.ini");
+    const std::string log =
+        R"({"timestamp":"2026-12-01T10:00:00.000+01:00","status":400,"error":"Bad Request",)"
+        R"("exception":"no.difi.meldingsutveksling.exceptions.ReceiverDoesNotAcceptProcessException",)"
+        R"("message":"Receiver do not accept the document process urn:no:difi:profile:digitalpost:vedtak:ver1.0",)"
+        R"("path":"/api/messages/out","description":"Error looking up service record with document type )"
+        R"('urn:no:difi:digitalpost:xsd:fysisk::print'"})";
+    const auto notes_of = [&](const char* manifest) {
+        const auto r = run_cli(
+            {"explain", "--config", config, "--manifest", fixture(manifest), "--format", "json", "--lang", "en", log});
+        const json j = json::parse(r.out);
+        return j.at("explanations")[0].at("notes").dump();
+    };
+    // A print message to a person with a mailbox: no print record, not the pages.
+    const std::string no_record = notes_of("e2e/print-to-mailbox.json");
+    EXPECT_NE(no_record.find("no service record for this message (DP507)"), std::string::npos) << no_record;
+    EXPECT_EQ(no_record.find("not portrait A4 (DP301)"), std::string::npos) << no_record;
+    // Slides to a reserved person: the pages.
+    const std::string slides = notes_of("e2e/slides-reserved.json");
+    EXPECT_NE(slides.find("not portrait A4 (DP301)"), std::string::npos) << slides;
+    EXPECT_EQ(slides.find("(DP507)"), std::string::npos) << slides;
+    // Neither.
+    const std::string neither = notes_of("example/ok-post.json");
+    EXPECT_NE(neither.find("shows neither"), std::string::npos) << neither;
+}
+
 TEST(ExplainCli, StatusesExportIsSortedAndActNowIsExitOne) {
     const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
     const auto at = [&](int hours) { return fmt::format("{:%Y-%m-%dT%H:%M:%S}Z", now - std::chrono::hours(hours)); };

@@ -735,6 +735,16 @@ constexpr Entry kEntries[] = {
     {"DP512.not-active",
      "Signataren «{recipient}» har status {status} i kontaktregisteret (ifølge {source}), ikke AKTIV",
      "The signer \"{recipient}\" has status {status} in the contact register (according to {source}), not AKTIV"},
+    {"DP512.deleted",
+     "Signataren «{recipient}» er slettet i kontaktregisteret (ifølge {source}); det skjer blant annet når en person er "
+     "død",
+     "The signer \"{recipient}\" is deleted in the contact register (according to {source}); this happens, among "
+     "other reasons, when a person has died"},
+    {"DP512.deleted.remedy",
+     "Signeringsoppdraget vil bli avvist. Sjekk i Folkeregisteret om personen lever før dere tar kontakt; er personen "
+     "død, avgjør saksbehandleren hvordan saken skal gå videre (for eksempel med dødsboet).",
+     "The signing job will be refused. Check in Folkeregisteret whether the person is alive before contacting them; "
+     "if the person has died, the case handler decides how the case goes on (with the estate, say)."},
     {"DP512.not-active.remedy",
      "Signeringsoppdraget vil bli avvist. Be om signatur på papir, eller at personen registrerer seg i ID-porten.",
      "The signing job will be refused. Ask for a signature on paper, or for the person to register in ID-porten."},
@@ -814,10 +824,12 @@ constexpr Entry kEntries[] = {
      "\"{recipient}\" ({id}) is not a test recipient; the training environment cannot send to persons and "
      "organisations in the real registers"},
     {"DP701.not-test.remedy",
-     "Bruk kursmiljøets testmottakere: Digdir (DPO) eller Testperson (DPI, går til utskrift); numrene står i "
-     "docs/registry.md og i «preflight lookup».",
-     "Use the training environment's test recipients: Digdir (DPO) or Testperson (DPI, goes to print); their numbers "
-     "are in docs/registry.md and in \"preflight lookup\"."},
+     "Bruk kursmiljøets testmottakere: Digdir (DPO) eller Testperson (DPI, går til utskrift; der får brevet "
+     "«overføring feilet» etter omtrent et døgn, og det er ventet i kursmiljøet); numrene står i docs/registry.md og i "
+     "«preflight lookup».",
+     "Use the training environment's test recipients: Digdir (DPO) or Testperson (DPI, goes to print; there the letter "
+     "gets \"transfer failed\" after about a day, which is expected in the training environment); their numbers are "
+     "in docs/registry.md and in \"preflight lookup\"."},
     {"DP701.no-id", "«{recipient}» har ikke fødsels- eller organisasjonsnummer",
      "\"{recipient}\" has no personal or organisation number"},
     {"DP701.no-id.remedy", "Fyll inn nummeret til en av testmottakerne for hånd.",

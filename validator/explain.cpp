@@ -1054,6 +1054,22 @@ void apply_report(Result& result, const Report& report, const std::string& manif
             e.applies.push_back(
                 {f.code, f.check, f.severity, f.document.value_or(""), catalogue::text(f.message_id, lang, f.args)});
         }
+        // «Receiver do not accept»: say which of its two causes the manifest shows.
+        if (e.cause == "receiver-process" || e.cause == "receiver-capability") {
+            const auto blocks = [&](std::string_view code) {
+                return std::any_of(report.findings.begin(), report.findings.end(),
+                                   [&](const Finding& f) { return f.code == code && f.severity == Severity::block; });
+            };
+            if (blocks("DP507")) {
+                e.notes.emplace_back("explain.note.cause-no-record");
+            }
+            if (blocks("DP301")) {
+                e.notes.emplace_back("explain.note.cause-not-a4");
+            }
+            if (!blocks("DP507") && !blocks("DP301")) {
+                e.notes.emplace_back("explain.note.cause-not-shown");
+            }
+        }
     }
 }
 
