@@ -125,3 +125,19 @@ TEST(Manifest, SyntaxErrorsDoNotEchoTheLastToken) {
     const std::string msg = error_of("{\"journalpost\": {\"title\": \"Vedtak 29129319060}");
     EXPECT_EQ(msg.find("29129319060"), std::string::npos) << msg;
 }
+
+TEST(Manifest, SecurityLevelIsThreeOrFour) {
+    const auto with_level = [](const std::string& level) {
+        return std::string(R"({"journalpost": {"title": "T", "securityLevel": )") + level + R"(}, "documents": []})";
+    };
+    EXPECT_FALSE(parse_manifest(R"({"journalpost": {"title": "T"}, "documents": []})", "/tmp/post.json")
+                     .security_level.has_value());
+    EXPECT_EQ(parse_manifest(with_level("4"), "/tmp/post.json").security_level, 4);
+    EXPECT_EQ(parse_manifest(with_level("3"), "/tmp/post.json").security_level, 3);
+    EXPECT_EQ(parse_manifest(with_level("\"4\""), "/tmp/post.json").security_level, 4);  // as the SBD may write it
+    EXPECT_EQ(parse_manifest(with_level("null"), "/tmp/post.json").security_level, std::nullopt);
+    const std::string five = error_of(with_level("5"));
+    EXPECT_NE(five.find("\"journalpost.securityLevel\""), std::string::npos) << five;
+    EXPECT_NE(five.find("3, 4"), std::string::npos) << five;
+    EXPECT_EQ(error_of(with_level("true")).rfind("/tmp/post.json:1:", 0), 0U);
+}
