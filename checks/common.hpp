@@ -60,6 +60,13 @@ inline bool digital_or_general(Channel m) {
     return m == Channel::general || m == Channel::dpi || m == Channel::dpo || m == Channel::dpv || m == Channel::dpf;
 }
 
+// Whether recipient `r` gets the letter by e-mail: its method (and so its route) is
+// e-mail, or the letter goes by e-mail alone (--channel email).
+inline bool emailed(const Context& ctx, const Recipient& r) {
+    return r.method == Channel::email || r.route == Route::email ||
+           ctx.targets.channels == std::vector<Channel>{Channel::email};
+}
+
 }  // namespace preflight::checks
 
 // Defines the factory that checks/list.inc names.

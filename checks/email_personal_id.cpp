@@ -1,6 +1,6 @@
-// DP602 email-personal-id: an e-mail dispatch where the title, a document name or
-// a document's text holds a valid fødselsnummer or D-nummer. E-mail is only allowed
-// for letters without one.
+// DP602 email-personal-id: an e-mail dispatch where the title, a document name, a
+// document's text or the name of a recipient who gets it by e-mail holds a valid
+// fødselsnummer or D-nummer. E-mail is only allowed for letters without one.
 #include "checks/common.hpp"
 #include "validator/idscan.hpp"
 
@@ -25,6 +25,20 @@ public:
         if (ctx.post.title) {
             for (const auto& m : ident::find_person_ids(*ctx.post.title)) {
                 out.add(Severity::block, "DP602.title", {{"id", m.id}});
+            }
+        }
+        // The name an e-mail recipient is written to travels with the e-mail too.
+        for (std::size_t i = 0; i < ctx.post.recipients.size(); ++i) {
+            const Recipient& r = ctx.post.recipients[i];
+            if (!emailed(ctx, r)) {
+                continue;
+            }
+            std::vector<std::string> seen;  // one number written twice in a name counts once
+            for (const auto& m : ident::find_person_ids(r.name)) {
+                if (std::find(seen.begin(), seen.end(), m.id) == seen.end()) {
+                    seen.push_back(m.id);
+                    add_for(out, ctx.post, i, Severity::block, "DP602.recipient-name", {{"id", m.id}});
+                }
             }
         }
         for (const Document& d : ctx.post.documents) {

@@ -1,4 +1,5 @@
 #include "tests/check_harness.hpp"
+#include "validator/render.hpp"
 
 using namespace preflight;
 using namespace preflight::testing;
@@ -61,5 +62,46 @@ TEST(EmailPersonalId, OnlyForEmail) {
     auto d = searched("vedtak.pdf", {{1, "29129319060"}});
     auto post = post_with({d}, "Vedtak 29129319060");
     post.recipients = {person("Kari", "29129319060")};
+    EXPECT_TRUE(run_check("email-personal-id", post, targets({Channel::general})).empty());
+}
+
+TEST(EmailPersonalId, AnIdInAnEmailedRecipientsNameBlocksForThatRecipient) {
+    auto post = emailed_post({searched("brev.pdf")});
+    auto digital = person("Ola 12838510068", "12838510068");  // not by e-mail: its name is not in the e-mail
+    digital.route = Route::dpi_digital;
+    auto named = person("Kari Nordmann 291293-19060 (29129319060)", "", Channel::email);
+    named.id.reset();
+    named.route = Route::email;
+    post.recipients = {post.recipients[0], digital, named};
+    const auto f = run_check("email-personal-id", post, targets({Channel::email, Channel::general}));
+    ASSERT_EQ(f.size(), 1U);  // one number written twice counts once
+    EXPECT_EQ(f[0].message_id, "DP602.recipient-name");
+    EXPECT_EQ(f[0].severity, Severity::block);
+    EXPECT_EQ(f[0].recipient, 2);
+    EXPECT_FALSE(f[0].document.has_value());
+    EXPECT_EQ(english(f[0]),
+              "The recipient's name \"Kari Nordmann 291293-19060 (29129319060)\" holds the "
+              "fødselsnummer 29129319060, and the letter is to be sent by e-mail");
+}
+
+TEST(EmailPersonalId, RecipientNamesAreMaskedInTheReport) {
+    auto post = emailed_post({searched("brev.pdf")});
+    post.recipients[0].name = "Kari 12838510068";
+    Report report;
+    report.findings = run_check("email-personal-id", post, targets({Channel::email}));
+    report.post = post;
+    ASSERT_EQ(report.findings.size(), 1U);
+    RenderOptions o;
+    o.lang = Lang::en;
+    const std::string json = render(report, Format::json, o);
+    EXPECT_EQ(json.find("12838510068"), std::string::npos) << json;
+    EXPECT_NE(json.find("Kari 128385*****"), std::string::npos) << json;
+}
+
+TEST(EmailPersonalId, RecipientNamesOnlyCountForEmail) {
+    auto post = post_with({searched("brev.pdf")}, "Brev");
+    auto r = person("Kari 29129319060", "29129319060");
+    r.route = Route::dpi_digital;
+    post.recipients = {r};
     EXPECT_TRUE(run_check("email-personal-id", post, targets({Channel::general})).empty());
 }

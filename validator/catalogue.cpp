@@ -777,6 +777,13 @@ constexpr Entry kEntries[] = {
     {"DP602.summary", "E-post der dokument, navn eller tittel inneholder et fødselsnummer",
      "E-mail dispatch where a document, name or title holds a fødselsnummer"},
     {"DP602.severity", "blokkerer", "block"},
+    {"DP602.recipient-name",
+     "Mottakernavnet «{recipient}» inneholder fødselsnummeret {id}, og brevet skal sendes som e-post",
+     "The recipient's name \"{recipient}\" holds the fødselsnummer {id}, and the letter is to be sent by e-mail"},
+    {"DP602.recipient-name.remedy",
+     "Skriv bare navnet i mottakerfeltet, uten fødselsnummer, eller send brevet digitalt eller på papir.",
+     "Keep the recipient field to the name alone, without the fødselsnummer, or send the letter digitally or on "
+     "paper."},
     {"DP602.title", "Tittelen inneholder fødselsnummeret {id}, og brevet skal sendes som e-post",
      "The title holds the fødselsnummer {id}, and the letter is to be sent by e-mail"},
     {"DP602.title.remedy", "Ta fødselsnummeret ut av tittelen, eller send brevet digitalt eller på papir.",
