@@ -13,6 +13,9 @@ public:
     std::string_view slug() const override { return "recipient-unknown"; }
     void run(const Context& ctx, Findings& out) const override {
         for (std::size_t i = 0; i < ctx.post.recipients.size(); ++i) {
+            if (ctx.post.recipients[i].method == Channel::email) {
+                continue;  // looked up for DP604 only: e-mail needs no register to know them
+            }
             const auto& facts = ctx.post.recipients[i].facts;
             const auto& person = facts.person;
             if (person.outcome == Outcome::not_found) {

@@ -74,3 +74,13 @@ TEST(RecipientUnknown, ForcedDissolutionWarnsLikeWindingUp) {
     EXPECT_EQ(f[0].message_id, "DP503.org-forced-dissolution");
     EXPECT_EQ(f[0].severity, Severity::warn);
 }
+
+TEST(RecipientUnknown, EmailRecipientsAreNotJudged) {
+    // Looked up for DP604 only: e-mail is for those the registers do not know.
+    auto nobody = person("Nobody", "29129319060", Channel::email);
+    nobody.facts.person.outcome = Outcome::not_found;
+    nobody.facts.person.source = "krr";
+    auto gone = person("Gone", "987464291", Channel::email);
+    gone.facts.organisation = org(Outcome::removed, "2019-05-01");
+    EXPECT_TRUE(run_check("recipient-unknown", post_to({nobody, gone}), targets({Channel::email})).empty());
+}

@@ -16,8 +16,8 @@ public:
         const Severity severity = ctx.run.strict_registry ? Severity::block : Severity::warn;
         for (std::size_t i = 0; i < ctx.post.recipients.size(); ++i) {
             const auto& facts = ctx.post.recipients[i].facts;
-            if (!facts.asked) {
-                continue;
+            if (!facts.asked || ctx.post.recipients[i].method == Channel::email) {
+                continue;  // e-mail recipients are looked up for DP604 only
             }
             for (const auto& [source, detail] : facts.failures) {
                 add_for(out, ctx.post, i, severity, "DP508.failed", {{"source", source}, {"detail", detail}});

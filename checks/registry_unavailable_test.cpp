@@ -31,3 +31,13 @@ TEST(RegistryUnavailable, NobodyKnowingIsAFindingAndKnowingIsNot) {
     EXPECT_EQ(f[0].message_id, "DP508.nobody-knows");
     EXPECT_EQ(f[0].recipient, 0);
 }
+
+TEST(RegistryUnavailable, EmailRecipientsAreNotJudged) {
+    // Looked up for DP604 only: their route is e-mail whatever the registries say.
+    auto failed = person("Kari", "29129319060", Channel::email);
+    failed.facts.asked = true;
+    failed.facts.failures = {{"krr", "no answer in time"}};
+    auto unknown = person("Ola", "29129319060", Channel::email);
+    unknown.facts.asked = true;
+    EXPECT_TRUE(run_check("registry-unavailable", post_to({failed, unknown}), targets({Channel::email})).empty());
+}

@@ -51,9 +51,11 @@ void look_up_recipients(JournalPost& post, registry::Directory* directory) {
     for (std::size_t i = 0; i < post.recipients.size(); ++i) {
         const Recipient& r = post.recipients[i];
         // A print message is routed by the registry too (its print record, DP507).
+        // E-mail recipients too, though their route is their method: DP604 warns when
+        // the registers know them.
         const bool needs = r.method == Channel::general || r.method == Channel::dpi || r.method == Channel::print ||
                            r.method == Channel::dpo || r.method == Channel::dpv || r.method == Channel::dpf ||
-                           r.method == Channel::signing;
+                           r.method == Channel::signing || r.method == Channel::email;
         if (!needs || !r.id) {
             continue;
         }

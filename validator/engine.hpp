@@ -35,7 +35,8 @@ struct Report {
 };
 
 // Asks `directory` about every recipient whose method needs it (general, dpi,
-// dpo, dpv, dpf, signing) and has a valid identifier, then predicts every route.
+// dpo, dpv, dpf, signing, and email for DP604) and has a valid identifier, then
+// predicts every route.
 void look_up_recipients(JournalPost& post, registry::Directory* directory);
 Targets targets_for(const JournalPost& post, const RunSettings& settings);
 pdf::Limits pdf_limits(const Config& config);
