@@ -81,10 +81,15 @@ INSTANTIATE_TEST_SUITE_P(
         // Documents left out without a word.
         Case{"duplicate-names.json", {"DP405", "DP407"}, "block", {"dpi-digital"}},  // one file listed twice
         Case{"main-mismatch.json", {"DP406"}, "block", {"dpi-digital"}},
-        // E-mail only without access code, fødselsnummer, and with an address.
-        Case{"email-access-code.json", {"DP601"}, "block", {"email"}},
-        Case{"email-fnr.json", {"DP602"}, "block", {"email"}},
-        Case{"email-no-address.json", {"DP603"}, "block", {"email", "email"}},
+        // E-mail only without access code, fødselsnummer, and with an address; and
+        // only for recipients in neither register (these are in registry.json: DP604).
+        Case{"email-access-code.json", {"DP601", "DP604"}, "block", {"email"}},
+        Case{"email-fnr.json", {"DP602", "DP604"}, "block", {"email"}},
+        Case{"email-no-address.json", {"DP603", "DP604"}, "block", {"email", "email"}},
+        // An organisation the registry file knows (not verified: the lookup finds it),
+        // a fødselsnummer in a name; an unknown person and a deleted organisation
+        // are e-mail's own case (no DP503, DP508 or DP604). Every route stays e-mail.
+        Case{"email-registered.json", {"DP602", "DP604"}, "block", {"email", "email", "email", "email"}},
         // The training environment: only its test recipients.
         Case{"training.json",
              {"DP504", "DP701"},
@@ -110,5 +115,25 @@ INSTANTIATE_TEST_SUITE_P(
         // No source knows the recipient: a warning, a block when strict.
         Case{"unknown-everywhere.json", {"DP508"}, "warn", {"unknown"}},
         Case{"unknown-everywhere.json", {"DP508"}, "block", {"unknown"}, {"--strict-registry"}}));
+
+// Whom the e-mail findings name: the organisation the lookup found (DP604) and the
+// recipient with a fødselsnummer in its name (DP602, masked), nobody else.
+TEST(EndToEndEmail, FindingsNameTheirRecipients) {
+    const auto r = run_cli({"check", "--manifest", fixture("e2e/email-registered.json"), "--config",
+                            fixture("e2e/preflight.ini"), "--format", "json", "--lang", "en"});
+    ASSERT_EQ(r.exit_code, 1) << r.out << r.err;
+    const json j = json::parse(r.out);
+    std::set<std::pair<std::string, int>> seen;
+    for (const auto& f : j.at("findings")) {
+        seen.emplace(f.at("code").get<std::string>(), f.at("recipient").get<int>());
+        const auto message = f.at("message").get<std::string>();
+        if (f.at("code") == "DP604") {
+            EXPECT_NE(message.find("is listed in Enhetsregisteret (according to file)"), std::string::npos) << message;
+        } else {
+            EXPECT_NE(message.find("\"Kari Epost 018185*****\""), std::string::npos) << message;
+        }
+    }
+    EXPECT_EQ(seen, (std::set<std::pair<std::string, int>>{{"DP602", 1}, {"DP604", 0}}));
+}
 
 }  // namespace

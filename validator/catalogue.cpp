@@ -821,6 +821,31 @@ constexpr Entry kEntries[] = {
      "The e-mail address \"{email}\" of \"{recipient}\" is not valid"},
     {"DP603.invalid.remedy", "Rett e-postadressen (navn@domene.no).", "Correct the e-mail address (name@domain.no)."},
 
+    // ---- DP604 email-registered-recipient
+    {"DP604.summary", "E-post til en mottaker som finnes i Folkeregisteret eller Enhetsregisteret",
+     "E-mail dispatch to a recipient found in Folkeregisteret or Enhetsregisteret"},
+    {"DP604.severity", "advarsel", "warn"},
+    {"DP604.found",
+     "«{recipient}» skal få brevet som e-post, men står i {register} (ifølge {source}); e-post er bare for mottakere "
+     "som verken står i Folkeregisteret eller Enhetsregisteret",
+     "\"{recipient}\" is to get the letter by e-mail but is listed in {register} (according to {source}); e-mail is "
+     "meant for recipients who are in neither Folkeregisteret nor Enhetsregisteret"},
+    {"DP604.found.remedy",
+     "Send brevet som generell digital forsendelse i stedet for e-post, så avgjør registrene om det går digitalt "
+     "eller på papir.",
+     "Send the letter as a general digital dispatch instead of by e-mail, so that the registers decide whether it "
+     "goes digitally or on paper."},
+    {"DP604.verified",
+     "«{recipient}» skal få brevet som e-post, men er slått opp i {register}; e-post er bare for mottakere som verken "
+     "står i Folkeregisteret eller Enhetsregisteret",
+     "\"{recipient}\" is to get the letter by e-mail but was looked up in {register}; e-mail is meant for "
+     "recipients who are in neither Folkeregisteret nor Enhetsregisteret"},
+    {"DP604.verified.remedy",
+     "Send brevet som generell digital forsendelse i stedet for e-post, så avgjør registrene om det går digitalt "
+     "eller på papir.",
+     "Send the letter as a general digital dispatch instead of by e-mail, so that the registers decide whether it "
+     "goes digitally or on paper."},
+
     // ---- DP701 course-environment
     {"DP701.summary", "Kursmiljø: mottaker som ikke er en av testmottakerne",
      "Training environment: a recipient that is not a test recipient"},
