@@ -1211,7 +1211,7 @@ constexpr Entry kEntries[] = {
     {"error.gate.listen", "ugyldig --listen «{value}»: bruk adresse:port, f.eks. 127.0.0.1:8480",
      "invalid --listen \"{value}\": use address:port, e.g. 127.0.0.1:8480"},
     {"error.gate.bind", "kan ikke lytte på {address}: {detail}", "cannot listen on {address}: {detail}"},
-    {"ui.checks.header", "kode   navn                     alvorlighet", "code   slug                     severity"},
+    {"ui.checks.header", "kode   navn                       alvorlighet", "code   slug                       severity"},
     {"ui.checks.options", "innstillinger", "options"},
 #include "validator/catalogue_explain.inc"
 };

@@ -463,7 +463,7 @@ std::string render_checks(const Registry& registry, Format format, const RenderO
     std::string out = catalogue::text("ui.checks.header", o.lang) + "\n";
     for (const auto& c : registry.checks()) {
         const std::string code(c->code());
-        out += fmt::format("{:<6} {:<24} {}\n       {}\n", code, c->slug(), catalogue::text(code + ".severity", o.lang),
+        out += fmt::format("{:<6} {:<26} {}\n       {}\n", code, c->slug(), catalogue::text(code + ".severity", o.lang),
                            catalogue::text(code + ".summary", o.lang));
         for (const auto& opt : c->options()) {
             out += fmt::format("       [{}] {} = {}\n", c->slug(), opt.key, opt.default_value);
