@@ -63,37 +63,36 @@ private:
             add_for(out, ctx.post, i, severity, "DP505.organisation");
             return;
         }
-        if (text::trim(r.name).empty()) {
+        // What the integrasjonspunkt fills in from the print record is not missing.
+        const bool completed = r.address_completed_upstream;
+        if (text::trim(r.name).empty() && !completed) {
             add_for(out, ctx.post, i, severity, "DP505.no-name");
         }
         if (!r.address) {
-            add_for(out, ctx.post, i, severity, "DP505.no-address");
+            if (!completed) {
+                add_for(out, ctx.post, i, severity, "DP505.no-address");
+            }
             return;
         }
         const Address& a = *r.address;
         const std::string line1 = a.lines.empty() ? "" : text::trim(a.lines.front());
         const auto limit = static_cast<std::size_t>(ctx.options.integer("max-line-chars"));
         if (line1.empty()) {
-            add_for(out, ctx.post, i, severity, "DP505.no-line");
+            if (!completed) {
+                add_for(out, ctx.post, i, severity, "DP505.no-line");
+            }
         } else if (text::char_count(line1) > limit) {
             add_for(out, ctx.post, i, severity, "DP505.line-too-long",
                     {{"count", std::to_string(text::char_count(line1))}, {"limit", std::to_string(limit)}});
         }
-        // A print message (method print) carries the address the archive system
-        // gives, as the integrasjonspunkt's PostAddress: with a country and a postcode.
-        const bool print_message = r.method == Channel::print;
-        if (print_message && text::trim(a.country).empty()) {
-            add_for(out, ctx.post, i, severity, "DP505.no-country");
-        }
         if (norwegian(a.country)) {
-            if (!four_digits(text::trim(a.postcode))) {
+            const std::string postcode = text::trim(a.postcode);
+            if (!(completed && postcode.empty()) && !four_digits(postcode)) {
                 add_for(out, ctx.post, i, severity, "DP505.postcode", {{"postcode", a.postcode}});
             }
-            if (text::trim(a.city).empty()) {
+            if (text::trim(a.city).empty() && !completed) {
                 add_for(out, ctx.post, i, severity, "DP505.no-city");
             }
-        } else if (print_message && text::trim(a.postcode).empty()) {
-            add_for(out, ctx.post, i, severity, "DP505.no-postcode");
         }
     }
 };

@@ -83,20 +83,29 @@ TEST(PrintAddress, NorwayMayBeWrittenInSeveralWays) {
     }
 }
 
-TEST(PrintAddress, APrintMessageNeedsACountryAndAPostcodeAsPostAddressDoes) {
-    // No country: the integrasjonspunkt's PostAddress needs one.
-    EXPECT_EQ(ids(run_check("print-address", post_to({printed({{"Gateveien 1"}, "5020", "BERGEN", ""})}),
-                            channel(Channel::print))),
-              (std::vector<std::string>{"DP505.no-country"}));
-    // Abroad the postcode is free in form, but there must be one.
-    EXPECT_EQ(ids(run_check("print-address", post_to({printed({{"Storgatan 1"}, "", "STOCKHOLM", "SE"})}),
-                            channel(Channel::print))),
-              (std::vector<std::string>{"DP505.no-postcode"}));
-    // A general letter routed to print takes its address from Folkeregisteret: no country needed.
-    auto general = person("Kari Nordmann", "29129319060");
-    general.route = Route::dpi_print;
-    general.address = Address{{"Gateveien 1"}, "5020", "BERGEN", ""};
-    EXPECT_TRUE(run_check("print-address", post_to({general}), channel(Channel::general)).empty());
+TEST(PrintAddress, NoCountryIsNorwayAndAbroadTheFirstLineIsEnough) {
+    // NextMoveValidator.isNorwegian: no country is Norway (postcode and city needed);
+    // abroad only the first address line is required.
+    EXPECT_EQ(
+        ids(run_check("print-address", post_to({printed({{"Gateveien 1"}, "", "", ""})}), channel(Channel::print))),
+        (std::vector<std::string>{"DP505.postcode", "DP505.no-city"}));
+    EXPECT_TRUE(run_check("print-address", post_to({printed({{"Storgatan 1"}, "", "", "SE"})}), channel(Channel::print))
+                    .empty());
+}
+
+TEST(PrintAddress, WhatTheIntegrasjonspunktFillsInIsNotMissing) {
+    // A print message naming its receiver: the integrasjonspunkt completes name,
+    // address and return address from the registry's print record.
+    auto named = person("", "29129319060", Channel::print);
+    named.route = Route::dpi_print;
+    named.address_completed_upstream = true;
+    EXPECT_TRUE(run_check("print-address", post_to({named}), channel(Channel::print)).empty());
+    named.address = Address{{""}, "", "", ""};
+    EXPECT_TRUE(run_check("print-address", post_to({named}), channel(Channel::print)).empty());
+    // What is given is still judged: a Norwegian postcode that is not four digits stays wrong.
+    named.address = Address{{"Gateveien 1"}, "50", "", ""};
+    EXPECT_EQ(ids(run_check("print-address", post_to({named}), channel(Channel::print))),
+              (std::vector<std::string>{"DP505.postcode"}));
 }
 
 TEST(PrintAddress, APrintMessageNeedsItsReturnAddress) {

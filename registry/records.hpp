@@ -62,6 +62,10 @@ struct Answer {
     std::optional<T> value;  // when found
     std::string source;      // name of the source that answered
     std::string detail;      // for failed: why (no personal data in it)
+    // Capabilities only: the registry refused this security level (the
+    // integrasjonspunkt failed when asked with it) and `value` is its answer
+    // without the level. No record is usable at the refused level.
+    std::optional<int> refused_level;
 };
 
 using Capabilities = std::vector<Capability>;

@@ -256,7 +256,9 @@ private:
 };
 
 // The training environment (kursmiljø) as the runbook describes it, in the
-// registry file's format.
+// registry file's format. Testperson has no mailbox and cannot be notified: a
+// vedtak gets a print record; info gets the print record and a DPV record
+// (DpiMessageRouter's DPV target).
 constexpr const char* kTrainingRecipients = R"({
   "persons": [
     {"personidentifikator": "29129319060", "status": "AKTIV", "reservasjon": "NEI",
@@ -274,7 +276,9 @@ constexpr const char* kTrainingRecipients = R"({
       {"process": "urn:no:difi:profile:digitalpost:vedtak:ver1.0", "serviceIdentifier": "DPI",
        "documentTypes": [{"type": "print", "standard": "urn:fdc:digdir.no:2020:standard:print"}]},
       {"process": "urn:no:difi:profile:digitalpost:info:ver1.0", "serviceIdentifier": "DPI",
-       "documentTypes": [{"type": "print", "standard": "urn:fdc:digdir.no:2020:standard:print"}]}]}
+       "documentTypes": [{"type": "print", "standard": "urn:fdc:digdir.no:2020:standard:print"}]},
+      {"process": "urn:no:difi:profile:digitalpost:info:ver1.0", "serviceIdentifier": "DPV",
+       "documentTypes": [{"type": "digital_dpv", "standard": "urn:no:difi:digitalpost:xsd:digital::digital_dpv"}]}]}
   ]
 })";
 
@@ -434,6 +438,25 @@ public:
     [[nodiscard]] bool answers_capabilities() const override { return true; }
 
     Answer<Capabilities> capabilities(const std::string& id, const CapabilityQuery& query) override {
+        auto answer = ask(id, query);
+        if (answer.outcome == Outcome::failed && query.security_level && *query.security_level >= 4) {
+            // The registry throws SecurityLevelNotFoundException for an organisation it
+            // can reach only below the level (Altinn, or SvarUt at a lower level), and the
+            // integrasjonspunkt answers that with an error. Asked again without the level,
+            // an answer means the level is what it refuses (DP507), not a broken source.
+            CapabilityQuery without = query;
+            without.security_level.reset();
+            auto again = ask(id, without);
+            if (again.outcome == Outcome::found) {
+                again.refused_level = query.security_level;
+                return again;
+            }
+        }
+        return answer;
+    }
+
+private:
+    Answer<Capabilities> ask(const std::string& id, const CapabilityQuery& query) {
         HttpRequest req;
         req.url = fmt::format("{}/api/capabilities/{}", base_, url_encode(id));
         char sep = '?';
@@ -466,7 +489,6 @@ public:
         }
     }
 
-private:
     HttpClient& http_;
     std::string base_;
 };
@@ -582,7 +604,8 @@ void take(Facts& facts, Answer<T>& slot, Answer<T> answer) {
 
 }  // namespace
 
-std::vector<Facts> Directory::lookup(const std::vector<std::string>& ids, const CapabilityQuery& persons) {
+std::vector<Facts> Directory::lookup(const std::vector<std::string>& ids, const CapabilityQuery& persons,
+                                     const CapabilityQuery& organisations) {
     std::vector<Facts> facts(ids.size());
     const auto now = clock_();
     const auto fresh = [&](const auto& cached) { return now - cached.at < ttl_; };
@@ -664,8 +687,6 @@ std::vector<Facts> Directory::lookup(const std::vector<std::string>& ids, const 
             }
         }
     };
-    CapabilityQuery organisations;
-    organisations.security_level = persons.security_level;
     const auto ask_organisation = [](Source& s, const std::string& id) { return s.organisation(id); };
     std::atomic<std::size_t> next{0};
     const auto worker = [&] {

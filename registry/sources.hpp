@@ -98,9 +98,9 @@ public:
     // Facts for each identifier (persons are asked in batches). `ids[i]` is a
     // normalised person id (11 digits) or org number (9 digits).
     // Capabilities are asked with `persons` for a person (the digital post process)
-    // and with its security level only for an organisation (no process: every
-    // arkivmelding process).
-    std::vector<Facts> lookup(const std::vector<std::string>& ids, const CapabilityQuery& persons = {});
+    // and with `organisations` for an organisation (its arkivmelding process).
+    std::vector<Facts> lookup(const std::vector<std::string>& ids, const CapabilityQuery& persons = {},
+                              const CapabilityQuery& organisations = {});
 
     // What every source says about one identifier, without stopping at the first
     // (preflight lookup). Uses no cache.

@@ -261,6 +261,39 @@ TEST(Capabilities, ReadsTheIntegrasjonspunktShape) {
     EXPECT_EQ(caps->capabilities("910000003", {}).outcome, Outcome::failed);
 }
 
+TEST(Capabilities, AskWithProcessAndLevelAndTellARefusedLevelFromABrokenSource) {
+    FakeHttpServer server([](const FakeRequest& r) {
+        if (r.path == "/api/capabilities/910120042") {
+            if (r.query.find("securityLevel=4") != std::string::npos) {
+                return FakeResponse{500, R"({"status":500})"};  // SecurityLevelNotFoundException upstream
+            }
+            return FakeResponse{200, R"({"capabilities":[{"process":"p","serviceIdentifier":"DPV",
+              "documentTypes":[{"type":"arkivmelding"}]}]})"};
+        }
+        return FakeResponse{500, R"({"status":500})"};
+    });
+    auto http = make_curl_client(quick());
+    auto caps = make_capabilities_source(*http, server.base_url());
+    CapabilityQuery q;
+    q.process = "urn:no:difi:profile:arkivmelding:administrasjon:ver1.0";
+    q.security_level = 4;
+    const auto refused = caps->capabilities("910120042", q);
+    ASSERT_EQ(refused.outcome, Outcome::found);
+    EXPECT_EQ(refused.refused_level, 4);
+    ASSERT_EQ(refused.value->size(), 1U);
+    EXPECT_EQ(refused.value->at(0).service, "DPV");
+    const auto reqs = server.requests();
+    ASSERT_GE(reqs.size(), 2U);
+    EXPECT_EQ(reqs.front().query,
+              "process=urn%3Ano%3Adifi%3Aprofile%3Aarkivmelding%3Aadministrasjon%3Aver1.0&securityLevel=4");
+    EXPECT_EQ(reqs.back().query, "process=urn%3Ano%3Adifi%3Aprofile%3Aarkivmelding%3Aadministrasjon%3Aver1.0");
+    // Level 3 is not retried; a source that fails without the level too stays failed.
+    q.security_level = 3;
+    EXPECT_FALSE(caps->capabilities("910120042", q).refused_level.has_value());
+    q.security_level = 4;
+    EXPECT_EQ(caps->capabilities("910000009", q).outcome, Outcome::failed);
+}
+
 TEST(Directory, TheFirstSourceThatKnowsAnswersAndFailuresAreKept) {
     FakeHttpServer krr([](const FakeRequest&) { return FakeResponse{503, ""}; });
     auto http = make_curl_client(quick());

@@ -108,7 +108,7 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"security-level.json", {"DP507"}, "block", {"dpv"}},
         // DPV's limits for a recipient reached by DPV: over DPI's (lowered) limit is fine, a long name warns.
         Case{"dpv-limits.json", {"DP101"}, "warn", {"dpv"}, {}, "e2e/small-limits.ini"},
-        // Print without a receiver number is allowed; the address needs its country.
+        // Print without a receiver number is allowed; with no country the address is Norwegian and needs a postcode.
         Case{"print-no-id.json", {"DP505"}, "block", {"dpi-print", "dpi-print"}},
         // An organisation never gets paper.
         Case{"print-to-org.json", {"DP505", "DP507"}, "block", {"dpi-print"}},

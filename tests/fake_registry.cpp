@@ -100,14 +100,23 @@ std::optional<FakeResponse> fake_capabilities_answer(const json& data, const Fak
     const std::string process = query_value(r.query, "process");
     const std::string level = query_value(r.query, "securityLevel");
     json out = json::array();
+    bool dropped_dpv = false;
     for (const auto& record : c->at("capabilities")) {
         if (!process.empty() && record.value("process", "") != process) {
             continue;
         }
         if (level == "4" && id.size() == 9 && record.value("serviceIdentifier", "") == "DPV") {
+            dropped_dpv = true;
             continue;
         }
         out.push_back(record);
+    }
+    if (dropped_dpv && out.empty()) {
+        // Nothing but Altinn reaches the organisation: the registry throws
+        // SecurityLevelNotFoundException and the integrasjonspunkt answers with an error.
+        return FakeResponse{
+            500, R"({"status":500,"error":"Internal Server Error",)"
+                 R"("exception":"no.difi.meldingsutveksling.serviceregistry.SecurityLevelNotFoundException"})"};
     }
     return FakeResponse{200, json{{"capabilities", out}}.dump()};
 }

@@ -24,7 +24,8 @@ struct FakeRegistryOptions {
 //   GET  /api/capabilities/{id}                 {"capabilities": [...]} or 404
 // Only GET /api/capabilities/{id}[?process=...&securityLevel=...], answered as the
 // real registry does (the process's records only; at level 4 no DPV record for an
-// organisation); nullopt for any other request. The fake integrasjonspunkt uses it too.
+// organisation, and a 500 when that leaves none); nullopt for any other request. The fake integrasjonspunkt uses it
+// too.
 std::optional<FakeResponse> fake_capabilities_answer(const nlohmann::json& data, const FakeRequest& request);
 
 FakeResponse fake_registry_answer(const nlohmann::json& data, const FakeRegistryOptions& options,

@@ -602,14 +602,6 @@ constexpr Entry kEntries[] = {
      "Correct the postcode (Norwegian postcodes have four digits)."},
     {"DP505.no-city", "Mottakeren «{recipient}» mangler poststed", "The recipient \"{recipient}\" has no city"},
     {"DP505.no-city.remedy", "Fyll inn poststedet.", "Fill in the city."},
-    {"DP505.no-country", "Utskriftsadressen til «{recipient}» mangler land",
-     "The print address of \"{recipient}\" has no country"},
-    {"DP505.no-country.remedy", "Fyll inn landet (for eksempel «NORGE»); integrasjonspunktet krever det for utskrift.",
-     "Fill in the country (for example \"NORGE\"); the integrasjonspunkt requires it for print."},
-    {"DP505.no-postcode", "Utskriftsadressen til «{recipient}» mangler postnummer",
-     "The print address of \"{recipient}\" has no postcode"},
-    {"DP505.no-postcode.remedy", "Fyll inn postnummeret slik det skrives i mottakerlandet.",
-     "Fill in the postcode as the receiving country writes it."},
     {"DP505.no-return", "Utskriftsmeldingen har ingen returadresse («retur»); integrasjonspunktet avviser den",
      "The print message has no return address (\"retur\"); the integrasjonspunkt refuses it"},
     {"DP505.no-return.remedy",
@@ -681,6 +673,15 @@ constexpr Entry kEntries[] = {
      "record, and a print message stops with \"Receiver do not accept the document process\""},
     {"DP507.print-mailbox.remedy", "Send brevet som vanlig forsendelse, så går det til mottakerens digitale postkasse.",
      "Send the letter by general dispatch, so that it goes to the recipient's digital mailbox."},
+    {"DP507.digital-no-mailbox",
+     "«{recipient}» kan ikke få digital post (reservert, kan ikke varsles eller uten aktiv postkasse, ifølge "
+     "{source}); registeret lager da ingen digital tjeneste, og en digital melding stopper med «Receiver do not "
+     "accept the document process»",
+     "\"{recipient}\" cannot get digital post (reserved, cannot be notified or no active mailbox, according to "
+     "{source}); the registry then makes no digital record, and a digital message stops with \"Receiver do not "
+     "accept the document process\""},
+    {"DP507.digital-no-mailbox.remedy", "Send brevet som vanlig forsendelse, så går det på papir til mottakeren.",
+     "Send the letter by general dispatch, so that it goes to the recipient on paper."},
     {"DP507.security-level",
      "«{recipient}» kan bare nås gjennom Altinn (DPV), som ikke tar imot sikkerhetsnivå {level}",
      "\"{recipient}\" can only be reached through Altinn (DPV), which does not take security level {level}"},
@@ -736,7 +737,8 @@ constexpr Entry kEntries[] = {
      "Signataren «{recipient}» har status {status} i kontaktregisteret (ifølge {source}), ikke AKTIV",
      "The signer \"{recipient}\" has status {status} in the contact register (according to {source}), not AKTIV"},
     {"DP512.deleted",
-     "Signataren «{recipient}» er slettet i kontaktregisteret (ifølge {source}); det skjer blant annet når en person er "
+     "Signataren «{recipient}» er slettet i kontaktregisteret (ifølge {source}); det skjer blant annet når en person "
+     "er "
      "død",
      "The signer \"{recipient}\" is deleted in the contact register (according to {source}); this happens, among "
      "other reasons, when a person has died"},

@@ -67,16 +67,19 @@ void look_up_recipients(JournalPost& post, registry::Directory* directory) {
         }
     }
     if (directory != nullptr && !ids.empty()) {
-        registry::CapabilityQuery query;
-        query.process = digital_post_process(post.process);
-        query.security_level = post.security_level;
-        auto facts = directory->lookup(ids, query);
+        registry::CapabilityQuery persons;
+        persons.process = digital_post_process(post.process);
+        persons.security_level = post.security_level;
+        registry::CapabilityQuery organisations;
+        organisations.process = post.organisation_process;
+        organisations.security_level = post.security_level;
+        auto facts = directory->lookup(ids, persons, organisations);
         for (std::size_t k = 0; k < asked.size(); ++k) {
             post.recipients[asked[k]].facts = std::move(facts[k]);
         }
     }
     for (auto& r : post.recipients) {
-        auto prediction = predict_route(r, post.process);
+        auto prediction = predict_route(r, post.process, post.organisation_process);
         r.route = prediction.route;
         r.route_reason = std::move(prediction.reason);
     }

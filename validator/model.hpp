@@ -77,6 +77,10 @@ struct Recipient {
     std::optional<std::string> email;
     std::optional<Address> address;
     // Gathered before the checks run:
+    // A print message that names its receiver: the integrasjonspunkt fills in what
+    // the address (and the return address) leaves out from the registry's print
+    // record (NextMoveOutMessageFactory.setDpiDefaults), so only what is given is judged.
+    bool address_completed_upstream = false;
     registry::Facts facts;         // what the registries said (facts.asked: they were asked)
     Route route = Route::unknown;  // predicted
     std::string route_reason;      // why: method, reserved, not-notifiable, mailbox, no-mailbox, capabilities, ...
@@ -89,6 +93,10 @@ struct JournalPost {
     std::optional<std::string> title;
     std::string process = "vedtak";
     std::optional<std::string> access_code;
+    // The process an organisation is asked for and sent with: the SBD's when it is
+    // not a digital post process, else the integrasjonspunkt's default arkivmelding
+    // process (difi.move.arkivmelding.default-process).
+    std::string organisation_process = "urn:no:difi:profile:arkivmelding:administrasjon:ver1.0";
     // journalpost.securityLevel (the SBD's sikkerhetsnivaa): 3 or 4, when given.
     std::optional<int> security_level;
     // A print message's return address (the SBD's print.retur.mottaker), which the

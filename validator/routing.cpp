@@ -19,18 +19,24 @@ bool offers(const registry::Capabilities& caps, std::string_view service) {
 }
 
 // The route a person's message takes among the records the registry has for the
-// process, in the integrasjonspunkt's order of preference (ServiceRegistryLookup
-// takes a DPI record first: digital, else print; then DPV). `method` dpi takes no
-// DPV record (a `digital` or `print` message needs a DPI one).
+// process. A message uses the record of its own document type
+// (ServiceRegistryLookup.getServiceRecord): `dpi` is a `digital` message and needs
+// a digital record. For `general` the archive system picks the message type from
+// the records; preflight assumes digital first, then print, then DPV: the print
+// record comes before the DPV one in the registry's answer, and of the two, print
+// is the one with rules that can fail (the contract's print-bound).
 std::optional<Route> route_among(const std::vector<std::string>& types, Channel method) {
     const auto has = [&](std::string_view t) { return std::find(types.begin(), types.end(), t) != types.end(); };
     if (has("digital")) {
         return Route::dpi_digital;
     }
+    if (method != Channel::general) {
+        return std::nullopt;
+    }
     if (has("print")) {
         return Route::dpi_print;
     }
-    if (has("digital_dpv") && method == Channel::general) {
+    if (has("digital_dpv")) {
         return Route::dpv;
     }
     return std::nullopt;
@@ -103,16 +109,22 @@ RoutePrediction person_route(const Recipient& r, std::string_view process) {
     return {Route::unknown, "no-registry"};
 }
 
-RoutePrediction organisation_route(const Recipient& r) {
+RoutePrediction organisation_route(const Recipient& r, std::string_view process) {
     const auto& facts = r.facts;
     if (facts.organisation.outcome == Outcome::not_found || facts.organisation.outcome == Outcome::removed) {
         return {Route::unknown, "not-found"};
     }
     if (facts.capabilities.outcome == Outcome::found && facts.capabilities.value) {
-        const auto& caps = *facts.capabilities.value;
         // An organisation gets one record per arkivmelding process: DPO where it is
         // registered for the process in ELMA, else DPF where it has SvarUt, else DPV
-        // (ServiceRecordService.createArkivmeldingServiceRecord).
+        // (ServiceRecordService.createArkivmeldingServiceRecord). The message uses
+        // the record of its own process (ServiceRecordProvider).
+        registry::Capabilities caps;
+        for (const auto& c : *facts.capabilities.value) {
+            if (c.process == process) {
+                caps.push_back(c);
+            }
+        }
         if (offers(caps, "DPO")) {
             return {Route::dpo, "capabilities"};
         }
@@ -212,12 +224,13 @@ Carrier carrier_of(Channel c) {
 }
 
 bool print_bound(const Recipient& r) {
+    // `dpi` is a digital message: it never turns into print (the integrasjonspunkt
+    // refuses it without a digital record, DP507).
     return r.method == Channel::print || r.route == Route::dpi_print ||
-           (r.route == Route::unknown && (r.method == Channel::general || r.method == Channel::dpi) &&
-            !is_organisation(r));
+           (r.route == Route::unknown && r.method == Channel::general && !is_organisation(r));
 }
 
-RoutePrediction predict_route(const Recipient& r, std::string_view process) {
+RoutePrediction predict_route(const Recipient& r, std::string_view process, std::string_view organisation_process) {
     switch (r.method) {
         case Channel::print:
             return {Route::dpi_print, "method"};
@@ -245,7 +258,8 @@ RoutePrediction predict_route(const Recipient& r, std::string_view process) {
             return person_route(r, process);
         case ident::IdClass::organisation:
             // DPI is for persons: the registry makes no DPI record for an organisation.
-            return r.method == Channel::dpi ? RoutePrediction{Route::unknown, "no-record"} : organisation_route(r);
+            return r.method == Channel::dpi ? RoutePrediction{Route::unknown, "no-record"}
+                                            : organisation_route(r, organisation_process);
         default:
             return {Route::unknown, "no-id"};
     }

@@ -13,6 +13,10 @@
 
 namespace preflight {
 
+// The integrasjonspunkt's difi.move.arkivmelding.default-process.
+inline constexpr std::string_view kDefaultArkivmeldingProcess =
+    "urn:no:difi:profile:arkivmelding:administrasjon:ver1.0";
+
 struct RoutePrediction {
     Route route = Route::unknown;
     // method (fixed by the dispatch method), reserved, not-notifiable, mailbox,
@@ -21,8 +25,10 @@ struct RoutePrediction {
     std::string reason;
 };
 
-// `process` is the journal post's: "vedtak" or "info".
-RoutePrediction predict_route(const Recipient& r, std::string_view process);
+// `process` is the journal post's: "vedtak" or "info"; `organisation_process` the
+// process URN an organisation is sent with (JournalPost::organisation_process).
+RoutePrediction predict_route(const Recipient& r, std::string_view process,
+                              std::string_view organisation_process = kDefaultArkivmeldingProcess);
 
 // DpiMessageRouter.TargetRecord: what the service registry decides for a person.
 enum class DpiTarget : std::uint8_t { digital, print, dpv };
@@ -56,7 +62,7 @@ Carrier carrier_of(const Recipient& r);
 Carrier carrier_of(Channel c);
 
 // Whether the recipient's letter is print-bound (the contract): method print, a
-// print route, or a person whose route is unknown.
+// print route, or a person sent `general` whose route is unknown.
 bool print_bound(const Recipient& r);
 
 }  // namespace preflight

@@ -140,9 +140,13 @@ std::vector<RouteRow> route_rows() {
         // Not DPV: the registry makes the print record first and the integrasjonspunkt takes a DPI record first.
         {"krr_no_mailbox_is_print", with_krr(kari(), krr("29129319060", "AKTIV", false, true, "")), "vedtak",
          Route::dpi_print, "no-mailbox"},
-        {"krr_no_mailbox_method_dpi_is_print",
-         with_krr(kari(Channel::dpi), krr("29129319060", "AKTIV", false, true, "")), "vedtak", Route::dpi_print,
-         "no-mailbox"},
+        {"krr_no_mailbox_method_dpi_has_no_digital_record",
+         with_krr(kari(Channel::dpi), krr("29129319060", "AKTIV", false, true, "")), "vedtak", Route::unknown,
+         "no-record"},
+        {"krr_reserved_method_dpi_has_no_digital_record",
+         with_krr(kari(Channel::dpi), krr("29129319060", "AKTIV", true)), "vedtak", Route::unknown, "no-record"},
+        {"caps_print_only_method_dpi_has_no_record",
+         with_caps(kari(Channel::dpi), caps({cap(kVedtak, "DPI", {"print"})})), "vedtak", Route::unknown, "no-record"},
         {"krr_deleted_is_not_found", with_krr(kari(), krr("29129319060", "SLETTET")), "vedtak", Route::unknown,
          "not-found"},
         {"krr_not_found", with_krr(kari(), not_found), "vedtak", Route::unknown, "not-found"},
@@ -183,6 +187,12 @@ std::vector<RouteRow> route_rows() {
          Route::dpf, "capabilities"},
         {"org_dpv", with_caps(org(), caps({cap(kAdm, "DPV", {"arkivmelding"})})), "vedtak", Route::dpv, "capabilities"},
         {"org_no_record", with_caps(org(), caps({})), "vedtak", Route::unknown, "no-record"},
+        // The message's own process decides: DPO for another process is no DPO for this one.
+        {"org_dpo_for_another_process_only",
+         with_caps(org(),
+                   caps({cap("urn:no:difi:profile:arkivmelding:planByggOgGeodata:ver1.0", "DPO", {"arkivmelding"}),
+                         cap(kAdm, "DPV", {"arkivmelding"})})),
+         "vedtak", Route::dpv, "capabilities"},
         {"org_no_facts", org(), "vedtak", Route::unknown, "no-registry"},
         {"org_removed", gone, "vedtak", Route::unknown, "not-found"},
         {"org_by_dpi_has_no_record", org(Channel::dpi), "vedtak", Route::unknown, "no-record"},
@@ -217,6 +227,10 @@ TEST(PrintBound, AnOrganisationNeverIsAPersonWithAnUnknownRouteIs) {
     auto digital = person("Kari", "29129319060");
     digital.route = Route::dpi_digital;
     EXPECT_FALSE(print_bound(digital));
+    // `dpi` is a digital message: an unknown route does not make it print-bound.
+    auto unknown_dpi = person("Kari", "29129319060", Channel::dpi);
+    unknown_dpi.route = Route::unknown;
+    EXPECT_FALSE(print_bound(unknown_dpi));
     auto printed = person("Kari", "29129319060", Channel::print);
     printed.route = Route::dpi_print;
     EXPECT_TRUE(print_bound(printed));

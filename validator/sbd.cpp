@@ -279,8 +279,14 @@ JournalPost to_journal_post(const SbdMessage& sbd) {
     // of the two (a reserved person gets a vedtak on paper).
     if (const std::string kind = process_kind(sbd.process); !kind.empty()) {
         post.process = kind;
+    } else if (!sbd.process.empty()) {
+        post.organisation_process = sbd.process;
     }
-    post.security_level = sbd.security_level;
+    // Only arkivmelding and digital messages carry a level the integrasjonspunkt
+    // uses (HasSikkerhetsNivaa: ArkivmeldingMessage, DpiDigitalMessage).
+    if (sbd.type == "arkivmelding" || sbd.type == "digital") {
+        post.security_level = sbd.security_level;
+    }
     Recipient r;
     if (!sbd.receiver.empty()) {
         r.id = ident::normalise_id(sbd.receiver);
@@ -301,7 +307,11 @@ JournalPost to_journal_post(const SbdMessage& sbd) {
         r.address = sbd.print_address;
         post.return_address = sbd.return_address;
         post.return_name = sbd.return_name;
-        post.return_required = true;
+        // With a receiver, the integrasjonspunkt completes both addresses from the
+        // print record before it validates (NextMoveOutMessageFactory.setDpiDefaults);
+        // without one, both must be whole.
+        r.address_completed_upstream = !sbd.receiver.empty();
+        post.return_required = sbd.receiver.empty();
     }
     post.recipients.push_back(std::move(r));
     return post;

@@ -139,8 +139,9 @@ TEST(Sbd, PrintAddressKeepsLineOneInPlace) {
     const JournalPost bare = to_journal_post(parse_sbd(sbd_of("print", "01818500005").dump(), "sbd"));
     EXPECT_FALSE(bare.recipients[0].address.has_value());
     EXPECT_EQ(bare.recipients[0].name, "");
-    EXPECT_TRUE(bare.return_required);
-    EXPECT_FALSE(bare.return_address.has_value());
+    // With a receiver the integrasjonspunkt completes both addresses from the print record.
+    EXPECT_TRUE(bare.recipients[0].address_completed_upstream);
+    EXPECT_FALSE(bare.return_required);
 }
 
 TEST(Sbd, APrintMessageMayHaveNoReceiverAndCarriesItsReturnAddress) {
@@ -155,6 +156,8 @@ TEST(Sbd, APrintMessageMayHaveNoReceiverAndCarriesItsReturnAddress) {
     ASSERT_EQ(p.recipients.size(), 1U);
     EXPECT_FALSE(p.recipients[0].id.has_value());
     EXPECT_EQ(p.recipients[0].method, Channel::print);
+    EXPECT_FALSE(p.recipients[0].address_completed_upstream);
+    EXPECT_TRUE(p.return_required);
     ASSERT_TRUE(p.return_address.has_value());
     EXPECT_EQ(p.return_address->lines, (std::vector<std::string>{"Postboks 7800"}));
     EXPECT_EQ(p.return_address->postcode, "5020");
