@@ -132,6 +132,15 @@ TEST_F(GateTest, APrintMessageWithoutAReceiverGoesThroughWithItsAddresses) {
     EXPECT_EQ(ok.status, 200) << ok.body;
     EXPECT_TRUE(created_upstream(ip_));
 
+    // Naming its receiver, a print message may leave both addresses out: the
+    // integrasjonspunkt fills them in from the print record before it validates.
+    json named = gate_sbd("dpi-print.sbd.json");  // receiver 01818500005, reserved: a print record
+    named["print"].erase("mottaker");
+    named["print"].erase("retur");
+    set_message_id(named, "5b0d7c1a-3e2f-4a6b-8c9d-1e2f3a4b5c6d");
+    const auto completed = create(named.dump());
+    EXPECT_EQ(completed.status, 200) << completed.body;
+
     json no_return = gate_sbd("dpi-print.sbd.json");
     no_return["standardBusinessDocumentHeader"].erase("receiver");
     no_return["print"].erase("retur");
