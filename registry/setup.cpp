@@ -70,13 +70,6 @@ std::unique_ptr<TokenSource> maskinporten_token(const Config& config, HttpClient
     }
 }
 
-std::string trim_slash(std::string url) {
-    while (!url.empty() && url.back() == '/') {
-        url.pop_back();
-    }
-    return url;
-}
-
 }  // namespace
 
 Registries make_registries(const Config& config, const std::string& upstream) {
@@ -110,7 +103,7 @@ Registries make_registries(const Config& config, const std::string& upstream) {
     if (const auto& url = config.section("capabilities").text("url"); !url.empty()) {
         out.directory->add(make_capabilities_source(*out.http, url));
     } else if (!upstream.empty()) {
-        out.directory->add(make_capabilities_source(*out.http, trim_slash(upstream)));
+        out.directory->add(make_capabilities_source(*out.http, upstream));
     }
     if (reg.boolean("builtin")) {
         out.directory->add(make_builtin_source());
