@@ -13,7 +13,7 @@ packages=(
   nlohmann-json3-dev
   libcurl4-openssl-dev
   libutf8proc-dev zlib1g-dev
-  libzip-dev libpugixml-dev
+  libzip-dev libpugixml-dev libsqlite3-dev
   python3 python3-yaml
   poppler-utils qpdf time wrk
   clang-format clang-tidy
