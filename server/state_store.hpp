@@ -41,7 +41,8 @@ struct StoredMessage {
 };
 
 // StoredMessage as compact JSON text, and back. decode() throws std::invalid_argument
-// on text it cannot read (a store written by another version, a damaged row).
+// on text it cannot read (a store written by another version, a damaged row). Bytes
+// that are not UTF-8 in a string come back as U+FFFD; everything else exactly.
 std::string encode(const StoredMessage& m);
 StoredMessage decode(std::string_view text);
 
@@ -72,12 +73,18 @@ public:
     // process killed right after still finds it). Keeps the limits: expired
     // messages go first, then, while over max_bytes or max_messages, finished ones
     // (oldest finish first), then unfinished ones (longest untouched first), those
-    // with an unknown outcome last. The message just saved is never evicted by its
-    // own save. Returns the ids evicted. Throws std::runtime_error when it cannot write.
+    // with an unknown outcome last. The message just saved is never evicted (nor
+    // expired) by its own save. Returns the ids that went, expired and evicted.
+    // Throws std::length_error, before writing anything, when the message's encoded
+    // state alone is larger than max_bytes (the caller refuses the request), and
+    // std::runtime_error when it cannot write (the store is then as before the call).
     virtual std::vector<std::string> save(const StoredMessage& m, std::int64_t now_ms) = 0;
-    // The message, unless absent or expired at now_ms.
+    // The message, unless absent or expired at now_ms (by the rules of save; an
+    // expired one stays stored until a save drops it). Throws std::runtime_error
+    // when it cannot read, or the stored state cannot be decoded.
     virtual std::optional<StoredMessage> load(const std::string& id, std::int64_t now_ms) = 0;
     virtual void erase(const std::string& id) = 0;
+    // Of the messages stored, expired ones not yet dropped by a save included.
     virtual StoreStats stats() = 0;
     // Where it keeps the state ("memory" for an in-memory store), for the start line.
     [[nodiscard]] virtual std::string where() const = 0;
@@ -85,7 +92,9 @@ public:
 
 // `file` empty: an in-memory database (state lost when the process ends). Creates
 // the file (0600) and its schema when missing; throws std::runtime_error naming the
-// file when it cannot be opened or is not a store of this version.
+// file when it cannot be opened or is not a store of this version. The store holds
+// the file locked while it lives: a second store (another gate) on the same file
+// fails to open ("database is locked"), as it would make the totals kept in memory wrong.
 std::unique_ptr<StateStore> open_sqlite_store(const std::filesystem::path& file, const StoreLimits& limits);
 
 // Milliseconds since the epoch on the system clock.
