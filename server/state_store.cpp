@@ -382,7 +382,11 @@ public:
         const auto* data = static_cast<const char*>(sqlite3_column_blob(s, 3));
         const auto size = static_cast<std::size_t>(sqlite3_column_bytes(s, 3));
         try {
-            return decode(std::string_view(data == nullptr ? "" : data, size));
+            StoredMessage m = decode(std::string_view(data == nullptr ? "" : data, size));
+            // Counted apart from the body (count_refused_request); a request counted in
+            // both is counted twice, which refuses the send all the same.
+            m.refused_requests += static_cast<unsigned>(sqlite3_column_int64(s, 4));
+            return m;
         } catch (const std::invalid_argument& e) {
             fail("message " + id + ": " + e.what());
         }
@@ -400,6 +404,13 @@ public:
         bytes_ -= static_cast<std::uint64_t>(sqlite3_column_int64(delete_.get(), 0));
         --count_;
         step_done(delete_);
+    }
+
+    void count_refused_request(const std::string& id) override {
+        const std::lock_guard lock(mutex_);
+        const Use use(count_refused_);
+        bind_text(count_refused_, 1, id);
+        step_done(count_refused_);
     }
 
     StoreStats stats() override {
@@ -493,7 +504,7 @@ private:
                 exec(
                     "CREATE TABLE messages(id TEXT PRIMARY KEY, touched_ms INTEGER NOT NULL, "
                     "finished_ms INTEGER NOT NULL, unknown INTEGER NOT NULL, bytes INTEGER NOT NULL, "
-                    "body BLOB NOT NULL)");
+                    "body BLOB NOT NULL, refused_extra INTEGER NOT NULL DEFAULT 0)");
                 // The eviction orders: finished by finish, unfinished by touch
                 // (those with a known outcome before the unknown ones).
                 exec("CREATE INDEX messages_finished ON messages(finished_ms) WHERE finished_ms > 0");
@@ -529,7 +540,8 @@ private:
         oldest_open_ = prepare(
             "SELECT id, bytes FROM messages WHERE finished_ms = 0 AND unknown = ?2 AND id <> ?1 "
             "ORDER BY touched_ms, id LIMIT 1");
-        select_ = prepare("SELECT touched_ms, finished_ms, unknown, body FROM messages WHERE id = ?1");
+        select_ = prepare("SELECT touched_ms, finished_ms, unknown, body, refused_extra FROM messages WHERE id = ?1");
+        count_refused_ = prepare("UPDATE messages SET refused_extra = refused_extra + 1 WHERE id = ?1");
         delete_ = prepare("DELETE FROM messages WHERE id = ?1 RETURNING bytes");
         stats_ = prepare("SELECT finished_ms > 0, unknown, count(*) FROM messages GROUP BY 1, 2");
     }
@@ -654,7 +666,7 @@ private:
     const StoreLimits limits_;
     std::mutex mutex_;  // one connection for every thread; SQLite's own mutex is off (NOMUTEX)
     Db db_;
-    Stmt bytes_of_, upsert_, expire_, oldest_finished_, oldest_open_, select_, delete_, stats_;
+    Stmt bytes_of_, upsert_, expire_, oldest_finished_, oldest_open_, select_, delete_, stats_, count_refused_;
     std::uint64_t bytes_ = 0;  // sum(bytes) of the table, kept here so a save need not scan it
     std::size_t count_ = 0;    // count(*) of the table
 };

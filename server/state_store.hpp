@@ -28,9 +28,9 @@ namespace preflight::server {
 // plus `documents`; recipients are looked up again at every check anyway.
 struct StoredMessage {
     std::string message_id;
-    std::string sbd_json;             // the create's SBD as the client sent it; empty for a multipart outcome
-    std::vector<Document> documents;  // accepted uploads, in order: their facts (path empty, files gone)
-    std::vector<Finding> refused;     // blocking findings of uploads that were refused
+    std::string sbd_json;                      // the create's SBD as the client sent it; empty for a multipart outcome
+    std::vector<Document> documents;           // accepted uploads, in order: their facts (path empty, files gone)
+    std::vector<Finding> refused;              // blocking findings of uploads that were refused
     std::vector<std::string> refused_uploads;  // uploads refused for another reason: file names or "-"
     unsigned refused_requests = 0;             // requests for this message refused before routing
     bool outcome_unknown = false;              // a send's answer never came whole
@@ -49,7 +49,7 @@ StoredMessage decode(std::string_view text);
 struct StoreLimits {
     std::uint64_t max_bytes = 256ULL * 1024 * 1024;  // of encoded state, all messages together
     std::size_t max_messages = 10'000;
-    std::chrono::seconds open_ttl{24 * 3600};  // an unfinished message untouched this long is dropped
+    std::chrono::seconds open_ttl{24 * 3600};      // an unfinished message untouched this long is dropped
     std::chrono::seconds finished_ttl{24 * 3600};  // a finished message is kept this long after its send
 };
 
@@ -84,6 +84,10 @@ public:
     // when it cannot read, or the stored state cannot be decoded.
     virtual std::optional<StoredMessage> load(const std::string& id, std::int64_t now_ms) = 0;
     virtual void erase(const std::string& id) = 0;
+    // One more request for `id` refused before it was routed: added to the stored
+    // message's refused_requests (when it is loaded) without rewriting the message,
+    // whose lock an upload in flight may hold. Nothing when `id` is not stored.
+    virtual void count_refused_request(const std::string& id) = 0;
     // Of the messages stored, expired ones not yet dropped by a save included.
     virtual StoreStats stats() = 0;
     // Where it keeps the state ("memory" for an in-memory store), for the start line.
