@@ -173,6 +173,22 @@ bool start_sandbox_server();
 // Does nothing when no server is running.
 void stop_sandbox_server();
 
+// A helper that has died (killed, out of memory) is reaped and, when a program is
+// set (set_sandbox_program()), started again: as `program __sandbox-server` with its
+// socket as fd 3 (posix_spawn + exec, safe in a multi-threaded process), serving as
+// the first one did. The gate calls this every second, and a request that finds
+// the helper gone calls it too (that request itself goes to exec mode). Returns
+// true when it started a new helper. Does nothing when no server was started.
+bool keep_sandbox_server();
+
+// argv[1] of a restarted fork server's helper (keep_sandbox_server()).
+inline constexpr const char* sandbox_server_command = "__sandbox-server";
+
+// The helper's side, for main() to call first thing when argv[1] is
+// sandbox_server_command: serves on fd 3 until it reads EOF; never returns but for
+// a usage error (2).
+int sandbox_server_main(int argc, char** argv);
+
 // argv[1] of a sandbox child started by exec mode.
 inline constexpr const char* sandbox_child_command = "__sandbox-child";
 

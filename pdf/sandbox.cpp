@@ -863,6 +863,7 @@ std::optional<Info> ask_server(const std::filesystem::path& file, const Limits& 
 
     const auto wall = wall_limit(limits);
     const auto deadline = std::chrono::steady_clock::now() + wall + server_margin;
+    bool restart_wanted = false;
     {
         FdMessage<1> packet(message.data(), message.size());
         msghdr& msg = packet.msg;
@@ -885,11 +886,17 @@ std::optional<Info> ask_server(const std::filesystem::path& file, const Limits& 
             // The helper is gone (killed, or out of memory): with a program to
             // exec, the caller falls back to exec mode rather than failing every
             // document from now on; without one, the document is internal.
+            // The helper is reaped and started again below, for the next document.
             if ((errno == EPIPE || errno == ECONNRESET || errno == ENOTCONN) && !sandbox_program().empty()) {
-                return std::nullopt;
+                restart_wanted = true;
+            } else {
+                return failure(Damage::internal, "sandbox server: " + error_text(errno));
             }
-            return failure(Damage::internal, "sandbox server: " + error_text(errno));
         }
+    }
+    if (restart_wanted) {
+        keep_sandbox_server();
+        return std::nullopt;
     }
     write_end.reset();  // from now on only the manager holds it: EOF when it is done
 
@@ -973,6 +980,86 @@ bool start_sandbox_server() {
     server_socket = sv[0];
     server_pid = pid;
     return true;
+}
+
+namespace {
+
+// posix_spawn of `program __sandbox-server` with `socket_fd` as its fd 3.
+pid_t spawn_server(const std::filesystem::path& program, int socket_fd) {
+    std::string program_arg = program.string();
+    std::string command = sandbox_server_command;
+    const std::array<char*, 3> argv{program_arg.data(), command.data(), nullptr};
+    sigset_t all;
+    sigfillset(&all);
+    sigset_t none;
+    sigemptyset(&none);
+    SpawnSetup setup;
+    int rc = ::posix_spawn_file_actions_adddup2(setup.actions(), socket_fd, 3);
+    if (rc == 0) {
+        rc = ::posix_spawn_file_actions_addclosefrom_np(setup.actions(), 4);
+    }
+    if (rc == 0) {
+        rc = ::posix_spawnattr_setsigdefault(setup.attr(), &all);
+    }
+    if (rc == 0) {
+        rc = ::posix_spawnattr_setsigmask(setup.attr(), &none);
+    }
+    if (rc == 0) {
+        rc = ::posix_spawnattr_setflags(setup.attr(), POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+    }
+    pid_t pid = -1;
+    if (rc == 0) {
+        rc = ::posix_spawn(&pid, program_arg.c_str(), setup.actions(), setup.attr(), argv.data(), environ);
+    }
+    return rc == 0 ? pid : -1;
+}
+
+}  // namespace
+
+bool keep_sandbox_server() {
+    const std::unique_lock lock(server_mutex);
+    if (server_pid <= 0) {
+        return false;  // never started, or stopped
+    }
+    int status = 0;
+    pid_t r = 0;
+    do {
+        r = ::waitpid(server_pid, &status, WNOHANG);
+    } while (r < 0 && errno == EINTR);
+    if (r == 0) {
+        return false;  // alive
+    }
+    // Dead and now reaped (or not ours to reap any more): no zombie stays behind.
+    ::close(server_socket);
+    server_socket = -1;
+    server_pid = -1;
+    const std::filesystem::path program = sandbox_program();
+    if (program.empty()) {
+        return false;  // fork mode only: no safe way to start one from threads
+    }
+    int sv[2];
+    if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) {
+        return false;
+    }
+    const timeval send_timeout{2, 0};
+    ::setsockopt(sv[0], SOL_SOCKET, SO_SNDTIMEO, &send_timeout, sizeof send_timeout);
+    const pid_t pid = spawn_server(program, sv[1]);
+    ::close(sv[1]);
+    if (pid < 0) {
+        ::close(sv[0]);
+        return false;
+    }
+    server_socket = sv[0];
+    server_pid = pid;
+    return true;
+}
+
+int sandbox_server_main(int argc, char** argv) {
+    if (argc != 2 || std::strcmp(argv[1], sandbox_server_command) != 0 || ::fcntl(3, F_GETFD) < 0) {
+        std::fprintf(stderr, "preflight %s: expects its socket as fd 3 and no arguments\n", sandbox_server_command);
+        return 2;
+    }
+    server_main(3);
 }
 
 void stop_sandbox_server() {

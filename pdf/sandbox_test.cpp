@@ -576,6 +576,39 @@ TEST_F(SandboxServer, KilledHelperFallsBackToExecModeWhenAProgramIsSet) {
     EXPECT_FALSE(has_children());
 }
 
+// keep_sandbox_server(), as the gate calls it every second: a killed helper is
+// reaped (no zombie stays) and a new one started from the program, which then
+// serves every analysis as the first one did.
+TEST_F(SandboxServer, KilledHelperIsReapedAndRestarted) {
+    set_sandbox_program(PREFLIGHT_BINARY);
+    EXPECT_FALSE(keep_sandbox_server());  // alive: nothing to do
+    const int first = detail::sandbox_server_pid();
+    ASSERT_EQ(::kill(first, SIGKILL), 0);
+    bool restarted = false;
+    for (int i = 0; i < 200 && !restarted; ++i) {
+        restarted = keep_sandbox_server();
+        if (!restarted) {
+            ::usleep(10'000);
+        }
+    }
+    ASSERT_TRUE(restarted);
+    const int second = detail::sandbox_server_pid();
+    EXPECT_GT(second, 0);
+    EXPECT_NE(second, first);
+    errno = 0;
+    EXPECT_EQ(::kill(first, 0), -1);  // reaped: not even a zombie
+    EXPECT_EQ(errno, ESRCH);
+    // Served by the new helper, not by exec mode: with /bin/false as the program,
+    // exec mode would crash every child.
+    set_sandbox_program("/bin/false");
+    for (const char* name : {"a4_portrait.pdf", "slides_16x9.pdf", "truncated.pdf"}) {
+        const Info served = analyze_sandboxed(fixture(name), Limits{});
+        EXPECT_EQ(to_json(served), to_json(analyze(fixture(name)))) << name;
+    }
+    EXPECT_FALSE(keep_sandbox_server());
+    EXPECT_EQ(detail::sandbox_server_pid(), second);
+}
+
 // Per-document cost of the server against exec and fork mode (not a check: run with
 // --gtest_also_run_disabled_tests --gtest_filter='*Overhead*').
 TEST_F(SandboxServer, DISABLED_Overhead) {
