@@ -27,6 +27,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <iostream>
@@ -153,10 +154,25 @@ int serve(const po::variables_map& vm, const Config& config, const Registry& reg
     gs.max_header_bytes = static_cast<std::uint32_t>(ini.integer("max-header-kb")) * 1024;
     gs.idle_timeout = std::chrono::seconds(ini.integer("idle-timeout-seconds"));
     gs.read_timeout = std::chrono::seconds(ini.integer("read-timeout-seconds"));
+    gs.header_timeout = std::chrono::seconds(ini.integer("header-timeout-seconds"));
+    gs.request_timeout = std::chrono::seconds(ini.integer("request-timeout-seconds"));
+    gs.min_rate = static_cast<std::uint64_t>(ini.integer("min-transfer-kib-per-second")) * 1024;
+    gs.min_rate_grace = std::chrono::seconds(ini.integer("min-transfer-grace-seconds"));
+    gs.memory_budget_bytes = static_cast<std::uint64_t>(ini.integer("memory-budget-mb")) * 1024 * 1024;
     gs.upstream_connect_timeout = std::chrono::milliseconds(ini.integer("upstream-connect-timeout-ms"));
     gs.upstream_timeout = std::chrono::seconds(ini.integer("upstream-timeout-seconds"));
     gs.state_ttl = std::chrono::seconds(ini.integer("state-ttl-seconds"));
     gs.max_messages = static_cast<std::size_t>(ini.integer("max-messages"));
+    // The message state's directory: [serve] state-dir, else the one systemd made for
+    // the unit (StateDirectory=preflight), else none (state in memory only).
+    gs.state_dir = config.path(ini.text("state-dir"));
+    if (gs.state_dir.empty()) {
+        if (const char* dir = std::getenv("STATE_DIRECTORY"); dir != nullptr && *dir != '\0') {
+            const std::string first(dir, std::strcspn(dir, ":"));
+            gs.state_dir = first;
+        }
+    }
+    gs.state_max_bytes = static_cast<std::uint64_t>(ini.integer("state-max-mb")) * 1024 * 1024;
     gs.unknown_outcome_settle = std::chrono::seconds(ini.integer("unknown-outcome-settle-seconds"));
     gs.shutdown_grace = std::chrono::seconds(ini.integer("shutdown-grace-seconds"));
     gs.temp_parent = config.path(ini.text("temp-dir"));
@@ -175,7 +191,14 @@ int serve(const po::variables_map& vm, const Config& config, const Registry& reg
     auto registries = registry::make_registries(config, gs.upstream);
     run.directory = registries.directory.get();
 
-    server::Gate gate(gs, registry, config, run);
+    std::optional<server::Gate> made;
+    try {
+        made.emplace(gs, registry, config, run);
+    } catch (const std::runtime_error& e) {
+        // The state store could not be opened: say which file, and do not start.
+        throw UsageError("error.gate.state", {{"detail", e.what()}});
+    }
+    server::Gate& gate = *made;
     try {
         return server::serve_until_signal(gate);
     } catch (const std::system_error& e) {
@@ -515,6 +538,9 @@ int run(int argc, char** argv, Lang& lang) {
 int main(int argc, char** argv) {
     // An analysing child started by pdf::analyze_sandboxed() in exec mode: not a
     // command for users (not in --help), and nothing else of main() runs.
+    if (argc > 1 && std::strcmp(argv[1], pdf::sandbox_server_command) == 0) {
+        return pdf::sandbox_server_main(argc, argv);
+    }
     if (argc > 1 && std::strcmp(argv[1], pdf::sandbox_child_command) == 0) {
         return pdf::sandbox_child_main(argc, argv);
     }

@@ -37,6 +37,22 @@ struct GateSettings {
     std::uint64_t max_json_bytes = 4ULL * 1024 * 1024;  // manifests and SBDs
     std::chrono::milliseconds idle_timeout{30'000};     // keep-alive, waiting for a request
     std::chrono::milliseconds read_timeout{60'000};     // each read or write of a request
+    // Slow clients (docs/gate.md, "Slow clients"): the header must be whole this long
+    // after its first byte; the whole request (header and body) within
+    // request_timeout; and from min_rate_grace on, the body must have come at
+    // min_rate bytes a second or faster on average. A request that misses one is
+    // answered 408 and its connection closed.
+    std::chrono::milliseconds header_timeout{10'000};
+    std::chrono::milliseconds request_timeout{600'000};
+    std::uint64_t min_rate = 64 * 1024;  // bytes a second; 0: no minimum
+    std::chrono::milliseconds min_rate_grace{10'000};
+    // What clients can make the gate hold in memory, all requests together
+    // (server/budget.hpp); a quarter of it keeps message state in memory, the rest
+    // is for requests. Over it: 503 with Retry-After.
+    std::uint64_t memory_budget_bytes = 128ULL * 1024 * 1024;
+    // Where the message state is kept (state.sqlite); empty: in memory only.
+    std::filesystem::path state_dir;
+    std::uint64_t state_max_bytes = 256ULL * 1024 * 1024;  // the stored state, all messages
     std::chrono::milliseconds upstream_connect_timeout{5'000};
     std::chrono::milliseconds upstream_timeout{120'000};  // each read or write with the upstream
     std::chrono::seconds state_ttl{24 * 3600};            // proxy state of a message not sent
@@ -66,6 +82,7 @@ public:
     void stop();  // no new connections; in-flight requests finish; returns at once
     void wait();  // until every connection has ended (or the grace period ran out)
     [[nodiscard]] Metrics& metrics();
+    [[nodiscard]] std::string state_where() const;  // the state store's file, or "memory"
 
     class Impl;
 

@@ -3,9 +3,11 @@
 
 #include <utility>  // before any Asio include under GCC 12
 
+#include "server/budget.hpp"
 #include "server/gate.hpp"
 #include "server/metrics.hpp"
 #include "server/request_target.hpp"
+#include "server/state_store.hpp"
 #include "server/tempfiles.hpp"
 
 #include "validator/sbd.hpp"
@@ -37,6 +39,12 @@ using tcp = asio::ip::tcp;
 
 // Bodies are read and relayed in pieces of this size.
 inline constexpr std::size_t kChunkBytes = std::size_t{64} * 1024;
+// /v1/explain: at most this many log entries per request, each costing about this
+// much memory until its answer is written.
+inline constexpr std::size_t kMaxExplainEntries = 2000;
+inline constexpr std::size_t kExplainEntryBytes = 6 * 1024;
+// The first read of a request, which ends the connection's idle wait.
+inline constexpr std::size_t kFirstRead = 4096;
 
 // A fixed pool of threads for the checking work.
 class WorkPool {
@@ -79,17 +87,72 @@ std::optional<UpstreamUrl> parse_upstream(const std::string& url);
 
 class Connection;
 
-// State the proxy keeps per message between create, uploads and send.
+// Thrown when the memory budget cannot take what a request is about to build.
+struct OverBudget {
+    bool never_fits = false;  // more than the whole budget: 413, not 503
+};
+
+// A request's share of the gate's memory budget, given back when the request ends.
+class RequestMemory {
+public:
+    explicit RequestMemory(MemoryBudget& budget) : share_(budget) {}
+    // Takes `bytes` more, or throws OverBudget.
+    void take(std::uint64_t bytes) {
+        if (!share_.grow(bytes)) {
+            throw OverBudget{share_.never_fits(bytes)};
+        }
+    }
+    // parse_json's charge: stops the parse (JsonOverBudget) when the budget says no;
+    // over_budget() then says why.
+    JsonCharge charge() {
+        return [this](std::size_t bytes) {
+            if (share_.grow(bytes)) {
+                return true;
+            }
+            never_ = share_.never_fits(bytes);
+            return false;
+        };
+    }
+    [[nodiscard]] OverBudget over_budget() const { return OverBudget{never_}; }
+
+private:
+    Reservation share_;
+    bool never_ = false;
+};
+
+// What is made from an SBD besides its parsed tree, in multiples of its size.
+inline constexpr std::uint64_t kSbdCopies = 8;
+
+// A string for a body of at most `max` bytes, its room reserved (and taken from the
+// budget: the bytes appended later are taken again, so the room counts twice, on
+// the safe side) when the request says its length, so that appending never doubles it.
+inline std::string reserved_body(const http::request_parser<http::buffer_body>& p, std::uint64_t max,
+                                 RequestMemory& memory) {
+    std::string body;
+    if (p.content_length() && *p.content_length() <= max) {
+        memory.take(*p.content_length());
+        body.reserve(static_cast<std::size_t>(*p.content_length()));
+    }
+    return body;
+}
+
+// State the proxy keeps per message between create, uploads and send. Written to
+// the state store (server/state_store.hpp) before the gate answers the request
+// that changed it, so that a restart finds it again.
 struct TrackedMessage {
     std::mutex mutex;  // one operation on a message at a time
     std::string message_id;
+    std::string sbd_json;  // the create's body: the journal post is made again from it after a restart
     SbdMessage sbd;
     JournalPost post;  // recipients looked up at create; documents as uploaded (facts kept, files gone)
     // Blocking findings of uploads that were refused: the letter is incomplete, so
     // its send is refused too (fail closed), with these findings.
     std::vector<Finding> refused;
     // Uploads refused for another reason (malformed, too large, busy, an upstream
-    // error, an unknown outcome): the file names (or "-"), in order. The send is refused too.
+    // error, an unknown outcome): the file names (or "-"), in order. The send is
+    // refused too. An upload is written here before it is received, and taken off
+    // when it is accepted (or refused by its findings): a restart in between leaves
+    // the upload refused, never the letter sent without it.
     std::vector<std::string> refused_uploads;
     // Requests aimed at this message that the gate refused before routing them (an
     // ambiguous framing, a method or spelling it does not serve): counted without the
@@ -100,24 +163,41 @@ struct TrackedMessage {
     // until the upstream's statuses tell (docs/gate.md, "When the answer breaks off").
     std::atomic<bool> outcome_unknown{false};  // read by the store without the message's lock
     bool multipart = false;                    // tracked only for an unknown multipart outcome
-    std::chrono::steady_clock::time_point unknown_since;
-    std::chrono::steady_clock::time_point touched;
+    std::int64_t unknown_since_ms = 0;         // system clock
+    std::int64_t touched_ms = 0;               // system clock
+    bool finished = false;                     // its send was accepted upstream (found in the store)
+    std::uint64_t memory_bytes = 0;            // its estimated share of memory while kept there
 };
 
+// The proxy's messages: the state store is the record; the ones in use, and the
+// most recently used up to `cache_bytes`, are also kept in memory.
 class MessageStore {
 public:
-    MessageStore(std::chrono::seconds ttl, std::size_t max) : ttl_(ttl), max_(max) {}
+    MessageStore(std::unique_ptr<StateStore> store, std::chrono::seconds ttl, std::uint64_t cache_bytes);
+    // The message in memory or in the store (finished ones too: `finished` set),
+    // nullptr when unknown or expired.
     std::shared_ptr<TrackedMessage> find(const std::string& id);
     // True while `m` is still the message kept under its id (not sent, forgotten or replaced).
     bool holds(const std::shared_ptr<TrackedMessage>& m);
+    // Writes `m` to the store (durable when it returns) and keeps it in memory.
+    // Throws std::runtime_error when the store cannot write it.
     void put(const std::shared_ptr<TrackedMessage>& m);
+    // Its send was accepted: kept in the store as finished, no longer in memory.
+    void finish(const TrackedMessage& m);
     void erase(const std::string& id);
-    std::size_t size();
+    // A request for `m` refused before routing: counted, in memory and in the store.
+    void count_refused_request(const std::shared_ptr<TrackedMessage>& m);
+    StoreStats stats();
+    [[nodiscard]] std::string where() const { return store_->where(); }
 
 private:
-    void expire_locked(std::chrono::steady_clock::time_point now);
+    std::shared_ptr<TrackedMessage> load_locked(const std::string& id, std::int64_t now);
+    void keep_locked(const std::shared_ptr<TrackedMessage>& m);
+    void trim_locked();
+    std::unique_ptr<StateStore> store_;
     std::chrono::seconds ttl_;
-    std::size_t max_;
+    std::uint64_t cache_bytes_;
+    std::uint64_t cached_ = 0;
     std::mutex mutex_;
     std::map<std::string, std::shared_ptr<TrackedMessage>> messages_;
 };
@@ -151,6 +231,7 @@ public:
     std::optional<UpstreamUrl> upstream;
     std::optional<TempDir> temp;  // the gate's private directory
     std::counting_semaphore<1 << 20> uploads;
+    MemoryBudget budget;  // for requests: three quarters of memory_budget_bytes
     MessageStore messages;
     unsigned short bound_port = 0;
 
@@ -159,14 +240,23 @@ private:
     void accept_next();
     void connection_ended(Connection* c);
 
+    // Once a second: the sandbox helper reaped and restarted if it died.
+    void maintain();
+    std::thread maintenance_thread_;
+    std::mutex maintenance_mutex_;
+    std::condition_variable maintenance_wake_;
     std::optional<WorkPool> pool_;
     asio::io_context accept_ioc_{1};
     tcp::acceptor acceptor_{accept_ioc_};
     std::thread accept_thread_;
     std::atomic<bool> stopping_{false};
+    // Over max_connections, the connection that is cheapest to lose goes, so that a
+    // new one (a health probe, the archive system) gets in: true when one was chosen.
+    bool evict_one_locked();
     std::mutex connections_mutex_;
     std::condition_variable connections_done_;
     std::set<Connection*> connections_;
+    std::set<Connection*> evicted_;  // cancelled, still ending
     std::mutex log_mutex_;
 };
 
@@ -180,6 +270,17 @@ public:
     void cancel_if_idle();           // from another thread: ends a connection waiting for a request
     void cancel();                   // from another thread: ends it whatever it does
 
+    // Where the connection is in its request, for choosing one to drop when the gate
+    // is full: waiting for a request, reading its header, reading its body, or at work
+    // (checking, asking the upstream, answering).
+    enum class Phase : std::uint8_t { idle, header, body, working };
+    // How cheap it is to drop (lower first): 0 idle, 1 a header not yet whole, 2 a body
+    // coming slower than the minimum rate; -1 not to be dropped. `since`: when it
+    // entered its phase, for choosing the oldest of equals.
+    [[nodiscard]] int eviction_rank(std::chrono::steady_clock::time_point now,
+                                    std::chrono::steady_clock::time_point& since) const;
+    void admitted();  // accepted now: a new connection counts from here
+
     using Parser = http::request_parser<http::buffer_body>;
 
     // What the access log and metrics say about the request being answered.
@@ -190,6 +291,12 @@ public:
         std::uint64_t body_bytes = 0;
     };
 
+    // Reads (part of) the body into the parser, or anything `read` does, by
+    // `deadline`: an asio timer cancels the read then, leaving the socket open for
+    // an answer (beast's own stream timeout would close it). A missed deadline is
+    // beast::error::timeout.
+    template <typename Read>
+    beast::error_code read_by(std::chrono::steady_clock::time_point deadline, Read&& read);
     // Reads the rest of the request body in chunks; false with `error` set on a
     // read error, and `too_large` when over `max` bytes (0: no cap).
     bool read_body(Parser& p, const std::function<void(std::string_view)>& sink, std::uint64_t max, bool& too_large,
@@ -197,8 +304,10 @@ public:
     // read_body after "100 Continue" if asked; over `max` it answers 413 itself.
     // False: the request is over (answered, or the client is gone).
     bool receive(Parser& p, const std::function<void(std::string_view)>& sink, std::uint64_t max);
-    bool refuse_busy(const Parser& p);                            // 503 + Retry-After
-    bool refuse_unknown(const Parser& p, const std::string& id);  // a message the gate did not see created
+    bool refuse_busy(const Parser& p);                                // 503 + Retry-After
+    bool refuse_over_budget(const Parser& p, const OverBudget& why);  // 503 + Retry-After, or 413
+    bool refuse_unknown(const Parser& p, const std::string& id);      // a message the gate did not see created
+    bool refuse_sent(const Parser& p, const std::string& id);         // a message whose send the gate passed
     void send_continue_if_expected(const Parser& p);
     // Writes a complete answer; false if the client is gone.
     bool respond(const Parser& p, http::status status, const std::string& content_type, std::string body,
@@ -253,7 +362,8 @@ private:
     // Sends the request (the client's head, the gate's forward target, `body` as a
     // string or the file at `file`) and reads the upstream's answer whole (at most
     // max_json_bytes of body). Answers nothing to the client.
-    UpstreamCall call_upstream(const Parser& p, const std::string* body, const std::filesystem::path* file);
+    // `body` is moved into the request and back, never copied.
+    UpstreamCall call_upstream(const Parser& p, std::string* body, const std::filesystem::path* file);
     // Writes a complete upstream answer to the client; false when the connection ends.
     bool relay_answer(const Parser& p, http::response<http::string_body>& answer);
     // The 502 (or 504) for a call that got no complete answer; `message` empty: the
@@ -276,7 +386,22 @@ private:
     void copy_fields(const Parser& p, http::request<Body>& out) const;
     bool blocked(const Parser& p, const Report& report, bool keep_alive);
 
+    void set_phase(Phase phase);
+    // The deadline of the next read of the request: the read timeout, the whole
+    // request's deadline and, while a body is read, the minimum rate, whichever is first.
+    [[nodiscard]] std::chrono::steady_clock::time_point read_deadline() const;
+    // Answers 408 after a read that missed read_deadline() because of the request's
+    // deadline or the minimum rate; false: it was the plain read timeout (no answer).
+    bool refuse_slow(const Parser& p);
+
     Gate::Impl& gate_;
+    std::atomic<bool> cancelled_{false};
+    std::atomic<bool> served_{false};  // has answered a request: waiting now means keep-alive
+    std::atomic<Phase> phase_{Phase::idle};
+    std::atomic<std::int64_t> phase_since_{0};               // steady clock, ns
+    std::atomic<std::uint64_t> body_received_{0};            // bytes of the body read so far
+    std::chrono::steady_clock::time_point request_started_;  // the request's first byte
+    std::chrono::steady_clock::time_point body_started_;
     std::optional<CanonicalTarget> target_;  // the request's target as the upstream reads it
     std::string forward_target_;             // what the upstream is sent: base path + target
     asio::io_context ioc_{1};
@@ -288,6 +413,28 @@ private:
 // The error body of the integrasjonspunkt: timestamp, status, error, exception,
 // message, path (+ description, findings).
 inline std::string_view sv(beast::string_view s) { return {s.data(), s.size()}; }
+
+template <typename Read>
+beast::error_code Connection::read_by(std::chrono::steady_clock::time_point deadline, Read&& read) {
+    asio::steady_timer timer(ioc_);
+    bool fired = false;
+    timer.expires_at(deadline);
+    timer.async_wait([&](beast::error_code e) {
+        if (!e) {
+            fired = true;
+            stream_->cancel();
+        }
+    });
+    stream_->expires_never();
+    beast::error_code ec = await(std::forward<Read>(read));
+    timer.cancel();
+    ioc_.restart();
+    ioc_.poll();  // the timer's handler, cancelled or run, before `fired` goes
+    if (fired && (!ec || ec == asio::error::operation_aborted)) {
+        ec = beast::error::timeout;
+    }
+    return ec;
+}
 
 template <typename Initiate>
 beast::error_code Connection::await(Initiate&& initiate) {

@@ -49,6 +49,13 @@ void Metrics::connection_closed() {
     --connections_;
 }
 
+void Metrics::set_memory(std::uint64_t in_use, std::uint64_t peak, std::uint64_t capacity) {
+    const std::lock_guard lock(mutex_);
+    memory_in_use_ = in_use;
+    memory_peak_ = peak;
+    memory_capacity_ = capacity;
+}
+
 void Metrics::set_tracked_messages(std::size_t n) {
     const std::lock_guard lock(mutex_);
     tracked_ = n;
@@ -101,6 +108,12 @@ std::string Metrics::render() const {
     out += "# HELP preflight_tracked_messages Messages the proxy keeps state for.\n";
     out += "# TYPE preflight_tracked_messages gauge\n";
     out += fmt::format("preflight_tracked_messages {}\n", tracked_);
+    out +=
+        "# HELP preflight_memory_budget_bytes What requests hold of the memory budget: now, at the peak, "
+        "and the budget.\n# TYPE preflight_memory_budget_bytes gauge\n";
+    out += fmt::format("preflight_memory_budget_bytes{{of=\"in-use\"}} {}\n", memory_in_use_);
+    out += fmt::format("preflight_memory_budget_bytes{{of=\"peak\"}} {}\n", memory_peak_);
+    out += fmt::format("preflight_memory_budget_bytes{{of=\"capacity\"}} {}\n", memory_capacity_);
     out += "# HELP preflight_temp_files Temporary body files that exist now.\n# TYPE preflight_temp_files gauge\n";
     out += fmt::format("preflight_temp_files {}\n", live_temp_files());
     return out;

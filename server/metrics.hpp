@@ -24,6 +24,8 @@ public:
     void connection_opened();
     void connection_closed();
     void set_tracked_messages(std::size_t n);
+    // The requests' memory budget: in use now, its peak, its capacity (bytes).
+    void set_memory(std::uint64_t in_use, std::uint64_t peak, std::uint64_t capacity);
     [[nodiscard]] std::string render() const;
 
     static constexpr std::array<double, 12> kBuckets{0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30};
@@ -43,6 +45,9 @@ private:
     std::map<std::string, std::uint64_t> rejected_;
     std::int64_t connections_ = 0;
     std::size_t tracked_ = 0;
+    std::uint64_t memory_in_use_ = 0;
+    std::uint64_t memory_peak_ = 0;
+    std::uint64_t memory_capacity_ = 0;
 };
 
 }  // namespace preflight::server

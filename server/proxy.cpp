@@ -86,7 +86,8 @@ std::string blocked_message(const Report& report, Lang lang) {
 
 class MultipartCapture final : public PartSink {
 public:
-    MultipartCapture(const std::filesystem::path& dir, std::uint64_t max_sbd) : dir_(dir), max_sbd_(max_sbd) {}
+    MultipartCapture(const std::filesystem::path& dir, std::uint64_t max_sbd, RequestMemory& memory)
+        : dir_(dir), max_sbd_(max_sbd), memory_(memory) {}
     void begin(const PartHeaders& h) override {
         current_ = nullptr;
         // The part as the integrasjonspunkt reads it: Spring's ContentDisposition for
@@ -119,6 +120,7 @@ public:
             if (sbd_->size() + bytes.size() > max_sbd_) {
                 throw MultipartError("the sbd part exceeds " + std::to_string(max_sbd_) + " bytes");
             }
+            memory_.take(bytes.size());
             sbd_->append(bytes);
         } else if (current_ != nullptr) {
             current_->write(bytes);
@@ -150,6 +152,7 @@ public:
 private:
     std::filesystem::path dir_;
     std::uint64_t max_sbd_;
+    RequestMemory& memory_;
     std::size_t parts_ = 0;
     bool in_sbd_ = false;
     TempFile* current_ = nullptr;
@@ -169,25 +172,48 @@ struct SlotGuard {
 // finding, a malformed request, 413, 503, an internal error, the upstream's refusal,
 // an answer that broke off), leaves its message incomplete: the message remembers
 // it, and its send is refused.
+// The refusal is written first (to the message and the state store, before the
+// body is read) and taken back when the upload is accepted or refused by its
+// findings, so that a restart in between, too, leaves the letter's send refused.
 class UploadOutcome {
 public:
-    explicit UploadOutcome(TrackedMessage& m) : m_(m) {}
+    UploadOutcome(const std::shared_ptr<TrackedMessage>& m, MessageStore& store) : m_(m), store_(store) {
+        m_->refused_uploads.emplace_back("-");
+        at_ = m_->refused_uploads.size() - 1;
+        store_.put(m_);
+    }
     UploadOutcome(const UploadOutcome&) = delete;
     UploadOutcome& operator=(const UploadOutcome&) = delete;
     UploadOutcome(UploadOutcome&&) = delete;
     UploadOutcome& operator=(UploadOutcome&&) = delete;
     ~UploadOutcome() {
-        if (!accepted_) {
-            m_.refused_uploads.push_back(file_.empty() ? "-" : file_);
+        if (!accepted_ && named_) {
+            try {
+                store_.put(m_);  // the refusal, now with its file name
+            } catch (const std::exception&) {
+                // Stored already as "-": the send is refused all the same.
+            }
         }
     }
-    void file(std::string name) { file_ = std::move(name); }
-    void accepted() { accepted_ = true; }
+    void file(const std::string& name) {
+        m_->refused_uploads[at_] = name;
+        named_ = true;
+    }
+    // Accepted upstream, or refused by findings (kept in `refused`): no longer an
+    // upload refused for another reason. The caller stores the message.
+    void accepted() {
+        if (!accepted_) {
+            m_->refused_uploads.erase(m_->refused_uploads.begin() + static_cast<std::ptrdiff_t>(at_));
+            accepted_ = true;
+        }
+    }
 
 private:
-    TrackedMessage& m_;
-    std::string file_;
+    std::shared_ptr<TrackedMessage> m_;
+    MessageStore& store_;
+    std::size_t at_ = 0;
     bool accepted_ = false;
+    bool named_ = false;
 };
 
 // A file the SBD names as arkivmelding.xml or a DPI metadata file goes on unjudged
@@ -389,7 +415,7 @@ Connection::UpstreamCall Connection::exchange_upstream(Request& req, bool head) 
     return call;
 }
 
-Connection::UpstreamCall Connection::call_upstream(const Parser& p, const std::string* body,
+Connection::UpstreamCall Connection::call_upstream(const Parser& p, std::string* body,
                                                    const std::filesystem::path* file) {
     const bool head = p.get().method() == http::verb::head;
     if (file != nullptr) {
@@ -408,12 +434,18 @@ Connection::UpstreamCall Connection::call_upstream(const Parser& p, const std::s
     http::request<http::string_body> req;
     copy_fields(p, req);
     req.version(11);
-    req.body() = body != nullptr ? *body : std::string();
+    if (body != nullptr) {
+        req.body() = std::move(*body);
+    }
     if (req.has_content_length() || !req.body().empty() || req.chunked()) {
         req.erase(http::field::transfer_encoding);
         req.content_length(req.body().size());
     }
-    return exchange_upstream(req, head);
+    UpstreamCall call = exchange_upstream(req, head);
+    if (body != nullptr) {
+        *body = std::move(req.body());
+    }
+    return call;
 }
 
 bool Connection::relay_answer(const Parser& p, http::response<http::string_body>& answer) {
@@ -463,7 +495,7 @@ Connection::Settled Connection::settle(const Parser& p, const TrackedMessage& m,
     if (!status.empty()) {
         return Settled::sent;
     }
-    if (std::chrono::steady_clock::now() - m.unknown_since >= gate_.settings.unknown_outcome_settle) {
+    if (now_ms() - m.unknown_since_ms >= std::chrono::milliseconds(gate_.settings.unknown_outcome_settle).count()) {
         return Settled::not_sent;
     }
     return Settled::unknown;
@@ -477,7 +509,7 @@ bool Connection::unknown_outcome_allows(Parser& p, TrackedMessage& m, bool& keep
             m.outcome_unknown = false;
             return true;
         case Settled::sent:
-            gate_.messages.erase(m.message_id);
+            gate_.messages.finish(m);
             exchange.verdict = "block";
             keep = respond_error(
                 p, http::status::bad_request, "no.preflight.AlreadySent",
@@ -519,14 +551,22 @@ bool Connection::blocked(const Parser& p, const Report& report, bool keep_alive)
 
 bool Connection::proxy_create(Parser& p) {
     const auto& s = gate_.settings;
-    std::string body;
+    RequestMemory memory(gate_.budget);
+    std::string body = reserved_body(p, s.max_json_bytes, memory);
     if (!receive(
-            p, [&](std::string_view b) { body.append(b); }, s.max_json_bytes)) {
+            p,
+            [&](std::string_view b) {
+                memory.take(b.size());
+                body.append(b);
+            },
+            s.max_json_bytes)) {
         return false;
     }
     SbdMessage sbd;
     try {
-        sbd = parse_sbd(body, "sbd");
+        sbd = parse_sbd(body, "sbd", memory.charge());
+    } catch (const JsonOverBudget&) {
+        throw memory.over_budget();
     } catch (const UsageError& e) {
         exchange.verdict = "block";
         return respond_error(
@@ -540,6 +580,11 @@ bool Connection::proxy_create(Parser& p) {
         return refuse(p, "preflight.AmbiguousRequest",
                       catalogue::text("gate.error.sbd", s.lang, {{"detail", "messageId \"multipart\""}}), "ambiguous");
     }
+    // The parsed tree is gone; what stays is the SBD's text in the parsed SBD, the
+    // journal post, the copies the checks and the report make of it, the request to
+    // the upstream and its answer (its echo of the SBD): measured at about ten times
+    // the body in all for an SBD of one long text (bench/attack-results.md).
+    memory.take(kSbdCopies * body.size() + kChunkBytes);
     Report report =
         gate_.check(to_journal_post(sbd), gate_.run, [](const Finding& f) { return !needs_all_documents(f); });
     if (report.verdict() == Verdict::block) {
@@ -565,8 +610,9 @@ bool Connection::proxy_create(Parser& p) {
         }
         m->post = std::move(report.post);
         m->sbd = std::move(sbd);
+        m->sbd_json = std::move(body);
         if (!m->message_id.empty()) {
-            gate_.messages.put(m);
+            gate_.messages.put(m);  // in the store before the archive system hears of it
         }
     }
     return relay_answer(p, call.answer);
@@ -578,11 +624,14 @@ bool Connection::proxy_upload(Parser& p, const std::string& id) {
     if (!message) {
         return refuse_unknown(p, id);
     }
+    if (message->finished) {
+        return refuse_sent(p, id);
+    }
     const std::lock_guard lock(message->mutex);
     if (!gate_.messages.holds(message)) {
         return refuse_unknown(p, id);  // sent or forgotten while this request waited
     }
-    UploadOutcome outcome(*message);
+    UploadOutcome outcome(message, gate_.messages);
     const auto& req = p.get();
     // The headers and parameters the integrasjonspunkt reads, each exactly once.
     for (const auto field : {http::field::content_disposition, http::field::content_type}) {
@@ -697,15 +746,25 @@ bool Connection::proxy_send(Parser& p, const std::string& id) {
     if (!message) {
         return refuse_unknown(p, id);
     }
+    if (message->finished) {
+        return refuse_sent(p, id);
+    }
     const std::lock_guard lock(message->mutex);
     if (!gate_.messages.holds(message)) {
         return refuse_unknown(p, id);  // sent or forgotten while this request waited
     }
-    std::string body;
+    RequestMemory memory(gate_.budget);
+    std::string body = reserved_body(p, s.max_json_bytes, memory);
     if (!receive(
-            p, [&](std::string_view b) { body.append(b); }, s.max_json_bytes)) {
+            p,
+            [&](std::string_view b) {
+                memory.take(b.size());
+                body.append(b);
+            },
+            s.max_json_bytes)) {
         return false;
     }
+    memory.take(body.size() + kChunkBytes);  // the upstream's answer
     if (message->outcome_unknown) {
         bool keep = false;
         if (!unknown_outcome_allows(p, *message, keep)) {
@@ -735,13 +794,13 @@ bool Connection::proxy_send(Parser& p, const std::string& id) {
     }
     if (call.outcome == UpstreamCall::Outcome::unknown) {
         message->outcome_unknown = true;
-        message->unknown_since = std::chrono::steady_clock::now();
+        message->unknown_since_ms = now_ms();
         gate_.messages.put(message);
         return respond_upstream_failure(
             p, call, catalogue::text("gate.error.outcome-unknown", s.lang, {{"detail", call.detail}, {"id", id}}));
     }
     if (is_success(static_cast<int>(call.answer.result_int()))) {
-        gate_.messages.erase(id);
+        gate_.messages.finish(*message);
     }
     return relay_answer(p, call.answer);
 }
@@ -769,9 +828,10 @@ bool Connection::proxy_multipart(Parser& p) {
         return refuse_busy(p);
     }
     const SlotGuard slot(gate_.uploads);
+    RequestMemory memory(gate_.budget);
     TempDir dir(gate_.temp->path(), "multipart-");
     TempFile raw(dir.path());  // the body as received, forwarded unchanged if it passes
-    MultipartCapture parts(dir.path(), s.max_json_bytes);
+    MultipartCapture parts(dir.path(), s.max_json_bytes, memory);
     MultipartParser parser(*boundary, parts);
     try {
         if (!receive(
@@ -801,7 +861,9 @@ bool Connection::proxy_multipart(Parser& p) {
     }
     SbdMessage sbd;
     try {
-        sbd = parse_sbd(*parts.sbd_, "sbd");
+        sbd = parse_sbd(*parts.sbd_, "sbd", memory.charge());
+    } catch (const JsonOverBudget&) {
+        throw memory.over_budget();
     } catch (const UsageError& e) {
         exchange.verdict = "block";
         return respond_error(
@@ -810,7 +872,11 @@ bool Connection::proxy_multipart(Parser& p) {
             true);
     }
     // A multipart create-and-send of a message whose earlier one had an unknown outcome.
-    const auto earlier = sbd.message_id.empty() ? nullptr : gate_.messages.find(sbd.message_id);
+    memory.take(kSbdCopies * parts.sbd_->size() + kChunkBytes);  // the SBD's copies, the upstream's answer
+    auto earlier = sbd.message_id.empty() ? nullptr : gate_.messages.find(sbd.message_id);
+    if (earlier && earlier->finished) {
+        earlier.reset();  // sent through the gate before: the upstream judges a second one
+    }
     std::optional<std::lock_guard<std::mutex>> earlier_lock;
     if (earlier) {
         earlier_lock.emplace(earlier->mutex);
@@ -854,7 +920,7 @@ bool Connection::proxy_multipart(Parser& p) {
             m->message_id = sbd.message_id;
             m->multipart = true;
             m->outcome_unknown = true;
-            m->unknown_since = std::chrono::steady_clock::now();
+            m->unknown_since_ms = now_ms();
             gate_.messages.put(m);
         }
         return respond_upstream_failure(
@@ -863,7 +929,7 @@ bool Connection::proxy_multipart(Parser& p) {
                             {{"detail", call.detail}, {"id", sbd.message_id.empty() ? "-" : sbd.message_id}}));
     }
     if (earlier && is_success(static_cast<int>(call.answer.result_int()))) {
-        gate_.messages.erase(sbd.message_id);
+        gate_.messages.finish(*earlier);
     }
     return relay_answer(p, call.answer);
 }
@@ -884,20 +950,27 @@ bool Connection::pass_through(Parser& p) {
     up.expires_after(s.upstream_timeout);
     beast::error_code ec = await([&](auto handler) { http::async_write_header(up, sr, handler); });
     std::vector<char> chunk(kChunkBytes);
+    set_phase(Phase::body);
     while (!ec && !sr.is_done()) {
         if (!p.is_done()) {
             p.get().body().data = chunk.data();
             p.get().body().size = chunk.size();
-            stream_->expires_after(s.read_timeout);
-            beast::error_code rec = await([&](auto handler) { http::async_read(*stream_, buffer_, p, handler); });
+            beast::error_code rec =
+                read_by(read_deadline(), [&](auto handler) { http::async_read(*stream_, buffer_, p, handler); });
             if (rec == http::error::need_buffer) {
                 rec = {};
             }
             if (rec) {
-                return false;  // the client went away mid-body; the upstream connection is dropped
+                // The client went away mid-body, or was too slow; the upstream
+                // connection is dropped (it has an incomplete request: it acts on nothing).
+                if (rec == beast::error::timeout) {
+                    refuse_slow(p);
+                }
+                return false;
             }
             const std::size_t n = chunk.size() - p.get().body().size;
             exchange.body_bytes += n;
+            body_received_ = exchange.body_bytes;
             fwd.body().data = chunk.data();
             fwd.body().size = n;
             fwd.body().more = !p.is_done();
@@ -912,6 +985,7 @@ bool Connection::pass_through(Parser& p) {
             ec = {};
         }
     }
+    set_phase(Phase::working);
     if (ec) {
         gate_.metrics.upstream_error(ec == beast::error::timeout ? "timeout" : "io");
         return respond_error(p, http::status::bad_gateway, "preflight.UpstreamFailed",

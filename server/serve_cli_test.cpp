@@ -17,6 +17,8 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -141,6 +143,115 @@ TEST(ServeCli, SigtermFinishesInFlightRequestsAndExitsCleanly) {
     EXPECT_LT(connect_to(port), 0);
     EXPECT_TRUE(fs::is_empty(dir / "tmp")) << "the gate's temporary directory is removed";
     ::close(p.err);
+    fs::remove_all(dir);
+}
+
+// The process's children (from /proc): the sandbox helper among them.
+std::vector<int> children_of(pid_t pid) {
+    std::vector<int> out;
+    for (const auto& task : fs::directory_iterator("/proc/" + std::to_string(pid) + "/task")) {
+        std::ifstream in(task.path() / "children");
+        int child = 0;
+        while (in >> child) {
+            out.push_back(child);
+        }
+    }
+    return out;
+}
+
+int port_of(const std::string& banner) {
+    const auto at = banner.find("listening on port ");
+    return at == std::string::npos ? -1 : std::stoi(banner.substr(at + 18));
+}
+
+// kill -9 in the middle of a letter (created, its document uploaded, not sent): the
+// gate started again on the same state directory sends it. Then its sandbox helper
+// is killed: the gate reaps it, starts another, and goes on analysing PDFs. The
+// lines marked "kill9 |" are the transcript (ctest -R ServeCli -V).
+TEST(ServeCli, KilledMidLetterTheLetterCompletesAfterARestart) {
+    using testing_gate::exchange;
+    testing::FakeIntegrasjonspunkt ip;
+    const fs::path dir = fs::temp_directory_path() / ("serve-kill-" + std::to_string(::getpid()));
+    fs::create_directories(dir / "tmp");
+    {
+        std::ofstream ini(dir / "preflight.ini");
+        ini << "[serve]\ntemp-dir = tmp\nstate-dir = state\naccess-log = false\n[registry]\nbuiltin = true\n";
+    }
+    fs::create_directories(dir / "state");
+    const std::vector<std::string> args = {
+        "serve", "--listen", "127.0.0.1:0", "--upstream", ip.base_url(), "--config", (dir / "preflight.ini").string()};
+    const auto say = [](const std::string& line) { std::printf("kill9 | %s\n", line.c_str()); };
+
+    const Process first = spawn_serve(args);
+    const std::string banner = read_until(first.err, "message state in", 20s);
+    const int port = port_of(banner);
+    ASSERT_GT(port, 0) << banner;
+    EXPECT_NE(banner.find((dir / "state" / "state.sqlite").string()), std::string::npos) << banner;
+    const auto seq = testing_gate::sequences().front();
+    const std::string id = testing_gate::message_id_of(seq.sbd);
+    const auto created = exchange(port, "POST", "/api/messages/out", seq.sbd, {"Content-Type: application/json"});
+    ASSERT_EQ(created.status, 200) << created.body;
+    say("POST /api/messages/out -> " + std::to_string(created.status));
+    const auto uploaded =
+        exchange(port, "PUT", "/api/messages/out/" + id,
+                 testing_gate::slurp(testing_gate::source("fixtures/example/vedtak.pdf")),
+                 {"Content-Type: application/pdf",
+                  "Content-Disposition: attachment; name=\"Vedtak om studieplass\"; filename=\"vedtak.pdf\""});
+    ASSERT_EQ(uploaded.status, 200) << uploaded.body;
+    say("PUT /api/messages/out/" + id + " vedtak.pdf -> " + std::to_string(uploaded.status));
+    ASSERT_EQ(::kill(first.pid, SIGKILL), 0);
+    int status = 0;
+    ASSERT_EQ(::waitpid(first.pid, &status, 0), first.pid);
+    ASSERT_TRUE(WIFSIGNALED(status));
+    say("kill -9 " + std::to_string(first.pid) + ": " + ::strsignal(WTERMSIG(status)));
+    ::close(first.err);
+    EXPECT_TRUE(ip.sent_ids().empty());
+
+    const Process second = spawn_serve(args);
+    const int port2 = port_of(read_until(second.err, "message state in", 20s));
+    ASSERT_GT(port2, 0);
+    say("restarted as " + std::to_string(second.pid) + " on the same state directory");
+    const auto sent = exchange(port2, "POST", "/api/messages/out/" + id);
+    EXPECT_EQ(sent.status, 200) << sent.body;
+    say("POST /api/messages/out/" + id + " -> " + std::to_string(sent.status));
+    EXPECT_EQ(ip.sent_ids(), std::vector<std::string>{id});
+    const auto files = ip.files(id);
+    ASSERT_EQ(files.size(), 1U);
+    say("the integrasjonspunkt sent " + id + " with " + files.front().filename);
+
+    // The sandbox helper: killed, reaped, started again.
+    const std::vector<int> before = children_of(second.pid);
+    ASSERT_EQ(before.size(), 1U);
+    ASSERT_EQ(::kill(before.front(), SIGKILL), 0);
+    say("kill -9 sandbox helper " + std::to_string(before.front()));
+    const std::string log = read_until(second.err, "started again", 20s);
+    EXPECT_NE(log.find("reaped and started again"), std::string::npos) << log;
+    const std::vector<int> after = children_of(second.pid);
+    ASSERT_EQ(after.size(), 1U);
+    EXPECT_NE(after.front(), before.front());
+    EXPECT_FALSE(fs::exists("/proc/" + std::to_string(before.front())));  // no zombie left
+    say("new sandbox helper " + std::to_string(after.front()) + "; the old one reaped");
+    const auto check =
+        exchange(port2, "POST", "/v1/check",
+                 testing_gate::multipart(
+                     {{"manifest", std::nullopt, "application/json",
+                       testing_gate::slurp(testing_gate::source("fixtures/example/ok-post.json"))},
+                      {"document", "vedtak.pdf", "application/pdf",
+                       testing_gate::slurp(testing_gate::source("fixtures/example/vedtak.pdf"))},
+                      {"document", "klageskjema.pdf", "application/pdf",
+                       testing_gate::slurp(testing_gate::source("fixtures/example/vedlegg/klageskjema.pdf"))}}),
+                 testing_gate::multipart_headers());
+    ASSERT_EQ(check.status, 200) << check.body;
+    const auto report = nlohmann::json::parse(check.body);
+    // Analysed in a sandboxed child: pages counted, and no DP303 (a child that failed).
+    EXPECT_GT(report.at("documents")[0].at("pages").get<int>(), 0);
+    EXPECT_EQ(check.body.find("DP303"), std::string::npos) << check.body;
+    say("POST /v1/check of two PDFs -> " + std::to_string(check.status) + ", both analysed, no DP303");
+
+    ASSERT_EQ(::kill(second.pid, SIGTERM), 0);
+    ASSERT_EQ(::waitpid(second.pid, &status, 0), second.pid);
+    EXPECT_TRUE(WIFEXITED(status));
+    ::close(second.err);
     fs::remove_all(dir);
 }
 

@@ -1184,6 +1184,31 @@ constexpr Entry kEntries[] = {
      "Expected multipart/form-data with a boundary."},
     {"gate.error.busy", "preflight tar imot for mange opplastinger akkurat nå; prøv igjen om litt.",
      "preflight is receiving too many uploads right now; try again shortly."},
+    {"gate.error.memory",
+     "preflight har ikke minne ledig til denne forespørselen akkurat nå (andre forespørsler bruker det); prøv igjen om "
+     "litt.",
+     "preflight has no memory free for this request right now (other requests are using it); try again shortly."},
+    {"gate.error.memory-never",
+     "Forespørselen trenger mer minne enn porten har til alle forespørsler til sammen ({limit} MiB); del den opp, "
+     "eller sjekk den med preflight på kommandolinjen.",
+     "The request needs more memory than the gate has for all requests together ({limit} MiB); split it up, or check "
+     "it with preflight on the command line."},
+    {"gate.error.explain-entries",
+     "Loggen har {entries} meldinger; porten forklarer høyst {limit} om gangen. Send loggen for ett brev, eller bruk "
+     "«preflight explain --log» på kommandolinjen.",
+     "The log has {entries} messages; the gate explains at most {limit} at a time. Send the log of one letter, or use "
+     "\"preflight explain --log\" on the command line."},
+    {"gate.error.slow-request",
+     "Forespørselen ble ikke mottatt helt innen {seconds} sekunder; forbindelsen lukkes. Send den på nytt.",
+     "The request was not received in full within {seconds} seconds; the connection is closed. Send it again."},
+    {"gate.error.slow-body",
+     "Innholdet kommer saktere enn {rate} KiB i sekundet; forbindelsen lukkes. Send forespørselen på nytt.",
+     "The body arrives slower than {rate} KiB a second; the connection is closed. Send the request again."},
+    {"gate.error.sent-before",
+     "Forsendelsen {id} er allerede sendt gjennom preflight; den sendes ikke en gang til. Sjekk statusen i "
+     "integrasjonspunktet.",
+     "The message {id} was already sent through preflight; it is not sent again. Check its status in the "
+     "integrasjonspunkt."},
     {"gate.error.too-large", "Forespørselen er over grensen på {limit} byte.",
      "The request exceeds the limit of {limit} bytes."},
     {"gate.error.multipart", "Multipart-innholdet kan ikke leses: {detail}.",
@@ -1213,6 +1238,8 @@ constexpr Entry kEntries[] = {
     {"error.gate.listen", "ugyldig --listen «{value}»: bruk adresse:port, f.eks. 127.0.0.1:8480",
      "invalid --listen \"{value}\": use address:port, e.g. 127.0.0.1:8480"},
     {"error.gate.bind", "kan ikke lytte på {address}: {detail}", "cannot listen on {address}: {detail}"},
+    {"error.gate.state", "kan ikke åpne porten sitt tilstandslager: {detail}",
+     "cannot open the gate's state store: {detail}"},
     {"ui.checks.header", "kode   navn                       alvorlighet", "code   slug                       severity"},
     {"ui.checks.options", "innstillinger", "options"},
 #include "validator/catalogue_explain.inc"

@@ -314,18 +314,20 @@ namespace {
 // the offset the parser had reached, for every kind of error.
 class PlacedDomParser {
 public:
-    explicit PlacedDomParser(json& root) : dom_(root, true) {}
-    bool null() { return dom_.null(); }
-    bool boolean(bool v) { return dom_.boolean(v); }
-    bool number_integer(json::number_integer_t v) { return dom_.number_integer(v); }
-    bool number_unsigned(json::number_unsigned_t v) { return dom_.number_unsigned(v); }
-    bool number_float(json::number_float_t v, const json::string_t& s) { return dom_.number_float(v, s); }
-    bool string(json::string_t& v) { return dom_.string(v); }
-    bool binary(json::binary_t& v) { return dom_.binary(v); }
-    bool start_object(std::size_t n) { return dom_.start_object(n); }
-    bool key(json::string_t& v) { return dom_.key(v); }
+    PlacedDomParser(json& root, const JsonCharge* charge) : dom_(root, true), charge_(charge) {}
+    bool null() { return take(kValue) && dom_.null(); }
+    bool boolean(bool v) { return take(kValue) && dom_.boolean(v); }
+    bool number_integer(json::number_integer_t v) { return take(kValue) && dom_.number_integer(v); }
+    bool number_unsigned(json::number_unsigned_t v) { return take(kValue) && dom_.number_unsigned(v); }
+    bool number_float(json::number_float_t v, const json::string_t& s) {
+        return take(kValue) && dom_.number_float(v, s);
+    }
+    bool string(json::string_t& v) { return take(kValue + kString + v.size()) && dom_.string(v); }
+    bool binary(json::binary_t& v) { return take(kValue + v.size()) && dom_.binary(v); }
+    bool start_object(std::size_t n) { return take(kValue + kContainer) && dom_.start_object(n); }
+    bool key(json::string_t& v) { return take(kMember + v.size()) && dom_.key(v); }
     bool end_object() { return dom_.end_object(); }
-    bool start_array(std::size_t n) { return dom_.start_array(n); }
+    bool start_array(std::size_t n) { return take(kValue + kContainer) && dom_.start_array(n); }
     bool end_array() { return dom_.end_array(); }
     template <class Exception>
     bool parse_error(std::size_t chars_read, const std::string& /*token*/, const Exception& e) {
@@ -333,14 +335,36 @@ public:
     }
 
 private:
+    // Estimates of what the tree holds per item (64-bit libstdc++, glibc malloc): a
+    // json value is 16 bytes, twice that in an array that has grown by doubling; a
+    // string's heap block has 16 bytes of malloc overhead besides its own 32; an
+    // object member is a map node (about 80 bytes with the key's string).
+    static constexpr std::size_t kValue = 32;
+    static constexpr std::size_t kString = 48;
+    static constexpr std::size_t kContainer = 64;
+    static constexpr std::size_t kMember = 96;
+    bool take(std::size_t bytes) {
+        if (charge_ != nullptr && !(*charge_)(bytes)) {
+            throw JsonOverBudget{};
+        }
+        return true;
+    }
     nlohmann::detail::json_sax_dom_parser<json> dom_;
+    const JsonCharge* charge_;
 };
 
 }  // namespace
 
 json parse_json(std::string_view text) {
     json root;
-    PlacedDomParser sax(root);
+    PlacedDomParser sax(root, nullptr);
+    json::sax_parse(text, &sax);
+    return root;
+}
+
+json parse_json(std::string_view text, const JsonCharge& charge) {
+    json root;
+    PlacedDomParser sax(root, &charge);
     json::sax_parse(text, &sax);
     return root;
 }
@@ -416,9 +440,13 @@ std::size_t locate(std::string_view text, std::string_view pointer) {
 }
 
 JournalPost parse_manifest(std::string_view text, const std::filesystem::path& file) {
+    return parse_manifest(text, file, nullptr);
+}
+
+JournalPost parse_manifest(std::string_view text, const std::filesystem::path& file, const JsonCharge& charge) {
     json root;
     try {
-        root = parse_json(text);
+        root = charge ? parse_json(text, charge) : parse_json(text);
     } catch (const JsonSyntaxError& e) {
         const auto at = position_of(text, e.offset);
         throw UsageError("error.manifest.syntax", {{"file", file.string()},

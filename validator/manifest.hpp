@@ -6,6 +6,7 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,6 +17,9 @@ namespace preflight {
 // Throws UsageError naming file, line and column for invalid JSON, wrong types,
 // missing required fields and values outside their set.
 JournalPost parse_manifest(std::string_view text, const std::filesystem::path& file);
+// The same, parsing within `charge` (parse_json's): throws JsonOverBudget when it says no.
+JournalPost parse_manifest(std::string_view text, const std::filesystem::path& file,
+                           const std::function<bool(std::size_t)>& charge);
 JournalPost load_manifest(const std::filesystem::path& file);
 
 // Loose files from the command line: a journal post without title or recipients;
@@ -52,6 +56,16 @@ struct JsonSyntaxError {
 // error and also a number too large for a double ("1e400"), which nlohmann reports as
 // out_of_range without a position.
 nlohmann::json parse_json(std::string_view text);
+
+// What parsing builds in memory, told as it is built: `charge(bytes)` is called with
+// an estimate of each value's share of the tree (the value, a string's or key's bytes,
+// a container's bookkeeping); when it returns false the parse stops at once and
+// JsonOverBudget is thrown. The gate parses clients' JSON this way, within its
+// memory budget (server/budget.hpp), so that a 4 MiB body of a million small values
+// is refused before it costs a hundred megabytes.
+using JsonCharge = std::function<bool(std::size_t bytes)>;
+struct JsonOverBudget {};
+nlohmann::json parse_json(std::string_view text, const JsonCharge& charge);
 
 // Byte offset where the value at `pointer` (e.g. "/documents/1/role") starts in
 // valid JSON `text`; the offset of the deepest existing ancestor when absent.

@@ -229,10 +229,12 @@ Channel channel_for(std::string_view type) {
 
 }  // namespace
 
-SbdMessage parse_sbd(std::string_view text, std::string_view where) {
+SbdMessage parse_sbd(std::string_view text, std::string_view where) { return parse_sbd(text, where, nullptr); }
+
+SbdMessage parse_sbd(std::string_view text, std::string_view where, const JsonCharge& charge) {
     json root;
     try {
-        root = parse_json(text);
+        root = charge ? parse_json(text, charge) : parse_json(text);
     } catch (const JsonSyntaxError& e) {
         const auto at = position_of(text, e.offset);
         throw UsageError("error.sbd.syntax", {{"where", std::string(where)},

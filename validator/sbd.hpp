@@ -20,6 +20,7 @@
 // (`mottaker` holds the postal address), `arkivmelding`, ...
 #pragma once
 
+#include "validator/manifest.hpp"
 #include "validator/model.hpp"
 
 #include <optional>
@@ -74,6 +75,8 @@ struct SbdMessage {
 // are ignored; an unknown type is not an error (to_journal_post sends it to
 // `general`).
 SbdMessage parse_sbd(std::string_view json, std::string_view where);
+// The same, parsing within `charge` (parse_json's): throws JsonOverBudget when it says no.
+SbdMessage parse_sbd(std::string_view json, std::string_view where, const JsonCharge& charge);
 
 // "vedtak" or "info" for a digital post process URN
 // (urn:no:difi:profile:digitalpost:vedtak:ver1.0, ...:info:...), else "".

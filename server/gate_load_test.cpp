@@ -1,0 +1,277 @@
+// The gate under load and across restarts (issue 23): the memory budget, slow
+// clients, a full gate that still answers, and message state that outlives the gate
+// process. Each test asserts a mechanism (a refusal, a dropped connection, a letter
+// that completes), never a timing; bench/gate_attack.sh measures the numbers.
+#include "tests/gate_harness.hpp"
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include <fcntl.h>
+
+#include <future>
+
+namespace preflight::server {
+namespace {
+
+using namespace testing_gate;
+
+// The first brief sequence's SBD under another message id, with an extra field
+// (ignored by the integrasjonspunkt and the gate) holding `padding`.
+std::string sbd_with(const std::string& id, const json& padding) {
+    json sbd = json::parse(sequences().front().sbd);
+    sbd["standardBusinessDocumentHeader"]["documentIdentification"]["instanceIdentifier"] = id;
+    sbd["padding"] = padding;
+    return sbd.dump();
+}
+
+std::string uuid(int n) { return fmt::format("9a7c5f1e-0b1d-4c7e-9f00-{:012d}", n); }
+
+// True when the peer has closed the connection (EOF or reset), false while it is open.
+bool closed_by_peer(int fd, std::chrono::milliseconds wait) {
+    const auto deadline = std::chrono::steady_clock::now() + wait;
+    char buf[4096];
+    for (;;) {
+        const auto left =
+            std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        pollfd p{fd, POLLIN, 0};
+        if (left.count() <= 0 || ::poll(&p, 1, static_cast<int>(left.count())) <= 0) {
+            return false;
+        }
+        const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+        if (n <= 0) {
+            return true;
+        }
+    }
+}
+
+class GateLoad : public GateTest {};
+
+// A create holds its share of the budget until its answer is written: a second one
+// that does not fit beside it is 503 with Retry-After, and reaches nothing upstream;
+// once the first is done its memory is free again.
+TEST_F(GateLoad, RequestsOverTheMemoryBudgetWaitWith503AndReachNothing) {
+    GateSettings s;
+    s.memory_budget_bytes = 32ULL * 1024 * 1024;  // 24 MiB for requests
+    start(s);
+    const std::string big(std::size_t{1280} * 1024, 'x');  // about 14 MiB of budget per create
+    ip_.set_delay(3s);
+    auto first = std::async(std::launch::async, [&] { return create(sbd_with(uuid(1), big)); });
+    ASSERT_TRUE(eventually([&] { return ip_.messages().size() == 1; }));
+    const Response second = create(sbd_with(uuid(2), big));
+    EXPECT_EQ(second.status, 503) << second.body;
+    EXPECT_NE(second.headers.find("Retry-After"), std::string::npos);
+    EXPECT_EQ(second.body_json().at("exception"), "preflight.Busy");
+    EXPECT_EQ(first.get().status, 200);
+    ip_.set_delay(0ms);
+    EXPECT_EQ(ip_.messages().size(), 1U);  // the second never reached the upstream
+    EXPECT_EQ(create(sbd_with(uuid(3), big)).status, 200);
+    const auto metrics = exchange(port_, "GET", "/metrics");
+    EXPECT_NE(metrics.body.find("preflight_rejected_total{reason=\"memory\"} 1"), std::string::npos) << metrics.body;
+}
+
+// A JSON body of a million small values costs far more parsed than sent: the parse
+// stops where the budget ends, before the tree is built, and the request alone is
+// over the whole budget, so it is 413, not "try again".
+TEST_F(GateLoad, JsonOfManySmallValuesIsStoppedWhileParsing) {
+    GateSettings s;
+    s.memory_budget_bytes = 16ULL * 1024 * 1024;
+    start(s);
+    const json values(std::vector<int>(1'000'000, 1));  // 2 MB of text, ~32 MB as a tree
+    const Response r = create(sbd_with(uuid(4), values));
+    EXPECT_EQ(r.status, 413) << r.body;
+    EXPECT_EQ(r.body_json().at("exception"), "preflight.OverMemoryBudget");
+    EXPECT_TRUE(ip_.messages().empty());
+    // The gate carries on, with its whole budget.
+    EXPECT_EQ(create(sbd_with(uuid(5), "small")).status, 200);
+}
+
+TEST_F(GateLoad, ExplainTakesTheLogOfALetterNotAWholeArchive) {
+    start(GateSettings{}, false);
+    std::string log;
+    for (int i = 0; i < 2500; ++i) {
+        log += fmt::format("2026-11-02 10:{:02}:{:02} ERROR Forsendelse feilet: Dokumentet er for stort\n", i / 60 % 60,
+                           i % 60);
+    }
+    const Response many = exchange(port_, "POST", "/v1/explain", log, {"Content-Type: text/plain"});
+    EXPECT_EQ(many.status, 413) << many.body;
+    EXPECT_NE(many.body_json().at("message").get<std::string>().find("2500"), std::string::npos) << many.body;
+    const Response one =
+        exchange(port_, "POST", "/v1/explain", log.substr(0, log.find('\n') + 1), {"Content-Type: text/plain"});
+    EXPECT_EQ(one.status, 200) << one.body;
+}
+
+// A full gate drops a connection that has not sent a whole header (here, every one
+// of them) for a new one, so /healthz and the archive system still get in.
+TEST_F(GateLoad, AFullGateDropsHalfSentHeadersFirst) {
+    GateSettings s;
+    s.max_connections = 8;
+    s.header_timeout = 60s;  // not the header deadline: the eviction
+    start(s);
+    std::vector<int> stalled;
+    for (int i = 0; i < 8; ++i) {
+        const int fd = connect_to(port_);
+        ASSERT_GE(fd, 0);
+        send_all(fd, "POST /api/messages/out HTTP/1.1\r\nHost: x\r\nContent-Le");
+        stalled.push_back(fd);
+    }
+    ASSERT_TRUE(eventually([&] {
+        const auto m = gate_->metrics().render();
+        return m.find("preflight_connections 8") != std::string::npos;
+    })) << gate_->metrics().render();
+    for (int i = 0; i < 3; ++i) {
+        const Response health = exchange(port_, "GET", "/healthz");
+        EXPECT_EQ(health.status, 200) << i;
+    }
+    // A well-behaved create gets in too, and reaches the upstream.
+    EXPECT_EQ(create(sbd_with(uuid(6), "x")).status, 200);
+    EXPECT_EQ(ip_.messages().size(), 1U);
+    int dropped = 0;
+    for (const int fd : stalled) {
+        dropped += closed_by_peer(fd, 2s) ? 1 : 0;
+        ::close(fd);
+    }
+    // The first new connection took a stalled one's place; the requests after it found
+    // that place free again.
+    EXPECT_GE(dropped, 1) << gate_->metrics().render();
+    const auto metrics = gate_->metrics().render();
+    EXPECT_NE(metrics.find("preflight_rejected_total{reason=\"evicted-header\"}"), std::string::npos) << metrics;
+}
+
+// A header that is not whole within the header timeout: the connection is closed,
+// long before the idle timeout.
+TEST_F(GateLoad, AHeaderMustBeWholeInTime) {
+    GateSettings s;
+    s.header_timeout = 300ms;
+    s.idle_timeout = 120s;
+    start(s);
+    const int fd = connect_to(port_);
+    send_all(fd, "GET /healthz HTTP/1.1\r\nHo");
+    EXPECT_TRUE(closed_by_peer(fd, 20s));
+    ::close(fd);
+    // A connection that has sent nothing yet waits for the idle timeout, not this one.
+    const int quiet = connect_to(port_);
+    EXPECT_FALSE(closed_by_peer(quiet, 1s));
+    send_all(quiet, "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    EXPECT_EQ(parse_response(read_all(quiet)).status, 200);
+    ::close(quiet);
+}
+
+// A body trickling in under the minimum rate is cut once the grace period is over:
+// 408, the connection closed, its upload slot free again, nothing upstream.
+TEST_F(GateLoad, ABodyUnderTheMinimumRateIsCut) {
+    GateSettings s;
+    s.min_rate = 1024 * 1024;
+    s.min_rate_grace = 500ms;
+    s.max_uploads = 1;
+    start(s);
+    const int fd = connect_to(port_);
+    send_all(fd,
+             "POST /v1/check HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\nContent-Type: multipart/form-data; "
+             "boundary=" +
+                 kBoundary + "\r\n\r\n--" + kBoundary);
+    std::string raw;
+    for (int i = 0; i < 100 && raw.empty(); ++i) {
+        send_all(fd, "x");
+        raw = read_all(fd, 200ms);
+    }
+    const Response r = parse_response(raw);
+    EXPECT_EQ(r.status, 408) << raw;
+    EXPECT_EQ(r.body_json().at("exception"), "preflight.TooSlow");
+    EXPECT_TRUE(closed_by_peer(fd, 5s));
+    ::close(fd);
+    // The one upload slot is free: a check that sends at once is answered.
+    const auto ok = exchange(
+        port_, "POST", "/v1/check",
+        multipart({{"manifest", std::nullopt, "application/json", slurp(source("fixtures/example/ok-post.json"))},
+                   {"document", "vedtak.pdf", "application/pdf", slurp(source("fixtures/example/vedtak.pdf"))},
+                   {"document", "klageskjema.pdf", "application/pdf",
+                    slurp(source("fixtures/example/vedlegg/klageskjema.pdf"))}}),
+        multipart_headers());
+    EXPECT_EQ(ok.status, 200) << ok.body;
+}
+
+// The whole request has a deadline too, whatever its rate: a client that keeps
+// sending just enough never holds a connection past it.
+TEST_F(GateLoad, TheWholeRequestHasADeadline) {
+    GateSettings s;
+    s.min_rate = 0;
+    s.request_timeout = 1s;
+    start(s);
+    const int fd = connect_to(port_);
+    send_all(fd,
+             "POST /api/messages/out HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: "
+             "1000\r\n\r\n{");
+    std::string raw;
+    for (int i = 0; i < 100 && raw.empty(); ++i) {
+        send_all(fd, " ");
+        raw = read_all(fd, 100ms);
+    }
+    const Response r = parse_response(raw);
+    EXPECT_EQ(r.status, 408) << raw;
+    EXPECT_NE(r.body_json().at("message").get<std::string>().find("1"), std::string::npos);
+    EXPECT_TRUE(ip_.messages().empty());
+    ::close(fd);
+}
+
+// The state of a letter between create and send outlives the gate: a new gate on
+// the same state directory takes the upload and the send, and the letter goes out.
+// An upload refused before the restart still refuses the send after it.
+TEST_F(GateLoad, ALetterInFlightCompletesAfterARestart) {
+    const fs::path state = temp_.string() + "-state";
+    fs::create_directories(state);
+    GateSettings s;
+    s.state_dir = state;
+    start(s);
+    const auto seq = sequences().front();
+    const std::string id = message_id_of(seq.sbd);
+    ASSERT_EQ(create(seq.sbd).status, 200);
+    const std::string other = uuid(7);
+    ASSERT_EQ(create(sbd_with(other, "x")).status, 200);
+    // Refused: not a PDF, though named one.
+    ASSERT_EQ(upload(other, "Vedtak om studieplass", "vedtak.pdf", "not a pdf").status, 400);
+    EXPECT_TRUE(fs::exists(state / "state.sqlite"));
+    EXPECT_EQ(fs::status(state / "state.sqlite").permissions() & fs::perms::all,
+              fs::perms::owner_read | fs::perms::owner_write);
+
+    gate_->stop();
+    gate_->wait();
+    gate_.reset();
+    start(s);
+    ASSERT_EQ(upload(id, "Vedtak om studieplass", "vedtak.pdf", slurp(source("fixtures/example/vedtak.pdf"))).status,
+              200);
+    EXPECT_EQ(send_message(id).status, 200);
+    EXPECT_EQ(ip_.sent_ids(), std::vector<std::string>{id});
+    // Sent, and remembered as sent: a second send is refused as such.
+    const Response again = send_message(id);
+    EXPECT_EQ(again.status, 400);
+    EXPECT_EQ(again.body_json().at("exception"), "no.preflight.AlreadySent");
+    // The other letter's refused upload was kept: its send is refused.
+    const Response incomplete = send_message(other);
+    EXPECT_EQ(incomplete.status, 400) << incomplete.body;
+    EXPECT_EQ(ip_.sent_ids().size(), 1U);
+    gate_->stop();
+    gate_->wait();
+    gate_.reset();
+    fs::remove_all(state);
+}
+
+// Without a state directory the state is in memory, as before: a new gate does not
+// know the letter, and refuses its upload (fail closed).
+TEST_F(GateLoad, WithoutAStateDirectoryARestartForgets) {
+    start();
+    const auto seq = sequences().front();
+    const std::string id = message_id_of(seq.sbd);
+    ASSERT_EQ(create(seq.sbd).status, 200);
+    gate_->stop();
+    gate_->wait();
+    gate_.reset();
+    start();
+    const Response r = upload(id, "Vedtak om studieplass", "vedtak.pdf", slurp(source("fixtures/example/vedtak.pdf")));
+    EXPECT_EQ(r.status, 400);
+    EXPECT_EQ(r.body_json().at("exception"), "no.preflight.UnknownMessage");
+    EXPECT_TRUE(ip_.files(id).empty());
+}
+
+}  // namespace
+}  // namespace preflight::server
