@@ -66,6 +66,11 @@ perm=$(stat -c '%U:%G %a' "$root/etc/preflight/preflight.ini" 2>/dev/null || tru
 owner=$(in_root stat -c '%U:%G %a' /etc/preflight/preflight.ini)
 [ "$owner" = "root:preflight 640" ] && ok "conffile root:preflight 0640" || bad "conffile owner: $owner ($perm)"
 in_root getent passwd preflight >/dev/null && ok "system user preflight" || bad "no user preflight"
+state=$(in_root stat -c '%U:%G %a' /var/lib/preflight 2>/dev/null || true)
+[ "$state" = "preflight:preflight 700" ] && ok "state directory /var/lib/preflight preflight:preflight 0700" ||
+  bad "state directory: $state"
+grep -q '^StateDirectory=preflight$' "$root/usr/lib/systemd/system/preflight-serve.service" &&
+  ok "the unit has StateDirectory=preflight" || bad "no StateDirectory= in the unit"
 in_root preflight checks --dump-config > "$out/dump.ini" || bad "checks --dump-config"
 in_root preflight checks --config /etc/preflight/preflight.ini --dump-config > "$out/loaded.ini" ||
   bad "checks --config /etc/preflight/preflight.ini"
@@ -98,7 +103,7 @@ in_root preflight check --lang en --manifest "$example/ok-post.json" > $out/chec
   ok "check --manifest ok-post.json: exit 0" || { cat $out/check.txt; bad "check ok-post.json"; }
 
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-chroot --userspec=preflight:preflight "$root" env -i PATH=/usr/bin:/bin preflight serve --listen "127.0.0.1:$port" --config /etc/preflight/preflight.ini \
+chroot --userspec=preflight:preflight "$root" env -i PATH=/usr/bin:/bin STATE_DIRECTORY=/var/lib/preflight preflight serve --listen "127.0.0.1:$port" --config /etc/preflight/preflight.ini \
   >/dev/null 2>$out/serve.txt &
 serve_pid=$!
 health=""
@@ -113,6 +118,10 @@ page=$(curl -s --max-time 5 -o /dev/null -w '%{http_code} %{content_type}' "http
 kill "$serve_pid"
 wait "$serve_pid" 2>/dev/null || true
 serve_pid=""
+# As under the unit (StateDirectory= sets $STATE_DIRECTORY): the state in its file.
+store=$(in_root stat -c '%U:%G %a' /var/lib/preflight/state.sqlite 2>/dev/null || true)
+grep -q 'message state in /var/lib/preflight/state.sqlite' $out/serve.txt && [ "$store" = "preflight:preflight 600" ] &&
+  ok "serve keeps its state in /var/lib/preflight/state.sqlite ($store)" || { cat $out/serve.txt; bad "state file: $store"; }
 
 # The installed unit, verified against the host's systemd (the minimal root has no
 # systemd units of its own), with ExecStart pointing at the binary in the root.
@@ -143,8 +152,9 @@ in_root dpkg -i "/tmp/$(basename "$deb")" > "$out/reinstall.txt" 2>&1 &&
 
 in_root env DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq preflight >/dev/null 2>&1
 if [ ! -e "$root/usr/bin/preflight" ] && [ ! -e "$root/usr/lib/systemd/system/preflight-serve.service" ] &&
-   [ ! -e "$root/etc/preflight/preflight.ini" ] && ! in_root dpkg-statoverride --list | grep -q preflight; then
-  ok "purge removes the binary, the unit, the conffile and its override (the user stays, as Debian does)"
+   [ ! -e "$root/etc/preflight/preflight.ini" ] && ! in_root dpkg-statoverride --list | grep -q preflight &&
+   [ ! -e "$root/var/lib/preflight" ]; then
+  ok "purge removes the binary, the unit, the conffile and its override, and the state directory (the user stays, as Debian does)"
 else
   bad "purge left something behind"
 fi
