@@ -518,6 +518,28 @@ void Gate::Impl::accept_next() {
     });
 }
 
+bool Gate::Impl::evict_slow_upload() {
+    const std::lock_guard lock(connections_mutex_);
+    const auto now = std::chrono::steady_clock::now();
+    Connection* victim = nullptr;
+    std::chrono::steady_clock::time_point victim_since;
+    for (Connection* c : connections_) {
+        std::chrono::steady_clock::time_point since;
+        if (evicted_.count(c) == 0 && c->holds_upload_slot() && c->eviction_rank(now, since) == 2 &&
+            (victim == nullptr || since < victim_since)) {
+            victim = c;
+            victim_since = since;
+        }
+    }
+    if (victim == nullptr) {
+        return false;
+    }
+    metrics.rejected("evicted-slow");
+    evicted_.insert(victim);
+    victim->cancel();
+    return true;
+}
+
 bool Gate::Impl::evict_one_locked() {
     // Waiting for a request first, then a header not yet whole, then a body slower
     // than the minimum rate; the oldest of each. A connection at work is never dropped.
@@ -735,6 +757,7 @@ void Connection::serve(tcp::socket socket) {
         }
         record(parser, remote, started);
         served_ = true;
+        holds_slot_ = false;  // its guard gave the slot back when the request ended
         if (!keep) {
             break;
         }
@@ -913,6 +936,17 @@ bool Connection::refuse_over_budget(const Parser& p, const OverBudget& why) {
     }
     return respond_error(p, http::status::service_unavailable, "preflight.Busy",
                          catalogue::text("gate.error.memory", s.lang), false);
+}
+
+bool Connection::take_upload_slot() {
+    // Every slot taken: one held by a body slower than the minimum rate (a client
+    // trickling its upload) is given to this request, whose body may come at once.
+    if (gate_.uploads.try_acquire() ||
+        (gate_.evict_slow_upload() && gate_.uploads.try_acquire_for(std::chrono::seconds(2)))) {
+        holds_slot_ = true;
+        return true;
+    }
+    return false;
 }
 
 bool Connection::refuse_busy(const Parser& p) {
@@ -1261,7 +1295,7 @@ bool Connection::check_api(Parser& p) {
         return respond_error(p, http::status::bad_request, "preflight.MalformedRequest",
                              catalogue::text("gate.error.not-multipart", lang), false);
     }
-    if (!gate_.uploads.try_acquire()) {
+    if (!take_upload_slot()) {
         return refuse_busy(p);
     }
     struct Release {

@@ -253,6 +253,13 @@ private:
     // Over max_connections, the connection that is cheapest to lose goes, so that a
     // new one (a health probe, the archive system) gets in: true when one was chosen.
     bool evict_one_locked();
+
+public:
+    // All upload slots taken: ends the connection whose body, holding a slot, comes
+    // slower than the minimum rate (the oldest such); true when one was chosen.
+    bool evict_slow_upload();
+
+private:
     std::mutex connections_mutex_;
     std::condition_variable connections_done_;
     std::set<Connection*> connections_;
@@ -280,6 +287,7 @@ public:
     [[nodiscard]] int eviction_rank(std::chrono::steady_clock::time_point now,
                                     std::chrono::steady_clock::time_point& since) const;
     void admitted();  // accepted now: a new connection counts from here
+    [[nodiscard]] bool holds_upload_slot() const { return holds_slot_; }
 
     using Parser = http::request_parser<http::buffer_body>;
 
@@ -304,6 +312,9 @@ public:
     // read_body after "100 Continue" if asked; over `max` it answers 413 itself.
     // False: the request is over (answered, or the client is gone).
     bool receive(Parser& p, const std::function<void(std::string_view)>& sink, std::uint64_t max);
+    // An upload slot for this request (released by the caller's guard); false when
+    // none is free, not even one taken back from a client under the minimum rate.
+    bool take_upload_slot();
     bool refuse_busy(const Parser& p);                                // 503 + Retry-After
     bool refuse_over_budget(const Parser& p, const OverBudget& why);  // 503 + Retry-After, or 413
     bool refuse_unknown(const Parser& p, const std::string& id);      // a message the gate did not see created
@@ -396,7 +407,9 @@ private:
 
     Gate::Impl& gate_;
     std::atomic<bool> cancelled_{false};
-    std::atomic<bool> served_{false};  // has answered a request: waiting now means keep-alive
+    std::atomic<bool> served_{false};
+    std::atomic<bool> holds_slot_{
+        false};  // an upload slot, while its request lasts  // has answered a request: waiting now means keep-alive
     std::atomic<Phase> phase_{Phase::idle};
     std::atomic<std::int64_t> phase_since_{0};               // steady clock, ns
     std::atomic<std::uint64_t> body_received_{0};            // bytes of the body read so far

@@ -677,7 +677,7 @@ bool Connection::proxy_upload(Parser& p, const std::string& id) {
     }
     const std::string filename = *disposition.filename;
     outcome.file(filename);
-    if (!gate_.uploads.try_acquire()) {
+    if (!take_upload_slot()) {
         return refuse_busy(p);
     }
     const SlotGuard slot(gate_.uploads);
@@ -824,7 +824,7 @@ bool Connection::proxy_multipart(Parser& p) {
                           catalogue::text("gate.error.sbd-part", s.lang, {{"detail", "in the query"}}), "ambiguous");
         }
     }
-    if (!gate_.uploads.try_acquire()) {
+    if (!take_upload_slot()) {
         return refuse_busy(p);
     }
     const SlotGuard slot(gate_.uploads);
