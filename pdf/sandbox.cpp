@@ -701,6 +701,7 @@ Info guarded(const std::filesystem::path& file, Work&& work) {
 std::shared_mutex server_mutex;  // shared: a request being sent; unique: start, stop
 int server_socket = -1;          // this process's end; -1: no server
 pid_t server_pid = -1;
+bool server_wanted = false;  // started and not stopped: keep_sandbox_server() keeps one running
 
 // Wait for the server's answer this much longer than the request's wall limit.
 constexpr std::chrono::milliseconds server_margin{2000};
@@ -979,6 +980,7 @@ bool start_sandbox_server() {
     ::close(sv[1]);
     server_socket = sv[0];
     server_pid = pid;
+    server_wanted = true;
     return true;
 }
 
@@ -1018,21 +1020,25 @@ pid_t spawn_server(const std::filesystem::path& program, int socket_fd) {
 
 bool keep_sandbox_server() {
     const std::unique_lock lock(server_mutex);
-    if (server_pid <= 0) {
+    if (!server_wanted) {
         return false;  // never started, or stopped
     }
-    int status = 0;
-    pid_t r = 0;
-    do {
-        r = ::waitpid(server_pid, &status, WNOHANG);
-    } while (r < 0 && errno == EINTR);
-    if (r == 0) {
-        return false;  // alive
+    if (server_pid > 0) {
+        int status = 0;
+        pid_t r = 0;
+        do {
+            r = ::waitpid(server_pid, &status, WNOHANG);
+        } while (r < 0 && errno == EINTR);
+        if (r == 0) {
+            return false;  // alive
+        }
+        // Dead and now reaped (or not ours to reap any more): no zombie stays behind.
+        ::close(server_socket);
+        server_socket = -1;
+        server_pid = -1;
     }
-    // Dead and now reaped (or not ours to reap any more): no zombie stays behind.
-    ::close(server_socket);
-    server_socket = -1;
-    server_pid = -1;
+    // No helper (it died, or starting one failed last time, e.g. out of descriptors):
+    // start one; the next call tries again if this fails.
     const std::filesystem::path program = sandbox_program();
     if (program.empty()) {
         return false;  // fork mode only: no safe way to start one from threads
@@ -1066,6 +1072,7 @@ void stop_sandbox_server() {
     pid_t pid = -1;
     {
         const std::unique_lock lock(server_mutex);
+        server_wanted = false;
         if (server_socket < 0) {
             return;
         }

@@ -283,12 +283,16 @@ std::shared_ptr<TrackedMessage> MessageStore::find(const std::string& id) {
     if (const auto it = messages_.find(id); it != messages_.end()) {
         const auto& m = it->second;
         // An unknown outcome is kept until a resend settles it (or the store's limits).
-        if (now - m->touched_ms <= std::chrono::milliseconds(ttl_).count() || m->outcome_unknown.load()) {
+        if (m->finished || m->dirty || now - m->touched_ms <= std::chrono::milliseconds(ttl_).count() ||
+            m->outcome_unknown.load()) {
             return m;
         }
-        cached_ -= m->memory_bytes;
-        messages_.erase(it);
-        store_->erase(id);
+        forget_locked(id);
+        try {
+            store_->erase(id);
+        } catch (const std::runtime_error&) {
+            // Expired in the store too: it loads as nothing all the same.
+        }
         return nullptr;
     }
     return load_locked(id, now);
@@ -341,13 +345,22 @@ void MessageStore::keep_locked(const std::shared_ptr<TrackedMessage>& m) {
     trim_locked();
 }
 
+void MessageStore::forget_locked(const std::string& id) {
+    if (const auto it = messages_.find(id); it != messages_.end()) {
+        it->second->forgotten = true;
+        cached_ -= it->second->memory_bytes;
+        messages_.erase(it);
+    }
+}
+
 void MessageStore::trim_locked() {
     // Out of memory (not out of the store), longest untouched first; a message a
-    // request holds stays, so that all its requests share one lock.
+    // request holds stays, so that all its requests share one lock, and so does one
+    // the store could not write.
     while (cached_ > cache_bytes_) {
         auto oldest = messages_.end();
         for (auto it = messages_.begin(); it != messages_.end(); ++it) {
-            if (it->second.use_count() == 1 &&
+            if (it->second.use_count() == 1 && !it->second->dirty &&
                 (oldest == messages_.end() || it->second->touched_ms < oldest->second->touched_ms)) {
                 oldest = it;
             }
@@ -362,37 +375,63 @@ void MessageStore::trim_locked() {
 
 void MessageStore::put(const std::shared_ptr<TrackedMessage>& m) {
     const std::lock_guard lock(mutex_);
+    if (m->forgotten) {
+        return;  // pushed out meanwhile: its next upload or send is refused (fail closed)
+    }
     const std::int64_t now = now_ms();
     m->touched_ms = now;
+    std::vector<std::string> gone;
+    try {
+        gone = store_->save(stored_of(*m), now);
+    } catch (...) {
+        m->dirty = true;
+        keep_locked(m);
+        throw;
+    }
+    m->dirty = false;
     // The store drops what its limits push out (finished letters first, an unknown
     // outcome last); a later upload or send of one is then refused (fail closed),
-    // never let through unchecked.
-    for (const auto& id : store_->save(stored_of(*m), now)) {
-        if (const auto it = messages_.find(id); it != messages_.end()) {
-            cached_ -= it->second->memory_bytes;
-            messages_.erase(it);
-        }
+    // never let through unchecked, and a request that holds one does not write it back.
+    for (const auto& id : gone) {
+        forget_locked(id);
     }
     keep_locked(m);
 }
 
-void MessageStore::finish(const TrackedMessage& m) {
+bool MessageStore::put_after_upstream(const std::shared_ptr<TrackedMessage>& m, Gate::Impl& gate) {
+    try {
+        put(m);
+        return true;
+    } catch (const std::exception& e) {
+        gate.log_error(
+            fmt::format("{} state store: message {} kept in memory only: {}", iso_now(), m->message_id, e.what()));
+        return false;
+    }
+}
+
+void MessageStore::finish(const std::shared_ptr<TrackedMessage>& m, Gate::Impl& gate) {
     const std::lock_guard lock(mutex_);
     const std::int64_t now = now_ms();
-    StoredMessage s = stored_of(m);
+    m->finished = true;
+    m->outcome_unknown = false;
+    StoredMessage s = stored_of(*m);
     s.finished_ms = now;
     s.touched_ms = now;
-    s.outcome_unknown = false;
-    for (const auto& id : store_->save(s, now)) {
-        if (const auto it = messages_.find(id); it != messages_.end()) {
-            cached_ -= it->second->memory_bytes;
-            messages_.erase(it);
+    try {
+        for (const auto& id : store_->save(s, now)) {
+            if (id != m->message_id) {
+                forget_locked(id);
+            }
         }
+    } catch (const std::exception& e) {
+        // Sent: kept in memory as such, so that a second send is refused all the same.
+        m->dirty = true;
+        keep_locked(m);
+        gate.log_error(fmt::format("{} state store: message {} sent, kept as sent in memory only: {}", iso_now(),
+                                   m->message_id, e.what()));
+        return;
     }
-    if (const auto it = messages_.find(m.message_id); it != messages_.end()) {
-        cached_ -= it->second->memory_bytes;
-        messages_.erase(it);
-    }
+    forget_locked(m->message_id);
 }
 
 bool MessageStore::holds(const std::shared_ptr<TrackedMessage>& m) {
@@ -403,17 +442,32 @@ bool MessageStore::holds(const std::shared_ptr<TrackedMessage>& m) {
 
 void MessageStore::erase(const std::string& id) {
     const std::lock_guard lock(mutex_);
-    if (const auto it = messages_.find(id); it != messages_.end()) {
-        cached_ -= it->second->memory_bytes;
-        messages_.erase(it);
-    }
+    forget_locked(id);
     store_->erase(id);
+}
+
+void MessageStore::forget(const std::shared_ptr<TrackedMessage>& m, Gate::Impl& gate) {
+    const std::lock_guard lock(mutex_);
+    if (const auto it = messages_.find(m->message_id); it != messages_.end() && it->second == m) {
+        forget_locked(m->message_id);
+    }
+    m->forgotten = true;
+    try {
+        store_->erase(m->message_id);
+    } catch (const std::exception& e) {
+        gate.log_error(fmt::format("{} state store: message {} not erased: {}", iso_now(), m->message_id, e.what()));
+    }
 }
 
 void MessageStore::count_refused_request(const std::shared_ptr<TrackedMessage>& m) {
     ++m->refused_requests;
     const std::lock_guard lock(mutex_);
-    store_->count_refused_request(m->message_id);
+    try {
+        store_->count_refused_request(m->message_id);
+    } catch (const std::exception&) {
+        m->dirty = true;  // counted in memory only: kept there
+        keep_locked(m);
+    }
 }
 
 StoreStats MessageStore::stats() { return store_->stats(); }
@@ -500,7 +554,13 @@ void Gate::Impl::accept_next() {
         if (admitted) {
             metrics.connection_opened();
             std::thread([this, conn, s = std::move(socket)]() mutable {
-                conn->serve(std::move(s));
+                try {
+                    conn->serve(std::move(s));
+                } catch (const std::exception& e) {
+                    // Outside a request's own handling (its closing, a refusal's
+                    // bookkeeping): the connection ends, the gate carries on.
+                    log_error(fmt::format("{} connection ended by an error: {}", iso_now(), e.what()));
+                }
                 connection_ended(conn.get());
             }).detach();
         } else {
@@ -523,16 +583,19 @@ bool Gate::Impl::evict_slow_upload() {
     const auto now = std::chrono::steady_clock::now();
     Connection* victim = nullptr;
     std::chrono::steady_clock::time_point victim_since;
+    Connection::Phase victim_seen{};
     for (Connection* c : connections_) {
         std::chrono::steady_clock::time_point since;
-        if (evicted_.count(c) == 0 && c->holds_upload_slot() && c->eviction_rank(now, since) == 2 &&
+        Connection::Phase seen{};
+        if (evicted_.count(c) == 0 && c->holds_upload_slot() && c->eviction_rank(now, since, seen) == 2 &&
             (victim == nullptr || since < victim_since)) {
             victim = c;
             victim_since = since;
+            victim_seen = seen;
         }
     }
-    if (victim == nullptr) {
-        return false;
+    if (victim == nullptr || !victim->try_evict(victim_seen)) {
+        return false;  // none, or it got to work meanwhile
     }
     metrics.rejected("evicted-slow");
     evicted_.insert(victim);
@@ -547,20 +610,23 @@ bool Gate::Impl::evict_one_locked() {
     Connection* victim = nullptr;
     int victim_rank = 3;
     std::chrono::steady_clock::time_point victim_since;
+    Connection::Phase victim_seen{};
     for (Connection* c : connections_) {
         if (evicted_.count(c) != 0) {
             continue;
         }
         std::chrono::steady_clock::time_point since;
-        const int rank = c->eviction_rank(now, since);
+        Connection::Phase seen{};
+        const int rank = c->eviction_rank(now, since, seen);
         if (rank >= 0 && (rank < victim_rank || (rank == victim_rank && since < victim_since))) {
             victim = c;
             victim_rank = rank;
             victim_since = since;
+            victim_seen = seen;
         }
     }
-    if (victim == nullptr) {
-        return false;
+    if (victim == nullptr || !victim->try_evict(victim_seen)) {
+        return false;  // none, or it got to work meanwhile
     }
     metrics.rejected(victim_rank == 0 ? "evicted-idle" : victim_rank == 1 ? "evicted-header" : "evicted-slow");
     evicted_.insert(victim);
@@ -690,7 +756,9 @@ void Connection::serve(tcp::socket socket) {
         // Waiting for a request: up to the idle timeout for its first byte; from that
         // byte on, the header must be whole within the header timeout.
         if (served_) {
-            set_phase(Phase::idle);
+            if (!set_phase(Phase::idle)) {
+                break;
+            }
         }
         idle_ = true;
         beast::error_code ec;
@@ -710,11 +778,15 @@ void Connection::serve(tcp::socket socket) {
         request_started_ = std::chrono::steady_clock::now();
         body_received_ = 0;
         if (!ec) {
-            set_phase(Phase::header);
+            if (!set_phase(Phase::header)) {
+                break;  // dropped for a newcomer meanwhile
+            }
             stream_->expires_at(std::min(request_started_ + s.header_timeout, request_started_ + s.request_timeout));
             ec = await([&](auto handler) { http::async_read_header(*stream_, buffer_, parser, handler); });
         }
-        set_phase(Phase::working);
+        if (!set_phase(Phase::working)) {
+            break;  // dropped for a newcomer as its head came in: it goes unanswered
+        }
         const auto started = request_started_;
         exchange = Exchange{};
         if (ec == http::error::header_limit) {
@@ -798,7 +870,10 @@ bool Connection::read_body(Parser& p, const std::function<void(std::string_view)
         return false;
     }
     std::vector<char> chunk(kChunkBytes);
-    set_phase(Phase::body);
+    if (!set_phase(Phase::body)) {
+        error = asio::error::operation_aborted;  // dropped for a newcomer
+        return false;
+    }
     while (!p.is_done()) {
         p.get().body().data = chunk.data();
         p.get().body().size = chunk.size();
@@ -822,7 +897,10 @@ bool Connection::read_body(Parser& p, const std::function<void(std::string_view)
             sink(std::string_view(chunk.data(), n));
         }
     }
-    set_phase(Phase::working);
+    if (!set_phase(Phase::working)) {
+        error = asio::error::operation_aborted;  // dropped for a newcomer as the body ended
+        return false;
+    }
     return true;
 }
 
@@ -832,19 +910,30 @@ void Connection::admitted() {
             .count();
 }
 
-void Connection::set_phase(Phase phase) {
+bool Connection::set_phase(Phase phase) {
     const auto now = std::chrono::steady_clock::now();
+    // Against the evicting thread's try_evict: a connection is either dropped before
+    // it gets to work, or it works and is never dropped.
+    Phase current = phase_.load();
+    do {
+        if (current == Phase::evicting) {
+            return false;
+        }
+    } while (!phase_.compare_exchange_weak(current, phase));
     if (phase == Phase::body) {
         body_started_ = now;
     }
     phase_since_ = std::chrono::duration_cast<std::chrono::nanoseconds>(now.time_since_epoch()).count();
-    phase_ = phase;
+    return true;
 }
 
-int Connection::eviction_rank(std::chrono::steady_clock::time_point now,
-                              std::chrono::steady_clock::time_point& since) const {
+bool Connection::try_evict(Phase seen) { return phase_.compare_exchange_strong(seen, Phase::evicting); }
+
+int Connection::eviction_rank(std::chrono::steady_clock::time_point now, std::chrono::steady_clock::time_point& since,
+                              Phase& seen) const {
     since = std::chrono::steady_clock::time_point(std::chrono::nanoseconds(phase_since_.load()));
-    switch (phase_.load()) {
+    seen = phase_.load();
+    switch (seen) {
         case Phase::idle:
             // Waiting for its next request (keep-alive): cheapest to lose. A new
             // connection that has sent nothing yet goes with the half-sent headers,
@@ -855,13 +944,15 @@ int Connection::eviction_rank(std::chrono::steady_clock::time_point now,
         case Phase::body: {
             const auto& s = gate_.settings;
             const double seconds = std::chrono::duration<double>(now - since).count();
+            // A piece of the body (kChunkBytes) may be on its way, not yet counted.
             if (s.min_rate != 0 && seconds > 1.0 &&
-                static_cast<double>(body_received_.load()) < static_cast<double>(s.min_rate) * seconds) {
+                static_cast<double>(body_received_.load() + kChunkBytes) < static_cast<double>(s.min_rate) * seconds) {
                 return 2;
             }
             return -1;
         }
         case Phase::working:
+        case Phase::evicting:
             break;
     }
     return -1;
@@ -872,7 +963,8 @@ std::chrono::steady_clock::time_point Connection::read_deadline() const {
     auto deadline = std::min(std::chrono::steady_clock::now() + s.read_timeout, request_started_ + s.request_timeout);
     if (s.min_rate != 0 && phase_ == Phase::body) {
         // The moment the body, at what has come so far, falls under the minimum rate.
-        const auto owed = std::chrono::milliseconds(body_received_.load() * 1000 / s.min_rate);
+        // A piece of the body (kChunkBytes) may be on its way, not yet counted.
+        const auto owed = std::chrono::milliseconds((body_received_.load() + kChunkBytes) * 1000 / s.min_rate);
         deadline = std::min(deadline, body_started_ + std::max<std::chrono::milliseconds>(s.min_rate_grace, owed));
     }
     return deadline;
@@ -1331,6 +1423,9 @@ bool Connection::check_api(Parser& p) {
         return respond_error(p, http::status::bad_request, "preflight.InvalidManifest",
                              catalogue::text(e.message_id(), lang, e.args()), true);
     }
+    // Each listed document and recipient becomes a record, findings and a part of the
+    // answer: a manifest of a hundred thousand tiny entries costs far more than its text.
+    memory.take((post.documents.size() + post.recipients.size()) * kManifestEntryBytes);
     // Documents are read from the uploaded parts only, never from paths on this host.
     std::set<std::string> used;
     for (std::size_t i = 0; i < post.documents.size(); ++i) {

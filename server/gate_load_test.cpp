@@ -286,6 +286,38 @@ TEST_F(GateLoad, ALetterInFlightCompletesAfterARestart) {
     fs::remove_all(state);
 }
 
+// A message pushed out of the store while an upload of it is in flight is not
+// written back by that upload: another upload refused meanwhile (as unknown) would
+// be lost, and the letter sent without it. Its send is refused.
+TEST_F(GateLoad, AMessagePushedOutDuringAnUploadStaysForgotten) {
+    GateSettings s;
+    s.max_messages = 2;
+    start(s);
+    const auto seq = sequences().front();
+    const std::string id = message_id_of(seq.sbd);
+    ASSERT_EQ(create(seq.sbd).status, 200);
+    const std::string pdf = slurp(source("fixtures/example/vedtak.pdf"));
+    const int fd = connect_to(port_);
+    send_all(fd, "PUT /api/messages/out/" + id + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n" +
+                     "Content-Type: application/pdf\r\nContent-Disposition: attachment; name=\"Vedtak om "
+                     "studieplass\"; filename=\"vedtak.pdf\"\r\nContent-Length: " +
+                     std::to_string(pdf.size()) + "\r\n\r\n" + pdf.substr(0, 100));
+    ASSERT_TRUE(
+        eventually([&] { return gate_->metrics().render().find("preflight_temp_files 1") != std::string::npos; }));
+    // Two more letters push the first out of the store (max-messages 2).
+    ASSERT_EQ(create(sbd_with(uuid(8), "x")).status, 200);
+    ASSERT_EQ(create(sbd_with(uuid(9), "x")).status, 200);
+    // Another upload of it now finds it unknown, and is refused.
+    EXPECT_EQ(upload(id, "Vedlegg", "vedlegg.pdf", pdf).status, 400);
+    send_all(fd, pdf.substr(100));
+    EXPECT_EQ(parse_response(read_all(fd)).status, 200);  // accepted upstream
+    ::close(fd);
+    const Response sent = send_message(id);
+    EXPECT_EQ(sent.status, 400) << sent.body;
+    EXPECT_EQ(sent.body_json().at("exception"), "no.preflight.UnknownMessage");
+    EXPECT_TRUE(ip_.sent_ids().empty());
+}
+
 // Without a state directory the state is in memory, as before: a new gate does not
 // know the letter, and refuses its upload (fail closed).
 TEST_F(GateLoad, WithoutAStateDirectoryARestartForgets) {

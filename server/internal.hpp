@@ -120,6 +120,10 @@ private:
     bool never_ = false;
 };
 
+// What a manifest's document or recipient costs in memory until the check's answer
+// is written: its record, its findings, its part of the answer.
+inline constexpr std::uint64_t kManifestEntryBytes = 8 * 1024;
+
 // What is made from an SBD besides its parsed tree, in multiples of its size.
 inline constexpr std::uint64_t kSbdCopies = 8;
 
@@ -165,8 +169,15 @@ struct TrackedMessage {
     bool multipart = false;                    // tracked only for an unknown multipart outcome
     std::int64_t unknown_since_ms = 0;         // system clock
     std::int64_t touched_ms = 0;               // system clock
-    bool finished = false;                     // its send was accepted upstream (found in the store)
-    std::uint64_t memory_bytes = 0;            // its estimated share of memory while kept there
+    bool finished = false;                     // its send was accepted upstream
+    // Pushed out of the store (its limits, its expiry) or erased while a request held
+    // it: that request must not write it back, or refusals made meanwhile (to requests
+    // that found it unknown) would be lost. Set under the store's lock.
+    bool forgotten = false;
+    // The store could not write its last change: the object in memory is the only
+    // record, so it stays in memory (never trimmed) until a write succeeds.
+    bool dirty = false;
+    std::uint64_t memory_bytes = 0;  // its estimated share of memory while kept there
 };
 
 // The proxy's messages: the state store is the record; the ones in use, and the
@@ -179,12 +190,20 @@ public:
     std::shared_ptr<TrackedMessage> find(const std::string& id);
     // True while `m` is still the message kept under its id (not sent, forgotten or replaced).
     bool holds(const std::shared_ptr<TrackedMessage>& m);
-    // Writes `m` to the store (durable when it returns) and keeps it in memory.
-    // Throws std::runtime_error when the store cannot write it.
+    // Writes `m` to the store (durable when it returns) and keeps it in memory; a
+    // forgotten one is not written back. Throws std::runtime_error when the store
+    // cannot write it (`m` is then kept in memory, dirty, as the only record).
     void put(const std::shared_ptr<TrackedMessage>& m);
-    // Its send was accepted: kept in the store as finished, no longer in memory.
-    void finish(const TrackedMessage& m);
+    // put() after the upstream has acted: a store that cannot write is logged, not
+    // thrown, since the answer must reach the archive system; false then.
+    bool put_after_upstream(const std::shared_ptr<TrackedMessage>& m, Gate::Impl& gate);
+    // Its send was accepted: kept in the store as finished, no longer in memory (in
+    // memory, finished, when the store cannot write it). Never throws: logged.
+    void finish(const std::shared_ptr<TrackedMessage>& m, Gate::Impl& gate);
     void erase(const std::string& id);
+    // `m` was never sent (a multipart message the upstream refused): out of memory
+    // and the store; a store error is logged.
+    void forget(const std::shared_ptr<TrackedMessage>& m, Gate::Impl& gate);
     // A request for `m` refused before routing: counted, in memory and in the store.
     void count_refused_request(const std::shared_ptr<TrackedMessage>& m);
     StoreStats stats();
@@ -193,6 +212,7 @@ public:
 private:
     std::shared_ptr<TrackedMessage> load_locked(const std::string& id, std::int64_t now);
     void keep_locked(const std::shared_ptr<TrackedMessage>& m);
+    void forget_locked(const std::string& id);
     void trim_locked();
     std::unique_ptr<StateStore> store_;
     std::chrono::seconds ttl_;
@@ -280,12 +300,15 @@ public:
     // Where the connection is in its request, for choosing one to drop when the gate
     // is full: waiting for a request, reading its header, reading its body, or at work
     // (checking, asking the upstream, answering).
-    enum class Phase : std::uint8_t { idle, header, body, working };
+    enum class Phase : std::uint8_t { idle, header, body, working, evicting };
     // How cheap it is to drop (lower first): 0 idle, 1 a header not yet whole, 2 a body
     // coming slower than the minimum rate; -1 not to be dropped. `since`: when it
     // entered its phase, for choosing the oldest of equals.
     [[nodiscard]] int eviction_rank(std::chrono::steady_clock::time_point now,
-                                    std::chrono::steady_clock::time_point& since) const;
+                                    std::chrono::steady_clock::time_point& since, Phase& seen) const;
+    // Marks it dropped if it is still in phase `seen`: true when it will not work any
+    // more (the caller then cancels it), false when it got to work meanwhile.
+    bool try_evict(Phase seen);
     void admitted();  // accepted now: a new connection counts from here
     [[nodiscard]] bool holds_upload_slot() const { return holds_slot_; }
 
@@ -385,7 +408,9 @@ private:
     Settled settle(const Parser& p, const TrackedMessage& m, std::string& status);
     // Answers a request for a message whose send's outcome is unknown; true when
     // the request may go on (the upstream says it was not sent).
-    bool unknown_outcome_allows(Parser& p, TrackedMessage& m, bool& keep);
+    bool unknown_outcome_allows(Parser& p, const std::shared_ptr<TrackedMessage>& message, bool& keep);
+    // Before a send goes upstream: the message stored with its outcome unknown.
+    void mark_outcome_unknown(const std::shared_ptr<TrackedMessage>& m);
 
     // Upstream helpers (proxy.cpp).
     bool connect_upstream(beast::tcp_stream& up, const Parser& p);
@@ -397,7 +422,8 @@ private:
     void copy_fields(const Parser& p, http::request<Body>& out) const;
     bool blocked(const Parser& p, const Report& report, bool keep_alive);
 
-    void set_phase(Phase phase);
+    // False when the connection was dropped for a newcomer: it must end.
+    bool set_phase(Phase phase);
     // The deadline of the next read of the request: the read timeout, the whole
     // request's deadline and, while a body is read, the minimum rate, whichever is first.
     [[nodiscard]] std::chrono::steady_clock::time_point read_deadline() const;
@@ -443,8 +469,8 @@ beast::error_code Connection::read_by(std::chrono::steady_clock::time_point dead
     timer.cancel();
     ioc_.restart();
     ioc_.poll();  // the timer's handler, cancelled or run, before `fired` goes
-    if (fired && (!ec || ec == asio::error::operation_aborted)) {
-        ec = beast::error::timeout;
+    if (fired && ec == asio::error::operation_aborted) {
+        ec = beast::error::timeout;  // a read that completed as the timer fired stands
     }
     return ec;
 }

@@ -501,7 +501,8 @@ Connection::Settled Connection::settle(const Parser& p, const TrackedMessage& m,
     return Settled::unknown;
 }
 
-bool Connection::unknown_outcome_allows(Parser& p, TrackedMessage& m, bool& keep) {
+bool Connection::unknown_outcome_allows(Parser& p, const std::shared_ptr<TrackedMessage>& message, bool& keep) {
+    TrackedMessage& m = *message;
     std::string status;
     const Lang lang = gate_.settings.lang;
     switch (settle(p, m, status)) {
@@ -509,7 +510,7 @@ bool Connection::unknown_outcome_allows(Parser& p, TrackedMessage& m, bool& keep
             m.outcome_unknown = false;
             return true;
         case Settled::sent:
-            gate_.messages.finish(m);
+            gate_.messages.finish(message, gate_);
             exchange.verdict = "block";
             keep = respond_error(
                 p, http::status::bad_request, "no.preflight.AlreadySent",
@@ -612,7 +613,7 @@ bool Connection::proxy_create(Parser& p) {
         m->sbd = std::move(sbd);
         m->sbd_json = std::move(body);
         if (!m->message_id.empty()) {
-            gate_.messages.put(m);  // in the store before the archive system hears of it
+            gate_.messages.put_after_upstream(m, gate_);  // in the store before the archive system hears of it
         }
     }
     return relay_answer(p, call.answer);
@@ -726,7 +727,7 @@ bool Connection::proxy_upload(Parser& p, const std::string& id) {
     const std::filesystem::path path = file.path();
     UpstreamCall call = call_upstream(p, nullptr, &path);
     if (call.outcome != UpstreamCall::Outcome::answered) {
-        gate_.messages.put(message);
+        gate_.messages.put_after_upstream(message, gate_);
         return respond_upstream_failure(p, call);
     }
     if (is_success(static_cast<int>(call.answer.result_int()))) {
@@ -736,7 +737,7 @@ bool Connection::proxy_upload(Parser& p, const std::string& id) {
             message->post.documents.back().path.clear();  // the file is gone after this request
         }
     }
-    gate_.messages.put(message);
+    gate_.messages.put_after_upstream(message, gate_);
     return relay_answer(p, call.answer);
 }
 
@@ -767,7 +768,7 @@ bool Connection::proxy_send(Parser& p, const std::string& id) {
     memory.take(body.size() + kChunkBytes);  // the upstream's answer
     if (message->outcome_unknown) {
         bool keep = false;
-        if (!unknown_outcome_allows(p, *message, keep)) {
+        if (!unknown_outcome_allows(p, message, keep)) {
             return keep;
         }
     }
@@ -788,19 +789,27 @@ bool Connection::proxy_send(Parser& p, const std::string& id) {
         return blocked(p, report, true);
     }
     exchange.verdict = std::string(to_string(report.verdict()));
+    // Written down before the letter goes: a gate killed while the upstream has the
+    // send finds its outcome unknown after a restart, and settles a resend against
+    // the upstream's statuses instead of sending the letter twice.
+    mark_outcome_unknown(message);
     UpstreamCall call = call_upstream(p, &body, nullptr);
     if (call.outcome == UpstreamCall::Outcome::not_sent) {
+        message->outcome_unknown = false;
+        gate_.messages.put_after_upstream(message, gate_);
         return respond_upstream_failure(p, call);
     }
     if (call.outcome == UpstreamCall::Outcome::unknown) {
-        message->outcome_unknown = true;
         message->unknown_since_ms = now_ms();
-        gate_.messages.put(message);
+        gate_.messages.put_after_upstream(message, gate_);
         return respond_upstream_failure(
             p, call, catalogue::text("gate.error.outcome-unknown", s.lang, {{"detail", call.detail}, {"id", id}}));
     }
     if (is_success(static_cast<int>(call.answer.result_int()))) {
-        gate_.messages.finish(*message);
+        gate_.messages.finish(message, gate_);
+    } else {
+        message->outcome_unknown = false;  // refused by the upstream: not sent
+        gate_.messages.put_after_upstream(message, gate_);
     }
     return relay_answer(p, call.answer);
 }
@@ -885,7 +894,7 @@ bool Connection::proxy_multipart(Parser& p) {
         }
         if (earlier->outcome_unknown) {
             bool keep = false;
-            if (!unknown_outcome_allows(p, *earlier, keep)) {
+            if (!unknown_outcome_allows(p, earlier, keep)) {
                 return keep;
             }
         }
@@ -909,29 +918,62 @@ bool Connection::proxy_multipart(Parser& p) {
         return blocked(p, report, true);
     }
     exchange.verdict = std::string(to_string(report.verdict()));
+    // As for a send: written down as of unknown outcome before it goes.
+    std::shared_ptr<TrackedMessage> tracked;
+    std::unique_lock<std::mutex> tracked_lock;
+    if (!sbd.message_id.empty()) {
+        tracked = earlier;
+        if (!tracked) {
+            tracked = std::make_shared<TrackedMessage>();
+            tracked->message_id = sbd.message_id;
+            tracked->multipart = true;
+            tracked_lock = std::unique_lock(tracked->mutex);
+        }
+        mark_outcome_unknown(tracked);
+    }
+    const bool fresh = tracked && !earlier;
     const std::filesystem::path path = raw.path();
     UpstreamCall call = call_upstream(p, nullptr, &path);
+    const auto not_sent = [&] {
+        if (fresh) {
+            gate_.messages.forget(tracked, gate_);
+        } else if (tracked) {
+            tracked->outcome_unknown = false;
+            gate_.messages.put_after_upstream(tracked, gate_);
+        }
+    };
     if (call.outcome == UpstreamCall::Outcome::not_sent) {
+        not_sent();
         return respond_upstream_failure(p, call);
     }
     if (call.outcome == UpstreamCall::Outcome::unknown) {
-        if (!sbd.message_id.empty()) {
-            auto m = earlier ? earlier : std::make_shared<TrackedMessage>();
-            m->message_id = sbd.message_id;
-            m->multipart = true;
-            m->outcome_unknown = true;
-            m->unknown_since_ms = now_ms();
-            gate_.messages.put(m);
+        if (tracked) {
+            tracked->unknown_since_ms = now_ms();
+            gate_.messages.put_after_upstream(tracked, gate_);
         }
         return respond_upstream_failure(
             p, call,
             catalogue::text("gate.error.outcome-unknown", s.lang,
                             {{"detail", call.detail}, {"id", sbd.message_id.empty() ? "-" : sbd.message_id}}));
     }
-    if (earlier && is_success(static_cast<int>(call.answer.result_int()))) {
-        gate_.messages.finish(*earlier);
+    if (tracked && is_success(static_cast<int>(call.answer.result_int()))) {
+        gate_.messages.finish(tracked, gate_);
+    } else {
+        not_sent();
     }
     return relay_answer(p, call.answer);
+}
+
+void Connection::mark_outcome_unknown(const std::shared_ptr<TrackedMessage>& m) {
+    m->outcome_unknown = true;
+    m->unknown_since_ms = now_ms();
+    try {
+        gate_.messages.put(m);
+    } catch (...) {
+        // Nothing forwarded: the request fails (500), the message as it was.
+        m->outcome_unknown = false;
+        throw;
+    }
 }
 
 bool Connection::pass_through(Parser& p) {
@@ -950,7 +992,9 @@ bool Connection::pass_through(Parser& p) {
     up.expires_after(s.upstream_timeout);
     beast::error_code ec = await([&](auto handler) { http::async_write_header(up, sr, handler); });
     std::vector<char> chunk(kChunkBytes);
-    set_phase(Phase::body);
+    if (!set_phase(Phase::body)) {
+        return false;  // dropped for a newcomer
+    }
     while (!ec && !sr.is_done()) {
         if (!p.is_done()) {
             p.get().body().data = chunk.data();
@@ -985,7 +1029,9 @@ bool Connection::pass_through(Parser& p) {
             ec = {};
         }
     }
-    set_phase(Phase::working);
+    if (!set_phase(Phase::working)) {
+        return false;  // dropped for a newcomer just as its body ended (its answer is lost)
+    }
     if (ec) {
         gate_.metrics.upstream_error(ec == beast::error::timeout ? "timeout" : "io");
         return respond_error(p, http::status::bad_gateway, "preflight.UpstreamFailed",

@@ -4,6 +4,8 @@
 #include "tests/fake_integrasjonspunkt.hpp"
 #include "tests/gate_harness.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <gtest/gtest.h>
 
 #include <arpa/inet.h>
@@ -219,20 +221,62 @@ TEST(ServeCli, KilledMidLetterTheLetterCompletesAfterARestart) {
     ASSERT_EQ(files.size(), 1U);
     say("the integrasjonspunkt sent " + id + " with " + files.front().filename);
 
+    // Killed while the integrasjonspunkt has a send but has not answered: the send was
+    // written down as of unknown outcome before it went, so after a restart a resend is
+    // settled against the upstream's statuses (sent: refused), never sent twice.
+    {
+        nlohmann::json other = nlohmann::json::parse(seq.sbd);
+        const std::string id2 = "6f1e2d3c-4b5a-4978-8a6b-5c4d3e2f1a0b";
+        other["standardBusinessDocumentHeader"]["documentIdentification"]["instanceIdentifier"] = id2;
+        ASSERT_EQ(exchange(port2, "POST", "/api/messages/out", other.dump(), {"Content-Type: application/json"}).status,
+                  200);
+        ASSERT_EQ(exchange(port2, "PUT", "/api/messages/out/" + id2,
+                           testing_gate::slurp(testing_gate::source("fixtures/example/vedtak.pdf")),
+                           {"Content-Type: application/pdf",
+                            "Content-Disposition: attachment; name=\"Vedtak om "
+                            "studieplass\"; filename=\"vedtak.pdf\""})
+                      .status,
+                  200);
+        ip.set_delay(5s);
+        std::thread sender([&] { exchange(port2, "POST", "/api/messages/out/" + id2); });
+        const auto deadline = std::chrono::steady_clock::now() + 10s;
+        while (ip.sent_ids().size() < 2 && std::chrono::steady_clock::now() < deadline) {
+            std::this_thread::sleep_for(20ms);
+        }
+        ASSERT_EQ(ip.sent_ids().size(), 2U);
+        ASSERT_EQ(::kill(second.pid, SIGKILL), 0);
+        ASSERT_EQ(::waitpid(second.pid, &status, 0), second.pid);
+        say("kill -9 " + std::to_string(second.pid) + " while the integrasjonspunkt sends " + id2);
+        sender.join();
+        ip.set_delay(0ms);
+        ::close(second.err);
+    }
+    const Process third = spawn_serve(args);
+    const int port3 = port_of(read_until(third.err, "message state in", 20s));
+    ASSERT_GT(port3, 0);
+    const auto resent = exchange(port3, "POST", "/api/messages/out/6f1e2d3c-4b5a-4978-8a6b-5c4d3e2f1a0b");
+    EXPECT_EQ(resent.status, 400) << resent.body;
+    EXPECT_NE(resent.body.find("no.preflight.AlreadySent"), std::string::npos) << resent.body;
+    EXPECT_EQ(ip.sent_ids().size(), 2U);  // not sent twice
+    say("restarted as " + std::to_string(third.pid) + "; the resend -> " + std::to_string(resent.status) +
+        " AlreadySent (the statuses say SENDT); sent once");
+    const Process& second_ = third;  // the sandbox helper test runs on this one
+    const int port2b = port3;
+
     // The sandbox helper: killed, reaped, started again.
-    const std::vector<int> before = children_of(second.pid);
+    const std::vector<int> before = children_of(second_.pid);
     ASSERT_EQ(before.size(), 1U);
     ASSERT_EQ(::kill(before.front(), SIGKILL), 0);
     say("kill -9 sandbox helper " + std::to_string(before.front()));
-    const std::string log = read_until(second.err, "started again", 20s);
+    const std::string log = read_until(second_.err, "started again", 20s);
     EXPECT_NE(log.find("reaped and started again"), std::string::npos) << log;
-    const std::vector<int> after = children_of(second.pid);
+    const std::vector<int> after = children_of(second_.pid);
     ASSERT_EQ(after.size(), 1U);
     EXPECT_NE(after.front(), before.front());
     EXPECT_FALSE(fs::exists("/proc/" + std::to_string(before.front())));  // no zombie left
     say("new sandbox helper " + std::to_string(after.front()) + "; the old one reaped");
     const auto check =
-        exchange(port2, "POST", "/v1/check",
+        exchange(port2b, "POST", "/v1/check",
                  testing_gate::multipart(
                      {{"manifest", std::nullopt, "application/json",
                        testing_gate::slurp(testing_gate::source("fixtures/example/ok-post.json"))},
@@ -248,10 +292,10 @@ TEST(ServeCli, KilledMidLetterTheLetterCompletesAfterARestart) {
     EXPECT_EQ(check.body.find("DP303"), std::string::npos) << check.body;
     say("POST /v1/check of two PDFs -> " + std::to_string(check.status) + ", both analysed, no DP303");
 
-    ASSERT_EQ(::kill(second.pid, SIGTERM), 0);
-    ASSERT_EQ(::waitpid(second.pid, &status, 0), second.pid);
+    ASSERT_EQ(::kill(second_.pid, SIGTERM), 0);
+    ASSERT_EQ(::waitpid(second_.pid, &status, 0), second_.pid);
     EXPECT_TRUE(WIFEXITED(status));
-    ::close(second.err);
+    ::close(second_.err);
     fs::remove_all(dir);
 }
 
