@@ -577,6 +577,39 @@ private:
     posix_spawnattr_t attr_{};
 };
 
+// posix_spawn of `path` with `argv`, `fd` as its fd 3, no other descriptor but 0-2
+// (whatever their O_CLOEXEC), default signal actions and an empty signal mask.
+// Returns the pid, or -1 and the error number in `error`.
+pid_t spawn_with_fd3(const char* path, char* const* argv, int fd, int& error) {
+    sigset_t all;
+    sigfillset(&all);
+    sigset_t none;
+    sigemptyset(&none);
+    SpawnSetup setup;
+    int rc = ::posix_spawn_file_actions_adddup2(setup.actions(), fd, 3);
+    if (rc == 0) {
+        rc = ::posix_spawn_file_actions_addclosefrom_np(setup.actions(), 4);
+    }
+    if (rc == 0) {
+        rc = ::posix_spawnattr_setsigdefault(setup.attr(), &all);
+    }
+    if (rc == 0) {
+        rc = ::posix_spawnattr_setsigmask(setup.attr(), &none);
+    }
+    if (rc == 0) {
+        rc = ::posix_spawnattr_setflags(setup.attr(), POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+    }
+    pid_t pid = -1;
+    if (rc == 0) {
+        rc = ::posix_spawn(&pid, path, setup.actions(), setup.attr(), argv, environ);
+    }
+    if (rc != 0) {
+        error = rc;
+        return -1;
+    }
+    return pid;
+}
+
 // Exec mode: starts `program __sandbox-child FILE MEMORY_BYTES CPU_SECONDS 0|1`
 // with out_fd as its fd 3, no other descriptor but 0-2 (whatever their
 // O_CLOEXEC), default signal actions and an empty signal mask. Returns the pid,
@@ -592,33 +625,7 @@ pid_t spawn_child(const std::filesystem::path& program, int out_fd, const std::f
     std::string scan_arg = std::to_string(scan_flags(options));
     const std::array<char*, 7> argv{program_arg.data(), command.data(),  file_arg.data(), memory_arg.data(),
                                     cpu_arg.data(),     scan_arg.data(), nullptr};
-    sigset_t all;
-    sigfillset(&all);
-    sigset_t none;
-    sigemptyset(&none);
-    SpawnSetup setup;
-    int rc = ::posix_spawn_file_actions_adddup2(setup.actions(), out_fd, 3);
-    if (rc == 0) {
-        rc = ::posix_spawn_file_actions_addclosefrom_np(setup.actions(), 4);
-    }
-    if (rc == 0) {
-        rc = ::posix_spawnattr_setsigdefault(setup.attr(), &all);
-    }
-    if (rc == 0) {
-        rc = ::posix_spawnattr_setsigmask(setup.attr(), &none);
-    }
-    if (rc == 0) {
-        rc = ::posix_spawnattr_setflags(setup.attr(), POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
-    }
-    pid_t pid = -1;
-    if (rc == 0) {
-        rc = ::posix_spawn(&pid, program_arg.c_str(), setup.actions(), setup.attr(), argv.data(), environ);
-    }
-    if (rc != 0) {
-        error = rc;
-        return -1;
-    }
-    return pid;
+    return spawn_with_fd3(program_arg.c_str(), argv.data(), out_fd, error);
 }
 
 std::string error_text(int error) { return std::system_category().message(error); }  // thread-safe, unlike strerror
@@ -991,29 +998,8 @@ pid_t spawn_server(const std::filesystem::path& program, int socket_fd) {
     std::string program_arg = program.string();
     std::string command = sandbox_server_command;
     const std::array<char*, 3> argv{program_arg.data(), command.data(), nullptr};
-    sigset_t all;
-    sigfillset(&all);
-    sigset_t none;
-    sigemptyset(&none);
-    SpawnSetup setup;
-    int rc = ::posix_spawn_file_actions_adddup2(setup.actions(), socket_fd, 3);
-    if (rc == 0) {
-        rc = ::posix_spawn_file_actions_addclosefrom_np(setup.actions(), 4);
-    }
-    if (rc == 0) {
-        rc = ::posix_spawnattr_setsigdefault(setup.attr(), &all);
-    }
-    if (rc == 0) {
-        rc = ::posix_spawnattr_setsigmask(setup.attr(), &none);
-    }
-    if (rc == 0) {
-        rc = ::posix_spawnattr_setflags(setup.attr(), POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
-    }
-    pid_t pid = -1;
-    if (rc == 0) {
-        rc = ::posix_spawn(&pid, program_arg.c_str(), setup.actions(), setup.attr(), argv.data(), environ);
-    }
-    return rc == 0 ? pid : -1;
+    int error = 0;
+    return spawn_with_fd3(program_arg.c_str(), argv.data(), socket_fd, error);
 }
 
 }  // namespace

@@ -45,6 +45,17 @@ bool closed_by_peer(int fd, std::chrono::milliseconds wait) {
     }
 }
 
+// A check API request of the bundled example that passes, sent at once.
+Response check_example(int port) {
+    return exchange(
+        port, "POST", "/v1/check",
+        multipart({{"manifest", std::nullopt, "application/json", slurp(source("fixtures/example/ok-post.json"))},
+                   {"document", "vedtak.pdf", "application/pdf", slurp(source("fixtures/example/vedtak.pdf"))},
+                   {"document", "klageskjema.pdf", "application/pdf",
+                    slurp(source("fixtures/example/vedlegg/klageskjema.pdf"))}}),
+        multipart_headers());
+}
+
 class GateLoad : public GateTest {};
 
 // A create holds its share of the budget until its answer is written: a second one
@@ -181,13 +192,7 @@ TEST_F(GateLoad, ABodyUnderTheMinimumRateIsCut) {
     EXPECT_TRUE(closed_by_peer(fd, 5s));
     ::close(fd);
     // The one upload slot is free: a check that sends at once is answered.
-    const auto ok = exchange(
-        port_, "POST", "/v1/check",
-        multipart({{"manifest", std::nullopt, "application/json", slurp(source("fixtures/example/ok-post.json"))},
-                   {"document", "vedtak.pdf", "application/pdf", slurp(source("fixtures/example/vedtak.pdf"))},
-                   {"document", "klageskjema.pdf", "application/pdf",
-                    slurp(source("fixtures/example/vedlegg/klageskjema.pdf"))}}),
-        multipart_headers());
+    const auto ok = check_example(port_);
     EXPECT_EQ(ok.status, 200) << ok.body;
 }
 
@@ -208,13 +213,7 @@ TEST_F(GateLoad, ATricklingUploadGivesItsSlotToOneThatSends) {
         send_all(fd, "x");
         std::this_thread::sleep_for(150ms);
     }
-    const auto ok = exchange(
-        port_, "POST", "/v1/check",
-        multipart({{"manifest", std::nullopt, "application/json", slurp(source("fixtures/example/ok-post.json"))},
-                   {"document", "vedtak.pdf", "application/pdf", slurp(source("fixtures/example/vedtak.pdf"))},
-                   {"document", "klageskjema.pdf", "application/pdf",
-                    slurp(source("fixtures/example/vedlegg/klageskjema.pdf"))}}),
-        multipart_headers());
+    const auto ok = check_example(port_);
     EXPECT_EQ(ok.status, 200) << ok.body;
     EXPECT_TRUE(closed_by_peer(fd, 5s));
     ::close(fd);
