@@ -43,17 +43,20 @@ Process spawn_serve(const std::vector<std::string>& args) {
     if (::pipe2(fds, O_CLOEXEC) != 0) {
         return {};
     }
+    // Everything is allocated before the fork: the child of this multi-threaded
+    // process (the fake integrasjonspunkt's threads) may only dup2 and exec, or it can
+    // hang on an allocator lock another thread held at the fork (seen under ASan).
+    std::vector<std::string> copy = args;
+    std::string binary = PREFLIGHT_BINARY;
+    std::vector<char*> argv;
+    argv.push_back(binary.data());
+    for (auto& a : copy) {
+        argv.push_back(a.data());
+    }
+    argv.push_back(nullptr);
     const pid_t pid = ::fork();
     if (pid == 0) {
         ::dup2(fds[1], 2);
-        std::vector<std::string> copy = args;
-        std::vector<char*> argv;
-        std::string binary = PREFLIGHT_BINARY;
-        argv.push_back(binary.data());
-        for (auto& a : copy) {
-            argv.push_back(a.data());
-        }
-        argv.push_back(nullptr);
         ::execv(binary.c_str(), argv.data());
         ::_exit(127);
     }
