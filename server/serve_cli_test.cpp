@@ -164,6 +164,24 @@ std::vector<int> children_of(pid_t pid) {
     return out;
 }
 
+// Kills and reaps a gate a test started, on every way out of the test: a gate left
+// running would hold ctest's output pipe open until its timeout.
+struct Reaper {
+    std::vector<pid_t> pids;
+    Reaper() = default;
+    Reaper(const Reaper&) = delete;
+    Reaper& operator=(const Reaper&) = delete;
+    Reaper(Reaper&&) = delete;
+    Reaper& operator=(Reaper&&) = delete;
+    ~Reaper() {
+        for (const pid_t pid : pids) {
+            if (::kill(pid, SIGKILL) == 0) {
+                ::waitpid(pid, nullptr, 0);
+            }
+        }
+    }
+};
+
 int port_of(const std::string& banner) {
     const auto at = banner.find("listening on port ");
     return at == std::string::npos ? -1 : std::stoi(banner.substr(at + 18));
@@ -187,7 +205,9 @@ TEST(ServeCli, KilledMidLetterTheLetterCompletesAfterARestart) {
         "serve", "--listen", "127.0.0.1:0", "--upstream", ip.base_url(), "--config", (dir / "preflight.ini").string()};
     const auto say = [](const std::string& line) { std::printf("kill9 | %s\n", line.c_str()); };
 
+    Reaper reaper;
     const Process first = spawn_serve(args);
+    reaper.pids.push_back(first.pid);
     const std::string banner = read_until(first.err, "message state in", 20s);
     const int port = port_of(banner);
     ASSERT_GT(port, 0) << banner;
@@ -213,6 +233,7 @@ TEST(ServeCli, KilledMidLetterTheLetterCompletesAfterARestart) {
     EXPECT_TRUE(ip.sent_ids().empty());
 
     const Process second = spawn_serve(args);
+    reaper.pids.push_back(second.pid);
     const int port2 = port_of(read_until(second.err, "message state in", 20s));
     ASSERT_GT(port2, 0);
     say("restarted as " + std::to_string(second.pid) + " on the same state directory");
@@ -241,8 +262,8 @@ TEST(ServeCli, KilledMidLetterTheLetterCompletesAfterARestart) {
                       .status,
                   200);
         ip.set_delay(5s);
-        std::thread sender([&] { exchange(port2, "POST", "/api/messages/out/" + id2); });
-        const auto deadline = std::chrono::steady_clock::now() + 10s;
+        std::jthread sender([&] { exchange(port2, "POST", "/api/messages/out/" + id2); });
+        const auto deadline = std::chrono::steady_clock::now() + 120s;  // the send's checks, also under ASan
         while (ip.sent_ids().size() < 2 && std::chrono::steady_clock::now() < deadline) {
             std::this_thread::sleep_for(20ms);
         }
@@ -255,6 +276,7 @@ TEST(ServeCli, KilledMidLetterTheLetterCompletesAfterARestart) {
         ::close(second.err);
     }
     const Process third = spawn_serve(args);
+    reaper.pids.push_back(third.pid);
     const int port3 = port_of(read_until(third.err, "message state in", 20s));
     ASSERT_GT(port3, 0);
     const auto resent = exchange(port3, "POST", "/api/messages/out/6f1e2d3c-4b5a-4978-8a6b-5c4d3e2f1a0b");
