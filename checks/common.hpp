@@ -2,7 +2,7 @@
 #pragma once
 
 #include "validator/check.hpp"
-#include "validator/identifiers.hpp"
+#include "base/identifiers.hpp"
 
 #include <fmt/format.h>
 

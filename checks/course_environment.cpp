@@ -2,8 +2,7 @@
 // of the training environment's test recipients. The training environment can send
 // digital post, but not to people and bodies in the real registers.
 #include "checks/common.hpp"
-#include "registry/sources.hpp"
-#include "validator/identifiers.hpp"
+#include "base/identifiers.hpp"
 
 #include <sstream>
 
@@ -44,7 +43,7 @@ public:
                 continue;
             }
             const bool ok =
-                registry::is_training_recipient(id) || listed(ctx.options.text("test-recipients"), id) ||
+                ident::is_training_recipient(id) || listed(ctx.options.text("test-recipients"), id) ||
                 (ctx.options.boolean("allow-synthetic") && ident::person_kind(id) == ident::PersonKind::synthetic);
             if (!ok) {
                 add_for(out, ctx.post, i, Severity::block, "DP701.not-test", {{"id", id}});

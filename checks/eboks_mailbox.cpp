@@ -1,7 +1,7 @@
 // DP506 eboks-mailbox: a recipient whose digital mailbox is e-Boks, where the
 // dispatch status stays «sendt»: normal, not an error.
 #include "checks/common.hpp"
-#include "validator/text.hpp"
+#include "base/text.hpp"
 
 #include <algorithm>
 

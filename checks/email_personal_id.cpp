@@ -2,7 +2,7 @@
 // document's text or the name of a recipient who gets it by e-mail holds a valid
 // fødselsnummer or D-nummer. E-mail is only allowed for letters without one.
 #include "checks/common.hpp"
-#include "validator/idscan.hpp"
+#include "base/idscan.hpp"
 
 #include <algorithm>
 

@@ -1,5 +1,5 @@
 #include "tests/check_harness.hpp"
-#include "validator/render.hpp"
+#include "report/render.hpp"
 
 using namespace preflight;
 using namespace preflight::testing;

@@ -1,6 +1,6 @@
 // DP402 extension-mismatch: the file name says one type, the content another.
 #include "checks/common.hpp"
-#include "validator/text.hpp"
+#include "base/text.hpp"
 
 #include <algorithm>
 #include <array>

@@ -1,7 +1,7 @@
 // DP406 main-name-mismatch: the main document's name differs from the journal post's
 // title; the archive system then sends the main document without its attachments.
 #include "checks/common.hpp"
-#include "validator/text.hpp"
+#include "base/text.hpp"
 
 #include <algorithm>
 

@@ -1,6 +1,6 @@
 // DP102 name-characters: names and file names that are not clean UTF-8 text.
 #include "checks/common.hpp"
-#include "validator/text.hpp"
+#include "base/text.hpp"
 
 #include <algorithm>
 #include <filesystem>

@@ -1,6 +1,6 @@
 // DP101 name-length: document names the DPI chain cannot carry.
 #include "checks/common.hpp"
-#include "validator/text.hpp"
+#include "base/text.hpp"
 
 namespace preflight::checks {
 namespace {

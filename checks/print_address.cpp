@@ -2,7 +2,7 @@
 // an address the print service can use.
 #include "checks/common.hpp"
 #include "validator/routing.hpp"
-#include "validator/text.hpp"
+#include "base/text.hpp"
 
 #include <algorithm>
 #include <cctype>

@@ -1,7 +1,7 @@
 // DP501 recipient-not-verified: a recipient of a digital or general dispatch that
 // the archive system never looked up in Folkeregisteret or Enhetsregisteret.
 #include "checks/common.hpp"
-#include "validator/identifiers.hpp"
+#include "base/identifiers.hpp"
 
 namespace preflight::checks {
 namespace {

@@ -1,22 +1,23 @@
 // preflight: a thin command line over the library (qpdf style). Exit codes:
 // 0 nothing blocks, 1 something blocks (or warns with --fail-on warn), 2 usage
 // error, 3 internal error.
+#include "checks/check_set.hpp"
 #include "pdf/pdf_info.hpp"
 #include "registry/setup.hpp"
 #include "server/gate.hpp"
 #include "validator/catalogue.hpp"
 #include "validator/config.hpp"
 #include "validator/engine.hpp"
-#include "validator/error.hpp"
-#include "validator/explain.hpp"
-#include "validator/files.hpp"
-#include "validator/fixup.hpp"
-#include "validator/identifiers.hpp"
-#include "validator/lookup.hpp"
+#include "base/error.hpp"
+#include "explain/explain.hpp"
+#include "base/files.hpp"
+#include "fix/fixup.hpp"
+#include "base/identifiers.hpp"
+#include "lookup/lookup.hpp"
 #include "validator/manifest.hpp"
-#include "validator/render.hpp"
-#include "validator/scan.hpp"
-#include "validator/text.hpp"
+#include "report/render.hpp"
+#include "scan/scan.hpp"
+#include "base/text.hpp"
 
 #include "git_describe.hpp"
 
@@ -122,7 +123,7 @@ T choose(const std::string& option, const std::string& value, const std::vector<
 }
 
 // `preflight serve`: settings from [serve], overridden by the command line.
-int serve(const po::variables_map& vm, const Config& config, const Registry& registry, Lang lang, bool training) {
+int serve(const po::variables_map& vm, const Config& config, const CheckSet& check_set, Lang lang, bool training) {
     // The gate is multi-threaded: PDFs are never analysed by a fork of it (other
     // threads may hold locks; docs/design.md, "Sandbox"). While this process is
     // still single-threaded, fork the sandbox server's helper: every analysis is
@@ -193,7 +194,7 @@ int serve(const po::variables_map& vm, const Config& config, const Registry& reg
 
     std::optional<server::Gate> made;
     try {
-        made.emplace(gs, registry, config, run);
+        made.emplace(gs, check_set, config, run);
     } catch (const std::runtime_error& e) {
         // The state store could not be opened: say which file, and do not start.
         throw UsageError("error.gate.state", {{"detail", e.what()}});
@@ -207,7 +208,7 @@ int serve(const po::variables_map& vm, const Config& config, const Registry& reg
 }
 
 // `preflight scan`: templates under folders, checked in parallel into one report.
-int scan_templates(const po::variables_map& vm, const std::vector<std::string>& paths, const Registry& registry,
+int scan_templates(const po::variables_map& vm, const std::vector<std::string>& paths, const CheckSet& check_set,
                    const std::vector<Section>& sections, Format format, const RenderOptions& render_options,
                    Severity fail_on) {
     if (paths.empty()) {
@@ -261,7 +262,7 @@ int scan_templates(const po::variables_map& vm, const std::vector<std::string>& 
     RenderOptions shown = render_options;
     shown.templates = true;
     shown.docs_url = plan.roots.empty() ? std::string() : plan.roots.front().config.section("scan").text("docs-url");
-    const Report report = scan::run(plan, registry, options.sandbox, progress);
+    const Report report = scan::run(plan, check_set, options.sandbox, progress);
     std::fputs(render(report, format, shown).c_str(), stdout);
     return report.fails(fail_on) ? kExitFindings : kExitOk;
 }
@@ -286,20 +287,20 @@ RunSettings run_settings(const po::variables_map& vm, const Config& config, bool
 }
 
 // Checks a journal post; the registries are asked only when it has recipients.
-Report check_post(JournalPost post, const Registry& registry, const Config& config, RunSettings settings) {
+Report check_post(JournalPost post, const CheckSet& check_set, const Config& config, RunSettings settings) {
     registry::Registries registries;
     if (!post.recipients.empty()) {
         registries = registry::make_registries(config);
         settings.directory = registries.directory.get();
     }
-    return run_checks(std::move(post), registry, config, settings);
+    return run_checks(std::move(post), check_set, config, settings);
 }
 
 // `preflight fix IN.pdf -o OUT.pdf` (a print-ready copy) or `preflight fix
 // --manifest POST.json` (shorter names for what DP101 stops). Exit 0: the copy
 // was written and passes print, or no name is too long; 1: the input was
 // refused, the fix failed, the copy still blocks, or names need changing.
-int fix_command(const po::variables_map& vm, const std::vector<std::string>& args, const Registry& registry,
+int fix_command(const po::variables_map& vm, const std::vector<std::string>& args, const CheckSet& check_set,
                 const Config& config, Format format, const RenderOptions& render_options, bool training) {
     if (format != Format::text && format != Format::json) {
         throw UsageError("error.fix.format", {{"format", vm["format"].as<std::string>()}});
@@ -309,7 +310,7 @@ int fix_command(const po::variables_map& vm, const std::vector<std::string>& arg
         if (!args.empty()) {
             throw UsageError("error.usage.both", {});
         }
-        const Report report = check_post(load_manifest(vm["manifest"].as<std::string>()), registry, config, settings);
+        const Report report = check_post(load_manifest(vm["manifest"].as<std::string>()), check_set, config, settings);
         const auto proposals = fixup::propose_names(report);
         std::fputs(fixup::render_names(proposals, format, render_options).c_str(), stdout);
         return proposals.empty() ? kExitOk : kExitFindings;
@@ -325,7 +326,7 @@ int fix_command(const po::variables_map& vm, const std::vector<std::string>& arg
     options.tolerance_mm = config.section("page-format").number("tolerance-mm");
     options.strip_mm = config.section("print-margin").number("margin-mm");
     const fixup::PdfFix fix = fixup::fix_pdf(args.front(), vm["output"].as<std::string>(), options,
-                                             vm.count("force") != 0, registry, config, settings);
+                                             vm.count("force") != 0, check_set, config, settings);
     std::fputs(fixup::render_fix(fix, format, render_options).c_str(), stdout);
     if (!fix.fixed()) {
         return kExitFindings;
@@ -361,7 +362,7 @@ std::string read_input(const std::string& file) {
 
 // `preflight explain`: a log message, a log, or a status export; with --manifest, the
 // journal post is checked for the causes the messages point to.
-int explain_messages(const po::variables_map& vm, const std::vector<std::string>& args, const Registry& registry,
+int explain_messages(const po::variables_map& vm, const std::vector<std::string>& args, const CheckSet& check_set,
                      const Config& config, Format format, const RenderOptions& render_options, bool training) {
     if (format != Format::text && format != Format::json) {
         throw UsageError("error.usage.value",
@@ -407,7 +408,7 @@ int explain_messages(const po::variables_map& vm, const std::vector<std::string>
     if (vm.count("manifest") != 0) {
         const std::string manifest = vm["manifest"].as<std::string>();
         JournalPost post = load_manifest(manifest);
-        const Report report = check_post(std::move(post), registry, config, run_settings(vm, config, training));
+        const Report report = check_post(std::move(post), check_set, config, run_settings(vm, config, training));
         explain::apply_report(result, report, manifest, render_options.lang);
     }
     std::fputs((format == Format::json ? explain::render_json(result, render_options)
@@ -466,8 +467,8 @@ int run(int argc, char** argv, Lang& lang) {
     }
     const std::string command = vm["command"].as<std::string>();
     const auto args = vm.count("args") != 0 ? vm["args"].as<std::vector<std::string>>() : std::vector<std::string>{};
-    const Registry& registry = builtin_checks();
-    const auto sections = builtin_sections(registry);
+    const CheckSet& check_set = builtin_checks();
+    const auto sections = builtin_sections(check_set);
     const Config config =
         vm.count("config") != 0 ? Config::load(vm["config"].as<std::string>(), sections) : Config(sections);
 
@@ -476,7 +477,7 @@ int run(int argc, char** argv, Lang& lang) {
             throw UsageError("error.usage.no-arguments", {{"command", command}});
         }
         std::fputs(vm.count("dump-config") != 0 ? config.dump(sections).c_str()
-                                                : render_checks(registry, *format, render_options).c_str(),
+                                                : render_checks(check_set, *format, render_options).c_str(),
                    stdout);
         return kExitOk;
     }
@@ -492,16 +493,16 @@ int run(int argc, char** argv, Lang& lang) {
         return kExitOk;
     }
     if (command == "explain") {
-        return explain_messages(vm, args, registry, config, *format, render_options, training);
+        return explain_messages(vm, args, check_set, config, *format, render_options, training);
     }
     if (command == "serve") {
         if (!args.empty()) {
             throw UsageError("error.usage.no-arguments", {{"command", command}});
         }
-        return serve(vm, config, registry, lang, training);
+        return serve(vm, config, check_set, lang, training);
     }
     if (command == "fix") {
-        return fix_command(vm, args, registry, config, *format, render_options, training);
+        return fix_command(vm, args, check_set, config, *format, render_options, training);
     }
     if (command != "check" && command != "scan") {
         throw UsageError("error.usage.command", {{"command", command}});
@@ -513,7 +514,7 @@ int run(int argc, char** argv, Lang& lang) {
             throw UsageError("error.usage.value",
                              {{"option", "manifest"}, {"value", "scan"}, {"allowed", "check --manifest"}});
         }
-        return scan_templates(vm, args, registry, sections, *format, render_options, fail_on);
+        return scan_templates(vm, args, check_set, sections, *format, render_options, fail_on);
     }
     JournalPost post;
     if (vm.count("manifest") != 0) {
@@ -528,7 +529,7 @@ int run(int argc, char** argv, Lang& lang) {
         post = loose_files(args);
     }
 
-    const Report report = check_post(std::move(post), registry, config, settings);
+    const Report report = check_post(std::move(post), check_set, config, settings);
     std::fputs(render(report, *format, render_options).c_str(), stdout);
     return report.fails(fail_on) ? kExitFindings : kExitOk;
 }

@@ -3,6 +3,7 @@
 // anything else (a crash, a sanitizer report, an exception other than the parser's
 // documented error, a broken invariant) ends the process through check() and is a
 // finding.
+#include "checks/check_set.hpp"
 #include "fuzz/targets.hpp"
 
 #include "pdf/detail.hpp"
@@ -11,12 +12,12 @@
 #include "validator/catalogue.hpp"
 #include "validator/check.hpp"
 #include "validator/config.hpp"
-#include "validator/doctext.hpp"
-#include "validator/error.hpp"
-#include "validator/explain.hpp"
+#include "docx/doctext.hpp"
+#include "base/error.hpp"
+#include "explain/explain.hpp"
 #include "validator/manifest.hpp"
-#include "validator/render.hpp"
-#include "validator/sbd.hpp"
+#include "report/render.hpp"
+#include "server/sbd.hpp"
 
 #include <unistd.h>
 #include <zip.h>

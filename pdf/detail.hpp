@@ -32,7 +32,7 @@ struct ReadOptions {
 Info analyze_with(const std::filesystem::path& file, const ReadOptions& options);
 
 // Extracts the text of `file` (pdf/text.hpp) and fills info.text_scan,
-// text_scan_detail and person_ids (validator/idscan.hpp). The text itself is
+// text_scan_detail and person_ids (base/idscan.hpp). The text itself is
 // dropped before returning.
 void scan_person_ids(const std::filesystem::path& file, Info& info, const TextLimits& limits = {});
 

@@ -57,7 +57,7 @@ enum class Damage : std::uint8_t {
 };
 
 // A valid fødselsnummer, D-nummer, H-nummer or synthetic test identifier found
-// in the text of a page (validator/idscan.hpp decides what counts).
+// in the text of a page (base/idscan.hpp decides what counts).
 struct PersonIdHit {
     int page = 0;    // 1-based, as Page::number
     std::string id;  // the 11 digits: personal data, never to be logged or printed unmasked

@@ -2,7 +2,7 @@
 // identifiers in its text and where each page's content is drawn.
 #include "pdf/detail.hpp"
 #include "pdf/text.hpp"
-#include "validator/idscan.hpp"
+#include "base/idscan.hpp"
 
 #include <new>
 #include <set>

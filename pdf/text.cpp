@@ -60,7 +60,7 @@
 #include "pdf/detail.hpp"
 #include "pdf/podofo_io.hpp"
 #include "pdf/raw.hpp"
-#include "validator/text.hpp"
+#include "base/text.hpp"
 
 #include <podofo/podofo.h>
 

@@ -6,8 +6,8 @@
 #include "pdf/detail.hpp"
 #include "pdf/pdf_info.hpp"
 #include "pdf/serialize.hpp"
-#include "validator/identifiers.hpp"
-#include "validator/idscan.hpp"
+#include "base/identifiers.hpp"
+#include "base/idscan.hpp"
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>

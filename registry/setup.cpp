@@ -1,8 +1,8 @@
 #include "registry/setup.hpp"
 
-#include "validator/error.hpp"
-#include "validator/files.hpp"
-#include "validator/text.hpp"
+#include "base/error.hpp"
+#include "base/files.hpp"
+#include "base/text.hpp"
 
 #include <cstdlib>
 #include <stdexcept>

@@ -1,7 +1,7 @@
 #include "registry/sources.hpp"
 
-#include "validator/error.hpp"
-#include "validator/files.hpp"
+#include "base/error.hpp"
+#include "base/files.hpp"
 #include "validator/manifest.hpp"
 
 #include <fmt/format.h>
@@ -533,7 +533,6 @@ std::unique_ptr<Source> make_builtin_source() {
     return std::make_unique<FileSource>("builtin", json::parse(kTrainingRecipients), utc_today());
 }
 
-bool is_training_recipient(std::string_view id) { return id == "987464291" || id == "29129319060"; }
 
 std::unique_ptr<Source> load_file_source(const std::filesystem::path& file) {
     const std::string shown = file.string();

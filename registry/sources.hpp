@@ -5,7 +5,7 @@
 #pragma once
 
 #include "registry/http.hpp"
-#include "registry/records.hpp"
+#include "validator/registers.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -21,15 +21,6 @@
 #include <vector>
 
 namespace preflight::registry {
-
-// What a capability lookup asks besides the identifier: the integrasjonspunkt's
-// CapabilitiesController takes an optional process and an optional securityLevel,
-// and the registry answers with the records for them only.
-struct CapabilityQuery {
-    std::string process;                // a process URN, or empty for every process
-    std::optional<int> security_level;  // 3 or 4, or none
-    [[nodiscard]] std::string key() const;
-};
 
 class Source {
 public:
@@ -63,7 +54,6 @@ Capabilities capabilities_from_json(const nlohmann::json& body);
 // Testperson 29129319060 (DPI, routed to print).
 std::unique_ptr<Source> make_builtin_source();
 // Whether a normalised id is one of those training recipients.
-bool is_training_recipient(std::string_view id);
 
 // The organisation's export (docs/registry.md). Throws UsageError naming the file,
 // line and column when it is not valid JSON or not of that shape.
@@ -87,7 +77,7 @@ std::string utc_today();
 
 // The layered lookup, with an in-memory cache of online answers (found, not
 // found, removed; never failures) for `ttl`. Thread-safe.
-class Directory {
+class Directory final : public Registers {
 public:
     using Clock = std::function<std::chrono::steady_clock::time_point()>;
     explicit Directory(std::chrono::seconds ttl = std::chrono::seconds(300), Clock clock = {});
@@ -99,8 +89,9 @@ public:
     // normalised person id (11 digits) or org number (9 digits).
     // Capabilities are asked with `persons` for a person (the digital post process)
     // and with `organisations` for an organisation (its arkivmelding process).
-    std::vector<Facts> lookup(const std::vector<std::string>& ids, const CapabilityQuery& persons = {},
-                              const CapabilityQuery& organisations = {});
+    std::vector<Facts> lookup(const std::vector<std::string>& ids, const CapabilityQuery& persons,
+                              const CapabilityQuery& organisations) override;
+    using Registers::lookup;
 
     // What every source says about one identifier, without stopping at the first
     // (preflight lookup). Uses no cache.

@@ -2,7 +2,7 @@
 // integrasjonspunkt's capabilities, on 127.0.0.1, speaking the documented shapes.
 #include "registry/sources.hpp"
 #include "tests/fake_http.hpp"
-#include "validator/error.hpp"
+#include "base/error.hpp"
 
 #include <fmt/format.h>
 #include <gmock/gmock.h>

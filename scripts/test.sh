@@ -9,6 +9,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 start=$SECONDS
 bash scripts/build.sh -DPREFLIGHT_TESTS=ON
+# Every C++ file as clang-format writes it (.clang-format); clang-tidy is scripts/lint.sh.
+bash scripts/lint.sh --format-only
 # The corpus run first, verbose, so its pass/warn/block counts show; then the rest.
 ctest --test-dir build -R '^corpus_robustness$' --output-on-failure -V | grep -E '^[0-9]+: |tests passed|tests failed'
 ctest --test-dir build -E '^corpus_robustness$' --output-on-failure -j"$(nproc)"

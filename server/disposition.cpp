@@ -1,6 +1,6 @@
 #include "server/disposition.hpp"
 
-#include "validator/text.hpp"
+#include "base/text.hpp"
 
 #include <array>
 #include <vector>

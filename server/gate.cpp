@@ -7,12 +7,12 @@
 #include "pdf/pdf_info.hpp"
 
 #include "validator/catalogue.hpp"
-#include "validator/error.hpp"
-#include "validator/explain.hpp"
-#include "validator/identifiers.hpp"
+#include "base/error.hpp"
+#include "explain/explain.hpp"
+#include "base/identifiers.hpp"
 #include "validator/manifest.hpp"
-#include "validator/render.hpp"
-#include "validator/text.hpp"
+#include "report/render.hpp"
+#include "base/text.hpp"
 
 #include <fmt/chrono.h>
 #include <fmt/format.h>
@@ -474,9 +474,9 @@ StoreStats MessageStore::stats() { return store_->stats(); }
 
 // ---------------------------------------------------------------- the gate
 
-Gate::Impl::Impl(GateSettings s, const Registry& reg, const Config& cfg, RunSettings r)
+Gate::Impl::Impl(GateSettings s, const CheckSet& reg, const Config& cfg, RunSettings r)
     : settings(std::move(s)),
-      registry(reg),
+      check_set(reg),
       config(cfg),
       run(r),
       uploads(static_cast<std::ptrdiff_t>(std::max<std::size_t>(1, settings.max_uploads))),
@@ -679,7 +679,7 @@ void Gate::Impl::wait() {
 }
 
 Report Gate::Impl::check(JournalPost post, const RunSettings& r, const std::function<bool(const Finding&)>& keep) {
-    Report report = pool_->run([&] { return run_checks(std::move(post), registry, config, r); });
+    Report report = pool_->run([&] { return run_checks(std::move(post), check_set, config, r); });
     if (keep) {
         std::erase_if(report.findings, [&](const Finding& f) { return !keep(f); });
     }
@@ -1457,8 +1457,8 @@ bool Connection::check_api(Parser& p) {
 
 // ---------------------------------------------------------------- public face
 
-Gate::Gate(GateSettings settings, const Registry& registry, const Config& config, RunSettings run)
-    : impl_(std::make_unique<Impl>(std::move(settings), registry, config, run)) {}
+Gate::Gate(GateSettings settings, const CheckSet& check_set, const Config& config, RunSettings run)
+    : impl_(std::make_unique<Impl>(std::move(settings), check_set, config, run)) {}
 Gate::~Gate() = default;
 void Gate::start() { impl_->start(); }
 unsigned short Gate::port() const { return impl_->bound_port; }

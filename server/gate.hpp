@@ -70,7 +70,7 @@ class Gate {
 public:
     // `run` carries the run flags and the registry directory (may be null); the
     // registry, config and directory must outlive the gate.
-    Gate(GateSettings settings, const Registry& registry, const Config& config, RunSettings run);
+    Gate(GateSettings settings, const CheckSet& check_set, const Config& config, RunSettings run);
     ~Gate();
     Gate(const Gate&) = delete;
     Gate& operator=(const Gate&) = delete;

@@ -10,7 +10,7 @@
 #include "server/state_store.hpp"
 #include "server/tempfiles.hpp"
 
-#include "validator/sbd.hpp"
+#include "server/sbd.hpp"
 
 #include <boost/asio.hpp>
 #include <boost/beast.hpp>
@@ -224,7 +224,7 @@ private:
 
 class Gate::Impl {
 public:
-    Impl(GateSettings s, const Registry& registry, const Config& config, RunSettings run);
+    Impl(GateSettings s, const CheckSet& check_set, const Config& config, RunSettings run);
     ~Impl();
     Impl(const Impl&) = delete;
     Impl& operator=(const Impl&) = delete;
@@ -244,7 +244,7 @@ public:
     void log_error(const std::string& line);  // always written, access log or not
 
     GateSettings settings;
-    const Registry& registry;
+    const CheckSet& check_set;
     const Config& config;
     RunSettings run;
     Metrics metrics;

@@ -1,5 +1,5 @@
 #include "server/multipart.hpp"
-#include "validator/text.hpp"
+#include "base/text.hpp"
 
 #include <algorithm>
 #include <cctype>

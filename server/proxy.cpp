@@ -16,12 +16,12 @@
 #include "server/multipart.hpp"
 
 #include "validator/catalogue.hpp"
-#include "validator/error.hpp"
-#include "validator/filetype.hpp"
-#include "validator/identifiers.hpp"
-#include "validator/render.hpp"
-#include "validator/sbd.hpp"
-#include "validator/text.hpp"
+#include "base/error.hpp"
+#include "base/filetype.hpp"
+#include "base/identifiers.hpp"
+#include "report/render.hpp"
+#include "server/sbd.hpp"
+#include "base/text.hpp"
 
 #include <fmt/format.h>
 

@@ -1,6 +1,6 @@
 #include "server/request_target.hpp"
 
-#include "validator/text.hpp"
+#include "base/text.hpp"
 
 #include <array>
 

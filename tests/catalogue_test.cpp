@@ -1,3 +1,4 @@
+#include "checks/check_set.hpp"
 #include "validator/catalogue.hpp"
 #include "validator/check.hpp"
 

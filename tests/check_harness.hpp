@@ -1,9 +1,10 @@
 // Test helpers: build journal posts with known facts and run one check on them.
 #pragma once
 
+#include "checks/check_set.hpp"
 #include "validator/catalogue.hpp"
 #include "validator/check.hpp"
-#include "validator/identifiers.hpp"
+#include "base/identifiers.hpp"
 #include "validator/routing.hpp"
 
 #include <fmt/format.h>

@@ -1,6 +1,7 @@
+#include "checks/check_set.hpp"
 #include "validator/config.hpp"
 #include "validator/catalogue.hpp"
-#include "validator/error.hpp"
+#include "base/error.hpp"
 
 #include <gtest/gtest.h>
 

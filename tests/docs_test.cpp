@@ -1,4 +1,5 @@
 // Every registered check has its doc page, naming its code, slug and every option.
+#include "checks/check_set.hpp"
 #include "validator/check.hpp"
 
 #include <gtest/gtest.h>

@@ -3,7 +3,7 @@
 #include "tests/fake_integrasjonspunkt.hpp"
 
 #include "registry/http.hpp"
-#include "validator/files.hpp"
+#include "base/files.hpp"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>

@@ -3,7 +3,7 @@
 //
 //   fake_registry DATA.json [--delay-ms N] [--token T]
 #include "tests/fake_registry.hpp"
-#include "validator/files.hpp"
+#include "base/files.hpp"
 
 #include <cstdio>
 #include <cstring>

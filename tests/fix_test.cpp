@@ -1,15 +1,16 @@
 // `preflight fix`: every output page portrait A4 and checked with preflight's own
 // checks for print (no DP301, no DP307 on scaled pages), text still text, links
 // and metadata kept, refusals, never the input overwritten; names for DP101.
-#include "validator/fixup.hpp"
+#include "checks/check_set.hpp"
+#include "fix/fixup.hpp"
 
 #include "pdf/pdf_info.hpp"
 #include "pdf/text.hpp"
 #include "tests/cli_harness.hpp"
 #include "tests/pdf_writer.hpp"
-#include "validator/error.hpp"
+#include "base/error.hpp"
 #include "validator/manifest.hpp"
-#include "validator/text.hpp"
+#include "base/text.hpp"
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>

@@ -3,6 +3,7 @@
 // in front of a fake integrasjonspunkt that records what reaches it.
 #pragma once
 
+#include "checks/check_set.hpp"
 #include "server/gate.hpp"
 #include "server/metrics.hpp"
 #include "server/tempfiles.hpp"

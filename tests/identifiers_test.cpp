@@ -1,4 +1,4 @@
-#include "validator/identifiers.hpp"
+#include "base/identifiers.hpp"
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>

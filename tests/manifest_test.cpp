@@ -1,6 +1,6 @@
 #include "validator/manifest.hpp"
 #include "validator/catalogue.hpp"
-#include "validator/error.hpp"
+#include "base/error.hpp"
 
 #include <gtest/gtest.h>
 

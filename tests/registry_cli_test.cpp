@@ -3,7 +3,7 @@
 // answer, refuse, fail or never answer.
 #include "tests/cli_harness.hpp"
 #include "tests/fake_registry.hpp"
-#include "validator/identifiers.hpp"
+#include "base/identifiers.hpp"
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>

@@ -1,4 +1,4 @@
-#include "validator/text.hpp"
+#include "base/text.hpp"
 
 #include <gtest/gtest.h>
 

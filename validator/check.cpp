@@ -31,7 +31,7 @@ Finding& Findings::add(Severity severity, std::string message_id, MessageArgs ar
     return findings_.back();
 }
 
-void Registry::add(std::unique_ptr<Check> check) {
+void CheckSet::add(std::unique_ptr<Check> check) {
     if (find(check->slug()) != nullptr || find(check->code()) != nullptr) {
         throw std::logic_error("check registered twice: " + std::string(check->slug()));
     }
@@ -39,7 +39,7 @@ void Registry::add(std::unique_ptr<Check> check) {
     std::sort(checks_.begin(), checks_.end(), [](const auto& a, const auto& b) { return a->code() < b->code(); });
 }
 
-const Check* Registry::find(std::string_view slug_or_code) const {
+const Check* CheckSet::find(std::string_view slug_or_code) const {
     for (const auto& c : checks_) {
         if (c->slug() == slug_or_code || c->code() == slug_or_code) {
             return c.get();

@@ -97,7 +97,7 @@ public:
     virtual void run(const Context& ctx, Findings& out) const = 0;
 };
 
-class Registry {
+class CheckSet {
 public:
     void add(std::unique_ptr<Check> check);
     [[nodiscard]] const std::vector<std::unique_ptr<Check>>& checks() const { return checks_; }
@@ -107,8 +107,5 @@ public:
 private:
     std::vector<std::unique_ptr<Check>> checks_;
 };
-
-// Every built-in check, in code order (checks/registry.cpp).
-const Registry& builtin_checks();
 
 }  // namespace preflight

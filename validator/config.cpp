@@ -1,7 +1,7 @@
 #include "validator/config.hpp"
 
-#include "validator/error.hpp"
-#include "validator/files.hpp"
+#include "base/error.hpp"
+#include "base/files.hpp"
 
 #include <fmt/format.h>
 #include <boost/program_options.hpp>
@@ -140,9 +140,9 @@ std::string_view kind_name(OptionSpec::Kind k) {
 
 }  // namespace
 
-std::vector<Section> builtin_sections(const Registry& registry) {
+std::vector<Section> builtin_sections(const CheckSet& check_set) {
     std::vector<Section> sections;
-    for (const auto& c : registry.checks()) {
+    for (const auto& c : check_set.checks()) {
         sections.push_back({std::string(c->slug()), c->options()});
     }
     // Registries (docs/registry.md). Empty URLs are sources not asked.

@@ -16,7 +16,7 @@ struct Section {
 };
 
 // The options preflight itself reads, beside the checks': [pdf] limits of the analysing child.
-std::vector<Section> builtin_sections(const Registry& registry);
+std::vector<Section> builtin_sections(const CheckSet& check_set);
 
 class Config {
 public:

@@ -1,10 +1,10 @@
 #include "validator/engine.hpp"
 
-#include "registry/sources.hpp"
-#include "validator/doctext.hpp"
-#include "validator/filetype.hpp"
-#include "validator/identifiers.hpp"
-#include "validator/idscan.hpp"
+#include "validator/registers.hpp"
+#include "docx/doctext.hpp"
+#include "base/filetype.hpp"
+#include "base/identifiers.hpp"
+#include "base/idscan.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -45,7 +45,7 @@ bool Report::fails(Severity threshold) const {
     return std::any_of(findings.begin(), findings.end(), [&](const Finding& f) { return f.severity >= threshold; });
 }
 
-void look_up_recipients(JournalPost& post, registry::Directory* directory) {
+void look_up_recipients(JournalPost& post, registry::Registers* directory) {
     std::vector<std::size_t> asked;
     std::vector<std::string> ids;
     for (std::size_t i = 0; i < post.recipients.size(); ++i) {
@@ -217,7 +217,7 @@ void gather_facts(JournalPost& post, const pdf::Limits& limits, bool sandbox, bo
     }
 }
 
-Report run_checks(JournalPost post, const Registry& registry, const Config& config, const RunSettings& settings) {
+Report run_checks(JournalPost post, const CheckSet& check_set, const Config& config, const RunSettings& settings) {
     look_up_recipients(post, settings.directory);
     Report report;
     report.targets = targets_for(post, settings);
@@ -229,7 +229,7 @@ Report run_checks(JournalPost post, const Registry& registry, const Config& conf
     // DP307 is on ([print-margin] enabled): it means reading every content stream.
     const bool measure_content = report.targets.print_bound && config.section("print-margin").boolean("enabled");
     gather_facts(post, pdf_limits(config), settings.sandbox, by_email, measure_content);
-    for (const auto& check : registry.checks()) {
+    for (const auto& check : check_set.checks()) {
         Findings out(*check);
         const Context ctx{post, report.targets, config.section(check->slug()), settings.flags};
         check->run(ctx, out);

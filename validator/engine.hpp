@@ -8,7 +8,7 @@
 #include "validator/routing.hpp"
 
 namespace preflight::registry {
-class Directory;
+class Registers;
 }
 
 #include <vector>
@@ -23,7 +23,7 @@ struct RunSettings {
     bool channel_given = false;  // --channel was on the command line: it overrides recipients
     bool sandbox = true;         // analyse PDFs in a child process with limits
     RunFlags flags;
-    registry::Directory* directory = nullptr;  // where recipients are looked up; none: not looked up
+    registry::Registers* directory = nullptr;  // where recipients are looked up; none: not looked up
 };
 
 struct Report {
@@ -37,7 +37,7 @@ struct Report {
 // Asks `directory` about every recipient whose method needs it (general, dpi,
 // dpo, dpv, dpf, signing, and email for DP604) and has a valid identifier, then
 // predicts every route.
-void look_up_recipients(JournalPost& post, registry::Directory* directory);
+void look_up_recipients(JournalPost& post, registry::Registers* directory);
 Targets targets_for(const JournalPost& post, const RunSettings& settings);
 pdf::Limits pdf_limits(const Config& config);
 
@@ -47,6 +47,6 @@ pdf::Limits pdf_limits(const Config& config);
 void gather_facts(JournalPost& post, const pdf::Limits& limits, bool sandbox, bool find_person_ids = false,
                   bool find_content_boxes = false);
 
-Report run_checks(JournalPost post, const Registry& registry, const Config& config, const RunSettings& settings);
+Report run_checks(JournalPost post, const CheckSet& check_set, const Config& config, const RunSettings& settings);
 
 }  // namespace preflight

@@ -1,6 +1,7 @@
 // A finding is data: which check, how bad, where, and a message in no language yet.
 #pragma once
 
+#include "base/error.hpp"
 #include "validator/model.hpp"
 
 #include <optional>
@@ -9,9 +10,6 @@
 #include <vector>
 
 namespace preflight {
-
-// Named arguments for a catalogue message, already formatted as text.
-using MessageArgs = std::vector<std::pair<std::string, std::string>>;
 
 struct Finding {
     std::string code;   // DP301

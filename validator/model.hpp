@@ -2,8 +2,8 @@
 #pragma once
 
 #include "pdf/pdf_info.hpp"
-#include "registry/records.hpp"
-#include "validator/doctext.hpp"
+#include "validator/records.hpp"
+#include "docx/doctext.hpp"
 
 #include <cstdint>
 #include <filesystem>

@@ -1,6 +1,6 @@
 #include "validator/routing.hpp"
 
-#include "validator/identifiers.hpp"
+#include "base/identifiers.hpp"
 
 #include <algorithm>
 #include <optional>

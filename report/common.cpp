@@ -1,0 +1,76 @@
+#include "report/common.hpp"
+
+#include "base/identifiers.hpp"
+#include "base/text.hpp"
+#include "validator/catalogue.hpp"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+namespace preflight::report {
+
+std::string located(std::string_view file, const RenderOptions& o) {
+    const std::string shown_name = clean_text(file, o);
+    const bool plain = text::valid_utf8(file) && text::escape_controls(file) == file;
+    return plain && (o.show_ids || ident::mask_person_ids(file) == file) ? std::string(file) : shown_name;
+}
+
+MessageArgs clean_args(const MessageArgs& args, const RenderOptions& o) {
+    MessageArgs out;
+    out.reserve(args.size());
+    for (const auto& [k, v] : args) {
+        out.emplace_back(k, clean_text(v, o));
+    }
+    return out;
+}
+
+Shown shown(const Finding& f, const RenderOptions& o) {
+    const MessageArgs args = clean_args(f.args, o);
+    return {catalogue::text(f.message_id, o.lang, args), catalogue::text(f.remedy_id, o.lang, args)};
+}
+
+std::string location(const Finding& f, const RenderOptions& o) {
+    std::string where = f.document ? clean_text(*f.document, o) : catalogue::text("ui.post", o.lang);
+    if (f.page) {
+        where += fmt::format(":{}", *f.page);
+    }
+    if (f.recipient) {
+        where +=
+            fmt::format(" ({})", catalogue::text("ui.recipient", o.lang, {{"index", std::to_string(*f.recipient)}}));
+    }
+    return where;
+}
+
+std::string severity_label(Severity s, Lang lang) {
+    return catalogue::text(fmt::format("ui.severity.{}", to_string(s)), lang);
+}
+
+std::string summary_line(const Report& r, const RenderOptions& o) {
+    int counts[3] = {0, 0, 0};
+    for (const auto& f : r.findings) {
+        ++counts[static_cast<int>(f.severity)];
+    }
+    return catalogue::text("ui.summary", o.lang,
+                           {{"documents", std::to_string(r.post.documents.size())},
+                            {"block", std::to_string(counts[2])},
+                            {"warn", std::to_string(counts[1])},
+                            {"info", std::to_string(counts[0])}}) +
+           "\n";
+}
+
+const char* level_of(Severity s) { return s == Severity::block ? "error" : s == Severity::warn ? "warning" : "note"; }
+
+std::string Renderer::checks(const CheckSet& check_set, const RenderOptions& o) const {
+    std::string out = catalogue::text("ui.checks.header", o.lang) + "\n";
+    for (const auto& c : check_set.checks()) {
+        const std::string code(c->code());
+        out += fmt::format("{:<6} {:<26} {}\n       {}\n", code, c->slug(), catalogue::text(code + ".severity", o.lang),
+                           catalogue::text(code + ".summary", o.lang));
+        for (const auto& opt : c->options()) {
+            out += fmt::format("       [{}] {} = {}\n", c->slug(), opt.key, opt.default_value);
+        }
+    }
+    return out;
+}
+
+}  // namespace preflight::report

@@ -1,0 +1,54 @@
+// What the renderers share (inside report/ only): a finding's text in the report's
+// language with user text cleaned, its place, severity words and the summary line.
+#pragma once
+
+#include "report/render.hpp"
+
+#include <string>
+#include <string_view>
+
+namespace preflight::report {
+
+struct Shown {
+    std::string message;
+    std::string remedy;
+};
+
+// A file's path where a CI system must find the file (GitHub's file=, SARIF's uri,
+// JUnit's file): the path as it is, unless it holds a personal identifier (masked,
+// unless --show-ids), control characters or invalid UTF-8 (cleaned): such a name is
+// shown, but cannot be found.
+std::string located(std::string_view file, const RenderOptions& o);
+MessageArgs clean_args(const MessageArgs& args, const RenderOptions& o);
+// The finding's message and remedy from the catalogue, its arguments cleaned.
+Shown shown(const Finding& f, const RenderOptions& o);
+// "file.pdf:3 (recipient 0)", or the journal post.
+std::string location(const Finding& f, const RenderOptions& o);
+std::string severity_label(Severity s, Lang lang);
+// "Documents: 9 · blocking: 4 · warnings: 3 · info: 0", and a newline.
+std::string summary_line(const Report& r, const RenderOptions& o);
+// error, warning, note (SARIF levels; GitHub's command names but notice).
+const char* level_of(Severity s);
+
+// One output format (ruff style): the report, and the list of checks.
+class Renderer {
+public:
+    Renderer() = default;
+    Renderer(const Renderer&) = delete;
+    Renderer& operator=(const Renderer&) = delete;
+    Renderer(Renderer&&) = delete;
+    Renderer& operator=(Renderer&&) = delete;
+    virtual ~Renderer() = default;
+    [[nodiscard]] virtual std::string report(const Report& r, const RenderOptions& o) const = 0;
+    // `preflight checks`: the text list unless the format has its own.
+    [[nodiscard]] virtual std::string checks(const CheckSet& check_set, const RenderOptions& o) const;
+};
+
+// One per format, each in its own file (report/<format>.cpp).
+const Renderer& text_renderer();
+const Renderer& json_renderer();
+const Renderer& junit_renderer();
+const Renderer& sarif_renderer();
+const Renderer& github_renderer();
+
+}  // namespace preflight::report

@@ -1,0 +1,51 @@
+// Renderers: one per output format, over a finished report (ruff style).
+#pragma once
+
+#include "validator/engine.hpp"
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace preflight {
+
+enum class Format : std::uint8_t { text, json, junit, sarif, github };
+std::optional<Format> parse_format(std::string_view s);
+
+struct RenderOptions {
+    Lang lang = Lang::nb;
+    bool show_ids = false;  // false: fødselsnummer and D-nummer masked as 291293*****
+    // JUnit: findings at or above this severity fail their test case (--fail-on).
+    Severity fail_on = Severity::block;
+    // SARIF: each rule's helpUri is docs_url + slug + ".md" ([scan] docs-url); empty:
+    // no helpUri (the page itself is in the rule's help either way).
+    std::string docs_url;
+    // `preflight scan`: the report is about templates, not one letter (the verdict line).
+    bool templates = false;
+
+    // The defaults, in `lang`.
+    [[nodiscard]] static RenderOptions in(Lang lang) {
+        RenderOptions o;
+        o.lang = lang;
+        return o;
+    }
+};
+
+// Text from users (names, file names, log lines) as it may be shown: valid UTF-8,
+// control characters escaped as \uXXXX (so a name cannot fake a line of output or
+// break XML), personal identifiers masked unless options.show_ids.
+[[nodiscard]] std::string clean_text(std::string_view s, const RenderOptions& options);
+
+// Every format renders the report as data: text (for people), json (the contract's
+// report), junit (JUnit XML as GitLab and Jenkins read it: one test case per
+// document), sarif (SARIF 2.1.0: one rule per check with its documentation page,
+// results with file locations), github (workflow commands: annotations on files).
+std::string render(const Report& report, Format format, const RenderOptions& options);
+
+// The contract's JSON report as a JSON value (for the gate as well as the CLI).
+std::string render_json(const Report& report, const RenderOptions& options);
+
+// `preflight checks`: every check with code, slug, severity, summary and options.
+std::string render_checks(const CheckSet& check_set, Format format, const RenderOptions& options);
+
+}  // namespace preflight

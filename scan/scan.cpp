@@ -1,0 +1,700 @@
+#include "scan/scan.hpp"
+
+#include "base/error.hpp"
+#include "validator/manifest.hpp"
+#include "base/text.hpp"
+
+#include "pdf/serialize.hpp"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <fnmatch.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <deque>
+#include <map>
+#include <stdexcept>
+#include <system_error>
+#include <thread>
+
+namespace preflight::scan {
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+
+namespace {
+
+bool matches(const std::string& glob, const std::string& text) { return ::fnmatch(glob.c_str(), text.c_str(), 0) == 0; }
+
+// What the file shows as: the root as given joined with the relative path.
+std::string shown(const std::string& root, const fs::path& relative) {
+    const fs::path joined = relative.empty() ? fs::path(root) : fs::path(root) / relative;
+    std::string s = joined.lexically_normal().generic_string();
+    return s.empty() ? root : s;
+}
+
+// The folder walk of one root: depth first, every entry's error kept.
+class Walker {
+public:
+    Walker(const Root& root, std::size_t index, std::vector<Target>& out) : root_(root), index_(index), out_(out) {}
+
+    void walk(const fs::path& dir, const fs::path& relative) {
+        std::error_code ec;
+        fs::directory_iterator it(dir, fs::directory_options::none, ec);
+        if (ec) {
+            unreadable(relative, ec);
+            return;
+        }
+        for (; it != fs::directory_iterator(); it.increment(ec)) {
+            const fs::directory_entry& entry = *it;
+            const std::string name = entry.path().filename().string();
+            const fs::path rel = relative / name;
+            if (excluded(rel.generic_string(), root_.excludes)) {
+                continue;
+            }
+            std::error_code sec;
+            const fs::file_status link = entry.symlink_status(sec);
+            if (fs::is_directory(link)) {
+                if (!name.empty() && name.front() != '.') {
+                    walk(entry.path(), rel);
+                }
+                continue;
+            }
+            // A regular file, or a symbolic link to one (links to folders are not
+            // followed: no loops). A dangling link named like a template is a finding.
+            if (is_template_name(name) && (fs::is_regular_file(link) || fs::is_symlink(link))) {
+                out_.push_back({shown(root_.path, rel), entry.path(), index_, {}});
+            }
+        }
+        if (ec) {
+            unreadable(relative, ec);
+        }
+    }
+
+private:
+    void unreadable(const fs::path& relative, const std::error_code& ec) {
+        out_.push_back({shown(root_.path, relative), fs::path(root_.path) / relative, index_, ec.message()});
+    }
+
+    const Root& root_;
+    std::size_t index_;
+    std::vector<Target>& out_;
+};
+
+std::vector<std::string> split_globs(const std::string& value) {
+    std::vector<std::string> out;
+    std::size_t at = 0;
+    while (at <= value.size()) {
+        const auto comma = value.find(',', at);
+        const std::string glob =
+            text::trim(value.substr(at, comma == std::string::npos ? std::string::npos : comma - at));
+        if (!glob.empty()) {
+            out.push_back(glob);
+        }
+        if (comma == std::string::npos) {
+            break;
+        }
+        at = comma + 1;
+    }
+    return out;
+}
+
+}  // namespace
+
+bool excluded(std::string_view relative, const std::vector<std::string>& globs) {
+    if (globs.empty()) {
+        return false;
+    }
+    const std::string rel(relative);
+    std::vector<std::string> components;
+    std::vector<std::string> prefixes;  // "a", "a/b", ... up to the whole path
+    std::size_t at = 0;
+    while (at <= rel.size()) {
+        const auto slash = rel.find('/', at);
+        const std::size_t end = slash == std::string::npos ? rel.size() : slash;
+        if (end > at) {
+            components.push_back(rel.substr(at, end - at));
+            prefixes.push_back(rel.substr(0, end));
+        }
+        if (slash == std::string::npos) {
+            break;
+        }
+        at = slash + 1;
+    }
+    for (std::string glob : globs) {
+        while (glob.starts_with("./")) {
+            glob.erase(0, 2);
+        }
+        while (glob.size() > 1 && glob.back() == '/') {
+            glob.pop_back();  // "drafts/" names the folder
+        }
+        const bool whole = glob.find('/') != std::string::npos;
+        const auto& candidates = whole ? prefixes : components;
+        if (std::any_of(candidates.begin(), candidates.end(), [&](const std::string& c) { return matches(glob, c); })) {
+            return true;
+        }
+    }
+    return false;
+}
+
+bool is_template_name(std::string_view name) {
+    if (name.empty() || name.front() == '.' || name.starts_with("~$")) {
+        return false;
+    }
+    const std::string ext = text::ascii_lower(fs::path(std::string(name)).extension().string());
+    return ext == ".pdf" || ext == ".docx" || ext == ".dotx";
+}
+
+Plan plan(const Options& options, const std::vector<Section>& sections) {
+    Plan p;
+    std::optional<Config> given;
+    if (options.config_file) {
+        given = Config::load(*options.config_file, sections);
+    }
+    for (const std::string& path : options.paths) {
+        std::error_code ec;
+        const bool folder = fs::is_directory(path, ec);
+        Root root{path, given ? *given : Config(sections), options.config_file, Channel::general, {}};
+        const fs::path local = fs::path(path) / kRootConfig;
+        if (!given && folder && fs::is_regular_file(local, ec)) {
+            root.config = Config::load(local, sections);
+            root.config_file = local;
+        }
+        const SectionOptions& s = root.config.section("scan");
+        if (options.channel) {
+            root.channel = *options.channel;
+        } else if (const std::string& c = s.text("channel"); !c.empty()) {
+            const auto parsed = parse_channel(c);
+            if (!parsed || *parsed == Channel::manual) {
+                throw UsageError("error.scan.channel",
+                                 {{"file", root.config_file ? root.config_file->string() : std::string("-")},
+                                  {"value", c},
+                                  {"allowed", "general, dpi, print, dpo, dpv, dpf, email, signing"}});
+            }
+            root.channel = *parsed;
+        }
+        root.excludes = split_globs(s.text("exclude"));
+        root.excludes.insert(root.excludes.end(), options.excludes.begin(), options.excludes.end());
+        if (p.roots.empty() && options.jobs == 0) {
+            p.jobs = static_cast<unsigned>(s.integer("jobs"));
+        }
+        p.roots.push_back(std::move(root));
+
+        const std::size_t index = p.roots.size() - 1;
+        const std::size_t first = p.targets.size();
+        if (folder) {
+            Walker(p.roots.back(), index, p.targets).walk(path, {});
+        } else if (!excluded(fs::path(path).lexically_normal().generic_string(), p.roots.back().excludes)) {
+            // A file given by name is checked whatever its extension (a missing one
+            // is a DP403 finding).
+            p.targets.push_back({path, path, index, {}});
+        }
+        std::sort(p.targets.begin() + static_cast<std::ptrdiff_t>(first), p.targets.end(),
+                  [](const Target& a, const Target& b) { return a.file < b.file; });
+    }
+    // Overlapping roots, or a file given twice: checked once, where first seen; a
+    // file and a symbolic link to it: under the file's own name.
+    std::map<std::string, std::size_t> seen;  // canonical path -> index in unique
+    std::vector<Target> unique;
+    for (auto& t : p.targets) {
+        std::error_code ec;
+        const fs::path canonical = fs::weakly_canonical(t.path, ec);
+        const auto [it, fresh] =
+            seen.try_emplace(ec ? t.path.lexically_normal().string() : canonical.string(), unique.size());
+        if (fresh) {
+            unique.push_back(std::move(t));
+        } else if (Target& kept = unique[it->second];
+                   kept.root == t.root && fs::is_symlink(kept.path, ec) && !fs::is_symlink(t.path, ec)) {
+            kept = std::move(t);
+        }
+    }
+    p.targets = std::move(unique);
+    std::stable_sort(p.targets.begin(), p.targets.end(), [](const Target& a, const Target& b) {
+        return a.root != b.root ? a.root < b.root : a.file < b.file;
+    });
+    if (options.jobs != 0) {
+        p.jobs = options.jobs;
+    }
+    if (p.jobs == 0) {
+        p.jobs = std::max(1U, std::thread::hardware_concurrency());
+    }
+    return p;
+}
+
+namespace {
+
+Report check_one(const Plan& plan, const Target& target, const CheckSet& check_set, bool sandbox) {
+    const Root& root = plan.roots[target.root];
+    JournalPost post = loose_files({target.file});
+    Document& d = post.documents.front();
+    d.path = target.path;
+    if (!target.walk_error.empty()) {
+        // A folder that could not be listed: its files are not checked.
+        d.gathered = true;
+        d.io_error = target.walk_error;
+    }
+    RunSettings settings;
+    settings.channel = root.channel;
+    settings.channel_given = true;
+    settings.sandbox = sandbox;
+    settings.flags.templates = true;
+    Report report = run_checks(std::move(post), check_set, root.config, settings);
+    for (auto& f : report.findings) {
+        if (!f.document) {
+            f.document = target.file;  // "each finding names its document"
+        }
+    }
+    return report;
+}
+
+}  // namespace
+
+namespace detail {
+std::function<void(const Target&)> worker_hook;
+}  // namespace detail
+
+namespace {
+
+// ---- One file's report between processes: what the renderers read of it.
+
+json document_to_json(const Document& d) {
+    json j = {{"file", d.file},         {"path", d.path.string()}, {"name", d.name},
+              {"readable", d.readable}, {"io_error", d.io_error},  {"bytes", d.bytes},
+              {"type", d.type},         {"pdf", nullptr},          {"docx", nullptr}};
+    if (d.pdf) {
+        j["pdf"] = pdf::to_json_text(*d.pdf, /*collapse_runs=*/true);  // as the sandbox sends it
+    }
+    if (d.docx) {
+        json sections = json::array();
+        for (const auto& s : d.docx->sections) {
+            sections.push_back({s.section, s.has_size, s.width_twips, s.height_twips, s.orient});
+        }
+        j["docx"] = {{"sections", sections}, {"truncated", d.docx->truncated}, {"error", d.docx->error}};
+    }
+    return j;
+}
+
+Document document_from_json(const json& j) {
+    Document d;
+    d.file = j.at("file").get<std::string>();
+    d.path = j.at("path").get<std::string>();
+    d.name = j.at("name").get<std::string>();
+    d.gathered = true;
+    d.readable = j.at("readable").get<bool>();
+    d.io_error = j.at("io_error").get<std::string>();
+    d.bytes = j.at("bytes").get<std::uint64_t>();
+    d.type = j.at("type").get<std::string>();
+    if (!j.at("pdf").is_null()) {
+        d.pdf = pdf::info_from_json_text(j.at("pdf").get<std::string>());
+    }
+    if (!j.at("docx").is_null()) {
+        doctext::DocxLayout layout;
+        for (const auto& s : j.at("docx").at("sections")) {
+            doctext::PageSetup setup;
+            setup.section = s.at(0).get<int>();
+            setup.has_size = s.at(1).get<bool>();
+            setup.width_twips = s.at(2).get<long>();
+            setup.height_twips = s.at(3).get<long>();
+            setup.orient = s.at(4).get<std::string>();
+            layout.sections.push_back(std::move(setup));
+        }
+        layout.truncated = j.at("docx").at("truncated").get<bool>();
+        layout.error = j.at("docx").at("error").get<std::string>();
+        d.docx = std::move(layout);
+    }
+    return d;
+}
+
+json optional_json(const auto& v) { return v ? json(*v) : json(nullptr); }
+
+std::string report_to_wire(const Report& r) {
+    json documents = json::array();
+    for (const auto& d : r.post.documents) {
+        documents.push_back(document_to_json(d));
+    }
+    json findings = json::array();
+    for (const auto& f : r.findings) {
+        json args = json::array();
+        for (const auto& [k, v] : f.args) {
+            args.push_back({k, v});
+        }
+        findings.push_back({f.code, f.check, static_cast<int>(f.severity), optional_json(f.document),
+                            optional_json(f.page), optional_json(f.recipient), f.message_id, f.remedy_id, args});
+    }
+    // CBOR, not JSON text: file names and texts from documents need not be valid
+    // UTF-8 here (the renderers clean them), and CBOR carries the bytes as they are.
+    const std::vector<std::uint8_t> cbor = json::to_cbor(json{{"documents", documents}, {"findings", findings}});
+    return {cbor.begin(), cbor.end()};
+}
+
+Report report_from_wire(const std::string& text) {
+    const json j = json::from_cbor(text);
+    Report r;
+    for (const auto& d : j.at("documents")) {
+        r.post.documents.push_back(document_from_json(d));
+    }
+    for (const auto& f : j.at("findings")) {
+        Finding finding;
+        finding.code = f.at(0).get<std::string>();
+        finding.check = f.at(1).get<std::string>();
+        finding.severity = static_cast<Severity>(f.at(2).get<int>());
+        if (!f.at(3).is_null()) {
+            finding.document = f.at(3).get<std::string>();
+        }
+        if (!f.at(4).is_null()) {
+            finding.page = f.at(4).get<int>();
+        }
+        if (!f.at(5).is_null()) {
+            finding.recipient = f.at(5).get<int>();
+        }
+        finding.message_id = f.at(6).get<std::string>();
+        finding.remedy_id = f.at(7).get<std::string>();
+        for (const auto& a : f.at(8)) {
+            finding.args.emplace_back(a.at(0).get<std::string>(), a.at(1).get<std::string>());
+        }
+        r.findings.push_back(std::move(finding));
+    }
+    return r;
+}
+
+// ---- The worker processes.
+
+bool write_all(int fd, const char* data, std::size_t size) {
+    while (size > 0) {
+        const ssize_t n = ::write(fd, data, size);
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n <= 0) {
+            return false;
+        }
+        data += n;
+        size -= static_cast<std::size_t>(n);
+    }
+    return true;
+}
+
+// A record on a result pipe: index, status (0 report, 1 internal error), length, text.
+struct RecordHeader {
+    std::uint64_t index = 0;
+    std::uint64_t status = 0;
+    std::uint64_t length = 0;
+};
+
+// Reads file indices from `tasks` until EOF, answers each on `results`. Runs in a
+// forked, single-threaded process: fork-mode sandboxes are safe here.
+[[noreturn]] void worker_main(const Plan& plan, const CheckSet& check_set, bool sandbox, int tasks, int results) {
+    for (;;) {
+        std::uint64_t index = 0;
+        std::size_t got = 0;
+        while (got < sizeof index) {
+            const ssize_t n = ::read(tasks, reinterpret_cast<char*>(&index) + got, sizeof index - got);
+            if (n < 0 && errno == EINTR) {
+                continue;
+            }
+            if (n <= 0) {
+                ::_exit(0);  // no more files
+            }
+            got += static_cast<std::size_t>(n);
+        }
+        RecordHeader header{index, 0, 0};
+        std::string text;
+        if (detail::worker_hook) {
+            detail::worker_hook(plan.targets.at(index));
+        }
+        try {
+            text = report_to_wire(check_one(plan, plan.targets.at(index), check_set, sandbox));
+        } catch (const std::exception& e) {
+            header.status = 1;
+            text = e.what();
+        } catch (...) {
+            header.status = 1;
+            text = "unknown error";
+        }
+        header.length = text.size();
+        if (!write_all(results, reinterpret_cast<const char*>(&header), sizeof header) ||
+            !write_all(results, text.data(), text.size())) {
+            ::_exit(1);
+        }
+    }
+}
+
+// A file whose worker process died while checking it: a finding, not a crash of the scan.
+Report died_on(const Target& target, int status) {
+    const std::string detail =
+        WIFSIGNALED(status) ? fmt::format("signal {}", WTERMSIG(status)) : fmt::format("exit {}", WEXITSTATUS(status));
+    JournalPost post = loose_files({target.file});
+    post.documents.front().path = target.path;
+    post.documents.front().gathered = true;
+    Finding f;
+    std::string ext = text::ascii_lower(target.path.extension().string());
+    const bool pdf = ext == ".pdf";
+    f.code = pdf ? "DP303" : "DP301";
+    f.check = pdf ? "pdf-damaged" : "page-format";
+    f.severity = Severity::block;
+    f.document = target.file;
+    f.message_id = pdf ? "DP303.crashed" : "DP301.docx-unreadable";
+    f.remedy_id = f.message_id + ".remedy";
+    f.args = {{"detail", "the checking process ended on this file (" + detail + ")"}};
+    Report r;
+    r.post = std::move(post);
+    r.findings.push_back(std::move(f));
+    return r;
+}
+
+class WorkerPool {
+public:
+    WorkerPool(const Plan& plan, const CheckSet& check_set, bool sandbox, unsigned count)
+        : plan_(plan), check_set_(check_set), sandbox_(sandbox), workers_(count) {
+        std::size_t started = 0;
+        try {
+            for (; started < workers_.size(); ++started) {
+                spawn(started);
+            }
+        } catch (const std::system_error&) {
+            // Out of processes or descriptors: go on with the workers there are.
+            if (started == 0) {
+                throw;
+            }
+            workers_.resize(started);
+        }
+    }
+    WorkerPool(const WorkerPool&) = delete;
+    WorkerPool& operator=(const WorkerPool&) = delete;
+    ~WorkerPool() {
+        for (auto& w : workers_) {
+            retire(w);
+        }
+    }
+
+    void run(std::vector<std::optional<Report>>& reports, const Progress& progress) {
+        const std::size_t total = reports.size();
+        std::size_t next = 0;
+        std::size_t done = 0;
+        for (auto& w : workers_) {
+            top_up(w, next, total);
+        }
+        auto last_progress = std::chrono::steady_clock::now();
+        while (done < total) {
+            std::vector<pollfd> fds;
+            for (const auto& w : workers_) {
+                fds.push_back({w.pid > 0 ? w.results : -1, POLLIN, 0});  // poll skips -1
+            }
+            const int ready = ::poll(fds.data(), fds.size(), 200);
+            if (ready < 0 && errno != EINTR) {
+                throw std::system_error(errno, std::generic_category(), "poll");
+            }
+            for (std::size_t i = 0; i < workers_.size(); ++i) {
+                if (fds[i].revents == 0) {
+                    continue;
+                }
+                Worker& w = workers_[i];
+                char buf[1 << 16];
+                const ssize_t n = ::read(w.results, buf, sizeof buf);
+                if (n < 0 && errno == EINTR) {
+                    continue;
+                }
+                if (n > 0) {
+                    w.buffer.append(buf, static_cast<std::size_t>(n));
+                    while (take_record(w, reports)) {
+                        ++done;
+                    }
+                    top_up(w, next, total);
+                    continue;
+                }
+                // EOF: the worker is gone. Its file (if any) becomes a finding; while
+                // files are left, a new worker takes over.
+                const int status = retire(w);
+                if (!w.inflight.empty()) {
+                    // The first file sent and not answered is the one it died on; the
+                    // files queued behind it go to the workers again.
+                    reports[w.inflight.front()] = died_on(plan_.targets[w.inflight.front()], status);
+                    ++done;
+                    w.inflight.pop_front();
+                    retry_.insert(retry_.end(), w.inflight.begin(), w.inflight.end());
+                    w.inflight.clear();
+                }
+                if (next < total || !retry_.empty()) {
+                    spawn(i);
+                    top_up(workers_[i], next, total);
+                }
+            }
+            const auto now = std::chrono::steady_clock::now();
+            if (progress && done < total && now - last_progress >= std::chrono::milliseconds(200)) {
+                progress(done, total);
+                last_progress = now;
+            }
+        }
+    }
+
+private:
+    struct Worker {
+        pid_t pid = -1;
+        int tasks = -1;    // parent writes indices
+        int results = -1;  // parent reads records
+        std::string buffer;
+        std::deque<std::size_t> inflight;  // sent, not answered yet, in the order sent
+    };
+
+    void spawn(std::size_t slot) {
+        int task_pipe[2];
+        int result_pipe[2];
+        if (::pipe2(task_pipe, O_CLOEXEC) != 0) {
+            throw std::system_error(errno, std::generic_category(), "pipe");
+        }
+        if (::pipe2(result_pipe, O_CLOEXEC) != 0) {
+            ::close(task_pipe[0]);
+            ::close(task_pipe[1]);
+            throw std::system_error(errno, std::generic_category(), "pipe");
+        }
+        const pid_t pid = ::fork();
+        if (pid < 0) {
+            for (const int fd : {task_pipe[0], task_pipe[1], result_pipe[0], result_pipe[1]}) {
+                ::close(fd);
+            }
+            throw std::system_error(errno, std::generic_category(), "fork");
+        }
+        if (pid == 0) {
+            // Only this worker's ends: the others' would keep their pipes open.
+            for (const auto& w : workers_) {
+                if (w.pid > 0) {
+                    ::close(w.tasks);
+                    ::close(w.results);
+                }
+            }
+            ::close(task_pipe[1]);
+            ::close(result_pipe[0]);
+            worker_main(plan_, check_set_, sandbox_, task_pipe[0], result_pipe[1]);
+        }
+        ::close(task_pipe[0]);
+        ::close(result_pipe[1]);
+        workers_[slot] = Worker{pid, task_pipe[1], result_pipe[0], {}, {}};
+    }
+
+    // Closes the worker's pipes and reaps it; its wait status.
+    static int retire(Worker& w) {
+        if (w.pid <= 0) {
+            return 0;
+        }
+        ::close(w.tasks);
+        ::close(w.results);
+        int status = 0;
+        while (::waitpid(w.pid, &status, 0) < 0 && errno == EINTR) {
+        }
+        w.pid = -1;
+        return status;
+    }
+
+    // Keeps two files in flight per worker: while the parent reads one answer, the
+    // worker is already on the next file.
+    void top_up(Worker& w, std::size_t& next, std::size_t total) {
+        while (w.pid > 0 && w.inflight.size() < 2 && (!retry_.empty() || next < total)) {
+            const std::size_t index = retry_.empty() ? next : retry_.back();
+            const std::uint64_t wire = index;
+            // A worker that died meanwhile: EPIPE (SIGPIPE is ignored while scanning);
+            // its EOF follows on the result pipe, and its files are sent again.
+            if (!write_all(w.tasks, reinterpret_cast<const char*>(&wire), sizeof wire)) {
+                return;
+            }
+            if (retry_.empty()) {
+                ++next;
+            } else {
+                retry_.pop_back();
+            }
+            w.inflight.push_back(index);
+        }
+    }
+
+    bool take_record(Worker& w, std::vector<std::optional<Report>>& reports) {
+        if (w.buffer.size() < sizeof(RecordHeader)) {
+            return false;
+        }
+        RecordHeader h;
+        std::memcpy(&h, w.buffer.data(), sizeof h);
+        if (w.buffer.size() < sizeof h + h.length) {
+            return false;
+        }
+        std::string text = w.buffer.substr(sizeof h, h.length);
+        w.buffer.erase(0, sizeof h + h.length);
+        if (w.inflight.empty() || w.inflight.front() != h.index) {
+            throw std::runtime_error("scan: a worker answered a file it was not asked about");
+        }
+        w.inflight.pop_front();
+        if (h.status != 0 || h.index >= reports.size()) {
+            throw std::runtime_error(
+                fmt::format("{}: {}", h.index < reports.size() ? plan_.targets[h.index].file : "?", text));
+        }
+        reports[h.index] = report_from_wire(text);
+        return true;
+    }
+
+    const Plan& plan_;
+    const CheckSet& check_set_;
+    bool sandbox_;
+    std::vector<Worker> workers_;
+    std::vector<std::size_t> retry_;  // files a dead worker had queued, not begun
+};
+
+// SIGPIPE ignored for the scan's lifetime (a worker's task pipe may be closed).
+class IgnoreSigpipe {
+public:
+    IgnoreSigpipe() { ::sigaction(SIGPIPE, &ignore(), &old_); }
+    IgnoreSigpipe(const IgnoreSigpipe&) = delete;
+    IgnoreSigpipe& operator=(const IgnoreSigpipe&) = delete;
+    ~IgnoreSigpipe() { ::sigaction(SIGPIPE, &old_, nullptr); }
+
+private:
+    static const struct sigaction& ignore() {
+        static struct sigaction a {};
+        a.sa_handler = SIG_IGN;
+        return a;
+    }
+    struct sigaction old_ {};
+};
+
+}  // namespace
+
+Report run(const Plan& plan, const CheckSet& check_set, bool sandbox, const Progress& progress) {
+    const std::size_t total = plan.targets.size();
+    std::vector<std::optional<Report>> reports(total);
+    const auto workers = static_cast<unsigned>(std::min<std::size_t>(std::max(1U, plan.jobs), total));
+    if (total <= 1) {  // one file: no process of its own needed
+        auto last_progress = std::chrono::steady_clock::now();
+        for (std::size_t i = 0; i < total; ++i) {
+            reports[i] = check_one(plan, plan.targets[i], check_set, sandbox);
+            const auto now = std::chrono::steady_clock::now();
+            if (progress && now - last_progress >= std::chrono::milliseconds(200)) {
+                progress(i + 1, total);
+                last_progress = now;
+            }
+        }
+    } else {
+        const IgnoreSigpipe quiet;
+        WorkerPool pool(plan, check_set, sandbox, workers);
+        pool.run(reports, progress);
+    }
+    if (progress) {
+        progress(total, total);
+    }
+
+    Report merged;
+    RunSettings settings;
+    settings.channel = plan.roots.empty() ? Channel::general : plan.roots.front().channel;
+    settings.channel_given = true;
+    merged.targets = targets_for(JournalPost{}, settings);
+    for (auto& r : reports) {
+        std::move(r->post.documents.begin(), r->post.documents.end(), std::back_inserter(merged.post.documents));
+        std::move(r->findings.begin(), r->findings.end(), std::back_inserter(merged.findings));
+    }
+    return merged;
+}
+
+}  // namespace preflight::scan

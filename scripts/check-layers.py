@@ -1,0 +1,164 @@
+#!/usr/bin/env python3
+"""Fails when a layer includes a layer above it, or a library another layer owns.
+
+The build runs this before any layer compiles (cmake/layers.cmake), with the table
+CMake wrote from the layers' declared dependencies:
+
+    base deps= third-party=utf8proc.h,magic.h
+    pdf deps=base third-party=podofo/,zlib.h,openssl/
+    ...
+
+A file in folder L may include (with quotes) files of L and of every layer L depends
+on, directly or through others; and (with angle brackets) a third-party header only
+when L declares it. Headers that no layer declares (the standard library, POSIX, fmt,
+nlohmann-json) are free. Tests (*_test.cpp) are not held to the layers: the test
+binary links every layer. The table itself must be a DAG.
+
+    scripts/check-layers.py --table build/layers.txt --root .      # the tree
+    scripts/check-layers.py --self-test                            # that it catches both
+"""
+import argparse
+import os
+import re
+import sys
+import tempfile
+
+INCLUDE = re.compile(r'^[ \t]*#[ \t]*include[ \t]*([<"])([^">]+)[">]', re.M)
+
+
+def read_table(path):
+    layers = {}
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            line = line.strip()
+            if not line:
+                continue
+            name, *fields = line.split()
+            entry = {"deps": [], "third-party": []}
+            for field in fields:
+                key, _, value = field.partition("=")
+                entry[key] = [v for v in value.split(",") if v]
+            layers[name] = entry
+    return layers
+
+
+def closure(layers):
+    """Each layer's transitive dependencies; raises on a cycle or an unknown layer."""
+    done, state = {}, {}
+
+    def visit(name, path):
+        if state.get(name) == "open":
+            raise ValueError("the layers form a cycle: " + " -> ".join(path + [name]))
+        if name in done:
+            return done[name]
+        if name not in layers:
+            raise ValueError(f"{path[-1]} depends on {name}, which is not a layer")
+        state[name] = "open"
+        below = set()
+        for dep in layers[name]["deps"]:
+            below |= {dep} | visit(dep, path + [name])
+        state[name] = "done"
+        done[name] = below
+        return below
+
+    for name in layers:
+        visit(name, [])
+    return done
+
+
+def check(root, layers):
+    below = closure(layers)
+    owners = {}
+    for name, entry in layers.items():
+        for prefix in entry["third-party"]:
+            owners.setdefault(prefix, set()).add(name)
+    problems = []
+    for name in layers:
+        folder = os.path.join(root, name)
+        if not os.path.isdir(folder):
+            problems.append(f"{name}/: the layer's folder is missing")
+            continue
+        for file in sorted(os.listdir(folder)):
+            if not file.endswith((".cpp", ".hpp", ".inc")) or file.endswith("_test.cpp"):
+                continue
+            path = os.path.join(folder, file)
+            with open(path, encoding="utf-8") as f:
+                text = f.read()
+            for match in INCLUDE.finditer(text):
+                kind, target = match.groups()
+                line = text.count("\n", 0, match.start()) + 1
+                where = f"{name}/{file}:{line}"
+                if kind == '"':
+                    top = target.split("/", 1)[0] if "/" in target else name
+                    if top == name or top in below[name]:
+                        continue
+                    if top in layers:
+                        problems.append(f"{where}: includes {target}, but {top}/ is not below {name}/")
+                    else:
+                        problems.append(f"{where}: includes {target}, which is in no layer below {name}/")
+                else:
+                    for prefix, allowed in owners.items():
+                        if target == prefix or (prefix.endswith("/") and target.startswith(prefix)):
+                            if name not in allowed:
+                                problems.append(f"{where}: includes <{target}>, which only {', '.join(sorted(allowed))}/ may use")
+    return problems
+
+
+def self_test():
+    """The checker must catch an upward include, a foreign library and a cycle."""
+    with tempfile.TemporaryDirectory() as tmp:
+        for d in ("low", "high"):
+            os.mkdir(os.path.join(tmp, d))
+        table = {"low": {"deps": [], "third-party": ["zlib.h"]}, "high": {"deps": ["low"], "third-party": []}}
+        with open(os.path.join(tmp, "low", "a.cpp"), "w") as f:
+            f.write('#include "low/a.hpp"\n#include <zlib.h>\n#include <vector>\n')
+        with open(os.path.join(tmp, "high", "b.cpp"), "w") as f:
+            f.write('#include "low/a.hpp"\n#include "high/b.hpp"\n')
+        assert check(tmp, table) == [], check(tmp, table)
+        with open(os.path.join(tmp, "low", "c.cpp"), "w") as f:
+            f.write('#include "high/b.hpp"\n')
+        with open(os.path.join(tmp, "high", "d.cpp"), "w") as f:
+            f.write('\n#include <zlib.h>\n')
+        with open(os.path.join(tmp, "high", "d_test.cpp"), "w") as f:
+            f.write('#include <zlib.h>\n')
+        found = check(tmp, table)
+        assert sorted(found) == ["high/d.cpp:2: includes <zlib.h>, which only low/ may use",
+                                 "low/c.cpp:1: includes high/b.hpp, but high/ is not below low/"], found
+        table["low"]["deps"] = ["high"]
+        try:
+            check(tmp, table)
+        except ValueError as e:
+            assert "cycle" in str(e), e
+        else:
+            raise AssertionError("a cycle was not reported")
+    print("check-layers: self-test passed (upward include, foreign library, cycle)")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--table")
+    parser.add_argument("--root", default=".")
+    parser.add_argument("--self-test", action="store_true")
+    args = parser.parse_args()
+    if args.self_test:
+        self_test()
+        return 0
+    if not args.table:
+        parser.error("--table is needed (build/layers.txt)")
+    layers = read_table(args.table)
+    try:
+        problems = check(args.root, layers)
+    except ValueError as e:
+        print(f"check-layers: {e}", file=sys.stderr)
+        return 1
+    for p in problems:
+        print(f"check-layers: {p}", file=sys.stderr)
+    if problems:
+        print(f"check-layers: {len(problems)} include(s) against the layers (cmake/layers.cmake, docs/design.md)",
+              file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
