@@ -1,8 +1,8 @@
 // DP701 course-environment: with --profile training, a recipient that is not one
 // of the training environment's test recipients. The training environment can send
 // digital post, but not to people and bodies in the real registers.
-#include "checks/common.hpp"
 #include "base/identifiers.hpp"
+#include "checks/common.hpp"
 
 #include <sstream>
 

@@ -1,7 +1,7 @@
 // DP405 duplicate-names: two documents with one name; the archive system then sends
 // only one of them, and nobody is told.
-#include "checks/common.hpp"
 #include "base/text.hpp"
+#include "checks/common.hpp"
 
 #include <map>
 

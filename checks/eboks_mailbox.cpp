@@ -1,7 +1,7 @@
 // DP506 eboks-mailbox: a recipient whose digital mailbox is e-Boks, where the
 // dispatch status stays «sendt»: normal, not an error.
-#include "checks/common.hpp"
 #include "base/text.hpp"
+#include "checks/common.hpp"
 
 #include <algorithm>
 
@@ -12,6 +12,7 @@ class EboksMailbox final : public Check {
 public:
     std::string_view code() const override { return "DP506"; }
     std::string_view slug() const override { return "eboks-mailbox"; }
+    Facts needs() const override { return Fact::registry; }
     Severity max_severity() const override { return Severity::info; }
     std::vector<OptionSpec> options() const override {
         // KRR returns e-Boks as 922020175 (Digdir's KRR attribute docs); 996460320

@@ -1,7 +1,7 @@
 // DP603 email-address: a recipient sent the letter by e-mail without a usable
 // e-mail address.
-#include "checks/common.hpp"
 #include "base/text.hpp"
+#include "checks/common.hpp"
 
 #include <algorithm>
 

@@ -1,25 +1,30 @@
 // DP602 email-personal-id: an e-mail dispatch where the title, a document name, a
 // document's text or the name of a recipient who gets it by e-mail holds a valid
 // fødselsnummer or D-nummer. E-mail is only allowed for letters without one.
-#include "checks/common.hpp"
 #include "base/idscan.hpp"
+#include "checks/common.hpp"
 
 #include <algorithm>
 
 namespace preflight::checks {
 namespace {
 
-bool by_email(const Context& ctx) {
-    return ctx.targets.has(Channel::email) || std::any_of(ctx.post.recipients.begin(), ctx.post.recipients.end(),
-                                                          [](const Recipient& r) { return r.route == Route::email; });
+bool by_email(const JournalPost& post, const Targets& targets) {
+    return targets.has(Channel::email) || std::any_of(post.recipients.begin(), post.recipients.end(),
+                                                      [](const Recipient& r) { return r.route == Route::email; });
 }
 
 class EmailPersonalId final : public Check {
 public:
     std::string_view code() const override { return "DP602"; }
     std::string_view slug() const override { return "email-personal-id"; }
+    Facts needs() const override { return Fact::text; }
+    // Document text is only searched when the letter may go out as e-mail.
+    bool wanted(const JournalPost& post, const Targets& targets, const SectionOptions& /*options*/) const override {
+        return by_email(post, targets);
+    }
     void run(const Context& ctx, Findings& out) const override {
-        if (!by_email(ctx)) {
+        if (!by_email(ctx.post, ctx.targets)) {
             return;
         }
         if (ctx.post.title) {

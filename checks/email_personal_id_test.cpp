@@ -1,5 +1,5 @@
-#include "tests/check_harness.hpp"
 #include "report/render.hpp"
+#include "tests/check_harness.hpp"
 
 using namespace preflight;
 using namespace preflight::testing;

@@ -27,6 +27,7 @@ class EmailRegisteredRecipient final : public Check {
 public:
     std::string_view code() const override { return "DP604"; }
     std::string_view slug() const override { return "email-registered-recipient"; }
+    Facts needs() const override { return Fact::registry; }
     Severity max_severity() const override { return Severity::warn; }
     void run(const Context& ctx, Findings& out) const override {
         for (std::size_t i = 0; i < ctx.post.recipients.size(); ++i) {

@@ -1,6 +1,6 @@
 // DP402 extension-mismatch: the file name says one type, the content another.
-#include "checks/common.hpp"
 #include "base/text.hpp"
+#include "checks/common.hpp"
 
 #include <algorithm>
 #include <array>
@@ -40,6 +40,7 @@ class ExtensionMismatch final : public Check {
 public:
     std::string_view code() const override { return "DP402"; }
     std::string_view slug() const override { return "extension-mismatch"; }
+    Scope scope() const override { return Scope::document; }
     Severity max_severity() const override { return Severity::warn; }
     void run(const Context& ctx, Findings& out) const override {
         for (const auto& d : ctx.post.documents) {

@@ -8,6 +8,8 @@ class FileMissing final : public Check {
 public:
     std::string_view code() const override { return "DP403"; }
     std::string_view slug() const override { return "file-missing"; }
+    Scope scope() const override { return Scope::document; }
+    bool prevents_fix() const override { return true; }
     void run(const Context& ctx, Findings& out) const override {
         for (const auto& d : ctx.post.documents) {
             if (!d.readable) {

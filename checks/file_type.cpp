@@ -8,6 +8,8 @@ class FileType final : public Check {
 public:
     std::string_view code() const override { return "DP401"; }
     std::string_view slug() const override { return "file-type"; }
+    Scope scope() const override { return Scope::document; }
+    bool prevents_fix() const override { return true; }
     void run(const Context& ctx, Findings& out) const override {
         const bool pdf_only = ctx.targets.print_bound || ctx.targets.signing() || ctx.targets.carried_by(Carrier::dpi);
         for (const auto& d : ctx.post.documents) {

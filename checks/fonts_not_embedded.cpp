@@ -8,6 +8,8 @@ class FontsNotEmbedded final : public Check {
 public:
     std::string_view code() const override { return "DP305"; }
     std::string_view slug() const override { return "fonts-not-embedded"; }
+    Scope scope() const override { return Scope::document; }
+    Facts needs() const override { return Fact::pdf; }
     Severity max_severity() const override { return Severity::warn; }
     void run(const Context& ctx, Findings& out) const override {
         const Severity severity = ctx.targets.print_bound ? Severity::warn : Severity::info;

@@ -1,7 +1,7 @@
 // DP502 identifier-invalid: a recipient id that is no fødselsnummer, D-nummer or
 // organisasjonsnummer: wrong length, not digits, an impossible date or a bad check digit.
-#include "checks/common.hpp"
 #include "base/identifiers.hpp"
+#include "checks/common.hpp"
 
 namespace preflight::checks {
 namespace {

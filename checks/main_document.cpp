@@ -10,6 +10,7 @@ class MainDocument final : public Check {
 public:
     std::string_view code() const override { return "DP404"; }
     std::string_view slug() const override { return "main-document"; }
+    Scope scope() const override { return Scope::all_documents; }
     void run(const Context& ctx, Findings& out) const override {
         const auto mains = std::count_if(ctx.post.documents.begin(), ctx.post.documents.end(),
                                          [](const Document& d) { return d.role == Role::main; });

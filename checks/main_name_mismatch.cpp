@@ -1,7 +1,7 @@
 // DP406 main-name-mismatch: the main document's name differs from the journal post's
 // title; the archive system then sends the main document without its attachments.
-#include "checks/common.hpp"
 #include "base/text.hpp"
+#include "checks/common.hpp"
 
 #include <algorithm>
 
@@ -12,6 +12,7 @@ class MainNameMismatch final : public Check {
 public:
     std::string_view code() const override { return "DP406"; }
     std::string_view slug() const override { return "main-name-mismatch"; }
+    Scope scope() const override { return Scope::all_documents; }
     void run(const Context& ctx, Findings& out) const override {
         if (!ctx.post.title) {
             return;

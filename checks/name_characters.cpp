@@ -1,6 +1,6 @@
 // DP102 name-characters: names and file names that are not clean UTF-8 text.
-#include "checks/common.hpp"
 #include "base/text.hpp"
+#include "checks/common.hpp"
 
 #include <algorithm>
 #include <filesystem>
@@ -36,6 +36,7 @@ class NameCharacters final : public Check {
 public:
     std::string_view code() const override { return "DP102"; }
     std::string_view slug() const override { return "name-characters"; }
+    Scope scope() const override { return Scope::document; }
     void run(const Context& ctx, Findings& out) const override {
         for (const auto& d : ctx.post.documents) {
             const std::string base = std::filesystem::path(d.file).filename().string();

@@ -1,6 +1,6 @@
 // DP101 name-length: document names the DPI chain cannot carry.
-#include "checks/common.hpp"
 #include "base/text.hpp"
+#include "checks/common.hpp"
 
 namespace preflight::checks {
 namespace {
@@ -9,6 +9,8 @@ class NameLength final : public Check {
 public:
     std::string_view code() const override { return "DP101"; }
     std::string_view slug() const override { return "name-length"; }
+    Scope scope() const override { return Scope::document; }
+    bool answered_by_shorter_name(const Finding& finding) const override { return finding.message_id != "DP101.bytes"; }
     std::vector<OptionSpec> options() const override {
         return {{"max-chars", OptionSpec::Kind::integer, "96", 1, 100000},
                 {"max-chars-signing", OptionSpec::Kind::integer, "80", 1, 100000},

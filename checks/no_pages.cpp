@@ -8,6 +8,9 @@ class NoPages final : public Check {
 public:
     std::string_view code() const override { return "DP306"; }
     std::string_view slug() const override { return "no-pages"; }
+    Scope scope() const override { return Scope::document; }
+    Facts needs() const override { return Fact::pdf; }
+    bool prevents_fix() const override { return true; }
     void run(const Context& ctx, Findings& out) const override {
         for (const auto& d : ctx.post.documents) {
             // Only when the page tree was read: a damaged file is DP303's, a locked one DP302's.

@@ -73,6 +73,15 @@ class PageFormat final : public Check {
 public:
     std::string_view code() const override { return "DP301"; }
     std::string_view slug() const override { return "page-format"; }
+    Scope scope() const override { return Scope::document; }
+    Facts needs() const override { return Fact::pdf | Fact::docx_layout; }
+    bool report_unreadable(DocumentKind kind, const std::string& detail, Findings& out) const override {
+        if (kind != DocumentKind::docx) {
+            return false;
+        }
+        out.add(Severity::block, "DP301.docx-unreadable", {{"detail", detail}});
+        return true;
+    }
     std::vector<OptionSpec> options() const override {
         return {{"tolerance-mm", OptionSpec::Kind::number, "10", 0, 1000}};
     }

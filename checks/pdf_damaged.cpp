@@ -42,6 +42,16 @@ class PdfDamaged final : public Check {
 public:
     std::string_view code() const override { return "DP303"; }
     std::string_view slug() const override { return "pdf-damaged"; }
+    Scope scope() const override { return Scope::document; }
+    Facts needs() const override { return Fact::pdf; }
+    bool prevents_fix() const override { return true; }
+    bool report_unreadable(DocumentKind kind, const std::string& detail, Findings& out) const override {
+        if (kind != DocumentKind::pdf) {
+            return false;
+        }
+        out.add(Severity::block, "DP303.crashed", {{"detail", detail}});
+        return true;
+    }
     void run(const Context& ctx, Findings& out) const override {
         for (const auto& d : ctx.post.documents) {
             if (!d.pdf || d.pdf->damage == pdf::Damage::none) {

@@ -8,6 +8,9 @@ class PdfEncrypted final : public Check {
 public:
     std::string_view code() const override { return "DP302"; }
     std::string_view slug() const override { return "pdf-encrypted"; }
+    Scope scope() const override { return Scope::document; }
+    Facts needs() const override { return Fact::pdf; }
+    bool prevents_fix() const override { return true; }
     void run(const Context& ctx, Findings& out) const override {
         const Severity severity = ctx.targets.print_bound || ctx.targets.signing() ? Severity::block : Severity::warn;
         for (const auto& d : ctx.post.documents) {

@@ -25,6 +25,8 @@ class PdfVersion final : public Check {
 public:
     std::string_view code() const override { return "DP304"; }
     std::string_view slug() const override { return "pdf-version"; }
+    Scope scope() const override { return Scope::document; }
+    Facts needs() const override { return Fact::pdf; }
     std::vector<OptionSpec> options() const override { return {{"max-version", OptionSpec::Kind::version, "1.7"}}; }
     void run(const Context& ctx, Findings& out) const override {
         const std::string& max = ctx.options.text("max-version");

@@ -1,8 +1,8 @@
 // DP505 print-address: a recipient whose letter goes (or may go) to print without
 // an address the print service can use.
+#include "base/text.hpp"
 #include "checks/common.hpp"
 #include "validator/routing.hpp"
-#include "base/text.hpp"
 
 #include <algorithm>
 #include <cctype>

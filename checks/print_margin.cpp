@@ -15,6 +15,13 @@ class PrintMargin final : public Check {
 public:
     std::string_view code() const override { return "DP307"; }
     std::string_view slug() const override { return "print-margin"; }
+    Scope scope() const override { return Scope::document; }
+    Facts needs() const override { return Fact::pdf | Fact::content_boxes; }
+    // Where content is drawn is only measured for a letter that may be printed, with the
+    // check on: it means reading every content stream.
+    bool wanted(const JournalPost& /*post*/, const Targets& targets, const SectionOptions& options) const override {
+        return targets.print_bound && options.boolean("enabled");
+    }
     Severity max_severity() const override { return Severity::warn; }
     std::vector<OptionSpec> options() const override {
         return {{"margin-mm", OptionSpec::Kind::number, "18", 0, 100}, {"enabled", OptionSpec::Kind::boolean, "true"}};

@@ -53,6 +53,7 @@ class ReceiverCapability final : public Check {
 public:
     std::string_view code() const override { return "DP507"; }
     std::string_view slug() const override { return "receiver-capability"; }
+    Facts needs() const override { return Fact::registry; }
     void run(const Context& ctx, Findings& out) const override {
         for (std::size_t i = 0; i < ctx.post.recipients.size(); ++i) {
             check_one(ctx, out, i);

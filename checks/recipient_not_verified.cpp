@@ -1,7 +1,7 @@
 // DP501 recipient-not-verified: a recipient of a digital or general dispatch that
 // the archive system never looked up in Folkeregisteret or Enhetsregisteret.
-#include "checks/common.hpp"
 #include "base/identifiers.hpp"
+#include "checks/common.hpp"
 
 namespace preflight::checks {
 namespace {

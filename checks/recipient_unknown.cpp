@@ -11,6 +11,7 @@ class RecipientUnknown final : public Check {
 public:
     std::string_view code() const override { return "DP503"; }
     std::string_view slug() const override { return "recipient-unknown"; }
+    Facts needs() const override { return Fact::registry; }
     void run(const Context& ctx, Findings& out) const override {
         for (std::size_t i = 0; i < ctx.post.recipients.size(); ++i) {
             if (ctx.post.recipients[i].method == Channel::email) {

@@ -12,6 +12,7 @@ class RegistryUnavailable final : public Check {
 public:
     std::string_view code() const override { return "DP508"; }
     std::string_view slug() const override { return "registry-unavailable"; }
+    Facts needs() const override { return Fact::registry; }
     void run(const Context& ctx, Findings& out) const override {
         const Severity severity = ctx.run.strict_registry ? Severity::block : Severity::warn;
         for (std::size_t i = 0; i < ctx.post.recipients.size(); ++i) {

@@ -9,6 +9,7 @@ class SignerContact final : public Check {
 public:
     std::string_view code() const override { return "DP513"; }
     std::string_view slug() const override { return "signer-contact"; }
+    Facts needs() const override { return Fact::registry; }
     Severity max_severity() const override { return Severity::warn; }
     void run(const Context& ctx, Findings& out) const override {
         for (std::size_t i = 0; i < ctx.post.recipients.size(); ++i) {

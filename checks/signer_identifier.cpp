@@ -1,7 +1,7 @@
 // DP511 signer-identifier: a signer of a signing job without a valid fødselsnummer
 // or D-nummer (Posten signering identifies every signer by one).
-#include "checks/common.hpp"
 #include "base/identifiers.hpp"
+#include "checks/common.hpp"
 
 namespace preflight::checks {
 namespace {

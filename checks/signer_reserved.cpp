@@ -9,6 +9,7 @@ class SignerReserved final : public Check {
 public:
     std::string_view code() const override { return "DP512"; }
     std::string_view slug() const override { return "signer-reserved"; }
+    Facts needs() const override { return Fact::registry; }
     void run(const Context& ctx, Findings& out) const override {
         for (std::size_t i = 0; i < ctx.post.recipients.size(); ++i) {
             const Recipient& r = ctx.post.recipients[i];

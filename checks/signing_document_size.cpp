@@ -9,6 +9,7 @@ class SigningDocumentSize final : public Check {
 public:
     std::string_view code() const override { return "DP202"; }
     std::string_view slug() const override { return "signing-document-size"; }
+    Scope scope() const override { return Scope::document; }
     std::vector<OptionSpec> options() const override {
         return {{"max-bytes", OptionSpec::Kind::integer, "3145728", 1, 1'000'000'000'000'000}};
     }

@@ -10,6 +10,7 @@ class SigningJobShape final : public Check {
 public:
     std::string_view code() const override { return "DP203"; }
     std::string_view slug() const override { return "signing-job-shape"; }
+    Scope scope() const override { return Scope::all_documents; }
     std::vector<OptionSpec> options() const override {
         return {{"max-documents", OptionSpec::Kind::integer, "20", 1, 1000},
                 {"max-signers", OptionSpec::Kind::integer, "10", 1, 1000}};

@@ -1,6 +1,6 @@
 // DP103 title-length: journal post titles over the DPI or signing limit.
-#include "checks/common.hpp"
 #include "base/text.hpp"
+#include "checks/common.hpp"
 
 namespace preflight::checks {
 namespace {

@@ -13,6 +13,7 @@ class TotalSize final : public Check {
 public:
     std::string_view code() const override { return "DP201"; }
     std::string_view slug() const override { return "total-size"; }
+    Scope scope() const override { return Scope::documents_so_far; }
     std::vector<OptionSpec> options() const override {
         return {{"dpi-bytes", OptionSpec::Kind::integer, "52428800", 1, kMaxBytes},
                 {"dpv-bytes", OptionSpec::Kind::integer, "262144000", 1, kMaxBytes},

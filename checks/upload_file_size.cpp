@@ -14,6 +14,7 @@ class UploadFileSize final : public Check {
 public:
     std::string_view code() const override { return "DP204"; }
     std::string_view slug() const override { return "upload-file-size"; }
+    Scope scope() const override { return Scope::document; }
     void run(const Context& ctx, Findings& out) const override {
         const Severity severity = ctx.run.multipart_upload ? Severity::block : Severity::info;
         for (const auto& d : ctx.post.documents) {

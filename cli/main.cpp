@@ -1,23 +1,23 @@
 // preflight: a thin command line over the library (qpdf style). Exit codes:
 // 0 nothing blocks, 1 something blocks (or warns with --fail-on warn), 2 usage
 // error, 3 internal error.
+#include "base/error.hpp"
+#include "base/files.hpp"
+#include "base/identifiers.hpp"
+#include "base/text.hpp"
 #include "checks/check_set.hpp"
+#include "explain/explain.hpp"
+#include "fix/fixup.hpp"
+#include "lookup/lookup.hpp"
 #include "pdf/pdf_info.hpp"
 #include "registry/setup.hpp"
+#include "report/render.hpp"
+#include "scan/scan.hpp"
 #include "server/gate.hpp"
 #include "validator/catalogue.hpp"
 #include "validator/config.hpp"
 #include "validator/engine.hpp"
-#include "base/error.hpp"
-#include "explain/explain.hpp"
-#include "base/files.hpp"
-#include "fix/fixup.hpp"
-#include "base/identifiers.hpp"
-#include "lookup/lookup.hpp"
 #include "validator/manifest.hpp"
-#include "report/render.hpp"
-#include "scan/scan.hpp"
-#include "base/text.hpp"
 
 #include "git_describe.hpp"
 
@@ -311,7 +311,7 @@ int fix_command(const po::variables_map& vm, const std::vector<std::string>& arg
             throw UsageError("error.usage.both", {});
         }
         const Report report = check_post(load_manifest(vm["manifest"].as<std::string>()), check_set, config, settings);
-        const auto proposals = fixup::propose_names(report);
+        const auto proposals = fixup::propose_names(report, check_set);
         std::fputs(fixup::render_names(proposals, format, render_options).c_str(), stdout);
         return proposals.empty() ? kExitOk : kExitFindings;
     }

@@ -1,10 +1,10 @@
 #include "explain/explain.hpp"
 
-#include "validator/catalogue.hpp"
 #include "base/error.hpp"
 #include "base/identifiers.hpp"
-#include "validator/manifest.hpp"
 #include "base/text.hpp"
+#include "validator/catalogue.hpp"
+#include "validator/manifest.hpp"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -19,39 +19,49 @@ namespace {
 
 using json = nlohmann::json;
 
+// The checks that would have caught a cause: data in the catalogue.
+std::vector<std::string_view> checks_of(std::string_view cause) {
+    for (const auto& c : catalogue::cause_checks()) {
+        if (c.cause == cause) {
+            return c.codes;
+        }
+    }
+    return {};
+}
+
 // The knowledge: every failure mode of the runbook and the brief, and the errors
 // of the integrasjonspunkt and of the gate that lead to one of them.
 const std::vector<Cause>& cause_table() {
     static const std::vector<Cause> table = {
-        {"recipient-not-looked-up", Kind::act, Preventable::yes, {"DP501", "DP502", "DP503"}},
-        {"return-mail", Kind::act, Preventable::partly, {"DP505", "DP504"}},
-        {"failed-after-a-day", Kind::act, Preventable::yes, {"DP101", "DP201"}},
-        {"transfer-failed", Kind::act, Preventable::partly, {"DP101", "DP201", "DP505"}},
-        {"receiver-process", Kind::act, Preventable::yes, {"DP301", "DP507"}},
-        {"receiver-capability", Kind::act, Preventable::yes, {"DP507"}},
-        {"size-exceeded", Kind::act, Preventable::yes, {"DP201"}},
-        {"duplicate-filename", Kind::act, Preventable::yes, {"DP405"}},
-        {"filename-too-long", Kind::act, Preventable::yes, {"DP101"}},
-        {"missing-address", Kind::act, Preventable::yes, {"DP505"}},
-        {"main-document-count", Kind::act, Preventable::yes, {"DP404"}},
-        {"content-type", Kind::act, Preventable::yes, {"DP401"}},
-        {"title-too-long", Kind::act, Preventable::yes, {"DP103"}},
+        {"recipient-not-looked-up", Kind::act, Preventable::yes, checks_of("recipient-not-looked-up")},
+        {"return-mail", Kind::act, Preventable::partly, checks_of("return-mail")},
+        {"failed-after-a-day", Kind::act, Preventable::yes, checks_of("failed-after-a-day")},
+        {"transfer-failed", Kind::act, Preventable::partly, checks_of("transfer-failed")},
+        {"receiver-process", Kind::act, Preventable::yes, checks_of("receiver-process")},
+        {"receiver-capability", Kind::act, Preventable::yes, checks_of("receiver-capability")},
+        {"size-exceeded", Kind::act, Preventable::yes, checks_of("size-exceeded")},
+        {"duplicate-filename", Kind::act, Preventable::yes, checks_of("duplicate-filename")},
+        {"filename-too-long", Kind::act, Preventable::yes, checks_of("filename-too-long")},
+        {"missing-address", Kind::act, Preventable::yes, checks_of("missing-address")},
+        {"main-document-count", Kind::act, Preventable::yes, checks_of("main-document-count")},
+        {"content-type", Kind::act, Preventable::yes, checks_of("content-type")},
+        {"title-too-long", Kind::act, Preventable::yes, checks_of("title-too-long")},
         // The letter arrived, but the archive's status must be set back: a task.
-        {"receipt-expired", Kind::act, Preventable::no, {}},
-        {"receipt-expired-undelivered", Kind::act, Preventable::no, {}},
-        {"delivered", Kind::fine, Preventable::no, {}},
-        {"sent-waiting", Kind::wait, Preventable::partly, {"DP506", "DP101", "DP201"}},
-        {"email-sent", Kind::fine, Preventable::no, {}},
-        {"signer-reserved", Kind::act, Preventable::yes, {"DP512", "DP511"}},
-        {"signing-size", Kind::act, Preventable::yes, {"DP202"}},
-        {"signing-expired", Kind::act, Preventable::no, {}},
-        {"signing-rejected", Kind::act, Preventable::no, {}},
-        {"signing-not-received", Kind::act, Preventable::no, {}},
-        {"attachments-missing", Kind::act, Preventable::yes, {"DP406", "DP405"}},
-        {"main-document-missing", Kind::act, Preventable::yes, {"DP405", "DP404"}},
-        {"blocked-by-preflight", Kind::act, Preventable::yes, {}},
-        {"gate-error", Kind::act, Preventable::no, {}},
-        {"unknown", Kind::unknown, Preventable::no, {}},
+        {"receipt-expired", Kind::act, Preventable::no, checks_of("receipt-expired")},
+        {"receipt-expired-undelivered", Kind::act, Preventable::no, checks_of("receipt-expired-undelivered")},
+        {"delivered", Kind::fine, Preventable::no, checks_of("delivered")},
+        {"sent-waiting", Kind::wait, Preventable::partly, checks_of("sent-waiting")},
+        {"email-sent", Kind::fine, Preventable::no, checks_of("email-sent")},
+        {"signer-reserved", Kind::act, Preventable::yes, checks_of("signer-reserved")},
+        {"signing-size", Kind::act, Preventable::yes, checks_of("signing-size")},
+        {"signing-expired", Kind::act, Preventable::no, checks_of("signing-expired")},
+        {"signing-rejected", Kind::act, Preventable::no, checks_of("signing-rejected")},
+        {"signing-not-received", Kind::act, Preventable::no, checks_of("signing-not-received")},
+        {"attachments-missing", Kind::act, Preventable::yes, checks_of("attachments-missing")},
+        {"main-document-missing", Kind::act, Preventable::yes, checks_of("main-document-missing")},
+        {"blocked-by-preflight", Kind::act, Preventable::yes, checks_of("blocked-by-preflight")},
+        {"gate-error", Kind::act, Preventable::no, checks_of("gate-error")},
+        {"unknown", Kind::unknown, Preventable::no, checks_of("unknown")},
     };
     return table;
 }
@@ -1054,20 +1064,22 @@ void apply_report(Result& result, const Report& report, const std::string& manif
             e.applies.push_back(
                 {f.code, f.check, f.severity, f.document.value_or(""), catalogue::text(f.message_id, lang, f.args)});
         }
-        // «Receiver do not accept»: say which of its two causes the manifest shows.
-        if (e.cause == "receiver-process" || e.cause == "receiver-capability") {
-            const auto blocks = [&](std::string_view code) {
-                return std::any_of(report.findings.begin(), report.findings.end(),
-                                   [&](const Finding& f) { return f.code == code && f.severity == Severity::block; });
-            };
-            if (blocks("DP507")) {
-                e.notes.emplace_back("explain.note.cause-no-record");
+        // A cause with more than one possible reason («Receiver do not accept»): say
+        // which of them the manifest shows (the catalogue's notes per check).
+        for (const auto& c : catalogue::cause_checks()) {
+            if (c.cause != e.cause || c.notes.empty()) {
+                continue;
             }
-            if (blocks("DP301")) {
-                e.notes.emplace_back("explain.note.cause-not-a4");
+            bool shown = false;
+            for (const auto& [code, note] : c.notes) {
+                if (std::any_of(report.findings.begin(), report.findings.end(),
+                                [&](const Finding& f) { return f.code == code && f.severity == Severity::block; })) {
+                    e.notes.emplace_back(note);
+                    shown = true;
+                }
             }
-            if (!blocks("DP507") && !blocks("DP301")) {
-                e.notes.emplace_back("explain.note.cause-not-shown");
+            if (!shown) {
+                e.notes.emplace_back(c.otherwise);
             }
         }
     }

@@ -1,10 +1,10 @@
 // Renderers of `preflight explain`: text for records managers, JSON for tools.
-#include "checks/check_set.hpp"
-#include "validator/catalogue.hpp"
-#include "validator/check.hpp"
-#include "explain/explain.hpp"
 #include "base/identifiers.hpp"
 #include "base/text.hpp"
+#include "checks/check_set.hpp"
+#include "explain/explain.hpp"
+#include "validator/catalogue.hpp"
+#include "validator/check.hpp"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>

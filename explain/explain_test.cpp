@@ -1,11 +1,11 @@
 // `preflight explain`: every failure mode of the runbook, with the runbook's own log
 // text as input (identifiers masked as the runbook has them), the reports that have
 // no log line, status exports, and odd input.
-#include "checks/check_set.hpp"
 #include "explain/explain.hpp"
+#include "base/error.hpp"
+#include "checks/check_set.hpp"
 #include "validator/catalogue.hpp"
 #include "validator/check.hpp"
-#include "base/error.hpp"
 
 #include <fmt/chrono.h>
 #include <fmt/format.h>

@@ -1,10 +1,10 @@
 // `preflight fix`: see fix/fixup.hpp.
 #include "fix/fixup.hpp"
 
-#include "validator/catalogue.hpp"
 #include "base/error.hpp"
-#include "validator/manifest.hpp"
 #include "base/text.hpp"
+#include "validator/catalogue.hpp"
+#include "validator/manifest.hpp"
 
 #include <fmt/format.h>
 #include <unistd.h>
@@ -20,9 +20,9 @@ namespace {
 namespace fs = std::filesystem;
 
 // Findings on the input that mean no copy can be made.
-bool refuses(const Finding& f) {
-    static const std::set<std::string, std::less<>> codes{"DP302", "DP303", "DP306", "DP401", "DP403"};
-    return f.severity == Severity::block && codes.count(f.code) != 0;
+bool refuses(const CheckSet& check_set, const Finding& f) {
+    const Check* c = check_set.of(f);
+    return f.severity == Severity::block && c != nullptr && c->prevents_fix();
 }
 
 Report check_one(const fs::path& file, const CheckSet& check_set, const Config& config, RunSettings settings) {
@@ -52,7 +52,12 @@ PdfFix fix_pdf(const fs::path& in, const fs::path& out, const pdf::FixOptions& o
     fix.in = in.string();
     fix.out = out.string();
     fix.input = check_one(in, check_set, config, settings);
-    fix.refused = std::any_of(fix.input.findings.begin(), fix.input.findings.end(), refuses);
+    for (const Finding& f : fix.input.findings) {
+        if (refuses(check_set, f)) {
+            fix.reasons.push_back(f);
+        }
+    }
+    fix.refused = !fix.reasons.empty();
     if (fix.refused) {
         return fix;
     }
@@ -104,9 +109,7 @@ std::string render_fix(const PdfFix& fix, Format format, const RenderOptions& op
     if (fix.refused) {
         out += text_of("fix.refused", options, {{"file", clean_text(fix.in, options)}}) + "\n\n";
         Report reasons = fix.input;
-        reasons.findings.erase(std::remove_if(reasons.findings.begin(), reasons.findings.end(),
-                                              [](const Finding& f) { return !refuses(f); }),
-                               reasons.findings.end());
+        reasons.findings = fix.reasons;
         return out + render(reasons, Format::text, options);
     }
     const pdf::FixResult& r = fix.result;
@@ -255,14 +258,15 @@ std::string shorter_name(const std::string& name, std::size_t limit, const std::
     return proposal;
 }
 
-std::vector<NameProposal> propose_names(const Report& report) {
+std::vector<NameProposal> propose_names(const Report& report, const CheckSet& check_set) {
     std::vector<NameProposal> out;
     std::vector<std::string> taken;
     for (const Document& d : report.post.documents) {
         taken.push_back(d.name);
     }
     for (const Finding& f : report.findings) {
-        if (f.code != "DP101" || !f.document || f.message_id == "DP101.bytes") {
+        const Check* c = check_set.of(f);
+        if (c == nullptr || !c->answered_by_shorter_name(f) || !f.document) {
             continue;
         }
         const auto doc = std::find_if(report.post.documents.begin(), report.post.documents.end(),

@@ -3,9 +3,9 @@
 #pragma once
 
 #include "pdf/fix.hpp"
+#include "report/render.hpp"
 #include "validator/config.hpp"
 #include "validator/engine.hpp"
-#include "report/render.hpp"
 
 #include <cstddef>
 #include <filesystem>
@@ -21,7 +21,8 @@ struct PdfFix {
     // cannot be fixed (encrypted, damaged, no pages, not a PDF, missing).
     Report input;
     bool refused = false;
-    pdf::FixResult result;  // when not refused
+    std::vector<Finding> reasons;  // the input's findings that refused it
+    pdf::FixResult result;         // when not refused
     // The written copy checked for print (when the fix succeeded).
     std::optional<Report> output;
     [[nodiscard]] bool fixed() const { return !refused && result.ok; }
@@ -54,8 +55,9 @@ struct NameProposal {
 std::string shorter_name(const std::string& name, std::size_t limit, const std::vector<std::string>& others,
                          const std::vector<std::string>& taken);
 
-// A proposal for every document of `report` that DP101 (name-length) flags.
-std::vector<NameProposal> propose_names(const Report& report);
+// A proposal for every document of `report` whose finding a shorter name answers
+// (Check::answered_by_shorter_name: name-length).
+std::vector<NameProposal> propose_names(const Report& report, const CheckSet& check_set);
 
 // Text (for people to copy into the archive system) or JSON.
 std::string render_names(const std::vector<NameProposal>& proposals, Format format, const RenderOptions& options);

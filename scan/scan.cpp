@@ -1,8 +1,8 @@
 #include "scan/scan.hpp"
 
 #include "base/error.hpp"
-#include "validator/manifest.hpp"
 #include "base/text.hpp"
+#include "validator/manifest.hpp"
 
 #include "pdf/serialize.hpp"
 
@@ -428,25 +428,28 @@ struct RecordHeader {
 }
 
 // A file whose worker process died while checking it: a finding, not a crash of the scan.
-Report died_on(const Target& target, int status) {
+Report died_on(const Target& target, int status, const CheckSet& check_set) {
     const std::string detail =
         WIFSIGNALED(status) ? fmt::format("signal {}", WTERMSIG(status)) : fmt::format("exit {}", WEXITSTATUS(status));
     JournalPost post = loose_files({target.file});
     post.documents.front().path = target.path;
     post.documents.front().gathered = true;
-    Finding f;
     std::string ext = text::ascii_lower(target.path.extension().string());
-    const bool pdf = ext == ".pdf";
-    f.code = pdf ? "DP303" : "DP301";
-    f.check = pdf ? "pdf-damaged" : "page-format";
-    f.severity = Severity::block;
-    f.document = target.file;
-    f.message_id = pdf ? "DP303.crashed" : "DP301.docx-unreadable";
-    f.remedy_id = f.message_id + ".remedy";
-    f.args = {{"detail", "the checking process ended on this file (" + detail + ")"}};
+    const DocumentKind kind = ext == ".pdf" ? DocumentKind::pdf : DocumentKind::docx;
+    std::vector<Finding> found;
+    for (const auto& check : check_set.checks()) {
+        Findings out(*check);
+        if (check->report_unreadable(kind, "the checking process ended on this file (" + detail + ")", out)) {
+            for (Finding& f : out.all()) {
+                f.document = target.file;
+                found.push_back(std::move(f));
+            }
+            break;
+        }
+    }
     Report r;
     r.post = std::move(post);
-    r.findings.push_back(std::move(f));
+    r.findings = std::move(found);
     return r;
 }
 
@@ -516,7 +519,7 @@ public:
                 if (!w.inflight.empty()) {
                     // The first file sent and not answered is the one it died on; the
                     // files queued behind it go to the workers again.
-                    reports[w.inflight.front()] = died_on(plan_.targets[w.inflight.front()], status);
+                    reports[w.inflight.front()] = died_on(plan_.targets[w.inflight.front()], status, check_set_);
                     ++done;
                     w.inflight.pop_front();
                     retry_.insert(retry_.end(), w.inflight.begin(), w.inflight.end());

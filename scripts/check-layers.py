@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Fails when a layer includes a layer above it, or a library another layer owns.
+"""Fails when a layer includes a layer above it, or a library another layer owns, or
+when a check code is written outside checks/ and the catalogue.
 
 The build runs this before any layer compiles (cmake/layers.cmake), with the table
 CMake wrote from the layers' declared dependencies:
@@ -23,6 +24,10 @@ import re
 import sys
 import tempfile
 
+# A check code in a string ("DP301", "DP301.docx-unreadable"): written only in checks/
+# and in the catalogue (validator/catalogue*), where the checks and their texts are.
+CODE = re.compile(r'"DP[0-9]{3}[".]')
+CODE_HOMES = ("checks/", "validator/catalogue")
 INCLUDE = re.compile(r'^[ \t]*#[ \t]*include[ \t]*([<"])([^">]+)[">]', re.M)
 
 
@@ -84,6 +89,12 @@ def check(root, layers):
             path = os.path.join(folder, file)
             with open(path, encoding="utf-8") as f:
                 text = f.read()
+            rel = f"{name}/{file}"
+            if not rel.startswith(CODE_HOMES):
+                for match in CODE.finditer(text):
+                    line = text.count("\n", 0, match.start()) + 1
+                    problems.append(f"{rel}:{line}: a check code ({match.group(0)[1:6]}) outside checks/ and the "
+                                    "catalogue: ask the check (validator/check.hpp) instead")
             for match in INCLUDE.finditer(text):
                 kind, target = match.groups()
                 line = text.count("\n", 0, match.start()) + 1
@@ -120,9 +131,13 @@ def self_test():
         with open(os.path.join(tmp, "high", "d.cpp"), "w") as f:
             f.write('\n#include <zlib.h>\n')
         with open(os.path.join(tmp, "high", "d_test.cpp"), "w") as f:
-            f.write('#include <zlib.h>\n')
+            f.write('#include <zlib.h>\nconst char* c = "DP301";\n')
+        with open(os.path.join(tmp, "high", "e.cpp"), "w") as f:
+            f.write('bool blocks(const F& f) {\n    return f.code == "DP404";\n}\n')
         found = check(tmp, table)
         assert sorted(found) == ["high/d.cpp:2: includes <zlib.h>, which only low/ may use",
+                                 "high/e.cpp:2: a check code (DP404) outside checks/ and the catalogue: ask the check "
+                                 "(validator/check.hpp) instead",
                                  "low/c.cpp:1: includes high/b.hpp, but high/ is not below low/"], found
         table["low"]["deps"] = ["high"]
         try:
@@ -131,7 +146,7 @@ def self_test():
             assert "cycle" in str(e), e
         else:
             raise AssertionError("a cycle was not reported")
-    print("check-layers: self-test passed (upward include, foreign library, cycle)")
+    print("check-layers: self-test passed (upward include, foreign library, check code, cycle)")
 
 
 def main():

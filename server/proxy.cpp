@@ -15,13 +15,13 @@
 #include "server/internal.hpp"
 #include "server/multipart.hpp"
 
-#include "validator/catalogue.hpp"
 #include "base/error.hpp"
 #include "base/filetype.hpp"
 #include "base/identifiers.hpp"
+#include "base/text.hpp"
 #include "report/render.hpp"
 #include "server/sbd.hpp"
-#include "base/text.hpp"
+#include "validator/catalogue.hpp"
 
 #include <fmt/format.h>
 
@@ -37,8 +37,11 @@ bool is_success(int status) { return status >= 200 && status < 300; }
 // Query parameters the gate reads on a checked route; more are refused.
 constexpr std::size_t kMaxQueryParameters = 100;
 
-// Findings that need every document of the message: judged at send, not before.
-bool needs_all_documents(const Finding& f) { return f.code == "DP404" || f.code == "DP406" || f.code == "DP203"; }
+// What the check behind a finding judges (Scope::all_documents: only at send).
+Scope scope_of(const CheckSet& checks, const Finding& f) {
+    const Check* c = checks.of(f);
+    return c != nullptr ? c->scope() : Scope::post;
+}
 
 // The bokmål (or English) message the archive system writes into the journal
 // post's log: the first blocking finding, what to do, and how many more there are.
@@ -586,8 +589,8 @@ bool Connection::proxy_create(Parser& p) {
     // the upstream and its answer (its echo of the SBD): measured at about ten times
     // the body in all for an SBD of one long text (bench/attack-results.md).
     memory.take(kSbdCopies * body.size() + kChunkBytes);
-    Report report =
-        gate_.check(to_journal_post(sbd), gate_.run, [](const Finding& f) { return !needs_all_documents(f); });
+    Report report = gate_.check(to_journal_post(sbd), gate_.run,
+                                [&](const Finding& f) { return scope_of(gate_.check_set, f) != Scope::all_documents; });
     if (report.verdict() == Verdict::block) {
         return blocked(p, report, true);
     }
@@ -707,10 +710,11 @@ bool Connection::proxy_upload(Parser& p, const std::string& id) {
         JournalPost post = message->post;
         post.documents.push_back(std::move(d));
         report = gate_.check(std::move(post), gate_.run, [&](const Finding& f) {
-            if (needs_all_documents(f)) {
+            const Scope scope = scope_of(gate_.check_set, f);
+            if (scope == Scope::all_documents) {
                 return false;
             }
-            return (f.document && *f.document == filename) || f.code == "DP201";
+            return (f.document && *f.document == filename) || scope == Scope::documents_so_far;
         });
         if (report->verdict() == Verdict::block) {
             for (const auto& f : report->findings) {

@@ -4,13 +4,13 @@
 #include "checks/check_set.hpp"
 #include "fix/fixup.hpp"
 
+#include "base/error.hpp"
+#include "base/text.hpp"
 #include "pdf/pdf_info.hpp"
 #include "pdf/text.hpp"
 #include "tests/cli_harness.hpp"
 #include "tests/pdf_writer.hpp"
-#include "base/error.hpp"
 #include "validator/manifest.hpp"
-#include "base/text.hpp"
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -421,12 +421,13 @@ TEST(FixNames, TheMainDocumentsProposalIsTheNewTitleToo) {
     for (const std::string file : {"vedtak.pdf", "vedlegg.pdf"}) {
         Finding f;
         f.code = "DP101";
+        f.check = "name-length";
         f.message_id = "DP101.too-long";
         f.document = file;
         f.args = {{"limit", "96"}};
         report.findings.push_back(f);
     }
-    const auto proposals = fixup::propose_names(report);
+    const auto proposals = fixup::propose_names(report, builtin_checks());
     ASSERT_EQ(proposals.size(), 2U);
     EXPECT_TRUE(proposals[0].retitle);
     EXPECT_FALSE(proposals[1].retitle);

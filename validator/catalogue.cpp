@@ -1275,4 +1275,44 @@ std::string text(std::string_view id, Lang lang, const MessageArgs& args) {
     return fmt::vformat(pattern, store);
 }
 
+const std::vector<CauseChecks>& cause_checks() {
+    static const std::vector<CauseChecks> table = {
+        {"recipient-not-looked-up", {"DP501", "DP502", "DP503"}, {}, ""},
+        {"return-mail", {"DP505", "DP504"}, {}, ""},
+        {"failed-after-a-day", {"DP101", "DP201"}, {}, ""},
+        {"transfer-failed", {"DP101", "DP201", "DP505"}, {}, ""},
+        {"receiver-process",
+         {"DP301", "DP507"},
+         {{"DP507", "explain.note.cause-no-record"}, {"DP301", "explain.note.cause-not-a4"}},
+         "explain.note.cause-not-shown"},
+        {"receiver-capability",
+         {"DP507"},
+         {{"DP507", "explain.note.cause-no-record"}, {"DP301", "explain.note.cause-not-a4"}},
+         "explain.note.cause-not-shown"},
+        {"size-exceeded", {"DP201"}, {}, ""},
+        {"duplicate-filename", {"DP405"}, {}, ""},
+        {"filename-too-long", {"DP101"}, {}, ""},
+        {"missing-address", {"DP505"}, {}, ""},
+        {"main-document-count", {"DP404"}, {}, ""},
+        {"content-type", {"DP401"}, {}, ""},
+        {"title-too-long", {"DP103"}, {}, ""},
+        {"receipt-expired", {}, {}, ""},
+        {"receipt-expired-undelivered", {}, {}, ""},
+        {"delivered", {}, {}, ""},
+        {"sent-waiting", {"DP506", "DP101", "DP201"}, {}, ""},
+        {"email-sent", {}, {}, ""},
+        {"signer-reserved", {"DP512", "DP511"}, {}, ""},
+        {"signing-size", {"DP202"}, {}, ""},
+        {"signing-expired", {}, {}, ""},
+        {"signing-rejected", {}, {}, ""},
+        {"signing-not-received", {}, {}, ""},
+        {"attachments-missing", {"DP406", "DP405"}, {}, ""},
+        {"main-document-missing", {"DP405", "DP404"}, {}, ""},
+        {"blocked-by-preflight", {}, {}, ""},
+        {"gate-error", {}, {}, ""},
+        {"unknown", {}, {}, ""},
+    };
+    return table;
+}
+
 }  // namespace preflight::catalogue

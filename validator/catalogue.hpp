@@ -28,4 +28,16 @@ bool has(std::string_view id);
 // that `args` lacks: both are programming errors that the tests catch.
 std::string text(std::string_view id, Lang lang, const MessageArgs& args = {});
 
+// `preflight explain`: for each cause (what a log message means), the checks that would
+// have caught it before sending, most likely first; and, for a cause with more than one
+// possible reason, the note to add when a check blocks the letter of `--manifest`
+// (`otherwise` when none does).
+struct CauseChecks {
+    std::string_view cause;
+    std::vector<std::string_view> codes;
+    std::vector<std::pair<std::string_view, std::string_view>> notes;  // code, note id
+    std::string_view otherwise;
+};
+const std::vector<CauseChecks>& cause_checks();
+
 }  // namespace preflight::catalogue

@@ -48,4 +48,15 @@ const Check* CheckSet::find(std::string_view slug_or_code) const {
     return nullptr;
 }
 
+Facts CheckSet::needs(const JournalPost& post, const Targets& targets,
+                      const std::function<const SectionOptions&(std::string_view)>& options) const {
+    Facts facts;
+    for (const auto& c : checks_) {
+        if (c->wanted(post, targets, options(c->slug()))) {
+            facts |= c->needs();
+        }
+    }
+    return facts;
+}
+
 }  // namespace preflight

@@ -1,10 +1,10 @@
 #include "validator/engine.hpp"
 
-#include "validator/registers.hpp"
-#include "docx/doctext.hpp"
 #include "base/filetype.hpp"
 #include "base/identifiers.hpp"
 #include "base/idscan.hpp"
+#include "docx/doctext.hpp"
+#include "validator/registers.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -139,8 +139,9 @@ bool has_pdf_extension(const std::string& file) {
 }
 }  // namespace
 
-void gather_facts(JournalPost& post, const pdf::Limits& limits, bool sandbox, bool find_person_ids,
-                  bool find_content_boxes) {
+void gather_facts(JournalPost& post, const pdf::Limits& limits, bool sandbox, Facts facts) {
+    const bool find_person_ids = facts.has(Fact::text);
+    const bool find_content_boxes = facts.has(Fact::content_boxes);
     for (auto& d : post.documents) {
         if (d.gathered) {
             continue;
@@ -174,7 +175,8 @@ void gather_facts(JournalPost& post, const pdf::Limits& limits, bool sandbox, bo
         in.read(head.data(), static_cast<std::streamsize>(head.size()));
         head.resize(static_cast<std::size_t>(in.gcount()));
         d.type = filetype::sniff(d.path, head);
-        if (d.type == "application/pdf") {
+        const bool read_pdf = facts.has(Fact::pdf) || find_person_ids || find_content_boxes;
+        if (d.type == "application/pdf" && read_pdf) {
             const pdf::AnalyzeOptions options{.find_person_ids = find_person_ids,
                                               .find_content_boxes = find_content_boxes};
             if (sandbox) {
@@ -193,9 +195,9 @@ void gather_facts(JournalPost& post, const pdf::Limits& limits, bool sandbox, bo
                     d.person_ids.push_back({hit.page, hit.id});
                 }
             }
-        } else {
-            // Word: every section's page setup (DP301), read in this process under
-            // doctext's caps on entries, bytes and elements.
+        } else if (d.type != "application/pdf" && facts.has(Fact::docx_layout)) {
+            // Word: every section's page setup, read in this process under doctext's
+            // caps on entries, bytes and elements.
             d.docx = doctext::docx_layout(d.path, d.type);
         }
         if (d.type != "application/pdf" && find_person_ids) {
@@ -218,17 +220,17 @@ void gather_facts(JournalPost& post, const pdf::Limits& limits, bool sandbox, bo
 }
 
 Report run_checks(JournalPost post, const CheckSet& check_set, const Config& config, const RunSettings& settings) {
-    look_up_recipients(post, settings.directory);
+    // The registers are asked only when a check reads what they say; routes are
+    // predicted either way.
+    const bool ask_registers = std::any_of(check_set.checks().begin(), check_set.checks().end(),
+                                           [](const auto& c) { return c->needs().has(Fact::registry); });
+    look_up_recipients(post, ask_registers ? settings.directory : nullptr);
     Report report;
     report.targets = targets_for(post, settings);
-    // Document text is only searched when the letter may go out as e-mail (DP602).
-    const bool by_email =
-        report.targets.has(Channel::email) || std::any_of(post.recipients.begin(), post.recipients.end(),
-                                                          [](const Recipient& r) { return r.route == Route::email; });
-    // Where content is drawn is only measured when the letter may be printed and
-    // DP307 is on ([print-margin] enabled): it means reading every content stream.
-    const bool measure_content = report.targets.print_bound && config.section("print-margin").boolean("enabled");
-    gather_facts(post, pdf_limits(config), settings.sandbox, by_email, measure_content);
+    // The other facts are gathered when a check that has something to judge needs them.
+    const Facts facts = check_set.needs(
+        post, report.targets, [&](std::string_view slug) -> const SectionOptions& { return config.section(slug); });
+    gather_facts(post, pdf_limits(config), settings.sandbox, facts);
     for (const auto& check : check_set.checks()) {
         Findings out(*check);
         const Context ctx{post, report.targets, config.section(check->slug()), settings.flags};

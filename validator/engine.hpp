@@ -41,11 +41,10 @@ void look_up_recipients(JournalPost& post, registry::Registers* directory);
 Targets targets_for(const JournalPost& post, const RunSettings& settings);
 pdf::Limits pdf_limits(const Config& config);
 
-// Reads size, type and PDF facts of every document into `post`; with
-// `find_person_ids`, also searches each document's text for fødselsnummer (DP602).
-// With `find_content_boxes`, also measures where each PDF page's content is drawn (DP307).
-void gather_facts(JournalPost& post, const pdf::Limits& limits, bool sandbox, bool find_person_ids = false,
-                  bool find_content_boxes = false);
+// Reads size, type and PDF facts of every document into `post`; with Fact::text in
+// `facts`, also searches each document's text for fødselsnummer; with
+// Fact::content_boxes, also measures where each PDF page's content is drawn.
+void gather_facts(JournalPost& post, const pdf::Limits& limits, bool sandbox, Facts facts = {});
 
 Report run_checks(JournalPost post, const CheckSet& check_set, const Config& config, const RunSettings& settings);
 

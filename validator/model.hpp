@@ -1,9 +1,9 @@
 // The journal post as preflight sees it: documents, recipients, channels.
 #pragma once
 
+#include "docx/doctext.hpp"
 #include "pdf/pdf_info.hpp"
 #include "validator/records.hpp"
-#include "docx/doctext.hpp"
 
 #include <cstdint>
 #include <filesystem>

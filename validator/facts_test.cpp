@@ -1,0 +1,103 @@
+// The engine gathers a fact only when a check that has something to judge needs it
+// (Check::needs, Check::wanted), and asks the registers only when a check reads them.
+#include "validator/engine.hpp"
+#include "validator/manifest.hpp"
+#include "validator/registers.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+using namespace preflight;
+
+namespace {
+
+const std::string kFixtures = std::string(PREFLIGHT_SOURCE_DIR) + "/fixtures/pdf/";
+
+// A check that judges nothing, but needs `facts` when `wanted`.
+class Needing final : public Check {
+public:
+    Needing(Facts facts, bool wanted) : facts_(facts), wanted_(wanted) {}
+    std::string_view code() const override { return "TEST1"; }
+    std::string_view slug() const override { return "needing"; }
+    Facts needs() const override { return facts_; }
+    bool wanted(const JournalPost& /*post*/, const Targets& /*targets*/,
+                const SectionOptions& /*options*/) const override {
+        return wanted_;
+    }
+    void run(const Context& /*ctx*/, Findings& /*out*/) const override {}
+
+private:
+    Facts facts_;
+    bool wanted_;
+};
+
+// Registers that count the identifiers they are asked about.
+class CountingRegisters final : public registry::Registers {
+public:
+    std::vector<registry::Facts> lookup(const std::vector<std::string>& ids, const registry::CapabilityQuery& /*p*/,
+                                        const registry::CapabilityQuery& /*o*/) override {
+        asked += ids.size();
+        return std::vector<registry::Facts>(ids.size());
+    }
+    std::size_t asked = 0;
+};
+
+Report run_with(Facts facts, bool wanted, const std::string& file, registry::Registers* registers = nullptr) {
+    CheckSet set;
+    set.add(std::make_unique<Needing>(facts, wanted));
+    const Config config(builtin_sections(set));
+    RunSettings settings;
+    settings.sandbox = false;
+    settings.directory = registers;
+    JournalPost post = loose_files({kFixtures + file});
+    Recipient r;
+    r.name = "Kari Nordmann";
+    r.id = "29129319060";
+    r.method = Channel::general;
+    post.recipients.push_back(r);
+    return run_checks(std::move(post), set, config, settings);
+}
+
+TEST(Facts, TheTextIsSearchedOnlyWhenAWantedCheckNeedsIt) {
+    const Report with = run_with(Fact::text, true, "text_fnr_winansi.pdf");
+    ASSERT_TRUE(with.post.documents.at(0).pdf);
+    EXPECT_EQ(with.post.documents[0].pdf->text_scan, pdf::TextScan::complete);
+    EXPECT_FALSE(with.post.documents[0].person_ids.empty());
+
+    // Not wanted: not even the PDF is read (no other check needs it).
+    const Report unwanted = run_with(Fact::text, false, "text_fnr_winansi.pdf");
+    EXPECT_FALSE(unwanted.post.documents.at(0).pdf);
+    EXPECT_FALSE(unwanted.post.documents[0].text_searched);
+    EXPECT_TRUE(unwanted.post.documents[0].person_ids.empty());
+
+    const Report other = run_with(Fact::pdf, true, "text_fnr_winansi.pdf");
+    EXPECT_EQ(other.post.documents.at(0).pdf->text_scan, pdf::TextScan::not_requested);
+}
+
+TEST(Facts, ContentBoxesAreMeasuredOnlyWhenNeeded) {
+    const Report with = run_with(Fact::content_boxes, true, "margin.pdf");
+    ASSERT_TRUE(with.post.documents.at(0).pdf);
+    EXPECT_FALSE(with.post.documents[0].pdf->content_boxes.empty());
+    const Report without = run_with(Fact::pdf, true, "margin.pdf");
+    EXPECT_TRUE(without.post.documents.at(0).pdf->content_boxes.empty());
+}
+
+TEST(Facts, APdfIsNotReadWhenNoCheckNeedsIt) {
+    const Report without = run_with(Facts{}, true, "a4_portrait.pdf");
+    EXPECT_EQ(without.post.documents.at(0).type, "application/pdf");
+    EXPECT_FALSE(without.post.documents[0].pdf);
+    const Report with = run_with(Fact::pdf, true, "a4_portrait.pdf");
+    ASSERT_TRUE(with.post.documents.at(0).pdf);
+    EXPECT_EQ(with.post.documents[0].pdf->pages.size(), 1U);
+}
+
+TEST(Facts, TheRegistersAreAskedOnlyWhenACheckReadsThem) {
+    CountingRegisters registers;
+    (void)run_with(Fact::pdf, true, "a4_portrait.pdf", &registers);
+    EXPECT_EQ(registers.asked, 0U);
+    (void)run_with(Fact::registry, true, "a4_portrait.pdf", &registers);
+    EXPECT_EQ(registers.asked, 1U);
+}
+
+}  // namespace
