@@ -121,12 +121,21 @@ enum class K : std::uint8_t {
     Root,
     Version,
     Encrypt,
+    Names,
+    JavaScript,
+    EmbeddedFiles,
+    OpenAction,
+    S,
+    AA,
+    AcroForm,
+    XFA,
     count_
 };
 constexpr std::array<std::string_view, static_cast<std::size_t>(K::count_)> key_text = {
-    "Type",      "Pages",     "Page",      "Kids",     "Count",   "MediaBox", "CropBox",         "Rotate",
-    "Resources", "Font",      "Subtype",   "BaseFont", "Type0",   "Type3",    "DescendantFonts", "FontDescriptor",
-    "FontFile",  "FontFile2", "FontFile3", "Root",     "Version", "Encrypt"};
+    "Type",          "Pages",      "Page",      "Kids",     "Count",    "MediaBox", "CropBox",         "Rotate",
+    "Resources",     "Font",       "Subtype",   "BaseFont", "Type0",    "Type3",    "DescendantFonts", "FontDescriptor",
+    "FontFile",      "FontFile2",  "FontFile3", "Root",     "Version",  "Encrypt",  "Names",           "JavaScript",
+    "EmbeddedFiles", "OpenAction", "S",         "AA",       "AcroForm", "XFA"};
 
 const PdfName& pdf_name(K k) {
     static const std::vector<PdfName> names = [] {
@@ -230,6 +239,7 @@ public:
                 info_.version = cat;
             }
         }
+        record_active_content(catalog);
         const Node root_value = get(catalog, K::Pages);
         NodeKeys root_keys;
         const Node root = resolve_node(root_value, root_keys);
@@ -250,6 +260,29 @@ public:
     }
 
 private:
+    // Scripts, attached files and XFA forms, as the document catalogue declares them.
+    void record_active_content(const Node& catalog) {
+        const auto set = [&](Active a) { info_.active_content |= static_cast<std::uint8_t>(a); };
+        if (const Node names = resolve(get(catalog, K::Names)); is_dict(names)) {
+            if (present(get(names, K::JavaScript))) {
+                set(Active::javascript);
+            }
+            if (present(get(names, K::EmbeddedFiles))) {
+                set(Active::embedded_files);
+            }
+        }
+        if (const Node open = resolve(get(catalog, K::OpenAction));
+            is_dict(open) && is_name(resolve(get(open, K::S)), K::JavaScript)) {
+            set(Active::javascript);
+        }
+        if (present(get(catalog, K::AA))) {
+            set(Active::javascript);  // actions on open, close, save or print
+        }
+        if (const Node form = resolve(get(catalog, K::AcroForm)); is_dict(form) && present(get(form, K::XFA))) {
+            set(Active::xfa_form);
+        }
+    }
+
     // --- values --------------------------------------------------------------
 
     static bool ref_of(const Node& n, Ref& out) {

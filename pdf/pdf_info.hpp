@@ -82,6 +82,15 @@ struct PageContent {
 // At most this many hits are kept (in page order); one is enough to act on.
 inline constexpr std::size_t max_person_id_hits = 100;
 
+// What a PDF carries besides its pages, from its document catalogue: the things the
+// PDF/A rules leave out and Digipost's guidance for PDFs rules out (no scripts, no
+// embedded files or media). Bits of Info::active_content.
+enum class Active : std::uint8_t {
+    javascript = 1U << 0,      // a /JavaScript name tree, an /OpenAction of type JavaScript, or /AA actions
+    embedded_files = 1U << 1,  // an /EmbeddedFiles name tree: files attached to the document
+    xfa_form = 1U << 2,        // an XFA form (/AcroForm /XFA): shown by few readers, never printed as filled
+};
+
 struct Info {
     Damage damage = Damage::none;
     std::string damage_detail;             // e.g. "NoEOFToken", "SIGSEGV", "12 bytes"
@@ -93,6 +102,8 @@ struct Info {
     std::vector<Page> pages;               // every page actually reachable in the tree
     std::vector<Font> fonts_not_embedded;  // outside the standard 14, not embedded
     std::uint64_t bytes = 0;
+    std::uint8_t active_content = 0;  // Active bits
+    [[nodiscard]] bool has(Active a) const { return (active_content & static_cast<std::uint8_t>(a)) != 0; }
     // Only with AnalyzeOptions::find_person_ids:
     TextScan text_scan = TextScan::not_requested;
     std::string text_scan_detail;         // why partial or failed (short, English)

@@ -160,7 +160,8 @@ json to_json(const Info& info) {
     for (const PageContent& c : info.content_boxes) {
         content.push_back({{"page", c.page}, {"box", box_to_json(c.box)}});
     }
-    return json{{"damage", std::string(damage_name(info.damage))},
+    return json{{"active_content", info.active_content},
+                {"damage", std::string(damage_name(info.damage))},
                 {"damage_detail", info.damage_detail},
                 {"version", info.version},
                 {"encrypted", info.encrypted},
@@ -197,6 +198,7 @@ Info info_from_json(const json& j) {
     read(j, "encryption", info.encryption);
     read(j, "declared_page_count", info.declared_page_count);
     read(j, "bytes", info.bytes);
+    read(j, "active_content", info.active_content);
     if (const json* pages = member(j, "pages")) {
         if (!pages->is_array()) {
             bad("pages is not an array");
@@ -492,7 +494,7 @@ private:
         return k == "damage" || k == "damage_detail" || k == "version" || k == "encrypted" || k == "needs_password" ||
                k == "encryption" || k == "declared_page_count" || k == "bytes" || k == "pages" ||
                k == "fonts_not_embedded" || k == "text_scan" || k == "text_scan_detail" || k == "person_ids" ||
-               k == "content_boxes";
+               k == "content_boxes" || k == "active_content";
     }
     static bool is_page_key(const std::string& k) {
         return k == "number" || k == "ok" || k == "error" || k == "media" || k == "crop" || k == "rotate" ||
@@ -606,6 +608,14 @@ private:
                 if (key_ == "declared_page_count") {
                     return get_int(v, info_.declared_page_count);
                 }
+                if (key_ == "active_content") {
+                    int bits = 0;
+                    if (!get_int(v, bits) || bits < 0 || bits > 0xFF) {
+                        return fail("active_content is not a byte");
+                    }
+                    info_.active_content = static_cast<std::uint8_t>(bits);
+                    return true;
+                }
                 if (key_ == "bytes") {
                     if (!want(v, Type::integer, "an integer") || v.i < 0) {
                         return fail("bytes is not an unsigned integer");
@@ -705,7 +715,9 @@ bool repeats(const Page& a, const Page& b) {
 std::string to_json_text(const Info& info, bool collapse_runs) {
     std::string out;
     out.reserve(320 + info.pages.size() * 96 + info.fonts_not_embedded.size() * 48 + info.person_ids.size() * 40);
-    out += "{\"bytes\":";
+    out += "{\"active_content\":";
+    put_integer(out, info.active_content);
+    out += ",\"bytes\":";
     put_integer(out, info.bytes);
     out += ",\"content_boxes\":[";
     for (std::size_t i = 0; i < info.content_boxes.size(); ++i) {

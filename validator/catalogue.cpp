@@ -356,6 +356,30 @@ constexpr Entry kEntries[] = {
     {"DP307.partial.remedy", "Se over venstremargen selv før brevet sendes til utskrift.",
      "Look at the left margin yourself before the letter goes to print."},
 
+    // ---- DP308 pdf-active-content
+    {"DP308.summary", "PDF med skript, vedlagte filer eller XFA-skjema",
+     "A PDF with scripts, attached files or an XFA form"},
+    {"DP308.severity", "advarsel gjennom DPI og ved utskrift; ellers info",
+     "warn through DPI and in print; info otherwise"},
+    {"DP308.javascript",
+     "PDF-en inneholder JavaScript; digitale postkasser kjører det ikke, og Digiposts krav til PDF utelukker skript",
+     "The PDF contains JavaScript; digital mailboxes do not run it, and Digipost's PDF guidance rules scripts out"},
+    {"DP308.javascript.remedy",
+     "Lagre dokumentet som PDF/A (det fjerner skript), og kontroller at det ser riktig ut uten dem.",
+     "Save the document as PDF/A (which removes scripts), and check that it looks right without them."},
+    {"DP308.embedded-files",
+     "PDF-en har filer lagt ved inni seg; mottakeren ser dem ikke i postkassen, og de forsvinner ved utskrift",
+     "The PDF has files attached inside it; the recipient does not see them in the mailbox, and they are lost in "
+     "print"},
+    {"DP308.embedded-files.remedy",
+     "Legg de vedlagte filene til journalposten som egne vedlegg, og lagre hoveddokumentet som PDF/A uten dem.",
+     "Add the attached files to the journal post as attachments of their own, and save the main document as PDF/A "
+     "without them."},
+    {"DP308.xfa-form", "PDF-en er et XFA-skjema; de fleste PDF-lesere og utskriftstjenesten viser ikke innholdet",
+     "The PDF is an XFA form; most PDF readers and the print service do not show its content"},
+    {"DP308.xfa-form.remedy", "Skriv skjemaet ut til en ny PDF (flat PDF uten skjemafelt) og send den i stedet.",
+     "Print the form to a new PDF (a flat PDF without form fields) and send that instead."},
+
     // ---- DP306 no-pages
     {"DP306.summary", "PDF uten sider", "A PDF with no pages"},
     {"DP306.severity", "blokkerer", "block"},
