@@ -324,14 +324,44 @@ FakeIntegrasjonspunkt::FakeIntegrasjonspunkt(FakeIpOptions options)
           res.delay = std::chrono::milliseconds(delay_ms_.load());
           res.truncate = truncating_.load();
           res.headers.emplace_back("X-Fake-Integrasjonspunkt", "1");
+          std::unique_lock lock(hold_mutex_);
+          if (holding_ && (!hold_which_ || hold_which_(r))) {
+              ++held_;
+              hold_cv_.wait(lock, [this] { return !holding_; });
+              --held_;
+          }
           return res;
       }) {}
+
+FakeIntegrasjonspunkt::~FakeIntegrasjonspunkt() { release(); }  // before server_ joins its threads
+
+void FakeIntegrasjonspunkt::hold(std::function<bool(const FakeRequest&)> which) {
+    const std::lock_guard lock(hold_mutex_);
+    holding_ = true;
+    hold_which_ = std::move(which);
+}
+
+void FakeIntegrasjonspunkt::release() {
+    {
+        const std::lock_guard lock(hold_mutex_);
+        holding_ = false;
+    }
+    hold_cv_.notify_all();
+}
+
+std::size_t FakeIntegrasjonspunkt::held() const {
+    const std::lock_guard lock(hold_mutex_);
+    return held_;
+}
 
 void FakeIntegrasjonspunkt::set_delay(std::chrono::milliseconds delay) { delay_ms_ = delay.count(); }
 void FakeIntegrasjonspunkt::set_failing(bool failing) { failing_ = failing; }
 void FakeIntegrasjonspunkt::set_dropping(bool dropping) { dropping_ = dropping; }
 void FakeIntegrasjonspunkt::set_truncating(bool truncating) { truncating_ = truncating; }
-void FakeIntegrasjonspunkt::stop() { server_.stop(); }
+void FakeIntegrasjonspunkt::stop() {
+    release();
+    server_.stop();
+}
 
 std::vector<FakeRequest> FakeIntegrasjonspunkt::requests() const { return server_.requests(); }
 

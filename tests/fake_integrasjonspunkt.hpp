@@ -40,6 +40,8 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -74,7 +76,7 @@ struct FakeIpOptions {
 class FakeIntegrasjonspunkt {
 public:
     explicit FakeIntegrasjonspunkt(FakeIpOptions options = {});
-    ~FakeIntegrasjonspunkt() = default;
+    ~FakeIntegrasjonspunkt();
     FakeIntegrasjonspunkt(const FakeIntegrasjonspunkt&) = delete;
     FakeIntegrasjonspunkt& operator=(const FakeIntegrasjonspunkt&) = delete;
     FakeIntegrasjonspunkt(FakeIntegrasjonspunkt&&) = delete;
@@ -94,7 +96,16 @@ public:
     void set_failing(bool failing);                   // every request: 500 in the error shape, nothing kept
     void set_dropping(bool dropping);                 // every request: the connection closes without an answer
     void set_truncating(bool truncating);  // every request is acted on, its answer breaks off after half its body
-    void stop();                           // the port closes: connections are refused
+    void stop();                           // the port closes (held answers go first): connections are refused
+
+    // Holding answers, for a test that acts while a request is in flight upstream:
+    // from hold() on, every request (or each that `which` picks) is acted on and
+    // recorded, and its answer then waits until release() (or stop(), or the end of
+    // the fake). held() is how many answers wait now: the condition to wait for,
+    // instead of a delay to outlast.
+    void hold(std::function<bool(const FakeRequest&)> which = {});
+    void release();
+    [[nodiscard]] std::size_t held() const;
 
     // What it saw. Requests are recorded even while failing or dropping.
     [[nodiscard]] std::vector<FakeRequest> requests() const;    // every request, in order of arrival
@@ -125,12 +136,33 @@ private:
     std::atomic<bool> dropping_{false};
     std::atomic<bool> truncating_{false};
     std::atomic<long long> delay_ms_{0};
+    mutable std::mutex hold_mutex_;
+    std::condition_variable hold_cv_;
+    bool holding_ = false;
+    std::function<bool(const FakeRequest&)> hold_which_;
+    std::size_t held_ = 0;
     mutable std::mutex mutex_;
     std::vector<FakeIpMessage> messages_;
     std::vector<std::string> sent_;
     std::vector<std::string> multipart_bodies_;
     std::optional<nlohmann::json> capabilities_;
     FakeHttpServer server_;  // last: it stops, and its threads end, before the state above goes
+};
+
+// Releases a fake's held answers when it goes out of scope. Declared after a thread
+// whose request is held, it runs before that thread is joined, on every way out
+// of the scope (a failed ASSERT too).
+class ReleaseOnExit {
+public:
+    explicit ReleaseOnExit(FakeIntegrasjonspunkt& ip) : ip_(ip) {}
+    ~ReleaseOnExit() { ip_.release(); }
+    ReleaseOnExit(const ReleaseOnExit&) = delete;
+    ReleaseOnExit& operator=(const ReleaseOnExit&) = delete;
+    ReleaseOnExit(ReleaseOnExit&&) = delete;
+    ReleaseOnExit& operator=(ReleaseOnExit&&) = delete;
+
+private:
+    FakeIntegrasjonspunkt& ip_;
 };
 
 }  // namespace preflight::testing
