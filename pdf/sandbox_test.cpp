@@ -3,6 +3,7 @@
 #include "pdf/detail.hpp"
 #include "pdf/pdf_info.hpp"
 #include "pdf/serialize.hpp"
+#include "tests/wait.hpp"
 
 #include <fcntl.h>
 #include <gtest/gtest.h>
@@ -40,6 +41,24 @@ std::size_t open_fds() {
 bool has_children() {
     errno = 0;
     return ::waitpid(-1, nullptr, WNOHANG) != -1 || errno != ECHILD;
+}
+
+// True once the child `pid` has ended; it is left unreaped (WNOWAIT), for the
+// code under test to reap. Its descriptors are closed by then.
+bool has_ended(pid_t pid) {
+    siginfo_t info{};
+    return ::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0 && info.si_pid == pid;
+}
+
+using preflight::testing::wait_until;
+
+// Limits of `memory_bytes` whose wall clock is the tests' wait bound: a test that
+// expects the memory (or CPU) limit must not see the wall clock's on a slow machine.
+Limits memory_limits(std::uint64_t memory_bytes) {
+    Limits limits;
+    limits.memory_bytes = memory_bytes;
+    limits.wall_milliseconds = static_cast<int>(preflight::testing::kWaitBound.count());
+    return limits;
 }
 
 // Installs a child hook for one test.
@@ -85,8 +104,7 @@ TEST(Sandbox, MissingFile) {
 }
 
 TEST(Sandbox, DecompressionBombHitsTheMemoryLimitAndTheParentCarriesOn) {
-    Limits limits;
-    limits.memory_bytes = 256ULL * 1024 * 1024;
+    Limits limits = memory_limits(256ULL * 1024 * 1024);
     // The page tree sits in the bomb: our xref reader gives up at its cap, PoDoFo
     // then inflates it all and hits the child's limit.
     const Info bomb = analyze_sandboxed(fixture("bomb_objstm_pages.pdf"), limits);
@@ -104,8 +122,7 @@ TEST(Sandbox, DecompressionBombHitsTheMemoryLimitAndTheParentCarriesOn) {
 }
 
 TEST(Sandbox, ContentBombIsHarmless) {
-    Limits limits;
-    limits.memory_bytes = 64ULL * 1024 * 1024;
+    Limits limits = memory_limits(64ULL * 1024 * 1024);
     const Info info = analyze_sandboxed(fixture("bomb_content.pdf"), limits);
     EXPECT_EQ(info.damage, Damage::none) << info.damage_detail;
     EXPECT_EQ(info.pages.size(), 1U);
@@ -120,8 +137,7 @@ TEST(Sandbox, AllocationFailureIsMemoryLimit) {
     GTEST_SKIP() << "operator new under AddressSanitizer does not throw";
 #endif
     const Hook hook(eat_memory);
-    Limits limits;
-    limits.memory_bytes = 64ULL * 1024 * 1024;
+    Limits limits = memory_limits(64ULL * 1024 * 1024);
     const Info info = analyze_sandboxed(fixture("a4_portrait.pdf"), limits);
     EXPECT_EQ(info.damage, Damage::memory_limit) << info.damage_detail;
 }
@@ -139,7 +155,9 @@ TEST(Sandbox, CpuLimit) {
     const Hook hook(spin_forever);
     Limits limits;
     limits.cpu_seconds = 1;
-    limits.wall_milliseconds = 60000;
+    // The wall clock far beyond a second of CPU even on a loaded machine, where the
+    // spinning child gets a small share of a core.
+    limits.wall_milliseconds = static_cast<int>(preflight::testing::kWaitBound.count());
     const Info info = analyze_sandboxed(fixture("a4_portrait.pdf"), limits);
     EXPECT_EQ(info.damage, Damage::cpu_limit) << info.damage_detail;
 }
@@ -257,8 +275,7 @@ TEST_F(SandboxExec, MissingFile) {
 }
 
 TEST_F(SandboxExec, DecompressionBombHitsTheMemoryLimitAndTheParentCarriesOn) {
-    Limits limits;
-    limits.memory_bytes = 256ULL * 1024 * 1024;
+    Limits limits = memory_limits(256ULL * 1024 * 1024);
     const Info bomb = analyze_sandboxed(fixture("bomb_objstm_pages.pdf"), limits);
     EXPECT_EQ(bomb.damage, Damage::memory_limit) << bomb.damage_detail;
     EXPECT_EQ(bomb.bytes, fs::file_size(fixture("bomb_objstm_pages.pdf")));
@@ -389,8 +406,7 @@ TEST_F(SandboxExec, LeavesNoChildrenOrDescriptors) {
         EXPECT_EQ(analyze_sandboxed(fixture("a4_portrait.pdf"), limits).damage, Damage::time_limit);
     }
     {
-        Limits limits;
-        limits.memory_bytes = 256ULL * 1024 * 1024;
+        Limits limits = memory_limits(256ULL * 1024 * 1024);
         EXPECT_EQ(analyze_sandboxed(fixture("bomb_objstm_pages.pdf"), limits).damage, Damage::memory_limit);
     }
     set_sandbox_program("/bin/false");
@@ -493,8 +509,7 @@ TEST_F(SandboxServer, MissingFileAndRelativePath) {
 }
 
 TEST_F(SandboxServer, DecompressionBombHitsTheMemoryLimitAndTheParentCarriesOn) {
-    Limits limits;
-    limits.memory_bytes = 256ULL * 1024 * 1024;
+    Limits limits = memory_limits(256ULL * 1024 * 1024);
     const Info bomb = analyze_sandboxed(fixture("bomb_objstm_pages.pdf"), limits);
     EXPECT_EQ(bomb.damage, Damage::memory_limit) << bomb.damage_detail;
     EXPECT_EQ(bomb.bytes, fs::file_size(fixture("bomb_objstm_pages.pdf")));
@@ -529,8 +544,7 @@ TEST_F(SandboxServer, StopLeavesNoChildrenOrDescriptors) {
     for (int i = 0; i < 5; ++i) {
         EXPECT_EQ(analyze_sandboxed(fixture("slides_16x9.pdf"), Limits{}, scan()).pages.size(), 3U);
     }
-    Limits limits;
-    limits.memory_bytes = 256ULL * 1024 * 1024;
+    Limits limits = memory_limits(256ULL * 1024 * 1024);
     EXPECT_EQ(analyze_sandboxed(fixture("bomb_objstm_pages.pdf"), limits).damage, Damage::memory_limit);
     EXPECT_TRUE(has_children());
     stop_sandbox_server();
@@ -542,16 +556,22 @@ TEST_F(SandboxServer, StopLeavesNoChildrenOrDescriptors) {
     stop_sandbox_server();  // twice: nothing to do
 }
 
-// A helper that dies (here SIGKILL) makes the next analyses internal, quickly.
+// A helper that dies (here SIGKILL) makes the next analyses internal, never a
+// wait for an answer that cannot come. The wall-clock limit is ten minutes, so a
+// request that waited for the helper would take that long; one that sees it gone
+// takes milliseconds. The bound between them is the tests' wait bound, which a
+// slow machine does not reach.
 TEST_F(SandboxServer, KilledHelperIsInternalNeverAHang) {
     ASSERT_EQ(analyze_sandboxed(fixture("a4_portrait.pdf"), Limits{}).damage, Damage::none);
     ASSERT_EQ(::kill(detail::sandbox_server_pid(), SIGKILL), 0);
+    Limits limits;
+    limits.wall_milliseconds = 600'000;
     for (int i = 0; i < 3; ++i) {
         const auto start = std::chrono::steady_clock::now();
-        const Info info = analyze_sandboxed(fixture("a4_portrait.pdf"), Limits{});
+        const Info info = analyze_sandboxed(fixture("a4_portrait.pdf"), limits);
         EXPECT_EQ(info.damage, Damage::internal) << info.damage_detail;
         EXPECT_FALSE(info.damage_detail.empty());
-        EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(1));
+        EXPECT_LT(std::chrono::steady_clock::now() - start, preflight::testing::kWaitBound);
     }
     stop_sandbox_server();  // reaps the killed helper
     EXPECT_FALSE(has_children());
@@ -562,10 +582,11 @@ TEST_F(SandboxServer, KilledHelperIsInternalNeverAHang) {
 TEST_F(SandboxServer, KilledHelperFallsBackToExecModeWhenAProgramIsSet) {
     set_sandbox_program(PREFLIGHT_BINARY);
     const std::string expected = to_json_text(analyze(fixture("a4_portrait.pdf")));
-    ASSERT_EQ(::kill(detail::sandbox_server_pid(), SIGKILL), 0);
-    // The request that meets the dying helper may still be internal (SIGKILL is
-    // not instant: its socket may take it); from then on, exec mode answers.
-    ::usleep(100'000);
+    const int helper = detail::sandbox_server_pid();
+    ASSERT_EQ(::kill(helper, SIGKILL), 0);
+    // A request that meets the dying helper may still be internal (SIGKILL is not
+    // instant: its socket may take the request); once it has ended, exec mode answers.
+    ASSERT_TRUE(wait_until("the killed sandbox helper has ended", [&] { return has_ended(helper); }));
     for (int i = 0; i < 3; ++i) {
         const Info info = analyze_sandboxed(fixture("a4_portrait.pdf"), Limits{});
         EXPECT_EQ(info.damage, Damage::none) << info.damage_detail;
@@ -584,14 +605,9 @@ TEST_F(SandboxServer, KilledHelperIsReapedAndRestarted) {
     EXPECT_FALSE(keep_sandbox_server());  // alive: nothing to do
     const int first = detail::sandbox_server_pid();
     ASSERT_EQ(::kill(first, SIGKILL), 0);
-    bool restarted = false;
-    for (int i = 0; i < 200 && !restarted; ++i) {
-        restarted = keep_sandbox_server();
-        if (!restarted) {
-            ::usleep(10'000);
-        }
-    }
-    ASSERT_TRUE(restarted);
+    ASSERT_TRUE(wait_until("the killed sandbox helper has ended", [&] { return has_ended(first); }));
+    EXPECT_EQ(detail::sandbox_server_pid(), first);  // not reaped yet: keep_sandbox_server() does that
+    ASSERT_TRUE(keep_sandbox_server());
     const int second = detail::sandbox_server_pid();
     EXPECT_GT(second, 0);
     EXPECT_NE(second, first);

@@ -3,12 +3,14 @@
 #include "registry/sources.hpp"
 #include "tests/fake_http.hpp"
 #include "base/error.hpp"
+#include "tests/wait.hpp"
 
 #include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <filesystem>
@@ -399,16 +401,31 @@ TEST(RegistryFile, ErrorsNameFileLineAndColumn) {
 TEST(Directory, AsksOrganisationsAndCapabilitiesSeveralAtATime) {
     std::atomic<int> in_flight{0};
     std::atomic<int> most{0};
+    // Each request is answered once a second one has been in flight beside it, so
+    // that asking several at a time shows however slow the machine is. A client that
+    // asks one at a time makes the first request wait out the bound, and the rest none.
+    const auto give_up = std::chrono::steady_clock::now() + preflight::testing::kWaitBound;
     FakeHttpServer server([&](const FakeRequest&) {
         const int now = ++in_flight;
         int seen = most.load();
         while (now > seen && !most.compare_exchange_weak(seen, now)) {
         }
+        const auto left =
+            std::max(std::chrono::steady_clock::duration::zero(), give_up - std::chrono::steady_clock::now());
+        (void)preflight::testing::wait_until(
+            "a second request in flight", [&] { return most.load() >= 2; },
+            std::chrono::duration_cast<std::chrono::milliseconds>(left));
+        // Held a little longer (pacing, not a wait): more pile up, and asking more than
+        // 8 at a time would show.
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
         --in_flight;
         return FakeResponse{404, "{}"};
     });
-    auto http = make_curl_client(quick());
+    // Timeouts far beyond the wait above: what is tested is how many at a time.
+    HttpSettings settings;
+    settings.connect_timeout_ms = 60'000;
+    settings.total_timeout_ms = 2 * preflight::testing::kWaitBound.count();
+    auto http = make_curl_client(settings);
     Directory dir;
     dir.add(make_brreg_source(*http, server.base_url(), {}));
     dir.add(make_capabilities_source(*http, server.base_url()));

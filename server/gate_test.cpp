@@ -500,7 +500,7 @@ TEST_F(GateTest, UpstreamDownOrSlowIs502AndTheGateCarriesOn) {
     GateSettings s;
     s.upstream_timeout = 300ms;
     start(s);
-    ip_.set_delay(2s);
+    ip_.hold();  // no answer until released: the timeout fires however slow the machine
     auto r = exchange(port_, "GET", "/api/statuses");
     EXPECT_EQ(r.status, 502) << r.body;
     EXPECT_EQ(r.body_json().at("status"), 502);
@@ -510,7 +510,7 @@ TEST_F(GateTest, UpstreamDownOrSlowIs502AndTheGateCarriesOn) {
     r = create(seq.sbd);
     EXPECT_EQ(r.status, 504);
     EXPECT_EQ(r.body_json().at("exception"), "preflight.UpstreamOutcomeUnknown");
-    ip_.set_delay(0ms);
+    ip_.release();
     ip_.stop();
     r = create(seq.sbd);
     EXPECT_EQ(r.status, 502);
@@ -525,6 +525,10 @@ TEST_F(GateTest, UpstreamDownOrSlowIs502AndTheGateCarriesOn) {
 TEST_F(GateTest, TooManyUploadsAtOnceAreRefusedNotQueuedForever) {
     GateSettings s;
     s.max_uploads = 1;
+    // No minimum rate: however long the test takes, the slow upload below is not
+    // one to give its slot to the newcomer (that is
+    // GateLoad.ATricklingUploadGivesItsSlotToOneThatSends).
+    s.min_rate = 0;
     start(s, false);
     // One upload holds the only slot while it trickles in.
     const int slow = connect_to(port_);
@@ -532,7 +536,8 @@ TEST_F(GateTest, TooManyUploadsAtOnceAreRefusedNotQueuedForever) {
              "POST /v1/check HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\nContent-Type: multipart/form-data; "
              "boundary=" +
                  kBoundary + "\r\n\r\n--" + kBoundary);
-    std::this_thread::sleep_for(200ms);
+    // It holds the slot once its check- directory is there, beside the gate's own.
+    ASSERT_TRUE(wait_until("the slow upload holds the slot", [&] { return files_in(temp_) >= 2; })) << files_in(temp_);
     const auto r =
         exchange(port_, "POST", "/v1/check", multipart({{"manifest", std::nullopt, "", "{}"}}), multipart_headers());
     EXPECT_EQ(r.status, 503);
@@ -542,18 +547,26 @@ TEST_F(GateTest, TooManyUploadsAtOnceAreRefusedNotQueuedForever) {
 
 TEST_F(GateTest, StopFinishesRequestsInFlight) {
     start();
-    ip_.set_delay(500ms);
+    ip_.hold();  // the request stays in flight until the gate is stopping
     std::atomic<int> status{0};
     std::thread client([&] { status = exchange(port_, "GET", "/api/statuses").status; });
-    std::this_thread::sleep_for(150ms);
+    EXPECT_TRUE(wait_until("the upstream holds the request", [&] { return ip_.held() == 1; }));
     // An idle keep-alive connection is closed at stop; the request in flight finishes.
     const int idle = connect_to(port_);
+    EXPECT_TRUE(wait_until("the gate has both connections", [&] {
+        return gate_->metrics().render().find("preflight_connections 2\n") != std::string::npos;
+    })) << gate_->metrics().render();
     gate_->stop();
+    ip_.release();
+    // The idle one is closed: nothing, then EOF. (Closed here, so that the gate's
+    // lingering close of it ends at once rather than after its two seconds.)
+    EXPECT_EQ(read_all(idle), "");
+    char byte = 0;
+    EXPECT_EQ(::recv(idle, &byte, 1, MSG_DONTWAIT), 0) << "closed by the gate at stop";
+    ::close(idle);
     gate_->wait();
     client.join();
     EXPECT_EQ(status.load(), 200);
-    EXPECT_EQ(read_all(idle, 2s), "");
-    ::close(idle);
     EXPECT_LT(connect_to(port_), 0) << "no new connections after stop";
     gate_.reset();
 }

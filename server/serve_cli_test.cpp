@@ -31,6 +31,8 @@ namespace {
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
+using preflight::testing::kWaitBound;
+using preflight::testing::wait_until;
 using testing_gate::connect_to;
 
 struct Process {
@@ -96,7 +98,7 @@ std::string get(int port, const std::string& target) {
     char buf[4096];
     for (;;) {
         pollfd p{fd, POLLIN, 0};
-        if (::poll(&p, 1, 10000) <= 0) {
+        if (::poll(&p, 1, static_cast<int>(kWaitBound.count())) <= 0) {
             break;
         }
         const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
@@ -120,7 +122,7 @@ TEST(ServeCli, SigtermFinishesInFlightRequestsAndExitsCleanly) {
     const Process p = spawn_serve({"serve", "--listen", "127.0.0.1:0", "--upstream", ip.base_url(), "--config",
                                    (dir / "preflight.ini").string()});
     ASSERT_GT(p.pid, 0);
-    const std::string banner = read_until(p.err, "listening on port ", 20s);
+    const std::string banner = read_until(p.err, "listening on port ", kWaitBound);
     const auto at = banner.find("listening on port ");
     ASSERT_NE(at, std::string::npos) << banner;
     const int port = std::stoi(banner.substr(at + 18));
@@ -132,12 +134,14 @@ TEST(ServeCli, SigtermFinishesInFlightRequestsAndExitsCleanly) {
     }
     EXPECT_EQ(dirs, 1U);
 
-    ip.set_delay(800ms);
+    ip.hold();  // the request stays in flight until the gate has its SIGTERM
     std::string in_flight;
     std::thread client([&] { in_flight = get(port, "/api/statuses"); });
-    std::this_thread::sleep_for(250ms);
-    ASSERT_EQ(::kill(p.pid, SIGTERM), 0);
-    const std::string log = read_until(p.err, "stopped", 20s);
+    EXPECT_TRUE(wait_until("the upstream holds the request", [&] { return ip.held() == 1; }));
+    EXPECT_EQ(::kill(p.pid, SIGTERM), 0);
+    std::string log = read_until(p.err, "finishing requests in flight", kWaitBound);
+    ip.release();
+    log += read_until(p.err, "stopped", kWaitBound);
     client.join();
     EXPECT_NE(in_flight.find("200 OK"), std::string::npos) << in_flight;
     EXPECT_NE(log.find("SIGTERM"), std::string::npos) << log;
@@ -208,7 +212,7 @@ TEST(ServeCli, KilledMidLetterTheLetterCompletesAfterARestart) {
     Reaper reaper;
     const Process first = spawn_serve(args);
     reaper.pids.push_back(first.pid);
-    const std::string banner = read_until(first.err, "message state in", 20s);
+    const std::string banner = read_until(first.err, "message state in", kWaitBound);
     const int port = port_of(banner);
     ASSERT_GT(port, 0) << banner;
     EXPECT_NE(banner.find((dir / "state" / "state.sqlite").string()), std::string::npos) << banner;
@@ -234,7 +238,7 @@ TEST(ServeCli, KilledMidLetterTheLetterCompletesAfterARestart) {
 
     const Process second = spawn_serve(args);
     reaper.pids.push_back(second.pid);
-    const int port2 = port_of(read_until(second.err, "message state in", 20s));
+    const int port2 = port_of(read_until(second.err, "message state in", kWaitBound));
     ASSERT_GT(port2, 0);
     say("restarted as " + std::to_string(second.pid) + " on the same state directory");
     const auto sent = exchange(port2, "POST", "/api/messages/out/" + id);
@@ -261,23 +265,25 @@ TEST(ServeCli, KilledMidLetterTheLetterCompletesAfterARestart) {
                             "studieplass\"; filename=\"vedtak.pdf\""})
                       .status,
                   200);
-        ip.set_delay(5s);
+        // The send is acted on upstream, its answer held until the gate is killed (the
+        // requests the gate makes before it are answered).
+        ip.hold([id2](const testing::FakeRequest& r) {
+            return r.method == "POST" && r.path == "/api/messages/out/" + id2;
+        });
         std::jthread sender([&] { exchange(port2, "POST", "/api/messages/out/" + id2); });
-        const auto deadline = std::chrono::steady_clock::now() + 120s;  // the send's checks, also under ASan
-        while (ip.sent_ids().size() < 2 && std::chrono::steady_clock::now() < deadline) {
-            std::this_thread::sleep_for(20ms);
-        }
+        const testing::ReleaseOnExit release{ip};  // before the sender is joined, on every way out
+        // After the send's checks (slow under ASan): the upstream has it and holds its answer.
+        ASSERT_TRUE(wait_until("the upstream holds the send", [&] { return ip.held() == 1; }));
         ASSERT_EQ(ip.sent_ids().size(), 2U);
         ASSERT_EQ(::kill(second.pid, SIGKILL), 0);
         ASSERT_EQ(::waitpid(second.pid, &status, 0), second.pid);
         say("kill -9 " + std::to_string(second.pid) + " while the integrasjonspunkt sends " + id2);
         sender.join();
-        ip.set_delay(0ms);
         ::close(second.err);
     }
     const Process third = spawn_serve(args);
     reaper.pids.push_back(third.pid);
-    const int port3 = port_of(read_until(third.err, "message state in", 20s));
+    const int port3 = port_of(read_until(third.err, "message state in", kWaitBound));
     ASSERT_GT(port3, 0);
     const auto resent = exchange(port3, "POST", "/api/messages/out/6f1e2d3c-4b5a-4978-8a6b-5c4d3e2f1a0b");
     EXPECT_EQ(resent.status, 400) << resent.body;
@@ -293,7 +299,7 @@ TEST(ServeCli, KilledMidLetterTheLetterCompletesAfterARestart) {
     ASSERT_EQ(before.size(), 1U);
     ASSERT_EQ(::kill(before.front(), SIGKILL), 0);
     say("kill -9 sandbox helper " + std::to_string(before.front()));
-    const std::string log = read_until(second_.err, "started again", 20s);
+    const std::string log = read_until(second_.err, "started again", kWaitBound);
     EXPECT_NE(log.find("reaped and started again"), std::string::npos) << log;
     const std::vector<int> after = children_of(second_.pid);
     ASSERT_EQ(after.size(), 1U);
@@ -326,14 +332,14 @@ TEST(ServeCli, KilledMidLetterTheLetterCompletesAfterARestart) {
 
 TEST(ServeCli, BadSettingsAreUsageErrors) {
     const Process a = spawn_serve({"serve", "--listen", "nowhere"});
-    const std::string err = read_until(a.err, "\n", 10s);
+    const std::string err = read_until(a.err, "\n", kWaitBound);
     int status = 0;
     ::waitpid(a.pid, &status, 0);
     EXPECT_EQ(WEXITSTATUS(status), 2) << err;
     EXPECT_NE(err.find("--listen"), std::string::npos) << err;
     ::close(a.err);
     const Process b = spawn_serve({"serve", "--listen", "127.0.0.1:0", "--upstream", "ftp://x"});
-    const std::string err2 = read_until(b.err, "\n", 10s);
+    const std::string err2 = read_until(b.err, "\n", kWaitBound);
     ::waitpid(b.pid, &status, 0);
     EXPECT_EQ(WEXITSTATUS(status), 2) << err2;
     EXPECT_NE(err2.find("--upstream"), std::string::npos) << err2;

@@ -12,6 +12,7 @@
 #include "pdf/pdf_info.hpp"
 #include "registry/setup.hpp"
 #include "tests/fake_integrasjonspunkt.hpp"
+#include "tests/wait.hpp"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -71,8 +72,9 @@ inline bool send_all(int fd, std::string_view data) {
     return true;
 }
 
-// Reads until the peer closes or `timeout` passes.
-inline std::string read_all(int fd, std::chrono::milliseconds timeout = 20s) {
+// Reads until the peer closes or `timeout` passes (by default the bound of every
+// wait: an answer is whole when the peer closes, however slow the machine).
+inline std::string read_all(int fd, std::chrono::milliseconds timeout = preflight::testing::kWaitBound) {
     std::string out;
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     char buf[65536];
@@ -186,17 +188,7 @@ inline std::size_t files_in(const fs::path& dir) {
     return n;
 }
 
-template <typename Pred>
-inline bool eventually(Pred pred, std::chrono::milliseconds limit = 5s) {
-    const auto deadline = std::chrono::steady_clock::now() + limit;
-    while (std::chrono::steady_clock::now() < deadline) {
-        if (pred()) {
-            return true;
-        }
-        std::this_thread::sleep_for(10ms);
-    }
-    return pred();
-}
+using preflight::testing::wait_until;
 
 // As `preflight serve` does: PDFs analysed by forks of the sandbox server's
 // single-threaded helper, safe with threads; exec mode is the fallback. The helper
@@ -258,8 +250,9 @@ protected:
     }
 
     // The gate's private directory holds no file of a request once it is answered.
-    [[nodiscard]] bool no_request_files() const {
-        return eventually([&] { return live_temp_files() == 0 && files_in(temp_) <= 1; });
+    [[nodiscard]] ::testing::AssertionResult no_request_files() const {
+        return wait_until("no temporary file of a request is left",
+                          [&] { return live_temp_files() == 0 && files_in(temp_) <= 1; });
     }
 
     Response create(const std::string& sbd) {
