@@ -1,8 +1,8 @@
 // Small helpers shared by the checks. A check file includes this and check.hpp only.
 #pragma once
 
-#include "validator/check.hpp"
 #include "base/identifiers.hpp"
+#include "validator/check.hpp"
 
 #include <fmt/format.h>
 

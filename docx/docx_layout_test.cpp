@@ -1,7 +1,7 @@
 // Page setup of Word documents (DOCX/DOTX): every section's w:pgSz, read through
 // libzip and pugixml under caps. The documents are written by the test with libzip.
-#include "tests/docx_writer.hpp"
 #include "docx/doctext.hpp"
+#include "tests/docx_writer.hpp"
 
 #include <gtest/gtest.h>
 

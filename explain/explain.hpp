@@ -3,8 +3,8 @@
 // Explanations are data; the renderers at the end turn them into text or JSON.
 #pragma once
 
-#include "validator/engine.hpp"
 #include "report/render.hpp"
+#include "validator/engine.hpp"
 
 #include <chrono>
 #include <cstddef>

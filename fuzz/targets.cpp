@@ -3,21 +3,21 @@
 // anything else (a crash, a sanitizer report, an exception other than the parser's
 // documented error, a broken invariant) ends the process through check() and is a
 // finding.
-#include "checks/check_set.hpp"
 #include "fuzz/targets.hpp"
+#include "checks/check_set.hpp"
 
+#include "base/error.hpp"
+#include "docx/doctext.hpp"
+#include "explain/explain.hpp"
 #include "pdf/detail.hpp"
 #include "pdf/serialize.hpp"
+#include "report/render.hpp"
 #include "server/multipart.hpp"
+#include "server/sbd.hpp"
 #include "validator/catalogue.hpp"
 #include "validator/check.hpp"
 #include "validator/config.hpp"
-#include "docx/doctext.hpp"
-#include "base/error.hpp"
-#include "explain/explain.hpp"
 #include "validator/manifest.hpp"
-#include "report/render.hpp"
-#include "server/sbd.hpp"
 
 #include <unistd.h>
 #include <zip.h>

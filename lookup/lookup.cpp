@@ -1,9 +1,9 @@
 #include "lookup/lookup.hpp"
 
-#include "validator/catalogue.hpp"
 #include "base/error.hpp"
 #include "base/identifiers.hpp"
 #include "base/text.hpp"
+#include "validator/catalogue.hpp"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>

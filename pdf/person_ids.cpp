@@ -1,8 +1,8 @@
 // detail::scan_content(): one pass over a PDF's content streams, for the personal
 // identifiers in its text and where each page's content is drawn.
+#include "base/idscan.hpp"
 #include "pdf/detail.hpp"
 #include "pdf/text.hpp"
-#include "base/idscan.hpp"
 
 #include <new>
 #include <set>

@@ -57,10 +57,10 @@
 // bytes and drops the two, unrecoverably).
 #include "pdf/text.hpp"
 
+#include "base/text.hpp"
 #include "pdf/detail.hpp"
 #include "pdf/podofo_io.hpp"
 #include "pdf/raw.hpp"
-#include "base/text.hpp"
 
 #include <podofo/podofo.h>
 

@@ -3,11 +3,11 @@
 // of the scan in the sandboxed child.
 #include "pdf/text.hpp"
 
+#include "base/identifiers.hpp"
+#include "base/idscan.hpp"
 #include "pdf/detail.hpp"
 #include "pdf/pdf_info.hpp"
 #include "pdf/serialize.hpp"
-#include "base/identifiers.hpp"
-#include "base/idscan.hpp"
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>

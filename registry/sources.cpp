@@ -533,7 +533,6 @@ std::unique_ptr<Source> make_builtin_source() {
     return std::make_unique<FileSource>("builtin", json::parse(kTrainingRecipients), utc_today());
 }
 
-
 std::unique_ptr<Source> load_file_source(const std::filesystem::path& file) {
     const std::string shown = file.string();
     const auto text = read_regular_file(file);

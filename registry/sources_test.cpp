@@ -1,8 +1,8 @@
 // The registry clients against local fakes of KRR v2, Enhetsregisteret and the
 // integrasjonspunkt's capabilities, on 127.0.0.1, speaking the documented shapes.
 #include "registry/sources.hpp"
-#include "tests/fake_http.hpp"
 #include "base/error.hpp"
+#include "tests/fake_http.hpp"
 #include "tests/wait.hpp"
 
 #include <fmt/format.h>

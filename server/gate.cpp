@@ -6,13 +6,13 @@
 
 #include "pdf/pdf_info.hpp"
 
-#include "validator/catalogue.hpp"
 #include "base/error.hpp"
-#include "explain/explain.hpp"
 #include "base/identifiers.hpp"
-#include "validator/manifest.hpp"
-#include "report/render.hpp"
 #include "base/text.hpp"
+#include "explain/explain.hpp"
+#include "report/render.hpp"
+#include "validator/catalogue.hpp"
+#include "validator/manifest.hpp"
 
 #include <fmt/chrono.h>
 #include <fmt/format.h>

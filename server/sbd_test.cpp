@@ -1,12 +1,12 @@
-#include "checks/check_set.hpp"
 #include "server/sbd.hpp"
+#include "checks/check_set.hpp"
 
+#include "base/error.hpp"
+#include "base/files.hpp"
 #include "registry/setup.hpp"
 #include "validator/catalogue.hpp"
 #include "validator/config.hpp"
 #include "validator/engine.hpp"
-#include "base/error.hpp"
-#include "base/files.hpp"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>

@@ -1,7 +1,7 @@
 #include "server/webpage.hpp"
 
-#include "validator/catalogue.hpp"
 #include "base/text.hpp"
+#include "validator/catalogue.hpp"
 
 #include <openssl/evp.h>
 #include <openssl/sha.h>

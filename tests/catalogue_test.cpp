@@ -1,5 +1,5 @@
-#include "checks/check_set.hpp"
 #include "validator/catalogue.hpp"
+#include "checks/check_set.hpp"
 #include "validator/check.hpp"
 
 #include <gtest/gtest.h>

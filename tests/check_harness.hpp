@@ -1,10 +1,10 @@
 // Test helpers: build journal posts with known facts and run one check on them.
 #pragma once
 
+#include "base/identifiers.hpp"
 #include "checks/check_set.hpp"
 #include "validator/catalogue.hpp"
 #include "validator/check.hpp"
-#include "base/identifiers.hpp"
 #include "validator/routing.hpp"
 
 #include <fmt/format.h>

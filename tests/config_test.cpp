@@ -1,7 +1,7 @@
-#include "checks/check_set.hpp"
 #include "validator/config.hpp"
-#include "validator/catalogue.hpp"
 #include "base/error.hpp"
+#include "checks/check_set.hpp"
+#include "validator/catalogue.hpp"
 
 #include <gtest/gtest.h>
 

@@ -2,8 +2,8 @@
 // system sends them, recorded byte for byte, and the real API's error shape.
 #include "tests/fake_integrasjonspunkt.hpp"
 
-#include "registry/http.hpp"
 #include "base/files.hpp"
+#include "registry/http.hpp"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>

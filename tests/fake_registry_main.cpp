@@ -2,8 +2,8 @@
 // trials. Prints "port N" once listening; stops when stdin closes.
 //
 //   fake_registry DATA.json [--delay-ms N] [--token T]
-#include "tests/fake_registry.hpp"
 #include "base/files.hpp"
+#include "tests/fake_registry.hpp"
 
 #include <cstdio>
 #include <cstring>

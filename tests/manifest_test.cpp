@@ -1,6 +1,6 @@
 #include "validator/manifest.hpp"
-#include "validator/catalogue.hpp"
 #include "base/error.hpp"
+#include "validator/catalogue.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,9 +1,9 @@
 // The CLI against local fakes of KRR, Enhetsregisteret and the integrasjonspunkt's
 // capabilities on 127.0.0.1: what a records manager sees when the registries
 // answer, refuse, fail or never answer.
+#include "base/identifiers.hpp"
 #include "tests/cli_harness.hpp"
 #include "tests/fake_registry.hpp"
-#include "base/identifiers.hpp"
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>

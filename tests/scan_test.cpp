@@ -1,13 +1,13 @@
 // `preflight scan`: the walk, excludes, .preflight.ini, parallel runs in a stable
 // order, and every output format, on a template tree the tests write (Word files
 // with libzip, PDFs copied from fixtures/pdf).
-#include "checks/check_set.hpp"
 #include "scan/scan.hpp"
+#include "base/error.hpp"
+#include "checks/check_set.hpp"
+#include "report/render.hpp"
 #include "tests/cli_harness.hpp"
 #include "tests/docx_writer.hpp"
 #include "validator/catalogue.hpp"
-#include "base/error.hpp"
-#include "report/render.hpp"
 
 #include <pty.h>
 #include <sys/wait.h>
