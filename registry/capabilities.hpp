@@ -1,0 +1,15 @@
+// The service registry's capabilities, asked through an integrasjonspunkt's
+// /api/capabilities/{id}: [capabilities] in the configuration (docs/registry.md).
+#pragma once
+
+#include "registry/http.hpp"
+#include "registry/source.hpp"
+
+#include <memory>
+#include <string>
+
+namespace preflight::registry {
+
+std::unique_ptr<Source> make_capabilities_source(HttpClient& http, std::string base_url);
+
+}  // namespace preflight::registry
