@@ -1,6 +1,7 @@
 // preflight: a thin command line over the library (qpdf style). Exit codes:
 // 0 nothing blocks, 1 something blocks (or warns with --fail-on warn), 2 usage
 // error, 3 internal error.
+#include "app/sections.hpp"
 #include "base/error.hpp"
 #include "base/files.hpp"
 #include "base/identifiers.hpp"
@@ -468,7 +469,7 @@ int run(int argc, char** argv, Lang& lang) {
     const std::string command = vm["command"].as<std::string>();
     const auto args = vm.count("args") != 0 ? vm["args"].as<std::vector<std::string>>() : std::vector<std::string>{};
     const CheckSet& check_set = builtin_checks();
-    const auto sections = builtin_sections(check_set);
+    const auto sections = app::config_sections(check_set);
     const Config config =
         vm.count("config") != 0 ? Config::load(vm["config"].as<std::string>(), sections) : Config(sections);
 

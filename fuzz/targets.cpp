@@ -4,6 +4,7 @@
 // documented error, a broken invariant) ends the process through check() and is a
 // finding.
 #include "fuzz/targets.hpp"
+#include "app/sections.hpp"
 #include "checks/check_set.hpp"
 
 #include "base/error.hpp"
@@ -91,7 +92,7 @@ void manifest(const std::uint8_t* data, std::size_t size) {
 // ---- config: the INI file of --config. A file that loads dumps to INI that loads
 // to the same options.
 void config(const std::uint8_t* data, std::size_t size) {
-    static const std::vector<Section> sections = builtin_sections(builtin_checks());
+    static const std::vector<Section> sections = app::config_sections(builtin_checks());
     const fs::path file = write_input("preflight.ini", as_text(data, size));
     try {
         const Config loaded = Config::load(file, sections);

@@ -75,6 +75,8 @@ private:
 
 }  // namespace
 
+Section enhetsregisteret_section() { return {"enhetsregisteret", {{"url", OptionSpec::Kind::url, ""}}}; }
+
 std::unique_ptr<Source> make_brreg_source(HttpClient& http, std::string base_url, std::function<std::string()> today) {
     return std::make_unique<BrregSource>(http, trim_slash(std::move(base_url)),
                                          today ? std::move(today) : std::function<std::string()>(utc_today));

@@ -75,6 +75,8 @@ private:
 
 }  // namespace
 
+Section capabilities_section() { return {"capabilities", {{"url", OptionSpec::Kind::url, ""}}}; }
+
 std::unique_ptr<Source> make_capabilities_source(HttpClient& http, std::string base_url) {
     return std::make_unique<CapabilitiesSource>(http, trim_slash(std::move(base_url)));
 }

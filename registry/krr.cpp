@@ -99,6 +99,14 @@ private:
 
 }  // namespace
 
+Section krr_section() {
+    return {"krr",
+            {{"url", OptionSpec::Kind::url, ""},
+             {"token-file", OptionSpec::Kind::text, ""},
+             {"token-env", OptionSpec::Kind::text, ""},
+             {"batch-size", OptionSpec::Kind::integer, "1000", 1, 1000}}};
+}
+
 std::unique_ptr<Source> make_krr_source(HttpClient& http, KrrSettings settings) {
     settings.base_url = trim_slash(settings.base_url);
     return std::make_unique<KrrSource>(http, std::move(settings));

@@ -4,6 +4,7 @@
 
 #include "registry/http.hpp"
 #include "registry/source.hpp"
+#include "validator/config.hpp"
 
 #include <cstddef>
 #include <functional>
@@ -11,6 +12,9 @@
 #include <string>
 
 namespace preflight::registry {
+
+// [krr]: url (empty: not asked), token-file or token-env (else [maskinporten]), batch-size.
+Section krr_section();
 
 using TokenProvider = std::function<std::string()>;  // a bearer token; throws on failure
 

@@ -302,6 +302,20 @@ std::string trim(std::string s) {
 
 }  // namespace
 
+Section maskinporten_section() {
+    return {"maskinporten",
+            {{"token-url", OptionSpec::Kind::url, "https://maskinporten.no/token"},
+             {"audience", OptionSpec::Kind::text, "https://maskinporten.no/"},
+             {"client-id", OptionSpec::Kind::text, ""},
+             {"scope", OptionSpec::Kind::text, "krr:global/kontaktinformasjon.read krr:global/digitalpost.read"},
+             {"key-file", OptionSpec::Kind::text, ""},
+             {"key-password-env", OptionSpec::Kind::text, ""},
+             {"certificate-file", OptionSpec::Kind::text, ""},
+             {"kid", OptionSpec::Kind::text, ""},
+             {"algorithm", OptionSpec::Kind::text, "RS256"},
+             {"resource", OptionSpec::Kind::text, ""}}};
+}
+
 KeyError::KeyError(std::filesystem::path file, std::string reason)
     : TokenError(fmt::format("{}: {}", file.string(), reason)), file_(std::move(file)), reason_(std::move(reason)) {}
 

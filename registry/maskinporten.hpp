@@ -7,6 +7,7 @@
 #pragma once
 
 #include "registry/http.hpp"
+#include "validator/config.hpp"
 
 #include <chrono>
 #include <filesystem>
@@ -17,6 +18,10 @@
 #include <string>
 
 namespace preflight::registry {
+
+// [maskinporten]: the client (client-id; empty: no Maskinporten token), its key and
+// the token endpoint. KRR uses it when [krr] names no token-file or token-env.
+Section maskinporten_section();
 
 struct MaskinportenSettings {
     std::string token_url;  // e.g. https://maskinporten.no/token

@@ -72,6 +72,22 @@ std::unique_ptr<TokenSource> maskinporten_token(const Config& config, HttpClient
 
 }  // namespace
 
+Section registry_section() {
+    // Empty URLs in the sources' sections are sources not asked (docs/registry.md).
+    return {"registry",
+            {{"builtin", OptionSpec::Kind::boolean, "true"},
+             {"file", OptionSpec::Kind::text, ""},
+             {"strict", OptionSpec::Kind::boolean, "false"},
+             {"cache-seconds", OptionSpec::Kind::integer, "300", 0, 86400},
+             {"connect-timeout-ms", OptionSpec::Kind::integer, "2000", 1, 600000},
+             {"timeout-ms", OptionSpec::Kind::integer, "10000", 1, 600000}}};
+}
+
+std::vector<Section> config_sections() {
+    return {registry_section(), krr_section(), maskinporten_section(), enhetsregisteret_section(),
+            capabilities_section()};
+}
+
 Registries make_registries(const Config& config, const std::string& upstream) {
     const auto& reg = config.section("registry");
     HttpSettings http;

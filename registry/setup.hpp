@@ -9,8 +9,16 @@
 #include "validator/config.hpp"
 
 #include <memory>
+#include <vector>
 
 namespace preflight::registry {
+
+// [registry]: the export file, the built-in training recipients, strict mode, the
+// cache of online answers and the HTTP timeouts every online source shares.
+Section registry_section();
+// The registries' sections in the order of `preflight checks --dump-config`:
+// [registry], [krr], [maskinporten], [enhetsregisteret], [capabilities].
+std::vector<Section> config_sections();
 
 struct Registries {
     std::unique_ptr<HttpClient> http;

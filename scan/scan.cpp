@@ -153,6 +153,14 @@ bool is_template_name(std::string_view name) {
     return ext == ".pdf" || ext == ".docx" || ext == ".dotx";
 }
 
+Section scan_section() {
+    return {"scan",
+            {{"exclude", OptionSpec::Kind::text, ""},
+             {"channel", OptionSpec::Kind::text, ""},
+             {"jobs", OptionSpec::Kind::integer, "0", 0, 1024},
+             {"docs-url", OptionSpec::Kind::url, ""}}};
+}
+
 Plan plan(const Options& options, const std::vector<Section>& sections) {
     Plan p;
     std::optional<Config> given;

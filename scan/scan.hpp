@@ -59,6 +59,10 @@ struct Plan {
 // lock file (~$...) or a hidden file?
 [[nodiscard]] bool is_template_name(std::string_view name);
 
+// [scan]: exclude, channel, jobs and docs-url of a scanned folder (docs/ci.md);
+// --exclude adds to `exclude`, --channel and --jobs override.
+Section scan_section();
+
 // Resolves the roots, their configuration and every file to check. Folders are
 // walked recursively without following symbolic links to folders; hidden folders
 // (.git) are skipped. A path given that does not exist is kept as a target (it

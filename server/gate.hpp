@@ -25,6 +25,9 @@ namespace preflight::server {
 
 class Metrics;
 
+// [serve]: the gate's settings (docs/gate.md); command-line flags override these.
+Section serve_section();
+
 struct GateSettings {
     std::string host = "127.0.0.1";
     unsigned short port = 8480;  // 0: any free port (tests)

@@ -1,4 +1,5 @@
 #include "server/sbd.hpp"
+#include "app/sections.hpp"
 #include "checks/check_set.hpp"
 
 #include "base/error.hpp"
@@ -389,7 +390,7 @@ TEST(Sbd, InvalidJsonNamesLineAndColumn) {
 TEST(Sbd, GateFixturesPassTheChecks) {
     const CheckSet& checks = builtin_checks();
     const Config config =
-        Config::load(std::string(PREFLIGHT_SOURCE_DIR) + "/fixtures/e2e/preflight.ini", builtin_sections(checks));
+        Config::load(std::string(PREFLIGHT_SOURCE_DIR) + "/fixtures/e2e/preflight.ini", app::config_sections(checks));
     auto registries = registry::make_registries(config);
     const json sequences = json::parse(read(gate_fixture("sequences.json")));
     for (const auto& seq : sequences.at("sequences")) {

@@ -1,4 +1,5 @@
 #include "validator/config.hpp"
+#include "app/sections.hpp"
 #include "base/error.hpp"
 #include "checks/check_set.hpp"
 #include "validator/catalogue.hpp"
@@ -20,7 +21,7 @@ std::filesystem::path write_ini(const std::string& name, const std::string& text
 std::string error_of(const std::string& name, const std::string& text) {
     const auto path = write_ini(name, text);
     try {
-        Config::load(path, builtin_sections(builtin_checks()));
+        Config::load(path, app::config_sections(builtin_checks()));
     } catch (const UsageError& e) {
         const std::string msg = catalogue::text(e.message_id(), Lang::en, e.args());
         return msg.substr(path.string().size());  // drop the temp path
@@ -31,7 +32,7 @@ std::string error_of(const std::string& name, const std::string& text) {
 }  // namespace
 
 TEST(Config, DefaultsComeFromTheChecks) {
-    const Config c(builtin_sections(builtin_checks()));
+    const Config c(app::config_sections(builtin_checks()));
     EXPECT_EQ(c.section("page-format").number("tolerance-mm"), 10.0);
     EXPECT_EQ(c.section("name-length").integer("max-chars"), 96);
     EXPECT_EQ(c.section("pdf").integer("memory-mb"), 1024);
@@ -40,7 +41,7 @@ TEST(Config, DefaultsComeFromTheChecks) {
 TEST(Config, ReadsValuesPerSection) {
     const auto path = write_ini(
         "ok", "# comment\n[page-format]\ntolerance-mm = 5.5\n\n[name-length]\nmax-chars=80\nwarn-bytes = no\n");
-    const Config c = Config::load(path, builtin_sections(builtin_checks()));
+    const Config c = Config::load(path, app::config_sections(builtin_checks()));
     EXPECT_EQ(c.section("page-format").number("tolerance-mm"), 5.5);
     EXPECT_EQ(c.section("name-length").integer("max-chars"), 80);
     EXPECT_FALSE(c.section("name-length").boolean("warn-bytes"));
@@ -75,7 +76,7 @@ TEST(Config, RepeatedKey) {
 }
 
 TEST(Config, DumpRoundTrips) {
-    const auto sections = builtin_sections(builtin_checks());
+    const auto sections = app::config_sections(builtin_checks());
     const Config c(sections);
     const std::string dumped = c.dump(sections);
     EXPECT_NE(dumped.find("[page-format]\ntolerance-mm = 10\n"), std::string::npos);
@@ -85,7 +86,7 @@ TEST(Config, DumpRoundTrips) {
 
 TEST(Config, CommentsBomAndSpacedSectionNamesAreRead) {
     const auto path = write_ini("forms", "\xEF\xBB\xBF; a comment\n# another\n[ page-format ]\n  tolerance-mm = 4\n");
-    const Config c = Config::load(path, builtin_sections(builtin_checks()));
+    const Config c = Config::load(path, app::config_sections(builtin_checks()));
     EXPECT_EQ(c.section("page-format").number("tolerance-mm"), 4.0);
     EXPECT_EQ(error_of("comment-then-bad", "; note\n[page-format]\ntolerance = 5\n"),
               ":3:1: unknown option \"page-format.tolerance\" (see \"preflight checks --dump-config\")");
@@ -94,8 +95,8 @@ TEST(Config, CommentsBomAndSpacedSectionNamesAreRead) {
 TEST(Config, PdfVersionMustLookLikeOne) {
     EXPECT_EQ(error_of("version", "[pdf-version]\nmax-version = banana\n"),
               ":2:15: \"pdf-version.max-version\" must be a PDF version such as 1.7, not \"banana\"");
-    const Config c =
-        Config::load(write_ini("version-ok", "[pdf-version]\nmax-version = 1.4\n"), builtin_sections(builtin_checks()));
+    const Config c = Config::load(write_ini("version-ok", "[pdf-version]\nmax-version = 1.4\n"),
+                                  app::config_sections(builtin_checks()));
     EXPECT_EQ(c.section("pdf-version").text("max-version"), "1.4");
 }
 

@@ -1,6 +1,7 @@
 // `preflight fix`: every output page portrait A4 and checked with preflight's own
 // checks for print (no DP301, no DP307 on scaled pages), text still text, links
 // and metadata kept, refusals, never the input overwritten; names for DP101.
+#include "app/sections.hpp"
 #include "checks/check_set.hpp"
 #include "fix/fixup.hpp"
 
@@ -97,7 +98,7 @@ protected:
     }
 
     fs::path dir_;
-    Config config_{builtin_sections(builtin_checks())};
+    Config config_{app::config_sections(builtin_checks())};
     static inline int counter_ = 0;
 };
 

@@ -3,6 +3,7 @@
 // in front of a fake integrasjonspunkt that records what reaches it.
 #pragma once
 
+#include "app/sections.hpp"
 #include "checks/check_set.hpp"
 #include "server/gate.hpp"
 #include "server/metrics.hpp"
@@ -233,7 +234,7 @@ protected:
     // Starts a gate with the end-to-end fixtures' registry (no online source).
     void start(GateSettings settings = {}, bool with_upstream = true) {
         config_ = std::make_unique<Config>(
-            Config::load(source("fixtures/e2e/preflight.ini"), builtin_sections(builtin_checks())));
+            Config::load(source("fixtures/e2e/preflight.ini"), app::config_sections(builtin_checks())));
         // As `serve --upstream` does: the upstream's own capabilities, when the test asks for them.
         registries_ = registry::make_registries(*config_, upstream_capabilities_ ? ip_.base_url() : std::string());
         RunSettings run;

@@ -2,6 +2,7 @@
 // order, and every output format, on a template tree the tests write (Word files
 // with libzip, PDFs copied from fixtures/pdf).
 #include "scan/scan.hpp"
+#include "app/sections.hpp"
 #include "base/error.hpp"
 #include "checks/check_set.hpp"
 #include "report/render.hpp"
@@ -73,7 +74,7 @@ protected:
         options.jobs = jobs;
         options.sandbox = false;  // in-process analysis, one PDF at a time (safe on threads)
         const auto& registry = builtin_checks();
-        const auto plan = scan::plan(options, builtin_sections(registry));
+        const auto plan = scan::plan(options, app::config_sections(registry));
         const Report report = scan::run(plan, registry, false);
         return json::parse(render_json(report, RenderOptions::in(Lang::en)));
     }
@@ -215,7 +216,7 @@ TEST_F(ScanTree, ABadIniIsAUsageErrorNamingTheFile) {
     std::ofstream(root_ / scan::kRootConfig) << "[scan]\nchannel = brevdue\n";
     const auto& registry = builtin_checks();
     try {
-        (void)scan::plan(opts({root()}), builtin_sections(registry));
+        (void)scan::plan(opts({root()}), app::config_sections(registry));
         ADD_FAILURE() << "no error";
     } catch (const UsageError& e) {
         const std::string text = catalogue::text(e.message_id(), Lang::en, e.args());

@@ -140,74 +140,11 @@ std::string_view kind_name(OptionSpec::Kind k) {
 
 }  // namespace
 
-std::vector<Section> builtin_sections(const CheckSet& check_set) {
+std::vector<Section> check_sections(const CheckSet& check_set) {
     std::vector<Section> sections;
     for (const auto& c : check_set.checks()) {
         sections.push_back({std::string(c->slug()), c->options()});
     }
-    // Registries (docs/registry.md). Empty URLs are sources not asked.
-    sections.push_back({"registry",
-                        {{"builtin", OptionSpec::Kind::boolean, "true"},
-                         {"file", OptionSpec::Kind::text, ""},
-                         {"strict", OptionSpec::Kind::boolean, "false"},
-                         {"cache-seconds", OptionSpec::Kind::integer, "300", 0, 86400},
-                         {"connect-timeout-ms", OptionSpec::Kind::integer, "2000", 1, 600000},
-                         {"timeout-ms", OptionSpec::Kind::integer, "10000", 1, 600000}}});
-    sections.push_back({"krr",
-                        {{"url", OptionSpec::Kind::url, ""},
-                         {"token-file", OptionSpec::Kind::text, ""},
-                         {"token-env", OptionSpec::Kind::text, ""},
-                         {"batch-size", OptionSpec::Kind::integer, "1000", 1, 1000}}});
-    sections.push_back(
-        {"maskinporten",
-         {{"token-url", OptionSpec::Kind::url, "https://maskinporten.no/token"},
-          {"audience", OptionSpec::Kind::text, "https://maskinporten.no/"},
-          {"client-id", OptionSpec::Kind::text, ""},
-          {"scope", OptionSpec::Kind::text, "krr:global/kontaktinformasjon.read krr:global/digitalpost.read"},
-          {"key-file", OptionSpec::Kind::text, ""},
-          {"key-password-env", OptionSpec::Kind::text, ""},
-          {"certificate-file", OptionSpec::Kind::text, ""},
-          {"kid", OptionSpec::Kind::text, ""},
-          {"algorithm", OptionSpec::Kind::text, "RS256"},
-          {"resource", OptionSpec::Kind::text, ""}}});
-    sections.push_back({"enhetsregisteret", {{"url", OptionSpec::Kind::url, ""}}});
-    sections.push_back({"capabilities", {{"url", OptionSpec::Kind::url, ""}}});
-    // The gate (docs/gate.md); command-line flags override these.
-    sections.push_back({"serve",
-                        {{"listen", OptionSpec::Kind::text, "127.0.0.1:8480"},
-                         {"upstream", OptionSpec::Kind::url, ""},
-                         {"workers", OptionSpec::Kind::integer, "0", 0, 256},
-                         {"max-connections", OptionSpec::Kind::integer, "256", 1, 100000},
-                         {"max-uploads", OptionSpec::Kind::integer, "32", 1, 10000},
-                         {"max-body-mb", OptionSpec::Kind::integer, "1024", 1, 16384},
-                         {"max-header-kb", OptionSpec::Kind::integer, "64", 1, 1024},
-                         {"idle-timeout-seconds", OptionSpec::Kind::integer, "30", 1, 3600},
-                         {"read-timeout-seconds", OptionSpec::Kind::integer, "60", 1, 3600},
-                         {"header-timeout-seconds", OptionSpec::Kind::integer, "10", 1, 3600},
-                         {"request-timeout-seconds", OptionSpec::Kind::integer, "600", 1, 86400},
-                         {"min-transfer-kib-per-second", OptionSpec::Kind::integer, "64", 0, 1048576},
-                         {"min-transfer-grace-seconds", OptionSpec::Kind::integer, "10", 0, 3600},
-                         {"memory-budget-mb", OptionSpec::Kind::integer, "128", 16, 65536},
-                         {"upstream-connect-timeout-ms", OptionSpec::Kind::integer, "5000", 1, 600000},
-                         {"upstream-timeout-seconds", OptionSpec::Kind::integer, "120", 1, 3600},
-                         {"state-ttl-seconds", OptionSpec::Kind::integer, "86400", 1, 2592000},
-                         {"max-messages", OptionSpec::Kind::integer, "10000", 1, 10000000},
-                         {"state-dir", OptionSpec::Kind::text, ""},
-                         {"state-max-mb", OptionSpec::Kind::integer, "256", 1, 1048576},
-                         {"unknown-outcome-settle-seconds", OptionSpec::Kind::integer, "600", 0, 86400},
-                         {"shutdown-grace-seconds", OptionSpec::Kind::integer, "60", 1, 3600},
-                         {"temp-dir", OptionSpec::Kind::text, ""},
-                         {"access-log", OptionSpec::Kind::boolean, "true"}}});
-    // `preflight scan` (docs/ci.md); --exclude adds to `exclude`, --channel and --jobs override.
-    sections.push_back({"scan",
-                        {{"exclude", OptionSpec::Kind::text, ""},
-                         {"channel", OptionSpec::Kind::text, ""},
-                         {"jobs", OptionSpec::Kind::integer, "0", 0, 1024},
-                         {"docs-url", OptionSpec::Kind::url, ""}}});
-    sections.push_back({"pdf",
-                        {{"memory-mb", OptionSpec::Kind::integer, "1024", 64, 65536},
-                         {"cpu-seconds", OptionSpec::Kind::integer, "20", 1, 3600},
-                         {"wall-seconds", OptionSpec::Kind::integer, "30", 1, 3600}}});
     return sections;
 }
 

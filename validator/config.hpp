@@ -15,8 +15,10 @@ struct Section {
     std::vector<OptionSpec> options;
 };
 
-// The options preflight itself reads, beside the checks': [pdf] limits of the analysing child.
-std::vector<Section> builtin_sections(const CheckSet& check_set);
+// One section per check, named by its slug. The other sections are declared next to the
+// code that reads them ([pdf]: validator/engine.hpp; the registries', [serve], [scan])
+// and gathered by app/sections.hpp.
+std::vector<Section> check_sections(const CheckSet& check_set);
 
 class Config {
 public:

@@ -121,6 +121,13 @@ Targets targets_for(const JournalPost& post, const RunSettings& settings) {
     return t;
 }
 
+Section pdf_section() {
+    return {"pdf",
+            {{"memory-mb", OptionSpec::Kind::integer, "1024", 64, 65536},
+             {"cpu-seconds", OptionSpec::Kind::integer, "20", 1, 3600},
+             {"wall-seconds", OptionSpec::Kind::integer, "30", 1, 3600}}};
+}
+
 pdf::Limits pdf_limits(const Config& config) {
     const auto& s = config.section("pdf");
     pdf::Limits l;

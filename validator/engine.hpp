@@ -39,6 +39,8 @@ struct Report {
 // predicts every route.
 void look_up_recipients(JournalPost& post, registry::Registers* directory);
 Targets targets_for(const JournalPost& post, const RunSettings& settings);
+// [pdf]: limits of the analysing child, read by pdf_limits().
+Section pdf_section();
 pdf::Limits pdf_limits(const Config& config);
 
 // Reads size, type and PDF facts of every document into `post`; with Fact::text in
