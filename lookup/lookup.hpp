@@ -2,7 +2,7 @@
 // the route a letter to it would take for each process.
 #pragma once
 
-#include "registry/sources.hpp"
+#include "registry/directory.hpp"
 #include "report/render.hpp"
 #include "validator/routing.hpp"
 
