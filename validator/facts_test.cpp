@@ -46,7 +46,9 @@ public:
 Report run_with(Facts facts, bool wanted, const std::string& file, registry::Registers* registers = nullptr) {
     CheckSet set;
     set.add(std::make_unique<Needing>(facts, wanted));
-    const Config config(builtin_sections(set));
+    std::vector<Section> sections = check_sections(set);
+    sections.push_back(pdf_section());
+    const Config config(sections);
     RunSettings settings;
     settings.sandbox = false;
     settings.directory = registers;
