@@ -9,6 +9,6 @@ clang-format --dry-run --Werror "${sources[@]}"
 echo "lint: clang-format clean (${#sources[@]} files)"
 [ "${1:-}" = "--format-only" ] && exit 0
 [ -f build/compile_commands.json ] || cmake -S . -B build >/dev/null
-mapfile -t units < <(git ls-files 'base/*.cpp' 'pdf/*.cpp' 'docx/*.cpp' 'validator/*.cpp' 'checks/*.cpp' 'registry/*.cpp' 'report/*.cpp' 'explain/*.cpp' 'scan/*.cpp' 'fix/*.cpp' 'lookup/*.cpp' 'server/*.cpp' 'cli/*.cpp' 'fuzz/targets.cpp' | grep -v '_test\.cpp$')
+mapfile -t units < <(git ls-files 'base/*.cpp' 'pdf/*.cpp' 'docx/*.cpp' 'validator/*.cpp' 'checks/*.cpp' 'registry/*.cpp' 'report/*.cpp' 'explain/*.cpp' 'scan/*.cpp' 'fix/*.cpp' 'lookup/*.cpp' 'server/*.cpp' 'app/*.cpp' 'cli/*.cpp' 'fuzz/targets.cpp' | grep -v '_test\.cpp$')
 printf '%s\n' "${units[@]}" | xargs -P "$(nproc)" -n 4 clang-tidy -p build --quiet
 echo "lint: clang-tidy clean (${#units[@]} files)"
