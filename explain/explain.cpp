@@ -1071,10 +1071,11 @@ void apply_report(Result& result, const Report& report, const std::string& manif
                 continue;
             }
             bool shown = false;
-            for (const auto& [code, note] : c.notes) {
+            for (const auto& note : c.notes) {
+                const std::string_view code = note.first;
                 if (std::any_of(report.findings.begin(), report.findings.end(),
                                 [&](const Finding& f) { return f.code == code && f.severity == Severity::block; })) {
-                    e.notes.emplace_back(note);
+                    e.notes.emplace_back(note.second);
                     shown = true;
                 }
             }
