@@ -2,7 +2,8 @@
 # clang-format (check only) and clang-tidy over the project's sources, with the
 # configs in the repo. Needs a configured build/ (compile_commands.json).
 # Usage: scripts/lint.sh [--format-only]
-# The whole tree took 788 s on 2 cores (issue 24); scripts/test.sh runs it after the
+# The whole tree: 445 s on 2 cores in a fresh-clone CI run (788 s while other builds
+# ran); scripts/test.sh runs it after the
 # normal tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
