@@ -1,6 +1,7 @@
 #include "tests/check_harness.hpp"
 
 #include "pdf/pdf_info.hpp"
+#include "tests/pdf_writer.hpp"
 
 #include <fmt/format.h>
 
@@ -28,18 +29,7 @@ std::string one_page(const std::string& catalog_extra, const std::vector<std::st
                                     "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
                                     "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595.276 841.89] >>"};
     all.insert(all.end(), objects.begin(), objects.end());
-    std::string out = "%PDF-1.7\n";
-    std::vector<std::size_t> offsets;
-    for (std::size_t i = 0; i < all.size(); ++i) {
-        offsets.push_back(out.size());
-        out += fmt::format("{} 0 obj\n{}\nendobj\n", i + 1, all[i]);
-    }
-    const std::size_t xref = out.size();
-    out += fmt::format("xref\n0 {}\n0000000000 65535 f \n", all.size() + 1);
-    for (const std::size_t o : offsets) {
-        out += fmt::format("{:010} 00000 n \n", o);
-    }
-    return out + fmt::format("trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{}\n%%EOF\n", all.size() + 1, xref);
+    return objects_pdf(all, "1.7");
 }
 
 }  // namespace

@@ -29,6 +29,7 @@
 //   through its API (it dominates object-stream files: hence the fast path).
 #include "pdf/detail.hpp"
 #include "pdf/lexer.hpp"
+#include "pdf/page_tree.hpp"
 #include "pdf/pdf_info.hpp"
 #include "pdf/podofo_io.hpp"
 #include "pdf/raw.hpp"
@@ -64,10 +65,6 @@ using PoDoFo::PdfError;
 using PoDoFo::PdfName;
 using PoDoFo::PdfObject;
 using PoDoFo::PdfVecObjects;
-
-// Deeper page trees than this are treated as broken. Balanced trees of real
-// documents stay far below (a fan-out of 2 reaches 2^64 pages at depth 64).
-constexpr std::size_t max_tree_depth = 256;
 
 // Once per process: silence PoDoFo and make OpenSSL 3 offer RC4/MD5 (legacy
 // provider) besides the default algorithms, which PoDoFo's RC4 and AES-128
@@ -222,6 +219,12 @@ struct Ref {
 
 class Analyzer {
 public:
+    // The page-tree walk (pdf/page_tree.hpp) reads through this class: Node,
+    // resolve(), resolve_node() and the tests below are its object source.
+    using Node = pdf::Node;
+    using NodeKeys = page_tree::NodeKeys<Node>;
+    using Inherited = page_tree::Inherited<Node>;
+
     // Objects come from PoDoFo's `objects`, or, when `fast` is set, from our own
     // xref reader (which throws xref::Fallback where it cannot answer reliably).
     Analyzer(const PdfVecObjects* objects, xref::Document* fast, std::string_view pdf, bool raw_reader, Info& info)
@@ -240,23 +243,10 @@ public:
             }
         }
         record_active_content(catalog);
-        const Node root_value = get(catalog, K::Pages);
-        NodeKeys root_keys;
-        const Node root = resolve_node(root_value, root_keys);
-        if (!is_dict(root)) {
-            set_damage(info_, Damage::page_tree, "no page tree root (/Pages)");
-            return;
+        page_tree::Walk<Analyzer> walk(*this);
+        if (walk.run(get(catalog, K::Pages), *this)) {
+            finish_pages();
         }
-        double count = 0;
-        bool integral = false;
-        if (number(resolve(get(root, K::Count)), count, integral)) {
-            info_.declared_page_count = static_cast<int>(std::clamp(std::trunc(count), -1e9, 1e9));
-        }
-        if (Ref r; ref_of(root_value, r)) {
-            visited_.insert(r.key());
-        }
-        walk(root_keys);
-        finish_pages();
     }
 
 private:
@@ -300,11 +290,6 @@ private:
         out = Ref{static_cast<std::uint32_t>(n.raw.integer), static_cast<std::uint16_t>(n.raw.generation)};
         return true;
     }
-
-    // The keys of a page-tree node.
-    struct NodeKeys {
-        Node type, kids, media, crop, rotate, resources;
-    };
 
     static void note_key(NodeKeys& k, std::string_view raw_name, const lex::Value& v) {
         std::string decoded;  // names with #xx escapes ("/T#79pe") are rare but legal
@@ -407,6 +392,7 @@ private:
         return rest == "endobj" || (v.kind == lex::Kind::dict && rest == "stream");
     }
 
+public:
     // resolve() for page-tree nodes, with their keys (one pass for raw objects).
     Node resolve_node(Node n, NodeKeys& keys) const {
         for (int hops = 0; hops < 8; ++hops) {
@@ -443,6 +429,8 @@ private:
     }
     static bool is_array(const Node& n) { return n.po != nullptr ? n.po->IsArray() : n.raw.kind == lex::Kind::array; }
     static bool is_null(const Node& n) { return n.po != nullptr ? n.po->IsNull() : n.raw.kind == lex::Kind::null; }
+
+private:
     static bool is_name(const Node& n) { return n.po != nullptr ? n.po->IsName() : n.raw.kind == lex::Kind::name; }
     static bool is_name(const Node& n, K k) {
         if (n.po != nullptr) {
@@ -533,75 +521,40 @@ private:
         lex::for_each_element(array.raw, [&](const lex::Value& v) { return f(Node{nullptr, v}); });
     }
 
-    // --- the page tree --------------------------------------------------------
+    // --- the page tree (pdf/page_tree.hpp walks it) ----------------------------
 
-    struct Inherited {
-        Node media, crop, rotate, resources;
-    };
-
-    struct Level {
-        Node kids;             // a resolved array
-        std::size_t next = 0;  // PoDoFo: element index; raw: byte offset in kids.raw.text
-        Inherited inherited;
-    };
-
-    // A key whose value is null counts as absent (PDF 2.0, 7.3.9), so the value
-    // is then inherited.
+    // A key whose value is null counts as absent (PDF 2.0, 7.3.9).
     static bool present(const Node& n) { return !n.missing() && !is_null(n); }
 
-    static Inherited inherit(const NodeKeys& k, Inherited from) {
-        if (present(k.media)) {
-            from.media = k.media;
+public:
+    static bool missing(const Node& n) { return n.missing(); }
+    static bool is_name(const Node& n, std::string_view name) {
+        if (n.po != nullptr) {
+            return n.po->IsName() && n.po->GetName().GetName() == name;
         }
-        if (present(k.crop)) {
-            from.crop = k.crop;
-        }
-        if (present(k.rotate)) {
-            from.rotate = k.rotate;
-        }
-        if (present(k.resources)) {
-            from.resources = k.resources;
-        }
-        return from;
+        return n.raw.kind == lex::Kind::name && lex::name_equals(n.raw.text, name);
     }
-
-    bool is_pages_node(const NodeKeys& k) const {
-        if (const Node type = resolve(k.type); is_name(type)) {
-            if (is_name(type, K::Pages)) {
-                return true;
-            }
-            if (is_name(type, K::Page)) {
+    static std::optional<std::uint64_t> ref_key(const Node& n) {
+        Ref r;
+        return ref_of(n, r) ? std::optional<std::uint64_t>(r.key()) : std::nullopt;
+    }
+    static std::string ref_text(const Node& n) {
+        Ref r;
+        ref_of(n, r);
+        return r.text();
+    }
+    static std::size_t first_kid(const Node& kids) { return kids.po != nullptr ? 0U : 1U; }
+    static bool next_kid(const Node& kids, std::size_t& next, Node& out) {
+        if (kids.po != nullptr) {
+            const PdfArray& a = kids.po->GetArray();
+            if (next >= a.size()) {
                 return false;
             }
-        }
-        return !k.kids.missing();  // no usable /Type: a node with /Kids is an inner node
-    }
-
-    // Descends into a Pages node; records the damage if that is not possible.
-    void push(const NodeKeys& k, const Inherited& inherited) {
-        if (levels_.size() >= max_tree_depth) {
-            set_damage(info_, Damage::page_tree, "page tree deeper than " + std::to_string(max_tree_depth) + " levels");
-            return;
-        }
-        const Node kids = resolve(k.kids);
-        if (!is_array(kids)) {
-            set_damage(info_, Damage::page_tree, "a /Pages node without a /Kids array");
-            return;
-        }
-        levels_.push_back(Level{kids, kids.po != nullptr ? 0U : 1U, inherit(k, inherited)});
-    }
-
-    static bool next_kid(Level& level, Node& out) {
-        if (level.kids.po != nullptr) {
-            const PdfArray& a = level.kids.po->GetArray();
-            if (level.next >= a.size()) {
-                return false;
-            }
-            out = Node{&a[level.next++], {}};
+            out = Node{&a[next++], {}};
             return true;
         }
-        const std::string_view t = level.kids.raw.text;
-        std::size_t pos = level.next;
+        const std::string_view t = kids.raw.text;
+        std::size_t pos = next;
         lex::skip_space(t, pos);
         if (pos >= t.size() || t[pos] == ']') {
             return false;
@@ -610,61 +563,24 @@ private:
         if (!lex::read_value(t, pos, out.raw, 1)) {
             return false;  // cannot happen: checked when read
         }
-        level.next = pos;
+        next = pos;
         return true;
     }
 
-    void walk(const NodeKeys& k) {
-        if (!is_pages_node(k)) {
-            add_page(inherit(k, {}));  // /Pages pointing straight at a page: readers show it
-            return;
-        }
-        push(k, {});
-        while (!levels_.empty()) {
-            Node kid;
-            if (!next_kid(levels_.back(), kid)) {
-                levels_.pop_back();
-                continue;
-            }
-            const Inherited inherited = levels_.back().inherited;  // push() may reallocate
-            visit_kid(kid, inherited);
+    // What the walk tells.
+    void root(const Node& root) {
+        double count = 0;
+        bool integral = false;
+        if (number(resolve(get(root, K::Count)), count, integral)) {
+            info_.declared_page_count = static_cast<int>(std::clamp(std::trunc(count), -1e9, 1e9));
         }
     }
-
-    // Pages nodes are visited once: a second visit is a cycle (or a DAG that could
-    // multiply the pages exponentially), recorded as damage and skipped. A leaf
-    // page referenced twice is shown twice by poppler, pdfium and qpdf, so it is
-    // counted twice here too; that cannot blow up, since every repetition is an
-    // entry in some visited node's /Kids.
-    void visit_kid(const Node& kid, const Inherited& inherited) {
-        Ref r;
-        const bool indirect = ref_of(kid, r);
-        auto where = [&] { return indirect ? r.text() : std::string("an entry"); };
-        try {
-            NodeKeys k;
-            const Node node = resolve_node(kid, k);
-            if (node.missing()) {
-                set_damage(info_, Damage::page_tree, "/Kids refers to missing object " + where());
-                return;
-            }
-            if (!is_dict(node)) {
-                set_damage(info_, Damage::page_tree,
-                           where() + " in /Kids is " + (is_null(node) ? "null" : "not a dictionary"));
-                return;
-            }
-            if (!is_pages_node(k)) {
-                add_page(inherit(k, inherited));
-            } else if (indirect && !visited_.insert(r.key()).second) {
-                set_damage(info_, Damage::page_tree, "page tree cycle or repeated /Pages node at " + where());
-            } else {
-                push(k, inherited);
-            }
-        } catch (const PdfError& e) {
-            // PoDoFo could not parse the object itself: the tree is broken here.
-            set_damage(info_, Damage::page_tree, where() + " in /Kids could not be read: " + error_name(e));
-        }
+    void page(const Node& /*entry*/, const Node& /*dict*/, const NodeKeys& /*keys*/, const Inherited& eff) {
+        add_page(eff);
     }
+    void problem(std::string why) { set_damage(info_, Damage::page_tree, std::move(why)); }
 
+private:
     // Reads a rectangle: an array of exactly four numbers; the array and its
     // elements may be indirect. Empty string on success, else why not.
     std::string read_box(const Node& value, const char* name, Box& out) const {
@@ -885,8 +801,6 @@ private:
     std::string_view pdf_;
     bool raw_reader_;
     Info& info_;
-    std::vector<Level> levels_;
-    std::unordered_set<std::uint64_t> visited_;
     std::unordered_set<std::uint64_t> seen_;
     std::unordered_set<std::string> reported_fonts_;
 };

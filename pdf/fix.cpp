@@ -2,7 +2,9 @@
 #include "pdf/fix.hpp"
 
 #include "pdf/detail.hpp"
+#include "pdf/page_tree.hpp"
 #include "pdf/podofo_io.hpp"
+#include "pdf/podofo_source.hpp"
 
 #include <fcntl.h>
 #include <podofo/podofo.h>
@@ -95,12 +97,15 @@ public:
         FixResult r;
         PdfObject* catalog = doc_.GetCatalog();
         PdfObject* root = catalog != nullptr ? resolve(catalog->GetDictionary().GetKey(PdfName("Pages"))) : nullptr;
-        const PdfObject* root_ref = catalog != nullptr ? catalog->GetDictionary().GetKey(PdfName("Pages")) : nullptr;
+        // A root that is a page itself never gets here: PdfMemDocument refuses to load it.
+        PdfObject* root_ref = catalog != nullptr ? catalog->GetDictionary().GetKey(PdfName("Pages")) : nullptr;
         if (root == nullptr || !root->IsDictionary() || root_ref == nullptr || !root_ref->IsReference()) {
             r.error = "no page tree";
             return r;
         }
-        walk(root);
+        const PodofoSource<PdfObject> source(doc_.GetObjects());
+        page_tree::Walk walk(source);
+        walk.run(root_ref, *this);
         r.pages_in = static_cast<int>(pages_.size());
         if (pages_.empty()) {
             r.error = "no pages";
@@ -184,85 +189,41 @@ private:
         return Box{std::min(v[0], v[2]), std::min(v[1], v[3]), std::max(v[0], v[2]), std::max(v[1], v[3])};
     }
 
-    // The page tree in order, as pdf/analyze.cpp walks it: kids that are not
-    // dictionaries are no pages, a node seen before is not entered again.
-    void walk(PdfObject* root) {
-        struct Inherit {
-            const PdfObject* resources = nullptr;
-            const PdfObject* media = nullptr;
-            const PdfObject* crop = nullptr;
-            const PdfObject* rotate = nullptr;
-        };
-        const auto own = [](const PdfObject* node, Inherit in) {
-            const PdfDictionary& d = node->GetDictionary();
-            if (const PdfObject* v = d.GetKey(PdfName("Resources"))) {
-                in.resources = v;
-            }
-            if (const PdfObject* v = d.GetKey(PdfName("MediaBox"))) {
-                in.media = v;
-            }
-            if (const PdfObject* v = d.GetKey(PdfName("CropBox"))) {
-                in.crop = v;
-            }
-            if (const PdfObject* v = d.GetKey(PdfName("Rotate"))) {
-                in.rotate = v;
-            }
-            return in;
-        };
-        struct Level {
-            PdfObject* node;
-            std::size_t next;
-            Inherit in;
-        };
-        std::unordered_set<const PdfObject*> seen{root};
-        std::set<PdfReference> page_refs;
-        std::vector<Level> levels{{root, 0, own(root, {})}};
-        while (!levels.empty()) {
-            Level& level = levels.back();
-            PdfObject* kids = resolve(level.node->GetDictionary().GetKey(PdfName("Kids")));
-            if (kids == nullptr || !kids->IsArray() || level.next >= kids->GetArray().size()) {
-                levels.pop_back();
-                continue;
-            }
-            PdfObject& entry = kids->GetArray()[level.next++];
-            if (entry.IsDictionary()) {
-                // A page written straight into /Kids (not allowed, but read as a
-                // page): made an object of its own, so that it can be referred to.
-                entry = PdfObject(doc_.GetObjects().CreateObject(entry)->Reference());
-            }
-            PdfObject* kid = resolve(&entry);
-            if (kid == nullptr || !kid->IsDictionary() || !entry.IsReference()) {
-                continue;
-            }
-            const PdfObject* type = kid->GetDictionary().GetKey(PdfName("Type"));
-            const bool is_node = type != nullptr && type->IsName() ? type->GetName() == PdfName("Pages")
-                                                                   : kid->GetDictionary().HasKey(PdfName("Kids"));
-            const Inherit in = own(kid, level.in);
-            if (!is_node) {
-                if (!page_refs.insert(entry.GetReference()).second) {
-                    // The same page object listed again: a page of its own in the
-                    // analysis, so a copy of it here (it is changed page by page).
-                    PdfObject* copy = doc_.GetObjects().CreateObject(*kid);
-                    entry = PdfObject(copy->Reference());
-                    kid = copy;
-                }
-                SourcePage p;
-                p.ref = entry.GetReference();
-                p.dict = kid;
-                const auto keep = [](const PdfObject* v) {
-                    return v != nullptr ? std::optional<PdfObject>(*v) : std::nullopt;
-                };
-                p.resources = keep(in.resources);
-                p.media = keep(in.media);
-                p.crop = keep(in.crop);
-                p.rotate = keep(in.rotate);
-                pages_.push_back(std::move(p));
-            } else if (seen.insert(kid).second && levels.size() < 256) {
-                levels.push_back({kid, 0, in});
-            }
+public:
+    // What the page-tree walk (pdf/page_tree.hpp) tells: each page with what it
+    // inherits, copied (placing a page replaces its own, and the tree's nodes
+    // change too). A broken part of the tree has no pages, as in the analysis.
+    void root(PdfObject* /*root*/) {}
+    void problem(const std::string& /*why*/) {}
+    void page(PdfObject* entry, PdfObject* kid, const page_tree::NodeKeys<PdfObject*>& /*keys*/,
+              const page_tree::Inherited<PdfObject*>& in) {
+        if (entry->IsDictionary()) {
+            // A page written straight into /Kids (not allowed, but read as a
+            // page): made an object of its own, so that it can be referred to.
+            kid = doc_.GetObjects().CreateObject(*entry);
+            *entry = PdfObject(kid->Reference());
         }
+        if (!entry->IsReference()) {
+            return;
+        }
+        if (!page_refs_.insert(entry->GetReference()).second) {
+            // The same page object listed again: a page of its own in the
+            // analysis, so a copy of it here (it is changed page by page).
+            kid = doc_.GetObjects().CreateObject(*kid);
+            *entry = PdfObject(kid->Reference());
+        }
+        SourcePage p;
+        p.ref = entry->GetReference();
+        p.dict = kid;
+        const auto keep = [](const PdfObject* v) { return v != nullptr ? std::optional<PdfObject>(*v) : std::nullopt; };
+        p.resources = keep(in.resources);
+        p.media = keep(in.media);
+        p.crop = keep(in.crop);
+        p.rotate = keep(in.rotate);
+        pages_.push_back(std::move(p));
     }
 
+private:
     bool measure(SourcePage& p) const {
         const std::optional<Box> media = box(ptr(p.media));
         if (!media || media->width() <= 0 || media->height() <= 0) {
@@ -563,6 +524,7 @@ private:
     PdfMemDocument& doc_;
     const FixOptions& options_;
     std::vector<SourcePage> pages_;
+    std::set<PdfReference> page_refs_;
     std::map<PdfReference, int> content_users_;
     std::unordered_set<const PdfObject*> moved_;  // annotations already mapped
 };

@@ -59,7 +59,9 @@
 
 #include "base/text.hpp"
 #include "pdf/detail.hpp"
+#include "pdf/page_tree.hpp"
 #include "pdf/podofo_io.hpp"
+#include "pdf/podofo_source.hpp"
 #include "pdf/raw.hpp"
 
 #include <podofo/podofo.h>
@@ -552,6 +554,9 @@ public:
     // those bytes are not the plain data.
     Objects(const PdfVecObjects& objects, std::string_view pdf, bool encrypted)
         : objects_(objects), pdf_(pdf), encrypted_(encrypted) {}
+
+    // The same objects as the page-tree walk reads them.
+    [[nodiscard]] PodofoSource<const PdfObject> source() const { return PodofoSource<const PdfObject>(objects_); }
 
     // Follows references (a few hops); nullptr for a missing object or null.
     const PdfObject* resolve(const PdfObject* o) const {
@@ -1151,13 +1156,23 @@ public:
 
     void run(const PdfObject* trailer) {
         const PdfObject* catalog = o_.get_dict(trailer, key("Root"));
-        const PdfObject* root = o_.get_dict(catalog, key("Pages"));
-        if (root == nullptr) {
+        const PdfObject* root = catalog != nullptr ? catalog->GetDictionary().GetKey(key("Pages")) : nullptr;
+        const PodofoSource<const PdfObject> source = o_.source();
+        page_tree::Walk walk(source);
+        if (!walk.run(root, *this)) {
             out_.error = "no page tree";
-            return;
         }
-        walk(root);
     }
+
+    // What the page-tree walk (pdf/page_tree.hpp) tells. Where the analysis
+    // reports a broken tree, the text is read from the pages that were found.
+    using Inherited = page_tree::Inherited<const PdfObject*>;
+    void root(const PdfObject* /*root*/) {}
+    void page(const PdfObject* /*entry*/, const PdfObject* dict, const page_tree::NodeKeys<const PdfObject*>& /*keys*/,
+              const Inherited& in) {
+        page(dict, in);
+    }
+    void problem(const std::string& /*why*/) {}
 
 private:
     // How colour values of the current colour space relate to paper white:
@@ -1192,91 +1207,13 @@ private:
         bool boundary = false;  // ... after BT/ET or a form: a newline when widths are unknown
     };
 
-    // --- page tree (the same walk and numbering as pdf/analyze.cpp) ---
-
-    bool is_pages_node(const PdfObject* node) const {
-        const std::string type = o_.get_name(node, key("Type"));
-        if (type == "Pages") {
-            return true;
-        }
-        if (type == "Page") {
-            return false;
-        }
-        return node->GetDictionary().HasKey(key("Kids"));
-    }
-
-    // Resources, MediaBox, CropBox and Rotate as a node passes them down the tree.
-    struct Inherited {
-        const PdfObject* resources = nullptr;
-        const PdfObject* media = nullptr;
-        const PdfObject* crop = nullptr;
-        const PdfObject* rotate = nullptr;
-    };
-    Inherited inherited(const PdfObject* node, Inherited from) const {
-        if (const PdfObject* r = o_.get_dict(node, key("Resources"))) {
-            from.resources = r;
-        }
-        if (const PdfObject* m = o_.get(node, key("MediaBox"))) {
-            from.media = m;
-        }
-        if (const PdfObject* c = o_.get(node, key("CropBox"))) {
-            from.crop = c;
-        }
-        if (const PdfObject* r = o_.get(node, key("Rotate"))) {
-            from.rotate = r;
-        }
-        return from;
-    }
-
-    void walk(const PdfObject* root) {
-        if (!is_pages_node(root)) {
-            page(root, inherited(root, {}));
-            return;
-        }
-        struct Level {
-            const PdfObject* kids;
-            std::size_t next;
-            Inherited in;
-        };
-        constexpr std::size_t max_depth = 256;
-        std::unordered_set<const PdfObject*> visited{root};
-        std::vector<Level> levels;
-        auto push = [&](const PdfObject* node, const Inherited& in) {
-            const PdfObject* kids = o_.get(node, key("Kids"));
-            if (kids != nullptr && kids->IsArray() && levels.size() < max_depth) {
-                levels.push_back(Level{kids, 0, inherited(node, in)});
-            }
-        };
-        push(root, {});
-        while (!levels.empty()) {
-            Level& level = levels.back();
-            const PdfArray& kids = level.kids->GetArray();
-            if (level.next >= kids.size()) {
-                levels.pop_back();
-                continue;
-            }
-            const Inherited in = level.in;
-            const PdfObject& entry = kids[level.next++];
-            try {
-                const PdfObject* kid = o_.resolve(&entry);
-                if (kid == nullptr || !kid->IsDictionary()) {
-                    continue;  // no page (as in analyze)
-                }
-                if (!is_pages_node(kid)) {
-                    page(kid, inherited(kid, in));
-                } else if (visited.insert(kid).second) {
-                    push(kid, in);
-                }
-            } catch (const PdfError&) {
-                // An unreadable kid: no page (as in analyze).
-            }
-        }
-    }
-
     // --- one page ---
 
     void page(const PdfObject* page_dict, const Inherited& in) {
-        const PdfObject* resources = in.resources;
+        const PdfObject* resources = o_.resolve(in.resources);
+        if (resources != nullptr && !resources->IsDictionary()) {
+            resources = nullptr;
+        }
         out_.pages.push_back(PageText{static_cast<int>(out_.pages.size()) + 1, {}, {}, {}});
         text_ = &out_.pages.back().text;
         cursor_ = {};

@@ -9,6 +9,7 @@
 # (`preflight 0.1.0 (<git describe>)`) is the one thing normalised away. Each output file
 # ends with the command's exit code. fix writes PDFs; their SHA-256 is what is kept.
 set -euo pipefail
+[ -x "$1" ] || { echo "report-snapshot: $1 is not a program (the normal build's is build/bin/preflight)" >&2; exit 2; }
 bin=$(realpath "$1")
 out=$2
 corpus=${PREFLIGHT_CORPUS:-../shared/corpus}

@@ -16,6 +16,26 @@
 
 namespace preflight::testing {
 
+// A PDF of `objects` (object 1 is the catalogue, numbered in order), with a correct
+// cross-reference table; `trailer_extra` goes into the trailer after /Root.
+inline std::string objects_pdf(const std::vector<std::string>& objects, const std::string& version = "1.4",
+                               const std::string& trailer_extra = "") {
+    std::string out = "%PDF-" + version + "\n%\xe2\xe3\xcf\xd3\n";
+    std::vector<std::size_t> offsets;
+    for (std::size_t i = 0; i < objects.size(); ++i) {
+        offsets.push_back(out.size());
+        out += fmt::format("{} 0 obj\n{}\nendobj\n", i + 1, objects[i]);
+    }
+    const std::size_t xref = out.size();
+    out += fmt::format("xref\n0 {}\n0000000000 65535 f \n", objects.size() + 1);
+    for (const std::size_t o : offsets) {
+        out += fmt::format("{:010} 00000 n \n", o);
+    }
+    out += fmt::format("trailer\n<< /Size {} /Root 1 0 R{} >>\nstartxref\n{}\n%%EOF\n", objects.size() + 1,
+                       trailer_extra, xref);
+    return out;
+}
+
 struct TestPage {
     std::string media = "0 0 595.276 841.89";  // A4 portrait
     std::optional<std::string> crop;
@@ -84,20 +104,7 @@ struct TestPdf {
             objects.push_back(dict + " >>");
             objects.push_back(fmt::format("<< /Length {} >>\nstream\n{}\nendstream", p.content.size(), p.content));
         }
-        std::string out = "%PDF-" + version + "\n%\xe2\xe3\xcf\xd3\n";
-        std::vector<std::size_t> offsets;
-        for (std::size_t i = 0; i < objects.size(); ++i) {
-            offsets.push_back(out.size());
-            out += fmt::format("{} 0 obj\n{}\nendobj\n", i + 1, objects[i]);
-        }
-        const std::size_t xref = out.size();
-        out += fmt::format("xref\n0 {}\n0000000000 65535 f \n", objects.size() + 1);
-        for (const std::size_t o : offsets) {
-            out += fmt::format("{:010} 00000 n \n", o);
-        }
-        out += fmt::format("trailer\n<< /Size {} /Root 1 0 R{} >>\nstartxref\n{}\n%%EOF\n", objects.size() + 1,
-                           info.empty() ? "" : fmt::format(" /Info {} 0 R", first_page - 1), xref);
-        return out;
+        return objects_pdf(objects, version, info.empty() ? "" : fmt::format(" /Info {} 0 R", first_page - 1));
     }
 
     void write(const std::filesystem::path& path) const { std::ofstream(path, std::ios::binary) << bytes(); }
