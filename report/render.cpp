@@ -10,27 +10,25 @@
 namespace preflight {
 namespace {
 
-// Every format: its --format name and its renderer (report/<name>.cpp).
-const std::array<std::pair<Format, std::string_view>, 5> kFormats{{
-    {Format::text, "text"},
-    {Format::json, "json"},
-    {Format::junit, "junit"},
-    {Format::sarif, "sarif"},
-    {Format::github, "github"},
+// Every format: its --format name and its renderer (report/<name>.cpp). The one list.
+struct FormatEntry {
+    Format format;
+    std::string_view name;
+    const report::Renderer& (*renderer)();
+};
+const std::array<FormatEntry, 5> kFormats{{
+    {Format::text, "text", &report::text_renderer},
+    {Format::json, "json", &report::json_renderer},
+    {Format::junit, "junit", &report::junit_renderer},
+    {Format::sarif, "sarif", &report::sarif_renderer},
+    {Format::github, "github", &report::github_renderer},
 }};
 
 const report::Renderer& renderer(Format format) {
-    switch (format) {
-        case Format::json:
-            return report::json_renderer();
-        case Format::junit:
-            return report::junit_renderer();
-        case Format::sarif:
-            return report::sarif_renderer();
-        case Format::github:
-            return report::github_renderer();
-        case Format::text:
-            break;
+    for (const FormatEntry& f : kFormats) {
+        if (f.format == format) {
+            return f.renderer();
+        }
     }
     return report::text_renderer();
 }
@@ -43,9 +41,9 @@ std::string clean_text(std::string_view s, const RenderOptions& o) {
 }
 
 std::optional<Format> parse_format(std::string_view s) {
-    for (const auto& [format, name] : kFormats) {
-        if (name == s) {
-            return format;
+    for (const FormatEntry& f : kFormats) {
+        if (f.name == s) {
+            return f.format;
         }
     }
     return std::nullopt;
