@@ -8,10 +8,6 @@
 
 namespace preflight::registry {
 
-std::string CapabilityQuery::key() const {
-    return security_level ? fmt::format("{}|{}", process, *security_level) : process + "|";
-}
-
 Directory::Directory(std::chrono::seconds ttl, Clock clock) : ttl_(ttl), clock_(std::move(clock)) {
     if (!clock_) {
         clock_ = [] { return std::chrono::steady_clock::now(); };

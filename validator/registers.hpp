@@ -17,7 +17,10 @@ namespace preflight::registry {
 struct CapabilityQuery {
     std::string process;                // a process URN, or empty for every process
     std::optional<int> security_level;  // 3 or 4, or none
-    [[nodiscard]] std::string key() const;
+    // The cache key: "process|level", or "process|" without a level.
+    [[nodiscard]] std::string key() const {
+        return process + "|" + (security_level ? std::to_string(*security_level) : std::string());
+    }
 };
 
 // The registers as the engine sees them.
