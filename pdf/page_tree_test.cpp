@@ -7,6 +7,7 @@
 #include "pdf/pdf_info.hpp"
 #include "pdf/text.hpp"
 #include "tests/pdf_writer.hpp"
+#include "tests/temp_dir.hpp"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -22,23 +23,7 @@ namespace {
 namespace fs = std::filesystem;
 using testing::objects_pdf;
 
-class TempDir {
-public:
-    TempDir() {
-        std::string tmpl = (fs::temp_directory_path() / "page_tree_test_XXXXXX").string();
-        path_ = ::mkdtemp(tmpl.data());
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path_, ec);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    [[nodiscard]] fs::path file(const std::string& name) const { return path_ / name; }
-
-private:
-    fs::path path_;
-};
+using testing::TempDir;
 
 // A content stream that draws a filled square at (x, y), 10 pt wide, and shows
 // `text` there: the content box tells where a page's own content is.
