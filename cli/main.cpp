@@ -133,53 +133,17 @@ int serve(const po::variables_map& vm, const Config& config, const CheckSet& che
     // slower, as safe).
     pdf::start_sandbox_server();
     pdf::set_sandbox_program("/proc/self/exe");
-    const auto& ini = config.section("serve");
-    server::GateSettings gs;
-    const std::string listen = vm.count("listen") != 0 ? vm["listen"].as<std::string>() : ini.text("listen");
-    const auto colon = listen.rfind(':');
-    if (colon == std::string::npos || colon == 0 || colon + 1 == listen.size() ||
-        listen.find_first_not_of("0123456789", colon + 1) != std::string::npos || listen.size() - colon - 1 > 5 ||
-        std::stoul(listen.substr(colon + 1)) > 65535) {
-        throw UsageError("error.gate.listen", {{"value", listen}});
+    server::ServeOverrides overrides;
+    if (vm.count("listen") != 0) {
+        overrides.listen = vm["listen"].as<std::string>();
     }
-    gs.host = listen.substr(0, colon);
-    if (gs.host.size() > 2 && gs.host.front() == '[' && gs.host.back() == ']') {
-        gs.host = gs.host.substr(1, gs.host.size() - 2);
+    if (vm.count("upstream") != 0) {
+        overrides.upstream = vm["upstream"].as<std::string>();
     }
-    gs.port = static_cast<unsigned short>(std::stoul(listen.substr(colon + 1)));
-    gs.upstream = vm.count("upstream") != 0 ? vm["upstream"].as<std::string>() : ini.text("upstream");
-    gs.workers =
-        vm.count("workers") != 0 ? vm["workers"].as<unsigned>() : static_cast<unsigned>(ini.integer("workers"));
-    gs.max_connections = static_cast<std::size_t>(ini.integer("max-connections"));
-    gs.max_uploads = static_cast<std::size_t>(ini.integer("max-uploads"));
-    gs.max_body_bytes = static_cast<std::uint64_t>(ini.integer("max-body-mb")) * 1024 * 1024;
-    gs.max_header_bytes = static_cast<std::uint32_t>(ini.integer("max-header-kb")) * 1024;
-    gs.idle_timeout = std::chrono::seconds(ini.integer("idle-timeout-seconds"));
-    gs.read_timeout = std::chrono::seconds(ini.integer("read-timeout-seconds"));
-    gs.header_timeout = std::chrono::seconds(ini.integer("header-timeout-seconds"));
-    gs.request_timeout = std::chrono::seconds(ini.integer("request-timeout-seconds"));
-    gs.min_rate = static_cast<std::uint64_t>(ini.integer("min-transfer-kib-per-second")) * 1024;
-    gs.min_rate_grace = std::chrono::seconds(ini.integer("min-transfer-grace-seconds"));
-    gs.memory_budget_bytes = static_cast<std::uint64_t>(ini.integer("memory-budget-mb")) * 1024 * 1024;
-    gs.upstream_connect_timeout = std::chrono::milliseconds(ini.integer("upstream-connect-timeout-ms"));
-    gs.upstream_timeout = std::chrono::seconds(ini.integer("upstream-timeout-seconds"));
-    gs.state_ttl = std::chrono::seconds(ini.integer("state-ttl-seconds"));
-    gs.max_messages = static_cast<std::size_t>(ini.integer("max-messages"));
-    // The message state's directory: [serve] state-dir, else the one systemd made for
-    // the unit (StateDirectory=preflight), else none (state in memory only).
-    gs.state_dir = config.path(ini.text("state-dir"));
-    if (gs.state_dir.empty()) {
-        if (const char* dir = std::getenv("STATE_DIRECTORY"); dir != nullptr && *dir != '\0') {
-            const std::string first(dir, std::strcspn(dir, ":"));
-            gs.state_dir = first;
-        }
+    if (vm.count("workers") != 0) {
+        overrides.workers = vm["workers"].as<unsigned>();
     }
-    gs.state_max_bytes = static_cast<std::uint64_t>(ini.integer("state-max-mb")) * 1024 * 1024;
-    gs.unknown_outcome_settle = std::chrono::seconds(ini.integer("unknown-outcome-settle-seconds"));
-    gs.shutdown_grace = std::chrono::seconds(ini.integer("shutdown-grace-seconds"));
-    gs.temp_parent = config.path(ini.text("temp-dir"));
-    gs.access_log = ini.boolean("access-log");
-    gs.lang = lang;
+    const server::GateSettings gs = server::settings_from(config, overrides, lang);
 
     if (vm.count("no-sandbox") != 0) {
         // Analysing untrusted PDFs inside the multi-threaded gate is never safe.
@@ -204,7 +168,7 @@ int serve(const po::variables_map& vm, const Config& config, const CheckSet& che
     try {
         return server::serve_until_signal(gate);
     } catch (const std::system_error& e) {
-        throw UsageError("error.gate.bind", {{"address", listen}, {"detail", e.code().message()}});
+        throw UsageError("error.gate.bind", {{"address", gs.listen}, {"detail", e.code().message()}});
     }
 }
 

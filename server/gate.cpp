@@ -29,34 +29,6 @@
 
 namespace preflight::server {
 
-Section serve_section() {
-    return {"serve",
-            {{"listen", OptionSpec::Kind::text, "127.0.0.1:8480"},
-             {"upstream", OptionSpec::Kind::url, ""},
-             {"workers", OptionSpec::Kind::integer, "0", 0, 256},
-             {"max-connections", OptionSpec::Kind::integer, "256", 1, 100000},
-             {"max-uploads", OptionSpec::Kind::integer, "32", 1, 10000},
-             {"max-body-mb", OptionSpec::Kind::integer, "1024", 1, 16384},
-             {"max-header-kb", OptionSpec::Kind::integer, "64", 1, 1024},
-             {"idle-timeout-seconds", OptionSpec::Kind::integer, "30", 1, 3600},
-             {"read-timeout-seconds", OptionSpec::Kind::integer, "60", 1, 3600},
-             {"header-timeout-seconds", OptionSpec::Kind::integer, "10", 1, 3600},
-             {"request-timeout-seconds", OptionSpec::Kind::integer, "600", 1, 86400},
-             {"min-transfer-kib-per-second", OptionSpec::Kind::integer, "64", 0, 1048576},
-             {"min-transfer-grace-seconds", OptionSpec::Kind::integer, "10", 0, 3600},
-             {"memory-budget-mb", OptionSpec::Kind::integer, "128", 16, 65536},
-             {"upstream-connect-timeout-ms", OptionSpec::Kind::integer, "5000", 1, 600000},
-             {"upstream-timeout-seconds", OptionSpec::Kind::integer, "120", 1, 3600},
-             {"state-ttl-seconds", OptionSpec::Kind::integer, "86400", 1, 2592000},
-             {"max-messages", OptionSpec::Kind::integer, "10000", 1, 10000000},
-             {"state-dir", OptionSpec::Kind::text, ""},
-             {"state-max-mb", OptionSpec::Kind::integer, "256", 1, 1048576},
-             {"unknown-outcome-settle-seconds", OptionSpec::Kind::integer, "600", 0, 86400},
-             {"shutdown-grace-seconds", OptionSpec::Kind::integer, "60", 1, 3600},
-             {"temp-dir", OptionSpec::Kind::text, ""},
-             {"access-log", OptionSpec::Kind::boolean, "true"}}};
-}
-
 // ---------------------------------------------------------------- work pool
 
 WorkPool::WorkPool(unsigned threads) {
