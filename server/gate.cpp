@@ -1,8 +1,7 @@
 // The gate's server: accepting, connections, the check API, health and metrics.
 // The proxy routes are in proxy.cpp.
 #include "server/internal.hpp"
-#include "server/multipart.hpp"
-#include "server/webpage.hpp"
+#include "server/routes.hpp"
 
 #include "pdf/pdf_info.hpp"
 
@@ -164,55 +163,19 @@ std::string shown(std::string_view raw) {
     return ident::mask_person_ids(text::escape_controls(text::printable(text)));
 }
 
-// The parts of a /v1/check request: the manifest in memory, documents on disk.
-class CheckParts final : public PartSink {
+// A request's body as its handler reads it: from this connection, after "100
+// Continue" if asked, within the route's cap and the gate's deadlines.
+class ConnectionBody final : public BodySource {
 public:
-    CheckParts(const std::filesystem::path& dir, std::uint64_t max_manifest, RequestMemory& memory)
-        : dir_(dir), max_manifest_(max_manifest), memory_(memory) {}
-    void begin(const PartHeaders& h) override {
-        if (h.name == "manifest" && !h.filename.value_or("").ends_with(".pdf")) {
-            if (manifest_) {
-                throw MultipartError("two manifest parts");
-            }
-            manifest_.emplace();
-            in_manifest_ = true;
-            return;
-        }
-        in_manifest_ = false;
-        if (!h.filename || h.filename->empty()) {
-            throw MultipartError("part \"" + h.name + "\" is neither the manifest nor a file (no filename)");
-        }
-        if (files_.count(*h.filename) != 0) {
-            throw MultipartError("two parts with the filename \"" + *h.filename + "\"");
-        }
-        current_ = &files_.emplace(*h.filename, TempFile(dir_)).first->second;
+    ConnectionBody(Connection& connection, Connection::Parser& parser) : connection_(connection), parser_(parser) {}
+    bool read(const std::function<void(std::string_view)>& sink, std::uint64_t max) override {
+        return connection_.receive(parser_, sink, max);
     }
-    void data(std::string_view bytes) override {
-        if (in_manifest_) {
-            if (manifest_->size() + bytes.size() > max_manifest_) {
-                throw MultipartError("the manifest part exceeds " + std::to_string(max_manifest_) + " bytes");
-            }
-            memory_.take(bytes.size());
-            manifest_->append(bytes);
-        } else {
-            current_->write(bytes);
-        }
-    }
-    void end() override {
-        if (!in_manifest_ && current_ != nullptr) {
-            current_->close();
-        }
-        current_ = nullptr;
-    }
-    std::optional<std::string> manifest_;
-    std::map<std::string, TempFile> files_;
+    bool take_upload_slot() override { return connection_.take_upload_slot(); }
 
 private:
-    std::filesystem::path dir_;
-    std::uint64_t max_manifest_;
-    RequestMemory& memory_;
-    bool in_manifest_ = false;
-    TempFile* current_ = nullptr;
+    Connection& connection_;
+    Connection::Parser& parser_;
 };
 
 std::string iso_now() {
@@ -506,15 +469,7 @@ void Gate::Impl::start() {
     ::mallopt(M_MMAP_THRESHOLD, 256 * 1024);
     ::mallopt(M_ARENA_MAX, 4);
     ::mallopt(M_TRIM_THRESHOLD, 4 * 1024 * 1024);
-    std::filesystem::path parent = settings.temp_parent;
-    if (parent.empty()) {
-        const char* tmp = std::getenv("TMPDIR");
-        parent = tmp != nullptr && *tmp != '\0' ? tmp : "/tmp";
-    }
-    temp.emplace(parent, "preflight-gate-");
-    const unsigned workers =
-        settings.workers != 0 ? settings.workers : std::max(1U, std::thread::hardware_concurrency());
-    pool_.emplace(workers);
+    prepare();
 
     const tcp::endpoint endpoint(asio::ip::make_address(settings.host), settings.port);
     acceptor_.open(endpoint.protocol());
@@ -525,6 +480,21 @@ void Gate::Impl::start() {
     accept_next();
     accept_thread_ = std::thread([this] { accept_ioc_.run(); });
     maintenance_thread_ = std::thread([this] { maintain(); });
+}
+
+void Gate::Impl::prepare() {
+    if (pool_) {
+        return;
+    }
+    std::filesystem::path parent = settings.temp_parent;
+    if (parent.empty()) {
+        const char* tmp = std::getenv("TMPDIR");
+        parent = tmp != nullptr && *tmp != '\0' ? tmp : "/tmp";
+    }
+    temp.emplace(parent, "preflight-gate-");
+    const unsigned workers =
+        settings.workers != 0 ? settings.workers : std::max(1U, std::thread::hardware_concurrency());
+    pool_.emplace(workers);
 }
 
 void Gate::Impl::maintain() {
@@ -737,14 +707,14 @@ void Connection::cancel() {
 
 void Connection::serve(tcp::socket socket) {
     stream_.emplace(std::move(socket));
-    std::string remote = "-";
     {
         beast::error_code ec;
         const auto ep = stream_->socket().remote_endpoint(ec);
         if (!ec) {
-            remote = ep.address().to_string();
+            remote_ = ep.address().to_string();
         }
     }
+    const std::string& remote = remote_;
     const auto& s = gate_.settings;
     for (;;) {
         if (gate_.stopping() || cancelled_) {
@@ -1098,16 +1068,13 @@ bool Connection::respond_error(const Parser& p, http::status status, std::string
     const std::string path =
         target_ ? ident::mask_person_ids(text::escape_controls(text::printable(target_->decoded_path())))
                 : shown(path_of(sv(p.get().target())));
-    nlohmann::json body = error_body(static_cast<int>(status), exception, ident::mask_person_ids(message), path);
-    body["description"] = ident::mask_person_ids(description.empty() ? message : description);
-    if (findings != nullptr) {
-        body["findings"] = *findings;
-    }
     std::vector<std::pair<std::string, std::string>> headers;
     if (status == http::status::service_unavailable) {
         headers.emplace_back("Retry-After", "5");
     }
-    return respond(p, status, "application/json", body.dump(2) + "\n", keep_alive, headers);
+    return respond(p, status, "application/json",
+                   error_text(static_cast<int>(status), exception, message, path, findings, description), keep_alive,
+                   headers);
 }
 
 std::string Connection::framing_problem(const Parser& p) {
@@ -1196,263 +1163,41 @@ bool Connection::handle(Parser& p) {
     }
     target_ = std::move(*reading.target);
     const Routing routing = route_of(method, *target_, gate_.upstream.has_value());
-    const auto verb = req.method();
-    const bool read = verb == http::verb::get || verb == http::verb::head;
+    // The route table (routes.cpp) says what answers it.
+    const RouteEntry& entry = entry_for(routing, method, gate_.upstream.has_value());
     if (gate_.upstream) {
         // What the upstream is sent: the checked routes by their canonical path, any
         // other request as sent when its target was already canonical, else canonical.
         const std::string query = target_->has_query ? "?" + target_->query : "";
-        std::string path;
-        switch (routing.route) {
-            case Route::create:
-            case Route::multipart:
-            case Route::upload:
-            case Route::send:
-                path = target_->encoded_path(false);
-                break;
-            default:
-                path = target_->canonical ? std::string(sv(req.target())).substr(0, sv(req.target()).find('?'))
-                                          : target_->encoded_path(true);
-                break;
-        }
+        const std::string path = entry.checked ? target_->encoded_path(false)
+                                 : target_->canonical
+                                     ? std::string(sv(req.target())).substr(0, sv(req.target()).find('?'))
+                                     : target_->encoded_path(true);
         forward_target_ = gate_.upstream->base + path + query;
     }
-
-    switch (routing.route) {
-        case Route::page:
-            // The page for records managers: served by preflight itself, also in front
-            // of an integrasjonspunkt.
-            exchange.route = "page";
-            return respond(p, http::status::ok, "text/html; charset=utf-8", web_page(), true,
-                           {{"Content-Security-Policy", web_page_csp()},
-                            {"X-Content-Type-Options", "nosniff"},
-                            {"Referrer-Policy", "no-referrer"},
-                            {"Cache-Control", "no-store"}});
-        case Route::healthz:
-            if (!read) {
-                break;
-            }
-            exchange.route = "healthz";
-            if (gate_.stopping()) {
-                return respond(p, http::status::service_unavailable, "application/json", "{\"status\":\"stopping\"}\n",
-                               false);
-            }
-            return respond(p, http::status::ok, "application/json", "{\"status\":\"ok\"}\n", true);
-        case Route::metrics:
-            if (!read) {
-                break;
-            }
-            exchange.route = "metrics";
-            {
-                const StoreStats stats = gate_.messages.stats();
-                gate_.metrics.set_tracked_messages(stats.open + stats.unknown);
-                gate_.metrics.set_memory(gate_.budget.in_use(), gate_.budget.peak(), gate_.budget.capacity());
-            }
-            return respond(p, http::status::ok, "text/plain; version=0.0.4; charset=utf-8", gate_.metrics.render(),
-                           true);
-        case Route::check_api:
-            exchange.route = "check";
-            if (verb != http::verb::post) {
-                return respond_error(p, http::status::method_not_allowed, "preflight.MethodNotAllowed",
-                                     catalogue::text("gate.error.method", s.lang, {{"allowed", "POST"}}), p.is_done());
-            }
-            return check_api(p);
-        case Route::explain_api:
-            exchange.route = "explain";
-            if (verb != http::verb::post) {
-                return respond_error(p, http::status::method_not_allowed, "preflight.MethodNotAllowed",
-                                     catalogue::text("gate.error.method", s.lang, {{"allowed", "POST"}}), p.is_done());
-            }
-            return explain_api(p);
-        case Route::create:
-            exchange.route = "proxy-create";
-            return proxy_create(p);
-        case Route::multipart:
-            exchange.route = "proxy-multipart";
-            return proxy_multipart(p);
-        case Route::upload:
-            exchange.route = "proxy-upload";
-            return proxy_upload(p, routing.message_id);
-        case Route::send:
-            exchange.route = "proxy-send";
-            return proxy_send(p, routing.message_id);
-        case Route::unknown_sub_path:
-            exchange.route = "refused";
-            return refuse(p, "preflight.UnplaceableRequest",
-                          catalogue::text("gate.error.unplaceable", s.lang, {{"detail", "unknown-sub-path"}}),
-                          "unplaceable");
-        case Route::message_other:
-        case Route::passthrough:
-            break;
+    exchange.route = std::string(entry.name);
+    if (entry.stream != nullptr) {
+        return (this->*entry.stream)(p, routing);
     }
-    if (gate_.upstream) {
-        exchange.route = "passthrough";
-        return pass_through(p);
+    ConnectionBody body(*this, p);
+    Request request;
+    request.method = method;
+    request.target = std::string(sv(req.target()));
+    request.canonical = *target_;
+    request.routing = routing;
+    request.content_type = std::string(sv(req[http::field::content_type]));
+    request.body_done = p.is_done();
+    request.body = &body;
+    request.remote = remote_;
+    Response answer = server::answer(gate_, entry, request);
+    if (!answer.verdict.empty()) {
+        exchange.verdict = answer.verdict;
     }
-    exchange.route = "other";
-    return respond_error(p, http::status::not_found, "preflight.NotFound",
-                         catalogue::text("gate.error.not-found", s.lang, {{"path", target_->decoded_path()}}),
-                         p.is_done());
-}
-
-std::optional<Lang> Connection::request_lang(const Parser& p) {
-    const auto query = query_of(sv(p.get().target()));
-    const Lang lang = gate_.settings.lang;
-    const auto it = query.find("lang");
-    if (it == query.end()) {
-        return lang;
-    }
-    if (it->second == "en") {
-        return Lang::en;
-    }
-    if (it->second == "nb") {
-        return Lang::nb;
-    }
-    respond_error(p, http::status::bad_request, "preflight.BadParameter",
-                  catalogue::text("error.usage.value", lang,
-                                  MessageArgs{{"option", "lang"}, {"value", it->second}, {"allowed", "nb, en"}}),
-                  false);
-    return std::nullopt;
-}
-
-// POST /v1/explain: a log message or a whole log as the body (UTF-8 or UTF-16 text),
-// answered with `preflight explain --format json`. Small and quick: read and
-// explained on the connection's own strand, capped at max-json size.
-bool Connection::explain_api(Parser& p) {
-    const auto lang = request_lang(p);
-    if (!lang) {
+    if (answer.answered) {
         return false;
     }
-    RequestMemory memory(gate_.budget);
-    std::string body;
-    if (!receive(
-            p,
-            [&](std::string_view b) {
-                memory.take(b.size());
-                body.append(b);
-            },
-            gate_.settings.max_json_bytes)) {
-        return false;
-    }
-    if (explain::looks_binary(body)) {
-        return respond_error(p, http::status::bad_request, "preflight.NotALog",
-                             catalogue::text("error.explain.binary", *lang, {{"file", "body"}}), true);
-    }
-    // Splitting copies the text about twice; each explained entry then costs about
-    // 4.5 KiB until the answer is written (measured: 160 MB for a log of 35,500
-    // entries). The gate explains a log of a letter, not an archive's whole log.
-    memory.take(2 * body.size());
-    const std::size_t entries = explain::split_log(body).size();
-    if (entries > kMaxExplainEntries) {
-        gate_.metrics.rejected("too-large");
-        return respond_error(
-            p, http::status::payload_too_large, "preflight.PayloadTooLarge",
-            catalogue::text("gate.error.explain-entries", *lang,
-                            {{"entries", std::to_string(entries)}, {"limit", std::to_string(kMaxExplainEntries)}}),
-            false);
-    }
-    memory.take(entries * kExplainEntryBytes);
-    const RenderOptions options = RenderOptions::in(*lang);
-    const explain::Result result = explain::explain_log(body);
-    exchange.verdict = result.needs_action() ? "act" : "fine";
-    return respond(p, http::status::ok, "application/json", explain::render_json(result, options), true);
-}
-
-bool Connection::check_api(Parser& p) {
-    const auto& s = gate_.settings;
-    const auto query = query_of(sv(p.get().target()));
-    const auto asked = request_lang(p);
-    if (!asked) {
-        return false;
-    }
-    const Lang lang = *asked;
-    RunSettings run = gate_.run;
-    if (const auto it = query.find("channel"); it != query.end()) {
-        const auto channel = parse_channel(it->second);
-        if (!channel || *channel == Channel::manual) {
-            return respond_error(
-                p, http::status::bad_request, "preflight.BadParameter",
-                catalogue::text("error.usage.value", lang,
-                                MessageArgs{{"option", "channel"},
-                                            {"value", it->second},
-                                            {"allowed", "general, dpi, print, dpo, dpv, dpf, email, signing"}}),
-                false);
-        }
-        run.channel = *channel;
-        run.channel_given = true;
-    }
-    const auto boundary = multipart_boundary(sv(p.get()[http::field::content_type]));
-    if (!boundary) {
-        gate_.metrics.rejected("malformed");
-        return respond_error(p, http::status::bad_request, "preflight.MalformedRequest",
-                             catalogue::text("gate.error.not-multipart", lang), false);
-    }
-    if (!take_upload_slot()) {
-        return refuse_busy(p);
-    }
-    struct Release {
-        std::counting_semaphore<1 << 20>& s;
-        ~Release() { s.release(); }
-    } release{gate_.uploads};
-
-    RequestMemory memory(gate_.budget);
-    TempDir dir(gate_.temp->path(), "check-");
-    CheckParts parts(dir.path(), s.max_json_bytes, memory);
-    MultipartParser parser(*boundary, parts);
-    try {
-        if (!receive(
-                p, [&](std::string_view bytes) { parser.feed(bytes); }, s.max_body_bytes)) {
-            return false;
-        }
-        parser.finish();
-    } catch (const MultipartError& e) {
-        gate_.metrics.rejected("malformed");
-        return respond_error(p, http::status::bad_request, "preflight.MalformedMultipart",
-                             catalogue::text("gate.error.multipart", lang, {{"detail", e.what()}}), false);
-    }
-    if (!parts.manifest_) {
-        return respond_error(p, http::status::bad_request, "preflight.NoManifest",
-                             catalogue::text("gate.error.no-manifest", lang), true);
-    }
-    JournalPost post;
-    try {
-        post = parse_manifest(*parts.manifest_, "manifest", memory.charge());
-    } catch (const JsonOverBudget&) {
-        throw memory.over_budget();
-    } catch (const UsageError& e) {
-        return respond_error(p, http::status::bad_request, "preflight.InvalidManifest",
-                             catalogue::text(e.message_id(), lang, e.args()), true);
-    }
-    // Each listed document and recipient becomes a record, findings and a part of the
-    // answer: a manifest of a hundred thousand tiny entries costs far more than its text.
-    memory.take((post.documents.size() + post.recipients.size()) * kManifestEntryBytes);
-    // Documents are read from the uploaded parts only, never from paths on this host.
-    std::set<std::string> used;
-    for (std::size_t i = 0; i < post.documents.size(); ++i) {
-        auto& d = post.documents[i];
-        auto it = parts.files_.find(d.file);
-        if (it == parts.files_.end()) {
-            it = parts.files_.find(std::filesystem::path(d.file).filename().string());
-        }
-        if (it != parts.files_.end()) {
-            d.path = it->second.path();
-            used.insert(it->first);
-        } else {
-            // Not uploaded: missing (DP403), never looked for on this host.
-            d.path = d.file;
-            d.gathered = true;
-            d.io_error = "missing";
-        }
-    }
-    for (const auto& [name, file] : parts.files_) {
-        if (used.count(name) == 0) {
-            return respond_error(p, http::status::bad_request, "preflight.UnlistedPart",
-                                 catalogue::text("gate.error.unlisted-part", lang, {{"file", name}}), true);
-        }
-    }
-    const Report report = gate_.check(std::move(post), run);
-    exchange.verdict = std::string(to_string(report.verdict()));
-    return respond(p, http::status::ok, "application/json", render_json(report, RenderOptions::in(lang)), true);
+    return respond(p, static_cast<http::status>(answer.status), answer.content_type, std::move(answer.body),
+                   answer.keep_alive, answer.headers);
 }
 
 // ---------------------------------------------------------------- public face

@@ -231,6 +231,9 @@ public:
     Impl(Impl&&) = delete;
     Impl& operator=(Impl&&) = delete;
 
+    // The private directory and the pool of checking threads, without a socket: what
+    // the routes need (start() does it first; the routes' tests call it alone).
+    void prepare();
     void start();
     void stop();
     void wait();
@@ -349,12 +352,13 @@ public:
     bool respond_error(const Parser& p, http::status status, std::string_view exception, const std::string& message,
                        bool keep_alive, const nlohmann::json* findings = nullptr, const std::string& description = "");
 
-    // Proxy routes (proxy.cpp). Each returns whether the connection may be kept.
-    bool proxy_create(Parser& p);
-    bool proxy_upload(Parser& p, const std::string& id);
-    bool proxy_send(Parser& p, const std::string& id);
-    bool proxy_multipart(Parser& p);
-    bool pass_through(Parser& p);
+    // Proxy routes (proxy.cpp), named in the route table (routes.cpp). Each returns
+    // whether the connection may be kept.
+    bool proxy_create(Parser& p, const Routing& routing);
+    bool proxy_upload(Parser& p, const Routing& routing);  // routing.message_id: the {id}
+    bool proxy_send(Parser& p, const Routing& routing);
+    bool proxy_multipart(Parser& p, const Routing& routing);
+    bool pass_through(Parser& p, const Routing& routing);
 
     // A request refused before anything was forwarded: 400 in the upstream's error
     // shape, counted as `reason` in /metrics, the connection closed (its body unread).
@@ -376,10 +380,6 @@ private:
     static std::string framing_problem(const Parser& p);
     // Counts the answered request in /metrics and writes its access-log line.
     void record(const Parser& p, const std::string& remote, std::chrono::steady_clock::time_point started);
-    bool check_api(Parser& p);
-    bool explain_api(Parser& p);
-    // The ?lang= of a request, or the gate's language; nullopt after answering 400.
-    std::optional<Lang> request_lang(const Parser& p);
 
     // The outcome of a checked request sent to the upstream, its answer read whole.
     struct UpstreamCall {
@@ -441,6 +441,7 @@ private:
     std::atomic<std::uint64_t> body_received_{0};            // bytes of the body read so far
     std::chrono::steady_clock::time_point request_started_;  // the request's first byte
     std::chrono::steady_clock::time_point body_started_;
+    std::string remote_ = "-";               // the client's address
     std::optional<CanonicalTarget> target_;  // the request's target as the upstream reads it
     std::string forward_target_;             // what the upstream is sent: base path + target
     asio::io_context ioc_{1};

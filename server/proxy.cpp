@@ -553,7 +553,7 @@ bool Connection::blocked(const Parser& p, const Report& report, bool keep_alive)
                          keep_alive, &findings, blocked_description(report, lang));
 }
 
-bool Connection::proxy_create(Parser& p) {
+bool Connection::proxy_create(Parser& p, const Routing& /*routing*/) {
     const auto& s = gate_.settings;
     RequestMemory memory(gate_.budget);
     std::string body = reserved_body(p, s.max_json_bytes, memory);
@@ -622,7 +622,8 @@ bool Connection::proxy_create(Parser& p) {
     return relay_answer(p, call.answer);
 }
 
-bool Connection::proxy_upload(Parser& p, const std::string& id) {
+bool Connection::proxy_upload(Parser& p, const Routing& routing) {
+    const std::string& id = routing.message_id;
     const auto& s = gate_.settings;
     const auto message = gate_.messages.find(id);
     if (!message) {
@@ -745,7 +746,8 @@ bool Connection::proxy_upload(Parser& p, const std::string& id) {
     return relay_answer(p, call.answer);
 }
 
-bool Connection::proxy_send(Parser& p, const std::string& id) {
+bool Connection::proxy_send(Parser& p, const Routing& routing) {
+    const std::string& id = routing.message_id;
     const auto& s = gate_.settings;
     const auto message = gate_.messages.find(id);
     if (!message) {
@@ -818,7 +820,7 @@ bool Connection::proxy_send(Parser& p, const std::string& id) {
     return relay_answer(p, call.answer);
 }
 
-bool Connection::proxy_multipart(Parser& p) {
+bool Connection::proxy_multipart(Parser& p, const Routing& /*routing*/) {
     const auto& s = gate_.settings;
     const auto boundary = multipart_boundary(sv(p.get()[http::field::content_type]));
     if (!boundary || p.get().count(http::field::content_type) > 1) {
@@ -980,7 +982,7 @@ void Connection::mark_outcome_unknown(const std::shared_ptr<TrackedMessage>& m) 
     }
 }
 
-bool Connection::pass_through(Parser& p) {
+bool Connection::pass_through(Parser& p, const Routing& /*routing*/) {
     const auto& s = gate_.settings;
     beast::tcp_stream up(ioc_);
     if (!connect_upstream(up, p)) {

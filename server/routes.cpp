@@ -1,0 +1,417 @@
+// The gate's route table and its plain routes: the page, health, metrics, the check
+// API and the explain API, the refusals of the routing, and 404 and 405.
+#include "server/routes.hpp"
+
+#include "server/multipart.hpp"
+#include "server/webpage.hpp"
+
+#include "base/error.hpp"
+#include "base/identifiers.hpp"
+#include "base/text.hpp"
+#include "explain/explain.hpp"
+#include "report/render.hpp"
+#include "validator/catalogue.hpp"
+#include "validator/manifest.hpp"
+
+#include <array>
+#include <map>
+#include <optional>
+#include <set>
+#include <stdexcept>
+
+namespace preflight::server {
+
+namespace {
+
+// The parts of a /v1/check request: the manifest in memory, documents on disk.
+class CheckParts final : public PartSink {
+public:
+    CheckParts(const std::filesystem::path& dir, std::uint64_t max_manifest, RequestMemory& memory)
+        : dir_(dir), max_manifest_(max_manifest), memory_(memory) {}
+    void begin(const PartHeaders& h) override {
+        if (h.name == "manifest" && !h.filename.value_or("").ends_with(".pdf")) {
+            if (manifest_) {
+                throw MultipartError("two manifest parts");
+            }
+            manifest_.emplace();
+            in_manifest_ = true;
+            return;
+        }
+        in_manifest_ = false;
+        if (!h.filename || h.filename->empty()) {
+            throw MultipartError("part \"" + h.name + "\" is neither the manifest nor a file (no filename)");
+        }
+        if (files_.count(*h.filename) != 0) {
+            throw MultipartError("two parts with the filename \"" + *h.filename + "\"");
+        }
+        current_ = &files_.emplace(*h.filename, TempFile(dir_)).first->second;
+    }
+    void data(std::string_view bytes) override {
+        if (in_manifest_) {
+            if (manifest_->size() + bytes.size() > max_manifest_) {
+                throw MultipartError("the manifest part exceeds " + std::to_string(max_manifest_) + " bytes");
+            }
+            memory_.take(bytes.size());
+            manifest_->append(bytes);
+        } else {
+            current_->write(bytes);
+        }
+    }
+    void end() override {
+        if (!in_manifest_ && current_ != nullptr) {
+            current_->close();
+        }
+        current_ = nullptr;
+    }
+    std::optional<std::string> manifest_;
+    std::map<std::string, TempFile> files_;
+
+private:
+    std::filesystem::path dir_;
+    std::uint64_t max_manifest_;
+    RequestMemory& memory_;
+    bool in_manifest_ = false;
+    TempFile* current_ = nullptr;
+};
+
+// An error in the integrasjonspunkt's shape about `request` (503: with Retry-After).
+Response error_response(const Request& request, int status, std::string_view exception, const std::string& message,
+                        bool keep_alive) {
+    Response r;
+    r.status = status;
+    r.content_type = "application/json";
+    r.body =
+        error_text(status, exception, message,
+                   ident::mask_person_ids(text::escape_controls(text::printable(request.canonical.decoded_path()))));
+    r.keep_alive = keep_alive;
+    if (status == static_cast<int>(http::status::service_unavailable)) {
+        r.headers.emplace_back("Retry-After", "5");
+    }
+    return r;
+}
+
+Response json_response(std::string body, bool keep_alive = true) {
+    Response r;
+    r.content_type = "application/json";
+    r.body = std::move(body);
+    r.keep_alive = keep_alive;
+    return r;
+}
+
+// The request is over: its body source answered it, or its client is gone.
+Response answered() {
+    Response r;
+    r.answered = true;
+    r.keep_alive = false;
+    return r;
+}
+
+// The ?lang= of a request, or the gate's language; nullopt with `refusal` set (400).
+std::optional<Lang> request_lang(const Gate::Impl& gate, const Request& request, Response& refusal) {
+    const auto query = query_of(request.target);
+    const Lang lang = gate.settings.lang;
+    const auto it = query.find("lang");
+    if (it == query.end()) {
+        return lang;
+    }
+    if (it->second == "en") {
+        return Lang::en;
+    }
+    if (it->second == "nb") {
+        return Lang::nb;
+    }
+    refusal =
+        error_response(request, static_cast<int>(http::status::bad_request), "preflight.BadParameter",
+                       catalogue::text("error.usage.value", lang,
+                                       MessageArgs{{"option", "lang"}, {"value", it->second}, {"allowed", "nb, en"}}),
+                       false);
+    return std::nullopt;
+}
+
+// GET / : the page for records managers, served by preflight itself, also in front
+// of an integrasjonspunkt.
+Response serve_page(Gate::Impl& /*gate*/, Request& /*request*/) {
+    Response r;
+    r.content_type = "text/html; charset=utf-8";
+    r.body = web_page();
+    r.headers = {{"Content-Security-Policy", web_page_csp()},
+                 {"X-Content-Type-Options", "nosniff"},
+                 {"Referrer-Policy", "no-referrer"},
+                 {"Cache-Control", "no-store"}};
+    return r;
+}
+
+Response serve_healthz(Gate::Impl& gate, Request& /*request*/) {
+    if (gate.stopping()) {
+        Response r = json_response("{\"status\":\"stopping\"}\n", false);
+        r.status = static_cast<int>(http::status::service_unavailable);
+        return r;
+    }
+    return json_response("{\"status\":\"ok\"}\n");
+}
+
+Response serve_metrics(Gate::Impl& gate, Request& /*request*/) {
+    const StoreStats stats = gate.messages.stats();
+    gate.metrics.set_tracked_messages(stats.open + stats.unknown);
+    gate.metrics.set_memory(gate.budget.in_use(), gate.budget.peak(), gate.budget.capacity());
+    Response r;
+    r.content_type = "text/plain; version=0.0.4; charset=utf-8";
+    r.body = gate.metrics.render();
+    return r;
+}
+
+// POST /v1/check: a manifest and its documents as multipart/form-data, answered with
+// the JSON report. The documents go to temporary files, never whole into memory.
+Response check_api(Gate::Impl& gate, Request& request) {
+    const auto& s = gate.settings;
+    const auto query = query_of(request.target);
+    Response refusal;
+    const auto asked = request_lang(gate, request, refusal);
+    if (!asked) {
+        return refusal;
+    }
+    const Lang lang = *asked;
+    RunSettings run = gate.run;
+    if (const auto it = query.find("channel"); it != query.end()) {
+        const auto channel = parse_channel(it->second);
+        if (!channel || *channel == Channel::manual) {
+            return error_response(
+                request, static_cast<int>(http::status::bad_request), "preflight.BadParameter",
+                catalogue::text("error.usage.value", lang,
+                                MessageArgs{{"option", "channel"},
+                                            {"value", it->second},
+                                            {"allowed", "general, dpi, print, dpo, dpv, dpf, email, signing"}}),
+                false);
+        }
+        run.channel = *channel;
+        run.channel_given = true;
+    }
+    const auto boundary = multipart_boundary(request.content_type);
+    if (!boundary || request.body == nullptr) {
+        gate.metrics.rejected("malformed");
+        return error_response(request, static_cast<int>(http::status::bad_request), "preflight.MalformedRequest",
+                              catalogue::text("gate.error.not-multipart", lang), false);
+    }
+    if (!request.body->take_upload_slot()) {
+        gate.metrics.rejected("busy");
+        return error_response(request, static_cast<int>(http::status::service_unavailable), "preflight.Busy",
+                              catalogue::text("gate.error.busy", s.lang), false);
+    }
+    struct Release {
+        std::counting_semaphore<1 << 20>& s;
+        ~Release() { s.release(); }
+    } release{gate.uploads};
+
+    RequestMemory memory(gate.budget);
+    TempDir dir(gate.temp->path(), "check-");
+    CheckParts parts(dir.path(), s.max_json_bytes, memory);
+    MultipartParser parser(*boundary, parts);
+    try {
+        if (!request.body->read([&](std::string_view bytes) { parser.feed(bytes); }, s.max_body_bytes)) {
+            return answered();
+        }
+        parser.finish();
+    } catch (const MultipartError& e) {
+        gate.metrics.rejected("malformed");
+        return error_response(request, static_cast<int>(http::status::bad_request), "preflight.MalformedMultipart",
+                              catalogue::text("gate.error.multipart", lang, {{"detail", e.what()}}), false);
+    }
+    if (!parts.manifest_) {
+        return error_response(request, static_cast<int>(http::status::bad_request), "preflight.NoManifest",
+                              catalogue::text("gate.error.no-manifest", lang), true);
+    }
+    JournalPost post;
+    try {
+        post = parse_manifest(*parts.manifest_, "manifest", memory.charge());
+    } catch (const JsonOverBudget&) {
+        throw memory.over_budget();
+    } catch (const UsageError& e) {
+        return error_response(request, static_cast<int>(http::status::bad_request), "preflight.InvalidManifest",
+                              catalogue::text(e.message_id(), lang, e.args()), true);
+    }
+    // Each listed document and recipient becomes a record, findings and a part of the
+    // answer: a manifest of a hundred thousand tiny entries costs far more than its text.
+    memory.take((post.documents.size() + post.recipients.size()) * kManifestEntryBytes);
+    // Documents are read from the uploaded parts only, never from paths on this host.
+    std::set<std::string> used;
+    for (auto& d : post.documents) {
+        auto it = parts.files_.find(d.file);
+        if (it == parts.files_.end()) {
+            it = parts.files_.find(std::filesystem::path(d.file).filename().string());
+        }
+        if (it != parts.files_.end()) {
+            d.path = it->second.path();
+            used.insert(it->first);
+        } else {
+            // Not uploaded: missing (DP403), never looked for on this host.
+            d.path = d.file;
+            d.gathered = true;
+            d.io_error = "missing";
+        }
+    }
+    for (const auto& [name, file] : parts.files_) {
+        if (used.count(name) == 0) {
+            return error_response(request, static_cast<int>(http::status::bad_request), "preflight.UnlistedPart",
+                                  catalogue::text("gate.error.unlisted-part", lang, {{"file", name}}), true);
+        }
+    }
+    const Report report = gate.check(std::move(post), run);
+    Response r = json_response(render_json(report, RenderOptions::in(lang)));
+    r.verdict = std::string(to_string(report.verdict()));
+    return r;
+}
+
+// POST /v1/explain: a log message or a whole log as the body (UTF-8 or UTF-16 text),
+// answered with `preflight explain --format json`. Small and quick: read and
+// explained on the connection's own thread, capped at max-json size.
+Response explain_api(Gate::Impl& gate, Request& request) {
+    Response refusal;
+    const auto lang = request_lang(gate, request, refusal);
+    if (!lang) {
+        return refusal;
+    }
+    RequestMemory memory(gate.budget);
+    std::string body;
+    if (request.body != nullptr && !request.body->read(
+                                       [&](std::string_view b) {
+                                           memory.take(b.size());
+                                           body.append(b);
+                                       },
+                                       gate.settings.max_json_bytes)) {
+        return answered();
+    }
+    if (explain::looks_binary(body)) {
+        return error_response(request, static_cast<int>(http::status::bad_request), "preflight.NotALog",
+                              catalogue::text("error.explain.binary", *lang, {{"file", "body"}}), true);
+    }
+    // Splitting copies the text about twice; each explained entry then costs about
+    // 4.5 KiB until the answer is written (measured: 160 MB for a log of 35,500
+    // entries). The gate explains a log of a letter, not an archive's whole log.
+    memory.take(2 * body.size());
+    const std::size_t entries = explain::split_log(body).size();
+    if (entries > kMaxExplainEntries) {
+        gate.metrics.rejected("too-large");
+        return error_response(
+            request, static_cast<int>(http::status::payload_too_large), "preflight.PayloadTooLarge",
+            catalogue::text("gate.error.explain-entries", *lang,
+                            {{"entries", std::to_string(entries)}, {"limit", std::to_string(kMaxExplainEntries)}}),
+            false);
+    }
+    memory.take(entries * kExplainEntryBytes);
+    const RenderOptions options = RenderOptions::in(*lang);
+    const explain::Result result = explain::explain_log(body);
+    Response r = json_response(explain::render_json(result, options));
+    r.verdict = result.needs_action() ? "act" : "fine";
+    return r;
+}
+
+// /api/messages/out/{id}/...: no handler upstream, refused (fail closed).
+Response refuse_unknown_sub_path(Gate::Impl& gate, Request& request) {
+    gate.metrics.rejected("unplaceable");
+    Response r = error_response(
+        request, static_cast<int>(http::status::bad_request), "preflight.UnplaceableRequest",
+        catalogue::text("gate.error.unplaceable", gate.settings.lang, {{"detail", "unknown-sub-path"}}), false);
+    r.verdict = "refused";
+    return r;
+}
+
+// Anything else, when the gate has no upstream to pass it to.
+Response not_found(Gate::Impl& gate, Request& request) {
+    return error_response(
+        request, static_cast<int>(http::status::not_found), "preflight.NotFound",
+        catalogue::text("gate.error.not-found", gate.settings.lang, {{"path", request.canonical.decoded_path()}}),
+        request.body_done);
+}
+
+Response method_not_allowed(const Gate::Impl& gate, const RouteEntry& entry, const Request& request) {
+    Response r = error_response(
+        request, static_cast<int>(http::status::method_not_allowed), "preflight.MethodNotAllowed",
+        catalogue::text("gate.error.method", gate.settings.lang, {{"allowed", std::string(entry.methods)}}),
+        request.body_done);
+    r.headers.emplace_back("Allow", std::string(entry.methods));
+    return r;
+}
+
+// clang-format off
+// The table: one line per route (docs/design.md, "The gate's routes").
+//          route                    name               methods      another method        handler                   proxy (needs an upstream)       checked
+constexpr std::array kRoutes{
+    RouteEntry{Route::page,             "page",            "GET, HEAD", OtherMethods::next,    &serve_page,              nullptr,                        false},
+    RouteEntry{Route::healthz,          "healthz",         "GET, HEAD", OtherMethods::next,    &serve_healthz,           nullptr,                        false},
+    RouteEntry{Route::metrics,          "metrics",         "GET, HEAD", OtherMethods::next,    &serve_metrics,           nullptr,                        false},
+    RouteEntry{Route::check_api,        "check",           "POST",      OtherMethods::refused, &check_api,               nullptr,                        false},
+    RouteEntry{Route::explain_api,      "explain",         "POST",      OtherMethods::refused, &explain_api,             nullptr,                        false},
+    RouteEntry{Route::create,           "proxy-create",    "POST",      OtherMethods::next,    nullptr,                  &Connection::proxy_create,      true},
+    RouteEntry{Route::upload,           "proxy-upload",    "PUT",       OtherMethods::next,    nullptr,                  &Connection::proxy_upload,      true},
+    RouteEntry{Route::send,             "proxy-send",      "POST",      OtherMethods::next,    nullptr,                  &Connection::proxy_send,        true},
+    RouteEntry{Route::multipart,        "proxy-multipart", "POST",      OtherMethods::next,    nullptr,                  &Connection::proxy_multipart,   true},
+    RouteEntry{Route::message_other,    "passthrough",     "",          OtherMethods::next,    nullptr,                  &Connection::pass_through,      false},
+    RouteEntry{Route::unknown_sub_path, "refused",         "",          OtherMethods::next,    &refuse_unknown_sub_path, nullptr,                        false},
+    RouteEntry{Route::passthrough,      "passthrough",     "",          OtherMethods::next,    nullptr,                  &Connection::pass_through,      false},
+};
+// clang-format on
+
+// Not a route of its own: what a proxy route gets when the gate has no upstream.
+constexpr RouteEntry kNotFound{Route::passthrough, "other", "", OtherMethods::next, &not_found, nullptr, false};
+
+}  // namespace
+
+bool RouteEntry::serves(std::string_view method) const {
+    if (methods.empty()) {
+        return true;
+    }
+    std::string_view rest = methods;
+    while (!rest.empty()) {
+        const auto comma = rest.find(',');
+        std::string_view one = rest.substr(0, comma);
+        while (!one.empty() && one.front() == ' ') {
+            one.remove_prefix(1);
+        }
+        if (one == method) {
+            return true;
+        }
+        rest.remove_prefix(comma == std::string_view::npos ? rest.size() : comma + 1);
+    }
+    return false;
+}
+
+std::span<const RouteEntry> route_table() { return kRoutes; }
+
+const RouteEntry& entry_for(const Routing& routing, std::string_view method, bool upstream) {
+    const RouteEntry* entry = &kNotFound;
+    for (const auto& e : kRoutes) {
+        if (e.route == routing.route) {
+            entry = &e;
+            break;
+        }
+    }
+    if (!entry->serves(method) && entry->other_methods == OtherMethods::next) {
+        return entry_for(Routing{Route::passthrough, {}}, method, upstream);
+    }
+    if (entry->stream != nullptr && !upstream) {
+        return kNotFound;
+    }
+    return *entry;
+}
+
+Response answer(Gate::Impl& gate, const RouteEntry& entry, Request& request) {
+    if (!entry.serves(request.method)) {
+        return method_not_allowed(gate, entry, request);
+    }
+    if (entry.handler == nullptr) {
+        throw std::logic_error("route " + std::string(entry.name) + " has no plain handler");
+    }
+    return entry.handler(gate, request);
+}
+
+std::string error_text(int status, std::string_view exception, const std::string& message, const std::string& path,
+                       const nlohmann::json* findings, const std::string& description) {
+    nlohmann::json body = error_body(status, exception, ident::mask_person_ids(message), path);
+    body["description"] = ident::mask_person_ids(description.empty() ? message : description);
+    if (findings != nullptr) {
+        body["findings"] = *findings;
+    }
+    return body.dump(2) + "\n";
+}
+
+}  // namespace preflight::server

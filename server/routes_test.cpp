@@ -1,0 +1,319 @@
+// The gate's route table and its plain routes, without a socket: each request is
+// read as the connection reads its target, routed (route_of), given to the entry the
+// table names (entry_for) and answered by it (answer), its body from a string.
+#include "server/routes.hpp"
+
+#include "tests/gate_harness.hpp"
+
+#include "server/request_target.hpp"
+#include "validator/catalogue.hpp"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <iterator>
+#include <memory>
+#include <string>
+
+namespace preflight::server {
+namespace {
+
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+using testing_gate::slurp;
+using testing_gate::source;
+
+// A body from a string, in pieces, as the connection hands it on.
+class StringBody final : public BodySource {
+public:
+    StringBody(Gate::Impl& gate, std::string body) : gate_(gate), body_(std::move(body)) {}
+    bool read(const std::function<void(std::string_view)>& sink, std::uint64_t max) override {
+        ++reads;
+        if (max != 0 && body_.size() > max) {
+            too_large = true;  // the connection answers 413 itself
+            return false;
+        }
+        for (std::size_t at = 0; at < body_.size(); at += 1000) {
+            sink(std::string_view(body_).substr(at, 1000));
+        }
+        return true;
+    }
+    bool take_upload_slot() override {
+        if (!gate_.uploads.try_acquire()) {
+            return false;
+        }
+        ++slots;
+        return true;
+    }
+    int reads = 0;
+    int slots = 0;
+    bool too_large = false;
+
+private:
+    Gate::Impl& gate_;
+    std::string body_;
+};
+
+struct Answered {
+    std::string route;  // the table entry's name
+    Response response;
+    [[nodiscard]] json body_json() const { return json::parse(response.body); }
+    [[nodiscard]] std::string header(const std::string& name) const {
+        for (const auto& [k, v] : response.headers) {
+            if (k == name) {
+                return v;
+            }
+        }
+        return {};
+    }
+};
+
+class RoutesTest : public ::testing::Test, private testing_gate::SandboxServerFirst {
+protected:
+    void SetUp() override {
+        temp_ = fs::temp_directory_path() / ("routes-test-" + std::to_string(::getpid()) + "-" +
+                                             ::testing::UnitTest::GetInstance()->current_test_info()->name());
+        fs::create_directories(temp_);
+    }
+    void TearDown() override {
+        gate_.reset();
+        fs::remove_all(temp_);
+    }
+
+    // A gate that is never started: no socket, only what its routes need.
+    Gate::Impl& gate(GateSettings settings = {}) {
+        if (!gate_) {
+            config_ = std::make_unique<Config>(
+                Config::load(source("fixtures/e2e/preflight.ini"), app::config_sections(builtin_checks())));
+            registries_ = registry::make_registries(*config_, std::string());
+            RunSettings run;
+            run.directory = registries_.directory.get();
+            settings.access_log = false;
+            settings.temp_parent = temp_;
+            gate_ = std::make_unique<Gate::Impl>(settings, builtin_checks(), *config_, run);
+            gate_->prepare();
+        }
+        return *gate_;
+    }
+
+    // `method target` through the table, as the connection routes it.
+    Answered call(const std::string& method, const std::string& target, const std::string& body = "",
+                  const std::string& content_type = "", bool upstream = false) {
+        auto& g = gate();
+        TargetReading reading = read_target(target);
+        EXPECT_TRUE(reading.target.has_value()) << target;
+        const Routing routing = route_of(method, *reading.target, upstream);
+        const RouteEntry& entry = entry_for(routing, method, upstream);
+        body_ = std::make_unique<StringBody>(g, body);
+        Request request;
+        request.method = method;
+        request.target = target;
+        request.canonical = *reading.target;
+        request.routing = routing;
+        request.content_type = content_type;
+        request.body_done = body.empty();
+        request.body = body_.get();
+        return Answered{std::string(entry.name), answer(g, entry, request)};
+    }
+
+    fs::path temp_;
+    std::unique_ptr<Config> config_;
+    registry::Registries registries_;
+    std::unique_ptr<Gate::Impl> gate_;
+    std::unique_ptr<StringBody> body_;
+};
+
+constexpr Route kAllRoutes[] = {Route::page,        Route::healthz,       Route::metrics,          Route::check_api,
+                                Route::explain_api, Route::create,        Route::upload,           Route::send,
+                                Route::multipart,   Route::message_other, Route::unknown_sub_path, Route::passthrough};
+
+TEST(RouteTable, EveryRouteHasExactlyOneEntry) {
+    const auto table = route_table();
+    // Every enumerator of Route, up to the last (passthrough), is listed above.
+    EXPECT_EQ(std::size(kAllRoutes), static_cast<std::size_t>(Route::passthrough) + 1);
+    for (const Route r : kAllRoutes) {
+        EXPECT_EQ(std::count_if(table.begin(), table.end(), [r](const RouteEntry& e) { return e.route == r; }), 1)
+            << static_cast<int>(r);
+    }
+    EXPECT_EQ(table.size(), std::size(kAllRoutes));
+    for (const auto& e : table) {
+        EXPECT_FALSE(e.name.empty());
+        // Answered either by a plain handler or by the proxy, never both, never neither.
+        EXPECT_NE(e.handler == nullptr, e.stream == nullptr) << e.name;
+        EXPECT_TRUE(!e.checked || e.stream != nullptr) << e.name;
+    }
+}
+
+TEST(RouteTable, TheProxyRoutesAreTheConnectionsAndCheckedOnes) {
+    const auto routed = [](const std::string& method, const std::string& target, bool upstream) -> const RouteEntry& {
+        const TargetReading reading = read_target(target);
+        return entry_for(route_of(method, *reading.target, upstream), method, upstream);
+    };
+    const RouteEntry& create = routed("POST", "/api/messages/out", true);
+    EXPECT_EQ(create.name, "proxy-create");
+    EXPECT_TRUE(create.stream == &Connection::proxy_create);
+    EXPECT_TRUE(create.checked);
+    // However it is spelled: the canonical path decides.
+    EXPECT_EQ(routed("PUT", "/api//messages/./out/%61bc", true).name, "proxy-upload");
+    EXPECT_TRUE(routed("PUT", "/api/messages/out/abc", true).stream == &Connection::proxy_upload);
+    EXPECT_TRUE(routed("POST", "/api/messages/out/abc", true).stream == &Connection::proxy_send);
+    EXPECT_TRUE(routed("POST", "/api/messages/out/multipart", true).stream == &Connection::proxy_multipart);
+    EXPECT_TRUE(routed("POST", "/api/messages/out/multipart", true).checked);
+    const RouteEntry& other = routed("GET", "/api/messages/out/abc", true);
+    EXPECT_EQ(other.name, "passthrough");
+    EXPECT_TRUE(other.stream == &Connection::pass_through);
+    EXPECT_FALSE(other.checked);
+    EXPECT_TRUE(routed("GET", "/api/statuses", true).stream == &Connection::pass_through);
+    // A method health and metrics do not serve goes on as any other path.
+    EXPECT_EQ(routed("POST", "/healthz", true).name, "passthrough");
+    EXPECT_EQ(routed("DELETE", "/metrics", false).name, "other");
+    // Without an upstream nothing is passed on: 404.
+    EXPECT_EQ(routed("POST", "/api/messages/out", false).name, "other");
+    EXPECT_TRUE(routed("GET", "/api/statuses", false).handler == routed("GET", "/nowhere", false).handler);
+    EXPECT_TRUE(routed("GET", "/nowhere", false).stream == nullptr);
+}
+
+TEST_F(RoutesTest, HealthzAnswersOk) {
+    const auto r = call("GET", "/healthz");
+    EXPECT_EQ(r.route, "healthz");
+    EXPECT_EQ(r.response.status, 200);
+    EXPECT_EQ(r.response.content_type, "application/json");
+    EXPECT_EQ(r.body_json().at("status"), "ok");
+    EXPECT_TRUE(r.response.keep_alive);
+    EXPECT_EQ(call("HEAD", "/healthz/").response.status, 200);  // a trailing slash is the same route
+    gate().stop();
+    const auto stopping = call("GET", "/healthz");
+    EXPECT_EQ(stopping.response.status, 503);
+    EXPECT_EQ(stopping.body_json().at("status"), "stopping");
+    EXPECT_FALSE(stopping.response.keep_alive);
+}
+
+TEST_F(RoutesTest, MetricsAnswersPrometheusText) {
+    gate().metrics.request("healthz", 200, 0.001);
+    const auto r = call("GET", "/metrics");
+    EXPECT_EQ(r.route, "metrics");
+    EXPECT_EQ(r.response.status, 200);
+    EXPECT_EQ(r.response.content_type, "text/plain; version=0.0.4; charset=utf-8");
+    EXPECT_NE(r.response.body.find("preflight_requests_total{route=\"healthz\",status=\"200\"} 1"), std::string::npos)
+        << r.response.body;
+    EXPECT_NE(r.response.body.find("# HELP preflight_tracked_messages"), std::string::npos);
+}
+
+TEST_F(RoutesTest, ThePageIsTheGatesOwn) {
+    const auto r = call("GET", "/");
+    EXPECT_EQ(r.route, "page");
+    EXPECT_EQ(r.response.status, 200);
+    EXPECT_EQ(r.response.content_type, "text/html; charset=utf-8");
+    EXPECT_NE(r.header("Content-Security-Policy").find("default-src 'none'"), std::string::npos);
+    EXPECT_EQ(r.header("Cache-Control"), "no-store");
+    EXPECT_NE(r.response.body.find(catalogue::text("web.check.heading", Lang::nb)), std::string::npos);
+}
+
+TEST_F(RoutesTest, CheckAnswersTheJsonReport) {
+    const std::string manifest = slurp(source("fixtures/example/ok-post.json"));
+    const std::string body = testing_gate::multipart(
+        {{"manifest", std::nullopt, "application/json", manifest},
+         {"document", "vedtak.pdf", "application/pdf", slurp(source("fixtures/example/vedtak.pdf"))},
+         {"document", "klageskjema.pdf", "application/pdf",
+          slurp(source("fixtures/example/vedlegg/klageskjema.pdf"))}});
+    const auto r = call("POST", "/v1/check", body, "multipart/form-data; boundary=" + testing_gate::kBoundary);
+    EXPECT_EQ(r.route, "check");
+    ASSERT_EQ(r.response.status, 200) << r.response.body;
+    EXPECT_EQ(r.response.content_type, "application/json");
+    const auto report = r.body_json();
+    EXPECT_EQ(report.at("verdict"), "pass") << r.response.body;
+    ASSERT_EQ(report.at("documents").size(), 2U);
+    EXPECT_EQ(report.at("documents")[0].at("file"), "vedtak.pdf");
+    EXPECT_EQ(r.response.verdict, "pass");
+    EXPECT_EQ(body_->reads, 1);
+    EXPECT_EQ(body_->slots, 1);
+    // The slot went back when the request ended: all of them are free.
+    for (std::size_t i = 0; i < gate().settings.max_uploads; ++i) {
+        EXPECT_TRUE(gate().uploads.try_acquire()) << i;
+    }
+    gate().uploads.release(static_cast<std::ptrdiff_t>(gate().settings.max_uploads));
+}
+
+TEST_F(RoutesTest, CheckRefusesWhatIsNotMultipartAndAnEmptyManifest) {
+    const auto json_body = call("POST", "/v1/check", "{}", "application/json");
+    EXPECT_EQ(json_body.response.status, 400);
+    EXPECT_EQ(json_body.body_json().at("exception"), "preflight.MalformedRequest");
+    EXPECT_EQ(json_body.body_json().at("path"), "/v1/check");
+    EXPECT_EQ(body_->reads, 0);  // refused before its body was read
+    const auto no_manifest = call("POST", "/v1/check?lang=en",
+                                  testing_gate::multipart({{"document", "vedtak.pdf", "application/pdf", "%PDF-1.4"}}),
+                                  "multipart/form-data; boundary=" + testing_gate::kBoundary);
+    EXPECT_EQ(no_manifest.response.status, 400);
+    EXPECT_EQ(no_manifest.body_json().at("message"), catalogue::text("gate.error.no-manifest", Lang::en));
+    const auto bad_lang = call("POST", "/v1/check?lang=de", "x", "multipart/form-data; boundary=b");
+    EXPECT_EQ(bad_lang.response.status, 400);
+    EXPECT_EQ(bad_lang.body_json().at("exception"), "preflight.BadParameter");
+}
+
+TEST_F(RoutesTest, AMethodTheRouteDoesNotServeIs405WithAllow) {
+    for (const char* target : {"/v1/check", "/v1/explain"}) {
+        const auto r = call("GET", target);
+        EXPECT_EQ(r.response.status, 405) << target;
+        EXPECT_EQ(r.header("Allow"), "POST");
+        const auto body = r.body_json();
+        EXPECT_EQ(body.at("exception"), "preflight.MethodNotAllowed");
+        EXPECT_EQ(body.at("message"), catalogue::text("gate.error.method", Lang::nb, {{"allowed", "POST"}}));
+        EXPECT_EQ(body.at("path"), target);
+        EXPECT_EQ(body_->reads, 0);
+    }
+    EXPECT_EQ(call("PUT", "/v1/check", "x").response.keep_alive, false);  // its body unread: the connection ends
+}
+
+TEST_F(RoutesTest, AnUnknownPathIs404) {
+    const auto r = call("GET", "/nowhere/%C3%A6");
+    EXPECT_EQ(r.route, "other");
+    EXPECT_EQ(r.response.status, 404);
+    const auto body = r.body_json();
+    EXPECT_EQ(body.at("exception"), "preflight.NotFound");
+    EXPECT_EQ(body.at("message"), catalogue::text("gate.error.not-found", Lang::nb, {{"path", "/nowhere/æ"}}));
+    EXPECT_EQ(body.at("path"), "/nowhere/æ");
+    // Without an upstream the proxy's routes are unknown paths too.
+    EXPECT_EQ(call("POST", "/api/messages/out", "{}").response.status, 404);
+}
+
+TEST_F(RoutesTest, AnUnknownSubPathOfAMessageIsRefused) {
+    const auto r = call("PUT", "/api/messages/out/abc/extra", "x", "application/pdf", true);
+    EXPECT_EQ(r.route, "refused");
+    EXPECT_EQ(r.response.status, 400);
+    EXPECT_EQ(r.body_json().at("exception"), "preflight.UnplaceableRequest");
+    EXPECT_EQ(r.response.verdict, "refused");
+    EXPECT_FALSE(r.response.keep_alive);
+    EXPECT_NE(gate().metrics.render().find("reason=\"unplaceable\""), std::string::npos);
+}
+
+TEST_F(RoutesTest, ExplainAnswersTheExplanation) {
+    const std::string log =
+        "Mottaker: DIGDIR Forsendelsesmåte: DPO Forsendelsesstatus oppdatert: LEVERT\n"
+        "Mottaker: DIGDIR Forsendelsesmåte: DPO Forsendelsesstatus oppdatert: LEVETID_UTLOPT\n"
+        "signatureJobStatusChange Mislyktes:Kari Nordmann Avvist 18.07.2022 09:14:37,\n";
+    const auto r = call("POST", "/v1/explain?lang=en", log, "text/plain; charset=utf-8");
+    EXPECT_EQ(r.route, "explain");
+    ASSERT_EQ(r.response.status, 200) << r.response.body;
+    const auto j = r.body_json();
+    ASSERT_EQ(j.at("explanations").size(), 3U);
+    EXPECT_EQ(j.at("explanations")[1].at("cause"), "receipt-expired");
+    EXPECT_EQ(j.at("explanations")[2].at("title"), "The signing job was rejected");
+    EXPECT_EQ(r.response.verdict, "act");
+}
+
+TEST_F(RoutesTest, ABodyOverTheRoutesCapIsLeftToTheTransport) {
+    GateSettings small;
+    small.max_json_bytes = 16;
+    gate(small);
+    const auto r = call("POST", "/v1/explain", std::string(17, 'x'), "text/plain");
+    EXPECT_TRUE(r.response.answered);  // the connection answered 413 itself
+    EXPECT_FALSE(r.response.keep_alive);
+    EXPECT_TRUE(body_->too_large);
+}
+
+}  // namespace
+}  // namespace preflight::server
