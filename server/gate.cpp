@@ -1,5 +1,5 @@
-// The gate's server: accepting, connections, the check API, health and metrics.
-// The proxy routes are in proxy.cpp.
+// The gate's server: accepting, connections (the transport), the message store. What
+// answers a request is in the route table (routes.cpp); the proxy routes are in proxy.cpp.
 #include "server/internal.hpp"
 #include "server/routes.hpp"
 

@@ -1,4 +1,5 @@
-// Internals of the gate shared by gate.cpp (server, check API) and proxy.cpp.
+// Internals of the gate shared by gate.cpp (server, connections), routes.cpp (the route
+// table and its plain routes) and proxy.cpp.
 #pragma once
 
 #include <utility>  // before any Asio include under GCC 12
