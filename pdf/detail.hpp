@@ -57,15 +57,6 @@ void set_sandbox_child_hook(SandboxChildHook hook);
 // Likewise, run right before the text scan (after the analysis was answered).
 void set_sandbox_text_scan_hook(SandboxChildHook hook);
 
-// This process's address space in bytes (/proc/self/statm), or 0 when it cannot
-// be read. No allocation: safe in a forked child.
-std::uint64_t address_space_now();
-
-// A sandboxed child's limits on itself: no core dumps, Limits::cpu_seconds of CPU
-// time (SIGXCPU, SIGKILL a second later), and an address space of what it has now
-// plus `extra_bytes` (a mapped or read input) plus Limits::memory_bytes.
-void limit_child(const Limits& limits, std::uint64_t extra_bytes);
-
 // The fork server's helper process (start_sandbox_server()), or -1 when none is
 // running: tests kill it to check that callers carry on.
 int sandbox_server_pid();

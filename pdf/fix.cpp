@@ -1,22 +1,17 @@
 // `preflight fix`: see pdf/fix.hpp for what it does to each page.
 #include "pdf/fix.hpp"
 
+#include "base/isolate.hpp"
 #include "pdf/detail.hpp"
 #include "pdf/page_tree.hpp"
 #include "pdf/podofo_io.hpp"
 #include "pdf/podofo_source.hpp"
 
-#include <fcntl.h>
 #include <podofo/podofo.h>
-#include <poll.h>
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <array>
-#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
@@ -606,6 +601,13 @@ FixResult from_json(const nlohmann::json& j) {
     return r;
 }
 
+// The child's answer when fix() did not return.
+std::string failed_answer(const char* why) {
+    return std::string(R"({"ok":false,"error":")") + why +
+           R"(","pages_in":0,"pages_out":0,"kept":0,"turned":0,"placed":0,"two_up":0,"rotated":0,)"
+           R"("annotations":0})";
+}
+
 }  // namespace
 
 FixResult fix_sandboxed(const std::filesystem::path& in, const std::filesystem::path& out, const FixOptions& options,
@@ -617,104 +619,45 @@ FixResult fix_sandboxed(const std::filesystem::path& in, const std::filesystem::
         r.error = "the output is the input";
         return r;
     }
-    std::array<int, 2> fds{};
-    if (::pipe2(fds.data(), O_CLOEXEC) != 0) {
-        FixResult r;
-        r.error = "pipe failed";
-        return r;
-    }
-    const pid_t pid = ::fork();
-    if (pid < 0) {
-        ::close(fds[0]);
-        ::close(fds[1]);
-        FixResult r;
-        r.error = "fork failed";
-        return r;
-    }
-    if (pid == 0) {
-        ::close(fds[0]);
-        std::error_code size_error;
-        const std::uint64_t bytes = std::filesystem::file_size(in, size_error);
-        // The input is read into memory, PoDoFo parses it and writes a copy.
-        detail::limit_child(limits, size_error ? 0 : 3 * bytes);
-        std::string answer;
-        const auto failed = [](const char* why) {
-            return std::string(R"({"ok":false,"error":")") + why +
-                   R"(","pages_in":0,"pages_out":0,"kept":0,"turned":0,"placed":0,"two_up":0,"rotated":0,)"
-                   R"("annotations":0})";
-        };
-        try {
-            answer = to_json(fix(in, out, options)).dump();
-        } catch (const std::bad_alloc&) {
-            answer = failed("out of memory");
-        } catch (...) {
-            answer = failed("unexpected error");
-        }
-        const char* p = answer.data();
-        std::size_t left = answer.size();
-        while (left > 0) {
-            const ssize_t n = ::write(fds[1], p, left);
-            if (n <= 0) {
-                break;
+    std::error_code size_error;
+    const std::uint64_t bytes = std::filesystem::file_size(in, size_error);
+    isolate::RunOptions run_options;
+    run_options.extra_bytes = size_error ? 0 : 3 * bytes;  // read into memory, parsed, written again
+    const isolate::Outcome child = isolate::run_forked(
+        [&](int out_fd) {
+            std::string answer;
+            try {
+                answer = to_json(fix(in, out, options)).dump();
+            } catch (const std::bad_alloc&) {
+                answer = failed_answer("out of memory");
+            } catch (...) {
+                answer = failed_answer("unexpected error");
             }
-            p += n;
-            left -= static_cast<std::size_t>(n);
-        }
-        ::_exit(0);
-    }
-    ::close(fds[1]);
-    std::string answer;
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(limits.wall_milliseconds);
-    bool timed_out = false;
-    for (;;) {
-        const auto left =
-            std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-        if (left.count() <= 0) {
-            timed_out = true;
-            break;
-        }
-        pollfd pfd{fds[0], POLLIN, 0};
-        const int ready = ::poll(&pfd, 1, static_cast<int>(left.count()));
-        if (ready < 0 && errno == EINTR) {
-            continue;
-        }
-        if (ready <= 0) {
-            timed_out = ready == 0;
-            break;
-        }
-        char buf[4096];
-        const ssize_t n = ::read(fds[0], buf, sizeof buf);
-        if (n < 0 && errno == EINTR) {
-            continue;
-        }
-        if (n <= 0) {
-            break;
-        }
-        answer.append(buf, static_cast<std::size_t>(n));
-    }
-    ::close(fds[0]);
-    if (timed_out) {
-        ::kill(pid, SIGKILL);
-    }
-    int status = 0;
-    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-    }
+            isolate::write_all(out_fd, answer);
+        },
+        limits, run_options);
     FixResult r;
-    if (timed_out) {
-        r.error = "wall-clock limit of " + std::to_string(limits.wall_milliseconds) + " ms";
-    } else if (WIFSIGNALED(status)) {
-        const int sig = WTERMSIG(status);
-        r.error = sig == SIGXCPU ? "CPU limit of " + std::to_string(limits.cpu_seconds) + " s"
-                  : sig == SIGKILL
-                      ? "killed (CPU limit of " + std::to_string(limits.cpu_seconds) + " s, or out of memory)"
-                      : std::string("crashed (signal ") + std::to_string(sig) + ")";
-    } else {
-        try {
-            r = from_json(nlohmann::json::parse(answer));
-        } catch (const std::exception&) {
-            r = FixResult{};
-            r.error = "no answer from the fixing process";
-        }
+    switch (child.ended) {
+        case isolate::Ended::time_limit:
+        case isolate::Ended::cpu_limit:
+            r.error = isolate::describe(child, limits);
+            break;
+        case isolate::Ended::memory_limit:
+            r.error = "killed (CPU limit of " + std::to_string(limits.cpu_seconds) + " s, or out of memory)";
+            break;
+        case isolate::Ended::signal:
+            r.error = "crashed (signal " + std::to_string(child.signal) + ")";
+            break;
+        case isolate::Ended::not_started:
+            r.error = child.error;
+            break;
+        default:
+            try {
+                r = from_json(nlohmann::json::parse(child.answer));
+            } catch (const std::exception&) {
+                r = FixResult{};
+                r.error = "no answer from the fixing process";
+            }
     }
     if (!r.ok) {
         std::error_code ignored;

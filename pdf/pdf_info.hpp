@@ -3,6 +3,8 @@
 // process with limits, for everything a user hands us).
 #pragma once
 
+#include "base/isolate.hpp"
+
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
@@ -124,11 +126,8 @@ struct AnalyzeOptions {
     [[nodiscard]] bool scans_content() const { return find_person_ids || find_content_boxes; }
 };
 
-struct Limits {
-    std::uint64_t memory_bytes = 1024ULL * 1024 * 1024;  // address space of the child
-    int cpu_seconds = 20;
-    int wall_milliseconds = 30000;
-};
+// A child's memory, CPU and wall-clock limits (base/isolate.hpp).
+using Limits = isolate::Limits;
 
 // Analyses in this process. Never throws for bad input: damage is reported in Info.
 Info analyze(const std::filesystem::path& file, const AnalyzeOptions& options = {});

@@ -1,7 +1,13 @@
 // pdf::analyze_sandboxed(): analyze() in a child process under resource limits.
 //
+// Built on the isolation module (base/isolate.hpp): starting a child in fork or
+// exec mode, its descriptors, signals and limits, reading its answer under the
+// wall clock, reaping and the mapping of how it ended are isolate's; this file
+// adds the PDF child's work, the Info its ending becomes (to_info()) and the fork
+// server.
+//
 // Three ways to start the child; everything after the start is the same code
-// (child_work() in the child, collect() in the process that started it):
+// (child_work() in the child, to_info() in the process that started it):
 //
 // - Fork mode (the default): fork() without exec. The child runs analyze() on
 //   its copy of this process. Cheap (the parent's PoDoFo and OpenSSL set-up is
@@ -98,16 +104,13 @@
 // passed, then SIGKILLs the child. The child is always reaped (wait4 on its pid,
 // so concurrent calls from several threads do not reap each other's children);
 // both pipe ends and the shared flag page are always released.
+#include "base/isolate.hpp"
 #include "pdf/detail.hpp"
 #include "pdf/pdf_info.hpp"
 #include "pdf/serialize.hpp"
 
 #include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
-#include <spawn.h>
-#include <sys/mman.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/wait.h>
@@ -158,93 +161,16 @@ AnalyzeOptions options_from_flags(int flags) {
     return options;
 }
 
-std::mutex program_mutex;
-std::filesystem::path program_path;  // guarded by program_mutex; empty: fork mode
-
-std::filesystem::path sandbox_program() {
-    const std::lock_guard lock(program_mutex);
-    return program_path;
-}
-
-// The child's answer is at most this big (about 100 bytes a page).
-constexpr std::size_t max_answer_bytes = 512ULL * 1024 * 1024;
-
-// Shared between parent and child (MAP_SHARED anonymous page): lets the child say
-// "an allocation failed" even if it dies afterwards in a way that hides it.
-struct SharedState {
-    std::atomic<int> out_of_memory;
-};
-static_assert(std::atomic<int>::is_always_lock_free);
-
-SharedState* g_child_state = nullptr;  // only meaningful in the child
-
-void child_new_handler() {
-    if (g_child_state != nullptr) {
-        g_child_state->out_of_memory.store(1);
-    }
-    throw std::bad_alloc();
-}
+std::filesystem::path sandbox_program() { return isolate::program(); }
 
 }  // namespace
 
-std::uint64_t detail::address_space_now() {
-    // /proc/self/statm: size (pages) first. No allocation: plain read().
-    const int fd = ::open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        return 0;
-    }
-    char buf[128];
-    const ssize_t n = ::read(fd, buf, sizeof buf - 1);
-    ::close(fd);
-    if (n <= 0) {
-        return 0;
-    }
-    buf[n] = '\0';
-    const unsigned long long pages = std::strtoull(buf, nullptr, 10);
-    return pages * static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE));
-}
-
-void detail::limit_child(const Limits& limits, std::uint64_t extra_bytes) {
-    const rlimit no_core{0, 0};
-    ::setrlimit(RLIMIT_CORE, &no_core);
-    const auto cpu = static_cast<rlim_t>(std::max(1, limits.cpu_seconds));
-    const rlimit cpu_limit{cpu, cpu + 1};
-    ::setrlimit(RLIMIT_CPU, &cpu_limit);
-    const std::uint64_t base = address_space_now() + extra_bytes;
-    const rlim_t as = limits.memory_bytes > (UINT64_MAX >> 2) ? RLIM_INFINITY : base + limits.memory_bytes;
-    const rlimit as_limit{as, as};
-    ::setrlimit(RLIMIT_AS, &as_limit);
-}
-
 namespace {
 
-bool write_all(int fd, const char* data, std::size_t len) {
-    while (len > 0) {
-        const ssize_t n = ::write(fd, data, len);
-        if (n < 0) {
-            if (errno == EINTR) {
-                continue;
-            }
-            return false;
-        }
-        data += n;
-        len -= static_cast<std::size_t>(n);
-    }
-    return true;
-}
-
-// The child's work in either mode, once its descriptors and signals are clean:
-// sets its limits, analyses, answers on out_fd and leaves with _exit().
-[[noreturn]] void child_work(int out_fd, const std::filesystem::path& file, const Limits& limits,
-                             const AnalyzeOptions& options, SharedState* state) {
-    g_child_state = state;
-    // The file is memory-mapped: its size comes on top of the budget.
-    std::error_code size_error;
-    const std::uint64_t file_bytes =
-        std::filesystem::is_regular_file(file, size_error) ? std::filesystem::file_size(file, size_error) : 0;
-    detail::limit_child(limits, size_error ? 0 : file_bytes);
-    std::set_new_handler(child_new_handler);
-
+// The child's work in either mode, once its descriptors, signals and limits are
+// set (isolate::run_forked(), or sandbox_child_main() after isolate::child_begin()):
+// analyses and answers on out_fd. false: the answer could not be written.
+bool child_work(int out_fd, const std::filesystem::path& file, const AnalyzeOptions& options) {
     static constexpr std::string_view out_of_memory =
         "{\"damage\":\"memory_limit\",\"damage_detail\":\"out of memory in the analysing child\"}\n";
     static constexpr std::string_view failed =
@@ -256,7 +182,7 @@ bool write_all(int fd, const char* data, std::size_t len) {
             hook();
         }
         Info info = detail::analyze_with(file, {.raw_reader = true, .free_objects = false});
-        if (state->out_of_memory.load() != 0 && info.damage != Damage::memory_limit) {
+        if (isolate::allocation_failed() && info.damage != Damage::memory_limit) {
             info.damage = Damage::memory_limit;
             info.damage_detail = "an allocation failed in the analysing child";
             info.pages.clear();
@@ -270,11 +196,11 @@ bool write_all(int fd, const char* data, std::size_t len) {
     } catch (...) {
         reply = failed;
     }
-    bool ok = write_all(out_fd, reply.data(), reply.size());
+    bool ok = isolate::write_all(out_fd, reply);
     if (ok && options.scans_content()) {
         answer.clear();
         answer.shrink_to_fit();
-        state->out_of_memory.store(0);  // from here on it concerns the text scan only
+        isolate::clear_allocation_failed();  // from here on it concerns the text scan only
         static constexpr std::string_view scan_out_of_memory =
             "{\"damage\":\"none\",\"text_scan\":\"failed\",\"text_scan_detail\":\"out of memory\"}\n";
         try {
@@ -283,7 +209,7 @@ bool write_all(int fd, const char* data, std::size_t len) {
                 hook();
             }
             detail::scan_content(file, scan, options);
-            if (state->out_of_memory.load() != 0 && scan.text_scan != TextScan::failed) {
+            if (isolate::allocation_failed() && scan.text_scan != TextScan::failed) {
                 scan.text_scan = TextScan::partial;  // PoDoFo may have swallowed a failed allocation
                 scan.text_scan_detail +=
                     scan.text_scan_detail.empty() ? "an allocation failed" : "; an allocation failed";
@@ -296,39 +222,17 @@ bool write_all(int fd, const char* data, std::size_t len) {
         } catch (...) {
             reply = "{\"damage\":\"none\",\"text_scan\":\"failed\",\"text_scan_detail\":\"exception\"}\n";
         }
-        ok = write_all(out_fd, reply.data(), reply.size());
+        ok = isolate::write_all(out_fd, reply);
     }
-    ::close(out_fd);
-    ::_exit(ok ? 0 : 3);
+    return ok;
 }
 
-// The forked child: keeps only stdin/stdout/stderr and the answer pipe (as fd 3),
-// so that it does not hold the caller's sockets or files open while it works, and
-// starts from a clean signal state.
-[[noreturn]] void forked_child_main(int out_fd, const std::filesystem::path& file, const Limits& limits,
-                                    const AnalyzeOptions& options, SharedState* state) {
-    if (out_fd != 3 && ::dup2(out_fd, 3) == 3) {
-        out_fd = 3;
-    }
-    if (out_fd == 3) {
-        ::close_range(4, ~0U, 0);  // best effort (Linux 5.9+)
-    }
-    // Default actions, nothing blocked.
-    for (const int sig : {SIGPIPE, SIGXCPU, SIGSEGV, SIGBUS, SIGABRT, SIGFPE, SIGILL, SIGINT, SIGTERM, SIGHUP, SIGQUIT,
-                          SIGALRM, SIGUSR1, SIGUSR2, SIGCHLD}) {
-        ::signal(sig, SIG_DFL);
-    }
-    sigset_t none;
-    sigemptyset(&none);
-    ::sigprocmask(SIG_SETMASK, &none, nullptr);
-    child_work(out_fd, file, limits, options, state);
-}
-
-std::string signal_name(int sig) {
-    if (const char* abbrev = ::sigabbrev_np(sig)) {
-        return std::string("SIG") + abbrev;
-    }
-    return "signal " + std::to_string(sig);
+// The file is memory-mapped: its size comes on top of the child's memory budget.
+std::uint64_t mapped_bytes(const std::filesystem::path& file) {
+    std::error_code size_error;
+    const std::uint64_t bytes =
+        std::filesystem::is_regular_file(file, size_error) ? std::filesystem::file_size(file, size_error) : 0;
+    return size_error ? 0 : bytes;
 }
 
 class Fd {
@@ -349,28 +253,6 @@ private:
     int fd_;
 };
 
-class SharedPage {
-public:
-    SharedPage() {
-        void* p = ::mmap(nullptr, sizeof(SharedState), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-        if (p != MAP_FAILED) {
-            state_ = new (p) SharedState{};
-            state_->out_of_memory.store(0);
-        }
-    }
-    ~SharedPage() {
-        if (state_ != nullptr) {
-            ::munmap(state_, sizeof(SharedState));
-        }
-    }
-    SharedPage(const SharedPage&) = delete;
-    SharedPage& operator=(const SharedPage&) = delete;
-    [[nodiscard]] SharedState* get() const { return state_; }
-
-private:
-    SharedState* state_ = nullptr;
-};
-
 Info failure(Damage d, std::string detail) {
     Info info;
     info.damage = d;
@@ -378,39 +260,20 @@ Info failure(Damage d, std::string detail) {
     return info;
 }
 
-// Waits for the child (EINTR-safe); fills status and its CPU seconds.
-void reap(pid_t pid, int& status, double& cpu_seconds) {
-    rusage usage{};
-    while (::wait4(pid, &status, 0, &usage) < 0) {
-        if (errno != EINTR) {
-            status = 0;  // ECHILD: someone else reaped it (SIGCHLD ignored)
-            return;
-        }
-    }
-    cpu_seconds = static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
-                  static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
-}
-
 // How the child ended, as the detail of a failed text scan.
-std::string child_fate(bool timed_out, int status, bool child_oom, double cpu, const Limits& limits,
-                       std::chrono::milliseconds wall) {
-    if (timed_out) {
-        return "wall-clock limit of " + std::to_string(wall.count()) + " ms";
+std::string child_fate(const isolate::Outcome& out, const Limits& limits) {
+    switch (out.ended) {
+        case isolate::Ended::time_limit:
+        case isolate::Ended::cpu_limit:
+        case isolate::Ended::signal:
+        case isolate::Ended::exit_status:
+            return isolate::describe(out, limits);
+        case isolate::Ended::memory_limit:
+            return out.signal != 0 ? "out of memory, then " + isolate::signal_name(out.signal)
+                                   : "exit status " + std::to_string(out.exit_status);
+        default:
+            return "no answer from the analysing child";
     }
-    if (WIFSIGNALED(status)) {
-        const int sig = WTERMSIG(status);
-        if (sig == SIGXCPU || (sig == SIGKILL && cpu + 0.05 >= static_cast<double>(std::max(1, limits.cpu_seconds)))) {
-            return "CPU limit of " + std::to_string(limits.cpu_seconds) + " s";
-        }
-        if (child_oom || sig == SIGKILL) {
-            return "out of memory, then " + signal_name(sig);
-        }
-        return signal_name(sig);
-    }
-    if (WIFEXITED(status) && WEXITSTATUS(status) != 0) {
-        return "exit status " + std::to_string(WEXITSTATUS(status));
-    }
-    return "no answer from the analysing child";
 }
 
 // The first line of the answer (the analysis), and the second (the text scan)
@@ -425,67 +288,20 @@ std::pair<std::string_view, std::string_view> split_answer(std::string_view answ
     return {answer.substr(0, first), second == std::string_view::npos ? std::string_view{} : rest.substr(0, second)};
 }
 
+std::string error_text(int error) { return std::system_category().message(error); }  // thread-safe, unlike strerror
+
 std::chrono::milliseconds wall_limit(const Limits& limits) {
     return std::chrono::milliseconds(std::max(1, limits.wall_milliseconds));
 }
 
-// The parent's side: reads the answer until EOF, the wall-clock deadline (then
-// SIGKILL) or the size cap, reaps the child and maps how it ended. `shared` is
-// the child's out-of-memory flag, or null when there is none to read.
-Info collect(pid_t pid, Fd& read_end, std::chrono::steady_clock::time_point deadline, const Limits& limits,
-             const AnalyzeOptions& options, const SharedState* shared) {
-    const auto wall = wall_limit(limits);
-    std::string answer;
-    bool timed_out = false;
-    bool too_big = false;
-    char buf[65536];
-    for (;;) {
-        const auto left =
-            std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-        if (left.count() <= 0) {
-            timed_out = true;
-            break;
-        }
-        pollfd p{read_end.get(), POLLIN, 0};
-        const int r = ::poll(&p, 1, static_cast<int>(std::min<long long>(left.count() + 1, 1 << 30)));
-        if (r < 0) {
-            if (errno == EINTR) {
-                continue;
-            }
-            break;  // cannot happen with a valid fd; the status decides below
-        }
-        if (r == 0) {
-            continue;  // re-check the deadline
-        }
-        const ssize_t n = ::read(read_end.get(), buf, sizeof buf);
-        if (n < 0) {
-            if (errno == EINTR || errno == EAGAIN) {
-                continue;
-            }
-            break;
-        }
-        if (n == 0) {
-            break;  // EOF: the child closed its end (it is exiting)
-        }
-        if (answer.size() + static_cast<std::size_t>(n) > max_answer_bytes) {
-            too_big = true;
-            timed_out = false;
-            break;
-        }
-        answer.append(buf, static_cast<std::size_t>(n));
+// The parent's side: the child's answer and how it ended, as an Info.
+Info to_info(const isolate::Outcome& out, const Limits& limits, const AnalyzeOptions& options) {
+    if (out.ended == isolate::Ended::not_started) {
+        return failure(Damage::internal, out.error);
     }
-    if (timed_out || too_big) {
-        ::kill(pid, SIGKILL);
-    }
-    read_end.reset();
-    int status = 0;
-    double cpu = 0;
-    reap(pid, status, cpu);
-    const bool child_oom = shared != nullptr && shared->out_of_memory.load() != 0;
-
-    const auto [analysis, scan] = split_answer(answer);
-    const bool analysis_complete = answer.size() > analysis.size();  // its '\n' arrived
-    if (analysis_complete && !too_big) {
+    const auto [analysis, scan] = split_answer(out.answer);
+    const bool analysis_complete = out.answer.size() > analysis.size();  // its '\n' arrived
+    if (analysis_complete && out.ended != isolate::Ended::too_large) {
         Info info;
         try {
             info = info_from_json_text(analysis);
@@ -511,43 +327,27 @@ Info collect(pid_t pid, Fd& read_end, std::chrono::steady_clock::time_point dead
         if (!scanned) {
             info.text_scan = TextScan::failed;
             if (info.text_scan_detail.empty()) {
-                info.text_scan_detail = child_fate(timed_out, status, child_oom, cpu, limits, wall);
+                info.text_scan_detail = child_fate(out, limits);
             }
             info.person_ids.clear();
             info.content_boxes.clear();
         }
         return info;
     }
-
-    if (timed_out) {
-        return failure(Damage::time_limit, "wall-clock limit of " + std::to_string(wall.count()) + " ms");
-    }
-    if (too_big) {
-        return failure(Damage::internal, "answer of the analysing child too large");
-    }
-    if (WIFSIGNALED(status)) {
-        const int sig = WTERMSIG(status);
-        if (sig == SIGXCPU) {
-            return failure(Damage::cpu_limit, "CPU limit of " + std::to_string(limits.cpu_seconds) + " s");
-        }
-        if (child_oom) {
-            return failure(Damage::memory_limit, "out of memory, then " + signal_name(sig));
-        }
-        if (sig == SIGKILL) {
-            // Not killed by us: the CPU hard limit, or the kernel's OOM killer.
-            if (cpu + 0.05 >= static_cast<double>(std::max(1, limits.cpu_seconds))) {
-                return failure(Damage::cpu_limit, "CPU limit of " + std::to_string(limits.cpu_seconds) + " s");
-            }
-            return failure(Damage::memory_limit, "killed (SIGKILL) without reaching the CPU limit");
-        }
-        return failure(Damage::crashed, signal_name(sig));
-    }
-    if (WIFEXITED(status) && WEXITSTATUS(status) != 0) {
-        if (child_oom) {
-            return failure(Damage::memory_limit,
-                           "out of memory, then exit status " + std::to_string(WEXITSTATUS(status)));
-        }
-        return failure(Damage::crashed, "exit status " + std::to_string(WEXITSTATUS(status)));
+    switch (out.ended) {
+        case isolate::Ended::time_limit:
+            return failure(Damage::time_limit, isolate::describe(out, limits));
+        case isolate::Ended::too_large:
+            return failure(Damage::internal, "answer of the analysing child too large");
+        case isolate::Ended::cpu_limit:
+            return failure(Damage::cpu_limit, isolate::describe(out, limits));
+        case isolate::Ended::memory_limit:
+            return failure(Damage::memory_limit, isolate::describe(out, limits));
+        case isolate::Ended::signal:
+        case isolate::Ended::exit_status:
+            return failure(Damage::crashed, isolate::describe(out, limits));
+        default:
+            break;
     }
     try {
         return info_from_json_text(analysis);
@@ -556,119 +356,29 @@ Info collect(pid_t pid, Fd& read_end, std::chrono::steady_clock::time_point dead
     }
 }
 
-// posix_spawn()'s file actions and attributes, destroyed on every path.
-class SpawnSetup {
-public:
-    SpawnSetup() {
-        ::posix_spawn_file_actions_init(&actions_);
-        ::posix_spawnattr_init(&attr_);
-    }
-    ~SpawnSetup() {
-        ::posix_spawnattr_destroy(&attr_);
-        ::posix_spawn_file_actions_destroy(&actions_);
-    }
-    SpawnSetup(const SpawnSetup&) = delete;
-    SpawnSetup& operator=(const SpawnSetup&) = delete;
-    posix_spawn_file_actions_t* actions() { return &actions_; }
-    posix_spawnattr_t* attr() { return &attr_; }
-
-private:
-    posix_spawn_file_actions_t actions_{};
-    posix_spawnattr_t attr_{};
-};
-
-// posix_spawn of `path` with `argv`, `fd` as its fd 3, no other descriptor but 0-2
-// (whatever their O_CLOEXEC), default signal actions and an empty signal mask.
-// Returns the pid, or -1 and the error number in `error`.
-pid_t spawn_with_fd3(const char* path, char* const* argv, int fd, int& error) {
-    sigset_t all;
-    sigfillset(&all);
-    sigset_t none;
-    sigemptyset(&none);
-    SpawnSetup setup;
-    int rc = ::posix_spawn_file_actions_adddup2(setup.actions(), fd, 3);
-    if (rc == 0) {
-        rc = ::posix_spawn_file_actions_addclosefrom_np(setup.actions(), 4);
-    }
-    if (rc == 0) {
-        rc = ::posix_spawnattr_setsigdefault(setup.attr(), &all);
-    }
-    if (rc == 0) {
-        rc = ::posix_spawnattr_setsigmask(setup.attr(), &none);
-    }
-    if (rc == 0) {
-        rc = ::posix_spawnattr_setflags(setup.attr(), POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
-    }
-    pid_t pid = -1;
-    if (rc == 0) {
-        rc = ::posix_spawn(&pid, path, setup.actions(), setup.attr(), argv, environ);
-    }
-    if (rc != 0) {
-        error = rc;
-        return -1;
-    }
-    return pid;
-}
-
-// Exec mode: starts `program __sandbox-child FILE MEMORY_BYTES CPU_SECONDS 0|1`
-// with out_fd as its fd 3, no other descriptor but 0-2 (whatever their
-// O_CLOEXEC), default signal actions and an empty signal mask. Returns the pid,
-// or -1 and the error number in `error`.
-pid_t spawn_child(const std::filesystem::path& program, int out_fd, const std::filesystem::path& file,
-                  const Limits& limits, const AnalyzeOptions& options, int& error) {
-    // Everything is built before the spawn: nothing is allocated in between.
-    std::string program_arg = program.string();
-    std::string command = sandbox_child_command;
-    std::string file_arg = file.string();
-    std::string memory_arg = std::to_string(limits.memory_bytes);
-    std::string cpu_arg = std::to_string(limits.cpu_seconds);
-    std::string scan_arg = std::to_string(scan_flags(options));
-    const std::array<char*, 7> argv{program_arg.data(), command.data(),  file_arg.data(), memory_arg.data(),
-                                    cpu_arg.data(),     scan_arg.data(), nullptr};
-    return spawn_with_fd3(program_arg.c_str(), argv.data(), out_fd, error);
-}
-
-std::string error_text(int error) { return std::system_category().message(error); }  // thread-safe, unlike strerror
-
 // One document in a child: exec mode with `program`, fork mode when it is empty.
 Info run(const std::filesystem::path& file, const Limits& limits, const AnalyzeOptions& options,
          const std::filesystem::path& program) {
-    int fds[2];
-    if (::pipe2(fds, O_CLOEXEC) != 0) {
-        return failure(Damage::internal, "pipe: " + error_text(errno));
-    }
-    Fd read_end(fds[0]);
-    Fd write_end(fds[1]);
-
     if (!program.empty()) {
-        const auto deadline = std::chrono::steady_clock::now() + wall_limit(limits);
-        int error = 0;
-        const pid_t pid = spawn_child(program, write_end.get(), file, limits, options, error);
-        if (pid < 0) {
-            return failure(Damage::internal, "posix_spawn " + program.string() + ": " + error_text(error));
-        }
-        write_end.reset();
-        // No shared page across exec: the child answers memory_limit itself.
-        return collect(pid, read_end, deadline, limits, options, nullptr);
-    }
-
-    SharedPage shared;
-    if (shared.get() == nullptr) {
-        return failure(Damage::internal, "mmap: " + error_text(errno));
+        // `program __sandbox-child FILE MEMORY_BYTES CPU_SECONDS SCAN`; the child
+        // answers memory_limit itself (no page is shared across exec).
+        return to_info(isolate::run_spawned(
+                           {program.string(), sandbox_child_command, file.string(), std::to_string(limits.memory_bytes),
+                            std::to_string(limits.cpu_seconds), std::to_string(scan_flags(options))},
+                           limits),
+                       limits, options);
     }
     detail::initialise();  // inherited by the child: not paid per document
-    const auto deadline = std::chrono::steady_clock::now() + wall_limit(limits);
-
-    const pid_t pid = ::fork();
-    if (pid < 0) {
-        return failure(Damage::internal, "fork: " + error_text(errno));
-    }
-    if (pid == 0) {
-        read_end.reset();
-        forked_child_main(write_end.get(), file, limits, options, shared.get());
-    }
-    write_end.reset();
-    return collect(pid, read_end, deadline, limits, options, shared.get());
+    isolate::RunOptions run_options;
+    run_options.extra_bytes = mapped_bytes(file);
+    const isolate::Outcome out = isolate::run_forked(
+        [&](int out_fd) {
+            if (!child_work(out_fd, file, options)) {
+                ::_exit(3);
+            }
+        },
+        limits, run_options);
+    return to_info(out, limits, options);
 }
 
 bool parse_argument(const char* text, auto& value) {
@@ -758,7 +468,7 @@ constexpr std::size_t max_request_bytes = sizeof(WireRequest) + 16384;
         const Info info = guarded(file, [&] { return run(file, limits, options, {}); });
         std::string line = to_json_text(info, /*collapse_runs=*/true);
         line += '\n';
-        rc = write_all(out_fd, line.data(), line.size()) ? 0 : 1;
+        rc = isolate::write_all(out_fd, line) ? 0 : 1;
     } catch (...) {
         rc = 1;  // no answer: the caller reports internal
     }
@@ -908,37 +618,18 @@ std::optional<Info> ask_server(const std::filesystem::path& file, const Limits& 
     }
     write_end.reset();  // from now on only the manager holds it: EOF when it is done
 
-    std::string answer;
-    char buf[65536];
-    for (;;) {
-        const auto left =
-            std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-        if (left.count() <= 0) {
-            return failure(Damage::time_limit, "wall-clock limit of " + std::to_string(wall.count()) + " ms");
-        }
-        pollfd p{read_end.get(), POLLIN, 0};
-        const int r = ::poll(&p, 1, static_cast<int>(std::min<long long>(left.count() + 1, 1 << 30)));
-        if (r < 0 && errno != EINTR) {
-            return failure(Damage::internal, "poll: " + error_text(errno));
-        }
-        if (r <= 0) {
-            continue;
-        }
-        const ssize_t n = ::read(read_end.get(), buf, sizeof buf);
-        if (n < 0) {
-            if (errno == EINTR || errno == EAGAIN) {
-                continue;
-            }
-            return failure(Damage::internal, "read: " + error_text(errno));
-        }
-        if (n == 0) {
-            break;  // the manager is done (or gone)
-        }
-        if (answer.size() + static_cast<std::size_t>(n) > max_answer_bytes) {
-            return failure(Damage::internal, "answer of the sandbox server too large");
-        }
-        answer.append(buf, static_cast<std::size_t>(n));
+    isolate::ReadResult read =
+        isolate::read_until_eof(read_end.get(), deadline, isolate::RunOptions{}.max_answer_bytes);
+    if (read.timed_out) {
+        return failure(Damage::time_limit, "wall-clock limit of " + std::to_string(wall.count()) + " ms");
     }
+    if (read.error != 0) {
+        return failure(Damage::internal, "read: " + error_text(read.error));
+    }
+    if (read.too_large) {
+        return failure(Damage::internal, "answer of the sandbox server too large");
+    }
+    const std::string& answer = read.data;
     const std::size_t end = answer.find('\n');
     if (end == std::string::npos) {
         return failure(Damage::internal, "no answer from the sandbox server");
@@ -995,11 +686,8 @@ namespace {
 
 // posix_spawn of `program __sandbox-server` with `socket_fd` as its fd 3.
 pid_t spawn_server(const std::filesystem::path& program, int socket_fd) {
-    std::string program_arg = program.string();
-    std::string command = sandbox_server_command;
-    const std::array<char*, 3> argv{program_arg.data(), command.data(), nullptr};
     int error = 0;
-    return spawn_with_fd3(program_arg.c_str(), argv.data(), socket_fd, error);
+    return isolate::spawn_with_fd3({program.string(), sandbox_server_command}, socket_fd, error);
 }
 
 }  // namespace
@@ -1084,10 +772,7 @@ void stop_sandbox_server() {
     }
 }
 
-void set_sandbox_program(std::filesystem::path program) {
-    const std::lock_guard lock(program_mutex);
-    program_path = std::move(program);
-}
+void set_sandbox_program(std::filesystem::path program) { isolate::set_program(std::move(program)); }
 
 int detail::sandbox_server_pid() {
     const std::shared_lock lock(server_mutex);
@@ -1110,16 +795,18 @@ int sandbox_child_main(int argc, char** argv) {
         return usage("expects FILE MEMORY_BYTES CPU_SECONDS SCAN(0-3)");
     }
     options = options_from_flags(scan[0] - '0');
-    if (::fcntl(3, F_GETFD) < 0) {
-        return usage("fd 3 (the answer pipe) is not open");
-    }
     // Before the limits are set, as a forked child inherits it from its parent.
     detail::initialise();
-    // The out-of-memory flag stays in this process (no page shared across exec):
-    // it still turns an analysis that swallowed a failed allocation into
+    // The allocation flag stays in this process (no page shared across exec): it
+    // still turns an analysis that swallowed a failed allocation into
     // memory_limit, and a caught std::bad_alloc is answered as memory_limit.
-    static SharedState state{};
-    child_work(3, std::filesystem::path(argv[2]), limits, options, &state);
+    const std::filesystem::path file(argv[2]);
+    if (!isolate::child_begin(limits, mapped_bytes(file))) {
+        return usage("fd 3 (the answer pipe) is not open");
+    }
+    const bool ok = child_work(3, file, options);
+    ::close(3);
+    ::_exit(ok ? 0 : 3);
 }
 
 }  // namespace preflight::pdf
