@@ -37,65 +37,7 @@ constexpr std::array<std::pair<TextScan, std::string_view>, 4> text_scan_names =
     {TextScan::failed, "failed"},
 }};
 
-json box_to_json(const Box& b) { return json::array({b.llx, b.lly, b.urx, b.ury}); }
-
 [[noreturn]] void bad(const std::string& what) { throw std::invalid_argument("pdf info JSON: " + what); }
-
-const json* member(const json& j, const char* key) {
-    const auto it = j.find(key);
-    return it == j.end() ? nullptr : &*it;
-}
-
-template <typename T>
-void read(const json& j, const char* key, T& out) {
-    const json* v = member(j, key);
-    if (v == nullptr) {
-        return;
-    }
-    if constexpr (std::is_same_v<T, bool>) {
-        if (!v->is_boolean()) {
-            bad(std::string(key) + " is not a boolean");
-        }
-    } else if constexpr (std::is_same_v<T, std::string>) {
-        if (!v->is_string()) {
-            bad(std::string(key) + " is not a string");
-        }
-    } else if constexpr (std::is_floating_point_v<T>) {
-        if (!v->is_number()) {
-            bad(std::string(key) + " is not a number");
-        }
-    } else if constexpr (std::is_unsigned_v<T>) {
-        if (!v->is_number_unsigned()) {
-            bad(std::string(key) + " is not an unsigned integer");
-        }
-    } else {
-        if (!v->is_number_integer()) {
-            bad(std::string(key) + " is not an integer");
-        }
-    }
-    out = v->get<T>();
-}
-
-Box box_from_json(const json& j, const char* key) {
-    Box b;
-    const json* v = member(j, key);
-    if (v == nullptr) {
-        return b;
-    }
-    if (!v->is_array() || v->size() != 4) {
-        bad(std::string(key) + " is not a 4-element array");
-    }
-    for (const auto& e : *v) {
-        if (!e.is_number()) {
-            bad(std::string(key) + " holds a non-number");
-        }
-    }
-    b.llx = (*v)[0].get<double>();
-    b.lly = (*v)[1].get<double>();
-    b.urx = (*v)[2].get<double>();
-    b.ury = (*v)[3].get<double>();
-    return b;
-}
 
 }  // namespace
 
@@ -133,145 +75,6 @@ std::optional<TextScan> text_scan_from_name(std::string_view name) {
         }
     }
     return std::nullopt;
-}
-
-json to_json(const Info& info) {
-    json pages = json::array();
-    for (const Page& p : info.pages) {
-        json page = {{"number", p.number},
-                     {"ok", p.ok},
-                     {"media", box_to_json(p.media)},
-                     {"crop", box_to_json(p.crop)},
-                     {"rotate", p.rotate}};
-        if (!p.error.empty()) {
-            page["error"] = p.error;
-        }
-        pages.push_back(std::move(page));
-    }
-    json fonts = json::array();
-    for (const Font& f : info.fonts_not_embedded) {
-        fonts.push_back({{"name", f.name}, {"first_page", f.first_page}});
-    }
-    json hits = json::array();
-    for (const PersonIdHit& h : info.person_ids) {
-        hits.push_back({{"page", h.page}, {"id", h.id}});
-    }
-    json content = json::array();
-    for (const PageContent& c : info.content_boxes) {
-        content.push_back({{"page", c.page}, {"box", box_to_json(c.box)}});
-    }
-    return json{{"active_content", info.active_content},
-                {"damage", std::string(damage_name(info.damage))},
-                {"damage_detail", info.damage_detail},
-                {"version", info.version},
-                {"encrypted", info.encrypted},
-                {"needs_password", info.needs_password},
-                {"encryption", info.encryption},
-                {"declared_page_count", info.declared_page_count},
-                {"bytes", info.bytes},
-                {"pages", std::move(pages)},
-                {"fonts_not_embedded", std::move(fonts)},
-                {"text_scan", std::string(text_scan_name(info.text_scan))},
-                {"text_scan_detail", info.text_scan_detail},
-                {"person_ids", std::move(hits)},
-                {"content_boxes", std::move(content)}};
-}
-
-Info info_from_json(const json& j) {
-    if (!j.is_object()) {
-        bad("not an object");
-    }
-    Info info;
-    const json* damage = member(j, "damage");
-    if (damage == nullptr || !damage->is_string()) {
-        bad("damage missing");
-    }
-    const auto d = damage_from_name(damage->get<std::string>());
-    if (!d) {
-        bad("unknown damage " + damage->get<std::string>());
-    }
-    info.damage = *d;
-    read(j, "damage_detail", info.damage_detail);
-    read(j, "version", info.version);
-    read(j, "encrypted", info.encrypted);
-    read(j, "needs_password", info.needs_password);
-    read(j, "encryption", info.encryption);
-    read(j, "declared_page_count", info.declared_page_count);
-    read(j, "bytes", info.bytes);
-    read(j, "active_content", info.active_content);
-    if (const json* pages = member(j, "pages")) {
-        if (!pages->is_array()) {
-            bad("pages is not an array");
-        }
-        info.pages.reserve(pages->size());
-        for (const json& pj : *pages) {
-            if (!pj.is_object()) {
-                bad("a page is not an object");
-            }
-            Page p;
-            read(pj, "number", p.number);
-            read(pj, "ok", p.ok);
-            read(pj, "error", p.error);
-            p.media = box_from_json(pj, "media");
-            p.crop = box_from_json(pj, "crop");
-            read(pj, "rotate", p.rotate);
-            info.pages.push_back(std::move(p));
-        }
-    }
-    if (const json* fonts = member(j, "fonts_not_embedded")) {
-        if (!fonts->is_array()) {
-            bad("fonts_not_embedded is not an array");
-        }
-        for (const json& fj : *fonts) {
-            if (!fj.is_object()) {
-                bad("a font is not an object");
-            }
-            Font f;
-            read(fj, "name", f.name);
-            read(fj, "first_page", f.first_page);
-            info.fonts_not_embedded.push_back(std::move(f));
-        }
-    }
-    if (const json* scan = member(j, "text_scan")) {
-        if (!scan->is_string()) {
-            bad("text_scan is not a string");
-        }
-        const auto s = text_scan_from_name(scan->get<std::string>());
-        if (!s) {
-            bad("unknown text_scan " + scan->get<std::string>());
-        }
-        info.text_scan = *s;
-    }
-    read(j, "text_scan_detail", info.text_scan_detail);
-    if (const json* hits = member(j, "person_ids")) {
-        if (!hits->is_array()) {
-            bad("person_ids is not an array");
-        }
-        for (const json& hj : *hits) {
-            if (!hj.is_object()) {
-                bad("a person id is not an object");
-            }
-            PersonIdHit h;
-            read(hj, "page", h.page);
-            read(hj, "id", h.id);
-            info.person_ids.push_back(std::move(h));
-        }
-    }
-    if (const json* content = member(j, "content_boxes")) {
-        if (!content->is_array()) {
-            bad("content_boxes is not an array");
-        }
-        for (const json& cj : *content) {
-            if (!cj.is_object()) {
-                bad("a content box is not an object");
-            }
-            PageContent c;
-            read(cj, "page", c.page);
-            c.box = box_from_json(cj, "box");
-            info.content_boxes.push_back(c);
-        }
-    }
-    return info;
 }
 
 }  // namespace preflight::pdf
@@ -806,6 +609,13 @@ Info info_from_json_text(std::string_view text) {
         bad("damage missing");
     }
     return info;
+}
+
+// The tree forms are the text forms read back: one codec, one shape.
+json to_json(const Info& info) { return json::parse(to_json_text(info)); }
+
+Info info_from_json(const json& j) {
+    return info_from_json_text(j.dump(-1, ' ', false, json::error_handler_t::replace));
 }
 
 }  // namespace preflight::pdf

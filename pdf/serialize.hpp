@@ -36,6 +36,9 @@ std::optional<Damage> damage_from_name(std::string_view name);
 std::string_view text_scan_name(TextScan s);
 std::optional<TextScan> text_scan_from_name(std::string_view name);
 
+// Info's one codec is the text pair below (to_json_text, info_from_json_text):
+// the sandbox's wire, scan's and the gate's state store. to_json and
+// info_from_json are that text parsed into a tree and a tree read back through it.
 nlohmann::json to_json(const Info& info);
 
 // to_json(info).dump() without building the JSON tree first (the sandboxed
@@ -55,9 +58,10 @@ std::string to_json_text(const Info& info, bool collapse_runs = false);
 // std::invalid_argument on malformed JSON or the errors info_from_json reports.
 Info info_from_json_text(std::string_view text);
 
-// The inverse of to_json. Only "damage" is required; other keys default to
-// Info's defaults when absent. Throws std::invalid_argument when the value is not
-// an object, a key has the wrong type, or damage is unknown.
+// The inverse of to_json: info_from_json_text(j.dump()). Only "damage" is
+// required; other keys default to Info's defaults when absent. Throws
+// std::invalid_argument when the value is not an object, a key has the wrong
+// type, or damage is unknown.
 Info info_from_json(const nlohmann::json& j);
 
 }  // namespace preflight::pdf

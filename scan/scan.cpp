@@ -2,9 +2,8 @@
 
 #include "base/error.hpp"
 #include "base/text.hpp"
+#include "validator/codec.hpp"
 #include "validator/manifest.hpp"
-
-#include "pdf/serialize.hpp"
 
 #include <fcntl.h>
 #include <fmt/format.h>
@@ -271,57 +270,8 @@ std::function<void(const Target&)> worker_hook;
 
 namespace {
 
-// ---- One file's report between processes: what the renderers read of it.
-
-json document_to_json(const Document& d) {
-    json j = {{"file", d.file},         {"path", d.path.string()}, {"name", d.name},
-              {"readable", d.readable}, {"io_error", d.io_error},  {"bytes", d.bytes},
-              {"type", d.type},         {"pdf", nullptr},          {"docx", nullptr}};
-    if (d.pdf) {
-        j["pdf"] = pdf::to_json_text(*d.pdf, /*collapse_runs=*/true);  // as the sandbox sends it
-    }
-    if (d.docx) {
-        json sections = json::array();
-        for (const auto& s : d.docx->sections) {
-            sections.push_back({s.section, s.has_size, s.width_twips, s.height_twips, s.orient});
-        }
-        j["docx"] = {{"sections", sections}, {"truncated", d.docx->truncated}, {"error", d.docx->error}};
-    }
-    return j;
-}
-
-Document document_from_json(const json& j) {
-    Document d;
-    d.file = j.at("file").get<std::string>();
-    d.path = j.at("path").get<std::string>();
-    d.name = j.at("name").get<std::string>();
-    d.gathered = true;
-    d.readable = j.at("readable").get<bool>();
-    d.io_error = j.at("io_error").get<std::string>();
-    d.bytes = j.at("bytes").get<std::uint64_t>();
-    d.type = j.at("type").get<std::string>();
-    if (!j.at("pdf").is_null()) {
-        d.pdf = pdf::info_from_json_text(j.at("pdf").get<std::string>());
-    }
-    if (!j.at("docx").is_null()) {
-        doctext::DocxLayout layout;
-        for (const auto& s : j.at("docx").at("sections")) {
-            doctext::PageSetup setup;
-            setup.section = s.at(0).get<int>();
-            setup.has_size = s.at(1).get<bool>();
-            setup.width_twips = s.at(2).get<long>();
-            setup.height_twips = s.at(3).get<long>();
-            setup.orient = s.at(4).get<std::string>();
-            layout.sections.push_back(std::move(setup));
-        }
-        layout.truncated = j.at("docx").at("truncated").get<bool>();
-        layout.error = j.at("docx").at("error").get<std::string>();
-        d.docx = std::move(layout);
-    }
-    return d;
-}
-
-json optional_json(const auto& v) { return v ? json(*v) : json(nullptr); }
+// ---- One file's report between processes: validator/codec.hpp's documents and
+// findings, whole (the renderers read only part of them; nothing is left out).
 
 std::string report_to_wire(const Report& r) {
     json documents = json::array();
@@ -330,12 +280,7 @@ std::string report_to_wire(const Report& r) {
     }
     json findings = json::array();
     for (const auto& f : r.findings) {
-        json args = json::array();
-        for (const auto& [k, v] : f.args) {
-            args.push_back({k, v});
-        }
-        findings.push_back({f.code, f.check, static_cast<int>(f.severity), optional_json(f.document),
-                            optional_json(f.page), optional_json(f.recipient), f.message_id, f.remedy_id, args});
+        findings.push_back(finding_to_json(f));
     }
     // CBOR, not JSON text: file names and texts from documents need not be valid
     // UTF-8 here (the renderers clean them), and CBOR carries the bytes as they are.
@@ -350,25 +295,7 @@ Report report_from_wire(const std::string& text) {
         r.post.documents.push_back(document_from_json(d));
     }
     for (const auto& f : j.at("findings")) {
-        Finding finding;
-        finding.code = f.at(0).get<std::string>();
-        finding.check = f.at(1).get<std::string>();
-        finding.severity = static_cast<Severity>(f.at(2).get<int>());
-        if (!f.at(3).is_null()) {
-            finding.document = f.at(3).get<std::string>();
-        }
-        if (!f.at(4).is_null()) {
-            finding.page = f.at(4).get<int>();
-        }
-        if (!f.at(5).is_null()) {
-            finding.recipient = f.at(5).get<int>();
-        }
-        finding.message_id = f.at(6).get<std::string>();
-        finding.remedy_id = f.at(7).get<std::string>();
-        for (const auto& a : f.at(8)) {
-            finding.args.emplace_back(a.at(0).get<std::string>(), a.at(1).get<std::string>());
-        }
-        r.findings.push_back(std::move(finding));
+        r.findings.push_back(finding_from_json(f));
     }
     return r;
 }
