@@ -1,25 +1,19 @@
 #include "scan/scan.hpp"
 
 #include "base/error.hpp"
+#include "base/isolate.hpp"
 #include "base/text.hpp"
 #include "validator/codec.hpp"
 #include "validator/manifest.hpp"
 
-#include <fcntl.h>
 #include <fmt/format.h>
 #include <fnmatch.h>
-#include <poll.h>
 #include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <cctype>
-#include <cerrno>
 #include <chrono>
-#include <cstring>
-#include <deque>
 #include <map>
 #include <stdexcept>
 #include <system_error>
@@ -300,72 +294,12 @@ Report report_from_wire(const std::string& text) {
     return r;
 }
 
-// ---- The worker processes.
-
-bool write_all(int fd, const char* data, std::size_t size) {
-    while (size > 0) {
-        const ssize_t n = ::write(fd, data, size);
-        if (n < 0 && errno == EINTR) {
-            continue;
-        }
-        if (n <= 0) {
-            return false;
-        }
-        data += n;
-        size -= static_cast<std::size_t>(n);
-    }
-    return true;
-}
-
-// A record on a result pipe: index, status (0 report, 1 internal error), length, text.
-struct RecordHeader {
-    std::uint64_t index = 0;
-    std::uint64_t status = 0;
-    std::uint64_t length = 0;
-};
-
-// Reads file indices from `tasks` until EOF, answers each on `results`. Runs in a
-// forked, single-threaded process: fork-mode sandboxes are safe here.
-[[noreturn]] void worker_main(const Plan& plan, const CheckSet& check_set, bool sandbox, int tasks, int results) {
-    for (;;) {
-        std::uint64_t index = 0;
-        std::size_t got = 0;
-        while (got < sizeof index) {
-            const ssize_t n = ::read(tasks, reinterpret_cast<char*>(&index) + got, sizeof index - got);
-            if (n < 0 && errno == EINTR) {
-                continue;
-            }
-            if (n <= 0) {
-                ::_exit(0);  // no more files
-            }
-            got += static_cast<std::size_t>(n);
-        }
-        RecordHeader header{index, 0, 0};
-        std::string text;
-        if (detail::worker_hook) {
-            detail::worker_hook(plan.targets.at(index));
-        }
-        try {
-            text = report_to_wire(check_one(plan, plan.targets.at(index), check_set, sandbox));
-        } catch (const std::exception& e) {
-            header.status = 1;
-            text = e.what();
-        } catch (...) {
-            header.status = 1;
-            text = "unknown error";
-        }
-        header.length = text.size();
-        if (!write_all(results, reinterpret_cast<const char*>(&header), sizeof header) ||
-            !write_all(results, text.data(), text.size())) {
-            ::_exit(1);
-        }
-    }
-}
+// ---- The worker processes (base/isolate.hpp's pool).
 
 // A file whose worker process died while checking it: a finding, not a crash of the scan.
-Report died_on(const Target& target, int status, const CheckSet& check_set) {
+Report died_on(const Target& target, const isolate::Outcome& ended, const CheckSet& check_set) {
     const std::string detail =
-        WIFSIGNALED(status) ? fmt::format("signal {}", WTERMSIG(status)) : fmt::format("exit {}", WEXITSTATUS(status));
+        ended.signal != 0 ? fmt::format("signal {}", ended.signal) : fmt::format("exit {}", ended.exit_status);
     JournalPost post = loose_files({target.file});
     post.documents.front().path = target.path;
     post.documents.front().gathered = true;
@@ -387,199 +321,6 @@ Report died_on(const Target& target, int status, const CheckSet& check_set) {
     r.findings = std::move(found);
     return r;
 }
-
-class WorkerPool {
-public:
-    WorkerPool(const Plan& plan, const CheckSet& check_set, bool sandbox, unsigned count)
-        : plan_(plan), check_set_(check_set), sandbox_(sandbox), workers_(count) {
-        std::size_t started = 0;
-        try {
-            for (; started < workers_.size(); ++started) {
-                spawn(started);
-            }
-        } catch (const std::system_error&) {
-            // Out of processes or descriptors: go on with the workers there are.
-            if (started == 0) {
-                throw;
-            }
-            workers_.resize(started);
-        }
-    }
-    WorkerPool(const WorkerPool&) = delete;
-    WorkerPool& operator=(const WorkerPool&) = delete;
-    ~WorkerPool() {
-        for (auto& w : workers_) {
-            retire(w);
-        }
-    }
-
-    void run(std::vector<std::optional<Report>>& reports, const Progress& progress) {
-        const std::size_t total = reports.size();
-        std::size_t next = 0;
-        std::size_t done = 0;
-        for (auto& w : workers_) {
-            top_up(w, next, total);
-        }
-        auto last_progress = std::chrono::steady_clock::now();
-        while (done < total) {
-            std::vector<pollfd> fds;
-            for (const auto& w : workers_) {
-                fds.push_back({w.pid > 0 ? w.results : -1, POLLIN, 0});  // poll skips -1
-            }
-            const int ready = ::poll(fds.data(), fds.size(), 200);
-            if (ready < 0 && errno != EINTR) {
-                throw std::system_error(errno, std::generic_category(), "poll");
-            }
-            for (std::size_t i = 0; i < workers_.size(); ++i) {
-                if (fds[i].revents == 0) {
-                    continue;
-                }
-                Worker& w = workers_[i];
-                char buf[1 << 16];
-                const ssize_t n = ::read(w.results, buf, sizeof buf);
-                if (n < 0 && errno == EINTR) {
-                    continue;
-                }
-                if (n > 0) {
-                    w.buffer.append(buf, static_cast<std::size_t>(n));
-                    while (take_record(w, reports)) {
-                        ++done;
-                    }
-                    top_up(w, next, total);
-                    continue;
-                }
-                // EOF: the worker is gone. Its file (if any) becomes a finding; while
-                // files are left, a new worker takes over.
-                const int status = retire(w);
-                if (!w.inflight.empty()) {
-                    // The first file sent and not answered is the one it died on; the
-                    // files queued behind it go to the workers again.
-                    reports[w.inflight.front()] = died_on(plan_.targets[w.inflight.front()], status, check_set_);
-                    ++done;
-                    w.inflight.pop_front();
-                    retry_.insert(retry_.end(), w.inflight.begin(), w.inflight.end());
-                    w.inflight.clear();
-                }
-                if (next < total || !retry_.empty()) {
-                    spawn(i);
-                    top_up(workers_[i], next, total);
-                }
-            }
-            const auto now = std::chrono::steady_clock::now();
-            if (progress && done < total && now - last_progress >= std::chrono::milliseconds(200)) {
-                progress(done, total);
-                last_progress = now;
-            }
-        }
-    }
-
-private:
-    struct Worker {
-        pid_t pid = -1;
-        int tasks = -1;    // parent writes indices
-        int results = -1;  // parent reads records
-        std::string buffer;
-        std::deque<std::size_t> inflight;  // sent, not answered yet, in the order sent
-    };
-
-    void spawn(std::size_t slot) {
-        int task_pipe[2];
-        int result_pipe[2];
-        if (::pipe2(task_pipe, O_CLOEXEC) != 0) {
-            throw std::system_error(errno, std::generic_category(), "pipe");
-        }
-        if (::pipe2(result_pipe, O_CLOEXEC) != 0) {
-            ::close(task_pipe[0]);
-            ::close(task_pipe[1]);
-            throw std::system_error(errno, std::generic_category(), "pipe");
-        }
-        const pid_t pid = ::fork();
-        if (pid < 0) {
-            for (const int fd : {task_pipe[0], task_pipe[1], result_pipe[0], result_pipe[1]}) {
-                ::close(fd);
-            }
-            throw std::system_error(errno, std::generic_category(), "fork");
-        }
-        if (pid == 0) {
-            // Only this worker's ends: the others' would keep their pipes open.
-            for (const auto& w : workers_) {
-                if (w.pid > 0) {
-                    ::close(w.tasks);
-                    ::close(w.results);
-                }
-            }
-            ::close(task_pipe[1]);
-            ::close(result_pipe[0]);
-            worker_main(plan_, check_set_, sandbox_, task_pipe[0], result_pipe[1]);
-        }
-        ::close(task_pipe[0]);
-        ::close(result_pipe[1]);
-        workers_[slot] = Worker{pid, task_pipe[1], result_pipe[0], {}, {}};
-    }
-
-    // Closes the worker's pipes and reaps it; its wait status.
-    static int retire(Worker& w) {
-        if (w.pid <= 0) {
-            return 0;
-        }
-        ::close(w.tasks);
-        ::close(w.results);
-        int status = 0;
-        while (::waitpid(w.pid, &status, 0) < 0 && errno == EINTR) {
-        }
-        w.pid = -1;
-        return status;
-    }
-
-    // Keeps two files in flight per worker: while the parent reads one answer, the
-    // worker is already on the next file.
-    void top_up(Worker& w, std::size_t& next, std::size_t total) {
-        while (w.pid > 0 && w.inflight.size() < 2 && (!retry_.empty() || next < total)) {
-            const std::size_t index = retry_.empty() ? next : retry_.back();
-            const std::uint64_t wire = index;
-            // A worker that died meanwhile: EPIPE (SIGPIPE is ignored while scanning);
-            // its EOF follows on the result pipe, and its files are sent again.
-            if (!write_all(w.tasks, reinterpret_cast<const char*>(&wire), sizeof wire)) {
-                return;
-            }
-            if (retry_.empty()) {
-                ++next;
-            } else {
-                retry_.pop_back();
-            }
-            w.inflight.push_back(index);
-        }
-    }
-
-    bool take_record(Worker& w, std::vector<std::optional<Report>>& reports) {
-        if (w.buffer.size() < sizeof(RecordHeader)) {
-            return false;
-        }
-        RecordHeader h;
-        std::memcpy(&h, w.buffer.data(), sizeof h);
-        if (w.buffer.size() < sizeof h + h.length) {
-            return false;
-        }
-        std::string text = w.buffer.substr(sizeof h, h.length);
-        w.buffer.erase(0, sizeof h + h.length);
-        if (w.inflight.empty() || w.inflight.front() != h.index) {
-            throw std::runtime_error("scan: a worker answered a file it was not asked about");
-        }
-        w.inflight.pop_front();
-        if (h.status != 0 || h.index >= reports.size()) {
-            throw std::runtime_error(
-                fmt::format("{}: {}", h.index < reports.size() ? plan_.targets[h.index].file : "?", text));
-        }
-        reports[h.index] = report_from_wire(text);
-        return true;
-    }
-
-    const Plan& plan_;
-    const CheckSet& check_set_;
-    bool sandbox_;
-    std::vector<Worker> workers_;
-    std::vector<std::size_t> retry_;  // files a dead worker had queued, not begun
-};
 
 // SIGPIPE ignored for the scan's lifetime (a worker's task pipe may be closed).
 class IgnoreSigpipe {
@@ -616,8 +357,28 @@ Report run(const Plan& plan, const CheckSet& check_set, bool sandbox, const Prog
         }
     } else {
         const IgnoreSigpipe quiet;
-        WorkerPool pool(plan, check_set, sandbox, workers);
-        pool.run(reports, progress);
+        isolate::PoolCallbacks callbacks;
+        callbacks.work = [&](std::size_t index) {
+            // In a forked, single-threaded worker: fork-mode sandboxes are safe here.
+            if (detail::worker_hook) {
+                detail::worker_hook(plan.targets.at(index));
+            }
+            return report_to_wire(check_one(plan, plan.targets.at(index), check_set, sandbox));
+        };
+        callbacks.done = [&](std::size_t index, isolate::PoolResult result) {
+            switch (result.kind) {
+                case isolate::PoolResult::Kind::answer:
+                    reports[index] = report_from_wire(result.text);
+                    break;
+                case isolate::PoolResult::Kind::error:
+                    throw std::runtime_error(fmt::format("{}: {}", plan.targets[index].file, result.text));
+                case isolate::PoolResult::Kind::died:
+                    reports[index] = died_on(plan.targets[index], result.ended, check_set);
+                    break;
+            }
+        };
+        callbacks.progress = progress;
+        isolate::run_pool(workers, total, callbacks);
     }
     if (progress) {
         progress(total, total);
