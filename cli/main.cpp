@@ -18,6 +18,7 @@
 #include "validator/catalogue.hpp"
 #include "validator/config.hpp"
 #include "validator/engine.hpp"
+#include "validator/isolated_docx.hpp"
 #include "validator/manifest.hpp"
 
 #include "git_describe.hpp"
@@ -509,6 +510,9 @@ int main(int argc, char** argv) {
     }
     if (argc > 1 && std::strcmp(argv[1], pdf::sandbox_child_command) == 0) {
         return pdf::sandbox_child_main(argc, argv);
+    }
+    if (argc > 1 && std::strcmp(argv[1], docx_child_command) == 0) {
+        return docx_child_main(argc, argv);  // a DOCX reading child (validator/isolated_docx.hpp)
     }
     Lang lang = lang_from_argv(argc, argv);
     try {

@@ -2,8 +2,7 @@
 
 #include "base/filetype.hpp"
 #include "base/identifiers.hpp"
-#include "base/idscan.hpp"
-#include "docx/doctext.hpp"
+#include "validator/isolated_docx.hpp"
 #include "validator/registers.hpp"
 
 #include <algorithm>
@@ -202,17 +201,22 @@ void gather_facts(JournalPost& post, const pdf::Limits& limits, bool sandbox, Fa
                     d.person_ids.push_back({hit.page, hit.id});
                 }
             }
-        } else if (d.type != "application/pdf" && facts.has(Fact::docx_layout)) {
-            // Word: every section's page setup, read in this process under doctext's
-            // caps on entries, bytes and elements.
-            d.docx = doctext::docx_layout(d.path, d.type);
         }
-        if (d.type != "application/pdf" && find_person_ids) {
-            // Plain text and DOCX: read in this process, under doctext's size caps.
-            if (const auto text = doctext::document_text(d.path, d.type)) {
-                d.text_searched = text->error.empty() && !text->truncated;
-                for (const auto& m : ident::find_person_ids(text->text)) {
-                    d.person_ids.push_back({std::nullopt, m.id});
+        if (d.type != "application/pdf") {
+            // Word: every section's page setup; plain text and Word: the personal
+            // identifiers in the text. Read under doctext's caps on entries, bytes
+            // and elements, and with sandboxing in a limited child as PDFs are
+            // (validator/isolated_docx.hpp).
+            const DocxRequest request{.layout = facts.has(Fact::docx_layout), .person_ids = find_person_ids};
+            DocxFacts read = sandbox ? read_docx_facts_isolated(d.path, d.type, request, limits)
+                                     : read_docx_facts(d.path, d.type, request);
+            if (request.layout) {
+                d.docx = std::move(read.layout);
+            }
+            if (read.text_read) {
+                d.text_searched = read.text_searched;
+                for (auto& id : read.person_ids) {
+                    d.person_ids.push_back({std::nullopt, std::move(id)});
                 }
             }
         }

@@ -1,0 +1,58 @@
+// Word and plain-text documents read in a limited child (base/isolate.hpp), as
+// PDFs are: libzip, pugixml and the text decoders never run on a user's file in
+// the calling process when sandboxing is on (always in the gate; `check
+// --no-sandbox` reads in process). A child that crashes or runs out is not a
+// crash of the caller: the layout says it could not be read (DocxLayout::error,
+// DP301.docx-unreadable) and the text counts as not searched.
+//
+// Mode, as for PDFs: exec mode (`PROGRAM __docx-child FILE TYPE WHAT MEMORY_BYTES
+// CPU_SECONDS`, PROGRAM from isolate::set_program(), which the gate sets) when a
+// program is set, else fork mode (single-threaded callers: the CLI, scan's workers).
+#pragma once
+
+#include "base/isolate.hpp"
+#include "docx/doctext.hpp"
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace preflight {
+
+// What is asked of one document.
+struct DocxRequest {
+    bool layout = false;      // every section's page setup (doctext::docx_layout)
+    bool person_ids = false;  // the text's personal identifiers (doctext::document_text, base/idscan.hpp)
+};
+
+// What a document gave. The text itself never leaves the child: only its hits.
+struct DocxFacts {
+    std::optional<doctext::DocxLayout> layout;
+    bool text_read = false;      // document_text() had an answer for this type
+    bool text_searched = false;  // ... and read all of the text
+    std::vector<std::string> person_ids;
+};
+
+// In this process.
+DocxFacts read_docx_facts(const std::filesystem::path& file, std::string_view mime_type, const DocxRequest& request);
+
+// In a limited child. Never throws for bad input; a child that ended without an
+// answer gives a layout with `error` set (for a Word or zip type, when the layout
+// was asked for) and no text.
+DocxFacts read_docx_facts_isolated(const std::filesystem::path& file, std::string_view mime_type,
+                                   const DocxRequest& request, const isolate::Limits& limits);
+
+// argv[1] of an exec'd DOCX reading child.
+inline constexpr const char* docx_child_command = "__docx-child";
+// main() of `preflight __docx-child ...`: reads, answers on fd 3, exits.
+int docx_child_main(int argc, char** argv);
+
+namespace detail {
+// Run in a forked reading child right before it reads (tests: crash, spin). nullptr: none.
+using DocxChildHook = void (*)();
+void set_docx_child_hook(DocxChildHook hook);
+}  // namespace detail
+
+}  // namespace preflight
