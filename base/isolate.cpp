@@ -41,26 +41,6 @@ void child_new_handler() {
     throw std::bad_alloc();
 }
 
-class Fd {
-public:
-    explicit Fd(int fd = -1) : fd_(fd) {}
-    ~Fd() { reset(); }
-    Fd(const Fd&) = delete;
-    Fd& operator=(const Fd&) = delete;
-    Fd(Fd&&) = delete;
-    Fd& operator=(Fd&&) = delete;
-    [[nodiscard]] int get() const { return fd_; }
-    void reset() {
-        if (fd_ >= 0) {
-            ::close(fd_);
-        }
-        fd_ = -1;
-    }
-
-private:
-    int fd_;
-};
-
 class SharedPage {
 public:
     SharedPage() {
@@ -193,6 +173,13 @@ private:
 };
 
 }  // namespace
+
+void Fd::reset() {
+    if (fd_ >= 0) {
+        ::close(fd_);
+    }
+    fd_ = -1;
+}
 
 std::string signal_name(int sig) {
     if (const char* abbrev = ::sigabbrev_np(sig)) {

@@ -57,6 +57,22 @@
 
 namespace preflight::isolate {
 
+// A file descriptor, closed when it goes out of scope.
+class Fd {
+public:
+    explicit Fd(int fd = -1) : fd_(fd) {}
+    ~Fd() { reset(); }
+    Fd(const Fd&) = delete;
+    Fd& operator=(const Fd&) = delete;
+    Fd(Fd&&) = delete;
+    Fd& operator=(Fd&&) = delete;
+    [[nodiscard]] int get() const { return fd_; }
+    void reset();
+
+private:
+    int fd_;
+};
+
 struct Limits {
     std::uint64_t memory_bytes = 1024ULL * 1024 * 1024;  // address space of the child, on top of what it has
     int cpu_seconds = 20;

@@ -235,23 +235,7 @@ std::uint64_t mapped_bytes(const std::filesystem::path& file) {
     return size_error ? 0 : bytes;
 }
 
-class Fd {
-public:
-    explicit Fd(int fd = -1) : fd_(fd) {}
-    ~Fd() { reset(); }
-    Fd(const Fd&) = delete;
-    Fd& operator=(const Fd&) = delete;
-    [[nodiscard]] int get() const { return fd_; }
-    void reset() {
-        if (fd_ >= 0) {
-            ::close(fd_);
-        }
-        fd_ = -1;
-    }
-
-private:
-    int fd_;
-};
+using isolate::Fd;
 
 Info failure(Damage d, std::string detail) {
     Info info;
