@@ -6,7 +6,7 @@
 // and strokes (paper colour), invisible text (Tr 3, 7), annotation appearances.
 //
 // The content pass (pdf/content.cpp) runs the content streams and tells this
-// class what is drawn; text extraction (pdf/text_writer.cpp) is told about the
+// class what is drawn; text extraction (TextWriter, pdf/text.cpp) is told about the
 // same glyphs, separately. Internal to pdf/.
 #pragma once
 

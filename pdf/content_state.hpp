@@ -1,5 +1,5 @@
 // What the parts of the content pass share (pdf/content.cpp runs the content
-// streams, pdf/text_writer.cpp makes text of the glyphs, pdf/content_box.cpp
+// streams, TextWriter (pdf/text.cpp) makes text of the glyphs, pdf/content_box.cpp
 // measures where content is drawn): matrices and boxes, the part of the graphics
 // state that decides whether and where something shows, and operators with their
 // numeric operands. Internal to pdf/.
