@@ -92,6 +92,12 @@ else
   bad "Depends ($(echo $depends)) is not the linked libraries' packages ($(echo $linked))"
 fi
 
+index=$root/usr/share/doc/preflight/docs/checks/index.md
+rows=$(grep -c '^| DP' "$index" 2>/dev/null || true)
+checks=$(in_root preflight checks --format json | grep -c '"code"')
+[ "$rows" = "$checks" ] && ok "the index of the checks is installed: $rows rows, one per check" ||
+  bad "the index of the checks ($index): ${rows:-no} rows for $checks checks"
+
 example=/usr/share/doc/preflight/examples
 set +e
 in_root preflight check --lang en --manifest "$example/post.json" > $out/check.txt
