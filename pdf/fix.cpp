@@ -6,9 +6,9 @@
 #include "pdf/page_tree.hpp"
 #include "pdf/podofo_io.hpp"
 #include "pdf/podofo_source.hpp"
+#include "pdf/serialize.hpp"
 
 #include <podofo/podofo.h>
-#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <array>
@@ -573,39 +573,11 @@ FixResult fix(const std::filesystem::path& in, const std::filesystem::path& out,
 
 namespace {
 
-nlohmann::json to_json(const FixResult& r) {
-    return {{"ok", r.ok},
-            {"error", r.error},
-            {"pages_in", r.pages_in},
-            {"pages_out", r.pages_out},
-            {"kept", r.kept},
-            {"turned", r.turned},
-            {"placed", r.placed},
-            {"two_up", r.two_up},
-            {"rotated", r.rotated},
-            {"annotations", r.annotations}};
-}
-
-FixResult from_json(const nlohmann::json& j) {
-    FixResult r;
-    r.ok = j.at("ok").get<bool>();
-    r.error = j.at("error").get<std::string>();
-    r.pages_in = j.at("pages_in").get<int>();
-    r.pages_out = j.at("pages_out").get<int>();
-    r.kept = j.at("kept").get<int>();
-    r.turned = j.at("turned").get<int>();
-    r.placed = j.at("placed").get<int>();
-    r.two_up = j.at("two_up").get<int>();
-    r.rotated = j.at("rotated").get<int>();
-    r.annotations = j.at("annotations").get<int>();
-    return r;
-}
-
 // The child's answer when fix() did not return.
 std::string failed_answer(const char* why) {
-    return std::string(R"({"ok":false,"error":")") + why +
-           R"(","pages_in":0,"pages_out":0,"kept":0,"turned":0,"placed":0,"two_up":0,"rotated":0,)"
-           R"("annotations":0})";
+    FixResult r;
+    r.error = why;
+    return to_json_text(r);
 }
 
 }  // namespace
@@ -627,7 +599,7 @@ FixResult fix_sandboxed(const std::filesystem::path& in, const std::filesystem::
         [&](int out_fd) {
             std::string answer;
             try {
-                answer = to_json(fix(in, out, options)).dump();
+                answer = to_json_text(fix(in, out, options));
             } catch (const std::bad_alloc&) {
                 answer = failed_answer("out of memory");
             } catch (...) {
@@ -653,7 +625,7 @@ FixResult fix_sandboxed(const std::filesystem::path& in, const std::filesystem::
             break;
         default:
             try {
-                r = from_json(nlohmann::json::parse(child.answer));
+                r = fix_result_from_json_text(child.answer);
             } catch (const std::exception&) {
                 r = FixResult{};
                 r.error = "no answer from the fixing process";

@@ -618,4 +618,59 @@ Info info_from_json(const json& j) {
     return info_from_json_text(j.dump(-1, ' ', false, json::error_handler_t::replace));
 }
 
+namespace {
+// FixResult's counts, by key: the one list the writer and the reader share.
+constexpr std::array<std::pair<std::string_view, int FixResult::*>, 8> fix_counts = {{
+    {"pages_in", &FixResult::pages_in},
+    {"pages_out", &FixResult::pages_out},
+    {"kept", &FixResult::kept},
+    {"turned", &FixResult::turned},
+    {"placed", &FixResult::placed},
+    {"two_up", &FixResult::two_up},
+    {"rotated", &FixResult::rotated},
+    {"annotations", &FixResult::annotations},
+}};
+}  // namespace
+
+std::string to_json_text(const FixResult& result) {
+    std::string out = result.ok ? "{\"ok\":true,\"error\":" : "{\"ok\":false,\"error\":";
+    put_string(out, result.error);
+    for (const auto& [key, field] : fix_counts) {
+        out += ",\"";
+        out += key;
+        out += "\":";
+        put_integer(out, result.*field);
+    }
+    out += '}';
+    return out;
+}
+
+FixResult fix_result_from_json_text(std::string_view text) {
+    const json j = json::parse(text, nullptr, false);
+    if (j.is_discarded() || !j.is_object()) {
+        throw std::invalid_argument("fix result JSON: not a JSON object");
+    }
+    const auto field = [&](std::string_view key) -> const json& {
+        const auto it = j.find(key);
+        if (it == j.end()) {
+            throw std::invalid_argument("fix result JSON: " + std::string(key) + " missing");
+        }
+        return *it;
+    };
+    FixResult r;
+    if (!field("ok").is_boolean() || !field("error").is_string()) {
+        throw std::invalid_argument("fix result JSON: ok is not a boolean or error not a string");
+    }
+    r.ok = field("ok").get<bool>();
+    r.error = field("error").get<std::string>();
+    for (const auto& [key, member] : fix_counts) {
+        const json& v = field(key);
+        if (!v.is_number_integer() || v.get<std::int64_t>() < 0 || v.get<std::int64_t>() > INT32_MAX) {
+            throw std::invalid_argument("fix result JSON: " + std::string(key) + " is not a count");
+        }
+        r.*member = v.get<int>();
+    }
+    return r;
+}
+
 }  // namespace preflight::pdf

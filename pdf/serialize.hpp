@@ -18,6 +18,7 @@
 // not be written to disk or logs as it is.
 #pragma once
 
+#include "pdf/fix.hpp"
 #include "pdf/pdf_info.hpp"
 
 #include <nlohmann/json.hpp>
@@ -63,5 +64,13 @@ Info info_from_json_text(std::string_view text);
 // std::invalid_argument when the value is not an object, a key has the wrong
 // type, or damage is unknown.
 Info info_from_json(const nlohmann::json& j);
+
+// FixResult, the fixing child's answer (pdf/fix.cpp): every field always written,
+//   {"ok": true, "error": "", "pages_in": 3, "pages_out": 2, "kept": 1, "turned": 0,
+//    "placed": 2, "two_up": 1, "rotated": 0, "annotations": 4}
+// The reader throws std::invalid_argument when the text is not that shape (malformed,
+// a key missing or of the wrong type, a count out of range).
+std::string to_json_text(const FixResult& result);
+FixResult fix_result_from_json_text(std::string_view text);
 
 }  // namespace preflight::pdf

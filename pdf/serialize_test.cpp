@@ -40,6 +40,57 @@ Info sample() {
     return info;
 }
 
+TEST(Serialize, FixResultRoundTrip) {
+    FixResult r;
+    r.ok = true;
+    r.error = "quote \" and \\ and \ttab";
+    r.pages_in = 7;
+    r.pages_out = 5;
+    r.kept = 1;
+    r.turned = 2;
+    r.placed = 4;
+    r.two_up = 2;
+    r.rotated = 3;
+    r.annotations = 9;
+    const std::string text = to_json_text(r);
+    const FixResult back = fix_result_from_json_text(text);
+    EXPECT_TRUE(back.ok);
+    EXPECT_EQ(back.error, r.error);
+    EXPECT_EQ(back.pages_in, 7);
+    EXPECT_EQ(back.pages_out, 5);
+    EXPECT_EQ(back.kept, 1);
+    EXPECT_EQ(back.turned, 2);
+    EXPECT_EQ(back.placed, 4);
+    EXPECT_EQ(back.two_up, 2);
+    EXPECT_EQ(back.rotated, 3);
+    EXPECT_EQ(back.annotations, 9);
+    // Every key is written, and the text is JSON.
+    const json j = json::parse(text);
+    for (const char* key :
+         {"ok", "error", "pages_in", "pages_out", "kept", "turned", "placed", "two_up", "rotated", "annotations"}) {
+        EXPECT_TRUE(j.contains(key)) << key;
+    }
+}
+
+TEST(Serialize, FixResultRefusesWhatIsNotOne) {
+    const std::string whole = to_json_text(FixResult{});
+    EXPECT_NO_THROW(fix_result_from_json_text(whole));
+    EXPECT_THROW(fix_result_from_json_text(""), std::invalid_argument);
+    EXPECT_THROW(fix_result_from_json_text(whole.substr(0, whole.size() - 1)), std::invalid_argument);
+    EXPECT_THROW(fix_result_from_json_text("[]"), std::invalid_argument);
+    json j = json::parse(whole);
+    j.erase("annotations");
+    EXPECT_THROW(fix_result_from_json_text(j.dump()), std::invalid_argument);
+    j = json::parse(whole);
+    j["kept"] = -1;
+    EXPECT_THROW(fix_result_from_json_text(j.dump()), std::invalid_argument);
+    j["kept"] = 4'000'000'000LL;
+    EXPECT_THROW(fix_result_from_json_text(j.dump()), std::invalid_argument);
+    j = json::parse(whole);
+    j["ok"] = "yes";
+    EXPECT_THROW(fix_result_from_json_text(j.dump()), std::invalid_argument);
+}
+
 TEST(Serialize, DamageNamesRoundTrip) {
     for (int d = 0; d <= static_cast<int>(Damage::internal); ++d) {
         const auto damage = static_cast<Damage>(d);
@@ -118,7 +169,9 @@ TEST(Serialize, CollapsedRunsRoundTrip) {
         p.ok = true;
         p.media = Box{0, 0, 595, 842};
         p.crop = p.media;
-        if (i == 2) p.rotate = 90;
+        if (i == 2) {
+            p.rotate = 90;
+        }
         info.pages.push_back(p);
     }
     const std::string collapsed = to_json_text(info, true);
