@@ -1,7 +1,8 @@
 # The layers: one static library per folder, linked as a DAG (docs/design.md, "Layers").
 #
 #   preflight_layer(NAME DEPS <layers below> [LIBS <public libs>] [PRIVATE_LIBS <libs>]
-#                   [THIRD_PARTY <header prefixes this layer alone may include>] [SOURCES <extra>])
+#                   [THIRD_PARTY <header prefixes this layer alone may include>] [SOURCES <extra>]
+#                   [TEST_DEPS <layers above it that its tests may use as well>])
 #
 # The folder NAME/ holds the layer's sources (every *.cpp but *_test.cpp). What a layer
 # may include is what CMake links it with: its own folder, the layers in DEPS and theirs,
@@ -9,10 +10,12 @@
 # this writes (build/layers.txt) and fails the build when a file includes anything else
 # (a layer above it, or a library that belongs to another layer), and when the layers
 # are not a DAG. Layers must be declared bottom-up: DEPS may only name earlier layers.
+# The layer's tests (NAME/*_test.cpp) are held to the same, plus TEST_DEPS (the test
+# binary links every layer, so these are a declared exception, not a link).
 set(PREFLIGHT_LAYER_TABLE "")
 set(PREFLIGHT_LAYERS "")
 function(preflight_layer name)
-  cmake_parse_arguments(L "" "" "DEPS;LIBS;PRIVATE_LIBS;THIRD_PARTY;SOURCES" ${ARGN})
+  cmake_parse_arguments(L "" "" "DEPS;LIBS;PRIVATE_LIBS;THIRD_PARTY;SOURCES;TEST_DEPS" ${ARGN})
   foreach(dep ${L_DEPS})
     if(NOT dep IN_LIST PREFLIGHT_LAYERS)
       message(FATAL_ERROR "layer ${name}: ${dep} is not a layer declared below it")
@@ -29,7 +32,9 @@ function(preflight_layer name)
   set(PREFLIGHT_LAYERS ${PREFLIGHT_LAYERS} ${name} PARENT_SCOPE)
   string(REPLACE ";" "," deps "${L_DEPS}")
   string(REPLACE ";" "," third "${L_THIRD_PARTY}")
-  set(PREFLIGHT_LAYER_TABLE "${PREFLIGHT_LAYER_TABLE}${name} deps=${deps} third-party=${third}\n" PARENT_SCOPE)
+  string(REPLACE ";" "," test_deps "${L_TEST_DEPS}")
+  set(PREFLIGHT_LAYER_TABLE
+      "${PREFLIGHT_LAYER_TABLE}${name} deps=${deps} third-party=${third} test-deps=${test_deps}\n" PARENT_SCOPE)
 endfunction()
 
 # After the table: write it, and the check every layer's build waits for.
@@ -41,7 +46,7 @@ function(preflight_layers_done)
     list(APPEND globs ${CMAKE_SOURCE_DIR}/${layer}/*.cpp ${CMAKE_SOURCE_DIR}/${layer}/*.hpp
          ${CMAKE_SOURCE_DIR}/${layer}/*.inc)
   endforeach()
-  file(GLOB layer_files CONFIGURE_DEPENDS ${globs})
+  file(GLOB layer_files CONFIGURE_DEPENDS ${globs} ${CMAKE_SOURCE_DIR}/tests/*.hpp)
   add_custom_command(OUTPUT ${CMAKE_BINARY_DIR}/layers.stamp
     COMMAND ${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/scripts/check-layers.py --table ${CMAKE_BINARY_DIR}/layers.txt
             --root ${CMAKE_SOURCE_DIR}

@@ -12,8 +12,14 @@ CMake wrote from the layers' declared dependencies:
 A file in folder L may include (with quotes) files of L and of every layer L depends
 on, directly or through others; and (with angle brackets) a third-party header only
 when L declares it. Headers that no layer declares (the standard library, POSIX, fmt,
-nlohmann-json) are free. Tests (*_test.cpp) are not held to the layers: the test
-binary links every layer. The table itself must be a DAG.
+nlohmann-json) are free. The table itself must be a DAG.
+
+Tests (L/*_test.cpp) are held to their layer as well, with three allowances: the
+layers L declares as TEST_DEPS (test-deps= in the table: e.g. the gate's tests read the
+whole configuration from app/), the test helpers in tests/ (each counted as the layers
+it includes, through other helpers too), and PoDoFo and GoogleTest, which any test may
+use (tests build their PDF fixtures with PoDoFo). The tests in tests/ itself are the
+whole program's (the CLI, end to end) and may include anything.
 
     scripts/check-layers.py --table build/layers.txt --root .      # the tree
     scripts/check-layers.py --self-test                            # that it catches both
@@ -28,6 +34,8 @@ import tempfile
 # and in the catalogue (validator/catalogue*), where the checks and their texts are.
 CODE = re.compile(r'"DP[0-9]{3}[".]')
 CODE_HOMES = ("checks/", "validator/catalogue")
+# Third-party headers any test may include, whichever layer owns them.
+TEST_FREE = ("podofo/", "gtest/", "gmock/")
 INCLUDE = re.compile(r'^[ \t]*#[ \t]*include[ \t]*([<"])([^">]+)[">]', re.M)
 
 
@@ -39,7 +47,7 @@ def read_table(path):
             if not line:
                 continue
             name, *fields = line.split()
-            entry = {"deps": [], "third-party": []}
+            entry = {"deps": [], "third-party": [], "test-deps": []}
             for field in fields:
                 key, _, value = field.partition("=")
                 entry[key] = [v for v in value.split(",") if v]
@@ -71,6 +79,29 @@ def closure(layers):
     return done
 
 
+def helper_layers(root, layers, helper, seen=None):
+    """The layers a test helper (tests/NAME.hpp) includes, through other helpers too."""
+    seen = set() if seen is None else seen
+    if helper in seen:
+        return set()
+    seen.add(helper)
+    path = os.path.join(root, helper)
+    if not os.path.isfile(path):
+        return set()
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    found = set()
+    for kind, target in INCLUDE.findall(text):
+        if kind != '"' or "/" not in target:
+            continue
+        top = target.split("/", 1)[0]
+        if top == "tests":
+            found |= helper_layers(root, layers, target, seen)
+        elif top in layers:
+            found.add(top)
+    return found
+
+
 def check(root, layers):
     below = closure(layers)
     owners = {}
@@ -83,14 +114,23 @@ def check(root, layers):
         if not os.path.isdir(folder):
             problems.append(f"{name}/: the layer's folder is missing")
             continue
-        for file in sorted(os.listdir(folder)):
-            if not file.endswith((".cpp", ".hpp", ".inc")) or file.endswith("_test.cpp"):
+        # What a test of this layer may reach: the layer, what is below it, its test-deps
+        # and what is below those.
+        test_reach = {name} | below[name]
+        for extra in layers[name].get("test-deps", []):
+            if extra not in layers:
+                problems.append(f"{name}: test-deps names {extra}, which is not a layer")
                 continue
+            test_reach |= {extra} | below[extra]
+        for file in sorted(os.listdir(folder)):
+            if not file.endswith((".cpp", ".hpp", ".inc")):
+                continue
+            is_test = file.endswith("_test.cpp")
             path = os.path.join(folder, file)
             with open(path, encoding="utf-8") as f:
                 text = f.read()
             rel = f"{name}/{file}"
-            if not rel.startswith(CODE_HOMES):
+            if not is_test and not rel.startswith(CODE_HOMES):
                 for match in CODE.finditer(text):
                     line = text.count("\n", 0, match.start()) + 1
                     problems.append(f"{rel}:{line}: a check code ({match.group(0)[1:6]}) outside checks/ and the "
@@ -101,6 +141,18 @@ def check(root, layers):
                 where = f"{name}/{file}:{line}"
                 if kind == '"':
                     top = target.split("/", 1)[0] if "/" in target else name
+                    if is_test:
+                        if top == "tests":
+                            beyond = helper_layers(root, layers, target) - test_reach
+                            if beyond:
+                                problems.append(f"{where}: includes {target}, which uses {', '.join(sorted(beyond))}/: "
+                                                f"not below {name}/ nor in its test-deps")
+                            continue
+                        if top in test_reach:
+                            continue
+                        problems.append(f"{where}: includes {target}, but {top}/ is neither below {name}/ nor in its "
+                                        "test-deps")
+                        continue
                     if top == name or top in below[name]:
                         continue
                     if top in layers:
@@ -108,10 +160,13 @@ def check(root, layers):
                     else:
                         problems.append(f"{where}: includes {target}, which is in no layer below {name}/")
                 else:
+                    if is_test and target.startswith(TEST_FREE):
+                        continue
                     for prefix, allowed in owners.items():
                         if target == prefix or (prefix.endswith("/") and target.startswith(prefix)):
-                            if name not in allowed:
-                                problems.append(f"{where}: includes <{target}>, which only {', '.join(sorted(allowed))}/ may use")
+                            if name in allowed or (is_test and allowed & test_reach):
+                                continue
+                            problems.append(f"{where}: includes <{target}>, which only {', '.join(sorted(allowed))}/ may use")
     return problems
 
 
@@ -139,6 +194,27 @@ def self_test():
                                  "high/e.cpp:2: a check code (DP404) outside checks/ and the catalogue: ask the check "
                                  "(validator/check.hpp) instead",
                                  "low/c.cpp:1: includes high/b.hpp, but high/ is not below low/"], found
+        # Tests: held to their layer, with tests/ helpers counted as what they include,
+        # PoDoFo free, and the declared test-deps.
+        for f in ("c.cpp", "d.cpp", "e.cpp"):
+            os.remove(os.path.join(tmp, "high" if f != "c.cpp" else "low", f))
+        os.mkdir(os.path.join(tmp, "tests"))
+        with open(os.path.join(tmp, "tests", "harness.hpp"), "w") as f:
+            f.write('#include "tests/inner.hpp"\n')
+        with open(os.path.join(tmp, "tests", "inner.hpp"), "w") as f:
+            f.write('#include "high/b.hpp"\n')
+        with open(os.path.join(tmp, "high", "f_test.cpp"), "w") as f:
+            f.write('#include "low/a.hpp"\n#include "tests/harness.hpp"\n#include <podofo/podofo.h>\n')
+        with open(os.path.join(tmp, "low", "g_test.cpp"), "w") as f:
+            f.write('#include <podofo/podofo.h>\n#include "high/b.hpp"\n#include "tests/harness.hpp"\n')
+        found = check(tmp, table)
+        assert sorted(found) == ["low/g_test.cpp:2: includes high/b.hpp, but high/ is neither below low/ nor in "
+                                 "its test-deps",
+                                 "low/g_test.cpp:3: includes tests/harness.hpp, which uses high/: not below low/ "
+                                 "nor in its test-deps"], found
+        table["low"]["test-deps"] = ["high"]
+        assert check(tmp, table) == [], check(tmp, table)
+        table["low"]["test-deps"] = []
         table["low"]["deps"] = ["high"]
         try:
             check(tmp, table)
@@ -146,7 +222,8 @@ def self_test():
             assert "cycle" in str(e), e
         else:
             raise AssertionError("a cycle was not reported")
-    print("check-layers: self-test passed (upward include, foreign library, check code, cycle)")
+    print("check-layers: self-test passed (upward include, foreign library, check code, tests and their helpers, "
+          "cycle)")
 
 
 def main():
