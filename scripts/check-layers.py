@@ -173,22 +173,20 @@ def check(root, layers):
 def self_test():
     """The checker must catch an upward include, a foreign library and a cycle."""
     with tempfile.TemporaryDirectory() as tmp:
+        def write(name, text):
+            with open(os.path.join(tmp, name), "w", encoding="utf-8") as f:
+                f.write(text)
+
         for d in ("low", "high"):
             os.mkdir(os.path.join(tmp, d))
         table = {"low": {"deps": [], "third-party": ["zlib.h"]}, "high": {"deps": ["low"], "third-party": []}}
-        with open(os.path.join(tmp, "low", "a.cpp"), "w") as f:
-            f.write('#include "low/a.hpp"\n#include <zlib.h>\n#include <vector>\n')
-        with open(os.path.join(tmp, "high", "b.cpp"), "w") as f:
-            f.write('#include "low/a.hpp"\n#include "high/b.hpp"\n')
+        write("low/a.cpp", '#include "low/a.hpp"\n#include <zlib.h>\n#include <vector>\n')
+        write("high/b.cpp", '#include "low/a.hpp"\n#include "high/b.hpp"\n')
         assert check(tmp, table) == [], check(tmp, table)
-        with open(os.path.join(tmp, "low", "c.cpp"), "w") as f:
-            f.write('#include "high/b.hpp"\n')
-        with open(os.path.join(tmp, "high", "d.cpp"), "w") as f:
-            f.write('\n#include <zlib.h>\n')
-        with open(os.path.join(tmp, "high", "d_test.cpp"), "w") as f:
-            f.write('#include <zlib.h>\nconst char* c = "DP301";\n')
-        with open(os.path.join(tmp, "high", "e.cpp"), "w") as f:
-            f.write('bool blocks(const F& f) {\n    return f.code == "DP404";\n}\n')
+        write("low/c.cpp", '#include "high/b.hpp"\n')
+        write("high/d.cpp", '\n#include <zlib.h>\n')
+        write("high/d_test.cpp", '#include <zlib.h>\nconst char* c = "DP301";\n')
+        write("high/e.cpp", 'bool blocks(const F& f) {\n    return f.code == "DP404";\n}\n')
         found = check(tmp, table)
         assert sorted(found) == ["high/d.cpp:2: includes <zlib.h>, which only low/ may use",
                                  "high/e.cpp:2: a check code (DP404) outside checks/ and the catalogue: ask the check "
@@ -199,14 +197,10 @@ def self_test():
         for f in ("c.cpp", "d.cpp", "e.cpp"):
             os.remove(os.path.join(tmp, "high" if f != "c.cpp" else "low", f))
         os.mkdir(os.path.join(tmp, "tests"))
-        with open(os.path.join(tmp, "tests", "harness.hpp"), "w") as f:
-            f.write('#include "tests/inner.hpp"\n')
-        with open(os.path.join(tmp, "tests", "inner.hpp"), "w") as f:
-            f.write('#include "high/b.hpp"\n')
-        with open(os.path.join(tmp, "high", "f_test.cpp"), "w") as f:
-            f.write('#include "low/a.hpp"\n#include "tests/harness.hpp"\n#include <podofo/podofo.h>\n')
-        with open(os.path.join(tmp, "low", "g_test.cpp"), "w") as f:
-            f.write('#include <podofo/podofo.h>\n#include "high/b.hpp"\n#include "tests/harness.hpp"\n')
+        write("tests/harness.hpp", '#include "tests/inner.hpp"\n')
+        write("tests/inner.hpp", '#include "high/b.hpp"\n')
+        write("high/f_test.cpp", '#include "low/a.hpp"\n#include "tests/harness.hpp"\n#include <podofo/podofo.h>\n')
+        write("low/g_test.cpp", '#include <podofo/podofo.h>\n#include "high/b.hpp"\n#include "tests/harness.hpp"\n')
         found = check(tmp, table)
         assert sorted(found) == ["low/g_test.cpp:2: includes high/b.hpp, but high/ is neither below low/ nor in "
                                  "its test-deps",
