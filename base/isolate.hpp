@@ -3,18 +3,23 @@
 // (pdf/fix.cpp), DOCX reading (validator/isolated_docx.cpp) and, through their
 // children, every scan worker (docs/design.md, "Sandbox").
 //
-// Two ways to start a child; everything after the start is the same code:
+// Three ways to start a child; everything after the start is the same code:
 //
 // - run_forked(): fork() without exec. The child runs `body` on its copy of this
 //   process: cheap, but only safe while the caller is single-threaded (a fork
 //   while other threads hold locks can leave the child deadlocked; the wall
 //   clock then kills it: time_limit, never a hang). The CLI, scan's workers and
-//   the fork server's managers (pdf/sandbox.cpp) use it.
+//   the fork server's managers use it.
 // - run_spawned(): posix_spawn() of a program (set_program(), normally
-//   /proc/self/exe) with a named job's command line. Nothing of the parent's
-//   state is inherited, so it is safe in a multi-threaded process (the gate).
-//   The program's main() hands the command to the job's own child main, which
-//   calls child_begin() and answers on fd 3.
+//   /proc/self/exe) with a named job's command line (`__isolate-child JOB ...`).
+//   Nothing of the parent's state is inherited, so it is safe in a
+//   multi-threaded process (the gate's fallback). The program's main() hands the
+//   command to child_main(), which calls child_begin() and answers on fd 3.
+// - The fork server (start_server(), run_job()): fork mode, run by a manager
+//   that a single-threaded helper, forked at start, forks per request. Safe in a
+//   multi-threaded process, nearly as cheap as fork mode: the gate's mode.
+// run_job() runs a named job (PDF analysis, DOCX reading) in whichever of the
+// three there is; see "Named jobs" below.
 //
 // In both, the child keeps no descriptor but 0-2 and its answer pipe (fd 3),
 // starts with every signal at its default action and none blocked, and limits
@@ -177,6 +182,91 @@ struct ReadResult {
     int error = 0;  // errno of a failed poll() or read()
 };
 ReadResult read_until_eof(int fd, std::chrono::steady_clock::time_point deadline, std::size_t max_bytes);
+
+// ---- Named jobs, and the fork server ------------------------------------------------
+
+// A job: what a child runs by name, in any mode. `run` gets the job's arguments
+// and writes its answer on `out_fd` (as a Body does); an exception that escapes is
+// exit status 3 (std::bad_alloc: 4, and the allocation flag is set). `prepare`
+// (may be empty) sets up what the job needs before the child's limits, e.g. a
+// library's process-wide initialisation: it runs in the caller before each fork
+// (fork mode: so it must be idempotent and cheap after the first call), in an
+// exec'd child before child_begin(), and once in the server's helper when it
+// starts (inherited by every child it forks).
+using JobBody = std::function<void(int out_fd, const std::vector<std::string>& args)>;
+struct Job {
+    JobBody run;
+    std::function<void()> prepare;
+};
+
+// Registers `job` under `name` (first registration of a name wins; false for a
+// second). Register at static initialisation, with a JobRegistration object at
+// namespace scope in the file that owns the job and also calls run_job() (so the
+// object is linked whenever the job is used): then the registry is complete
+// before main() runs, so before start_server() forks the helper, and it is the
+// same in a helper or child exec'd from the same program. A job registered after
+// start_server() is unknown to the running helper (its run_job() answers not_started).
+bool register_job(std::string name, Job job);
+// Plain functions (a lambda without captures) and noexcept: a registration that
+// cannot allocate at static initialisation ends the program (std::terminate).
+struct JobRegistration {
+    using Run = void (*)(int out_fd, const std::vector<std::string>& args);
+    using Prepare = void (*)();
+    JobRegistration(const char* name, Run run, Prepare prepare = nullptr) noexcept {
+        register_job(name, Job{run, prepare != nullptr ? std::function<void()>(prepare) : std::function<void()>()});
+    }
+};
+
+// One named job in a limited child, in the mode there is: the fork server while
+// it runs (start_server()), else exec mode when a program is set (set_program():
+// `PROGRAM __isolate-child JOB MEMORY_BYTES CPU_SECONDS EXTRA_BYTES ARGS...`,
+// which main() hands to child_main()), else fork mode (single-threaded callers
+// only). The Outcome, and its mapping, is the same in every mode. An unknown job
+// is not_started ("isolate: no job named ..."), in every mode, at once.
+//
+// Server mode: the request (the job, its arguments, the caller's working
+// directory, the limits and options) goes to the helper with the write end of a
+// fresh pipe; the helper forks a manager, which chdir()s to that directory and
+// runs run_forked() (fork, limits, wall clock, reaping, mapping) and writes the
+// Outcome back. The caller waits at most Limits::wall_milliseconds + 2 s: no
+// answer in time is time_limit; a helper or manager that died without a whole
+// answer is not_started. A helper found gone when sending: with a program set,
+// keep_server() starts another and this call goes to exec mode; without one,
+// not_started.
+Outcome run_job(std::string_view job, const std::vector<std::string>& args, const Limits& limits,
+                const RunOptions& options = {});
+
+// Fork-server mode: the cheap fork of fork mode, safe in a multi-threaded
+// process. Call start_server() while the process is still single-threaded (first
+// thing in main() or serve(), before any thread exists): it forks a helper that
+// stays single-threaded for its whole life, connected by a socketpair(AF_UNIX,
+// SOCK_SEQPACKET) (SO_SNDTIMEO 2 s: a wedged helper cannot block a sender). The
+// helper keeps fds 0-2 and its socket, runs every job's prepare, ignores SIGCHLD
+// (the kernel reaps the managers), SIGPIPE, SIGINT, SIGTERM and SIGHUP (it is the
+// caller who is to stop; requests in flight still get their answer) and exits
+// when its socket reaches EOF (stop_server(), or the caller is gone). false (and
+// nothing changes) when the socket or fork fails or a server is already running.
+bool start_server();
+// Closes the socket and reaps the helper (one that has not left after 2 s is
+// killed). Call it while no run_job() is in flight. Nothing to do without a server.
+void stop_server();
+// A helper that has died (killed, out of memory) is reaped and, when a program is
+// set, started again as `PROGRAM __isolate-server` with its socket as fd 3
+// (posix_spawn + exec: safe in a multi-threaded process). The gate calls it every
+// second. true: it started a new helper. Nothing to do when no server was started.
+bool keep_server();
+// The helper's pid, or -1 when none is running (tests kill it).
+int server_pid();
+
+// argv[1] of a restarted helper and of an exec'd job child.
+inline constexpr const char* server_command = "__isolate-server";
+inline constexpr const char* child_command = "__isolate-child";
+// For main() to call first thing when argv[1] is server_command: serves on fd 3
+// until EOF; returns only on a usage error (2).
+int server_main(int argc, char** argv);
+// For main() to call first thing when argv[1] is child_command: runs the job under
+// its limits, answers on fd 3 and _exit()s; returns only on a usage error (2).
+int child_main(int argc, char** argv);
 
 // ---- A pool of worker processes ------------------------------------------------
 

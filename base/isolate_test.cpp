@@ -1,12 +1,18 @@
 #include "base/isolate.hpp"
 
+#include "tests/wait.hpp"
+
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
+#include <cstdlib>
 #include <cstring>
+#include <fstream>
+#include <iterator>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -14,6 +20,56 @@
 
 namespace preflight::isolate {
 namespace {
+
+// Jobs for the tests, registered at static initialisation as the project's own are.
+const JobRegistration echo_job("test.echo", [](int fd, const std::vector<std::string>& args) {
+    std::string text;
+    for (const auto& a : args) {
+        text += (text.empty() ? "" : " ") + a;
+    }
+    write_all(fd, text);
+});
+const JobRegistration spin_job("test.spin", [](int, const std::vector<std::string>&) {
+    volatile unsigned long n = 0;
+    for (;;) {
+        n = n + 1;
+    }
+});
+const JobRegistration sleep_job("test.sleep", [](int, const std::vector<std::string>&) {
+    for (;;) {
+        ::pause();  // no CPU: only the wall clock ends it
+    }
+});
+const JobRegistration crash_job("test.crash", [](int, const std::vector<std::string>&) { ::raise(SIGSEGV); });
+const JobRegistration cwd_job("test.cwd", [](int fd, const std::vector<std::string>& args) {
+    std::ifstream in(args.at(0));
+    write_all(fd, std::string(std::istreambuf_iterator<char>(in), {}));
+});
+
+// This test binary as the program of exec mode and of a restarted helper: main()
+// is gtest's, so the hand-over to server_main() and child_main() happens here, at
+// static initialisation, after the jobs above (same file: in order) are registered.
+[[maybe_unused]] const bool isolate_process = [] {
+    std::ifstream cmdline("/proc/self/cmdline");
+    std::string argv0;
+    std::string argv1;
+    std::getline(cmdline, argv0, '\0');
+    std::getline(cmdline, argv1, '\0');
+    if (argv1 != server_command && argv1 != child_command) {
+        return false;
+    }
+    std::vector<std::string> args{argv0, argv1};
+    for (std::string a; std::getline(cmdline, a, '\0');) {
+        args.push_back(a);
+    }
+    std::vector<char*> argv;
+    for (auto& a : args) {
+        argv.push_back(a.data());
+    }
+    argv.push_back(nullptr);
+    const int argc = static_cast<int>(args.size());
+    std::_Exit(argv1 == server_command ? server_main(argc, argv.data()) : child_main(argc, argv.data()));
+}();
 
 Limits quick(int wall_ms = 60000) {
     Limits limits;
@@ -159,6 +215,137 @@ TEST(Isolate, OneMappingOfHowAChildEnded) {
     EXPECT_EQ(ended_of(false, false, exited(2), 0.1, true, limits), Ended::memory_limit);
     EXPECT_EQ(ended_of(false, false, exited(2), 0.1, false, limits), Ended::exit_status);
     EXPECT_EQ(ended_of(false, false, exited(0), 0.1, false, limits), Ended::exited);
+}
+
+// ---- Named jobs in every mode, and the fork server ---------------------------------
+
+// Gone or a zombie (not reaped here: that is keep_server()'s and stop_server()'s work).
+bool has_ended(int pid) {
+    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+    std::string text;
+    if (!std::getline(stat, text)) {
+        return true;
+    }
+    const auto paren = text.rfind(") ");
+    return paren == std::string::npos || text.substr(paren + 2, 1) == "Z";
+}
+
+TEST(IsolateJobs, ForkAndExecModeAnswer) {
+    const Outcome forked = run_job("test.echo", {"a", "b c"}, quick());
+    EXPECT_EQ(forked.ended, Ended::exited) << describe(forked, quick());
+    EXPECT_EQ(forked.answer, "a b c");
+    set_program("/proc/self/exe");
+    const Outcome spawned = run_job("test.echo", {"a", "b c"}, quick());
+    set_program({});
+    EXPECT_EQ(spawned.ended, Ended::exited) << describe(spawned, quick());
+    EXPECT_EQ(spawned.answer, "a b c");
+}
+
+// An unknown name is not_started at once, in every mode: never a hang.
+TEST(IsolateJobs, UnknownJobIsAClearError) {
+    const auto start = std::chrono::steady_clock::now();
+    const Outcome forked = run_job("test.no-such-job", {}, quick());
+    EXPECT_EQ(forked.ended, Ended::not_started);
+    EXPECT_EQ(describe(forked, quick()), "isolate: no job named \"test.no-such-job\"");
+    ASSERT_TRUE(start_server());
+    EXPECT_EQ(run_job("test.no-such-job", {}, quick()).ended, Ended::not_started);
+    // Registered after the helper was forked: the helper does not know it.
+    ASSERT_TRUE(
+        register_job("test.late", Job{[](int fd, const std::vector<std::string>&) { write_all(fd, "x"); }, {}}));
+    EXPECT_FALSE(register_job("test.late", Job{}));  // the first registration stays
+    const Outcome late = run_job("test.late", {}, quick());
+    stop_server();
+    EXPECT_EQ(late.ended, Ended::not_started);
+    EXPECT_EQ(late.error, "isolate: no job named \"test.late\" in the server");
+    EXPECT_LT(std::chrono::steady_clock::now() - start, preflight::testing::kWaitBound);
+    EXPECT_EQ(run_job("test.late", {}, quick()).answer, "x");  // fork mode: this process knows it
+}
+
+// The fork server: gtest runs the tests one after another on the main thread, so
+// the process is single-threaded when SetUp() forks the helper.
+class IsolateServer : public ::testing::Test {
+protected:
+    void SetUp() override {
+        ASSERT_TRUE(start_server());
+        ASSERT_GT(server_pid(), 0);
+    }
+    void TearDown() override {
+        stop_server();
+        set_program({});
+        EXPECT_EQ(server_pid(), -1);
+    }
+};
+
+TEST_F(IsolateServer, NamedJobAnswers) {
+    EXPECT_FALSE(start_server());  // one is running
+    const Outcome out = run_job("test.echo", {"served", "", "x"}, quick());
+    EXPECT_EQ(out.ended, Ended::exited) << describe(out, quick());
+    EXPECT_EQ(out.answer, "served  x");
+    // Served, not exec mode: /bin/false would fail every child.
+    set_program("/bin/false");
+    EXPECT_EQ(run_job("test.echo", {"again"}, quick()).answer, "again");
+}
+
+// A relative argument means what it means in the caller's working directory.
+TEST_F(IsolateServer, RunsInTheCallersWorkingDirectory) {
+    const std::string name = "isolate_cwd_" + std::to_string(::getpid()) + ".txt";
+    std::ofstream(name) << "here";
+    const Outcome out = run_job("test.cwd", {name}, quick());
+    std::remove(name.c_str());
+    EXPECT_EQ(out.answer, "here");
+}
+
+// Limits in server mode end as in fork mode, with the same mapping.
+TEST_F(IsolateServer, LimitsMapAsInForkMode) {
+    const Outcome cpu = run_job("test.spin", {}, quick());
+    EXPECT_EQ(cpu.ended, Ended::cpu_limit) << describe(cpu, quick());
+    EXPECT_EQ(describe(cpu, quick()), "CPU limit of 1 s");
+    const Outcome wall = run_job("test.sleep", {}, quick(200));
+    EXPECT_EQ(wall.ended, Ended::time_limit);
+    EXPECT_EQ(describe(wall, quick(200)), "wall-clock limit of 200 ms");
+    const Outcome crash = run_job("test.crash", {}, quick());
+    EXPECT_EQ(crash.ended, Ended::signal);
+    EXPECT_EQ(crash.signal, SIGSEGV);
+    EXPECT_EQ(describe(crash, quick()), "SIGSEGV");
+    RunOptions small;
+    small.max_answer_bytes = 3;
+    EXPECT_EQ(run_job("test.echo", {"too long"}, quick(), small).ended, Ended::too_large);
+    stop_server();
+    EXPECT_EQ(run_job("test.crash", {}, quick()).ended, Ended::signal);  // fork mode, the same
+    EXPECT_EQ(run_job("test.sleep", {}, quick(200)).ended, Ended::time_limit);
+}
+
+// keep_server(), as the gate calls it every second: a killed helper is reaped and
+// a new one exec'd from the program; the next call is answered by it.
+TEST_F(IsolateServer, KilledHelperIsRestartedByKeepServer) {
+    set_program("/proc/self/exe");
+    EXPECT_FALSE(keep_server());  // alive: nothing to do
+    const int first = server_pid();
+    ASSERT_EQ(::kill(first, SIGKILL), 0);
+    ASSERT_TRUE(preflight::testing::wait_until("the killed helper has ended", [&] { return has_ended(first); }));
+    ASSERT_TRUE(keep_server());
+    const int second = server_pid();
+    EXPECT_GT(second, 0);
+    EXPECT_NE(second, first);
+    set_program("/bin/false");  // so that exec mode could not answer
+    const Outcome out = run_job("test.echo", {"restarted"}, quick());
+    EXPECT_EQ(out.ended, Ended::exited) << describe(out, quick());
+    EXPECT_EQ(out.answer, "restarted");
+    EXPECT_EQ(run_job("test.crash", {}, quick()).ended, Ended::signal);
+    EXPECT_FALSE(keep_server());
+}
+
+// Without a program, a gone helper is not_started, at once.
+TEST_F(IsolateServer, KilledHelperWithoutProgramIsNotStarted) {
+    const int helper = server_pid();
+    ASSERT_EQ(::kill(helper, SIGKILL), 0);
+    ASSERT_TRUE(preflight::testing::wait_until("the killed helper has ended", [&] { return has_ended(helper); }));
+    const Limits limits = quick(600'000);
+    const auto start = std::chrono::steady_clock::now();
+    const Outcome out = run_job("test.echo", {"x"}, limits);
+    EXPECT_EQ(out.ended, Ended::not_started);
+    EXPECT_FALSE(out.error.empty());
+    EXPECT_LT(std::chrono::steady_clock::now() - start, preflight::testing::kWaitBound);
 }
 
 }  // namespace

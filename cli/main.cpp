@@ -5,6 +5,7 @@
 #include "base/error.hpp"
 #include "base/files.hpp"
 #include "base/identifiers.hpp"
+#include "base/isolate.hpp"
 #include "base/text.hpp"
 #include "checks/check_set.hpp"
 #include "explain/explain.hpp"
@@ -18,7 +19,6 @@
 #include "validator/catalogue.hpp"
 #include "validator/config.hpp"
 #include "validator/engine.hpp"
-#include "validator/isolated_docx.hpp"
 #include "validator/manifest.hpp"
 
 #include "git_describe.hpp"
@@ -126,14 +126,14 @@ T choose(const std::string& option, const std::string& value, const std::vector<
 
 // `preflight serve`: settings from [serve], overridden by the command line.
 int serve(const po::variables_map& vm, const Config& config, const CheckSet& check_set, Lang lang, bool training) {
-    // The gate is multi-threaded: PDFs are never analysed by a fork of it (other
-    // threads may hold locks; docs/design.md, "Sandbox"). While this process is
-    // still single-threaded, fork the sandbox server's helper: every analysis is
-    // then a fork of that single-threaded helper. Should that fail, or the helper
-    // die later, this binary is started afresh for each PDF (posix_spawn + exec;
-    // slower, as safe).
-    pdf::start_sandbox_server();
-    pdf::set_sandbox_program("/proc/self/exe");
+    // The gate is multi-threaded: PDFs and DOCX files are never read by a fork of
+    // it (other threads may hold locks; docs/design.md, "Isolation"). While this
+    // process is still single-threaded, fork the isolation server's helper: every
+    // analysis is then a fork of that single-threaded helper. Should that fail, or
+    // the helper die later, this binary is started afresh for each file
+    // (posix_spawn + exec; slower, as safe).
+    isolate::start_server();
+    isolate::set_program("/proc/self/exe");
     server::ServeOverrides overrides;
     if (vm.count("listen") != 0) {
         overrides.listen = vm["listen"].as<std::string>();
@@ -503,16 +503,18 @@ int run(int argc, char** argv, Lang& lang) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    // An analysing child started by pdf::analyze_sandboxed() in exec mode: not a
-    // command for users (not in --help), and nothing else of main() runs.
-    if (argc > 1 && std::strcmp(argv[1], pdf::sandbox_server_command) == 0) {
-        return pdf::sandbox_server_main(argc, argv);
+    // The isolation module's processes (base/isolate.hpp): a restarted fork-server
+    // helper and a job's exec'd child (PDF analysis, DOCX reading); and the PDF
+    // analysing child of old (pdf/pdf_info.hpp, bench/gate.sh). Not commands for
+    // users (not in --help), and nothing else of main() runs.
+    if (argc > 1 && std::strcmp(argv[1], isolate::server_command) == 0) {
+        return isolate::server_main(argc, argv);
+    }
+    if (argc > 1 && std::strcmp(argv[1], isolate::child_command) == 0) {
+        return isolate::child_main(argc, argv);
     }
     if (argc > 1 && std::strcmp(argv[1], pdf::sandbox_child_command) == 0) {
         return pdf::sandbox_child_main(argc, argv);
-    }
-    if (argc > 1 && std::strcmp(argv[1], docx_child_command) == 0) {
-        return docx_child_main(argc, argv);  // a DOCX reading child (validator/isolated_docx.hpp)
     }
     Lang lang = lang_from_argv(argc, argv);
     try {

@@ -44,7 +44,8 @@ void scan_content(const std::filesystem::path& file, Info& info, const AnalyzeOp
 // Process-wide set-up, once (PoDoFo logging off, OpenSSL's legacy and default
 // providers loaded): ~5 ms. analyze() calls it; analyze_sandboxed() calls it in
 // the parent so that every forked child inherits it instead of paying again
-// (fork mode); an exec'd child (sandbox_child_main) calls it itself.
+// (fork mode), as the job's prepare, and so do the fork server's helper and an
+// exec'd child.
 void initialise();
 
 // A function the sandboxed child runs right before analyze(), after its limits
@@ -57,7 +58,7 @@ void set_sandbox_child_hook(SandboxChildHook hook);
 // Likewise, run right before the text scan (after the analysis was answered).
 void set_sandbox_text_scan_hook(SandboxChildHook hook);
 
-// The fork server's helper process (start_sandbox_server()), or -1 when none is
+// The fork server's helper process (isolate::server_pid()), or -1 when none is
 // running: tests kill it to check that callers carry on.
 int sandbox_server_pid();
 

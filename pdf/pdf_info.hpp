@@ -143,61 +143,29 @@ Info analyze(const std::filesystem::path& file, const AnalyzeOptions& options = 
 // multi-threaded caller needs.
 Info analyze_sandboxed(const std::filesystem::path& file, const Limits& limits, const AnalyzeOptions& options = {});
 
-// Makes analyze_sandboxed() start every child as a fresh process instead of a
-// fork: posix_spawn() of `program __sandbox-child FILE MEMORY_BYTES CPU_SECONDS
-// SCAN` (0-3: 1 find_person_ids, 2 find_content_boxes) with the answer pipe on fd 3, no other descriptor but
-// 0-2, default signal actions and nothing blocked. Safe in a multi-threaded
-// process. `program` must hand that command to sandbox_child_main() (the
-// preflight CLI does; "/proc/self/exe" names the running binary); a relative
-// path is taken relative to the working directory of each call. An empty path
-// goes back to fork mode (the default). Thread-safe; a call of
-// analyze_sandboxed() uses the program set when it starts.
+// isolate::set_program(): makes analyze_sandboxed() start every child as a fresh
+// process instead of a fork (when no fork server runs): posix_spawn() of `program
+// __isolate-child pdf.analyze MEMORY_BYTES CPU_SECONDS FILE_BYTES FILE SCAN` (0-3:
+// 1 find_person_ids, 2 find_content_boxes) with the answer pipe on fd 3, no other
+// descriptor but 0-2, default signal actions and nothing blocked. Safe in a
+// multi-threaded process. `program` must hand that command to
+// isolate::child_main() (the preflight CLI does; "/proc/self/exe" names the
+// running binary). An empty path goes back to fork mode (the default).
+// Thread-safe; a call of analyze_sandboxed() uses the program set when it starts.
 void set_sandbox_program(std::filesystem::path program);
 
-// Fork-server mode: the cheap fork of fork mode, safe in a multi-threaded
-// process. Call start_sandbox_server() while the process is still
-// single-threaded (first thing in main() or serve(), before any thread
-// exists): it forks a helper process that stays single-threaded for its whole
-// life, connected to this process by a socket. From then on every
-// analyze_sandboxed() call, from any thread, sends the helper one request (the
-// file's absolute path, the limits, the options and the write end of a fresh
-// pipe); the helper forks a manager per request (requests run concurrently),
-// which runs fork mode's analyze_sandboxed() (fork of the analysing child,
-// limits, wall clock, reaping, damage mapping) and writes the resulting Info
-// into the pipe. The caller waits for it at most Limits::wall_milliseconds + 2 s:
-// no answer in time is time_limit, a missing or broken answer (the helper is
-// gone) is internal. The helper exits when this process closes its end of the
-// socket (stop_sandbox_server(), or this process exits). Same answers as the
-// other modes; the test hooks (detail::set_sandbox_child_hook) are not seen by
-// the helper, which was forked before they were set.
-//
-// Precedence: while the server is running it is used; otherwise exec mode if
-// set_sandbox_program() set a program; otherwise fork mode. Returns false (and
-// changes nothing) when the socket or the fork fails, or a server is already
-// running.
+// Fork-server mode: isolate::start_server(), stop_server() and keep_server()
+// (base/isolate.hpp), under their old names. While the server runs, every
+// analyze_sandboxed() call, from any thread, is the job "pdf.analyze" forked by a
+// manager of the single-threaded helper; the caller waits at most
+// Limits::wall_milliseconds + 2 s: no answer in time is time_limit, a missing or
+// broken answer (the helper is gone) is internal. Same answers as the other
+// modes; the test hooks (detail::set_sandbox_child_hook) are not seen by the
+// helper, which was forked before they were set. Precedence: the server, else
+// exec mode if a program is set, else fork mode.
 bool start_sandbox_server();
-
-// Closes the socket to the helper and reaps it (the helper exits at EOF; managers
-// still at work finish their requests on their own). Call it while no
-// analyze_sandboxed() is in flight; afterwards exec or fork mode applies again.
-// Does nothing when no server is running.
 void stop_sandbox_server();
-
-// A helper that has died (killed, out of memory) is reaped and, when a program is
-// set (set_sandbox_program()), started again: as `program __sandbox-server` with its
-// socket as fd 3 (posix_spawn + exec, safe in a multi-threaded process), serving as
-// the first one did. The gate calls this every second, and a request that finds
-// the helper gone calls it too (that request itself goes to exec mode). Returns
-// true when it started a new helper. Does nothing when no server was started.
 bool keep_sandbox_server();
-
-// argv[1] of a restarted fork server's helper (keep_sandbox_server()).
-inline constexpr const char* sandbox_server_command = "__sandbox-server";
-
-// The helper's side, for main() to call first thing when argv[1] is
-// sandbox_server_command: serves on fd 3 until it reads EOF; never returns but for
-// a usage error (2).
-int sandbox_server_main(int argc, char** argv);
 
 // argv[1] of a sandbox child started by exec mode.
 inline constexpr const char* sandbox_child_command = "__sandbox-child";

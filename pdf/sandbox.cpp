@@ -6,50 +6,35 @@
 // adds the PDF child's work, the Info its ending becomes (to_info()) and the fork
 // server.
 //
-// Three ways to start the child; everything after the start is the same code
-// (child_work() in the child, to_info() in the process that started it):
+// The child is the isolation module's named job "pdf.analyze" (FILE SCAN(0-3)),
+// started by isolate::run_job() in its three modes (base/isolate.hpp; everything
+// after the start is the same code: child_work() in the child, to_info() in the
+// process that called):
 //
 // - Fork mode (the default): fork() without exec. The child runs analyze() on
-//   its copy of this process. Cheap (the parent's PoDoFo and OpenSSL set-up is
-//   inherited), but only safe while the caller is single-threaded: a fork while
-//   other threads hold locks (OpenSSL, libstdc++, curl, PoDoFo; glibc's malloc
-//   is reset at fork) can leave the child deadlocked; the wall-clock limit then
-//   kills it and the document is reported as time_limit, never a hang. Use it
-//   for the CLI and other single-threaded callers. The test hooks
-//   (detail::set_sandbox_child_hook) work in this mode only.
-// - Exec mode (set_sandbox_program(PROGRAM)): posix_spawn() of
-//   `PROGRAM __sandbox-child FILE MEMORY_BYTES CPU_SECONDS SCAN(0-3)`
-//   (argv built before the spawn) with the pipe's write end dup2'ed to fd 3,
-//   every descriptor from 4 up closed whatever its O_CLOEXEC
-//   (posix_spawn_file_actions_addclosefrom_np), every signal at its default
-//   action and none blocked (POSIX_SPAWN_SETSIGDEF, POSIX_SPAWN_SETSIGMASK).
-//   PROGRAM's main() hands that to sandbox_child_main(), which initialises
-//   PoDoFo and OpenSSL and then runs child_work() like a forked child. Nothing
-//   of the parent's state is inherited, so it is safe in a multi-threaded
-//   process (the HTTP gate), but slow (below).
-// - Fork-server mode (start_sandbox_server(), called while the caller is still
-//   single-threaded): fork mode, run by a helper process forked at that moment,
-//   which stays single-threaded for its whole life. The caller and the helper
-//   share a socketpair(AF_UNIX, SOCK_SEQPACKET): each analyze_sandboxed() sends
-//   one message (a WireRequest header and the file's absolute path) with the
-//   write end of a fresh pipe (SCM_RIGHTS), guarded by a shared lock only
-//   against stop_sandbox_server() closing the socket (SEQPACKET keeps concurrent
-//   messages whole; SO_SNDTIMEO 2 s so that a wedged helper cannot block a
-//   sender). The helper forks a manager per request (so requests run
-//   concurrently) and closes its copy of the pipe. The manager runs fork mode
-//   (run() without a program: it forks the analysing child, enforces the wall
-//   clock, reaps, maps the damage, combines the text scan's second line) and
-//   writes the final Info, to_json_text() as one line, into the pipe, then
-//   _exit()s. The caller reads it until EOF, waiting at most the wall limit +
-//   2 s: no answer in time is time_limit, EOF without a complete line (the
-//   helper or the manager died) is internal, as is a failed send (the helper is
-//   gone: EPIPE). The helper keeps only fds 0-2 and its socket, ignores SIGCHLD
-//   (the kernel reaps the managers), SIGPIPE, SIGINT, SIGTERM and SIGHUP (it is
-//   the caller who is to stop; requests in flight still get their answer), and
-//   exits when its socket reaches EOF: stop_sandbox_server(), or the caller is
-//   gone, so no helper outlives the gate. Safe with threads, and as cheap as
-//   fork mode plus a message and a second fork. Use it in the gate. The test
-//   hooks are not seen by the helper (it was forked before they were set).
+//   its copy of this process. Cheap (the parent's PoDoFo and OpenSSL set-up, the
+//   job's prepare, is inherited), but only safe while the caller is
+//   single-threaded: a fork while other threads hold locks (OpenSSL, libstdc++,
+//   curl, PoDoFo; glibc's malloc is reset at fork) can leave the child
+//   deadlocked; the wall-clock limit then kills it and the document is reported
+//   as time_limit, never a hang. Use it for the CLI and other single-threaded
+//   callers. The test hooks (detail::set_sandbox_child_hook) work in this mode only.
+// - Exec mode (set_sandbox_program(PROGRAM), which is isolate::set_program()):
+//   posix_spawn() of `PROGRAM __isolate-child pdf.analyze MEMORY_BYTES CPU_SECONDS
+//   FILE_BYTES FILE SCAN` with the pipe's write end on fd 3, every other
+//   descriptor closed, default signal actions and an empty mask. PROGRAM's main()
+//   hands that to isolate::child_main(), which runs the job's prepare (PoDoFo and
+//   OpenSSL), sets the limits and runs child_work() like a forked child. Nothing
+//   of the parent's state is inherited, so it is safe in a multi-threaded process,
+//   but slow (below). `PROGRAM __sandbox-child FILE MEMORY_BYTES CPU_SECONDS SCAN`
+//   (sandbox_child_main()) still runs one analysis alone (bench/gate.sh).
+// - Fork-server mode (isolate::start_server(), called while the caller is still
+//   single-threaded; start_sandbox_server() is the same call): fork mode, run by
+//   a manager that the isolation server's single-threaded helper forks per
+//   request; the manager sends back the isolate::Outcome (the answer lines and how
+//   the child ended), which to_info() maps here as in the other modes. Use it in
+//   the gate. The test hooks are not seen by the helper (it was forked before
+//   they were set).
 // Precedence: the server while it runs, else exec mode if a program is set,
 // else fork mode. Over the fixtures the three modes give identical answers.
 //
@@ -109,27 +94,19 @@
 #include "pdf/pdf_info.hpp"
 #include "pdf/serialize.hpp"
 
-#include <fcntl.h>
-#include <signal.h>
-#include <sys/socket.h>
-#include <sys/time.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <array>
 #include <atomic>
-#include <cerrno>
 #include <charconv>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <mutex>
 #include <new>
-#include <optional>
-#include <shared_mutex>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -160,8 +137,6 @@ AnalyzeOptions options_from_flags(int flags) {
     options.find_content_boxes = (flags & 2) != 0;
     return options;
 }
-
-std::filesystem::path sandbox_program() { return isolate::program(); }
 
 }  // namespace
 
@@ -235,8 +210,6 @@ std::uint64_t mapped_bytes(const std::filesystem::path& file) {
     return size_error ? 0 : bytes;
 }
 
-using isolate::Fd;
-
 Info failure(Damage d, std::string detail) {
     Info info;
     info.damage = d;
@@ -270,12 +243,6 @@ std::pair<std::string_view, std::string_view> split_answer(std::string_view answ
     const std::string_view rest = answer.substr(first + 1);
     const std::size_t second = rest.find('\n');
     return {answer.substr(0, first), second == std::string_view::npos ? std::string_view{} : rest.substr(0, second)};
-}
-
-std::string error_text(int error) { return std::system_category().message(error); }  // thread-safe, unlike strerror
-
-std::chrono::milliseconds wall_limit(const Limits& limits) {
-    return std::chrono::milliseconds(std::max(1, limits.wall_milliseconds));
 }
 
 // The parent's side: the child's answer and how it ended, as an Info.
@@ -340,30 +307,22 @@ Info to_info(const isolate::Outcome& out, const Limits& limits, const AnalyzeOpt
     }
 }
 
-// One document in a child: exec mode with `program`, fork mode when it is empty.
-Info run(const std::filesystem::path& file, const Limits& limits, const AnalyzeOptions& options,
-         const std::filesystem::path& program) {
-    if (!program.empty()) {
-        // `program __sandbox-child FILE MEMORY_BYTES CPU_SECONDS SCAN`; the child
-        // answers memory_limit itself (no page is shared across exec).
-        return to_info(isolate::run_spawned(
-                           {program.string(), sandbox_child_command, file.string(), std::to_string(limits.memory_bytes),
-                            std::to_string(limits.cpu_seconds), std::to_string(scan_flags(options))},
-                           limits),
-                       limits, options);
+// The job every mode runs (isolate::run_job()): ARGS are the file and scan_flags().
+constexpr const char* analyze_job = "pdf.analyze";
+
+void analyze_child(int out_fd, const std::vector<std::string>& args) {
+    if (args.size() != 2 || args[1].size() != 1 || args[1][0] < '0' || args[1][0] > '3') {
+        throw std::invalid_argument("pdf.analyze: expects FILE SCAN(0-3)");
     }
-    detail::initialise();  // inherited by the child: not paid per document
-    isolate::RunOptions run_options;
-    run_options.extra_bytes = mapped_bytes(file);
-    const isolate::Outcome out = isolate::run_forked(
-        [&](int out_fd) {
-            if (!child_work(out_fd, file, options)) {
-                ::_exit(3);
-            }
-        },
-        limits, run_options);
-    return to_info(out, limits, options);
+    if (!child_work(out_fd, args[0], options_from_flags(args[1][0] - '0'))) {
+        ::_exit(3);
+    }
 }
+
+// Inherited by every forked child (and the server's helper): not paid per document.
+void prepare_analysis() { detail::initialise(); }
+
+const isolate::JobRegistration analyze_registration(analyze_job, analyze_child, prepare_analysis);
 
 bool parse_argument(const char* text, auto& value) {
     const std::string_view s(text);
@@ -397,371 +356,23 @@ Info guarded(const std::filesystem::path& file, Work&& work) {
     return info;
 }
 
-// ---- Fork-server mode --------------------------------------------------------
-
-std::shared_mutex server_mutex;  // shared: a request being sent; unique: start, stop
-int server_socket = -1;          // this process's end; -1: no server
-pid_t server_pid = -1;
-bool server_wanted = false;  // started and not stopped: keep_sandbox_server() keeps one running
-
-// Wait for the server's answer this much longer than the request's wall limit.
-constexpr std::chrono::milliseconds server_margin{2000};
-
-// A request on the socket: this header, then the file's path (not terminated),
-// and the pipe's write end as SCM_RIGHTS.
-struct WireRequest {
-    std::uint64_t memory_bytes;
-    std::int32_t cpu_seconds;
-    std::int32_t wall_milliseconds;
-    std::uint8_t scan;  // scan_flags()
-};
-// One datagram of `size` bytes at `data` with room for `Fds` descriptors
-// (SCM_RIGHTS), for sendmsg() and recvmsg(). Not copyable: msg points into it.
-template <std::size_t Fds>
-struct FdMessage {
-    FdMessage(void* data, std::size_t size) : iov{data, size} {
-        msg.msg_iov = &iov;
-        msg.msg_iovlen = 1;
-        msg.msg_control = control.bytes;
-        msg.msg_controllen = sizeof control.bytes;
-    }
-    FdMessage(const FdMessage&) = delete;
-    FdMessage& operator=(const FdMessage&) = delete;
-    FdMessage(FdMessage&&) = delete;
-    FdMessage& operator=(FdMessage&&) = delete;
-    ~FdMessage() = default;
-
-    iovec iov;
-    msghdr msg{};
-    struct {
-        alignas(cmsghdr) char bytes[CMSG_SPACE(sizeof(int) * Fds)];
-    } control{};
-};
-
-constexpr std::size_t max_request_bytes = sizeof(WireRequest) + 16384;
-
-// The manager: one request, in a process of its own. Runs fork mode (which forks
-// the analysing child, enforces the limits and reaps it) and writes the final
-// Info as one line into out_fd.
-[[noreturn]] void manager_main(int socket_fd, int out_fd, const std::filesystem::path& file, const Limits& limits,
-                               const AnalyzeOptions& options) {
-    ::close(socket_fd);
-    ::signal(SIGCHLD, SIG_DFL);  // the helper ignores it; wait4() needs it back
-    int rc = 1;
-    try {
-        const Info info = guarded(file, [&] { return run(file, limits, options, {}); });
-        std::string line = to_json_text(info, /*collapse_runs=*/true);
-        line += '\n';
-        rc = isolate::write_all(out_fd, line) ? 0 : 1;
-    } catch (...) {
-        rc = 1;  // no answer: the caller reports internal
-    }
-    ::_exit(rc);
-}
-
-// The helper: single-threaded for its whole life. Keeps fds 0-2 and its socket,
-// reads requests until EOF (the caller's end is closed: stop_sandbox_server() or
-// the caller is gone) and forks a manager for each.
-[[noreturn]] void server_main(int socket_fd) {
-    if (socket_fd != 3 && ::dup3(socket_fd, 3, O_CLOEXEC) == 3) {
-        socket_fd = 3;
-    }
-    if (socket_fd == 3) {
-        ::close_range(4, ~0U, 0);  // the caller's other descriptors stay the caller's
-    }
-    for (int sig = 1; sig < NSIG; ++sig) {
-        if (sig != SIGKILL && sig != SIGSTOP) {
-            ::signal(sig, SIG_DFL);  // glibc's internal signals refuse: harmless
-        }
-    }
-    // Children are reaped by the kernel. A terminal's ^C or a service manager's
-    // SIGTERM is meant for the caller: the helper leaves when the caller does,
-    // and requests in flight are answered meanwhile.
-    for (const int sig : {SIGCHLD, SIGPIPE, SIGINT, SIGTERM, SIGHUP}) {
-        ::signal(sig, SIG_IGN);
-    }
-    sigset_t none;
-    sigemptyset(&none);
-    ::sigprocmask(SIG_SETMASK, &none, nullptr);
-    detail::initialise();  // inherited by every manager and child
-
-    std::vector<char> buffer(max_request_bytes);
-    for (;;) {
-        FdMessage<8> packet(buffer.data(), buffer.size());
-        msghdr& msg = packet.msg;
-        const ssize_t n = ::recvmsg(socket_fd, &msg, MSG_CMSG_CLOEXEC);
-        if (n < 0 && errno == EINTR) {
-            continue;
-        }
-        if (n <= 0) {
-            ::_exit(n == 0 ? 0 : 1);  // EOF: the caller is gone
-        }
-        std::vector<int> fds;
-        for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr; c = CMSG_NXTHDR(&msg, c)) {
-            if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
-                const std::size_t count = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-                for (std::size_t i = 0; i < count; ++i) {
-                    int fd = -1;
-                    std::memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof fd);
-                    fds.push_back(fd);
-                }
-            }
-        }
-        const auto size = static_cast<std::size_t>(n);
-        if (fds.size() == 1 && size >= sizeof(WireRequest) && (msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) == 0) {
-            WireRequest request{};
-            std::memcpy(&request, buffer.data(), sizeof request);
-            const std::filesystem::path file(std::string(buffer.data() + sizeof request, size - sizeof request));
-            Limits limits;
-            limits.memory_bytes = request.memory_bytes;
-            limits.cpu_seconds = request.cpu_seconds;
-            limits.wall_milliseconds = request.wall_milliseconds;
-            AnalyzeOptions options;
-            options = options_from_flags(request.scan);
-            if (::fork() == 0) {
-                manager_main(socket_fd, fds[0], file, limits, options);
-            }
-            // A failed fork: the caller's pipe reaches EOF below, it reports internal.
-        }
-        for (const int fd : fds) {
-            ::close(fd);
-        }
-    }
-}
-
-// Sends the request to the helper and waits for its answer; nullopt when no
-// server is running.
-std::optional<Info> ask_server(const std::filesystem::path& file, const Limits& limits, const AnalyzeOptions& options) {
-    {
-        const std::shared_lock lock(server_mutex);
-        if (server_socket < 0) {
-            return std::nullopt;
-        }
-    }
-    int fds[2];
-    if (::pipe2(fds, O_CLOEXEC) != 0) {
-        return failure(Damage::internal, "pipe: " + error_text(errno));
-    }
-    Fd read_end(fds[0]);
-    Fd write_end(fds[1]);
-    // The helper's working directory is the one of start_sandbox_server().
-    std::error_code absolute_error;
-    std::filesystem::path absolute = std::filesystem::absolute(file, absolute_error);
-    if (absolute_error) {
-        absolute = file;
-    }
-    const std::string path = absolute.string();
-    if (path.size() > max_request_bytes - sizeof(WireRequest)) {
-        return failure(Damage::internal, "path too long for the sandbox server");
-    }
-    WireRequest request{};
-    request.memory_bytes = limits.memory_bytes;
-    request.cpu_seconds = limits.cpu_seconds;
-    request.wall_milliseconds = limits.wall_milliseconds;
-    request.scan = static_cast<std::uint8_t>(scan_flags(options));
-    std::string message(sizeof request, '\0');
-    std::memcpy(message.data(), &request, sizeof request);
-    message += path;
-
-    const auto wall = wall_limit(limits);
-    const auto deadline = std::chrono::steady_clock::now() + wall + server_margin;
-    bool restart_wanted = false;
-    {
-        FdMessage<1> packet(message.data(), message.size());
-        msghdr& msg = packet.msg;
-        cmsghdr* c = CMSG_FIRSTHDR(&msg);
-        c->cmsg_level = SOL_SOCKET;
-        c->cmsg_type = SCM_RIGHTS;
-        c->cmsg_len = CMSG_LEN(sizeof(int));
-        const int fd = write_end.get();
-        std::memcpy(CMSG_DATA(c), &fd, sizeof fd);
-
-        const std::shared_lock lock(server_mutex);
-        if (server_socket < 0) {
-            return std::nullopt;  // stopped meanwhile
-        }
-        ssize_t sent = 0;
-        do {
-            sent = ::sendmsg(server_socket, &msg, MSG_NOSIGNAL);
-        } while (sent < 0 && errno == EINTR);
-        if (sent < 0) {
-            // The helper is gone (killed, or out of memory): with a program to
-            // exec, the caller falls back to exec mode rather than failing every
-            // document from now on; without one, the document is internal.
-            // The helper is reaped and started again below, for the next document.
-            if ((errno == EPIPE || errno == ECONNRESET || errno == ENOTCONN) && !sandbox_program().empty()) {
-                restart_wanted = true;
-            } else {
-                return failure(Damage::internal, "sandbox server: " + error_text(errno));
-            }
-        }
-    }
-    if (restart_wanted) {
-        keep_sandbox_server();
-        return std::nullopt;
-    }
-    write_end.reset();  // from now on only the manager holds it: EOF when it is done
-
-    isolate::ReadResult read =
-        isolate::read_until_eof(read_end.get(), deadline, isolate::RunOptions{}.max_answer_bytes);
-    if (read.timed_out) {
-        return failure(Damage::time_limit, "wall-clock limit of " + std::to_string(wall.count()) + " ms");
-    }
-    if (read.error != 0) {
-        return failure(Damage::internal, "read: " + error_text(read.error));
-    }
-    if (read.too_large) {
-        return failure(Damage::internal, "answer of the sandbox server too large");
-    }
-    const std::string& answer = read.data;
-    const std::size_t end = answer.find('\n');
-    if (end == std::string::npos) {
-        return failure(Damage::internal, "no answer from the sandbox server");
-    }
-    try {
-        return info_from_json_text(std::string_view(answer).substr(0, end));
-    } catch (const std::exception& e) {
-        return failure(Damage::internal, std::string("unreadable answer from the sandbox server: ") + e.what());
-    }
-}
-
 }  // namespace
 
 Info analyze_sandboxed(const std::filesystem::path& file, const Limits& limits, const AnalyzeOptions& options) {
     return guarded(file, [&] {
-        if (std::optional<Info> answer = ask_server(file, limits, options)) {
-            return std::move(*answer);
-        }
-        return run(file, limits, options, sandbox_program());
+        isolate::RunOptions run_options;
+        run_options.extra_bytes = mapped_bytes(file);  // the child memory-maps it
+        return to_info(
+            isolate::run_job(analyze_job, {file.string(), std::to_string(scan_flags(options))}, limits, run_options),
+            limits, options);
     });
 }
 
-bool start_sandbox_server() {
-    const std::unique_lock lock(server_mutex);
-    if (server_socket >= 0) {
-        return false;
-    }
-    int sv[2];
-    if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) {
-        return false;
-    }
-    // A request that the helper does not take within 2 s fails (internal)
-    // instead of blocking its thread: the helper is stopped or wedged.
-    const timeval send_timeout{2, 0};
-    ::setsockopt(sv[0], SOL_SOCKET, SO_SNDTIMEO, &send_timeout, sizeof send_timeout);
-    const pid_t pid = ::fork();
-    if (pid < 0) {
-        ::close(sv[0]);
-        ::close(sv[1]);
-        return false;
-    }
-    if (pid == 0) {
-        ::close(sv[0]);
-        server_main(sv[1]);
-    }
-    ::close(sv[1]);
-    server_socket = sv[0];
-    server_pid = pid;
-    server_wanted = true;
-    return true;
-}
-
-namespace {
-
-// posix_spawn of `program __sandbox-server` with `socket_fd` as its fd 3.
-pid_t spawn_server(const std::filesystem::path& program, int socket_fd) {
-    int error = 0;
-    return isolate::spawn_with_fd3({program.string(), sandbox_server_command}, socket_fd, error);
-}
-
-}  // namespace
-
-bool keep_sandbox_server() {
-    const std::unique_lock lock(server_mutex);
-    if (!server_wanted) {
-        return false;  // never started, or stopped
-    }
-    if (server_pid > 0) {
-        int status = 0;
-        pid_t r = 0;
-        do {
-            r = ::waitpid(server_pid, &status, WNOHANG);
-        } while (r < 0 && errno == EINTR);
-        if (r == 0) {
-            return false;  // alive
-        }
-        // Dead and now reaped (or not ours to reap any more): no zombie stays behind.
-        ::close(server_socket);
-        server_socket = -1;
-        server_pid = -1;
-    }
-    // No helper (it died, or starting one failed last time, e.g. out of descriptors):
-    // start one; the next call tries again if this fails.
-    const std::filesystem::path program = sandbox_program();
-    if (program.empty()) {
-        return false;  // fork mode only: no safe way to start one from threads
-    }
-    int sv[2];
-    if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) {
-        return false;
-    }
-    const timeval send_timeout{2, 0};
-    ::setsockopt(sv[0], SOL_SOCKET, SO_SNDTIMEO, &send_timeout, sizeof send_timeout);
-    const pid_t pid = spawn_server(program, sv[1]);
-    ::close(sv[1]);
-    if (pid < 0) {
-        ::close(sv[0]);
-        return false;
-    }
-    server_socket = sv[0];
-    server_pid = pid;
-    return true;
-}
-
-int sandbox_server_main(int argc, char** argv) {
-    if (argc != 2 || std::strcmp(argv[1], sandbox_server_command) != 0 || ::fcntl(3, F_GETFD) < 0) {
-        std::fprintf(stderr, "preflight %s: expects its socket as fd 3 and no arguments\n", sandbox_server_command);
-        return 2;
-    }
-    server_main(3);
-}
-
-void stop_sandbox_server() {
-    pid_t pid = -1;
-    {
-        const std::unique_lock lock(server_mutex);
-        server_wanted = false;
-        if (server_socket < 0) {
-            return;
-        }
-        ::close(server_socket);  // the helper reads EOF and exits
-        server_socket = -1;
-        pid = server_pid;
-        server_pid = -1;
-    }
-    // Reap it; one that has not left after 2 s (stopped, wedged) is killed.
-    int status = 0;
-    for (int waited_ms = 0;; ++waited_ms) {
-        const pid_t r = ::waitpid(pid, &status, WNOHANG);
-        if (r == pid || (r < 0 && errno != EINTR)) {
-            return;  // reaped, or not ours to reap any more (ECHILD)
-        }
-        if (waited_ms == 2000) {
-            ::kill(pid, SIGKILL);
-            while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-            }
-            return;
-        }
-        ::usleep(1000);
-    }
-}
-
+bool start_sandbox_server() { return isolate::start_server(); }
+bool keep_sandbox_server() { return isolate::keep_server(); }
+void stop_sandbox_server() { isolate::stop_server(); }
 void set_sandbox_program(std::filesystem::path program) { isolate::set_program(std::move(program)); }
-
-int detail::sandbox_server_pid() {
-    const std::shared_lock lock(server_mutex);
-    return server_pid;
-}
+int detail::sandbox_server_pid() { return isolate::server_pid(); }
 
 int sandbox_child_main(int argc, char** argv) {
     const auto usage = [](const char* why) {

@@ -3,10 +3,9 @@
 #include "server/internal.hpp"
 #include "server/routes.hpp"
 
-#include "pdf/pdf_info.hpp"
-
 #include "base/error.hpp"
 #include "base/identifiers.hpp"
+#include "base/isolate.hpp"
 #include "base/text.hpp"
 #include "explain/explain.hpp"
 #include "report/render.hpp"
@@ -500,8 +499,8 @@ void Gate::Impl::prepare() {
 void Gate::Impl::maintain() {
     std::unique_lock lock(maintenance_mutex_);
     while (!maintenance_wake_.wait_for(lock, std::chrono::seconds(1), [this] { return stopping_.load(); })) {
-        if (pdf::keep_sandbox_server()) {
-            log_error(fmt::format("{} the sandbox helper had ended: reaped and started again", iso_now()));
+        if (isolate::keep_server()) {
+            log_error(fmt::format("{} the isolation helper had ended: reaped and started again", iso_now()));
         }
     }
 }

@@ -4,13 +4,13 @@
 #pragma once
 
 #include "app/sections.hpp"
+#include "base/isolate.hpp"
 #include "checks/check_set.hpp"
 #include "server/gate.hpp"
 #include "server/metrics.hpp"
 #include "server/tempfiles.hpp"
 #include "validator/catalogue.hpp"
 
-#include "pdf/pdf_info.hpp"
 #include "registry/setup.hpp"
 #include "tests/fake_integrasjonspunkt.hpp"
 #include "tests/wait.hpp"
@@ -202,12 +202,12 @@ using preflight::testing::wait_until;
 class SandboxServerFirst {
 public:
     SandboxServerFirst() {
-        pdf::start_sandbox_server();
-        pdf::set_sandbox_program(PREFLIGHT_BINARY);
+        isolate::start_server();
+        isolate::set_program(PREFLIGHT_BINARY);
     }
     ~SandboxServerFirst() {
-        pdf::stop_sandbox_server();
-        pdf::set_sandbox_program({});
+        isolate::stop_server();
+        isolate::set_program({});
     }
     SandboxServerFirst(const SandboxServerFirst&) = delete;
     SandboxServerFirst& operator=(const SandboxServerFirst&) = delete;

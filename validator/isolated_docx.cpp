@@ -3,15 +3,14 @@
 #include "base/idscan.hpp"
 #include "docx/layout_codec.hpp"
 
-#include <unistd.h>
 #include <nlohmann/json.hpp>
 
 #include <atomic>
-#include <charconv>
-#include <cstdio>
-#include <cstring>
 #include <exception>
+#include <stdexcept>
+#include <string>
 #include <utility>
+#include <vector>
 
 namespace preflight {
 namespace {
@@ -49,16 +48,23 @@ DocxFacts decode(const std::string& text) {
     return facts;
 }
 
-// The child's side, either mode: reads, answers on out_fd.
-void answer(int out_fd, const std::filesystem::path& file, std::string_view mime_type, const DocxRequest& request) {
-    isolate::write_all(out_fd, encode(read_docx_facts(file, mime_type, request)));
+// The job every mode runs (isolate::run_job()): ARGS are the file, its MIME type
+// and WHAT (0-3: 1 layout, 2 person_ids). Reads and answers on out_fd.
+constexpr const char* read_job = "docx.read";
+
+void read_child(int out_fd, const std::vector<std::string>& args) {
+    if (args.size() != 3 || args[2].size() != 1 || args[2][0] < '0' || args[2][0] > '3') {
+        throw std::invalid_argument("docx.read: expects FILE TYPE WHAT(0-3)");
+    }
+    const int what = args[2][0] - '0';
+    if (const auto hook = child_hook.load()) {
+        hook();  // fork mode only: a helper or an exec'd child has none
+    }
+    const DocxRequest request{.layout = (what & 1) != 0, .person_ids = (what & 2) != 0};
+    isolate::write_all(out_fd, encode(read_docx_facts(args[0], args[1], request)));
 }
 
-bool parse_number(const char* text, auto& value) {
-    const std::string_view s(text);
-    const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
-    return ec == std::errc() && end == s.data() + s.size() && !s.empty();
-}
+const isolate::JobRegistration read_registration(read_job, read_child);
 
 }  // namespace
 
@@ -88,24 +94,8 @@ DocxFacts read_docx_facts_isolated(const std::filesystem::path& file, std::strin
     if (doctext::kind_of(mime_type) == doctext::Kind::none || (!request.layout && !request.person_ids)) {
         return read_docx_facts(file, mime_type, request);  // nothing is parsed for such a type
     }
-    const std::string type(mime_type);
-    const std::filesystem::path program = isolate::program();
-    isolate::Outcome out;
-    if (!program.empty()) {
-        const std::string what = std::to_string((request.layout ? 1 : 0) | (request.person_ids ? 2 : 0));
-        out = isolate::run_spawned({program.string(), docx_child_command, file.string(), type, what,
-                                    std::to_string(limits.memory_bytes), std::to_string(limits.cpu_seconds)},
-                                   limits);
-    } else {
-        out = isolate::run_forked(
-            [&](int out_fd) {
-                if (const auto hook = child_hook.load()) {
-                    hook();
-                }
-                answer(out_fd, file, type, request);
-            },
-            limits);
-    }
+    const std::string what = std::to_string((request.layout ? 1 : 0) | (request.person_ids ? 2 : 0));
+    const isolate::Outcome out = isolate::run_job(read_job, {file.string(), std::string(mime_type), what}, limits);
     std::string why;
     if (out.exited_cleanly()) {
         try {
@@ -122,30 +112,6 @@ DocxFacts read_docx_facts_isolated(const std::filesystem::path& file, std::strin
         failed.layout->error = std::move(why);
     }
     return failed;
-}
-
-int docx_child_main(int argc, char** argv) {
-    isolate::Limits limits;
-    int what = 0;
-    if (argc != 7 || std::strcmp(argv[1], docx_child_command) != 0 || !parse_number(argv[4], what) || what < 0 ||
-        what > 3 || !parse_number(argv[5], limits.memory_bytes) || !parse_number(argv[6], limits.cpu_seconds)) {
-        std::fprintf(stderr, "preflight %s: expects FILE TYPE WHAT(0-3) MEMORY_BYTES CPU_SECONDS\n",
-                     docx_child_command);
-        return 2;
-    }
-    if (!isolate::child_begin(limits, 0)) {
-        std::fprintf(stderr, "preflight %s: fd 3 (the answer pipe) is not open\n", docx_child_command);
-        return 2;
-    }
-    const DocxRequest request{.layout = (what & 1) != 0, .person_ids = (what & 2) != 0};
-    int rc = 0;
-    try {
-        answer(3, std::filesystem::path(argv[2]), argv[3], request);
-    } catch (...) {
-        rc = 3;  // no answer: the caller reports the file unreadable
-    }
-    ::close(3);
-    ::_exit(rc);
 }
 
 }  // namespace preflight

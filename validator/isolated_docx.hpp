@@ -5,9 +5,10 @@
 // crash of the caller: the layout says it could not be read (DocxLayout::error,
 // DP301.docx-unreadable) and the text counts as not searched.
 //
-// Mode, as for PDFs: exec mode (`PROGRAM __docx-child FILE TYPE WHAT MEMORY_BYTES
-// CPU_SECONDS`, PROGRAM from isolate::set_program(), which the gate sets) when a
-// program is set, else fork mode (single-threaded callers: the CLI, scan's workers).
+// Mode, as for PDFs: the job "docx.read" (FILE TYPE WHAT) through
+// isolate::run_job(): the fork server while it runs (the gate), else exec mode
+// (`PROGRAM __isolate-child docx.read ...`) when a program is set, else fork mode
+// (single-threaded callers: the CLI, scan's workers).
 #pragma once
 
 #include "base/isolate.hpp"
@@ -44,13 +45,9 @@ DocxFacts read_docx_facts(const std::filesystem::path& file, std::string_view mi
 DocxFacts read_docx_facts_isolated(const std::filesystem::path& file, std::string_view mime_type,
                                    const DocxRequest& request, const isolate::Limits& limits);
 
-// argv[1] of an exec'd DOCX reading child.
-inline constexpr const char* docx_child_command = "__docx-child";
-// main() of `preflight __docx-child ...`: reads, answers on fd 3, exits.
-int docx_child_main(int argc, char** argv);
-
 namespace detail {
 // Run in a forked reading child right before it reads (tests: crash, spin). nullptr: none.
+// Fork mode only: the server's helper was forked before it was set, an exec'd child is new.
 using DocxChildHook = void (*)();
 void set_docx_child_hook(DocxChildHook hook);
 }  // namespace detail

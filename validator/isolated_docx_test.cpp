@@ -12,7 +12,14 @@
 
 #include <nlohmann/json.hpp>
 
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
 #include <string>
+#include <thread>
+#include <utility>
+#include <vector>
 
 using namespace preflight;
 
@@ -71,6 +78,100 @@ TEST(DocxIsolated, SameFactsInEveryMode) {
     const DocxFacts fnr = read_docx_facts(doc("brev_fnr.docx"), kWord, both);
     EXPECT_TRUE(fnr.layout);
     EXPECT_FALSE(fnr.person_ids.empty());
+}
+
+const std::vector<std::pair<std::string, std::string>>& every_fixture() {
+    static const std::vector<std::pair<std::string, std::string>> files{{"brev_fnr.docx", kWord},
+                                                                        {"brev_fnr_footer.docx", kWord},
+                                                                        {"brev_corrupt.docx", kWord},
+                                                                        {"brev_bomb.docx", kWord},
+                                                                        {"brev_not_word.docx", kWord},
+                                                                        {"brev_ren.docx", kWord},
+                                                                        {"brev_unordered.docx", kWord},
+                                                                        {"brev_fnr.txt", "text/plain"},
+                                                                        {"brev_fnr_cp1252.txt", "text/plain"},
+                                                                        {"brev_fnr_utf16.txt", "text/plain"}};
+    return files;
+}
+
+// The gate's mode: the fork server (started while this process has one thread),
+// called from many threads at once; the same facts as in process.
+TEST(DocxIsolated, ThroughTheServerFromManyThreads) {
+    const DocxRequest both{.layout = true, .person_ids = true};
+    std::vector<std::string> expected;
+    for (const auto& [file, type] : every_fixture()) {
+        expected.push_back(shown(read_docx_facts(doc(file), type, both)));
+    }
+    ASSERT_TRUE(isolate::start_server());
+    isolate::set_program("/bin/false");  // exec mode would fail every child: these are served
+    const Hook hook(crash);              // not seen by the helper, forked before it was set
+    std::atomic<int> answered{0};
+    std::vector<std::thread> threads;
+    std::vector<std::string> mismatches(8);
+    for (std::size_t t = 0; t < mismatches.size(); ++t) {
+        threads.emplace_back([&, t] {
+            for (int round = 0; round < 2; ++round) {
+                for (std::size_t i = 0; i < every_fixture().size(); ++i) {
+                    const auto& [file, type] = every_fixture()[i];
+                    if (shown(read_docx_facts_isolated(doc(file), type, both, {})) != expected[i]) {
+                        mismatches[t] += file + " ";
+                    }
+                    ++answered;
+                }
+            }
+        });
+    }
+    for (auto& t : threads) {
+        t.join();
+    }
+    isolate::stop_server();
+    isolate::set_program({});
+    EXPECT_EQ(answered.load(), static_cast<int>(mismatches.size() * 2 * every_fixture().size()));
+    for (const auto& m : mismatches) {
+        EXPECT_EQ(m, "");
+    }
+}
+
+// Per-file cost of the gate's modes, exec against the fork server, over the
+// fixtures (not a check: run with --gtest_also_run_disabled_tests
+// --gtest_filter='*DocxIsolated*Overhead*').
+TEST(DocxIsolated, DISABLED_Overhead) {
+    constexpr int rounds = 20;
+    const DocxRequest both{.layout = true, .person_ids = true};
+    const auto mean_ms = [&] {
+        const auto start = std::chrono::steady_clock::now();
+        int files = 0;
+        for (int r = 0; r < rounds; ++r) {
+            for (const auto& [file, type] : every_fixture()) {
+                if (type == kWord) {
+                    read_docx_facts_isolated(doc(file), type, both, {});
+                    ++files;
+                }
+            }
+        }
+        return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count() / files;
+    };
+    ASSERT_TRUE(isolate::start_server());
+    isolate::set_program(PREFLIGHT_BINARY);
+    const double server_ms = mean_ms();
+    isolate::stop_server();
+    const double exec_ms = mean_ms();
+    isolate::set_program({});
+    const double fork_ms = mean_ms();
+    const auto start = std::chrono::steady_clock::now();
+    int files = 0;
+    for (int r = 0; r < rounds; ++r) {
+        for (const auto& [file, type] : every_fixture()) {
+            if (type == kWord) {
+                read_docx_facts(doc(file), type, both);
+                ++files;
+            }
+        }
+    }
+    const double in_process_ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count() / files;
+    std::printf("fixtures/docs/*.docx, %d runs: fork server %.2f ms, exec %.2f ms, fork %.2f ms, in process %.3f ms\n",
+                files, server_ms, exec_ms, fork_ms, in_process_ms);
 }
 
 TEST(DocxIsolated, ACrashingChildIsAnUnreadableDocument) {
