@@ -132,9 +132,10 @@ TEST(DocxIsolated, ThroughTheServerFromManyThreads) {
     }
 }
 
-// Per-file cost of the gate's modes, exec against the fork server, over the
-// fixtures (not a check: run with --gtest_also_run_disabled_tests
-// --gtest_filter='*DocxIsolated*Overhead*').
+// Per-file cost of the gate's modes, exec (the gate's mode for DOCX before the
+// fork server had named jobs) against the fork server, over the Word fixtures but
+// the bomb (which alone takes ~30 ms in any mode: reading, not starting). Not a
+// check: run with --gtest_also_run_disabled_tests --gtest_filter='*DocxIsolated*Overhead*'.
 TEST(DocxIsolated, DISABLED_Overhead) {
     constexpr int rounds = 20;
     const DocxRequest both{.layout = true, .person_ids = true};
@@ -143,7 +144,7 @@ TEST(DocxIsolated, DISABLED_Overhead) {
         int files = 0;
         for (int r = 0; r < rounds; ++r) {
             for (const auto& [file, type] : every_fixture()) {
-                if (type == kWord) {
+                if (type == kWord && file != "brev_bomb.docx") {
                     read_docx_facts_isolated(doc(file), type, both, {});
                     ++files;
                 }
@@ -162,7 +163,7 @@ TEST(DocxIsolated, DISABLED_Overhead) {
     int files = 0;
     for (int r = 0; r < rounds; ++r) {
         for (const auto& [file, type] : every_fixture()) {
-            if (type == kWord) {
+            if (type == kWord && file != "brev_bomb.docx") {
                 read_docx_facts(doc(file), type, both);
                 ++files;
             }
@@ -170,8 +171,10 @@ TEST(DocxIsolated, DISABLED_Overhead) {
     }
     const double in_process_ms =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count() / files;
-    std::printf("fixtures/docs/*.docx, %d runs: fork server %.2f ms, exec %.2f ms, fork %.2f ms, in process %.3f ms\n",
-                files, server_ms, exec_ms, fork_ms, in_process_ms);
+    std::printf(
+        "fixtures/docs/*.docx but the bomb, %d runs: fork server %.2f ms, exec %.2f ms, fork %.2f ms, in process %.3f "
+        "ms\n",
+        files, server_ms, exec_ms, fork_ms, in_process_ms);
 }
 
 TEST(DocxIsolated, ACrashingChildIsAnUnreadableDocument) {
