@@ -247,18 +247,24 @@ TEST(IsolateJobs, UnknownJobIsAClearError) {
     const Outcome forked = run_job("test.no-such-job", {}, quick());
     EXPECT_EQ(forked.ended, Ended::not_started);
     EXPECT_EQ(describe(forked, quick()), "isolate: no job named \"test.no-such-job\"");
+    // A name of its own in every run (--gtest_repeat): registrations stay for the process.
+    static int runs = 0;
+    const std::string name = "test.late." + std::to_string(++runs);
     ASSERT_TRUE(start_server());
-    EXPECT_EQ(run_job("test.no-such-job", {}, quick()).ended, Ended::not_started);
+    const Outcome unknown = run_job("test.no-such-job", {}, quick());
     // Registered after the helper was forked: the helper does not know it.
-    ASSERT_TRUE(
-        register_job("test.late", Job{[](int fd, const std::vector<std::string>&) { write_all(fd, "x"); }, {}}));
-    EXPECT_FALSE(register_job("test.late", Job{}));  // the first registration stays
-    const Outcome late = run_job("test.late", {}, quick());
+    const bool registered =
+        register_job(name, Job{[](int fd, const std::vector<std::string>&) { write_all(fd, "x"); }, {}});
+    const bool again = register_job(name, Job{});
+    const Outcome late = run_job(name, {}, quick());
     stop_server();
+    EXPECT_EQ(unknown.ended, Ended::not_started);
+    EXPECT_TRUE(registered);
+    EXPECT_FALSE(again);  // the first registration stays
     EXPECT_EQ(late.ended, Ended::not_started);
-    EXPECT_EQ(late.error, "isolate: no job named \"test.late\" in the server");
+    EXPECT_EQ(late.error, "isolate: no job named \"" + name + "\" in the server");
     EXPECT_LT(std::chrono::steady_clock::now() - start, preflight::testing::kWaitBound);
-    EXPECT_EQ(run_job("test.late", {}, quick()).answer, "x");  // fork mode: this process knows it
+    EXPECT_EQ(run_job(name, {}, quick()).answer, "x");  // fork mode: this process knows it
 }
 
 // The fork server: gtest runs the tests one after another on the main thread, so
