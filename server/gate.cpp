@@ -1,5 +1,6 @@
-// The gate's server: accepting, connections (the transport), the message store. What
-// answers a request is in the route table (routes.cpp); the proxy routes are in proxy.cpp.
+// The gate's server: accepting, connections (the transport), the message store, and
+// the refusals made from a request's head before it is routed. What answers a request
+// is in the route table (routes.cpp); the proxy's routes are in proxy.cpp.
 #include "server/internal.hpp"
 #include "server/routes.hpp"
 
@@ -171,6 +172,23 @@ public:
         return connection_.receive(parser_, sink, max);
     }
     bool take_upload_slot() override { return connection_.take_upload_slot(); }
+
+private:
+    Connection& connection_;
+    Connection::Parser& parser_;
+};
+
+// A proxy route's client side: this connection's socket.
+class ConnectionClient final : public ClientSide {
+public:
+    ConnectionClient(Connection& connection, Connection::Parser& parser) : connection_(connection), parser_(parser) {}
+    asio::io_context& io() override { return connection_.ioc(); }
+    bool respond(const Response& response) override {
+        return connection_.respond(parser_, static_cast<http::status>(response.status), response.content_type,
+                                   response.body, response.keep_alive, response.headers);
+    }
+    bool relay(http::response<http::string_body>& answer) override { return connection_.relay_answer(parser_, answer); }
+    void verdict(std::string_view verdict) override { connection_.exchange.verdict = std::string(verdict); }
 
 private:
     Connection& connection_;
@@ -1010,24 +1028,6 @@ bool Connection::take_upload_slot() {
     return false;
 }
 
-bool Connection::refuse_busy(const Parser& p) {
-    gate_.metrics.rejected("busy");
-    return respond_error(p, http::status::service_unavailable, "preflight.Busy",
-                         catalogue::text("gate.error.busy", gate_.settings.lang), false);
-}
-
-bool Connection::refuse_unknown(const Parser& p, const std::string& id) {
-    exchange.verdict = "block";
-    return respond_error(p, http::status::bad_request, "no.preflight.UnknownMessage",
-                         catalogue::text("gate.error.unknown-message", gate_.settings.lang, {{"id", id}}), false);
-}
-
-bool Connection::refuse_sent(const Parser& p, const std::string& id) {
-    exchange.verdict = "block";
-    return respond_error(p, http::status::bad_request, "no.preflight.AlreadySent",
-                         catalogue::text("gate.error.sent-before", gate_.settings.lang, {{"id", id}}), false);
-}
-
 void Connection::send_continue_if_expected(const Parser& p) {
     const auto expect = p.get()[http::field::expect];
     if (!beast::iequals(expect, "100-continue")) {
@@ -1076,21 +1076,38 @@ bool Connection::respond_error(const Parser& p, http::status status, std::string
                    headers);
 }
 
-std::string Connection::framing_problem(const Parser& p) {
-    const auto& req = p.get();
-    const auto te = static_cast<std::size_t>(req.count(http::field::transfer_encoding));
-    const auto cl = static_cast<std::size_t>(req.count(http::field::content_length));
+bool Connection::relay_answer(const Parser& p, http::response<http::string_body>& answer) {
+    exchange.status = static_cast<int>(answer.result_int());
+    const bool keep = p.get().keep_alive() && !gate_.stopping();
+    answer.version(p.get().version() == 10 ? 10U : 11U);
+    answer.erase(http::field::connection);
+    answer.erase(http::field::transfer_encoding);
+    if (p.get().method() != http::verb::head) {
+        answer.content_length(answer.body().size());
+    }
+    answer.keep_alive(keep);
+    stream_->expires_after(gate_.settings.read_timeout);
+    const beast::error_code ec = await([&](auto handler) { http::async_write(*stream_, answer, handler); });
+    return !ec && keep;
+}
+
+namespace {
+
+// Why the request's framing is ambiguous (repeated or invalid Transfer-Encoding,
+// Transfer-Encoding with Content-Length, a GET or HEAD with a body), or "".
+std::string framing_problem(const RequestHead& head) {
+    const std::size_t te = head.transfer_encodings.size();
+    const std::size_t cl = head.content_length_fields;
     if (te > 1) {
         return "Transfer-Encoding twice";
     }
     if (te == 1) {
-        std::string value = text::ascii_lower(text::trim(sv(req[http::field::transfer_encoding])));
+        const std::string& sent = head.transfer_encodings.front();
+        std::string value = text::ascii_lower(text::trim(sent));
         if (value != "chunked") {
-            return "Transfer-Encoding \"" +
-                   text::escape_controls(std::string(sv(req[http::field::transfer_encoding]))) +
-                   "\" (only \"chunked\" is read)";
+            return "Transfer-Encoding \"" + text::escape_controls(sent) + "\" (only \"chunked\" is read)";
         }
-        if (req.version() < 11) {
+        if (head.version < 11) {
             return "Transfer-Encoding in HTTP/1.0";
         }
         if (cl != 0) {
@@ -1100,34 +1117,87 @@ std::string Connection::framing_problem(const Parser& p) {
     if (cl > 1) {
         return "Content-Length twice";
     }
-    const auto method = req.method();
-    if ((method == http::verb::get || method == http::verb::head) &&
-        (te != 0 || (p.content_length() && *p.content_length() > 0))) {
-        return "a body with " + std::string(sv(req.method_string()));
+    // As Beast reads the method: "GET" and "HEAD" exactly.
+    if ((head.method == "GET" || head.method == "HEAD") &&
+        (te != 0 || (head.content_length && *head.content_length > 0))) {
+        return "a body with " + head.method;
     }
     return {};
 }
 
-void Connection::poison_if_upload(const Parser& p) {
+// Counts a refused request against the tracked message it uploads to, if any.
+void count_against_upload(Gate::Impl& gate, const std::string& id) {
+    if (id.empty()) {
+        return;
+    }
+    if (const auto m = gate.messages.find(id); m && !m->finished) {
+        gate.messages.count_refused_request(m);
+    }
+}
+
+}  // namespace
+
+std::string upload_target(const Gate::Impl& gate, std::string_view method, std::string_view target) {
     // A refused upload aimed at a message the gate tracks (with an ambiguous framing,
     // say) leaves that letter incomplete: its send is refused too.
-    if (gate_.upstream && text::ascii_lower(sv(p.get().method_string())) == "put") {
-        const TargetReading reading = read_target(sv(p.get().target()));
+    if (gate.upstream && text::ascii_lower(method) == "put") {
+        const TargetReading reading = read_target(target);
         if (reading.target) {
             const Routing routing = route_of("PUT", *reading.target, true);
             if (routing.route == Route::upload) {
-                if (const auto m = gate_.messages.find(routing.message_id); m && !m->finished) {
-                    gate_.messages.count_refused_request(m);
-                }
+                return routing.message_id;
             }
         }
     }
+    return {};
+}
+
+void count_refusal(Gate::Impl& gate, std::string_view reason, const std::string& upload_to) {
+    count_against_upload(gate, upload_to);
+    gate.metrics.rejected(reason);
+}
+
+std::optional<Refusal> refusal_before_routing(const Gate::Impl& gate, const RequestHead& head) {
+    const Lang lang = gate.settings.lang;
+    const auto refusal = [&](std::string_view exception, const std::string& message, std::string_view reason) {
+        Refusal r;
+        r.response.status = static_cast<int>(http::status::bad_request);
+        r.response.content_type = "application/json";
+        // Not placed: the path as sent, shown (decoded, masked).
+        r.response.body = error_text(r.response.status, exception, message, shown(path_of(head.target)));
+        r.response.keep_alive = false;
+        r.response.verdict = "refused";
+        r.reason = reason;
+        r.upload_to = upload_target(gate, head.method, head.target);
+        return r;
+    };
+    // Framing first: a request whose end the gate and the upstream could see in
+    // different places is never read on, on any route.
+    if (const std::string why = framing_problem(head); !why.empty()) {
+        return refusal("preflight.AmbiguousRequest", catalogue::text("gate.error.framing", lang, {{"detail", why}}),
+                       "framing");
+    }
+    if (!served_method(head.method)) {
+        return refusal(
+            "preflight.MethodNotServed",
+            catalogue::text("gate.error.method-not-served", lang, {{"method", text::escape_controls(head.method)}}),
+            "method");
+    }
+    if (const TargetReading reading = read_target(head.target); !reading.target) {
+        return refusal("preflight.UnplaceableRequest",
+                       catalogue::text("gate.error.unplaceable", lang, {{"detail", reading.problem.reason}}),
+                       "unplaceable");
+    }
+    return std::nullopt;
+}
+
+void Connection::poison_if_upload(const Parser& p) {
+    count_against_upload(gate_, upload_target(gate_, sv(p.get().method_string()), sv(p.get().target())));
 }
 
 bool Connection::refuse(const Parser& p, std::string_view exception, const std::string& message,
                         std::string_view reason) {
-    poison_if_upload(p);
-    gate_.metrics.rejected(reason);
+    count_refusal(gate_, reason, upload_target(gate_, sv(p.get().method_string()), sv(p.get().target())));
     exchange.verdict = "refused";
     return respond_error(p, http::status::bad_request, exception, message, false);
 }
@@ -1135,30 +1205,33 @@ bool Connection::refuse(const Parser& p, std::string_view exception, const std::
 bool Connection::handle(Parser& p) {
     const auto& req = p.get();
     const std::string method(sv(req.method_string()));
-    const auto& s = gate_.settings;
     target_.reset();
     forward_target_.clear();
 
-    // Framing first: a request whose end the gate and the upstream could see in
-    // different places is never read on, on any route.
-    if (const std::string why = framing_problem(p); !why.empty()) {
-        exchange.route = "refused";
-        return refuse(p, "preflight.AmbiguousRequest", catalogue::text("gate.error.framing", s.lang, {{"detail", why}}),
-                      "framing");
+    // Refused from its head alone: an ambiguous framing, a method not served, a
+    // target that cannot be placed.
+    RequestHead head;
+    head.method = method;
+    head.target = std::string(sv(req.target()));
+    head.version = req.version();
+    for (auto [it, end] = req.equal_range(http::field::transfer_encoding); it != end; ++it) {
+        head.transfer_encodings.emplace_back(sv(it->value()));
     }
-    if (!served_method(method)) {
-        exchange.route = "refused";
-        return refuse(
-            p, "preflight.MethodNotServed",
-            catalogue::text("gate.error.method-not-served", s.lang, {{"method", text::escape_controls(method)}}),
-            "method");
+    head.content_length_fields = static_cast<std::size_t>(req.count(http::field::content_length));
+    if (p.content_length()) {
+        head.content_length = *p.content_length();
     }
-    TargetReading reading = read_target(sv(req.target()));
+    if (auto refusal = refusal_before_routing(gate_, head)) {
+        exchange.route = "refused";
+        count_refusal(gate_, refusal->reason, refusal->upload_to);
+        exchange.verdict = refusal->response.verdict;
+        Response& r = refusal->response;
+        return respond(p, static_cast<http::status>(r.status), r.content_type, std::move(r.body), r.keep_alive,
+                       r.headers);
+    }
+    TargetReading reading = read_target(head.target);
     if (!reading.target) {
-        exchange.route = "refused";
-        return refuse(p, "preflight.UnplaceableRequest",
-                      catalogue::text("gate.error.unplaceable", s.lang, {{"detail", reading.problem.reason}}),
-                      "unplaceable");
+        throw std::logic_error("a target refused before routing was routed");
     }
     target_ = std::move(*reading.target);
     const Routing routing = route_of(method, *target_, gate_.upstream.has_value());
@@ -1167,12 +1240,7 @@ bool Connection::handle(Parser& p) {
     if (gate_.upstream) {
         // What the upstream is sent: the checked routes by their canonical path, any
         // other request as sent when its target was already canonical, else canonical.
-        const std::string query = target_->has_query ? "?" + target_->query : "";
-        const std::string path = entry.checked ? target_->encoded_path(false)
-                                 : target_->canonical
-                                     ? std::string(sv(req.target())).substr(0, sv(req.target()).find('?'))
-                                     : target_->encoded_path(true);
-        forward_target_ = gate_.upstream->base + path + query;
+        forward_target_ = forward_target(*gate_.upstream, entry, *target_, sv(req.target()));
     }
     exchange.route = std::string(entry.name);
     if (entry.stream != nullptr) {
@@ -1188,6 +1256,15 @@ bool Connection::handle(Parser& p) {
     request.body_done = p.is_done();
     request.body = &body;
     request.remote = remote_;
+    request.head = &req;
+    if (p.content_length()) {
+        request.content_length = *p.content_length();
+    }
+    request.forward_target = forward_target_;
+    if (entry.proxy != nullptr) {
+        ConnectionClient client(*this, p);
+        return entry.proxy(gate_, request, client);
+    }
     Response answer = server::answer(gate_, entry, request);
     if (!answer.verdict.empty()) {
         exchange.verdict = answer.verdict;

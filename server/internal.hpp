@@ -1,5 +1,5 @@
 // Internals of the gate shared by gate.cpp (server, connections), routes.cpp (the route
-// table and its plain routes) and proxy.cpp.
+// table and its plain routes) and proxy.cpp (the proxy's routes).
 #pragma once
 
 #include <utility>  // before any Asio include under GCC 12
@@ -127,19 +127,6 @@ inline constexpr std::uint64_t kManifestEntryBytes = 8 * 1024;
 
 // What is made from an SBD besides its parsed tree, in multiples of its size.
 inline constexpr std::uint64_t kSbdCopies = 8;
-
-// A string for a body of at most `max` bytes, its room reserved (and taken from the
-// budget: the bytes appended later are taken again, so the room counts twice, on
-// the safe side) when the request says its length, so that appending never doubles it.
-inline std::string reserved_body(const http::request_parser<http::buffer_body>& p, std::uint64_t max,
-                                 RequestMemory& memory) {
-    std::string body;
-    if (p.content_length() && *p.content_length() <= max) {
-        memory.take(*p.content_length());
-        body.reserve(static_cast<std::size_t>(*p.content_length()));
-    }
-    return body;
-}
 
 // State the proxy keeps per message between create, uploads and send. Written to
 // the state store (server/state_store.hpp) before the gate answers the request
@@ -342,10 +329,7 @@ public:
     // An upload slot for this request (released by the caller's guard); false when
     // none is free, not even one taken back from a client under the minimum rate.
     bool take_upload_slot();
-    bool refuse_busy(const Parser& p);                                // 503 + Retry-After
     bool refuse_over_budget(const Parser& p, const OverBudget& why);  // 503 + Retry-After, or 413
-    bool refuse_unknown(const Parser& p, const std::string& id);      // a message the gate did not see created
-    bool refuse_sent(const Parser& p, const std::string& id);         // a message whose send the gate passed
     void send_continue_if_expected(const Parser& p);
     // Writes a complete answer; false if the client is gone.
     bool respond(const Parser& p, http::status status, const std::string& content_type, std::string body,
@@ -353,12 +337,10 @@ public:
     bool respond_error(const Parser& p, http::status status, std::string_view exception, const std::string& message,
                        bool keep_alive, const nlohmann::json* findings = nullptr, const std::string& description = "");
 
-    // Proxy routes (proxy.cpp), named in the route table (routes.cpp). Each returns
-    // whether the connection may be kept.
-    bool proxy_create(Parser& p, const Routing& routing);
-    bool proxy_upload(Parser& p, const Routing& routing);  // routing.message_id: the {id}
-    bool proxy_send(Parser& p, const Routing& routing);
-    bool proxy_multipart(Parser& p, const Routing& routing);
+    // Writes a complete upstream answer to the client; false when the connection ends.
+    bool relay_answer(const Parser& p, http::response<http::string_body>& answer);
+    // The pass-through (proxy.cpp), named in the route table (routes.cpp): the request
+    // streamed to the upstream, its answer back; returns whether the connection may be kept.
     bool pass_through(Parser& p, const Routing& routing);
 
     // A request refused before anything was forwarded: 400 in the upstream's error
@@ -366,9 +348,6 @@ public:
     bool refuse(const Parser& p, std::string_view exception, const std::string& message, std::string_view reason);
     // Counts a refused PUT to /api/messages/out/{id} against that message, if tracked.
     void poison_if_upload(const Parser& p);
-    // The query of a checked route as Tomcat reads it; nullopt after refusing one that
-    // cannot be read with certainty (malformed, or over 100 parameters).
-    std::optional<std::vector<std::pair<std::string, std::string>>> checked_query(const Parser& p);
 
     Exchange exchange;
 
@@ -376,52 +355,13 @@ private:
     template <typename Initiate>
     beast::error_code await(Initiate&& initiate);
     bool handle(Parser& p);
-    // Why the request's framing is ambiguous (repeated or invalid Transfer-Encoding,
-    // Transfer-Encoding with Content-Length, a GET or HEAD with a body), or "".
-    static std::string framing_problem(const Parser& p);
     // Counts the answered request in /metrics and writes its access-log line.
     void record(const Parser& p, const std::string& remote, std::chrono::steady_clock::time_point started);
-
-    // The outcome of a checked request sent to the upstream, its answer read whole.
-    struct UpstreamCall {
-        enum class Outcome : std::uint8_t {
-            not_sent,  // no connection, or nothing written: the upstream has nothing of it
-            unknown,   // written (perhaps in part), but no complete answer: it may have acted
-            answered,  // a complete answer, in `answer`
-        };
-        Outcome outcome = Outcome::not_sent;
-        bool timed_out = false;
-        std::string detail;  // why not answered, for the error message
-        http::response<http::string_body> answer;
-    };
-    // Sends the request (the client's head, the gate's forward target, `body` as a
-    // string or the file at `file`) and reads the upstream's answer whole (at most
-    // max_json_bytes of body). Answers nothing to the client.
-    // `body` is moved into the request and back, never copied.
-    UpstreamCall call_upstream(const Parser& p, std::string* body, const std::filesystem::path* file);
-    // Writes a complete upstream answer to the client; false when the connection ends.
-    bool relay_answer(const Parser& p, http::response<http::string_body>& answer);
-    // The 502 (or 504) for a call that got no complete answer; `message` empty: the
-    // general text for a call that reached nothing, or one the upstream may have acted on.
-    bool respond_upstream_failure(const Parser& p, const UpstreamCall& call, std::string message = {});
-    // A message whose send's outcome is unknown: asks the upstream's statuses.
-    enum class Settled : std::uint8_t { sent, not_sent, unknown };
-    Settled settle(const Parser& p, const TrackedMessage& m, std::string& status);
-    // Answers a request for a message whose send's outcome is unknown; true when
-    // the request may go on (the upstream says it was not sent).
-    bool unknown_outcome_allows(Parser& p, const std::shared_ptr<TrackedMessage>& message, bool& keep);
-    // Before a send goes upstream: the message stored with its outcome unknown.
-    void mark_outcome_unknown(const std::shared_ptr<TrackedMessage>& m);
 
     // Upstream helpers (proxy.cpp).
     bool connect_upstream(beast::tcp_stream& up, const Parser& p);
     // Streams the upstream's answer to the client (pass-through); returns its status (0: failed).
     int relay_response(beast::tcp_stream& up, const Parser& p, bool& keep_alive);
-    template <typename Request>
-    UpstreamCall exchange_upstream(Request& req, bool head);
-    template <typename Body>
-    void copy_fields(const Parser& p, http::request<Body>& out) const;
-    bool blocked(const Parser& p, const Report& report, bool keep_alive);
 
     // False when the connection was dropped for a newcomer: it must end.
     bool set_phase(Phase phase);
@@ -477,18 +417,24 @@ beast::error_code Connection::read_by(std::chrono::steady_clock::time_point dead
     return ec;
 }
 
+// Starts an asynchronous operation on `ioc` and runs `ioc` until it completes.
 template <typename Initiate>
-beast::error_code Connection::await(Initiate&& initiate) {
+beast::error_code await_on(asio::io_context& ioc, Initiate&& initiate) {
     beast::error_code result = asio::error::operation_aborted;
     bool done = false;
     std::forward<Initiate>(initiate)([&](beast::error_code ec, auto&&...) {
         result = ec;
         done = true;
     });
-    ioc_.restart();
-    while (!done && ioc_.run_one() != 0) {
+    ioc.restart();
+    while (!done && ioc.run_one() != 0) {
     }
     return result;
+}
+
+template <typename Initiate>
+beast::error_code Connection::await(Initiate&& initiate) {
+    return await_on(ioc_, std::forward<Initiate>(initiate));
 }
 
 nlohmann::json error_body(int status, std::string_view exception, const std::string& message, std::string_view path);

@@ -334,25 +334,26 @@ Response method_not_allowed(const Gate::Impl& gate, const RouteEntry& entry, con
 
 // clang-format off
 // The table: one line per route (docs/design.md, "The gate's routes").
-//          route                    name               methods      another method        handler                   proxy (needs an upstream)       checked
+//          route                    name               methods      another method        handler                   checked proxy (upstream)  pass-through (upstream)     checked
 constexpr std::array kRoutes{
-    RouteEntry{Route::page,             "page",            "GET, HEAD", OtherMethods::next,    &serve_page,              nullptr,                        false},
-    RouteEntry{Route::healthz,          "healthz",         "GET, HEAD", OtherMethods::next,    &serve_healthz,           nullptr,                        false},
-    RouteEntry{Route::metrics,          "metrics",         "GET, HEAD", OtherMethods::next,    &serve_metrics,           nullptr,                        false},
-    RouteEntry{Route::check_api,        "check",           "POST",      OtherMethods::refused, &check_api,               nullptr,                        false},
-    RouteEntry{Route::explain_api,      "explain",         "POST",      OtherMethods::refused, &explain_api,             nullptr,                        false},
-    RouteEntry{Route::create,           "proxy-create",    "POST",      OtherMethods::next,    nullptr,                  &Connection::proxy_create,      true},
-    RouteEntry{Route::upload,           "proxy-upload",    "PUT",       OtherMethods::next,    nullptr,                  &Connection::proxy_upload,      true},
-    RouteEntry{Route::send,             "proxy-send",      "POST",      OtherMethods::next,    nullptr,                  &Connection::proxy_send,        true},
-    RouteEntry{Route::multipart,        "proxy-multipart", "POST",      OtherMethods::next,    nullptr,                  &Connection::proxy_multipart,   true},
-    RouteEntry{Route::message_other,    "passthrough",     "",          OtherMethods::next,    nullptr,                  &Connection::pass_through,      false},
-    RouteEntry{Route::unknown_sub_path, "refused",         "",          OtherMethods::next,    &refuse_unknown_sub_path, nullptr,                        false},
-    RouteEntry{Route::passthrough,      "passthrough",     "",          OtherMethods::next,    nullptr,                  &Connection::pass_through,      false},
+    RouteEntry{Route::page,             "page",            "GET, HEAD", OtherMethods::next,    &serve_page,              nullptr,          nullptr,                    false},
+    RouteEntry{Route::healthz,          "healthz",         "GET, HEAD", OtherMethods::next,    &serve_healthz,           nullptr,          nullptr,                    false},
+    RouteEntry{Route::metrics,          "metrics",         "GET, HEAD", OtherMethods::next,    &serve_metrics,           nullptr,          nullptr,                    false},
+    RouteEntry{Route::check_api,        "check",           "POST",      OtherMethods::refused, &check_api,               nullptr,          nullptr,                    false},
+    RouteEntry{Route::explain_api,      "explain",         "POST",      OtherMethods::refused, &explain_api,             nullptr,          nullptr,                    false},
+    RouteEntry{Route::create,           "proxy-create",    "POST",      OtherMethods::next,    nullptr,                  &proxy_create,    nullptr,                    true},
+    RouteEntry{Route::upload,           "proxy-upload",    "PUT",       OtherMethods::next,    nullptr,                  &proxy_upload,    nullptr,                    true},
+    RouteEntry{Route::send,             "proxy-send",      "POST",      OtherMethods::next,    nullptr,                  &proxy_send,      nullptr,                    true},
+    RouteEntry{Route::multipart,        "proxy-multipart", "POST",      OtherMethods::next,    nullptr,                  &proxy_multipart, nullptr,                    true},
+    RouteEntry{Route::message_other,    "passthrough",     "",          OtherMethods::next,    nullptr,                  nullptr,          &Connection::pass_through,  false},
+    RouteEntry{Route::unknown_sub_path, "refused",         "",          OtherMethods::next,    &refuse_unknown_sub_path, nullptr,          nullptr,                    false},
+    RouteEntry{Route::passthrough,      "passthrough",     "",          OtherMethods::next,    nullptr,                  nullptr,          &Connection::pass_through,  false},
 };
 // clang-format on
 
 // Not a route of its own: what a proxy route gets when the gate has no upstream.
-constexpr RouteEntry kNotFound{Route::passthrough, "other", "", OtherMethods::next, &not_found, nullptr, false};
+constexpr RouteEntry kNotFound{Route::passthrough, "other", "",      OtherMethods::next,
+                               &not_found,         nullptr, nullptr, false};
 
 }  // namespace
 
@@ -388,10 +389,19 @@ const RouteEntry& entry_for(const Routing& routing, std::string_view method, boo
     if (!entry->serves(method) && entry->other_methods == OtherMethods::next) {
         return entry_for(Routing{Route::passthrough, {}}, method, upstream);
     }
-    if (entry->stream != nullptr && !upstream) {
+    if (entry->needs_upstream() && !upstream) {
         return kNotFound;
     }
     return *entry;
+}
+
+std::string forward_target(const UpstreamUrl& upstream, const RouteEntry& entry, const CanonicalTarget& target,
+                           std::string_view sent) {
+    const std::string query = target.has_query ? "?" + target.query : "";
+    const std::string path = entry.checked      ? target.encoded_path(false)
+                             : target.canonical ? std::string(sent.substr(0, sent.find('?')))
+                                                : target.encoded_path(true);
+    return upstream.base + path + query;
 }
 
 Response answer(Gate::Impl& gate, const RouteEntry& entry, Request& request) {

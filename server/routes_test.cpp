@@ -142,26 +142,27 @@ TEST(RouteTable, EveryRouteHasExactlyOneEntry) {
     EXPECT_EQ(table.size(), std::size(kAllRoutes));
     for (const auto& e : table) {
         EXPECT_FALSE(e.name.empty());
-        // Answered either by a plain handler or by the proxy, never both, never neither.
-        EXPECT_NE(e.handler == nullptr, e.stream == nullptr) << e.name;
-        EXPECT_TRUE(!e.checked || e.stream != nullptr) << e.name;
+        // Answered by a plain handler, a checked proxy route or the pass-through: one of them.
+        EXPECT_EQ(int{e.handler != nullptr} + int{e.proxy != nullptr} + int{e.stream != nullptr}, 1) << e.name;
+        // The checked routes are exactly the proxy's handlers of a request (proxy.cpp).
+        EXPECT_EQ(e.checked, e.proxy != nullptr) << e.name;
     }
 }
 
-TEST(RouteTable, TheProxyRoutesAreTheConnectionsAndCheckedOnes) {
+TEST(RouteTable, TheProxyRoutesAreCheckedAndThePassThroughIsTheConnections) {
     const auto routed = [](const std::string& method, const std::string& target, bool upstream) -> const RouteEntry& {
         const TargetReading reading = read_target(target);
         return entry_for(route_of(method, *reading.target, upstream), method, upstream);
     };
     const RouteEntry& create = routed("POST", "/api/messages/out", true);
     EXPECT_EQ(create.name, "proxy-create");
-    EXPECT_TRUE(create.stream == &Connection::proxy_create);
+    EXPECT_TRUE(create.proxy == &proxy_create);
     EXPECT_TRUE(create.checked);
     // However it is spelled: the canonical path decides.
     EXPECT_EQ(routed("PUT", "/api//messages/./out/%61bc", true).name, "proxy-upload");
-    EXPECT_TRUE(routed("PUT", "/api/messages/out/abc", true).stream == &Connection::proxy_upload);
-    EXPECT_TRUE(routed("POST", "/api/messages/out/abc", true).stream == &Connection::proxy_send);
-    EXPECT_TRUE(routed("POST", "/api/messages/out/multipart", true).stream == &Connection::proxy_multipart);
+    EXPECT_TRUE(routed("PUT", "/api/messages/out/abc", true).proxy == &proxy_upload);
+    EXPECT_TRUE(routed("POST", "/api/messages/out/abc", true).proxy == &proxy_send);
+    EXPECT_TRUE(routed("POST", "/api/messages/out/multipart", true).proxy == &proxy_multipart);
     EXPECT_TRUE(routed("POST", "/api/messages/out/multipart", true).checked);
     const RouteEntry& other = routed("GET", "/api/messages/out/abc", true);
     EXPECT_EQ(other.name, "passthrough");
@@ -175,6 +176,7 @@ TEST(RouteTable, TheProxyRoutesAreTheConnectionsAndCheckedOnes) {
     EXPECT_EQ(routed("POST", "/api/messages/out", false).name, "other");
     EXPECT_TRUE(routed("GET", "/api/statuses", false).handler == routed("GET", "/nowhere", false).handler);
     EXPECT_TRUE(routed("GET", "/nowhere", false).stream == nullptr);
+    EXPECT_TRUE(routed("POST", "/api/messages/out", false).proxy == nullptr);
 }
 
 TEST_F(RoutesTest, HealthzAnswersOk) {
