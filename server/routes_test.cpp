@@ -1,6 +1,8 @@
 // The gate's route table and its plain routes, without a socket: each request is
 // read as the connection reads its target, routed (route_of), given to the entry the
 // table names (entry_for) and answered by it (answer), its body from a string.
+// The refusals made before routing are decided from a request's head alone
+// (refusal_before_routing). The proxy's routes are in proxy_routes_test.cpp.
 #include "server/routes.hpp"
 
 #include "tests/gate_harness.hpp"
@@ -315,6 +317,117 @@ TEST_F(RoutesTest, ABodyOverTheRoutesCapIsLeftToTheTransport) {
     EXPECT_TRUE(r.response.answered);  // the connection answered 413 itself
     EXPECT_FALSE(r.response.keep_alive);
     EXPECT_TRUE(body_->too_large);
+}
+
+// The refusals made before routing, from the request's head alone.
+RequestHead head_of(std::string method, std::string target) {
+    RequestHead head;
+    head.method = std::move(method);
+    head.target = std::move(target);
+    return head;
+}
+
+TEST_F(RoutesTest, AnAmbiguousFramingIsRefusedBeforeRouting) {
+    auto& g = gate();
+    EXPECT_FALSE(refusal_before_routing(g, head_of("GET", "/healthz")).has_value());
+    RequestHead both = head_of("POST", "/api/messages/out");
+    both.transfer_encodings = {"chunked"};
+    both.content_length_fields = 1;
+    both.content_length = 10;
+    const auto r = refusal_before_routing(g, both);
+    ASSERT_TRUE(r.has_value());
+    EXPECT_EQ(r->response.status, 400);
+    EXPECT_EQ(r->response.content_type, "application/json");
+    EXPECT_FALSE(r->response.keep_alive);
+    EXPECT_EQ(r->response.verdict, "refused");
+    EXPECT_EQ(r->reason, "framing");
+    EXPECT_TRUE(r->upload_to.empty());
+    const json body = json::parse(r->response.body);
+    EXPECT_EQ(body.at("exception"), "preflight.AmbiguousRequest");
+    EXPECT_EQ(body.at("message"), catalogue::text("gate.error.framing", Lang::nb,
+                                                  {{"detail", "Transfer-Encoding together with Content-Length"}}));
+    EXPECT_EQ(body.at("path"), "/api/messages/out");
+    const auto detail = [&](const RequestHead& head) {
+        const auto refusal = refusal_before_routing(g, head);
+        return refusal ? json::parse(refusal->response.body).at("description").get<std::string>() : "none";
+    };
+    RequestHead twice = head_of("POST", "/v1/check");
+    twice.transfer_encodings = {"chunked", "chunked"};
+    EXPECT_EQ(detail(twice), catalogue::text("gate.error.framing", Lang::nb, {{"detail", "Transfer-Encoding twice"}}));
+    RequestHead gzip = head_of("POST", "/v1/check");
+    gzip.transfer_encodings = {"gzip"};
+    EXPECT_NE(detail(gzip).find("gzip"), std::string::npos);
+    RequestHead old = head_of("POST", "/v1/check");
+    old.transfer_encodings = {"chunked"};
+    old.version = 10;
+    EXPECT_NE(detail(old).find("HTTP/1.0"), std::string::npos);
+    RequestHead lengths = head_of("POST", "/v1/check");
+    lengths.content_length_fields = 2;
+    EXPECT_NE(detail(lengths).find("Content-Length twice"), std::string::npos);
+    RequestHead get_body = head_of("GET", "/healthz");
+    get_body.content_length_fields = 1;
+    get_body.content_length = 1;
+    EXPECT_NE(detail(get_body).find("a body with GET"), std::string::npos);
+    get_body.content_length = 0;  // an empty one is no body
+    EXPECT_EQ(detail(get_body), "none");
+}
+
+TEST_F(RoutesTest, AMethodNotServedAndATargetThatCannotBePlacedAreRefusedBeforeRouting) {
+    auto& g = gate();
+    const auto method = refusal_before_routing(g, head_of("BREW", "/healthz"));
+    ASSERT_TRUE(method.has_value());
+    EXPECT_EQ(method->reason, "method");
+    EXPECT_EQ(json::parse(method->response.body).at("exception"), "preflight.MethodNotServed");
+    EXPECT_EQ(method->response.status, 400);
+    const auto unplaceable = refusal_before_routing(g, head_of("GET", "/api/messages/out%2fID"));
+    ASSERT_TRUE(unplaceable.has_value());
+    EXPECT_EQ(unplaceable->reason, "unplaceable");
+    const json body = json::parse(unplaceable->response.body);
+    EXPECT_EQ(body.at("exception"), "preflight.UnplaceableRequest");
+    EXPECT_EQ(body.at("message"), catalogue::text("gate.error.unplaceable", Lang::nb, {{"detail", "encoded-slash"}}));
+    EXPECT_EQ(body.at("path"), "/api/messages/out/ID");  // as sent, shown decoded
+    EXPECT_FALSE(unplaceable->response.keep_alive);
+    // Framing is judged first, whatever the method or target.
+    RequestHead both = head_of("BREW", "/api/messages/out%2fID");
+    both.transfer_encodings = {"chunked"};
+    both.content_length_fields = 1;
+    EXPECT_EQ(refusal_before_routing(g, both)->reason, "framing");
+}
+
+TEST_F(RoutesTest, ARefusedUploadIsCountedAgainstItsMessage) {
+    GateSettings proxied;
+    proxied.upstream = "http://127.0.0.1:9";  // never asked: nothing is routed
+    auto& g = gate(proxied);
+    auto tracked = std::make_shared<TrackedMessage>();
+    tracked->message_id = "abc";
+    g.messages.put(tracked);
+    RequestHead upload = head_of("PUT", "/api/messages/./out/%61bc");
+    upload.transfer_encodings = {"chunked"};
+    upload.content_length_fields = 1;
+    const auto r = refusal_before_routing(g, upload);
+    ASSERT_TRUE(r.has_value());
+    EXPECT_EQ(r->upload_to, "abc");
+    EXPECT_EQ(tracked->refused_requests.load(), 0U);  // decided, not yet counted
+    count_refusal(g, r->reason, r->upload_to);
+    EXPECT_EQ(tracked->refused_requests.load(), 1U);
+    EXPECT_NE(g.metrics.render().find("reason=\"framing\""), std::string::npos);
+    // Not an upload (a send), or no upstream to upload to: nothing to count against.
+    RequestHead send = upload;
+    send.method = "POST";
+    EXPECT_TRUE(refusal_before_routing(g, send)->upload_to.empty());
+    EXPECT_EQ(upload_target(g, "put", "/api/messages/out/abc"), "abc");
+    EXPECT_EQ(upload_target(g, "PUT", "/api/messages/out/abc/extra"), "");
+    count_refusal(g, "method", "unknown-id");  // a message the gate does not track: counted in /metrics only
+    EXPECT_EQ(tracked->refused_requests.load(), 1U);
+}
+
+TEST_F(RoutesTest, WithoutAnUpstreamNoRefusalIsCountedAgainstAMessage) {
+    RequestHead upload = head_of("PUT", "/api/messages/out/abc");
+    upload.transfer_encodings = {"chunked"};
+    upload.content_length_fields = 1;
+    const auto r = refusal_before_routing(gate(), upload);
+    ASSERT_TRUE(r.has_value());
+    EXPECT_TRUE(r->upload_to.empty());
 }
 
 }  // namespace
