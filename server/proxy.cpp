@@ -7,6 +7,10 @@
 // A blocked request is answered 400 in the integrasjonspunkt's error shape and
 // nothing of it is forwarded. Everything else passes through byte for byte.
 //
+// The checked routes are handlers of a Request (routes.hpp): the body from its
+// BodySource, the answer through a ClientSide (the connection's socket, or a test's
+// strings: proxy_routes_test.cpp). The pass-through, at the end, is the connection's own.
+//
 // Fail closed (docs/gate.md, "Failing closed"): a refused upload, for whatever
 // reason, makes the send of its message refused too; the upstream's answers to the
 // checked routes are read whole before any state changes, and a send whose answer
