@@ -5,6 +5,7 @@
 #include "server/routes.hpp"
 
 #include "tests/gate_harness.hpp"
+#include "tests/string_body.hpp"
 
 #include "server/request_target.hpp"
 #include "validator/catalogue.hpp"
@@ -31,30 +32,7 @@ using testing_gate::Part;
 using testing_gate::sequences;
 using testing_gate::slurp;
 using testing_gate::source;
-
-// A body from a string, in pieces; over `max` it answers 413 itself, as the connection does.
-class StringBody final : public BodySource {
-public:
-    StringBody(Gate::Impl& gate, std::string body) : gate_(gate), body_(std::move(body)) {}
-    bool read(const std::function<void(std::string_view)>& sink, std::uint64_t max) override {
-        ++reads;
-        if (max != 0 && body_.size() > max) {
-            too_large = true;
-            return false;
-        }
-        for (std::size_t at = 0; at < body_.size(); at += 1000) {
-            sink(std::string_view(body_).substr(at, 1000));
-        }
-        return true;
-    }
-    bool take_upload_slot() override { return gate_.uploads.try_acquire(); }
-    int reads = 0;
-    bool too_large = false;
-
-private:
-    Gate::Impl& gate_;
-    std::string body_;
-};
+using testing_gate::StringBody;
 
 // The client side as strings: the answer written, or the upstream's answer relayed.
 class StringClient final : public ClientSide {

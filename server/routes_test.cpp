@@ -6,6 +6,7 @@
 #include "server/routes.hpp"
 
 #include "tests/gate_harness.hpp"
+#include "tests/string_body.hpp"
 
 #include "server/request_target.hpp"
 #include "validator/catalogue.hpp"
@@ -28,37 +29,7 @@ namespace fs = std::filesystem;
 using json = nlohmann::json;
 using testing_gate::slurp;
 using testing_gate::source;
-
-// A body from a string, in pieces, as the connection hands it on.
-class StringBody final : public BodySource {
-public:
-    StringBody(Gate::Impl& gate, std::string body) : gate_(gate), body_(std::move(body)) {}
-    bool read(const std::function<void(std::string_view)>& sink, std::uint64_t max) override {
-        ++reads;
-        if (max != 0 && body_.size() > max) {
-            too_large = true;  // the connection answers 413 itself
-            return false;
-        }
-        for (std::size_t at = 0; at < body_.size(); at += 1000) {
-            sink(std::string_view(body_).substr(at, 1000));
-        }
-        return true;
-    }
-    bool take_upload_slot() override {
-        if (!gate_.uploads.try_acquire()) {
-            return false;
-        }
-        ++slots;
-        return true;
-    }
-    int reads = 0;
-    int slots = 0;
-    bool too_large = false;
-
-private:
-    Gate::Impl& gate_;
-    std::string body_;
-};
+using testing_gate::StringBody;
 
 struct Answered {
     std::string route;  // the table entry's name
