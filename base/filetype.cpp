@@ -4,6 +4,8 @@
 
 #include <mutex>
 #include <stdexcept>
+#include <string>
+#include <vector>
 
 namespace preflight::filetype {
 namespace {
@@ -37,6 +39,34 @@ Magic& magic() {
     return instance;
 }
 
+// libmagic's "data" is what preflight calls unidentified.
+std::string type_of(std::string magic_type) {
+    return magic_type == "data" ? std::string("application/octet-stream") : magic_type;
+}
+
+// The job: ARGS is the file; the answer is libmagic's type for it. The database is
+// loaded before the child's limits (prepare): in the caller before a fork, once in
+// the fork server's helper, in an exec'd child before child_begin().
+constexpr const char* sniff_job = "filetype.sniff";
+void sniff_child(int out_fd, const std::vector<std::string>& args) {
+    if (args.size() != 1) {
+        throw std::invalid_argument("filetype.sniff: needs one file");
+    }
+    isolate::write_all(out_fd, magic().file(args[0]));
+}
+void load_magic() {
+    try {
+        magic();
+    } catch (const std::exception&) {
+        // No database: the child tries again and fails (exit status 3), and the file
+        // is unidentified. prepare must not throw: it also runs in the fork server's helper.
+    }
+}
+const isolate::JobRegistration sniff_registration(sniff_job, sniff_child, load_magic);
+
+// A MIME type is short: a longer answer is no answer.
+constexpr std::size_t max_type_bytes = 256;
+
 }  // namespace
 
 std::size_t pdf_header_offset(std::string_view head) {
@@ -48,11 +78,22 @@ std::string sniff(const std::filesystem::path& file, std::string_view head) {
     if (at != std::string_view::npos && at < 1024) {
         return "application/pdf";
     }
-    std::string type = magic().file(file);
-    if (type == "data") {
-        type = "application/octet-stream";
+    return type_of(magic().file(file));
+}
+
+std::string sniff_isolated(const std::filesystem::path& file, std::string_view head, const isolate::Limits& limits) {
+    const auto at = pdf_header_offset(head);
+    if (at != std::string_view::npos && at < 1024) {
+        return "application/pdf";
     }
-    return type;
+    isolate::RunOptions options;
+    options.max_answer_bytes = max_type_bytes;
+    const isolate::Outcome out =
+        isolate::run_job(sniff_job, {std::filesystem::absolute(file).string()}, limits, options);
+    if (!out.exited_cleanly() || out.answer.empty()) {
+        return "application/octet-stream";
+    }
+    return type_of(out.answer);
 }
 
 }  // namespace preflight::filetype

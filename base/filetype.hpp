@@ -1,6 +1,8 @@
 // Content sniffing through libmagic, with preflight's policy for PDF headers.
 #pragma once
 
+#include "base/isolate.hpp"
+
 #include <filesystem>
 #include <string>
 #include <string_view>
@@ -12,6 +14,14 @@ namespace preflight::filetype {
 // PDF, whatever precedes it (junk, a byte-order mark); pdf-damaged then reports the
 // leading bytes. libmagic's database is loaded once per process.
 std::string sniff(const std::filesystem::path& file, std::string_view head);
+
+// sniff() with libmagic in a limited child (base/isolate.hpp, the job
+// "filetype.sniff"): libmagic never reads a user's file in the calling process, as
+// PoDoFo and libzip never do. The same answers; a PDF header decides without a child.
+// A child that ends without an answer (a crash, a limit, no child at all) leaves
+// the file unidentified: "application/octet-stream", which DP401 judges as such
+// (blocked where the channel needs a known type).
+std::string sniff_isolated(const std::filesystem::path& file, std::string_view head, const isolate::Limits& limits);
 
 // Offset of `%PDF-` within the first 1024 bytes of `head`, or npos.
 std::size_t pdf_header_offset(std::string_view head);

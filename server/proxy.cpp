@@ -227,17 +227,18 @@ private:
 // A file the SBD names as arkivmelding.xml or a DPI metadata file goes on unjudged
 // only when its content is what such a file is (XML, JSON or text); a PDF or an
 // office document under that name is judged as a document.
-bool metadata_by_content(const std::filesystem::path& file) {
+bool metadata_by_content(const std::filesystem::path& file, const isolate::Limits& limits) {
     std::ifstream in(file, std::ios::binary);
     std::string head(8192, '\0');
     in.read(head.data(), static_cast<std::streamsize>(head.size()));
     head.resize(static_cast<std::size_t>(in.gcount()));
-    const std::string type = filetype::sniff(file, head);
+    const std::string type = filetype::sniff_isolated(file, head, limits);
     return type == "application/xml" || type == "text/xml" || type == "application/json" || type == "text/plain";
 }
 
-bool exempt(const SbdMessage& sbd, const std::string& filename, const std::filesystem::path& file) {
-    return !is_document(sbd, filename) && metadata_by_content(file);
+bool exempt(const SbdMessage& sbd, const std::string& filename, const std::filesystem::path& file,
+            const isolate::Limits& limits) {
+    return !is_document(sbd, filename) && metadata_by_content(file, limits);
 }
 
 // The statuses of a message as the integrasjonspunkt's GET /api/statuses/{id} pages them.
@@ -721,7 +722,7 @@ bool Proxy::upload() {
     // The Noark arkivmelding.xml and DPI metadata files are not documents of the
     // letter: they go on unjudged (the integrasjonspunkt validates them itself), when
     // their content is what their name says.
-    const bool document = !exempt(message->sbd, filename, file.path());
+    const bool document = !exempt(message->sbd, filename, file.path(), pdf_limits(gate_.config));
     std::optional<Report> report;
     if (document) {
         Document d;
@@ -930,7 +931,7 @@ bool Proxy::multipart() {
     }
     JournalPost post = to_journal_post(sbd);
     for (const auto& f : parts.files_) {
-        if (exempt(sbd, f.filename, f.file.path())) {
+        if (exempt(sbd, f.filename, f.file.path(), pdf_limits(gate_.config))) {
             continue;  // arkivmelding.xml, metadata files: not judged
         }
         Document d;

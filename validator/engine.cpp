@@ -180,7 +180,7 @@ void gather_facts(JournalPost& post, const pdf::Limits& limits, bool sandbox, Fa
         std::string head(2048, '\0');
         in.read(head.data(), static_cast<std::streamsize>(head.size()));
         head.resize(static_cast<std::size_t>(in.gcount()));
-        d.type = filetype::sniff(d.path, head);
+        d.type = sandbox ? filetype::sniff_isolated(d.path, head, limits) : filetype::sniff(d.path, head);
         const bool read_pdf = facts.has(Fact::pdf) || find_person_ids || find_content_boxes;
         if (d.type == "application/pdf" && read_pdf) {
             const pdf::AnalyzeOptions options{.find_person_ids = find_person_ids,
