@@ -41,7 +41,10 @@ Magic& magic() {
 
 // libmagic's "data" is what preflight calls unidentified.
 std::string type_of(std::string magic_type) {
-    return magic_type == "data" ? std::string("application/octet-stream") : magic_type;
+    if (magic_type == "data") {
+        return "application/octet-stream";
+    }
+    return magic_type;
 }
 
 // The job: ARGS is the file; the answer is libmagic's type for it. The database is
