@@ -173,11 +173,12 @@ stop_gate
 load_end=$(load1)
 
 # One analyser of the same document alone, under GNU time: the exact peak of what the gate
-# execs per PDF (`preflight __sandbox-child FILE MEMORY CPU SCAN`, pdf/sandbox.cpp, with the
-# [pdf] defaults), which the 100 ms samples can miss. Empty if that internal command changed.
+# runs per PDF (`preflight __isolate-child pdf.analyze MEMORY CPU FILE_BYTES FILE SCAN`, the
+# job of pdf/sandbox.cpp in exec mode, with the [pdf] defaults), which the 100 ms samples can
+# miss. Empty if that internal command changed.
 alone_kib=""
 if [ -x /usr/bin/time ]; then
-  alone_kib=$( { /usr/bin/time -f '%M' "$binary" __sandbox-child "$big" 1073741824 20 0 3>/dev/null >/dev/null; } 2>&1 | tail -n1 ) || alone_kib=""
+  alone_kib=$( { /usr/bin/time -f '%M' "$binary" __isolate-child pdf.analyze 1073741824 20 "$(stat -c %s "$big")" "$big" 0 3>/dev/null >/dev/null; } 2>&1 | tail -n1 ) || alone_kib=""
   case "$alone_kib" in ''|*[!0-9]*) alone_kib="" ;; esac
 fi
 

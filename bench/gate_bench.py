@@ -456,8 +456,8 @@ def cmd_report(args: argparse.Namespace) -> int:
         f"| gate VmRSS after | {mb(up['gate_rss_after_kib'])} |",
         f"| largest analyser child VmHWM seen | {mb(up['child_hwm_max_kib'])} ({up['children_seen']} of "
         f"{up['clients']} children caught by a sample, at most {up['children_max_at_once']} at once) |",
-        f"| one analyser of the same document alone: GNU time's %M (`preflight __sandbox-child FILE "
-        f"1073741824 20 0`, what the gate execs per PDF) | "
+        f"| one analyser of the same document alone: GNU time's %M (`preflight __isolate-child pdf.analyze "
+        f"1073741824 20 FILE_BYTES FILE 0`, the job the gate runs per PDF) | "
         f"{mb(int(meta['analyser_alone_kib'])) if meta.get('analyser_alone_kib') else 'n/a'} |",
         f"| gate + children VmRSS, largest sum in one sample | {mb(up['gate_plus_children_rss_max_kib'])} |",
         f"| request bodies in the gate's temp-dir, largest (after the last answer) | "

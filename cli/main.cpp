@@ -513,9 +513,6 @@ int main(int argc, char** argv) {
     if (argc > 1 && std::strcmp(argv[1], isolate::child_command) == 0) {
         return isolate::child_main(argc, argv);
     }
-    if (argc > 1 && std::strcmp(argv[1], pdf::sandbox_child_command) == 0) {
-        return pdf::sandbox_child_main(argc, argv);
-    }
     Lang lang = lang_from_argv(argc, argv);
     try {
         return run(argc, argv, lang);

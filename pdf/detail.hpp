@@ -51,16 +51,12 @@ void initialise();
 // A function the sandboxed child runs right before analyze(), after its limits
 // are set: tests use it to make the child crash, spin or sleep deterministically.
 // nullptr (the default) for none. Set it only while no sandbox is running.
-// Fork mode only: a child started by set_sandbox_program() is a new process
+// Fork mode only: a child started by exec mode (isolate::set_program()) is a new process
 // and runs no hooks.
 using SandboxChildHook = void (*)();
 void set_sandbox_child_hook(SandboxChildHook hook);
 // Likewise, run right before the text scan (after the analysis was answered).
 void set_sandbox_text_scan_hook(SandboxChildHook hook);
-
-// The fork server's helper process (isolate::server_pid()), or -1 when none is
-// running: tests kill it to check that callers carry on.
-int sandbox_server_pid();
 
 // "ABCDEF+Calibri" -> "Calibri" (a subset tag is six upper-case letters and '+').
 std::string_view strip_subset_prefix(std::string_view name);

@@ -139,41 +139,18 @@ Info analyze(const std::filesystem::path& file, const AnalyzeOptions& options = 
 // out during the scan leaves the analysis as it was and makes text_scan failed.
 //
 // By default the child is fork()ed without exec: cheap, but only safe while the
-// calling process has a single thread. See set_sandbox_program() for the mode a
-// multi-threaded caller needs.
+// calling process has a single thread. See below for the modes a multi-threaded
+// caller needs.
 Info analyze_sandboxed(const std::filesystem::path& file, const Limits& limits, const AnalyzeOptions& options = {});
 
-// isolate::set_program(): makes analyze_sandboxed() start every child as a fresh
-// process instead of a fork (when no fork server runs): posix_spawn() of `program
-// __isolate-child pdf.analyze MEMORY_BYTES CPU_SECONDS FILE_BYTES FILE SCAN` (0-3:
-// 1 find_person_ids, 2 find_content_boxes) with the answer pipe on fd 3, no other
-// descriptor but 0-2, default signal actions and nothing blocked. Safe in a
-// multi-threaded process. `program` must hand that command to
-// isolate::child_main() (the preflight CLI does; "/proc/self/exe" names the
-// running binary). An empty path goes back to fork mode (the default).
-// Thread-safe; a call of analyze_sandboxed() uses the program set when it starts.
-void set_sandbox_program(std::filesystem::path program);
-
-// Fork-server mode: isolate::start_server(), stop_server() and keep_server()
-// (base/isolate.hpp), under their old names. While the server runs, every
-// analyze_sandboxed() call, from any thread, is the job "pdf.analyze" forked by a
-// manager of the single-threaded helper; the caller waits at most
-// Limits::wall_milliseconds + 2 s: no answer in time is time_limit, a missing or
-// broken answer (the helper is gone) is internal. Same answers as the other
-// modes; the test hooks (detail::set_sandbox_child_hook) are not seen by the
-// helper, which was forked before they were set. Precedence: the server, else
-// exec mode if a program is set, else fork mode.
-bool start_sandbox_server();
-void stop_sandbox_server();
-bool keep_sandbox_server();
-
-// argv[1] of a sandbox child started by exec mode.
-inline constexpr const char* sandbox_child_command = "__sandbox-child";
-
-// The child's side of exec mode, for main() to call first thing when argv[1] is
-// sandbox_child_command: analyses as the forked child does, answers on fd 3 and
-// leaves with _exit(). Returns (2, with a message on stderr) only when its
-// arguments or fd 3 are not usable.
-int sandbox_child_main(int argc, char** argv);
+// The mode is the isolation module's (base/isolate.hpp), for the job "pdf.analyze"
+// (ARGS: FILE SCAN, 0-3: 1 find_person_ids, 2 find_content_boxes): the fork server
+// while it runs (isolate::start_server(), the gate), else exec mode when a program
+// is set (isolate::set_program(): `PROGRAM __isolate-child pdf.analyze MEMORY_BYTES
+// CPU_SECONDS FILE_BYTES FILE SCAN`, safe in a multi-threaded process), else fork
+// mode. In server mode the caller waits at most Limits::wall_milliseconds + 2 s: no
+// answer in time is time_limit, a missing or broken answer (the helper is gone) is
+// internal. Same answers in every mode; the test hooks (detail::set_sandbox_child_hook)
+// run in fork mode only.
 
 }  // namespace preflight::pdf

@@ -3,8 +3,7 @@
 // Built on the isolation module (base/isolate.hpp): starting a child in fork or
 // exec mode, its descriptors, signals and limits, reading its answer under the
 // wall clock, reaping and the mapping of how it ended are isolate's; this file
-// adds the PDF child's work, the Info its ending becomes (to_info()) and the fork
-// server.
+// adds the PDF child's work and the Info its ending becomes (to_info()).
 //
 // The child is the isolation module's named job "pdf.analyze" (FILE SCAN(0-3)),
 // started by isolate::run_job() in its three modes (base/isolate.hpp; everything
@@ -19,17 +18,16 @@
 //   deadlocked; the wall-clock limit then kills it and the document is reported
 //   as time_limit, never a hang. Use it for the CLI and other single-threaded
 //   callers. The test hooks (detail::set_sandbox_child_hook) work in this mode only.
-// - Exec mode (set_sandbox_program(PROGRAM), which is isolate::set_program()):
+// - Exec mode (isolate::set_program(PROGRAM)):
 //   posix_spawn() of `PROGRAM __isolate-child pdf.analyze MEMORY_BYTES CPU_SECONDS
 //   FILE_BYTES FILE SCAN` with the pipe's write end on fd 3, every other
 //   descriptor closed, default signal actions and an empty mask. PROGRAM's main()
 //   hands that to isolate::child_main(), which runs the job's prepare (PoDoFo and
 //   OpenSSL), sets the limits and runs child_work() like a forked child. Nothing
 //   of the parent's state is inherited, so it is safe in a multi-threaded process,
-//   but slow (below). `PROGRAM __sandbox-child FILE MEMORY_BYTES CPU_SECONDS SCAN`
-//   (sandbox_child_main()) still runs one analysis alone (bench/gate.sh).
+//   but slow (below). The same command runs one analysis alone (bench/gate.sh).
 // - Fork-server mode (isolate::start_server(), called while the caller is still
-//   single-threaded; start_sandbox_server() is the same call): fork mode, run by
+//   single-threaded): fork mode, run by
 //   a manager that the isolation server's single-threaded helper forks per
 //   request; the manager sends back the isolate::Outcome (the answer lines and how
 //   the child ended), which to_info() maps here as in the other modes. Use it in
@@ -99,7 +97,6 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
-#include <charconv>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
@@ -143,7 +140,7 @@ AnalyzeOptions options_from_flags(int flags) {
 namespace {
 
 // The child's work in either mode, once its descriptors, signals and limits are
-// set (isolate::run_forked(), or sandbox_child_main() after isolate::child_begin()):
+// set (isolate::run_forked(), or isolate::child_main() after isolate::child_begin()):
 // analyses and answers on out_fd. false: the answer could not be written.
 bool child_work(int out_fd, const std::filesystem::path& file, const AnalyzeOptions& options) {
     static constexpr std::string_view out_of_memory =
@@ -324,12 +321,6 @@ void prepare_analysis() { detail::initialise(); }
 
 const isolate::JobRegistration analyze_registration(analyze_job, analyze_child, prepare_analysis);
 
-bool parse_argument(const char* text, auto& value) {
-    const std::string_view s(text);
-    const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
-    return ec == std::errc() && end == s.data() + s.size() && !s.empty();
-}
-
 // What every mode does around its work: exceptions become internal, and the
 // file's size is filled in when the child could not say.
 template <typename Work>
@@ -366,42 +357,6 @@ Info analyze_sandboxed(const std::filesystem::path& file, const Limits& limits, 
             isolate::run_job(analyze_job, {file.string(), std::to_string(scan_flags(options))}, limits, run_options),
             limits, options);
     });
-}
-
-bool start_sandbox_server() { return isolate::start_server(); }
-bool keep_sandbox_server() { return isolate::keep_server(); }
-void stop_sandbox_server() { isolate::stop_server(); }
-void set_sandbox_program(std::filesystem::path program) { isolate::set_program(std::move(program)); }
-int detail::sandbox_server_pid() { return isolate::server_pid(); }
-
-int sandbox_child_main(int argc, char** argv) {
-    const auto usage = [](const char* why) {
-        std::fprintf(stderr, "preflight %s: %s\n", sandbox_child_command, why);
-        return 2;
-    };
-    if (argc != 6 || std::strcmp(argv[1], sandbox_child_command) != 0) {
-        return usage("expects FILE MEMORY_BYTES CPU_SECONDS SCAN(0-3)");
-    }
-    Limits limits;
-    AnalyzeOptions options;
-    const std::string_view scan(argv[5]);
-    if (!parse_argument(argv[3], limits.memory_bytes) || !parse_argument(argv[4], limits.cpu_seconds) ||
-        scan.size() != 1 || scan[0] < '0' || scan[0] > '3') {
-        return usage("expects FILE MEMORY_BYTES CPU_SECONDS SCAN(0-3)");
-    }
-    options = options_from_flags(scan[0] - '0');
-    // Before the limits are set, as a forked child inherits it from its parent.
-    detail::initialise();
-    // The allocation flag stays in this process (no page shared across exec): it
-    // still turns an analysis that swallowed a failed allocation into
-    // memory_limit, and a caught std::bad_alloc is answered as memory_limit.
-    const std::filesystem::path file(argv[2]);
-    if (!isolate::child_begin(limits, mapped_bytes(file))) {
-        return usage("fd 3 (the answer pipe) is not open");
-    }
-    const bool ok = child_work(3, file, options);
-    ::close(3);
-    ::_exit(ok ? 0 : 3);
 }
 
 }  // namespace preflight::pdf

@@ -209,11 +209,11 @@ TEST(Sandbox, LeavesNoChildrenOrDescriptors) {
     EXPECT_FALSE(has_children());
 }
 
-// Exec mode: every child is `PREFLIGHT_BINARY __sandbox-child ...`.
+// Exec mode: every child is `PREFLIGHT_BINARY __isolate-child pdf.analyze ...`.
 class SandboxExec : public ::testing::Test {
 protected:
-    void SetUp() override { set_sandbox_program(PREFLIGHT_BINARY); }
-    void TearDown() override { set_sandbox_program({}); }
+    void SetUp() override { isolate::set_program(PREFLIGHT_BINARY); }
+    void TearDown() override { isolate::set_program({}); }
 };
 
 AnalyzeOptions scan() { return AnalyzeOptions{.find_person_ids = true}; }
@@ -307,15 +307,15 @@ TEST_F(SandboxExec, FindsPersonIdsLikeInProcess) {
 
 // The parent's mapping of how a child ended, with programs that are no sandbox child.
 TEST_F(SandboxExec, ChildrenThatDoNotAnswer) {
-    set_sandbox_program("/bin/false");
+    isolate::set_program("/bin/false");
     const Info failed = analyze_sandboxed(fixture("a4_portrait.pdf"), Limits{});
     EXPECT_EQ(failed.damage, Damage::crashed);
     EXPECT_EQ(failed.damage_detail, "exit status 1");
 
-    set_sandbox_program("/bin/true");
+    isolate::set_program("/bin/true");
     EXPECT_EQ(analyze_sandboxed(fixture("a4_portrait.pdf"), Limits{}).damage, Damage::internal);
 
-    set_sandbox_program(fixture("does-not-exist"));
+    isolate::set_program(fixture("does-not-exist"));
     const Info missing = analyze_sandboxed(fixture("a4_portrait.pdf"), Limits{});
     EXPECT_EQ(missing.damage, Damage::internal);
     EXPECT_NE(missing.damage_detail.find("posix_spawn"), std::string::npos) << missing.damage_detail;
@@ -336,7 +336,7 @@ TEST_F(SandboxExec, ChildStartsClean) {
                "\"$ignored\" >&3\n";
     }
     fs::permissions(script, fs::perms::owner_all);
-    set_sandbox_program(script);
+    isolate::set_program(script);
 
     const int inherited = ::dup2(::open("/dev/null", O_RDONLY), 7);  // no O_CLOEXEC on either
     ASSERT_EQ(inherited, 7);
@@ -372,22 +372,6 @@ TEST_F(SandboxExec, WallClockLimit) {
     EXPECT_TRUE(info.pages.empty());
 }
 
-TEST_F(SandboxExec, ChildRejectsBadArguments) {
-    // Checked before anything else happens: safe to call in this process.
-    std::string program = PREFLIGHT_BINARY;
-    std::string command = sandbox_child_command;
-    std::string file = fixture("a4_portrait.pdf").string();
-    std::string memory = "1048576";
-    std::string cpu = "five";
-    std::string find = "1";
-    std::vector<char*> argv{program.data(), command.data(), file.data(), memory.data(), cpu.data(), find.data()};
-    EXPECT_EQ(sandbox_child_main(static_cast<int>(argv.size()), argv.data()), 2);
-    cpu = "5";
-    find = "yes";
-    EXPECT_EQ(sandbox_child_main(static_cast<int>(argv.size()), argv.data()), 2);
-    EXPECT_EQ(sandbox_child_main(3, argv.data()), 2);
-}
-
 // The caller the exec mode is for: many threads at once, each with its own children.
 TEST_F(SandboxExec, ManyThreadsAtOnce) {
     ASSERT_FALSE(has_children());
@@ -409,11 +393,11 @@ TEST_F(SandboxExec, LeavesNoChildrenOrDescriptors) {
         Limits limits = memory_limits(256ULL * 1024 * 1024);
         EXPECT_EQ(analyze_sandboxed(fixture("bomb_objstm_pages.pdf"), limits).damage, Damage::memory_limit);
     }
-    set_sandbox_program("/bin/false");
+    isolate::set_program("/bin/false");
     EXPECT_EQ(analyze_sandboxed(fixture("a4_portrait.pdf"), Limits{}).damage, Damage::crashed);
-    set_sandbox_program(fixture("does-not-exist"));
+    isolate::set_program(fixture("does-not-exist"));
     EXPECT_EQ(analyze_sandboxed(fixture("a4_portrait.pdf"), Limits{}).damage, Damage::internal);
-    set_sandbox_program(PREFLIGHT_BINARY);
+    isolate::set_program(PREFLIGHT_BINARY);
     for (int i = 0; i < 5; ++i) {
         EXPECT_EQ(analyze_sandboxed(fixture("slides_16x9.pdf"), Limits{}, scan()).pages.size(), 3U);
     }
@@ -423,7 +407,7 @@ TEST_F(SandboxExec, LeavesNoChildrenOrDescriptors) {
 
 // Back to fork mode with an empty path.
 TEST_F(SandboxExec, EmptyProgramIsForkMode) {
-    set_sandbox_program({});
+    isolate::set_program({});
     const Hook hook(exit_seven);  // runs in a forked child only
     const Info info = analyze_sandboxed(fixture("a4_portrait.pdf"), Limits{});
     EXPECT_EQ(info.damage_detail, "exit status 7");
@@ -436,7 +420,7 @@ TEST_F(SandboxExec, DISABLED_Overhead) {
     const fs::path file = fixture("a4_portrait.pdf");
     const auto mean_ms = [&] { return sandboxed_mean_ms(file, runs); };
     const double exec_ms = mean_ms();
-    set_sandbox_program({});
+    isolate::set_program({});
     const double fork_ms = mean_ms();
     const auto start = std::chrono::steady_clock::now();
     for (int i = 0; i < runs; ++i) {
@@ -448,23 +432,23 @@ TEST_F(SandboxExec, DISABLED_Overhead) {
                 fork_ms, in_process_ms);
 }
 
-// Fork-server mode: every analysis is forked by the helper of start_sandbox_server().
+// Fork-server mode: every analysis is forked by the helper of isolate::start_server().
 // gtest runs the tests one after another, and SetUp() runs on the main thread
 // before the test body starts any thread (the threads of earlier tests are all
-// joined): the process is single-threaded when start_sandbox_server() forks.
+// joined): the process is single-threaded when isolate::start_server() forks.
 class SandboxServer : public ::testing::Test {
 protected:
     void SetUp() override {
         ASSERT_FALSE(has_children());
         fds_before_ = open_fds();
-        ASSERT_TRUE(start_sandbox_server());
-        ASSERT_GT(detail::sandbox_server_pid(), 0);
+        ASSERT_TRUE(isolate::start_server());
+        ASSERT_GT(isolate::server_pid(), 0);
     }
     void TearDown() override {
-        stop_sandbox_server();
-        set_sandbox_program({});
-        EXPECT_EQ(detail::sandbox_server_pid(), -1);
-        EXPECT_FALSE(has_children());  // the helper was reaped by stop_sandbox_server()
+        isolate::stop_server();
+        isolate::set_program({});
+        EXPECT_EQ(isolate::server_pid(), -1);
+        EXPECT_FALSE(has_children());  // the helper was reaped by isolate::stop_server()
         EXPECT_EQ(open_fds(), fds_before_);
     }
     std::size_t fds_before_ = 0;
@@ -521,12 +505,12 @@ TEST_F(SandboxServer, DecompressionBombHitsTheMemoryLimitAndTheParentCarriesOn) 
 
 // The server wins over exec mode; once it is stopped, exec mode applies again.
 TEST_F(SandboxServer, TakesPrecedenceOverExecMode) {
-    EXPECT_FALSE(start_sandbox_server());  // one is running
-    set_sandbox_program("/bin/false");
+    EXPECT_FALSE(isolate::start_server());  // one is running
+    isolate::set_program("/bin/false");
     const Info served = analyze_sandboxed(fixture("a4_portrait.pdf"), Limits{});
     EXPECT_EQ(served.damage, Damage::none) << served.damage_detail;
-    stop_sandbox_server();
-    EXPECT_EQ(detail::sandbox_server_pid(), -1);
+    isolate::stop_server();
+    EXPECT_EQ(isolate::server_pid(), -1);
     const Info exec = analyze_sandboxed(fixture("a4_portrait.pdf"), Limits{});
     EXPECT_EQ(exec.damage, Damage::crashed);
     EXPECT_EQ(exec.damage_detail, "exit status 1");
@@ -538,22 +522,22 @@ TEST_F(SandboxServer, ManyThreadsAtOnce) {
     EXPECT_EQ(open_fds(), fds);
 }
 
-// After stop_sandbox_server() the helper is gone and reaped, and nothing is left open.
+// After isolate::stop_server() the helper is gone and reaped, and nothing is left open.
 TEST_F(SandboxServer, StopLeavesNoChildrenOrDescriptors) {
-    const int helper = detail::sandbox_server_pid();
+    const int helper = isolate::server_pid();
     for (int i = 0; i < 5; ++i) {
         EXPECT_EQ(analyze_sandboxed(fixture("slides_16x9.pdf"), Limits{}, scan()).pages.size(), 3U);
     }
     Limits limits = memory_limits(256ULL * 1024 * 1024);
     EXPECT_EQ(analyze_sandboxed(fixture("bomb_objstm_pages.pdf"), limits).damage, Damage::memory_limit);
     EXPECT_TRUE(has_children());
-    stop_sandbox_server();
+    isolate::stop_server();
     EXPECT_FALSE(has_children());
     EXPECT_EQ(open_fds(), fds_before_);
     errno = 0;
     EXPECT_EQ(::kill(helper, 0), -1);  // no such process any more
     EXPECT_EQ(errno, ESRCH);
-    stop_sandbox_server();  // twice: nothing to do
+    isolate::stop_server();  // twice: nothing to do
 }
 
 // A helper that dies (here SIGKILL) makes the next analyses internal, never a
@@ -563,7 +547,7 @@ TEST_F(SandboxServer, StopLeavesNoChildrenOrDescriptors) {
 // slow machine does not reach.
 TEST_F(SandboxServer, KilledHelperIsInternalNeverAHang) {
     ASSERT_EQ(analyze_sandboxed(fixture("a4_portrait.pdf"), Limits{}).damage, Damage::none);
-    ASSERT_EQ(::kill(detail::sandbox_server_pid(), SIGKILL), 0);
+    ASSERT_EQ(::kill(isolate::server_pid(), SIGKILL), 0);
     Limits limits;
     limits.wall_milliseconds = 600'000;
     for (int i = 0; i < 3; ++i) {
@@ -573,16 +557,16 @@ TEST_F(SandboxServer, KilledHelperIsInternalNeverAHang) {
         EXPECT_FALSE(info.damage_detail.empty());
         EXPECT_LT(std::chrono::steady_clock::now() - start, preflight::testing::kWaitBound);
     }
-    stop_sandbox_server();  // reaps the killed helper
+    isolate::stop_server();  // reaps the killed helper
     EXPECT_FALSE(has_children());
 }
 
 // As `preflight serve` runs it: with a program to exec as well, a dead helper
 // means exec mode from then on, not a gate that fails every document.
 TEST_F(SandboxServer, KilledHelperFallsBackToExecModeWhenAProgramIsSet) {
-    set_sandbox_program(PREFLIGHT_BINARY);
+    isolate::set_program(PREFLIGHT_BINARY);
     const std::string expected = to_json_text(analyze(fixture("a4_portrait.pdf")));
-    const int helper = detail::sandbox_server_pid();
+    const int helper = isolate::server_pid();
     ASSERT_EQ(::kill(helper, SIGKILL), 0);
     // A request that meets the dying helper may still be internal (SIGKILL is not
     // instant: its socket may take the request); once it has ended, exec mode answers.
@@ -592,23 +576,23 @@ TEST_F(SandboxServer, KilledHelperFallsBackToExecModeWhenAProgramIsSet) {
         EXPECT_EQ(info.damage, Damage::none) << info.damage_detail;
         EXPECT_EQ(to_json_text(info), expected);
     }
-    set_sandbox_program({});
-    stop_sandbox_server();
+    isolate::set_program({});
+    isolate::stop_server();
     EXPECT_FALSE(has_children());
 }
 
-// keep_sandbox_server(), as the gate calls it every second: a killed helper is
+// isolate::keep_server(), as the gate calls it every second: a killed helper is
 // reaped (no zombie stays) and a new one started from the program, which then
 // serves every analysis as the first one did.
 TEST_F(SandboxServer, KilledHelperIsReapedAndRestarted) {
-    set_sandbox_program(PREFLIGHT_BINARY);
-    EXPECT_FALSE(keep_sandbox_server());  // alive: nothing to do
-    const int first = detail::sandbox_server_pid();
+    isolate::set_program(PREFLIGHT_BINARY);
+    EXPECT_FALSE(isolate::keep_server());  // alive: nothing to do
+    const int first = isolate::server_pid();
     ASSERT_EQ(::kill(first, SIGKILL), 0);
     ASSERT_TRUE(wait_until("the killed sandbox helper has ended", [&] { return has_ended(first); }));
-    EXPECT_EQ(detail::sandbox_server_pid(), first);  // not reaped yet: keep_sandbox_server() does that
-    ASSERT_TRUE(keep_sandbox_server());
-    const int second = detail::sandbox_server_pid();
+    EXPECT_EQ(isolate::server_pid(), first);  // not reaped yet: isolate::keep_server() does that
+    ASSERT_TRUE(isolate::keep_server());
+    const int second = isolate::server_pid();
     EXPECT_GT(second, 0);
     EXPECT_NE(second, first);
     errno = 0;
@@ -616,13 +600,13 @@ TEST_F(SandboxServer, KilledHelperIsReapedAndRestarted) {
     EXPECT_EQ(errno, ESRCH);
     // Served by the new helper, not by exec mode: with /bin/false as the program,
     // exec mode would crash every child.
-    set_sandbox_program("/bin/false");
+    isolate::set_program("/bin/false");
     for (const char* name : {"a4_portrait.pdf", "slides_16x9.pdf", "truncated.pdf"}) {
         const Info served = analyze_sandboxed(fixture(name), Limits{});
         EXPECT_EQ(to_json(served), to_json(analyze(fixture(name)))) << name;
     }
-    EXPECT_FALSE(keep_sandbox_server());
-    EXPECT_EQ(detail::sandbox_server_pid(), second);
+    EXPECT_FALSE(isolate::keep_server());
+    EXPECT_EQ(isolate::server_pid(), second);
 }
 
 // Per-document cost of the server against exec and fork mode (not a check: run with
@@ -632,10 +616,10 @@ TEST_F(SandboxServer, DISABLED_Overhead) {
     const fs::path file = fixture("a4_portrait.pdf");
     const auto mean_ms = [&] { return sandboxed_mean_ms(file, runs); };
     const double server_ms = mean_ms();
-    stop_sandbox_server();
-    set_sandbox_program(PREFLIGHT_BINARY);
+    isolate::stop_server();
+    isolate::set_program(PREFLIGHT_BINARY);
     const double exec_ms = mean_ms();
-    set_sandbox_program({});
+    isolate::set_program({});
     const double fork_ms = mean_ms();
     std::printf("%s, %d runs: fork server %.2f ms, exec %.2f ms, fork %.2f ms\n", file.filename().c_str(), runs,
                 server_ms, exec_ms, fork_ms);
