@@ -40,6 +40,16 @@ std::string clean_text(std::string_view s, const RenderOptions& o) {
     return o.show_ids ? p : ident::mask_person_ids(p);
 }
 
+bool color_wanted(std::string_view when, bool stdout_is_tty, const char* no_color_env) {
+    if (when == "never") {
+        return false;
+    }
+    if (when == "always") {
+        return true;
+    }
+    return stdout_is_tty && (no_color_env == nullptr || *no_color_env == '\0');
+}
+
 std::optional<Format> parse_format(std::string_view s) {
     for (const FormatEntry& f : kFormats) {
         if (f.name == s) {

@@ -22,6 +22,8 @@ struct RenderOptions {
     std::string docs_url;
     // `preflight scan`: the report is about templates, not one letter (the verdict line).
     bool templates = false;
+    bool color = false;  // ANSI colours for verdicts and severities
+    bool quiet = false;  // text: only the verdict line
 
     // The defaults, in `lang`.
     [[nodiscard]] static RenderOptions in(Lang lang) {
@@ -30,6 +32,12 @@ struct RenderOptions {
         return o;
     }
 };
+
+// --color: "never" no, "always" yes, "auto" (or anything else) when standard output is
+// a terminal and NO_COLOR (`no_color_env`, null when unset) is unset or empty
+// (https://no-color.org).
+[[nodiscard]] bool color_wanted(std::string_view when /*"auto"|"always"|"never"*/, bool stdout_is_tty,
+                                const char* no_color_env);
 
 // Text from users (names, file names, log lines) as it may be shown: valid UTF-8,
 // control characters escaped as \uXXXX (so a name cannot fake a line of output or
