@@ -7,7 +7,21 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <array>
+#include <string_view>
+
 namespace preflight::report {
+namespace {
+
+// ANSI SGR colours: by Severity (info, warn, block) and by Verdict (pass, warn, block).
+constexpr std::array<std::string_view, 3> kSeverityColours{"34", "33", "31"};
+constexpr std::array<std::string_view, 3> kVerdictColours{"32", "33", "31"};
+
+std::string painted(std::string_view s, std::string_view colour, bool bold) {
+    return fmt::format("\x1b[{}{}m{}\x1b[0m", bold ? "1;" : "", colour, s);
+}
+
+}  // namespace
 
 std::string located(std::string_view file, const RenderOptions& o) {
     const std::string shown_name = clean_text(file, o);
@@ -35,14 +49,26 @@ std::string location(const Finding& f, const RenderOptions& o) {
         where += fmt::format(":{}", *f.page);
     }
     if (f.recipient) {
-        where +=
-            fmt::format(" ({})", catalogue::text("ui.recipient", o.lang, {{"index", std::to_string(*f.recipient)}}));
+        where += fmt::format(" ({})",
+                             catalogue::text("ui.recipient", o.lang, {{"index", std::to_string(*f.recipient + 1)}}));
     }
     return where;
 }
 
 std::string severity_label(Severity s, Lang lang) {
     return catalogue::text(fmt::format("ui.severity.{}", to_string(s)), lang);
+}
+
+std::string severity_shown(Severity s, const RenderOptions& o) {
+    const std::string label = severity_label(s, o.lang);
+    return o.color ? painted(label, kSeverityColours.at(static_cast<std::size_t>(s)), false) : label;
+}
+
+std::string verdict_line(const Report& r, const RenderOptions& o) {
+    const Verdict v = r.verdict();
+    const std::string line =
+        catalogue::text(fmt::format("ui.verdict.{}{}", o.templates ? "scan." : "", to_string(v)), o.lang);
+    return (o.color ? painted(line, kVerdictColours.at(static_cast<std::size_t>(v)), true) : line) + "\n";
 }
 
 std::string summary_line(const Report& r, const RenderOptions& o) {

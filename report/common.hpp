@@ -22,9 +22,16 @@ std::string located(std::string_view file, const RenderOptions& o);
 MessageArgs clean_args(const MessageArgs& args, const RenderOptions& o);
 // The finding's message and remedy from the catalogue, its arguments cleaned.
 Shown shown(const Finding& f, const RenderOptions& o);
-// "file.pdf:3 (recipient 0)", or the journal post.
+// "file.pdf:3 (recipient 1)", or the journal post: recipients are counted from 1 for
+// people (the JSON report's `recipient` and `index` count from 0).
 std::string location(const Finding& f, const RenderOptions& o);
 std::string severity_label(Severity s, Lang lang);
+// The severity's label, in its colour with o.color (block red, warn yellow, info blue).
+std::string severity_shown(Severity s, const RenderOptions& o);
+// The verdict line ("Resultat: …", of the templates with o.templates) and a newline;
+// with o.color the line is bold in the verdict's colour (pass green, warn yellow,
+// block red). Without o.color not one escape byte.
+std::string verdict_line(const Report& r, const RenderOptions& o);
 // "Documents: 9 · blocking: 4 · warnings: 3 · info: 0", and a newline.
 std::string summary_line(const Report& r, const RenderOptions& o);
 // error, warning, note (SARIF levels; GitHub's command names but notice).

@@ -7,6 +7,9 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <vector>
+
 namespace preflight::report {
 namespace {
 
@@ -15,12 +18,24 @@ using json = nlohmann::json;
 class TextRenderer final : public Renderer {
 public:
     std::string report(const Report& r, const RenderOptions& o) const override {
-        std::string out;
+        if (o.quiet) {
+            return verdict_line(r, o);
+        }
+        // Blocking findings first, then warnings, then info; in the report's order within
+        // each (the machine formats keep the report's order).
+        std::vector<const Finding*> sorted;
+        sorted.reserve(r.findings.size());
         for (const auto& f : r.findings) {
-            const Shown s = shown(f, o);
-            out += fmt::format("{}: {} {} [{}] {}\n    {}: {}\n", location(f, o), f.code,
-                               severity_label(f.severity, o.lang), f.check, s.message,
-                               catalogue::text("ui.remedy", o.lang), s.remedy);
+            sorted.push_back(&f);
+        }
+        std::stable_sort(sorted.begin(), sorted.end(),
+                         [](const Finding* a, const Finding* b) { return a->severity > b->severity; });
+        std::string out;
+        for (const Finding* f : sorted) {
+            const Shown s = shown(*f, o);
+            out +=
+                fmt::format("{}: {} {} [{}] {}\n    {}: {}\n", location(*f, o), f->code, severity_shown(f->severity, o),
+                            f->check, s.message, catalogue::text("ui.remedy", o.lang), s.remedy);
         }
         if (!r.findings.empty()) {
             out += "\n";
@@ -32,7 +47,7 @@ public:
                 out +=
                     catalogue::text(
                         "ui.recipient-route", o.lang,
-                        {{"index", std::to_string(i)},
+                        {{"index", std::to_string(i + 1)},
                          {"name",
                           clean_text(rec.name.empty() ? (rec.id ? ident::normalise_id(*rec.id) : "-") : rec.name, o)},
                          {"route", std::string(to_string(rec.route))},
@@ -44,9 +59,7 @@ public:
             out += "\n";
         }
         out += summary_line(r, o);
-        out += catalogue::text(fmt::format("ui.verdict.{}{}", o.templates ? "scan." : "", to_string(r.verdict())),
-                               o.lang) +
-               "\n";
+        out += verdict_line(r, o);
         return out;
     }
 };
