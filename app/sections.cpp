@@ -4,6 +4,7 @@
 #include "scan/scan.hpp"
 #include "server/gate.hpp"
 #include "validator/engine.hpp"
+#include "validator/selection.hpp"
 
 namespace preflight::app {
 
@@ -14,6 +15,7 @@ std::vector<Section> config_sections(const CheckSet& check_set) {
     }
     sections.push_back(server::serve_section());
     sections.push_back(scan::scan_section());
+    sections.push_back(selection_section());
     sections.push_back(pdf_section());
     return sections;
 }

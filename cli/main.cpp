@@ -1,6 +1,7 @@
 // preflight: a thin command line over the library (qpdf style). Exit codes:
 // 0 nothing blocks, 1 something blocks (or warns with --fail-on warn), 2 usage
 // error, 3 internal error.
+#include "app/cli.hpp"
 #include "app/sections.hpp"
 #include "base/error.hpp"
 #include "base/files.hpp"
@@ -20,14 +21,19 @@
 #include "validator/config.hpp"
 #include "validator/engine.hpp"
 #include "validator/manifest.hpp"
+#include "validator/docs.hpp"
+#include "validator/selection.hpp"
 
 #include "git_describe.hpp"
 
 #include <fmt/format.h>
-#include <boost/program_options.hpp>
 
 #include <unistd.h>
 
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -35,9 +41,10 @@
 #include <filesystem>
 #include <iostream>
 #include <string>
+#include <system_error>
 #include <vector>
 
-namespace po = boost::program_options;
+namespace cli = preflight::app::cli;
 using namespace preflight;
 
 namespace {
@@ -46,52 +53,6 @@ constexpr int kExitOk = 0;
 constexpr int kExitFindings = 1;
 constexpr int kExitUsage = 2;
 constexpr int kExitInternal = 3;
-
-constexpr const char* kHelp = R"(preflight - checks a letter before it is sent as digital post
-
-usage:
-  preflight check FILE...                 check loose documents for a channel
-  preflight check --manifest POST.json    check one journal post: documents and recipients
-  preflight scan PATH...                  CI mode: every template (PDF, DOCX, DOTX) under the
-                                          folders, in parallel (docs/ci.md)
-  preflight explain TEXT | --log FILE | --statuses FILE [--manifest POST.json]
-                                          what a log message means and what to do; with no
-                                          TEXT, reads standard input (docs/explain.md)
-  preflight lookup ID                     what the registries say about a person or organisation
-  preflight checks [--dump-config]        list every check, or print every option as INI
-  preflight fix IN.pdf -o OUT.pdf [--two-up] [--force]
-                                          a print-ready copy: every page portrait A4, the left
-                                          18 mm free where pages are scaled (docs/fix.md)
-  preflight fix --manifest POST.json      shorter names for the documents DP101 stops
-  preflight serve [--listen ADDR:PORT] [--upstream URL]
-                                          the gate: check API, and a validating proxy in front
-                                          of the integrasjonspunkt with --upstream (docs/gate.md)
-
-options:
-  --channel general|dpi|print|dpo|dpv|dpf|email|signing   (default general: print rules block)
-  --format text|json|junit|sarif|github                   (default text)
-  --config FILE       INI file, one section per check slug, e.g. [page-format] tolerance-mm = 10
-  --lang nb|en        language of messages (default nb)
-  --fail-on block|warn  what makes the exit code 1 (default block)
-  --show-ids          print fødselsnummer in full (masked as 291293***** by default)
-  --strict-registry   a registry that cannot answer blocks (DP508) instead of warning
-  --profile production|training   training: only the training environment's test recipients (DP701)
-  --listen ADDR:PORT  serve: where to listen (default 127.0.0.1:8480; [serve] listen)
-  --upstream URL      serve: the integrasjonspunkt, e.g. http://127.0.0.1:9093 ([serve] upstream)
-  --workers N         serve: threads that check (default: one per core)
-  --jobs N            scan: files checked at once (default: one per core; [scan] jobs)
-  --exclude GLOB      scan: skip matching files and folders (repeatable; [scan] exclude)
-  --log FILE          explain: an exported log, one message per line ("-": standard input)
-  --statuses FILE     explain: an export of the integrasjonspunkt's /api/statuses, sorted
-                      into act now, wait and fine
-  -o, --output FILE   fix: where to write the copy (never the input)
-  --two-up            fix: two landscape slides on each A4 page
-  --force             fix: overwrite OUT.pdf if it exists
-  --version, --help
-
-exit codes: 0 nothing blocks, 1 a finding blocks (or warns with --fail-on warn),
-            2 usage error, invalid manifest or config, 3 internal error
-)";
 
 bool flag_in_argv(int argc, char** argv, const char* flag) {
     for (int i = 1; i < argc; ++i) {
@@ -103,13 +64,28 @@ bool flag_in_argv(int argc, char** argv, const char* flag) {
 }
 
 Lang lang_from_argv(int argc, char** argv) {
+    Lang lang = Lang::nb;
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
-        if ((a == "--lang" && i + 1 < argc && std::strcmp(argv[i + 1], "en") == 0) || a == "--lang=en") {
-            return Lang::en;
+        if (a == "--lang" && i + 1 < argc) {
+            lang = std::strcmp(argv[i + 1], "en") == 0 ? Lang::en : Lang::nb;
+        } else if (a.starts_with("--lang=")) {
+            lang = a == "--lang=en" ? Lang::en : Lang::nb;
         }
     }
-    return Lang::nb;
+    return lang;
+}
+
+// --NAME as a whole number in [min, max].
+long whole_number(const cli::Parsed& p, const char* name, long min, long max) {
+    const std::string given = p.value(name);
+    long value = 0;
+    const auto [end, ec] = std::from_chars(given.data(), given.data() + given.size(), value);
+    if (ec != std::errc() || end != given.data() + given.size() || value < min || value > max) {
+        throw UsageError("error.usage.value",
+                         {{"option", name}, {"value", given}, {"allowed", fmt::format("{}-{}", min, max)}});
+    }
+    return value;
 }
 
 template <typename T>
@@ -125,7 +101,7 @@ T choose(const std::string& option, const std::string& value, const std::vector<
 }
 
 // `preflight serve`: settings from [serve], overridden by the command line.
-int serve(const po::variables_map& vm, const Config& config, const CheckSet& check_set, Lang lang, bool training) {
+int serve(const cli::Parsed& p, const Config& config, const CheckSet& check_set, Lang lang, bool training) {
     // The gate is multi-threaded: PDFs and DOCX files are never read by a fork of
     // it (other threads may hold locks; docs/design.md, "Isolation"). While this
     // process is still single-threaded, fork the isolation server's helper: every
@@ -135,24 +111,24 @@ int serve(const po::variables_map& vm, const Config& config, const CheckSet& che
     isolate::start_server();
     isolate::set_program("/proc/self/exe");
     server::ServeOverrides overrides;
-    if (vm.count("listen") != 0) {
-        overrides.listen = vm["listen"].as<std::string>();
+    if (p.has("listen")) {
+        overrides.listen = p.value("listen");
     }
-    if (vm.count("upstream") != 0) {
-        overrides.upstream = vm["upstream"].as<std::string>();
+    if (p.has("upstream")) {
+        overrides.upstream = p.value("upstream");
     }
-    if (vm.count("workers") != 0) {
-        overrides.workers = vm["workers"].as<unsigned>();
+    if (p.has("workers")) {
+        overrides.workers = static_cast<unsigned>(whole_number(p, "workers", 1, 1024));
     }
     const server::GateSettings gs = server::settings_from(config, overrides, lang);
 
-    if (vm.count("no-sandbox") != 0) {
+    if (p.has("no-sandbox")) {
         // Analysing untrusted PDFs inside the multi-threaded gate is never safe.
         throw UsageError("error.usage.value", {{"option", "no-sandbox"}, {"value", "serve"}, {"allowed", "check"}});
     }
     RunSettings run;
     run.sandbox = true;
-    run.flags.strict_registry = vm.count("strict-registry") != 0 || config.section("registry").boolean("strict");
+    run.flags.strict_registry = p.has("strict-registry") || config.section("registry").boolean("strict");
     run.flags.training = training;
     // The upstream integrasjonspunkt answers capabilities unless [capabilities] url is set.
     auto registries = registry::make_registries(config, gs.upstream);
@@ -173,40 +149,218 @@ int serve(const po::variables_map& vm, const Config& config, const CheckSet& che
     }
 }
 
+// Where a report goes: a file (--output), or standard output.
+struct Destination {
+    Format format = Format::text;
+    std::optional<std::string> file;
+};
+
+Format format_named(const std::string& name) {
+    const auto format = parse_format(name);
+    if (!format) {
+        throw UsageError("error.usage.value",
+                         {{"option", "format"}, {"value", name}, {"allowed", "text, json, junit, sarif, gitlab, github"}});
+    }
+    return *format;
+}
+
+// --format and --output in pairs: the n-th --output gets the n-th --format; one more
+// --format than --output sends the last one to standard output (docs/cli.md).
+std::vector<Destination> destinations(const cli::Parsed& p) {
+    std::vector<std::string> formats = p.all("format");
+    const std::vector<std::string> files = p.all("output");
+    if (formats.empty()) {
+        formats.emplace_back("text");
+    }
+    if (files.size() != formats.size() && files.size() + 1 != formats.size() &&
+        !(formats.size() == 1 && files.size() <= 1)) {
+        throw UsageError("error.usage.formats", {});
+    }
+    std::vector<Destination> out;
+    for (std::size_t i = 0; i < formats.size(); ++i) {
+        Destination d{format_named(formats[i]), std::nullopt};
+        if (i < files.size()) {
+            d.file = files[i];
+        }
+        out.push_back(std::move(d));
+    }
+    // The same file twice would keep only one report.
+    for (std::size_t i = 0; i < out.size(); ++i) {
+        for (std::size_t j = i + 1; j < out.size(); ++j) {
+            if (out[i].file && out[j].file && *out[i].file == *out[j].file) {
+                throw UsageError("error.usage.formats", {});
+            }
+        }
+    }
+    return out;
+}
+
+// A report file must not replace a document being checked.
+void refuse_output_over(const std::vector<Destination>& outputs, const std::vector<std::string>& inputs) {
+    for (const auto& d : outputs) {
+        if (!d.file) {
+            continue;
+        }
+        for (const auto& in : inputs) {
+            std::error_code ec;
+            if (std::filesystem::equivalent(*d.file, in, ec)) {
+                throw UsageError("error.usage.output-stdin", {{"file", *d.file}});
+            }
+        }
+    }
+}
+
+// Renders `report` into every destination: files whole or not at all (written beside
+// and renamed), standard output as it is.
+void emit(const Report& report, const std::vector<Destination>& outputs, const RenderOptions& options) {
+    for (const auto& d : outputs) {
+        if (!d.file) {
+            continue;
+        }
+        RenderOptions plain = options;
+        plain.color = false;
+        plain.quiet = false;
+        try {
+            write_file_atomically(*d.file, render(report, d.format, plain));
+        } catch (const std::system_error& e) {
+            throw UsageError("error.output.write", {{"file", *d.file}, {"detail", e.code().message()}});
+        }
+    }
+    for (const auto& d : outputs) {
+        if (!d.file) {
+            RenderOptions shown = options;
+            shown.quiet = options.quiet && d.format == Format::text;
+            std::fputs(render(report, d.format, shown).c_str(), stdout);
+        }
+    }
+}
+
+int exit_for(const cli::Parsed& p, const Report& report, Severity fail_on) {
+    return !p.has("exit-zero") && report.fails(fail_on) ? kExitFindings : kExitOk;
+}
+
+// --select and --ignore as given (each may be a comma-separated list, and repeated).
+Selection selection_given(const cli::Parsed& p) {
+    Selection s;
+    for (const auto& v : p.all("select")) {
+        for (auto& one : split_selectors(v)) {
+            s.select.push_back(std::move(one));
+        }
+    }
+    for (const auto& v : p.all("ignore")) {
+        for (auto& one : split_selectors(v)) {
+            s.ignore.push_back(std::move(one));
+        }
+    }
+    return s;
+}
+
+// The configuration: --config; none with --no-config; else, where `discover`, the
+// nearest .preflight.ini upwards from here or the system file (discover_config).
+struct LoadedConfig {
+    Config config;
+    std::optional<std::filesystem::path> file;
+};
+
+LoadedConfig load_config(const cli::Parsed& p, const std::vector<Section>& sections, bool discover) {
+    if (p.has("config") && p.has("no-config")) {
+        throw UsageError("error.usage.config-both", {});
+    }
+    std::optional<std::filesystem::path> file = p.optional("config");
+    if (!file && discover && !p.has("no-config")) {
+        file = discover_config(std::filesystem::current_path());
+    }
+    if (!file) {
+        return {Config(sections), std::nullopt};
+    }
+    return {Config::load(*file, sections), file};
+}
+
+// A document read from standard input ("-"), kept in a private folder while it is checked.
+class StdinDocument {
+public:
+    StdinDocument() = default;
+    StdinDocument(const StdinDocument&) = delete;
+    StdinDocument& operator=(const StdinDocument&) = delete;
+    ~StdinDocument() {
+        if (!dir_.empty()) {
+            std::error_code ec;
+            std::filesystem::remove_all(dir_, ec);
+        }
+    }
+
+    // Reads standard input into the folder as `name`; returns the path.
+    std::filesystem::path read(const std::string& name) {
+        std::string leaf = std::filesystem::path(name).filename().string();
+        if (leaf.empty() || leaf == "." || leaf == "..") {
+            leaf = "document";
+        }
+        constexpr std::size_t kLimit = 1ULL << 30;  // far over any limit a letter has
+        if (::isatty(STDIN_FILENO) == 1) {
+            throw UsageError("error.usage.stdin-tty", {});
+        }
+        const char* tmp = std::getenv("TMPDIR");
+        std::string pattern = std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") + "/preflight-stdin.XXXXXX";
+        if (::mkdtemp(pattern.data()) == nullptr) {
+            throw std::system_error(errno, std::generic_category(), pattern);
+        }
+        dir_ = pattern;
+        const std::filesystem::path path = dir_ / leaf;
+        std::FILE* out = std::fopen(path.c_str(), "wbx");
+        if (out == nullptr) {
+            throw std::system_error(errno, std::generic_category(), path.string());
+        }
+        std::vector<char> buf(1 << 16);
+        std::size_t total = 0;
+        std::size_t n = 0;
+        while ((n = std::fread(buf.data(), 1, buf.size(), stdin)) > 0) {
+            total += n;
+            if (total > kLimit) {
+                std::fclose(out);
+                throw UsageError("error.usage.stdin-too-large", {{"limit", std::to_string(kLimit)}});
+            }
+            if (std::fwrite(buf.data(), 1, n, out) != n) {
+                const int err = errno;
+                std::fclose(out);
+                throw std::system_error(err, std::generic_category(), path.string());
+            }
+        }
+        if (std::fclose(out) != 0) {
+            throw std::system_error(errno, std::generic_category(), path.string());
+        }
+        return path;
+    }
+
+private:
+    std::filesystem::path dir_;
+};
+
 // `preflight scan`: templates under folders, checked in parallel into one report.
-int scan_templates(const po::variables_map& vm, const std::vector<std::string>& paths, const CheckSet& check_set,
-                   const std::vector<Section>& sections, Format format, const RenderOptions& render_options,
-                   Severity fail_on) {
+int scan_templates(const cli::Parsed& p, const CheckSet& check_set, const std::vector<Section>& sections,
+                   const std::vector<Destination>& outputs, const RenderOptions& render_options) {
+    const std::vector<std::string>& paths = p.args;
     if (paths.empty()) {
         throw UsageError("error.usage.no-paths", {});
     }
     scan::Options options;
     options.paths = paths;
-    if (vm.count("exclude") != 0) {
-        options.excludes = vm["exclude"].as<std::vector<std::string>>();
+    options.excludes = p.all("exclude");
+    options.config_file = p.optional("config");
+    options.no_config = p.has("no-config");
+    options.selection = selection_given(p);
+    if (p.has("channel")) {
+        options.channel = parse_channel(p.value("channel"));
     }
-    if (vm.count("config") != 0) {
-        options.config_file = vm["config"].as<std::string>();
+    if (p.has("jobs")) {
+        options.jobs = static_cast<unsigned>(whole_number(p, "jobs", 0, 1024));
     }
-    if (vm.count("channel") != 0) {
-        options.channel = parse_channel(vm["channel"].as<std::string>());
-    }
-    if (vm.count("jobs") != 0) {
-        const int jobs = vm["jobs"].as<int>();
-        if (jobs < 0 || jobs > 1024) {
-            throw UsageError(
-                "error.usage.value",
-                {{"option", "jobs"}, {"value", std::to_string(jobs)}, {"allowed", "0-1024 (0: all cores)"}});
-        }
-        options.jobs = static_cast<unsigned>(jobs);
-    }
-    options.sandbox = vm.count("no-sandbox") == 0;
+    options.sandbox = !p.has("no-sandbox");
     const scan::Plan plan = scan::plan(options, sections);
     if (plan.targets.empty()) {
         // A wrong path in a pipeline must not pass unnoticed.
         std::string given;
-        for (const auto& p : paths) {
-            given += (given.empty() ? "" : ", ") + p;
+        for (const auto& path : paths) {
+            given += (given.empty() ? "" : ", ") + path;
         }
         throw UsageError("error.scan.nothing", {{"paths", given}});
     }
@@ -214,7 +368,7 @@ int scan_templates(const po::variables_map& vm, const std::vector<std::string>& 
     // single-threaded here, and each worker analyses PDFs in fork-mode sandboxes.
     scan::Progress progress;
     const auto started = std::chrono::steady_clock::now();
-    if (::isatty(STDERR_FILENO) == 1) {
+    if (::isatty(STDERR_FILENO) == 1 && !render_options.quiet) {
         progress = [&](std::size_t done, std::size_t total) {
             const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
             const std::string line = catalogue::text(
@@ -229,25 +383,25 @@ int scan_templates(const po::variables_map& vm, const std::vector<std::string>& 
     shown.templates = true;
     shown.docs_url = plan.roots.empty() ? std::string() : plan.roots.front().config.section("scan").text("docs-url");
     const Report report = scan::run(plan, check_set, options.sandbox, progress);
-    std::fputs(render(report, format, shown).c_str(), stdout);
-    return report.fails(fail_on) ? kExitFindings : kExitOk;
+    emit(report, outputs, shown);
+    return exit_for(p, report, render_options.fail_on);
 }
 
 // --channel, --no-sandbox, --strict-registry and --profile as a run's settings.
-RunSettings run_settings(const po::variables_map& vm, const Config& config, bool training) {
+RunSettings run_settings(const cli::Parsed& p, const Config& config, bool training) {
     RunSettings settings;
-    if (vm.count("channel") != 0) {
-        const auto channel = parse_channel(vm["channel"].as<std::string>());
+    if (p.has("channel")) {
+        const auto channel = parse_channel(p.value("channel"));
         if (!channel || *channel == Channel::manual) {
             throw UsageError("error.usage.value", {{"option", "channel"},
-                                                   {"value", vm["channel"].as<std::string>()},
+                                                   {"value", p.value("channel")},
                                                    {"allowed", "general, dpi, print, dpo, dpv, dpf, email, signing"}});
         }
         settings.channel = *channel;
         settings.channel_given = true;
     }
-    settings.sandbox = vm.count("no-sandbox") == 0;
-    settings.flags.strict_registry = vm.count("strict-registry") != 0 || config.section("registry").boolean("strict");
+    settings.sandbox = !p.has("no-sandbox");
+    settings.flags.strict_registry = p.has("strict-registry") || config.section("registry").boolean("strict");
     settings.flags.training = training;
     return settings;
 }
@@ -266,17 +420,17 @@ Report check_post(JournalPost post, const CheckSet& check_set, const Config& con
 // --manifest POST.json` (shorter names for what DP101 stops). Exit 0: the copy
 // was written and passes print, or no name is too long; 1: the input was
 // refused, the fix failed, the copy still blocks, or names need changing.
-int fix_command(const po::variables_map& vm, const std::vector<std::string>& args, const CheckSet& check_set,
+int fix_command(const cli::Parsed& p, const std::vector<std::string>& args, const CheckSet& check_set,
                 const Config& config, Format format, const RenderOptions& render_options, bool training) {
     if (format != Format::text && format != Format::json) {
-        throw UsageError("error.fix.format", {{"format", vm["format"].as<std::string>()}});
+        throw UsageError("error.fix.format", {{"format", p.value("format")}});
     }
-    const RunSettings settings = run_settings(vm, config, training);
-    if (vm.count("manifest") != 0) {
+    const RunSettings settings = run_settings(p, config, training);
+    if (p.has("manifest")) {
         if (!args.empty()) {
             throw UsageError("error.usage.both", {});
         }
-        const Report report = check_post(load_manifest(vm["manifest"].as<std::string>()), check_set, config, settings);
+        const Report report = check_post(load_manifest(p.value("manifest")), check_set, config, settings);
         const auto proposals = fixup::propose_names(report, check_set);
         std::fputs(fixup::render_names(proposals, format, render_options).c_str(), stdout);
         return proposals.empty() ? kExitOk : kExitFindings;
@@ -284,15 +438,15 @@ int fix_command(const po::variables_map& vm, const std::vector<std::string>& arg
     if (args.size() != 1) {
         throw UsageError("error.fix.one-file", {});
     }
-    if (vm.count("output") == 0) {
+    if (!p.has("output")) {
         throw UsageError("error.fix.output", {});
     }
     pdf::FixOptions options;
-    options.two_up = vm.count("two-up") != 0;
+    options.two_up = p.has("two-up");
     options.tolerance_mm = config.section("page-format").number("tolerance-mm");
     options.strip_mm = config.section("print-margin").number("margin-mm");
-    const fixup::PdfFix fix = fixup::fix_pdf(args.front(), vm["output"].as<std::string>(), options,
-                                             vm.count("force") != 0, check_set, config, settings);
+    const fixup::PdfFix fix = fixup::fix_pdf(args.front(), p.value("output"), options,
+                                             p.has("force"), check_set, config, settings);
     std::fputs(fixup::render_fix(fix, format, render_options).c_str(), stdout);
     if (!fix.fixed()) {
         return kExitFindings;
@@ -328,23 +482,23 @@ std::string read_input(const std::string& file) {
 
 // `preflight explain`: a log message, a log, or a status export; with --manifest, the
 // journal post is checked for the causes the messages point to.
-int explain_messages(const po::variables_map& vm, const std::vector<std::string>& args, const CheckSet& check_set,
+int explain_messages(const cli::Parsed& p, const std::vector<std::string>& args, const CheckSet& check_set,
                      const Config& config, Format format, const RenderOptions& render_options, bool training) {
     if (format != Format::text && format != Format::json) {
         throw UsageError("error.usage.value",
-                         {{"option", "format"}, {"value", vm["format"].as<std::string>()}, {"allowed", "text, json"}});
+                         {{"option", "format"}, {"value", p.value("format")}, {"allowed", "text, json"}});
     }
     const int sources =
-        (args.empty() ? 0 : 1) + static_cast<int>(vm.count("log")) + static_cast<int>(vm.count("statuses"));
+        (args.empty() ? 0 : 1) + (p.has("log") ? 1 : 0) + (p.has("statuses") ? 1 : 0);
     if (sources > 1) {
         throw UsageError("error.explain.both", {});
     }
-    if (vm.count("statuses") != 0) {
-        if (vm.count("manifest") != 0) {
+    if (p.has("statuses")) {
+        if (p.has("manifest")) {
             throw UsageError("error.usage.value",
                              {{"option", "manifest"}, {"value", "--statuses"}, {"allowed", "TEXT, --log"}});
         }
-        const std::string file = vm["statuses"].as<std::string>();
+        const std::string file = p.value("statuses");
         const auto result = explain::sort_statuses(read_input(file), file, std::chrono::system_clock::now());
         std::fputs((format == Format::json ? explain::render_json(result, render_options)
                                            : explain::render_text(result, render_options))
@@ -353,10 +507,10 @@ int explain_messages(const po::variables_map& vm, const std::vector<std::string>
         return result.count(explain::Kind::act) + result.count(explain::Kind::unknown) > 0 ? kExitFindings : kExitOk;
     }
     std::string input;
-    if (vm.count("log") != 0) {
-        input = read_input(vm["log"].as<std::string>());
+    if (p.has("log")) {
+        input = read_input(p.value("log"));
         if (explain::looks_binary(input)) {
-            throw UsageError("error.explain.binary", {{"file", vm["log"].as<std::string>()}});
+            throw UsageError("error.explain.binary", {{"file", p.value("log")}});
         }
     } else if (!args.empty()) {
         for (const auto& a : args) {
@@ -371,10 +525,10 @@ int explain_messages(const po::variables_map& vm, const std::vector<std::string>
         throw UsageError("error.explain.no-input", {});
     }
     explain::Result result = explain::explain_log(input);
-    if (vm.count("manifest") != 0) {
-        const std::string manifest = vm["manifest"].as<std::string>();
+    if (p.has("manifest")) {
+        const std::string manifest = p.value("manifest");
         JournalPost post = load_manifest(manifest);
-        const Report report = check_post(std::move(post), check_set, config, run_settings(vm, config, training));
+        const Report report = check_post(std::move(post), check_set, config, run_settings(p, config, training));
         explain::apply_report(result, report, manifest, render_options.lang);
     }
     std::fputs((format == Format::json ? explain::render_json(result, render_options)
@@ -384,120 +538,177 @@ int explain_messages(const po::variables_map& vm, const std::vector<std::string>
     return result.needs_action() ? kExitFindings : kExitOk;
 }
 
-int run(int argc, char** argv, Lang& lang) {
-    po::options_description opts;
-    opts.add_options()("help,h", "")("version", "")("channel", po::value<std::string>())(
-        "format", po::value<std::string>()->default_value("text"))("config", po::value<std::string>())(
-        "lang", po::value<std::string>()->default_value("nb"))(
-        "fail-on", po::value<std::string>()->default_value("block"))("manifest", po::value<std::string>())(
-        "show-ids", "")("strict-registry", "")("profile", po::value<std::string>()->default_value("production"))(
-        "dump-config", "")("no-sandbox", "")("listen", po::value<std::string>())("upstream", po::value<std::string>())(
-        "workers", po::value<unsigned>())("jobs", po::value<int>())(
-        "exclude", po::value<std::vector<std::string>>()->composing())("log", po::value<std::string>())(
-        "statuses", po::value<std::string>())("output,o", po::value<std::string>())("two-up", "")("force", "")(
-        "command", po::value<std::string>())("args", po::value<std::vector<std::string>>());
-    po::positional_options_description pos;
-    pos.add("command", 1).add("args", -1);
-
-    po::variables_map vm;
-    try {
-        po::store(po::command_line_parser(argc, argv).options(opts).positional(pos).run(), vm);
-        po::notify(vm);
-    } catch (const po::error& e) {
-        throw UsageError("error.usage", {{"detail", e.what()}});
+// `preflight check`: loose files (one may be "-", standard input) or a manifest.
+int check_command(const cli::Parsed& p, const CheckSet& check_set, const LoadedConfig& loaded,
+                  const std::vector<Destination>& outputs, const RenderOptions& render_options, bool training) {
+    RunSettings settings = run_settings(p, loaded.config, training);
+    settings.off = switched_off(check_set, combine(loaded.config.section("checks"), selection_given(p)),
+                                loaded.file ? loaded.file->string() : std::string("--select/--ignore"));
+    JournalPost post;
+    StdinDocument from_stdin;
+    std::vector<std::string> inputs;
+    if (p.has("manifest")) {
+        if (!p.args.empty()) {
+            throw UsageError("error.usage.both", {});
+        }
+        if (p.has("stdin-name")) {
+            throw UsageError("error.usage.stdin-name", {});
+        }
+        post = load_manifest(p.value("manifest"));
+        for (const auto& d : post.documents) {
+            inputs.push_back(d.path.string());
+        }
+        inputs.push_back(p.value("manifest"));
+    } else {
+        if (p.args.empty()) {
+            throw UsageError("error.usage.no-files", {});
+        }
+        const auto dashes = std::count(p.args.begin(), p.args.end(), "-");
+        if (dashes > 1) {
+            throw UsageError("error.usage.stdin-twice", {});
+        }
+        if (dashes == 0 && p.has("stdin-name")) {
+            throw UsageError("error.usage.stdin-name", {});
+        }
+        const std::string stdin_name = p.value("stdin-name", "stdin");
+        std::vector<std::string> files = p.args;
+        std::replace(files.begin(), files.end(), std::string("-"), stdin_name);
+        post = loose_files(files);
+        for (std::size_t i = 0; i < p.args.size(); ++i) {
+            if (p.args[i] == "-") {
+                post.documents[i].path = from_stdin.read(stdin_name);
+            } else {
+                inputs.push_back(p.args[i]);
+            }
+        }
     }
+    refuse_output_over(outputs, inputs);
+    const Report report = check_post(std::move(post), check_set, loaded.config, settings);
+    emit(report, outputs, render_options);
+    return exit_for(p, report, render_options.fail_on);
+}
 
-    lang = choose<Lang>("lang", vm["lang"].as<std::string>(), {{"nb", Lang::nb}, {"en", Lang::en}});
-    if (vm.count("help") != 0) {
-        std::fputs(kHelp, stdout);
+// `preflight checks`: the list, one check's page, or every option as INI.
+int checks_command(const cli::Parsed& p, const CheckSet& check_set, const std::vector<Section>& sections,
+                   const Config& config, const RenderOptions& render_options) {
+    if (p.args.size() > 1) {
+        throw UsageError("error.usage.no-arguments", {{"command", "checks"}});
+    }
+    if (p.args.size() == 1) {
+        const Check* check = check_set.find(p.args.front());
+        if (check == nullptr) {
+            // Codes are written in capitals, but dp301 is meant the same.
+            std::string code = p.args.front();
+            std::transform(code.begin(), code.end(), code.begin(),
+                           [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+            check = check_set.find(code);
+        }
+        if (check == nullptr) {
+            throw UsageError("error.usage.unknown-check", {{"check", p.args.front()}});
+        }
+        std::fputs(std::string(docs::check_page(check->slug())).c_str(), stdout);
         return kExitOk;
     }
-    if (vm.count("version") != 0) {
+    if (p.has("dump-config")) {
+        std::fputs(config.dump(sections).c_str(), stdout);
+        return kExitOk;
+    }
+    std::fputs(render_checks(check_set, format_named(p.value("format", "text")), render_options).c_str(), stdout);
+    return kExitOk;
+}
+
+// One value only, for the commands that write one thing.
+void single(const cli::Parsed& p, const char* option) {
+    if (p.all(option).size() > 1) {
+        throw UsageError("error.usage.repeated",
+                         {{"option", fmt::format("--{}", option)}, {"command", "preflight " + p.command}});
+    }
+}
+
+int run(int argc, char** argv, Lang& lang) {
+    const cli::Parsed p = cli::parse(argc, argv);
+    lang = choose<Lang>("lang", p.value("lang", "nb"), {{"nb", Lang::nb}, {"en", Lang::en}});
+    if (p.has("help")) {
+        std::fputs(cli::help(p.command, lang).c_str(), stdout);
+        return kExitOk;
+    }
+    if (p.has("version")) {
         fmt::print("preflight {} ({})\n", PREFLIGHT_VERSION, PREFLIGHT_GIT_DESCRIBE);
         return kExitOk;
     }
-    const auto format = parse_format(vm["format"].as<std::string>());
-    if (!format) {
-        throw UsageError("error.usage.value", {{"option", "format"},
-                                               {"value", vm["format"].as<std::string>()},
-                                               {"allowed", "text, json, junit, sarif, github"}});
-    }
-    const Severity fail_on = choose<Severity>("fail-on", vm["fail-on"].as<std::string>(),
-                                              {{"block", Severity::block}, {"warn", Severity::warn}});
-    RenderOptions render_options = RenderOptions::in(lang);
-    render_options.show_ids = vm.count("show-ids") != 0;
-    render_options.fail_on = fail_on;
-
-    if (vm.count("command") == 0) {
+    if (p.command.empty()) {
         throw UsageError("error.usage.no-command", {});
     }
-    const std::string command = vm["command"].as<std::string>();
-    const auto args = vm.count("args") != 0 ? vm["args"].as<std::vector<std::string>>() : std::vector<std::string>{};
+    const std::string& command = p.command;
+    for (const auto& ignored : p.ignored) {
+        std::fputs((catalogue::text("warn.serve.ignored-option", lang, {{"option", ignored}}) + "\n").c_str(), stderr);
+    }
+    const Severity fail_on = choose<Severity>("fail-on", p.value("fail-on", "block"),
+                                              {{"block", Severity::block}, {"warn", Severity::warn}});
+    RenderOptions render_options = RenderOptions::in(lang);
+    render_options.show_ids = p.has("show-ids");
+    render_options.fail_on = fail_on;
+    render_options.quiet = p.has("quiet");
+    render_options.color = color_wanted(p.value("color", "auto"), ::isatty(STDOUT_FILENO) == 1, std::getenv("NO_COLOR"));
+    if (const std::string when = p.value("color", "auto"); when != "auto" && when != "always" && when != "never") {
+        throw UsageError("error.usage.value", {{"option", "color"}, {"value", when}, {"allowed", "auto, always, never"}});
+    }
+
     const CheckSet& check_set = builtin_checks();
     const auto sections = app::config_sections(check_set);
-    const Config config =
-        vm.count("config") != 0 ? Config::load(vm["config"].as<std::string>(), sections) : Config(sections);
+    // `serve` reads only the file it is given (its unit names it); scan looks for
+    // .preflight.ini from each folder it scans; the others from here upwards.
+    const LoadedConfig loaded = load_config(p, sections, command != "serve" && command != "scan");
+    const Config& config = loaded.config;
 
     if (command == "checks") {
-        if (!args.empty()) {
-            throw UsageError("error.usage.no-arguments", {{"command", command}});
-        }
-        std::fputs(vm.count("dump-config") != 0 ? config.dump(sections).c_str()
-                                                : render_checks(check_set, *format, render_options).c_str(),
-                   stdout);
-        return kExitOk;
+        single(p, "format");
+        return checks_command(p, check_set, sections, config, render_options);
     }
     const bool training =
-        choose<bool>("profile", vm["profile"].as<std::string>(), {{"production", false}, {"training", true}});
+        choose<bool>("profile", p.value("profile", "production"), {{"production", false}, {"training", true}});
     if (command == "lookup") {
-        if (args.size() != 1) {
+        single(p, "format");
+        if (p.args.size() != 1) {
             throw UsageError("error.usage.one-id", {});
         }
         auto registries = registry::make_registries(config);
-        const LookupResult result = look_up(*registries.directory, args.front());
-        std::fputs(render_lookup(result, *format, render_options).c_str(), stdout);
+        const LookupResult result = look_up(*registries.directory, p.args.front());
+        std::fputs(render_lookup(result, format_named(p.value("format", "text")), render_options).c_str(), stdout);
         return kExitOk;
     }
     if (command == "explain") {
-        return explain_messages(vm, args, check_set, config, *format, render_options, training);
+        single(p, "format");
+        return explain_messages(p, p.args, check_set, config, format_named(p.value("format", "text")), render_options,
+                                training);
     }
     if (command == "serve") {
-        if (!args.empty()) {
+        if (!p.args.empty()) {
             throw UsageError("error.usage.no-arguments", {{"command", command}});
         }
-        return serve(vm, config, check_set, lang, training);
+        const SectionOptions& chosen = config.section("checks");
+        for (const char* key : {"select", "ignore"}) {
+            if (!chosen.text(key).empty()) {
+                std::fputs((catalogue::text("warn.serve.selection", lang,
+                                            {{"key", key}, {"file", loaded.file ? loaded.file->string() : "-"}}) +
+                            "\n")
+                               .c_str(),
+                           stderr);
+            }
+        }
+        return serve(p, config, check_set, lang, training);
     }
     if (command == "fix") {
-        return fix_command(vm, args, check_set, config, *format, render_options, training);
+        single(p, "format");
+        single(p, "output");
+        return fix_command(p, p.args, check_set, config, format_named(p.value("format", "text")), render_options,
+                           training);
     }
-    if (command != "check" && command != "scan") {
-        throw UsageError("error.usage.command", {{"command", command}});
-    }
-
-    const RunSettings settings = run_settings(vm, config, training);
+    const std::vector<Destination> outputs = destinations(p);
     if (command == "scan") {
-        if (vm.count("manifest") != 0) {
-            throw UsageError("error.usage.value",
-                             {{"option", "manifest"}, {"value", "scan"}, {"allowed", "check --manifest"}});
-        }
-        return scan_templates(vm, args, check_set, sections, *format, render_options, fail_on);
+        return scan_templates(p, check_set, sections, outputs, render_options);
     }
-    JournalPost post;
-    if (vm.count("manifest") != 0) {
-        if (!args.empty()) {
-            throw UsageError("error.usage.both", {});
-        }
-        post = load_manifest(vm["manifest"].as<std::string>());
-    } else {
-        if (args.empty()) {
-            throw UsageError("error.usage.no-files", {});
-        }
-        post = loose_files(args);
-    }
-
-    const Report report = check_post(std::move(post), check_set, config, settings);
-    std::fputs(render(report, *format, render_options).c_str(), stdout);
-    return report.fails(fail_on) ? kExitFindings : kExitOk;
+    return check_command(p, check_set, loaded, outputs, render_options, training);
 }
 
 }  // namespace
@@ -514,6 +725,11 @@ int main(int argc, char** argv) {
         return isolate::child_main(argc, argv);
     }
     Lang lang = lang_from_argv(argc, argv);
+    // The command line's definitions as JSON, for packaging/make-manpages.py.
+    if (argc > 1 && std::strcmp(argv[1], "__describe") == 0) {
+        std::fputs(cli::describe(lang).c_str(), stdout);
+        return kExitOk;
+    }
     try {
         return run(argc, argv, lang);
     } catch (const UsageError& e) {

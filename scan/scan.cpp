@@ -3,6 +3,7 @@
 #include "base/error.hpp"
 #include "base/isolate.hpp"
 #include "base/text.hpp"
+#include "checks/check_set.hpp"
 #include "validator/codec.hpp"
 #include "validator/manifest.hpp"
 
@@ -163,11 +164,15 @@ Plan plan(const Options& options, const std::vector<Section>& sections) {
     for (const std::string& path : options.paths) {
         std::error_code ec;
         const bool folder = fs::is_directory(path, ec);
-        Root root{path, given ? *given : Config(sections), options.config_file, Channel::general, {}};
-        const fs::path local = fs::path(path) / kRootConfig;
-        if (!given && folder && fs::is_regular_file(local, ec)) {
-            root.config = Config::load(local, sections);
-            root.config_file = local;
+        Root root{path, given ? *given : Config(sections), options.config_file, Channel::general, {}, {}};
+        if (!given && !options.no_config) {
+            // Upwards from the folder (a file: from its own folder), as `check` does from
+            // the current one.
+            const fs::path start = folder ? fs::path(path) : fs::path(path).parent_path();
+            if (const auto found = discover_config(start.empty() ? fs::path(".") : start)) {
+                root.config = Config::load(*found, sections);
+                root.config_file = *found;
+            }
         }
         const SectionOptions& s = root.config.section("scan");
         if (options.channel) {
@@ -182,6 +187,8 @@ Plan plan(const Options& options, const std::vector<Section>& sections) {
             }
             root.channel = *parsed;
         }
+        root.off = switched_off(builtin_checks(), combine(root.config.section("checks"), options.selection),
+                                root.config_file ? root.config_file->string() : std::string("--select/--ignore"));
         root.excludes = split_globs(s.text("exclude"));
         root.excludes.insert(root.excludes.end(), options.excludes.begin(), options.excludes.end());
         if (p.roots.empty() && options.jobs == 0) {
@@ -247,6 +254,7 @@ Report check_one(const Plan& plan, const Target& target, const CheckSet& check_s
     settings.channel_given = true;
     settings.sandbox = sandbox;
     settings.flags.templates = true;
+    settings.off = root.off;
     Report report = run_checks(std::move(post), check_set, root.config, settings);
     for (auto& f : report.findings) {
         if (!f.document) {

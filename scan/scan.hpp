@@ -4,6 +4,7 @@
 
 #include "validator/config.hpp"
 #include "validator/engine.hpp"
+#include "validator/selection.hpp"
 
 #include <cstddef>
 #include <filesystem>
@@ -15,13 +16,15 @@
 
 namespace preflight::scan {
 
-// The name of the configuration file read at a scanned folder's root.
-inline constexpr const char* kRootConfig = ".preflight.ini";
+// The name of the configuration file looked for from a scanned folder upwards.
+inline constexpr const char* kRootConfig = kLocalConfig;
 
 struct Options {
     std::vector<std::string> paths;                    // folders (walked) and files, as given
     std::vector<std::string> excludes;                 // --exclude, added to each root's [scan] exclude
     std::optional<std::filesystem::path> config_file;  // --config: used instead of any .preflight.ini
+    bool no_config = false;                            // --no-config: the defaults only
+    Selection selection;                               // --select, --ignore: over each root's [checks]
     std::optional<Channel> channel;                    // --channel: over [scan] channel
     unsigned jobs = 0;                                 // 0: [scan] jobs, else one per core
     bool sandbox = true;
@@ -37,10 +40,11 @@ struct Target {
 
 struct Root {
     std::string path;                                  // as given
-    Config config;                                     // .preflight.ini at a folder root, --config, or the defaults
+    Config config;                                     // --config, discovered (discover_config), or the defaults
     std::optional<std::filesystem::path> config_file;  // the file `config` was read from
     Channel channel = Channel::general;
     std::vector<std::string> excludes;
+    std::vector<std::string> off;  // codes of the checks switched off for this root
 };
 
 struct Plan {

@@ -56,8 +56,9 @@ version=$(in_root preflight --version)
 [[ "$version" =~ ^preflight\ [0-9.]+\ \(.+\)$ ]] && ok "$version" || bad "--version: $version"
 for page in preflight preflight-check preflight-scan preflight-serve preflight-explain preflight-lookup preflight-checks preflight-fix; do
   [ -f "$root/usr/share/man/man1/$page.1.gz" ] || bad "no manual page $page(1)"
+  [ -f "$root/usr/share/man/nb/man1/$page.1.gz" ] || bad "no bokmål manual page $page(1)"
 done
-ok "manual pages: $(ls "$root/usr/share/man/man1" | grep -c '^preflight') in /usr/share/man/man1"
+ok "manual pages: $(ls "$root/usr/share/man/man1" | grep -c '^preflight') in /usr/share/man/man1, $(ls "$root/usr/share/man/nb/man1" | grep -c '^preflight') in /usr/share/man/nb/man1"
 [ -f "$root/usr/share/bash-completion/completions/preflight" ] && ok "bash completion" || bad "no bash completion"
 [ -f "$root/usr/lib/systemd/system/preflight-serve.service" ] && ok "systemd unit" || bad "no systemd unit"
 conffiles=$(in_root dpkg-query -W -f='${Conffiles}' preflight)

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -29,7 +30,15 @@ inline std::string slurp(const std::string& path) {
 
 // With `input`, standard input is a file holding it; without, /dev/null (never the
 // test's own terminal).
-inline CliResult run_cli(const std::vector<std::string>& args, const std::string* input = nullptr) {
+// Where and with what the binary runs: `cwd` (empty: this process's) and `env`
+// (NAME=VALUE, added to this process's environment).
+struct CliPlace {
+    std::string cwd;
+    std::vector<std::string> env;
+};
+
+inline CliResult run_cli(const std::vector<std::string>& args, const std::string* input = nullptr,
+                         const CliPlace& place = {}) {
     static int counter = 0;
     const std::string base = "/tmp/preflight-cli-" + std::to_string(getpid()) + "-" + std::to_string(++counter);
     const std::string out_path = base + ".out";
@@ -45,6 +54,14 @@ inline CliResult run_cli(const std::vector<std::string>& args, const std::string
         std::FILE* e = std::freopen(err_path.c_str(), "w", stderr);
         if (i == nullptr || o == nullptr || e == nullptr) {
             _exit(127);
+        }
+        if (!place.cwd.empty() && chdir(place.cwd.c_str()) != 0) {
+            _exit(127);
+        }
+        for (const auto& e : place.env) {
+            std::string copy = e;
+            const auto eq = copy.find('=');
+            setenv(copy.substr(0, eq).c_str(), copy.substr(eq + 1).c_str(), 1);
         }
         std::vector<char*> argv;
         std::string binary = PREFLIGHT_BINARY;

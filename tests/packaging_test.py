@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
-"""The package's generated files, from the built binary: the manual pages (every
-command of --help has one, every option of --help is in preflight(1) and a
-command's own options in its page, groff renders them without a warning), the
+"""The package's generated files, from the built binary: the manual pages in English
+and bokmål (every command of the definitions has one, its options are those of
+`preflight COMMAND --help`, groff renders them without a warning), the
 conffile (it loads, and uncommented it is exactly `--dump-config`), the bash
 completion (commands and options from --help), and `--version`.
 Usage: packaging_test.py PREFLIGHT_BINARY
 """
+import json
 import os
 import re
 import shutil
@@ -28,27 +29,60 @@ def main() -> int:
     binary = sys.argv[1]
     tmp = Path(tempfile.mkdtemp(prefix="preflight-packaging-"))
     try:
-        help_text = subprocess.run([binary, "--help"], capture_output=True, text=True, check=True).stdout
-        commands = sorted(set(re.findall(r"^  preflight ([a-z]+)", help_text, re.M)))
-        options = re.findall(r"^  (-[^ ].*?)(?:\s{2,}(.*))?$", help_text[help_text.index("options:"):], re.M)
         subprocess.run([sys.executable, REPO / "packaging/make-manpages.py", binary, tmp / "man", "0"], check=True,
                        capture_output=True)
-        pages = sorted(p.name for p in (tmp / "man").iterdir())
-        check(pages == sorted(["preflight.1"] + [f"preflight-{c}.1" for c in commands]),
-              f"a manual page for preflight and each command ({', '.join(commands)})")
-        for page in pages:
-            r = subprocess.run(["groff", "-man", "-ww", "-z", tmp / "man" / page], capture_output=True, text=True)
-            check(r.returncode == 0 and not r.stderr, f"groff renders {page} without a warning {r.stderr[:200]}")
-        rendered = {p: subprocess.run(["groff", "-man", "-Tutf8", "-P-c", tmp / "man" / p], capture_output=True,
-                                      text=True).stdout.replace("\u2010", "-") for p in pages}
-        rendered = {p: re.sub(r".\x08", "", t) for p, t in rendered.items()}
-        for flags, desc in options:
-            names = re.findall(r"--[a-z][a-z-]*", flags)
-            check(all(n in rendered["preflight.1"] for n in names), f"preflight(1) has {flags}")
-            own = re.match(r"([a-z]+):", desc or "")
-            if own and own.group(1) in commands:
-                page = f"preflight-{own.group(1)}.1"
-                check(all(n in rendered[page] for n in names), f"{page} has {flags}")
+        for lang, folder in (("en", tmp / "man" / "man1"), ("nb", tmp / "man" / "nb" / "man1")):
+            described = json.loads(subprocess.run([binary, "__describe", "--lang", lang], capture_output=True,
+                                                  text=True, check=True).stdout)
+            commands = [c["name"] for c in described["commands"]]
+            pages = sorted(p.name for p in folder.iterdir())
+            check(pages == sorted(["preflight.1"] + [f"preflight-{c}.1" for c in commands]),
+                  f"{lang}: a manual page for preflight and each command ({', '.join(commands)})")
+            for page in pages:
+                r = subprocess.run(["groff", "-man", "-ww", "-z", folder / page], capture_output=True, text=True)
+                check(r.returncode == 0 and not r.stderr, f"{lang}: groff renders {page} without a warning {r.stderr[:200]}")
+            rendered = {p: subprocess.run(["groff", "-man", "-Tutf8", "-P-c", folder / p], capture_output=True,
+                                          text=True).stdout.replace("\u2010", "-") for p in pages}
+            rendered = {p: re.sub(r".\x08", "", t) for p, t in rendered.items()}
+            for c in described["commands"]:
+                # The page, `preflight COMMAND --help` and the parser come from one table:
+                # the same options in each.
+                help_text = subprocess.run([binary, c["name"], "--help", "--lang", lang], capture_output=True,
+                                           text=True, check=True).stdout
+                in_help = set(re.findall(r"^  (?:-[a-z], )?(--[a-z][a-z-]*)", help_text, re.M))
+                in_table = {re.search(r"--[a-z][a-z-]*", o["flags"]).group(0) for o in c["options"]}
+                check(in_help == in_table, f"{lang}: preflight {c['name']} --help lists the table's options "
+                      f"(only in help: {sorted(in_help - in_table)}, only in table: {sorted(in_table - in_help)})")
+                page = rendered[f"preflight-{c['name']}.1"]
+                check(all(o in page for o in in_table), f"{lang}: preflight-{c['name']}(1) has every option")
+                check(" ".join(c["summary"].split()) in " ".join(page.split()),
+                      f"{lang}: preflight-{c['name']}(1) has its summary")
+                # A command accepts exactly its options: one it does not take is exit 2, naming it.
+                other = next(o["flags"] for d in described["commands"] for o in d["options"]
+                             if re.search(r"--[a-z][a-z-]*", o["flags"]).group(0) not in in_table)
+                name = re.search(r"--[a-z][a-z-]*", other).group(0)
+                if c["name"] == "serve":
+                    continue  # serve warns about the options it used to ignore (cli_options_test covers it)
+                r = subprocess.run([binary, c["name"], name] + (["x"] if " " in other else []) + ["--lang", lang],
+                                   capture_output=True, text=True, timeout=60)
+                check(r.returncode == 2 and name in r.stderr and "--help" in r.stderr,
+                      f"{lang}: preflight {c['name']} {name} is a usage error naming it: {r.stderr.strip()[:160]}")
+            if lang == "en":
+                # docs/cli.md's table says which command takes which option.
+                table = {}
+                for row in re.findall(r"^\| `([^`]+)` \|(.*)\|$", (REPO / "docs/cli.md").read_text(), re.M):
+                    cells = [c.strip() for c in row[1].split("|")]
+                    table[re.search(r"--[a-z][a-z-]*", row[0]).group(0)] = {
+                        name for name, cell in zip(["check", "scan", "explain", "lookup", "checks", "fix", "serve"],
+                                                   cells) if cell}
+                defined = {}
+                for c in described["commands"]:
+                    for o in c["options"]:
+                        defined.setdefault(re.search(r"--[a-z][a-z-]*", o["flags"]).group(0), set()).add(c["name"])
+                check(table == defined, "docs/cli.md's table is the definitions' "
+                      f"(differ: {sorted(k for k in set(table) | set(defined) if table.get(k) != defined.get(k))})")
+            top = rendered["preflight.1"]
+            check(all(c in top for c in commands), f"{lang}: preflight(1) names every command")
 
         conf = tmp / "preflight.ini"
         subprocess.run([sys.executable, REPO / "packaging/make-conffile.py", binary, conf], check=True)

@@ -1267,6 +1267,7 @@ constexpr Entry kEntries[] = {
     {"ui.checks.header", "kode   navn                       alvorlighet", "code   slug                       severity"},
     {"ui.checks.options", "innstillinger", "options"},
 #include "validator/catalogue_explain.inc"
+#include "validator/catalogue_cli.inc"
 };
 
 const std::unordered_map<std::string_view, const Entry*>& index() {

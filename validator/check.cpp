@@ -49,10 +49,11 @@ const Check* CheckSet::find(std::string_view slug_or_code) const {
 }
 
 Facts CheckSet::needs(const JournalPost& post, const Targets& targets,
-                      const std::function<const SectionOptions&(std::string_view)>& options) const {
+                      const std::function<const SectionOptions&(std::string_view)>& options,
+                      const std::function<bool(const Check&)>& runs) const {
     Facts facts;
     for (const auto& c : checks_) {
-        if (c->wanted(post, targets, options(c->slug()))) {
+        if ((!runs || runs(*c)) && c->wanted(post, targets, options(c->slug()))) {
             facts |= c->needs();
         }
     }

@@ -164,8 +164,10 @@ public:
     // The check that made `finding` (by its slug); nullptr when none of this set did.
     [[nodiscard]] const Check* of(const Finding& finding) const { return find(finding.check); }
     // Every fact the checks need that are wanted for this post.
+    // `runs`: which checks run (every one when empty).
     [[nodiscard]] Facts needs(const JournalPost& post, const Targets& targets,
-                              const std::function<const SectionOptions&(std::string_view)>& options) const;
+                              const std::function<const SectionOptions&(std::string_view)>& options,
+                              const std::function<bool(const Check&)>& runs = {}) const;
 
 private:
     std::vector<std::unique_ptr<Check>> checks_;

@@ -6,7 +6,10 @@
 #include <fmt/format.h>
 #include <boost/program_options.hpp>
 
+#include <unistd.h>
+
 #include <charconv>
+#include <cstdlib>
 #include <fstream>
 #include <iterator>
 #include <sstream>
@@ -265,6 +268,34 @@ std::string Config::dump(const std::vector<Section>& sections) const {
         out += "\n";
     }
     return out;
+}
+
+std::filesystem::path system_config() {
+    const char* env = std::getenv("PREFLIGHT_SYSTEM_CONFIG");
+    return env != nullptr && *env != '\0' ? std::filesystem::path(env) : std::filesystem::path("/etc/preflight/preflight.ini");
+}
+
+std::optional<std::filesystem::path> discover_config(const std::filesystem::path& start) {
+    std::error_code ec;
+    std::filesystem::path dir = std::filesystem::absolute(start, ec);
+    if (ec) {
+        dir.clear();
+    }
+    while (!dir.empty()) {
+        const std::filesystem::path candidate = dir / kLocalConfig;
+        if (std::filesystem::is_regular_file(candidate, ec)) {
+            return candidate;
+        }
+        if (!dir.has_relative_path()) {
+            break;  // the root
+        }
+        dir = dir.parent_path();
+    }
+    const std::filesystem::path system = system_config();
+    if (std::filesystem::is_regular_file(system, ec) && ::access(system.c_str(), R_OK) == 0) {
+        return system;
+    }
+    return std::nullopt;
 }
 
 }  // namespace preflight

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -41,5 +42,17 @@ private:
     std::filesystem::path dir_;  // folder of the file read, for relative paths
     void resolve();
 };
+
+// The name of the configuration file found by discovery (docs/cli.md, "Configuration").
+inline constexpr const char* kLocalConfig = ".preflight.ini";
+
+// The system's configuration file (the package's, the gate's): /etc/preflight/preflight.ini,
+// or $PREFLIGHT_SYSTEM_CONFIG when set (for tests and other layouts).
+std::filesystem::path system_config();
+
+// The file read without --config: .preflight.ini in `start` or the nearest parent folder
+// that has one; else the system file when this user can read it (skipped without a
+// word when not: it holds the gate's credentials); else none (the defaults).
+std::optional<std::filesystem::path> discover_config(const std::filesystem::path& start);
 
 }  // namespace preflight

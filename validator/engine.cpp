@@ -230,19 +230,28 @@ void gather_facts(JournalPost& post, const pdf::Limits& limits, bool sandbox, Fa
     }
 }
 
+bool RunSettings::runs(const Check& check) const {
+    return std::find(off.begin(), off.end(), check.code()) == off.end();
+}
+
 Report run_checks(JournalPost post, const CheckSet& check_set, const Config& config, const RunSettings& settings) {
     // The registers are asked only when a check reads what they say; routes are
     // predicted either way.
-    const bool ask_registers = std::any_of(check_set.checks().begin(), check_set.checks().end(),
-                                           [](const auto& c) { return c->needs().has(Fact::registry); });
+    const bool ask_registers =
+        std::any_of(check_set.checks().begin(), check_set.checks().end(),
+                    [&](const auto& c) { return settings.runs(*c) && c->needs().has(Fact::registry); });
     look_up_recipients(post, ask_registers ? settings.directory : nullptr);
     Report report;
     report.targets = targets_for(post, settings);
     // The other facts are gathered when a check that has something to judge needs them.
     const Facts facts = check_set.needs(
-        post, report.targets, [&](std::string_view slug) -> const SectionOptions& { return config.section(slug); });
+        post, report.targets, [&](std::string_view slug) -> const SectionOptions& { return config.section(slug); },
+        [&](const Check& c) { return settings.runs(c); });
     gather_facts(post, pdf_limits(config), settings.sandbox, facts);
     for (const auto& check : check_set.checks()) {
+        if (!settings.runs(*check)) {
+            continue;
+        }
         Findings out(*check);
         const Context ctx{post, report.targets, config.section(check->slug()), settings.flags};
         check->run(ctx, out);

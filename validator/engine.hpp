@@ -24,6 +24,10 @@ struct RunSettings {
     bool sandbox = true;         // analyse PDFs in a child process with limits
     RunFlags flags;
     registry::Registers* directory = nullptr;  // where recipients are looked up; none: not looked up
+    // Codes of the checks switched off (--select/--ignore, validator/selection.hpp);
+    // the gate never sets any.
+    std::vector<std::string> off;
+    [[nodiscard]] bool runs(const Check& check) const;
 };
 
 struct Report {
