@@ -70,7 +70,7 @@ public:
                                         catalogue::text(code + ".severity", o.lang)}}},
                          {"defaultConfiguration", {{"level", level_of(c->max_severity())}}},
                          {"properties", {{"tags", json::array({"preflight", slug})}}}};
-            const std::string_view page = docs::check_page(slug);
+            const std::string_view page = docs::check_page(slug, o.lang);
             if (!page.empty()) {
                 rule["help"] = {{"text", std::string(page)}, {"markdown", std::string(page)}};
             }

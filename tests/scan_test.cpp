@@ -301,6 +301,21 @@ TEST_F(ScanTree, CliJunitHasOneTestCasePerFileAndFailsTheBlockingOnes) {
     EXPECT_EQ(wdoc.child("testsuites").child("testsuite").attribute("failures").as_int(), 1);
 }
 
+// Each rule's help is the check's page in the user's language: bokmål by default.
+TEST_F(ScanTree, CliSarifRuleHelpIsInTheUsersLanguage) {
+    for (const auto& [lang, heading] : {std::pair<std::string, std::string>{"nb", "**Hva den finner**"},
+                                        std::pair<std::string, std::string>{"en", "**What it finds**"}}) {
+        const auto r = run_cli({"scan", "--format", "sarif", "--lang", lang, root()});
+        const json& rules = parse_json(r).at("runs").at(0).at("tool").at("driver").at("rules");
+        ASSERT_EQ(rules.size(), builtin_checks().checks().size());
+        for (const auto& rule : rules) {
+            const auto help = rule.at("help").at("markdown").get<std::string>();
+            EXPECT_EQ(help.rfind("# " + rule.at("id").get<std::string>(), 0), 0U) << lang << " " << rule.at("id");
+            EXPECT_NE(help.find(heading), std::string::npos) << lang << " " << rule.at("id");
+        }
+    }
+}
+
 TEST_F(ScanTree, CliSarifHasEveryCheckAsARuleWithItsPageAndResultsOnFiles) {
     std::ofstream(root_ / scan::kRootConfig) << "[scan]\ndocs-url = https://docs.example.no/preflight/checks/\n";
     const auto r = run_cli({"scan", "--format", "sarif", "--lang", "en", root()});
