@@ -98,6 +98,9 @@ rows=$(grep -c '^| DP' "$index" 2>/dev/null || true)
 checks=$(in_root preflight checks --format json | grep -c '"code"')
 [ "$rows" = "$checks" ] && ok "the index of the checks is installed: $rows rows, one per check" ||
   bad "the index of the checks ($index): ${rows:-no} rows for $checks checks"
+nb_pages=$(ls "$root/usr/share/doc/preflight/docs/checks/nb/"*.md 2>/dev/null | wc -l)
+[ "$nb_pages" = "$checks" ] && ok "the bokmål check pages are installed: $nb_pages pages, one per check" ||
+  bad "the bokmål check pages (docs/checks/nb/): $nb_pages pages for $checks checks"
 
 example=/usr/share/doc/preflight/examples
 set +e
