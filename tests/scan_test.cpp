@@ -306,7 +306,8 @@ TEST_F(ScanTree, CliSarifRuleHelpIsInTheUsersLanguage) {
     for (const auto& [lang, heading] : {std::pair<std::string, std::string>{"nb", "**Hva den finner**"},
                                         std::pair<std::string, std::string>{"en", "**What it finds**"}}) {
         const auto r = run_cli({"scan", "--format", "sarif", "--lang", lang, root()});
-        const json& rules = parse_json(r).at("runs").at(0).at("tool").at("driver").at("rules");
+        const json sarif = parse_json(r);
+        const json& rules = sarif.at("runs").at(0).at("tool").at("driver").at("rules");
         ASSERT_EQ(rules.size(), builtin_checks().checks().size());
         for (const auto& rule : rules) {
             const auto help = rule.at("help").at("markdown").get<std::string>();
