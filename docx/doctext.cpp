@@ -598,4 +598,62 @@ std::optional<DocxLayout> docx_layout(const std::filesystem::path& file, std::st
     return std::nullopt;
 }
 
+std::optional<std::string> ooxml_type(const std::filesystem::path& file, const Limits& limits) {
+    // The main part's content type -> the file's MIME type.
+    static constexpr std::array<std::pair<std::string_view, std::string_view>, 6> kMain{{
+        {"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
+         "application/vnd.openxmlformats-officedocument.wordprocessingml.document"},
+        {"application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml",
+         "application/vnd.openxmlformats-officedocument.wordprocessingml.template"},
+        {"application/vnd.ms-word.document.macroEnabled.main+xml", "application/vnd.ms-word.document.macroEnabled.12"},
+        {"application/vnd.ms-word.template.macroEnabledTemplate.main+xml",
+         "application/vnd.ms-word.template.macroEnabled.12"},
+        {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
+        {"application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml",
+         "application/vnd.openxmlformats-officedocument.presentationml.presentation"},
+    }};
+    constexpr std::size_t kMaxContentTypesBytes = std::size_t{1} << 20;
+    const Zip zip(file);
+    if (zip.get() == nullptr) {
+        return std::nullopt;
+    }
+    const zip_int64_t entries = zip_get_num_entries(zip.get(), 0);
+    if (entries < 0 || static_cast<std::uint64_t>(entries) > limits.max_zip_entries) {
+        return std::nullopt;  // before any name lookup, as layout_of()
+    }
+    const zip_int64_t index = zip_name_locate(zip.get(), "[Content_Types].xml", 0);
+    if (index < 0) {
+        return std::nullopt;
+    }
+    std::string xml;
+    bool capped = false;
+    std::string error;
+    if (!read_entry(zip.get(), static_cast<zip_uint64_t>(index), kMaxContentTypesBytes, xml, capped, error) || capped) {
+        return std::nullopt;
+    }
+    pugi::xml_document doc;
+    if (!doc.load_buffer(xml.data(), xml.size(), pugi::parse_default, pugi::encoding_utf8)) {
+        return std::nullopt;
+    }
+    for (const pugi::xml_node& o : doc.document_element().children()) {
+        if (local_name(o.name()) != "Override") {
+            continue;
+        }
+        const std::string_view type = o.attribute("ContentType").value();
+        const auto* main = std::find_if(kMain.begin(), kMain.end(), [&](const auto& m) { return m.first == type; });
+        std::string_view part = o.attribute("PartName").value();
+        if (main == kMain.end() || part.empty()) {
+            continue;
+        }
+        if (part.front() == '/') {
+            part.remove_prefix(1);
+        }
+        if (zip_name_locate(zip.get(), std::string(part).c_str(), 0) >= 0) {
+            return std::string(main->second);
+        }
+    }
+    return std::nullopt;
+}
+
 }  // namespace preflight::doctext

@@ -91,4 +91,13 @@ struct DocxLayout {
 [[nodiscard]] std::optional<DocxLayout> docx_layout(const std::filesystem::path& file, std::string_view mime_type,
                                                     const Limits& limits = {});
 
+// The MIME type of an Office Open XML file that libmagic names only "Microsoft OOXML"
+// (application/octet-stream) or application/zip, as when other parts come before the
+// word/ ones (python-docx's own template): from [Content_Types].xml, the content type
+// of the main part (Word document, template, with macros; Excel workbook; PowerPoint
+// presentation), when that part is in the zip. nullopt for anything else: no zip,
+// more entries than Limits::max_zip_entries, no or an unreadable [Content_Types].xml
+// (read up to 1 MiB), no known main part. Never throws for bad input.
+[[nodiscard]] std::optional<std::string> ooxml_type(const std::filesystem::path& file, const Limits& limits = {});
+
 }  // namespace preflight::doctext

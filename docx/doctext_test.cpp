@@ -232,5 +232,22 @@ TEST(DocText, PlainTextCap) {
     EXPECT_FALSE(missing->error.empty());
 }
 
+// A zip libmagic cannot name is named by the main part its [Content_Types].xml
+// declares, when that part is in the zip.
+TEST(DocText, OoxmlTypeFromTheContentTypes) {
+    EXPECT_EQ(sniff(fixture("brev_ooxml.docx")), "application/octet-stream");  // "Microsoft OOXML"
+    EXPECT_EQ(ooxml_type(fixture("brev_ooxml.docx")), docx_type);
+    EXPECT_EQ(ooxml_type(fixture("brev_unordered.docx")), docx_type);
+    EXPECT_EQ(ooxml_type(fixture("brev_fnr.docx")), docx_type);
+    // Declares word/document.xml but has none: not a Word document.
+    EXPECT_EQ(ooxml_type(fixture("brev_not_word.docx")), std::nullopt);
+    EXPECT_EQ(ooxml_type(fixture("brev_corrupt.docx")), std::nullopt);
+    EXPECT_EQ(ooxml_type(fixture("brev_fnr.txt")), std::nullopt);
+    // More entries than allowed: not read at all.
+    Limits few;
+    few.max_zip_entries = 3;
+    EXPECT_EQ(ooxml_type(fixture("brev_ooxml.docx"), few), std::nullopt);
+}
+
 }  // namespace
 }  // namespace preflight::doctext

@@ -181,6 +181,14 @@ void gather_facts(JournalPost& post, const pdf::Limits& limits, bool sandbox, Fa
         in.read(head.data(), static_cast<std::streamsize>(head.size()));
         head.resize(static_cast<std::size_t>(in.gcount()));
         d.type = sandbox ? filetype::sniff_isolated(d.path, head, limits) : filetype::sniff(d.path, head);
+        if (d.type == "application/octet-stream" || d.type == "application/zip") {
+            // libmagic's "Microsoft OOXML", or a zip: a Word, Excel or PowerPoint file
+            // whose word/ (xl/, ppt/) parts come late is named by its [Content_Types].xml,
+            // read like every zip: in a limited child when sandboxing.
+            if (auto ooxml = sandbox ? ooxml_type_isolated(d.path, limits) : doctext::ooxml_type(d.path)) {
+                d.type = std::move(*ooxml);
+            }
+        }
         const bool read_pdf = facts.has(Fact::pdf) || find_person_ids || find_content_boxes;
         if (d.type == "application/pdf" && read_pdf) {
             const pdf::AnalyzeOptions options{.find_person_ids = find_person_ids,

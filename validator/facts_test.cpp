@@ -1,5 +1,6 @@
 // The engine gathers a fact only when a check that has something to judge needs it
 // (Check::needs, Check::wanted), and asks the registers only when a check reads them.
+#include "checks/check_set.hpp"
 #include "validator/engine.hpp"
 #include "validator/manifest.hpp"
 #include "validator/registers.hpp"
@@ -103,3 +104,28 @@ TEST(Facts, TheRegistersAreAskedOnlyWhenACheckReadsThem) {
 }
 
 }  // namespace
+
+// A Word file that libmagic calls only "Microsoft OOXML" (its word/ parts come after
+// docProps/ and customXml/, as in python-docx's own template) is named by its
+// [Content_Types].xml: a Word document, no DP402 extension-mismatch, no DP401.
+TEST(Facts, AnOoxmlZipIsNamedByItsContentTypes) {
+    const std::string file = std::string(PREFLIGHT_SOURCE_DIR) + "/fixtures/docs/brev_ooxml.docx";
+    const CheckSet& set = builtin_checks();
+    std::vector<Section> sections = check_sections(set);
+    sections.push_back(pdf_section());
+    const Config config(sections);
+    for (const bool sandbox : {false, true}) {
+        RunSettings settings;
+        settings.sandbox = sandbox;
+        settings.channel = Channel::dpo;
+        settings.channel_given = true;
+        const Report r = run_checks(loose_files({file}), set, config, settings);
+        ASSERT_EQ(r.post.documents.size(), 1U);
+        EXPECT_EQ(r.post.documents[0].type, "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+            << "sandbox " << sandbox;
+        for (const Finding& f : r.findings) {
+            EXPECT_NE(f.code, "DP402") << f.message_id;
+            EXPECT_NE(f.code, "DP401") << f.message_id;
+        }
+    }
+}

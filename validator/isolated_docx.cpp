@@ -66,6 +66,22 @@ void read_child(int out_fd, const std::vector<std::string>& args) {
 
 const isolate::JobRegistration read_registration(read_job, read_child);
 
+// The job "docx.type": ARGS is the file; the answer is its Office Open XML MIME type,
+// or nothing.
+constexpr const char* type_job = "docx.type";
+
+void type_child(int out_fd, const std::vector<std::string>& args) {
+    if (args.size() != 1) {
+        throw std::invalid_argument("docx.type: expects FILE");
+    }
+    isolate::write_all(out_fd, doctext::ooxml_type(args[0]).value_or(""));
+}
+
+const isolate::JobRegistration type_registration(type_job, type_child);
+
+// A MIME type is short: a longer answer is no answer.
+constexpr std::size_t max_type_bytes = 256;
+
 }  // namespace
 
 void detail::set_docx_child_hook(DocxChildHook hook) { child_hook.store(hook); }
@@ -87,6 +103,16 @@ DocxFacts read_docx_facts(const std::filesystem::path& file, std::string_view mi
         }
     }
     return facts;
+}
+
+std::optional<std::string> ooxml_type_isolated(const std::filesystem::path& file, const isolate::Limits& limits) {
+    isolate::RunOptions options;
+    options.max_answer_bytes = max_type_bytes;
+    const isolate::Outcome out = isolate::run_job(type_job, {file.string()}, limits, options);
+    if (!out.exited_cleanly() || out.answer.empty()) {
+        return std::nullopt;
+    }
+    return out.answer;
 }
 
 DocxFacts read_docx_facts_isolated(const std::filesystem::path& file, std::string_view mime_type,

@@ -3,7 +3,7 @@
 // the calling process when sandboxing is on (always in the gate; `check
 // --no-sandbox` reads in process). A child that crashes or runs out is not a
 // crash of the caller: the layout says it could not be read (DocxLayout::error,
-// DP301.docx-unreadable) and the text counts as not searched.
+// DP303.docx-unreadable) and the text counts as not searched.
 //
 // Mode, as for PDFs: the job "docx.read" (FILE TYPE WHAT) through
 // isolate::run_job(): the fork server while it runs (the gate), else exec mode
@@ -44,6 +44,11 @@ DocxFacts read_docx_facts(const std::filesystem::path& file, std::string_view mi
 // was asked for) and no text.
 DocxFacts read_docx_facts_isolated(const std::filesystem::path& file, std::string_view mime_type,
                                    const DocxRequest& request, const isolate::Limits& limits);
+
+// doctext::ooxml_type() in a limited child (the job "docx.type"): the Word, Excel or
+// PowerPoint type of a zip libmagic could not name. nullopt when the child has no
+// answer (not such a file, a crash, a limit).
+std::optional<std::string> ooxml_type_isolated(const std::filesystem::path& file, const isolate::Limits& limits);
 
 namespace detail {
 // Run in a forked reading child right before it reads (tests: crash, spin). nullptr: none.
