@@ -2,6 +2,7 @@
 #pragma once
 
 #include "base/identifiers.hpp"
+#include "validator/catalogue.hpp"
 #include "validator/check.hpp"
 
 #include <fmt/format.h>
@@ -28,9 +29,9 @@ inline std::string grouped(std::uint64_t n) {
     return out;
 }
 
-// "52 428 800 bytes (50.0 MiB)"-style figure, language-neutral.
+// "52 428 800 B (50,0 MiB)" in bokmål, "52 428 800 B (50.0 MiB)" in English.
 inline std::string bytes_text(std::uint64_t n) {
-    return fmt::format("{} B ({:.1f} MiB)", grouped(n), static_cast<double>(n) / (1024.0 * 1024.0));
+    return fmt::format("{} B ({} MiB)", grouped(n), catalogue::decimal(static_cast<double>(n) / (1024.0 * 1024.0), 1));
 }
 
 inline constexpr double kMmPerPt = 25.4 / 72.0;

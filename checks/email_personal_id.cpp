@@ -65,7 +65,8 @@ public:
                 f.page = hit.page;
             }
             if (!d.text_searched) {
-                out.add(Severity::warn, "DP602.not-searched", {{"type", d.type}}).document = d.file;
+                out.add(Severity::warn, "DP602.not-searched", {{"type", catalogue::file_type(d.type)}}).document =
+                    d.file;
             }
         }
     }

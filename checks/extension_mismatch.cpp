@@ -57,7 +57,8 @@ public:
                 return !t.empty() && (t == d.type || (t == "text/plain" && d.type.rfind("text/", 0) == 0));
             });
             if (!ok) {
-                out.add(Severity::warn, "DP402.mismatch", {{"extension", ext}, {"type", d.type}}).document = d.file;
+                out.add(Severity::warn, "DP402.mismatch", {{"extension", ext}, {"type", catalogue::file_type(d.type)}})
+                    .document = d.file;
             }
         }
     }

@@ -19,6 +19,9 @@ TEST(ExtensionMismatch, WordNamedPdfWarns) {
     ASSERT_EQ(f.size(), 1U);
     EXPECT_EQ(f[0].severity, Severity::warn);
     EXPECT_NE(english(f[0]).find("\".pdf\""), std::string::npos);
+    // The type as people say it, not the MIME type (the JSON report's documents[].type keeps that).
+    EXPECT_EQ(bokmal(f[0]), "Filen har endelsen «.pdf», men er et Word-dokument");
+    EXPECT_EQ(english(f[0]).find("application/"), std::string::npos) << english(f[0]);
 }
 
 TEST(ExtensionMismatch, PdfNamedDocxWarns) {

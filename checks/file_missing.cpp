@@ -14,9 +14,12 @@ public:
         for (const auto& d : ctx.post.documents) {
             if (!d.readable) {
                 const bool known = d.io_error == "missing" || d.io_error == "not-file" || d.io_error == "denied";
-                out.add(Severity::block, known ? "DP403." + d.io_error : std::string("DP403.unreadable"),
-                        {{"path", d.path.string()}, {"reason", d.io_error}})
-                    .document = d.file;
+                const std::string id = known ? "DP403." + d.io_error : std::string("DP403.unreadable");
+                Finding& f = out.add(Severity::block, id, {{"path", d.path.string()}, {"reason", d.io_error}});
+                f.document = d.file;
+                if (!ctx.post.from_manifest && id != "DP403.denied") {
+                    f.remedy_id = id + "-loose.remedy";  // the files were named on the command line: no manifest
+                }
             } else if (d.bytes == 0) {
                 out.add(Severity::block, "DP403.empty", {{"path", d.path.string()}}).document = d.file;
             }

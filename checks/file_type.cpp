@@ -17,9 +17,9 @@ public:
                 continue;
             }
             if (pdf_only) {
-                out.add(Severity::block, "DP401.pdf-only", {{"type", d.type}}).document = d.file;
+                out.add(Severity::block, "DP401.pdf-only", {{"type", catalogue::file_type(d.type)}}).document = d.file;
             } else if (d.type == "application/octet-stream") {
-                out.add(Severity::warn, "DP401.unknown", {{"type", d.type}}).document = d.file;
+                out.add(Severity::warn, "DP401.unknown", {{"type", catalogue::file_type(d.type)}}).document = d.file;
             }
         }
     }

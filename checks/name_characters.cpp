@@ -9,8 +9,22 @@
 namespace preflight::checks {
 namespace {
 
-// Every distinct control or path character in `s`, as shown in the message
-// ("U+0009", "/"), joined by ", "; empty if none.
+// A control character as shown: its code point and, for the common ones, the
+// abbreviation of its name ("U+0009 (TAB)"); it cannot be shown itself.
+std::string control_shown(unsigned c) {
+    const char* abbreviation = c == 0x00   ? "NUL"
+                               : c == 0x09 ? "TAB"
+                               : c == 0x0A ? "LF"
+                               : c == 0x0D ? "CR"
+                               : c == 0x1B ? "ESC"
+                               : c == 0x7F ? "DEL"
+                                           : nullptr;
+    return abbreviation != nullptr ? fmt::format("U+{:04X} ({})", c, abbreviation) : fmt::format("U+{:04X}", c);
+}
+
+// Every distinct control or path character in `s`, as shown in the message: a path
+// character quoted («:»), a control character by its code point ("U+0009 (TAB)");
+// joined by ", "; empty if none.
 std::string bad_chars(std::string_view s) {
     std::vector<std::string> found;
     const auto note = [&found](std::string c) {
@@ -21,12 +35,12 @@ std::string bad_chars(std::string_view s) {
     for (std::size_t i = 0; i < s.size(); ++i) {
         const auto c = static_cast<unsigned char>(s[i]);
         if (c < 0x20 || c == 0x7F) {
-            note(fmt::format("U+{:04X}", c));
+            note(control_shown(c));
         } else if (c == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) >= 0x80 &&
                    static_cast<unsigned char>(s[i + 1]) <= 0x9F) {  // C1 controls U+0080..U+009F
-            note(fmt::format("U+{:04X}", static_cast<unsigned char>(s[i + 1])));
+            note(control_shown(static_cast<unsigned char>(s[i + 1])));
         } else if (std::string_view("/\\:*?\"<>|").find(static_cast<char>(c)) != std::string_view::npos) {
-            note(std::string(1, static_cast<char>(c)));
+            note(fmt::format("«{}»", static_cast<char>(c)));
         }
     }
     return fmt::format("{}", fmt::join(found, ", "));

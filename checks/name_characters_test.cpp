@@ -28,15 +28,16 @@ TEST(NameCharacters, PathAndControlCharactersWarn) {
     const auto f = run_check("name-characters", post, channel(Channel::dpi));
     ASSERT_EQ(f.size(), 2U);
     EXPECT_EQ(f[0].severity, Severity::warn);
-    EXPECT_NE(english(f[0]).find("do not belong in a name: /"), std::string::npos) << english(f[0]);
-    EXPECT_NE(english(f[1]).find("U+0009"), std::string::npos) << english(f[1]);
+    EXPECT_NE(english(f[0]).find("do not belong in a name: «/»"), std::string::npos) << english(f[0]);
+    EXPECT_NE(english(f[1]).find("U+0009 (TAB)"), std::string::npos) << english(f[1]);
+    EXPECT_NE(bokmal(f[0]).find("hører hjemme i et navn: «/»"), std::string::npos) << bokmal(f[0]);
 }
 
 TEST(NameCharacters, EveryBadCharacterIsNamedOnce) {
     const auto post = post_with({doc("a.pdf", "Vedlegg 1/2: budsjett/plan", Role::main)});
     const auto f = run_check("name-characters", post, channel(Channel::dpi));
     ASSERT_EQ(f.size(), 1U);
-    EXPECT_NE(english(f[0]).find(": /, :"), std::string::npos) << english(f[0]);
+    EXPECT_NE(english(f[0]).find(": «/», «:»"), std::string::npos) << english(f[0]);
 }
 
 TEST(NameCharacters, ALooseFileWithABadNameIsReportedOnce) {

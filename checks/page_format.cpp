@@ -3,7 +3,9 @@
 
 #include <cmath>
 #include <map>
+#include <string>
 #include <tuple>
+#include <vector>
 
 namespace preflight::checks {
 namespace {
@@ -12,8 +14,26 @@ constexpr double kA4Short = 210.0;
 constexpr double kA4Long = 297.0;
 constexpr double kMmPerTwip = 25.4 / 1440.0;  // a twip is 1/20 pt, 1/1440 inch
 
+// Ascending page or section numbers as a list with ranges (an en dash) for runs:
+// 2, 4, 5, 6, 9 -> "2, 4–6, 9"; 4, 5 -> "4–5".
+std::string number_list(const std::vector<int>& numbers) {
+    std::string out;
+    for (std::size_t i = 0; i < numbers.size();) {
+        std::size_t j = i;
+        while (j + 1 < numbers.size() && numbers[j + 1] == numbers[j] + 1) {
+            ++j;
+        }
+        out += (out.empty() ? "" : ", ") + std::to_string(numbers[i]);
+        if (j > i) {
+            out += "–" + std::to_string(numbers[j]);
+        }
+        i = j + 1;
+    }
+    return out;
+}
+
 // Sizes off portrait A4, grouped: one finding per distinct size (rounded to whole
-// mm), naming the first page or section that has it and how many do.
+// mm), naming the pages or sections that have it.
 class SizeGroups {
 public:
     explicit SizeGroups(double tolerance) : tol_(tolerance) {}
@@ -26,43 +46,66 @@ public:
         const auto key = std::make_tuple(std::lround(w), std::lround(h));
         auto [it, fresh] = groups_.try_emplace(key);
         if (fresh) {
-            it->second.first = number;
             it->second.landscape = near(w, kA4Long) && near(h, kA4Short);
+            it->second.remedy = remedy_for(w, h);
             order_.push_back(key);
         }
-        ++it->second.count;
+        it->second.numbers.push_back(number);
     }
 
     // One finding per size, in the order first seen: `<prefix>landscape` or
     // `<prefix>size`, with `plural` appended when more than one has the size;
-    // `unit` ("page" or "section") names the first one's message argument.
+    // `unit` ("page" or "section") names the first one's message argument, and
+    // `unit`s ("pages", "sections") all of them as a list with ranges ("2, 4–5").
+    // A PDF page's remedy fits its size (slides, Letter, larger than A4).
     void report(const Context& ctx, const Document& d, const std::string& prefix, const std::string& plural,
                 const std::string& unit, Findings& out) const {
         for (const auto& key : order_) {
             const Group& g = groups_.at(key);
             const Severity severity =
                 ctx.targets.print_bound ? (g.landscape ? Severity::warn : Severity::block) : Severity::info;
-            const MessageArgs args{{"width", std::to_string(std::get<0>(key))},
-                                   {"height", std::to_string(std::get<1>(key))},
-                                   {unit, std::to_string(g.first)},
-                                   {"count", std::to_string(g.count)},
-                                   {"tolerance", fmt::format("{:g}", tol_)}};
+            const MessageArgs args{
+                {"width", std::to_string(std::get<0>(key))}, {"height", std::to_string(std::get<1>(key))},
+                {unit, std::to_string(g.numbers.front())},   {unit + "s", number_list(g.numbers)},
+                {"count", std::to_string(g.numbers.size())}, {"tolerance", catalogue::decimal(tol_, -1)}};
             const std::string id = prefix + (g.landscape ? "landscape" : "size");
-            auto& f = out.add(severity, g.count > 1 ? id + plural : id, args);
+            auto& f = out.add(severity, g.numbers.size() > 1 ? id + plural : id, args);
             f.document = d.file;
             if (unit == "page") {
-                f.page = g.first;
+                f.page = g.numbers.front();
+                if (!g.landscape && g.remedy != nullptr) {
+                    f.remedy_id = g.remedy;
+                }
             }
         }
     }
 
 private:
     struct Group {
-        int first = 0;
-        int count = 0;
+        std::vector<int> numbers;  // the pages or sections of this size, in order
         bool landscape = false;
+        const char* remedy = nullptr;  // for a page of this size, when not the general one
     };
     [[nodiscard]] bool near(double a, double b) const { return std::fabs(a - b) <= tol_; }
+
+    // The remedy for a page of w x h mm that is not A4: slides (wider than high) go
+    // two to an A4 page or as handouts; US Letter is saved as A4; larger pages are
+    // scaled down to A4. Each names `preflight fix`.
+    static const char* remedy_for(double w, double h) {
+        constexpr double kLetterShort = 215.9;
+        constexpr double kLetterLong = 279.4;
+        const auto close = [](double a, double b) { return std::fabs(a - b) <= 3.0; };
+        if ((close(w, kLetterShort) && close(h, kLetterLong)) || (close(w, kLetterLong) && close(h, kLetterShort))) {
+            return "DP301.letter.remedy";
+        }
+        if (w > h) {
+            return "DP301.slides.remedy";
+        }
+        if (w >= kA4Short && h >= kA4Long) {
+            return "DP301.larger.remedy";
+        }
+        return nullptr;
+    }
 
     double tol_;
     std::map<std::tuple<long, long>, Group> groups_;
@@ -75,13 +118,6 @@ public:
     std::string_view slug() const override { return "page-format"; }
     Scope scope() const override { return Scope::document; }
     Facts needs() const override { return Fact::pdf | Fact::docx_layout; }
-    bool report_unreadable(DocumentKind kind, const std::string& detail, Findings& out) const override {
-        if (kind != DocumentKind::docx) {
-            return false;
-        }
-        out.add(Severity::block, "DP301.docx-unreadable", {{"detail", detail}});
-        return true;
-    }
     std::vector<OptionSpec> options() const override {
         return {{"tolerance-mm", OptionSpec::Kind::number, "10", 0, 1000}};
     }
@@ -112,15 +148,13 @@ private:
     static void word_sections(const Context& ctx, const Document& d, double tol, Findings& out) {
         const bool print = ctx.targets.print_bound;
         const doctext::DocxLayout& layout = *d.docx;
-        if (!layout.error.empty() || layout.truncated) {
-            // Not read (fully): the pages cannot be vouched for.
-            auto& f = out.add(print ? Severity::block : Severity::warn,
-                              layout.error.empty() ? "DP301.docx-truncated" : "DP301.docx-unreadable",
-                              {{"detail", layout.error}});
-            f.document = d.file;
-            if (!layout.error.empty()) {
-                return;
-            }
+        if (!layout.error.empty()) {
+            return;  // not read: DP303 pdf-damaged reports the damaged document
+        }
+        if (layout.truncated) {
+            // Not read fully: the pages past the cap cannot be vouched for.
+            out.add(print ? Severity::block : Severity::warn, "DP301.docx-truncated", {{"detail", layout.error}})
+                .document = d.file;
         }
         if (layout.sections.empty() && !layout.truncated) {
             out.add(print ? Severity::warn : Severity::info, "DP301.docx-no-size", {{"section", "1"}}).document =

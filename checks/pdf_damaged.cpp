@@ -1,5 +1,6 @@
 // DP303 pdf-damaged: PDFs that cannot be read reliably, including files whose
-// analysis ran out of its limits.
+// analysis ran out of its limits; and Word documents that cannot be read at all
+// (not a zip, no word/document.xml, over the reading limits): damage, not a page format.
 #include "checks/common.hpp"
 
 #include <array>
@@ -43,17 +44,19 @@ public:
     std::string_view code() const override { return "DP303"; }
     std::string_view slug() const override { return "pdf-damaged"; }
     Scope scope() const override { return Scope::document; }
-    Facts needs() const override { return Fact::pdf; }
+    Facts needs() const override { return Fact::pdf | Fact::docx_layout; }
     bool prevents_fix() const override { return true; }
     bool report_unreadable(DocumentKind kind, const std::string& detail, Findings& out) const override {
-        if (kind != DocumentKind::pdf) {
-            return false;
-        }
-        out.add(Severity::block, "DP303.crashed", {{"detail", detail}});
+        out.add(Severity::block, kind == DocumentKind::pdf ? "DP303.crashed" : "DP303.docx-unreadable",
+                {{"detail", detail}});
         return true;
     }
     void run(const Context& ctx, Findings& out) const override {
         for (const auto& d : ctx.post.documents) {
+            if (d.docx && inspectable(d) && !d.docx->error.empty()) {
+                out.add(Severity::block, "DP303.docx-unreadable", {{"detail", d.docx->error}}).document = d.file;
+                continue;
+            }
             if (!d.pdf || d.pdf->damage == pdf::Damage::none) {
                 continue;
             }

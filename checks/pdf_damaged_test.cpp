@@ -34,3 +34,23 @@ TEST(PdfDamaged, BadPagesNameTheFirst) {
     EXPECT_NE(english(f[0]).find("Pages that cannot be read: 2, the first is page 2"), std::string::npos)
         << english(f[0]);
 }
+
+TEST(PdfDamaged, UnreadableWordDocumentIsDamagedNotAPageFormat) {
+    auto d = doc("brev.docx", "", Role::main, 5000,
+                 "application/vnd.openxmlformats-officedocument.wordprocessingml.document");
+    d.docx =
+        doctext::DocxLayout{{}, true, "word/document.xml inflates to 1073741824 bytes (at most 67108864 are read)"};
+    for (const Channel c : {Channel::print, Channel::dpo}) {
+        const auto f = run_check("pdf-damaged", post_with({d}), channel(c));
+        ASSERT_EQ(f.size(), 1U);
+        EXPECT_EQ(f[0].message_id, "DP303.docx-unreadable");
+        EXPECT_EQ(f[0].severity, Severity::block);
+        EXPECT_EQ(f[0].document, "brev.docx");
+        EXPECT_NE(english(f[0]).find("Word document is damaged"), std::string::npos) << english(f[0]);
+        EXPECT_NE(english(f[0]).find("1073741824 bytes"), std::string::npos) << english(f[0]);
+    }
+    // A readable one is none of this check's business.
+    d.docx->error.clear();
+    d.docx->truncated = false;
+    EXPECT_TRUE(run_check("pdf-damaged", post_with({d}), channel(Channel::print)).empty());
+}

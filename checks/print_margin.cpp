@@ -31,7 +31,7 @@ public:
             return;
         }
         const double margin = ctx.options.number("margin-mm");
-        const std::string margin_text = fmt::format("{:g}", margin);
+        const std::string margin_text = catalogue::decimal(margin, -1);
         for (const Document& d : ctx.post.documents) {
             if (!d.pdf || d.pdf->damage != pdf::Damage::none || d.pdf->needs_password) {
                 continue;  // DP302 and DP303 speak for these

@@ -1,8 +1,14 @@
 #include "validator/catalogue.hpp"
+#include "base/text.hpp"
 #include "checks/check_set.hpp"
 #include "validator/check.hpp"
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <gtest/gtest.h>
+
+#include <cctype>
+#include <sstream>
 
 #include <regex>
 #include <set>
@@ -62,3 +68,154 @@ TEST(Catalogue, FillsNamedArgumentsPerLanguage) {
 }
 
 TEST(Catalogue, UnknownIdThrows) { EXPECT_THROW((void)catalogue::text("DP999.nope", Lang::en), std::out_of_range); }
+
+namespace {
+
+// Common English words that must not stand in a bokmål text. Words that are also
+// ordinary bokmål (for, i, to, by, over, under, man, sent, send, post, status, type,
+// side, bare, tar, last, at, all, her, still, be, set, sender, time, data, format,
+// program, system, test, font, byte) are left out.
+constexpr std::string_view kEnglishWords =
+    "the a an and or but nor of in on with without from into onto about after before between through until while "
+    "because since if else otherwise however please is are was were been being am has have had having do does did "
+    "done doing will would can could shall should may might must cannot this that these those which what when where "
+    "who whom whose why how there its they them their we our you your he she his him one two three four five six "
+    "seven eight nine ten first second third next previous other another same different each every any some both "
+    "either neither none nothing something everything more most less least than then also only just very too yet "
+    "again already always never often sometimes now soon later today file files folder folders directory path paths "
+    "page pages name names title titles document documents attachment attachments letter letters error errors "
+    "warning warnings found missing invalid valid unknown known limit limits size sizes empty damaged broken "
+    "encrypted password passwords check checks checked checking scan scanned fix fixed explain explained lookup "
+    "serve served print printed printing save saved open opened read write written wrote create created delete "
+    "deleted remove removed rename renamed replace replaced use used using see seen show shows shown make made get "
+    "got give given gives take takes taken need needs needed contain contains contained run runs running stop "
+    "stopped block blocked blocks blocking warn warned allow allowed allows accept accepts accepted refuse refused "
+    "reject rejected fail fails failed failure success successful ready wait waiting try tried keep kept move moved "
+    "turn turned rotate rotated scale scaled split yes no not true false default option options value values key keys "
+    "section sections command commands usage help version output input setting settings level channel route routes "
+    "mailbox mailboxes recipient recipients senders message messages signing signer signers signature organisation "
+    "organization number numbers digit digits character characters bytes landscape portrait slide slides handout "
+    "handouts paper unreadable readable address addresses email mail state request requests response responses "
+    "header headers body upload uploaded uploads download connection server client log logs line lines column "
+    "columns field fields list listed day days hour hours minute minutes seconds times many much few little large "
+    "larger small smaller big long short new old right wrong correct good bad better best up down out off back away "
+    "template templates verdict findings finding summary severity remedy code codes words report reports result "
+    "results pass passed setup language english norwegian select choose chosen choice enter typed anyway instead "
+    "together whole part parts full whether such own like unless";
+
+// Names that look like English words but are names here (case-sensitive): the paper
+// series and size, Microsoft's programs, the IT department.
+const std::set<std::string, std::less<>> kAllowedTokens = {"A", "Letter", "Word", "Excel", "PowerPoint", "IT"};
+
+// Quoted verbatim from elsewhere: the integrasjonspunkt's own error text (users search
+// for it in the log), configuration literals, a JSON field, the command list.
+constexpr std::string_view kAllowedPhrases[] = {
+    "Receiver do not accept the document process",
+    "true eller false",
+    "«findings»",
+    "check, scan, explain, lookup, checks, fix, serve",
+};
+
+// What is not prose: {placeholders}, `code`, URLs, paths and file names, e-mail
+// addresses, options (--xyz), commands («preflight check»), configuration keys
+// ([pdf] cpu-seconds), HTTP parameters (name=) and the Content-Disposition example.
+std::string prose_of(std::string text) {
+    for (const auto phrase : kAllowedPhrases) {
+        for (auto at = text.find(phrase); at != std::string::npos; at = text.find(phrase)) {
+            text.replace(at, phrase.size(), " ");
+        }
+    }
+    static const std::regex kNotProse(
+        R"(\{[a-z_]+\}|`[^`]*`|https?://\S+|\S*/\S+|\S+@\S+|\S+\.(pdf|docx|dotx|json|md|xml)\b|--[a-z][a-z-]*|)"
+        R"(preflight [a-z]+|\[[a-z]+\]( [a-z]+(-[a-z]+)*)?|[A-Za-z]+\*?=|Content-Disposition:[^)]*|)"
+        // Punctuation outside ASCII, so that it ends a word like ASCII punctuation does.
+        "«|»|–|—|×|…|·|±|’|“|”|→|≥|≤|\u00a0|\u202f");
+    return std::regex_replace(text, kNotProse, " ");
+}
+
+// The English words in the bokmål text `nb`, in order.
+std::vector<std::string> english_words_in(std::string_view nb) {
+    static const std::set<std::string, std::less<>> words = [] {
+        std::set<std::string, std::less<>> out;
+        std::istringstream in{std::string(kEnglishWords)};
+        for (std::string w; in >> w;) {
+            out.insert(w);
+        }
+        return out;
+    }();
+    std::vector<std::string> found;
+    const std::string prose = prose_of(std::string(nb));
+    // Words: letters and digits, the bytes of æ, ø, å (and any other UTF-8 letter) with
+    // them, so that no Norwegian word is cut into an English one.
+    std::string token;
+    const auto flush = [&] {
+        if (!token.empty() && !kAllowedTokens.contains(token) && words.contains(text::ascii_lower(token))) {
+            found.push_back(token);
+        }
+        token.clear();
+    };
+    for (const char c : prose) {
+        if (std::isalnum(static_cast<unsigned char>(c)) != 0 || static_cast<unsigned char>(c) >= 0x80) {
+            token += c;
+        } else {
+            flush();
+        }
+    }
+    flush();
+    return found;
+}
+
+}  // namespace
+
+TEST(Catalogue, WordListFindsEnglishInABokmalSentence) {
+    EXPECT_EQ(english_words_in("Filen må lagres på nytt før sending"), std::vector<std::string>{});
+    EXPECT_EQ(english_words_in("Filen er not valid"), (std::vector<std::string>{"not", "valid"}));
+    EXPECT_EQ(english_words_in("Check the «file» – {name}"), (std::vector<std::string>{"Check", "the", "file"}));
+    // Placeholders, options, commands, paths and names do not count.
+    EXPECT_EQ(english_words_in("{file}: bruk --help eller «preflight check», se docs/checks.md; Word, Letter, A4"),
+              std::vector<std::string>{});
+}
+
+// Every bokmål text the catalogue can produce (the command line's too, through the
+// catalogue's entries) is free of common English words outside names, codes and
+// quoted technical literals.
+TEST(Catalogue, BokmalTextsHaveNoEnglishWords) {
+    for (const auto& e : catalogue::entries()) {
+        const auto found = english_words_in(e.nb);
+        EXPECT_TRUE(found.empty()) << e.id << ": " << fmt::format("{}", fmt::join(found, ", ")) << " in «" << e.nb
+                                   << "»";
+    }
+}
+
+TEST(Catalogue, DecimalCommaInBokmalPointInEnglish) {
+    EXPECT_EQ(catalogue::format_decimal(50.0, 1, Lang::nb), "50,0");
+    EXPECT_EQ(catalogue::format_decimal(50.0, 1, Lang::en), "50.0");
+    EXPECT_EQ(catalogue::format_decimal(-2.25, 2, Lang::nb), "-2,25");
+    EXPECT_EQ(catalogue::format_decimal(1.5, -1, Lang::nb), "1,5");
+    EXPECT_EQ(catalogue::format_decimal(2.0, -1, Lang::nb), "2");
+    // A number made before the language is known is shown in the message's language,
+    // also inside a longer value; other points in a value (a version) stay.
+    const MessageArgs args{{"total", "52 428 800 B (" + catalogue::decimal(50.0, 1) + " MiB)"},
+                           {"limit", "PDF 1.7"},
+                           {"channel", "DPI"},
+                           {"percent", "100"}};
+    EXPECT_EQ(catalogue::text("DP201.over", Lang::nb, args),
+              "Dokumentene er til sammen 52 428 800 B (50,0 MiB); grensen for DPI er PDF 1.7 (100 %)");
+    EXPECT_EQ(catalogue::text("DP201.over", Lang::en, args),
+              "The documents total 52 428 800 B (50.0 MiB); the DPI limit is PDF 1.7 (100 %)");
+}
+
+TEST(Catalogue, FileTypesAreNamedAsPeopleSayThem) {
+    const std::string docx = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+    EXPECT_EQ(catalogue::file_type_name(docx, Lang::nb), "et Word-dokument");
+    EXPECT_EQ(catalogue::file_type_name(docx, Lang::en), "a Word document");
+    EXPECT_EQ(catalogue::file_type_name("application/pdf", Lang::nb), "et PDF-dokument");
+    EXPECT_EQ(catalogue::file_type_name("image/png", Lang::nb), "et bilde (PNG)");
+    EXPECT_EQ(catalogue::file_type_name("application/CDFV2", Lang::en), "a Word document in the old format (.doc)");
+    EXPECT_EQ(catalogue::file_type_name("application/octet-stream", Lang::nb), "en fil av ukjent type");
+    EXPECT_EQ(catalogue::file_type_name("audio/x-wav", Lang::nb), "en fil av typen audio/x-wav");
+    // In a message, the type made before the language is known is worded in its language.
+    const MessageArgs args{{"extension", ".pdf"}, {"type", catalogue::file_type(docx)}};
+    EXPECT_EQ(catalogue::text("DP402.mismatch", Lang::nb, args), "Filen har endelsen «.pdf», men er et Word-dokument");
+    EXPECT_EQ(catalogue::text("DP402.mismatch", Lang::en, args), "The file ends in \".pdf\" but is a Word document");
+}

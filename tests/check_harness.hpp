@@ -154,5 +154,6 @@ inline std::vector<Finding> run_check(std::string_view slug, const JournalPost& 
 }
 
 inline std::string english(const Finding& f) { return catalogue::text(f.message_id, Lang::en, f.args); }
+inline std::string bokmal(const Finding& f) { return catalogue::text(f.message_id, Lang::nb, f.args); }
 
 }  // namespace preflight::testing

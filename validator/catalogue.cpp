@@ -157,29 +157,44 @@ constexpr Entry kEntries[] = {
     {"DP301.size", "Side {page} er {width} × {height} mm; utskrift krever stående A4, 210 × 297 mm (± {tolerance} mm)",
      "Page {page} is {width} × {height} mm; print requires portrait A4, 210 × 297 mm (± {tolerance} mm)"},
     {"DP301.size.remedy",
-     "Lagre dokumentet som PDF i A4 stående (for lysbilder: skriv ut som «støtteark» eller flere lysbilder per "
-     "A4-side).",
-     "Save the document as PDF in portrait A4 (for slides: print as handouts, several slides per A4 page)."},
+     "Lagre dokumentet på nytt som PDF i stående A4, eller lag en utskriftsklar kopi i A4 med «preflight fix».",
+     "Save the document again as PDF in portrait A4, or make a print-ready A4 copy with \"preflight fix\"."},
     {"DP301.size-pages",
-     "{count} sider, fra side {page}, er {width} × {height} mm; utskrift krever stående A4, 210 × 297 mm (± "
-     "{tolerance} mm)",
-     "{count} pages, from page {page}, are {width} × {height} mm; print requires portrait A4, 210 × 297 mm (± "
-     "{tolerance} mm)"},
+     "Sidene {pages} er {width} × {height} mm; utskrift krever stående A4, 210 × 297 mm (± {tolerance} mm)",
+     "Pages {pages} are {width} × {height} mm; print requires portrait A4, 210 × 297 mm (± {tolerance} mm)"},
     {"DP301.size-pages.remedy",
-     "Lagre dokumentet som PDF i A4 stående (for lysbilder: skriv ut som «støtteark» eller flere lysbilder per "
-     "A4-side).",
-     "Save the document as PDF in portrait A4 (for slides: print as handouts, several slides per A4 page)."},
+     "Lagre dokumentet på nytt som PDF i stående A4, eller lag en utskriftsklar kopi i A4 med «preflight fix».",
+     "Save the document again as PDF in portrait A4, or make a print-ready A4 copy with \"preflight fix\"."},
+    // The remedy of a page by its size (checks/page_format.cpp picks it).
+    {"DP301.slides.remedy",
+     "Dette er lysbilder. Skriv dem ut til PDF som støtteark (flere lysbilder på hver stående A4-side), eller lag en "
+     "kopi med to lysbilder per A4-side med «preflight fix --two-up».",
+     "These are slides. Print them to PDF as handouts (several slides on each portrait A4 page), or make a copy with "
+     "two slides on each A4 page with \"preflight fix --two-up\"."},
+    {"DP301.letter.remedy",
+     "Siden er i amerikansk Letter-format. Velg A4 som papirstørrelse og lagre PDF-en på nytt, eller skaler sidene "
+     "til A4 med «preflight fix».",
+     "The page is US Letter. Choose A4 as the paper size and save the PDF again, or scale the pages to A4 with "
+     "\"preflight fix\"."},
+    {"DP301.larger.remedy",
+     "Siden er større enn A4 (for eksempel A3). Skaler sidene ned til A4 med «preflight fix», eller lagre dokumentet "
+     "på nytt som PDF i stående A4.",
+     "The page is larger than A4 (A3, say). Scale the pages down to A4 with \"preflight fix\", or save the document "
+     "again as PDF in portrait A4."},
     {"DP301.landscape", "Side {page} er liggende A4 ({width} × {height} mm); utskrift skjer på stående A4",
      "Page {page} is landscape A4 ({width} × {height} mm); print uses portrait A4"},
     {"DP301.landscape.remedy",
-     "Roter siden til stående i PDF-en, eller kontroller at innholdet tåler å bli rotert ved utskrift.",
-     "Rotate the page to portrait in the PDF, or make sure the content survives being rotated for print."},
-    {"DP301.landscape-pages",
-     "{count} sider, fra side {page}, er liggende A4 ({width} × {height} mm); utskrift skjer på stående A4",
-     "{count} pages, from page {page}, are landscape A4 ({width} × {height} mm); print uses portrait A4"},
+     "Snu siden til stående med «preflight fix» (det lager en utskriftsklar kopi), eller kontroller at innholdet tåler "
+     "å bli snudd ved utskrift.",
+     "Turn the page to portrait with \"preflight fix\" (it makes a print-ready copy), or make sure the content "
+     "survives being turned for print."},
+    {"DP301.landscape-pages", "Sidene {pages} er liggende A4 ({width} × {height} mm); utskrift skjer på stående A4",
+     "Pages {pages} are landscape A4 ({width} × {height} mm); print uses portrait A4"},
     {"DP301.landscape-pages.remedy",
-     "Roter sidene til stående i PDF-en, eller kontroller at innholdet tåler å bli rotert ved utskrift.",
-     "Rotate the pages to portrait in the PDF, or make sure the content survives being rotated for print."},
+     "Snu sidene til stående med «preflight fix» (det lager en utskriftsklar kopi), eller kontroller at innholdet "
+     "tåler å bli snudd ved utskrift.",
+     "Turn the pages to portrait with \"preflight fix\" (it makes a print-ready copy), or make sure the content "
+     "survives being turned for print."},
     // DP301 for Word documents and templates (sections of word/document.xml).
     {"DP301.docx-size",
      "Seksjon {section} har sidestørrelse {width} × {height} mm; utskrift krever stående A4, 210 × 297 mm (± "
@@ -192,10 +207,10 @@ constexpr Entry kEntries[] = {
      "Set the section's paper size to A4 and its orientation to portrait (Word: Layout > Size > A4), and save the "
      "template again."},
     {"DP301.docx-size-sections",
-     "{count} seksjoner, fra seksjon {section}, har sidestørrelse {width} × {height} mm; utskrift krever stående A4, "
-     "210 × 297 mm (± {tolerance} mm)",
-     "{count} sections, from section {section}, have page size {width} × {height} mm; print requires portrait A4, "
-     "210 × 297 mm (± {tolerance} mm)"},
+     "Seksjonene {sections} har sidestørrelse {width} × {height} mm; utskrift krever stående A4, 210 × 297 mm (± "
+     "{tolerance} mm)",
+     "Sections {sections} have page size {width} × {height} mm; print requires portrait A4, 210 × 297 mm (± "
+     "{tolerance} mm)"},
     {"DP301.docx-size-sections.remedy",
      "Sett papirstørrelsen til A4 og retningen til stående i hver seksjon (Word: Oppsett > Størrelse > A4, «Bruk på: "
      "hele dokumentet»), og lagre malen på nytt.",
@@ -207,8 +222,8 @@ constexpr Entry kEntries[] = {
      "Sett seksjonen til stående retning, eller kontroller at innholdet tåler å bli rotert ved utskrift.",
      "Set the section to portrait, or make sure its content survives being rotated for print."},
     {"DP301.docx-landscape-sections",
-     "{count} seksjoner, fra seksjon {section}, er liggende A4 ({width} × {height} mm); utskrift skjer på stående A4",
-     "{count} sections, from section {section}, are landscape A4 ({width} × {height} mm); print uses portrait A4"},
+     "Seksjonene {sections} er liggende A4 ({width} × {height} mm); utskrift skjer på stående A4",
+     "Sections {sections} are landscape A4 ({width} × {height} mm); print uses portrait A4"},
     {"DP301.docx-landscape-sections.remedy",
      "Sett seksjonene til stående retning, eller kontroller at innholdet tåler å bli rotert ved utskrift.",
      "Set the sections to portrait, or make sure their content survives being rotated for print."},
@@ -235,12 +250,6 @@ constexpr Entry kEntries[] = {
     {"DP301.docx-no-size.remedy",
      "Åpne malen i Word, sett papirstørrelsen til A4 stående for hele dokumentet, og lagre den på nytt.",
      "Open the template in Word, set the paper size to portrait A4 for the whole document, and save it again."},
-    {"DP301.docx-unreadable", "Sideoppsettet i Word-dokumentet kunne ikke leses: {detail}",
-     "The page setup of the Word document could not be read: {detail}"},
-    {"DP301.docx-unreadable.remedy",
-     "Åpne dokumentet i Word og lagre det på nytt som .docx; kan det ikke åpnes, er filen skadet og må erstattes.",
-     "Open the document in Word and save it again as .docx; if it does not open, the file is damaged and must be "
-     "replaced."},
     {"DP301.docx-truncated",
      "Word-dokumentet er større enn det som leses (word/document.xml over grensen); seksjoner etter grensen er ikke "
      "kontrollert",
@@ -264,7 +273,8 @@ constexpr Entry kEntries[] = {
      "Save a new PDF without encryption or security settings."},
 
     // ---- DP303 pdf-damaged
-    {"DP303.summary", "PDF-en kan ikke leses pålitelig", "The PDF cannot be read reliably"},
+    {"DP303.summary", "PDF-en (eller Word-dokumentet) kan ikke leses pålitelig",
+     "The PDF (or Word document) cannot be read reliably"},
     {"DP303.severity", "blokkerer", "block"},
     {"DP303.not-pdf", "Filen har ikke noe PDF-hode (%PDF-) og er ikke en lesbar PDF",
      "The file has no PDF header (%PDF-) and is not a readable PDF"},
@@ -313,6 +323,13 @@ constexpr Entry kEntries[] = {
      "Analysing the PDF gave an answer that could not be understood ({detail})"},
     {"DP303.internal.remedy", "Lag PDF-en på nytt fra originalen, og meld feilen til de som drifter preflight.",
      "Create the PDF again from the original, and report the fault to whoever runs preflight."},
+    {"DP303.docx-unreadable", "Word-dokumentet er skadet og kan ikke leses: {detail}",
+     "The Word document is damaged and cannot be read: {detail}"},
+    {"DP303.docx-unreadable.remedy",
+     "Åpne dokumentet i Word og lagre det på nytt som .docx; lar det seg ikke åpne, må filen erstattes med en hel "
+     "kopi.",
+     "Open the document in Word and save it again as .docx; if it does not open, replace the file with a sound "
+     "copy."},
 
     // ---- DP304 pdf-version
     {"DP304.summary", "PDF-versjon over 1.7", "PDF version above 1.7"},
@@ -397,15 +414,49 @@ constexpr Entry kEntries[] = {
      "The file is {type}; print, digital post to citizens and signing accept PDF only"},
     {"DP401.pdf-only.remedy", "Lagre dokumentet som PDF (helst PDF/A) og bytt ut filen i journalposten.",
      "Save the document as PDF (preferably PDF/A) and replace the file in the journal post."},
-    {"DP401.unknown", "Filtypen kunne ikke gjenkjennes ({type})", "The file type could not be recognised ({type})"},
+    {"DP401.unknown", "Filtypen kunne ikke gjenkjennes ut fra innholdet",
+     "The file type could not be recognised from the content"},
     {"DP401.unknown.remedy", "Kontroller at filen er det du tror, og lagre den helst som PDF.",
      "Make sure the file is what you think it is, and preferably save it as PDF."},
+
+    // ---- file types as people say them (catalogue::file_type), by MIME type
+    {"filetype.application/pdf", "et PDF-dokument", "a PDF document"},
+    {"filetype.application/vnd.openxmlformats-officedocument.wordprocessingml.document", "et Word-dokument",
+     "a Word document"},
+    {"filetype.application/vnd.openxmlformats-officedocument.wordprocessingml.template", "en Word-mal",
+     "a Word template"},
+    {"filetype.application/vnd.ms-word.document.macroEnabled.12", "et Word-dokument med makroer",
+     "a Word document with macros"},
+    {"filetype.application/vnd.ms-word.template.macroEnabled.12", "en Word-mal med makroer",
+     "a Word template with macros"},
+    {"filetype.application/msword", "et Word-dokument i det gamle formatet (.doc)",
+     "a Word document in the old format (.doc)"},
+    {"filetype.application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "et Excel-regneark",
+     "an Excel spreadsheet"},
+    {"filetype.application/vnd.ms-excel", "et Excel-regneark i det gamle formatet (.xls)",
+     "an Excel spreadsheet in the old format (.xls)"},
+    {"filetype.application/vnd.openxmlformats-officedocument.presentationml.presentation", "en PowerPoint-presentasjon",
+     "a PowerPoint presentation"},
+    {"filetype.application/vnd.ms-powerpoint", "en PowerPoint-presentasjon i det gamle formatet (.ppt)",
+     "a PowerPoint presentation in the old format (.ppt)"},
+    {"filetype.application/vnd.oasis.opendocument.text", "et OpenDocument-tekstdokument (.odt)",
+     "an OpenDocument text (.odt)"},
+    {"filetype.text/plain", "en tekstfil", "a text file"},
+    {"filetype.text/html", "en nettside (HTML)", "a web page (HTML)"},
+    {"filetype.text/xml", "en XML-fil", "an XML file"},
+    {"filetype.image/png", "et bilde (PNG)", "an image (PNG)"},
+    {"filetype.image/jpeg", "et bilde (JPEG)", "an image (JPEG)"},
+    {"filetype.image/tiff", "et bilde (TIFF)", "an image (TIFF)"},
+    {"filetype.image/gif", "et bilde (GIF)", "an image (GIF)"},
+    {"filetype.application/zip", "et ZIP-arkiv", "a ZIP archive"},
+    {"filetype.application/octet-stream", "en fil av ukjent type", "a file of unknown type"},
+    {"filetype.other", "en fil av typen {mime}", "a file of the type {mime}"},
 
     // ---- DP402 extension-mismatch
     {"DP402.summary", "Filendelsen stemmer ikke med innholdet", "The extension disagrees with the content"},
     {"DP402.severity", "advarsel", "warn"},
-    {"DP402.mismatch", "Filen heter «{extension}», men innholdet er {type}",
-     "The file is named \"{extension}\" but its content is {type}"},
+    {"DP402.mismatch", "Filen har endelsen «{extension}», men er {type}",
+     "The file ends in \"{extension}\" but is {type}"},
     {"DP402.mismatch.remedy", "Lagre filen på nytt i riktig format, eller gi den riktig filendelse.",
      "Save the file again in the right format, or give it the right extension."},
 
@@ -423,6 +474,15 @@ constexpr Entry kEntries[] = {
      "{path} is not a regular file (a folder, for example)"},
     {"DP403.not-file.remedy", "Pek på selve dokumentfilen i manifestet.",
      "Point the manifest at the document file itself."},
+    // When the files were named one by one (no manifest), the remedies say so.
+    {"DP403.unreadable-loose.remedy", "Kontroller at filen finnes og kan leses, og at stien er skrevet riktig.",
+     "Check that the file exists and can be read, and that its path is spelled right."},
+    {"DP403.missing-loose.remedy", "Kontroller stien og filnavnet du oppga, og at filen er lagret der.",
+     "Check the path and file name you gave, and that the file is saved there."},
+    {"DP403.not-file-loose.remedy",
+     "Oppgi selve dokumentfilen, ikke en mappe (en hel mappe med maler sjekkes med «preflight scan»).",
+     "Give the document file itself, not a folder (a whole folder of templates is checked with \"preflight "
+     "scan\")."},
     {"DP403.denied", "Filen {path} kan ikke leses: ingen tilgang", "The file {path} cannot be read: permission denied"},
     {"DP403.denied.remedy", "Gi preflight lesetilgang til filen, eller kopier den til en mappe preflight kan lese.",
      "Give preflight read access to the file, or copy it to a folder preflight can read."},
@@ -831,8 +891,10 @@ constexpr Entry kEntries[] = {
      "E-mail is only allowed without a fødselsnummer. Send digitally or on paper, or remove the number from the "
      "document."},
     {"DP602.not-searched",
-     "Teksten i dokumentet (type {type}) kunne ikke leses, så det er ikke kontrollert for fødselsnummer før e-post",
-     "The document's text (type {type}) could not be read, so it was not searched for a fødselsnummer before e-mail"},
+     "Dokumentet er {type}, og teksten i det kunne ikke leses; det er derfor ikke kontrollert for fødselsnummer før "
+     "e-post",
+     "The document is {type}, and its text could not be read, so it was not searched for a fødselsnummer before "
+     "e-mail"},
     {"DP602.not-searched.remedy", "Se gjennom dokumentet selv før det sendes som e-post.",
      "Look through the document yourself before it is e-mailed."},
 
@@ -919,9 +981,10 @@ constexpr Entry kEntries[] = {
      "unknown command \"{command}\"; known commands: check, scan, explain, lookup, checks, fix, serve"},
     {"error.usage.no-command", "mangler kommando; prøv «preflight check FIL…» eller «preflight --help»",
      "no command; try \"preflight check FILE...\" or \"preflight --help\""},
-    {"error.usage.no-files", "check trenger filer eller --manifest", "check needs files or --manifest"},
-    {"error.usage.no-paths", "scan trenger mapper eller filer, f.eks. «preflight scan maler/»",
-     "scan needs folders or files, e.g. \"preflight scan templates/\""},
+    {"error.usage.no-files", "«preflight check» trenger filer eller --manifest",
+     "\"preflight check\" needs files or --manifest"},
+    {"error.usage.no-paths", "«preflight scan» trenger mapper eller filer, f.eks. «preflight scan maler/»",
+     "\"preflight scan\" needs folders or files, e.g. \"preflight scan templates/\""},
     {"error.usage.no-arguments", "«{command}» tar ingen argumenter", "\"{command}\" takes no arguments"},
     {"error.usage.both", "bruk enten filer eller --manifest, ikke begge", "give either files or --manifest, not both"},
     {"error.scan.nothing", "fant ingen maler (.pdf, .docx, .dotx) i {paths}; sjekk stien og --exclude/[scan] exclude",
@@ -1086,11 +1149,12 @@ constexpr Entry kEntries[] = {
      "{file} is the input; write the copy to another file (-o)"},
     {"error.fix.exists", "{file} finnes fra før; velg et annet navn eller bruk --force for å skrive over",
      "{file} already exists; choose another name or use --force to overwrite it"},
-    {"error.fix.output", "fix trenger -o UT.pdf (hvor kopien skal skrives)",
-     "fix needs -o OUT.pdf (where to write the copy)"},
-    {"error.fix.one-file", "fix tar ett PDF-dokument (eller --manifest POST.json for navneforslag)",
-     "fix takes one PDF document (or --manifest POST.json for name proposals)"},
-    {"error.fix.format", "fix skriver tekst eller json, ikke {format}", "fix writes text or json, not {format}"},
+    {"error.fix.output", "«preflight fix» trenger -o UT.pdf (hvor kopien skal skrives)",
+     "\"preflight fix\" needs -o OUT.pdf (where to write the copy)"},
+    {"error.fix.one-file", "«preflight fix» tar ett PDF-dokument (eller --manifest POST.json for navneforslag)",
+     "\"preflight fix\" takes one PDF document (or --manifest POST.json for name proposals)"},
+    {"error.fix.format", "«preflight fix» skriver tekst eller json, ikke {format}",
+     "\"preflight fix\" writes text or json, not {format}"},
     {"fix.refused", "{file} kan ikke gjøres utskriftsklar, fordi:", "{file} cannot be made print-ready, because:"},
     {"fix.failed", "Kunne ikke lage en utskriftsklar kopi av {file} (teknisk årsak: {detail}); ingen fil er skrevet.",
      "Could not make a print-ready copy of {file} ({detail}); no file was written."},
@@ -1159,8 +1223,8 @@ constexpr Entry kEntries[] = {
      "preflight cannot tell with certainty which integrasjonspunkt service this path leads to ({detail}); the request "
      "was not passed on. Use the path as the integrasjonspunkt's API describes it."},
     {"gate.error.disposition",
-     "Content-Disposition kan ikke leses sikkert ({detail}). Oppgi filnavnet én gang i filename (og eventuelt det "
-     "samme i filename*), og navnet én gang i name.",
+     "Content-Disposition kan ikke leses sikkert ({detail}). Oppgi filnavnet én gang i filename= (og eventuelt det "
+     "samme i filename*=), og navnet én gang i name=.",
      "The Content-Disposition cannot be read with certainty ({detail}). Give the file name once in filename (and, if "
      "used, the same in filename*), and the name once in name."},
     {"gate.error.repeated-header",
@@ -1281,7 +1345,73 @@ const std::unordered_map<std::string_view, const Entry*>& index() {
     return map;
 }
 
+// Marks a MIME type made by file_type(): U+E001 before it, U+E002 after it.
+constexpr std::string_view kTypeStart = "\xEE\x80\x81";
+constexpr std::string_view kTypeEnd = "\xEE\x80\x82";
+
+// The catalogue's name for `mime` (several types libmagic gives an old Word file are one).
+std::string type_id(std::string_view mime) {
+    std::string id = "filetype." + std::string(mime);
+    if (mime == "application/x-ole-storage" || mime == "application/CDFV2") {
+        id = "filetype.application/msword";
+    } else if (mime == "application/xml") {
+        id = "filetype.text/xml";
+    } else if (mime == "image/jpg") {
+        id = "filetype.image/jpeg";
+    }
+    return id;
+}
+
+// Marks a number made by decimal() (U+E000, a private-use character that no text has):
+// text() takes it out and writes the number's decimal mark in the message's language.
+constexpr std::string_view kDecimalMark = "\xEE\x80\x80";
+
+std::string named_types(std::string value, Lang lang) {
+    for (auto at = value.find(kTypeStart); at != std::string::npos; at = value.find(kTypeStart, at)) {
+        const auto end = value.find(kTypeEnd, at);
+        if (end == std::string::npos) {
+            break;
+        }
+        const std::string mime = value.substr(at + kTypeStart.size(), end - at - kTypeStart.size());
+        const std::string name = file_type_name(mime, lang);
+        value.replace(at, end + kTypeEnd.size() - at, name);
+        at += name.size();
+    }
+    return value;
+}
+
+std::string localised(std::string value, Lang lang) {
+    value = named_types(std::move(value), lang);
+    for (auto at = value.find(kDecimalMark); at != std::string::npos; at = value.find(kDecimalMark, at)) {
+        value.erase(at, kDecimalMark.size());
+        auto point = at;
+        while (point < value.size() && (value[point] == '-' || (value[point] >= '0' && value[point] <= '9'))) {
+            ++point;
+        }
+        if (lang == Lang::nb && point < value.size() && value[point] == '.') {
+            value[point] = ',';
+        }
+    }
+    return value;
+}
+
 }  // namespace
+
+std::string format_decimal(double value, int digits, Lang lang) { return localised(decimal(value, digits), lang); }
+
+std::string decimal(double value, int digits) {
+    return std::string(kDecimalMark) +
+           (digits < 0 ? fmt::format("{:g}", value) : fmt::format("{:.{}f}", value, digits));
+}
+
+std::string file_type(std::string_view mime) {
+    return std::string(kTypeStart) + std::string(mime) + std::string(kTypeEnd);
+}
+
+std::string file_type_name(std::string_view mime, Lang lang) {
+    const std::string id = type_id(mime);
+    return has(id) ? text(id, lang) : text("filetype.other", lang, {{"mime", std::string(mime)}});
+}
 
 std::span<const Entry> entries() { return kEntries; }
 
@@ -1295,7 +1425,7 @@ std::string text(std::string_view id, Lang lang, const MessageArgs& args) {
     const std::string_view pattern = lang == Lang::nb ? it->second->nb : it->second->en;
     fmt::dynamic_format_arg_store<fmt::format_context> store;
     for (const auto& [name, value] : args) {
-        store.push_back(fmt::arg(name.c_str(), value));
+        store.push_back(fmt::arg(name.c_str(), localised(value, lang)));
     }
     return fmt::vformat(pattern, store);
 }

@@ -28,6 +28,22 @@ bool has(std::string_view id);
 // that `args` lacks: both are programming errors that the tests catch.
 std::string text(std::string_view id, Lang lang, const MessageArgs& args = {});
 
+// `value` with `digits` decimals (the shortest form when `digits` is negative) and the
+// decimal mark of `lang`: nb "50,0", en "50.0".
+std::string format_decimal(double value, int digits, Lang lang);
+
+// A number with decimals for a message argument, before the language is known: text()
+// shows it with the decimal mark of the language it writes (a marker in the value, not
+// for any other use of the value).
+std::string decimal(double value, int digits);
+
+// A file type as people say it, with its article, for a message argument: nb "et
+// Word-dokument", en "a Word document", from the MIME type (the JSON report keeps the
+// MIME type itself). text() words it in the message's language, like decimal().
+std::string file_type(std::string_view mime);
+// The same, worded in `lang` now.
+std::string file_type_name(std::string_view mime, Lang lang);
+
 // `preflight explain`: for each cause (what a log message means), the checks that would
 // have caught it before sending, most likely first; and, for a cause with more than one
 // possible reason, the note to add when a check blocks the letter of `--manifest`
