@@ -455,7 +455,7 @@ TEST_F(ScanTree, AWorkerThatDiesOnAFileMakesItAFindingAndTheRestAreChecked) {
     scan::detail::worker_hook = nullptr;
     EXPECT_EQ(files_of(report), files_of(clean));
     const auto codes = codes_by_file(report);
-    EXPECT_EQ(codes.at(root() + "/brev/letter.docx"), std::vector<std::string>{"DP301:block"});
+    EXPECT_EQ(codes.at(root() + "/brev/letter.docx"), std::vector<std::string>{"DP303:block"});
     EXPECT_EQ(codes.at(root() + "/vedlegg/slides.pdf"), std::vector<std::string>{"DP303:block"});
     for (const auto& f : report.at("findings")) {
         if (f.at("document") == root() + "/vedlegg/slides.pdf") {
