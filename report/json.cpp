@@ -7,10 +7,16 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <map>
+
 namespace preflight::report {
 namespace {
 
 using json = nlohmann::json;
+
+// The version of the report's shape that docs/report.schema.json describes: raised
+// whenever a field is added (fields are never removed or renamed).
+constexpr const char* kSchemaVersion = "1";
 
 json optional_string(const std::optional<std::string>& s, const RenderOptions& o) {
     return s ? json(clean_text(*s, o)) : json(nullptr);
@@ -43,8 +49,24 @@ public:
         for (std::size_t i = 0; i < r.post.recipients.size(); ++i) {
             recipients.push_back({{"index", i}, {"route", to_string(r.post.recipients[i].route)}});
         }
-        const json out = {{"tool", {{"name", "preflight"}, {"version", PREFLIGHT_VERSION}}},
+        json channels = json::array();
+        for (const Channel c : r.targets.channels) {
+            channels.push_back(to_string(c));
+        }
+        std::map<Severity, int> counts{{Severity::block, 0}, {Severity::warn, 0}, {Severity::info, 0}};
+        for (const auto& f : r.findings) {
+            ++counts[f.severity];
+        }
+        json summary = {{"documents", r.post.documents.size()}, {"recipients", r.post.recipients.size()}};
+        for (const auto& [severity, n] : counts) {
+            summary[std::string(to_string(severity))] = n;
+        }
+        // docs/report.schema.json describes this object; kSchemaVersion changes with it.
+        const json out = {{"schemaVersion", kSchemaVersion},
+                          {"tool", {{"name", "preflight"}, {"version", PREFLIGHT_VERSION}}},
                           {"verdict", to_string(r.verdict())},
+                          {"channels", channels},
+                          {"summary", summary},
                           {"findings", findings},
                           {"documents", documents},
                           {"recipients", recipients}};
