@@ -86,6 +86,52 @@ std::string summary_line(const Report& r, const RenderOptions& o) {
 
 const char* level_of(Severity s) { return s == Severity::block ? "error" : s == Severity::warn ? "warning" : "note"; }
 
+std::string fingerprint(const Finding& f) {
+    std::uint64_t h = 0xcbf29ce484222325ULL;
+    const auto add = [&](std::string_view s) {
+        for (const char c : s) {
+            h ^= static_cast<unsigned char>(c);
+            h *= 0x100000001b3ULL;
+        }
+        h ^= 0xff;
+        h *= 0x100000001b3ULL;
+    };
+    add(f.code);
+    add(f.document.value_or(""));
+    add(f.message_id);
+    add(std::to_string(f.page.value_or(0)));
+    if (f.recipient) {  // absent: the fingerprint of a finding without one is as before
+        add(std::to_string(*f.recipient));
+    }
+    return fmt::format("{:016x}", h);
+}
+
+std::string document_path(const Document& d) {
+    return d.path.empty() ? d.file : d.path.lexically_normal().generic_string();
+}
+
+std::optional<std::string> post_path(const Report& r) {
+    if (!r.post.manifest.empty()) {
+        return r.post.manifest.lexically_normal().generic_string();
+    }
+    if (!r.post.documents.empty()) {
+        return document_path(r.post.documents.front());
+    }
+    return std::nullopt;
+}
+
+std::optional<std::string> finding_file(const Report& r, const Finding& f) {
+    if (!f.document) {
+        return post_path(r);
+    }
+    for (const auto& d : r.post.documents) {
+        if (d.file == *f.document) {
+            return document_path(d);
+        }
+    }
+    return *f.document;
+}
+
 std::string Renderer::checks(const CheckSet& check_set, const RenderOptions& o) const {
     std::string out = catalogue::text("ui.checks.header", o.lang) + "\n";
     for (const auto& c : check_set.checks()) {

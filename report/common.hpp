@@ -4,6 +4,7 @@
 
 #include "report/render.hpp"
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -36,6 +37,19 @@ std::string verdict_line(const Report& r, const RenderOptions& o);
 std::string summary_line(const Report& r, const RenderOptions& o);
 // error, warning, note (SARIF levels; GitHub's command names but notice).
 const char* level_of(Severity s);
+// A stable fingerprint of a finding (FNV-1a 64 over code, document, message id, page
+// and, when it names one, recipient; 16 hex digits), so that code scanning and GitLab
+// match a finding across runs without reading the file.
+std::string fingerprint(const Finding& f);
+// Paths a CI system can open (not yet located()). A document: the path it was read
+// from (a manifest's documents: relative to the manifest's folder, so as the command
+// line reached them).
+std::string document_path(const Document& d);
+// The journal post: its manifest, or with loose files the first document; none when
+// there is no file at all.
+std::optional<std::string> post_path(const Report& r);
+// A finding: its document's path, or the journal post's.
+std::optional<std::string> finding_file(const Report& r, const Finding& f);
 
 // One output format (ruff style): the report, and the list of checks.
 class Renderer {
@@ -57,5 +71,6 @@ const Renderer& json_renderer();
 const Renderer& junit_renderer();
 const Renderer& sarif_renderer();
 const Renderer& github_renderer();
+const Renderer& gitlab_renderer();
 
 }  // namespace preflight::report

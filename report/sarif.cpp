@@ -9,10 +9,14 @@
 #include "checks/check_set.hpp"
 #include "validator/docs.hpp"
 
+#include <filesystem>
+
 namespace preflight::report {
 namespace {
 
 using json = nlohmann::json;
+
+constexpr const char* kSrcRoot = "SRCROOT";
 
 // A relative URI reference for a file path: unreserved characters and '/' as they
 // are, everything else (spaces, æøå as UTF-8 bytes, '%', '#', '?') percent-encoded.
@@ -29,23 +33,28 @@ std::string uri_of(std::string_view path) {
     return out;
 }
 
-// A stable fingerprint of a finding (FNV-1a 64 over rule, file, message id and
-// page), so that code scanning matches it across runs without reading the file.
-std::string fingerprint(const Finding& f) {
-    std::uint64_t h = 0xcbf29ce484222325ULL;
-    const auto add = [&](std::string_view s) {
-        for (const char c : s) {
-            h ^= static_cast<unsigned char>(c);
-            h *= 0x100000001b3ULL;
-        }
-        h ^= 0xff;
-        h *= 0x100000001b3ULL;
-    };
-    add(f.code);
-    add(f.document.value_or(""));
-    add(f.message_id);
-    add(std::to_string(f.page.value_or(0)));
-    return fmt::format("{:016x}", h);
+// Where SARIF finds a file: an absolute path as a file:// URI; a relative one as a
+// relative URI against the base SRCROOT, the folder preflight ran in (declared in the
+// run's originalUriBaseIds), which is where CI checks the repository out.
+json artifact_location(std::string_view path, const RenderOptions& o) {
+    const std::string uri = uri_of(located(path, o));
+    if (!path.empty() && path.front() == '/') {
+        return {{"uri", "file://" + uri}};
+    }
+    return {{"uri", uri}, {"uriBaseId", kSrcRoot}};
+}
+
+// SRCROOT: the current folder as a file:// URI ending in '/'.
+json srcroot(const RenderOptions& o) {
+    std::error_code ec;
+    std::string cwd = std::filesystem::current_path(ec).generic_string();
+    if (ec || cwd.empty() || cwd.front() != '/') {
+        cwd = "/";
+    }
+    if (cwd.back() != '/') {
+        cwd += '/';
+    }
+    return {{"uri", "file://" + uri_of(located(cwd, o))}};
 }
 
 class SarifRenderer final : public Renderer {
@@ -83,12 +92,18 @@ public:
         json artifacts = json::array();
         std::map<std::string, std::size_t> artifact_index;
         for (const auto& d : r.post.documents) {
-            const std::string uri = uri_of(located(d.file, o));
-            if (artifact_index.emplace(d.file, artifacts.size()).second) {
-                artifacts.push_back({{"location", {{"uri", uri}}}, {"length", d.bytes}});
+            const std::string path = document_path(d);
+            if (artifact_index.emplace(path, artifacts.size()).second) {
+                artifacts.push_back({{"location", artifact_location(path, o)}, {"length", d.bytes}});
                 if (!d.type.empty()) {
                     artifacts.back()["mimeType"] = d.type;
                 }
+            }
+        }
+        if (!r.post.manifest.empty()) {
+            const std::string manifest = *post_path(r);
+            if (artifact_index.emplace(manifest, artifacts.size()).second) {
+                artifacts.push_back({{"location", artifact_location(manifest, o)}, {"mimeType", "application/json"}});
             }
         }
         for (const auto& f : r.findings) {
@@ -108,13 +123,19 @@ public:
             if (f.page) {
                 result["properties"]["page"] = *f.page;
             }
-            if (f.document) {
-                json artifact = {{"uri", uri_of(located(*f.document, o))}};
-                if (const auto it = artifact_index.find(*f.document); it != artifact_index.end()) {
+            // Every result has a location (code scanning drops those without): its
+            // document, the manifest for a finding about the journal post, or the first
+            // of the loose files; with no file at all, the journal post by name.
+            if (const auto file = finding_file(r, f)) {
+                json artifact = artifact_location(*file, o);
+                if (const auto it = artifact_index.find(*file); it != artifact_index.end()) {
                     artifact["index"] = it->second;
                 }
                 result["locations"] = json::array(
                     {{{"physicalLocation", {{"artifactLocation", artifact}, {"region", {{"startLine", 1}}}}}}});
+            } else {
+                result["locations"] = json::array(
+                    {{{"logicalLocations", json::array({{{"name", catalogue::text("ui.post", o.lang)}}})}}});
             }
             results.push_back(std::move(result));
         }
@@ -126,6 +147,7 @@ public:
                                                        {"version", PREFLIGHT_VERSION},
                                                        {"semanticVersion", PREFLIGHT_VERSION},
                                                        {"rules", rules}}}}},
+                                                   {"originalUriBaseIds", {{kSrcRoot, srcroot(o)}}},
                                                    {"artifacts", artifacts},
                                                    {"columnKind", "unicodeCodePoints"},
                                                    {"results", results}}})}};
