@@ -16,12 +16,13 @@ struct FormatEntry {
     std::string_view name;
     const report::Renderer& (*renderer)();
 };
-const std::array<FormatEntry, 5> kFormats{{
+const std::array<FormatEntry, 6> kFormats{{
     {Format::text, "text", &report::text_renderer},
     {Format::json, "json", &report::json_renderer},
     {Format::junit, "junit", &report::junit_renderer},
     {Format::sarif, "sarif", &report::sarif_renderer},
     {Format::github, "github", &report::github_renderer},
+    {Format::gitlab, "gitlab", &report::gitlab_renderer},
 }};
 
 const report::Renderer& renderer(Format format) {

@@ -9,7 +9,7 @@
 
 namespace preflight {
 
-enum class Format : std::uint8_t { text, json, junit, sarif, github };
+enum class Format : std::uint8_t { text, json, junit, sarif, github, gitlab };
 std::optional<Format> parse_format(std::string_view s);
 
 struct RenderOptions {
@@ -47,7 +47,8 @@ struct RenderOptions {
 // Every format renders the report as data: text (for people), json (the contract's
 // report), junit (JUnit XML as GitLab and Jenkins read it: one test case per
 // document), sarif (SARIF 2.1.0: one rule per check with its documentation page,
-// results with file locations), github (workflow commands: annotations on files).
+// results with file locations), github (workflow commands: annotations on files),
+// gitlab (GitLab Code Quality JSON: one issue per finding, on its file).
 std::string render(const Report& report, Format format, const RenderOptions& options);
 
 // The contract's JSON report as a JSON value (for the gate as well as the CLI).

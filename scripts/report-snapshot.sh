@@ -15,7 +15,7 @@ out=$2
 corpus=${PREFLIGHT_CORPUS:-../shared/corpus}
 rm -rf "$out"
 mkdir -p "$out"
-formats="text json junit sarif github"
+formats="text json junit sarif github gitlab"
 export bin out
 
 # run NAME ARGS...: stdout+stderr and the exit code into $out/NAME.

@@ -3,7 +3,7 @@
 
 1. Each YAML block in docs/ci.md is, byte for byte, one of docs/examples/*.yml.
 2. Both files parse as YAML and have the shape GitLab and GitHub need (a job with a
-   script and a JUnit report; a workflow whose SARIF upload reads the file written).
+   script, a JUnit and a Code Quality report; a workflow whose SARIF upload reads the file written).
 3. Every `preflight scan` command in them runs, as written, in a copy of
    fixtures/templates named templates/ (with the built binary as `preflight`): exit
    status 0 or 1, and the report it writes is what its format promises.
@@ -57,6 +57,9 @@ def main() -> None:
     job = gitlab["preflight-templates"]
     junit_files = job["artifacts"]["reports"]["junit"]
     junit_files = [junit_files] if isinstance(junit_files, str) else junit_files
+    quality_file = job["artifacts"]["reports"].get("codequality")
+    if not isinstance(quality_file, str):
+        fail("GitLab: one Code Quality report expected (artifacts: reports: codequality)")
     if job["artifacts"].get("when") != "always":
         fail("GitLab: the report must be kept when the job fails (artifacts: when: always)")
 
@@ -101,6 +104,12 @@ def main() -> None:
             suite = root.find("testsuite")
             if suite is None or int(suite.get("failures")) != 2 or int(suite.get("tests")) != 7:
                 fail(f"{name}: expected 7 test cases and 2 failures")
+        if quality_file not in written:
+            fail(f"GitLab: {quality_file} is uploaded but no command writes it")
+        issues = json.loads((work / quality_file).read_text(encoding="utf-8"))
+        if not any(i["location"]["path"] == "templates/brev/us-letter.docx" and i["severity"] == "blocker"
+                   for i in issues):
+            fail(f"{quality_file}: no blocker on templates/brev/us-letter.docx: {issues}")
         if sarif_file not in written:
             fail(f"GitHub: {sarif_file} is uploaded but no command writes it")
         sarif = json.loads((work / sarif_file).read_text(encoding="utf-8"))
