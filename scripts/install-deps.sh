@@ -14,7 +14,7 @@ packages=(
   libcurl4-openssl-dev
   libutf8proc-dev zlib1g-dev
   libzip-dev libpugixml-dev libsqlite3-dev
-  python3 python3-yaml
+  python3 python3-yaml python3-jsonschema libxml2-utils
   poppler-utils qpdf time wrk
   clang-format clang-tidy
   clang-14 libclang-rt-14-dev llvm-14
