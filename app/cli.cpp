@@ -3,8 +3,8 @@
 #include "base/error.hpp"
 #include "validator/catalogue.hpp"
 
-#include <boost/program_options.hpp>
 #include <fmt/format.h>
+#include <boost/program_options.hpp>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -51,12 +51,12 @@ const std::vector<OptionDef> kOptions = {
 };
 // clang-format on
 
-const std::vector<CommandDef> kCommands = {{"check"},   {"scan"},   {"explain"}, {"lookup"},
-                                           {"checks"},  {"fix"},    {"serve", true}};
+const std::vector<CommandDef> kCommands = {{"check"},  {"scan"}, {"explain"},    {"lookup"},
+                                           {"checks"}, {"fix"},  {"serve", true}};
 
 // What `serve` took, and ignored, when every option was accepted by every command.
-constexpr std::array kServeIgnored = {"channel",     "format", "fail-on", "manifest", "show-ids", "dump-config", "jobs",
-                                      "exclude",     "log",    "statuses", "output",  "two-up",   "force"};
+constexpr std::array kServeIgnored = {"channel", "format", "fail-on",  "manifest", "show-ids", "dump-config", "jobs",
+                                      "exclude", "log",    "statuses", "output",   "two-up",   "force"};
 
 bool takes(const OptionDef& o, std::string_view command) {
     if (o.commands == "*") {
@@ -175,7 +175,8 @@ std::string two_columns(const std::vector<std::pair<std::string, std::string>>& 
         std::size_t start = 0;
         while (start < right.size()) {
             const auto space = right.find(' ', start);
-            const std::string word = right.substr(start, space == std::string::npos ? std::string::npos : space - start);
+            const std::string word =
+                right.substr(start, space == std::string::npos ? std::string::npos : space - start);
             if (!wrapped.back().empty() && wrapped.back().size() + 1 + word.size() > room) {
                 wrapped.emplace_back();
             }

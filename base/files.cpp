@@ -7,8 +7,8 @@
 #include <cerrno>
 #include <cstdlib>
 #include <fstream>
-#include <system_error>
 #include <iterator>
+#include <system_error>
 
 namespace preflight {
 

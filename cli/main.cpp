@@ -19,9 +19,9 @@
 #include "server/gate.hpp"
 #include "validator/catalogue.hpp"
 #include "validator/config.hpp"
+#include "validator/docs.hpp"
 #include "validator/engine.hpp"
 #include "validator/manifest.hpp"
-#include "validator/docs.hpp"
 #include "validator/selection.hpp"
 
 #include "git_describe.hpp"
@@ -158,8 +158,9 @@ struct Destination {
 Format format_named(const std::string& name) {
     const auto format = parse_format(name);
     if (!format) {
-        throw UsageError("error.usage.value",
-                         {{"option", "format"}, {"value", name}, {"allowed", "text, json, junit, sarif, gitlab, github"}});
+        throw UsageError(
+            "error.usage.value",
+            {{"option", "format"}, {"value", name}, {"allowed", "text, json, junit, sarif, gitlab, github"}});
     }
     return *format;
 }
@@ -375,7 +376,8 @@ int scan_templates(const cli::Parsed& p, const CheckSet& check_set, const std::v
                 "ui.scan.progress", render_options.lang,
                 {{"done", std::to_string(done)},
                  {"total", std::to_string(total)},
-                 {"rate", fmt::format("{:.1f}", seconds > 0 ? static_cast<double>(done) / seconds : 0.0)}});
+                 {"rate", catalogue::format_decimal(seconds > 0 ? static_cast<double>(done) / seconds : 0.0, 1,
+                                                    render_options.lang)}});
             std::fputs(fmt::format("\r\x1b[K{}{}", line, done == total ? "\n" : "").c_str(), stderr);
         };
     }
@@ -445,8 +447,8 @@ int fix_command(const cli::Parsed& p, const std::vector<std::string>& args, cons
     options.two_up = p.has("two-up");
     options.tolerance_mm = config.section("page-format").number("tolerance-mm");
     options.strip_mm = config.section("print-margin").number("margin-mm");
-    const fixup::PdfFix fix = fixup::fix_pdf(args.front(), p.value("output"), options,
-                                             p.has("force"), check_set, config, settings);
+    const fixup::PdfFix fix =
+        fixup::fix_pdf(args.front(), p.value("output"), options, p.has("force"), check_set, config, settings);
     std::fputs(fixup::render_fix(fix, format, render_options).c_str(), stdout);
     if (!fix.fixed()) {
         return kExitFindings;
@@ -488,8 +490,7 @@ int explain_messages(const cli::Parsed& p, const std::vector<std::string>& args,
         throw UsageError("error.usage.value",
                          {{"option", "format"}, {"value", p.value("format")}, {"allowed", "text, json"}});
     }
-    const int sources =
-        (args.empty() ? 0 : 1) + (p.has("log") ? 1 : 0) + (p.has("statuses") ? 1 : 0);
+    const int sources = (args.empty() ? 0 : 1) + (p.has("log") ? 1 : 0) + (p.has("statuses") ? 1 : 0);
     if (sources > 1) {
         throw UsageError("error.explain.both", {});
     }
@@ -606,7 +607,7 @@ int checks_command(const cli::Parsed& p, const CheckSet& check_set, const std::v
         if (check == nullptr) {
             throw UsageError("error.usage.unknown-check", {{"check", p.args.front()}});
         }
-        std::fputs(std::string(docs::check_page(check->slug())).c_str(), stdout);
+        std::fputs(std::string(docs::check_page(check->slug(), render_options.lang)).c_str(), stdout);
         return kExitOk;
     }
     if (p.has("dump-config")) {
@@ -649,9 +650,11 @@ int run(int argc, char** argv, Lang& lang) {
     render_options.show_ids = p.has("show-ids");
     render_options.fail_on = fail_on;
     render_options.quiet = p.has("quiet");
-    render_options.color = color_wanted(p.value("color", "auto"), ::isatty(STDOUT_FILENO) == 1, std::getenv("NO_COLOR"));
+    render_options.color =
+        color_wanted(p.value("color", "auto"), ::isatty(STDOUT_FILENO) == 1, std::getenv("NO_COLOR"));
     if (const std::string when = p.value("color", "auto"); when != "auto" && when != "always" && when != "never") {
-        throw UsageError("error.usage.value", {{"option", "color"}, {"value", when}, {"allowed", "auto, always, never"}});
+        throw UsageError("error.usage.value",
+                         {{"option", "color"}, {"value", when}, {"allowed", "auto, always, never"}});
     }
 
     const CheckSet& check_set = builtin_checks();

@@ -120,14 +120,22 @@ constexpr std::string_view kAllowedPhrases[] = {
 // addresses, options (--xyz), commands («preflight check»), configuration keys
 // ([pdf] cpu-seconds), HTTP parameters (name=) and the Content-Disposition example.
 std::string prose_of(std::string text) {
+    // The checks' slugs (page-format) are names, not prose.
+    for (const auto& c : builtin_checks().checks()) {
+        const std::string slug(c->slug());
+        for (auto at = text.find(slug); at != std::string::npos; at = text.find(slug, at)) {
+            text.replace(at, slug.size(), " ");
+        }
+    }
     for (const auto phrase : kAllowedPhrases) {
         for (auto at = text.find(phrase); at != std::string::npos; at = text.find(phrase)) {
             text.replace(at, phrase.size(), " ");
         }
     }
     static const std::regex kNotProse(
-        R"(\{[a-z_]+\}|`[^`]*`|https?://\S+|\S*/\S+|\S+@\S+|\S+\.(pdf|docx|dotx|json|md|xml)\b|--[a-z][a-z-]*|)"
-        R"(preflight [a-z]+|\[[a-z]+\]( [a-z]+(-[a-z]+)*)?|[A-Za-z]+\*?=|Content-Disposition:[^)]*|)"
+        R"(\{[a-z_]+\}|`[^`]*`|https?://\S+|\S*/\S+|\S+@\S+|\S+\.(pdf|docx|dotx|json|md|xml|ini|service)\b|)"
+        R"(--[a-z][a-z-]*([ =](block|warn|never|always|auto))?|[a-z]+(\|[a-z]+)+|[A-Z]+(_[A-Z]+)+|(GET|POST) /|)"
+        R"(preflight [a-z]+|\[[a-z-]+\]( [a-z]+(-[a-z]+)*( = \S+)?)?|[A-Za-z]+\*?=|Content-Disposition:[^)]*|)"
         // Punctuation outside ASCII, so that it ends a word like ASCII punctuation does.
         "«|»|–|—|×|…|·|±|’|“|”|→|≥|≤|\u00a0|\u202f");
     return std::regex_replace(text, kNotProse, " ");

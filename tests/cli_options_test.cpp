@@ -19,7 +19,8 @@ namespace {
 
 std::set<std::string> codes_in(const std::string& report) {
     std::set<std::string> codes;
-    for (const auto& f : json::parse(report).at("findings")) {
+    const json parsed = json::parse(report);  // kept: at() refers into it
+    for (const auto& f : parsed.at("findings")) {
         codes.insert(f.at("code").get<std::string>());
     }
     return codes;
@@ -129,7 +130,8 @@ TEST(CliOptions, AnUnwritableReportIsAnErrorNamingTheFile) {
 TEST(CliOptions, SelectAndIgnoreByCodeSlugAndPrefix) {
     const auto all = run_cli({"check", "--channel", "print", "--format", "json", kSlides});
     ASSERT_TRUE(codes_in(all.out).contains("DP301")) << all.out;
-    const auto ignored = run_cli({"check", "--channel", "print", "--format", "json", "--ignore", "page-format", kSlides});
+    const auto ignored =
+        run_cli({"check", "--channel", "print", "--format", "json", "--ignore", "page-format", kSlides});
     EXPECT_FALSE(codes_in(ignored.out).contains("DP301")) << ignored.out;
     const auto prefix = run_cli({"check", "--channel", "print", "--format", "json", "--select", "DP1", kSlides});
     for (const auto& code : codes_in(prefix.out)) {
@@ -190,8 +192,8 @@ TEST(CliOptions, ConfigIsFoundUpwardsAndNoConfigSkipsIt) {
     EXPECT_TRUE(codes_in(skipped.out).contains("DP301")) << skipped.out;
     const fs::path other = dir.path() / "annen.ini";
     std::ofstream(other) << "[page-format]\ntolerance-mm = 10\n";
-    const auto given =
-        run_cli({"check", "--channel", "print", "--format", "json", "--config", other.string(), kSlides}, nullptr, below);
+    const auto given = run_cli({"check", "--channel", "print", "--format", "json", "--config", other.string(), kSlides},
+                               nullptr, below);
     EXPECT_TRUE(codes_in(given.out).contains("DP301")) << "--config replaces the discovered file";
     EXPECT_EQ(run_cli({"check", "--config", other.string(), "--no-config", kSlides}, nullptr, below).exit_code, 2);
 

@@ -1330,8 +1330,8 @@ constexpr Entry kEntries[] = {
      "cannot open the gate's state store: {detail}"},
     {"ui.checks.header", "kode   navn                       alvorlighet", "code   slug                       severity"},
     {"ui.checks.options", "innstillinger", "options"},
-#include "validator/catalogue_explain.inc"
 #include "validator/catalogue_cli.inc"
+#include "validator/catalogue_explain.inc"
 };
 
 const std::unordered_map<std::string_view, const Entry*>& index() {

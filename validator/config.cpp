@@ -272,7 +272,8 @@ std::string Config::dump(const std::vector<Section>& sections) const {
 
 std::filesystem::path system_config() {
     const char* env = std::getenv("PREFLIGHT_SYSTEM_CONFIG");
-    return env != nullptr && *env != '\0' ? std::filesystem::path(env) : std::filesystem::path("/etc/preflight/preflight.ini");
+    return env != nullptr && *env != '\0' ? std::filesystem::path(env)
+                                          : std::filesystem::path("/etc/preflight/preflight.ini");
 }
 
 std::optional<std::filesystem::path> discover_config(const std::filesystem::path& start) {

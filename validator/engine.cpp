@@ -245,9 +245,9 @@ bool RunSettings::runs(const Check& check) const {
 Report run_checks(JournalPost post, const CheckSet& check_set, const Config& config, const RunSettings& settings) {
     // The registers are asked only when a check reads what they say; routes are
     // predicted either way.
-    const bool ask_registers =
-        std::any_of(check_set.checks().begin(), check_set.checks().end(),
-                    [&](const auto& c) { return settings.runs(*c) && c->needs().has(Fact::registry); });
+    const bool ask_registers = std::any_of(check_set.checks().begin(), check_set.checks().end(), [&](const auto& c) {
+        return settings.runs(*c) && c->needs().has(Fact::registry);
+    });
     look_up_recipients(post, ask_registers ? settings.directory : nullptr);
     Report report;
     report.targets = targets_for(post, settings);

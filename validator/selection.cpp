@@ -64,8 +64,7 @@ Selection combine(const SectionOptions& file, const Selection& command_line) {
     return out;
 }
 
-std::vector<std::string> switched_off(const CheckSet& check_set, const Selection& selection,
-                                      std::string_view source) {
+std::vector<std::string> switched_off(const CheckSet& check_set, const Selection& selection, std::string_view source) {
     for (const auto* list : {&selection.select, &selection.ignore}) {
         for (const auto& s : *list) {
             const bool matches = std::any_of(check_set.checks().begin(), check_set.checks().end(),

@@ -31,7 +31,6 @@ Selection combine(const SectionOptions& file, const Selection& command_line);
 
 // The codes of the checks `selection` switches off. Throws UsageError
 // (error.usage.selector, naming `source`) for a selector that matches no check.
-std::vector<std::string> switched_off(const CheckSet& check_set, const Selection& selection,
-                                      std::string_view source);
+std::vector<std::string> switched_off(const CheckSet& check_set, const Selection& selection, std::string_view source);
 
 }  // namespace preflight
