@@ -17,7 +17,8 @@ namespace {
 namespace po = boost::program_options;
 
 // clang-format off
-const std::vector<OptionDef> kOptions = {
+const std::vector<OptionDef>& option_table() {
+    static const std::vector<OptionDef> table = {
     {"manifest",        0,   "cli.value.manifest", false, "check explain fix"},
     {"channel",         0,   "cli.value.channel",  false, "check scan explain fix"},
     {"format",          0,   "cli.value.format",   true,  "check scan explain lookup checks fix"},
@@ -49,10 +50,15 @@ const std::vector<OptionDef> kOptions = {
     {"help",            'h', "",                   false, "*"},
     {"version",         0,   "",                   false, "*"},
 };
+    return table;
+}
 // clang-format on
 
-const std::vector<CommandDef> kCommands = {{"check"},  {"scan"}, {"explain"},    {"lookup"},
-                                           {"checks"}, {"fix"},  {"serve", true}};
+const std::vector<CommandDef>& command_table() {
+    static const std::vector<CommandDef> table = {{"check"},  {"scan"}, {"explain"},    {"lookup"},
+                                                  {"checks"}, {"fix"},  {"serve", true}};
+    return table;
+}
 
 // What `serve` took, and ignored, when every option was accepted by every command.
 constexpr std::array kServeIgnored = {"channel", "format", "fail-on",  "manifest", "show-ids", "dump-config", "jobs",
@@ -74,7 +80,7 @@ bool takes(const OptionDef& o, std::string_view command) {
 }
 
 const OptionDef* by_name(std::string_view name) {
-    for (const auto& o : kOptions) {
+    for (const auto& o : option_table()) {
         if (o.name == name || (name.size() == 1 && o.short_name == name.front())) {
             return &o;
         }
@@ -83,7 +89,7 @@ const OptionDef* by_name(std::string_view name) {
 }
 
 const CommandDef* command_named(std::string_view name) {
-    for (const auto& c : kCommands) {
+    for (const auto& c : command_table()) {
         if (c.name == name) {
             return &c;
         }
@@ -111,7 +117,7 @@ std::string spelled(const OptionDef& o) { return "--" + std::string(o.name); }
 // The commands that take `o`, for "it belongs to check, scan".
 std::string commands_taking(const OptionDef& o) {
     std::string out;
-    for (const auto& c : kCommands) {
+    for (const auto& c : command_table()) {
         if (takes(o, c.name)) {
             out += (out.empty() ? "" : ", ") + std::string(c.name);
         }
@@ -212,12 +218,12 @@ std::vector<std::string> lines(const std::string& text) {
 
 }  // namespace
 
-const std::vector<OptionDef>& options() { return kOptions; }
-const std::vector<CommandDef>& commands() { return kCommands; }
+const std::vector<OptionDef>& options() { return option_table(); }
+const std::vector<CommandDef>& commands() { return command_table(); }
 
 std::vector<const OptionDef*> options_of(std::string_view command) {
     std::vector<const OptionDef*> out;
-    for (const auto& o : kOptions) {
+    for (const auto& o : option_table()) {
         if (takes(o, command)) {
             out.push_back(&o);
         }
@@ -254,7 +260,7 @@ Parsed parse(int argc, const char* const* argv) {
     // What this command takes; without a command, only the global options.
     po::options_description described;
     std::vector<const OptionDef*> accepted;
-    for (const auto& o : kOptions) {
+    for (const auto& o : option_table()) {
         const bool own = command != nullptr ? takes(o, command->name) : o.commands == "*";
         const bool ignored = command != nullptr && command->lenient && serve_ignores(o.name);
         if (!own && !ignored) {
@@ -344,13 +350,14 @@ std::string help(std::string_view command, Lang lang) {
         out += catalogue::text("cli.help.usage", lang) + "\n\n";
         out += catalogue::text("cli.help.commands", lang) + "\n";
         std::vector<std::pair<std::string, std::string>> rows;
-        for (const auto& c : kCommands) {
+        rows.reserve(command_table().size());
+        for (const auto& c : command_table()) {
             rows.emplace_back(std::string(c.name), catalogue::text(fmt::format("cli.cmd.{}", c.name), lang));
         }
         out += two_columns(rows) + "\n";
         out += catalogue::text("cli.help.global", lang) + "\n";
         rows.clear();
-        for (const auto& o : kOptions) {
+        for (const auto& o : option_table()) {
             if (o.commands == "*") {
                 rows.emplace_back(flags_of(o, lang), option_help(o, "", lang));
             }
@@ -378,7 +385,7 @@ std::string help(std::string_view command, Lang lang) {
 std::string describe(Lang lang) {
     using json = nlohmann::json;
     json commands_json = json::array();
-    for (const auto& c : kCommands) {
+    for (const auto& c : command_table()) {
         json opts = json::array();
         for (const OptionDef* o : options_of(c.name)) {
             opts.push_back({{"flags", flags_of(*o, lang)}, {"help", option_help(*o, c.name, lang)}});
@@ -390,7 +397,7 @@ std::string describe(Lang lang) {
                                  {"options", opts}});
     }
     json global = json::array();
-    for (const auto& o : kOptions) {
+    for (const auto& o : option_table()) {
         if (o.commands == "*") {
             global.push_back({{"flags", flags_of(o, lang)}, {"help", option_help(o, "", lang)}});
         }

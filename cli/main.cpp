@@ -306,7 +306,7 @@ public:
             throw std::system_error(errno, std::generic_category(), pattern);
         }
         dir_ = pattern;
-        const std::filesystem::path path = dir_ / leaf;
+        std::filesystem::path path = dir_ / leaf;
         std::FILE* out = std::fopen(path.c_str(), "wbx");
         if (out == nullptr) {
             throw std::system_error(errno, std::generic_category(), path.string());

@@ -26,7 +26,7 @@ std::set<std::string> codes_in(const std::string& report) {
     return codes;
 }
 
-const std::string kSlides = fixture("pdf/slides_16x9.pdf");
+std::string slides() { return fixture("pdf/slides_16x9.pdf"); }
 
 }  // namespace
 
@@ -38,11 +38,11 @@ TEST(CliOptions, AnOptionOfAnotherCommandIsAUsageErrorNamingIt) {
     EXPECT_NE(r.err.find("«preflight lookup --help»"), std::string::npos) << r.err;
     EXPECT_FALSE(fs::exists("rapport.json"));
 
-    const auto dump = run_cli({"check", "--dump-config", kSlides});
+    const auto dump = run_cli({"check", "--dump-config", slides()});
     EXPECT_EQ(dump.exit_code, 2);
     EXPECT_NE(dump.err.find("--dump-config"), std::string::npos) << dump.err;
 
-    const auto unknown = run_cli({"check", "--lang", "en", "--nope", kSlides});
+    const auto unknown = run_cli({"check", "--lang", "en", "--nope", slides()});
     EXPECT_EQ(unknown.exit_code, 2);
     EXPECT_NE(unknown.err.find("unknown option \"--nope\""), std::string::npos) << unknown.err;
     EXPECT_NE(unknown.err.find("\"preflight check --help\""), std::string::npos) << unknown.err;
@@ -50,20 +50,20 @@ TEST(CliOptions, AnOptionOfAnotherCommandIsAUsageErrorNamingIt) {
 
 TEST(CliOptions, ValuesAreNeitherGuessedNorMissing) {
     // No prefix matching: --form is not --format.
-    const auto guessed = run_cli({"check", "--form", "json", kSlides});
+    const auto guessed = run_cli({"check", "--form", "json", slides()});
     EXPECT_EQ(guessed.exit_code, 2);
     EXPECT_NE(guessed.err.find("--form"), std::string::npos) << guessed.err;
-    const auto missing = run_cli({"check", kSlides, "--format"});
+    const auto missing = run_cli({"check", slides(), "--format"});
     EXPECT_EQ(missing.exit_code, 2);
     EXPECT_NE(missing.err.find("«--format» trenger en verdi"), std::string::npos) << missing.err;
-    const auto extra = run_cli({"check", "--quiet=yes", kSlides});
+    const auto extra = run_cli({"check", "--quiet=yes", slides()});
     EXPECT_EQ(extra.exit_code, 2);
     EXPECT_NE(extra.err.find("«--quiet» tar ingen verdi"), std::string::npos) << extra.err;
-    const auto twice = run_cli({"check", "--channel", "dpo", "--channel", "print", kSlides});
+    const auto twice = run_cli({"check", "--channel", "dpo", "--channel", "print", slides()});
     EXPECT_EQ(twice.exit_code, 2);
     EXPECT_NE(twice.err.find("«--channel» er gitt mer enn én gang"), std::string::npos) << twice.err;
     // Options before the command are read as well.
-    EXPECT_EQ(run_cli({"--channel", "dpo", "check", kSlides}).exit_code, 0);
+    EXPECT_EQ(run_cli({"--channel", "dpo", "check", slides()}).exit_code, 0);
 }
 
 TEST(CliOptions, CommandHelpShowsThatCommandsOptionsOnly) {
@@ -98,7 +98,7 @@ TEST(CliOptions, SeveralReportsInOneRunEachToItsFile) {
     const std::string a = (dir.path() / "a.json").string();
     const std::string b = (dir.path() / "b.sarif").string();
     const auto r = run_cli({"check", "--channel", "print", "--format", "json", "-o", a, "--format", "sarif", "--output",
-                            b, "--format", "text", kSlides});
+                            b, "--format", "text", slides()});
     EXPECT_EQ(r.exit_code, 1);
     EXPECT_TRUE(codes_in(slurp(a)).contains("DP301"));
     EXPECT_EQ(json::parse(slurp(b)).at("version"), "2.1.0");
@@ -106,7 +106,7 @@ TEST(CliOptions, SeveralReportsInOneRunEachToItsFile) {
     // No temporary file is left beside the reports.
     EXPECT_EQ(std::distance(fs::directory_iterator(dir.path()), fs::directory_iterator()), 2);
 
-    const auto unpaired = run_cli({"check", "-o", a, "-o", b, kSlides});
+    const auto unpaired = run_cli({"check", "-o", a, "-o", b, slides()});
     EXPECT_EQ(unpaired.exit_code, 2);
     EXPECT_NE(unpaired.err.find("--format og --output"), std::string::npos) << unpaired.err;
 }
@@ -114,7 +114,7 @@ TEST(CliOptions, SeveralReportsInOneRunEachToItsFile) {
 TEST(CliOptions, AReportNeverReplacesAnInput) {
     TempDir dir;
     const fs::path copy = dir.path() / "slides.pdf";
-    fs::copy_file(kSlides, copy);
+    fs::copy_file(slides(), copy);
     const auto before = slurp(copy.string());
     const auto r = run_cli({"check", "--format", "json", "-o", copy.string(), copy.string()});
     EXPECT_EQ(r.exit_code, 2);
@@ -122,33 +122,33 @@ TEST(CliOptions, AReportNeverReplacesAnInput) {
 }
 
 TEST(CliOptions, AnUnwritableReportIsAnErrorNamingTheFile) {
-    const auto r = run_cli({"check", "--format", "json", "-o", "/nonexistent-folder/r.json", kSlides});
+    const auto r = run_cli({"check", "--format", "json", "-o", "/nonexistent-folder/r.json", slides()});
     EXPECT_EQ(r.exit_code, 2);
     EXPECT_NE(r.err.find("/nonexistent-folder/r.json"), std::string::npos) << r.err;
 }
 
 TEST(CliOptions, SelectAndIgnoreByCodeSlugAndPrefix) {
-    const auto all = run_cli({"check", "--channel", "print", "--format", "json", kSlides});
+    const auto all = run_cli({"check", "--channel", "print", "--format", "json", slides()});
     ASSERT_TRUE(codes_in(all.out).contains("DP301")) << all.out;
     const auto ignored =
-        run_cli({"check", "--channel", "print", "--format", "json", "--ignore", "page-format", kSlides});
+        run_cli({"check", "--channel", "print", "--format", "json", "--ignore", "page-format", slides()});
     EXPECT_FALSE(codes_in(ignored.out).contains("DP301")) << ignored.out;
-    const auto prefix = run_cli({"check", "--channel", "print", "--format", "json", "--select", "DP1", kSlides});
+    const auto prefix = run_cli({"check", "--channel", "print", "--format", "json", "--select", "DP1", slides()});
     for (const auto& code : codes_in(prefix.out)) {
         EXPECT_EQ(code.rfind("DP1", 0), 0U) << code;
     }
     EXPECT_EQ(prefix.exit_code, 0) << prefix.out;
     // The more specific selector wins: DP3 selected, DP301 ignored.
     const auto specific =
-        run_cli({"check", "--channel", "print", "--format", "json", "--select", "DP3", "--ignore", "DP301", kSlides});
+        run_cli({"check", "--channel", "print", "--format", "json", "--select", "DP3", "--ignore", "DP301", slides()});
     EXPECT_FALSE(codes_in(specific.out).contains("DP301"));
-    const auto unknown = run_cli({"check", "--select", "DP9", kSlides});
+    const auto unknown = run_cli({"check", "--select", "DP9", slides()});
     EXPECT_EQ(unknown.exit_code, 2);
     EXPECT_NE(unknown.err.find("«DP9»"), std::string::npos) << unknown.err;
 }
 
 TEST(CliOptions, ExitZeroReportsWithoutFailing) {
-    const auto r = run_cli({"check", "--channel", "print", "--exit-zero", "--format", "json", kSlides});
+    const auto r = run_cli({"check", "--channel", "print", "--exit-zero", "--format", "json", slides()});
     EXPECT_EQ(r.exit_code, 0);
     EXPECT_EQ(json::parse(r.out).at("verdict"), "block");
 }
@@ -157,14 +157,14 @@ TEST(CliOptions, TheConfigFileChoosesChecksAndTheCommandLineOverridesIt) {
     TempDir dir;
     const fs::path ini = dir.path() / "valg.ini";
     std::ofstream(ini) << "[checks]\nignore = DP301\n";
-    const auto r = run_cli({"check", "--channel", "print", "--format", "json", "--config", ini.string(), kSlides});
+    const auto r = run_cli({"check", "--channel", "print", "--format", "json", "--config", ini.string(), slides()});
     EXPECT_FALSE(codes_in(r.out).contains("DP301")) << r.out;
     std::ofstream(ini) << "[checks]\nselect = DP1\n";
     const auto over = run_cli(
-        {"check", "--channel", "print", "--format", "json", "--config", ini.string(), "--select", "DP3", kSlides});
+        {"check", "--channel", "print", "--format", "json", "--config", ini.string(), "--select", "DP3", slides()});
     EXPECT_TRUE(codes_in(over.out).contains("DP301")) << over.out;
     std::ofstream(ini) << "[checks]\nselect = DP77\n";
-    const auto bad = run_cli({"check", "--config", ini.string(), kSlides});
+    const auto bad = run_cli({"check", "--config", ini.string(), slides()});
     EXPECT_EQ(bad.exit_code, 2);
     EXPECT_NE(bad.err.find(ini.string()), std::string::npos) << bad.err;
 }
@@ -185,20 +185,20 @@ TEST(CliOptions, ConfigIsFoundUpwardsAndNoConfigSkipsIt) {
     std::ofstream(dir.path() / ".preflight.ini") << "[checks]\nignore = page-format\n";
     fs::create_directories(dir.path() / "sak" / "2024");
     const CliPlace below{(dir.path() / "sak" / "2024").string(), {"PREFLIGHT_SYSTEM_CONFIG=/nonexistent"}};
-    const auto found = run_cli({"check", "--channel", "print", "--format", "json", kSlides}, nullptr, below);
+    const auto found = run_cli({"check", "--channel", "print", "--format", "json", slides()}, nullptr, below);
     EXPECT_FALSE(codes_in(found.out).contains("DP301")) << found.out << found.err;
     const auto skipped =
-        run_cli({"check", "--channel", "print", "--format", "json", "--no-config", kSlides}, nullptr, below);
+        run_cli({"check", "--channel", "print", "--format", "json", "--no-config", slides()}, nullptr, below);
     EXPECT_TRUE(codes_in(skipped.out).contains("DP301")) << skipped.out;
     const fs::path other = dir.path() / "annen.ini";
     std::ofstream(other) << "[page-format]\ntolerance-mm = 10\n";
-    const auto given = run_cli({"check", "--channel", "print", "--format", "json", "--config", other.string(), kSlides},
-                               nullptr, below);
+    const auto given = run_cli(
+        {"check", "--channel", "print", "--format", "json", "--config", other.string(), slides()}, nullptr, below);
     EXPECT_TRUE(codes_in(given.out).contains("DP301")) << "--config replaces the discovered file";
-    EXPECT_EQ(run_cli({"check", "--config", other.string(), "--no-config", kSlides}, nullptr, below).exit_code, 2);
+    EXPECT_EQ(run_cli({"check", "--config", other.string(), "--no-config", slides()}, nullptr, below).exit_code, 2);
 
     // scan looks upwards from each folder it scans.
-    fs::copy_file(kSlides, dir.path() / "sak" / "2024" / "mal.pdf");
+    fs::copy_file(slides(), dir.path() / "sak" / "2024" / "mal.pdf");
     const auto scanned =
         run_cli({"scan", "--channel", "print", "--format", "json", (dir.path() / "sak" / "2024").string()}, nullptr,
                 {"", {"PREFLIGHT_SYSTEM_CONFIG=/nonexistent"}});
@@ -211,19 +211,19 @@ TEST(CliOptions, TheSystemFileIsReadWhenReadableAndSkippedSilentlyWhenNot) {
     std::ofstream(system) << "[checks]\nignore = DP301\n";
     const CliPlace place{dir.path().string(), {"PREFLIGHT_SYSTEM_CONFIG=" + system.string()}};
     fs::remove(dir.path() / ".preflight.ini");
-    const auto read = run_cli({"check", "--channel", "print", "--format", "json", kSlides}, nullptr, place);
+    const auto read = run_cli({"check", "--channel", "print", "--format", "json", slides()}, nullptr, place);
     EXPECT_FALSE(codes_in(read.out).contains("DP301")) << read.out << read.err;
     if (geteuid() == 0) {
         GTEST_SKIP() << "root reads every file: the unreadable case needs another user";
     }
     ::chmod(system.c_str(), 0);
-    const auto skipped = run_cli({"check", "--channel", "print", "--format", "json", kSlides}, nullptr, place);
+    const auto skipped = run_cli({"check", "--channel", "print", "--format", "json", slides()}, nullptr, place);
     EXPECT_TRUE(codes_in(skipped.out).contains("DP301"));
     EXPECT_EQ(skipped.err, "");
 }
 
 TEST(CliOptions, ADocumentFromStandardInputIsCheckedUnderItsGivenName) {
-    const std::string content = slurp(kSlides);
+    const std::string content = slurp(slides());
     const auto named = run_cli(
         {"check", "--channel", "print", "--format", "json", "--stdin-name", "Lysbilder til møtet.pdf", "-"}, &content);
     EXPECT_EQ(named.exit_code, 1) << named.err;
@@ -233,19 +233,19 @@ TEST(CliOptions, ADocumentFromStandardInputIsCheckedUnderItsGivenName) {
     EXPECT_TRUE(codes_in(named.out).contains("DP301"));
     const auto plain = run_cli({"check", "--format", "json", "-"}, &content);
     EXPECT_EQ(json::parse(plain.out).at("documents").at(0).at("file"), "stdin");
-    EXPECT_EQ(run_cli({"check", "--stdin-name", "x.pdf", kSlides}).exit_code, 2);
+    EXPECT_EQ(run_cli({"check", "--stdin-name", "x.pdf", slides()}).exit_code, 2);
     EXPECT_EQ(run_cli({"check", "-", "-"}, &content).exit_code, 2);
 }
 
 TEST(CliOptions, ColourOnlyWhenWantedAndQuietIsOneLine) {
-    const auto plain = run_cli({"check", "--channel", "print", kSlides});
+    const auto plain = run_cli({"check", "--channel", "print", slides()});
     EXPECT_EQ(plain.out.find('\x1b'), std::string::npos) << "standard output is a file here";
-    const auto forced = run_cli({"check", "--channel", "print", "--color", "always", kSlides});
+    const auto forced = run_cli({"check", "--channel", "print", "--color", "always", slides()});
     EXPECT_NE(forced.out.find("\x1b["), std::string::npos) << forced.out;
-    const auto never = run_cli({"check", "--channel", "print", "--color", "never", kSlides});
+    const auto never = run_cli({"check", "--channel", "print", "--color", "never", slides()});
     EXPECT_EQ(never.out.find('\x1b'), std::string::npos);
-    EXPECT_EQ(run_cli({"check", "--color", "sometimes", kSlides}).exit_code, 2);
-    const auto quiet = run_cli({"check", "--channel", "print", "-q", kSlides});
+    EXPECT_EQ(run_cli({"check", "--color", "sometimes", slides()}).exit_code, 2);
+    const auto quiet = run_cli({"check", "--channel", "print", "-q", slides()});
     EXPECT_EQ(quiet.exit_code, 1);
     EXPECT_EQ(std::count(quiet.out.begin(), quiet.out.end(), '\n'), 1) << quiet.out;
 }
