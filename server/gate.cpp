@@ -458,7 +458,7 @@ Gate::Impl::Impl(GateSettings s, const CheckSet& reg, const Config& cfg, RunSett
     : settings(std::move(s)),
       check_set(reg),
       config(cfg),
-      run(r),
+      run(std::move(r)),
       uploads(static_cast<std::ptrdiff_t>(std::max<std::size_t>(1, settings.max_uploads))),
       budget(settings.memory_budget_bytes - settings.memory_budget_bytes / 4),
       messages(
@@ -1279,7 +1279,7 @@ bool Connection::handle(Parser& p) {
 // ---------------------------------------------------------------- public face
 
 Gate::Gate(GateSettings settings, const CheckSet& check_set, const Config& config, RunSettings run)
-    : impl_(std::make_unique<Impl>(std::move(settings), check_set, config, run)) {}
+    : impl_(std::make_unique<Impl>(std::move(settings), check_set, config, std::move(run))) {}
 Gate::~Gate() = default;
 void Gate::start() { impl_->start(); }
 unsigned short Gate::port() const { return impl_->bound_port; }
