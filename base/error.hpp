@@ -3,6 +3,7 @@
 
 #include <exception>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -10,6 +11,18 @@ namespace preflight {
 
 // Named arguments for a catalogue message, already formatted as text.
 using MessageArgs = std::vector<std::pair<std::string, std::string>>;
+
+// A catalogue message as the argument of another, before the language is known: the
+// catalogue's text() writes it in the language of the message it fills. Lower layers
+// (JSON, zip and multipart parsing) say why something failed this way, so that no
+// English detail slips into a bokmål sentence. Values must not hold U+E003..U+E006
+// (the markers; they are taken out).
+std::string phrase(std::string_view id, const MessageArgs& args = {});
+
+// Why a system call failed (an errno value), as a phrase ("errno.ENOENT", ...): the
+// common causes in words, any other by its symbolic name ("EXDEV"), never the C
+// library's English text.
+std::string errno_phrase(int error);
 
 // A usage error: bad command line, invalid manifest or config. Exit code 2.
 class UsageError : public std::exception {

@@ -1,6 +1,8 @@
 // The isolation module (base/isolate.hpp): limited children, one mapping of how they end.
 #include "base/isolate.hpp"
 
+#include "base/error.hpp"
+
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -185,7 +187,7 @@ std::string signal_name(int sig) {
     if (const char* abbrev = ::sigabbrev_np(sig)) {
         return std::string("SIG") + abbrev;
     }
-    return "signal " + std::to_string(sig);
+    return std::to_string(sig);
 }
 
 Ended ended_of(bool timed_out, bool too_large, int wait_status, double cpu_seconds, bool allocation_failed,
@@ -222,23 +224,25 @@ std::string describe(const Outcome& outcome, const Limits& limits) {
         case Ended::exited:
             return {};
         case Ended::exit_status:
-            return "exit status " + std::to_string(outcome.exit_status);
+            return phrase("isolate.exit-status", {{"status", std::to_string(outcome.exit_status)}});
         case Ended::signal:
-            return signal_name(outcome.signal);
+            return phrase("isolate.signal", {{"signal", signal_name(outcome.signal)}});
         case Ended::cpu_limit:
-            return "CPU limit of " + std::to_string(limits.cpu_seconds) + " s";
+            return phrase("isolate.cpu-limit", {{"seconds", std::to_string(limits.cpu_seconds)}});
         case Ended::memory_limit:
             if (!outcome.allocation_failed) {
-                return "killed (SIGKILL) without reaching the CPU limit";
+                return phrase("isolate.killed");
             }
-            return outcome.signal != 0 ? "out of memory, then " + signal_name(outcome.signal)
-                                       : "out of memory, then exit status " + std::to_string(outcome.exit_status);
+            return outcome.signal != 0
+                       ? phrase("isolate.memory-signal", {{"signal", signal_name(outcome.signal)}})
+                       : phrase("isolate.memory-status", {{"status", std::to_string(outcome.exit_status)}});
         case Ended::time_limit:
-            return "wall-clock limit of " + std::to_string(std::max(1, limits.wall_milliseconds)) + " ms";
+            return phrase("isolate.wall-limit",
+                          {{"milliseconds", std::to_string(std::max(1, limits.wall_milliseconds))}});
         case Ended::too_large:
-            return "answer of the child too large";
+            return phrase("isolate.too-large");
         case Ended::not_started:
-            return outcome.error;
+            return phrase("isolate.not-started", {{"detail", outcome.error}});
     }
     return {};
 }

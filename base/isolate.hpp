@@ -106,13 +106,14 @@ struct Outcome {
     [[nodiscard]] bool exited_cleanly() const { return ended == Ended::exited; }
 };
 
-// How the child ended, in words, for damage and error details:
-// "wall-clock limit of 30000 ms", "CPU limit of 20 s", "out of memory, then SIGSEGV",
-// "killed (SIGKILL) without reaching the CPU limit", "SIGSEGV", "exit status 3",
-// "answer of the child too large", the error of not_started; "" for exited.
+// How the child ended, for damage and error details, as a phrase (base/error.hpp) the
+// catalogue words in the message's language: "isolate.wall-limit" {milliseconds},
+// "isolate.cpu-limit" {seconds}, "isolate.memory-signal" {signal}, "isolate.killed",
+// "isolate.signal" {signal}, "isolate.exit-status" {status}, "isolate.too-large",
+// "isolate.not-started" {detail}; "" for exited.
 std::string describe(const Outcome& outcome, const Limits& limits);
 
-// "SIGSEGV", or "signal N" for one without a name.
+// "SIGSEGV", or the number of a signal without a name.
 std::string signal_name(int sig);
 
 // The mapping above, from the facts of one ending. Exposed for the tests.

@@ -1,5 +1,7 @@
 #include "base/isolate.hpp"
 
+#include "base/error.hpp"
+
 #include "tests/wait.hpp"
 
 #include <fcntl.h>
@@ -117,7 +119,7 @@ TEST(Isolate, BusyLoopIsCpuLimit) {
         },
         quick());
     EXPECT_EQ(out.ended, Ended::cpu_limit) << describe(out, quick());
-    EXPECT_EQ(describe(out, quick()), "CPU limit of 1 s");
+    EXPECT_EQ(describe(out, quick()), phrase("isolate.cpu-limit", {{"seconds", "1"}}));
 }
 
 TEST(Isolate, SleepIsWallClockLimit) {
@@ -129,14 +131,14 @@ TEST(Isolate, SleepIsWallClockLimit) {
         },
         quick(200));
     EXPECT_EQ(out.ended, Ended::time_limit);
-    EXPECT_EQ(describe(out, quick(200)), "wall-clock limit of 200 ms");
+    EXPECT_EQ(describe(out, quick(200)), phrase("isolate.wall-limit", {{"milliseconds", "200"}}));
 }
 
 TEST(Isolate, CrashIsSignal) {
     const Outcome out = run_forked([](int) { ::raise(SIGSEGV); }, quick());
     EXPECT_EQ(out.ended, Ended::signal);
     EXPECT_EQ(out.signal, SIGSEGV);
-    EXPECT_EQ(describe(out, quick()), "SIGSEGV");
+    EXPECT_EQ(describe(out, quick()), phrase("isolate.signal", {{"signal", "SIGSEGV"}}));
 }
 
 TEST(Isolate, ExitStatusAndPartialAnswer) {
@@ -149,7 +151,7 @@ TEST(Isolate, ExitStatusAndPartialAnswer) {
     EXPECT_EQ(out.ended, Ended::exit_status);
     EXPECT_EQ(out.exit_status, 7);
     EXPECT_EQ(out.answer, "first\n");  // what arrived before the end is kept
-    EXPECT_EQ(describe(out, quick()), "exit status 7");
+    EXPECT_EQ(describe(out, quick()), phrase("isolate.exit-status", {{"status", "7"}}));
 }
 
 TEST(Isolate, ExceptionIsExitStatus3) {
@@ -189,7 +191,7 @@ TEST(Isolate, SpawnedChildAnswersOnFd3) {
 TEST(Isolate, SpawnedChildKilledBySignal) {
     const Outcome out = run_spawned({"/bin/sh", "-c", "kill -SEGV $$"}, quick());
     EXPECT_EQ(out.ended, Ended::signal);
-    EXPECT_EQ(describe(out, quick()), "SIGSEGV");
+    EXPECT_EQ(describe(out, quick()), phrase("isolate.signal", {{"signal", "SIGSEGV"}}));
 }
 
 TEST(Isolate, ProgramThatCannotStartIsNotStarted) {
@@ -246,7 +248,8 @@ TEST(IsolateJobs, UnknownJobIsAClearError) {
     const auto start = std::chrono::steady_clock::now();
     const Outcome forked = run_job("test.no-such-job", {}, quick());
     EXPECT_EQ(forked.ended, Ended::not_started);
-    EXPECT_EQ(describe(forked, quick()), "isolate: no job named \"test.no-such-job\"");
+    EXPECT_EQ(describe(forked, quick()),
+              phrase("isolate.not-started", {{"detail", "isolate: no job named \"test.no-such-job\""}}));
     // A name of its own in every run (--gtest_repeat): registrations stay for the process.
     static int runs = 0;
     const std::string name = "test.late." + std::to_string(++runs);
@@ -305,14 +308,14 @@ TEST_F(IsolateServer, RunsInTheCallersWorkingDirectory) {
 TEST_F(IsolateServer, LimitsMapAsInForkMode) {
     const Outcome cpu = run_job("test.spin", {}, quick());
     EXPECT_EQ(cpu.ended, Ended::cpu_limit) << describe(cpu, quick());
-    EXPECT_EQ(describe(cpu, quick()), "CPU limit of 1 s");
+    EXPECT_EQ(describe(cpu, quick()), phrase("isolate.cpu-limit", {{"seconds", "1"}}));
     const Outcome wall = run_job("test.sleep", {}, quick(200));
     EXPECT_EQ(wall.ended, Ended::time_limit);
-    EXPECT_EQ(describe(wall, quick(200)), "wall-clock limit of 200 ms");
+    EXPECT_EQ(describe(wall, quick(200)), phrase("isolate.wall-limit", {{"milliseconds", "200"}}));
     const Outcome crash = run_job("test.crash", {}, quick());
     EXPECT_EQ(crash.ended, Ended::signal);
     EXPECT_EQ(crash.signal, SIGSEGV);
-    EXPECT_EQ(describe(crash, quick()), "SIGSEGV");
+    EXPECT_EQ(describe(crash, quick()), phrase("isolate.signal", {{"signal", "SIGSEGV"}}));
     RunOptions small;
     small.max_answer_bytes = 3;
     EXPECT_EQ(run_job("test.echo", {"too long"}, quick(), small).ended, Ended::too_large);

@@ -1,9 +1,12 @@
 #include "base/json.hpp"
 
+#include "base/error.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <string>
+#include <utility>
 
 namespace preflight {
 namespace {
@@ -92,26 +95,101 @@ std::string display_pointer(std::string_view pointer) {
     return out.empty() ? "(root)" : out;
 }
 
-std::string json_syntax_detail(std::string_view what) {
-    // "[json.exception.parse_error.101] parse error at line 1, column 5: <reason>; last read: '<token>'"
-    // "[json.exception.out_of_range.406] number overflow parsing '1e400'"
-    // The reason is worth showing; the position is ours; the token may hold personal data.
-    std::string detail(what);
-    if (detail.starts_with("[json.exception.")) {
-        const auto close = detail.find("] ");
-        detail = close == std::string::npos ? std::string() : detail.substr(close + 2);
-    }
-    const auto colon = detail.find(": ");
-    if (colon != std::string::npos) {
-        detail = detail.substr(colon + 2);
-    }
-    for (const std::string_view token_follows : {"; last read", " parsing '"}) {
-        const auto at = detail.find(token_follows);
-        if (at != std::string::npos) {
-            detail = detail.substr(0, at);
+namespace {
+
+// A token as nlohmann names it ("':'", "string literal", "end of input") as a phrase.
+std::string token_phrase(std::string_view name) {
+    static constexpr std::pair<std::string_view, std::string_view> kTokens[] = {
+        {"'['", "json.token.open-array"},
+        {"'{'", "json.token.open-object"},
+        {"']'", "json.token.close-array"},
+        {"'}'", "json.token.close-object"},
+        {"':'", "json.token.colon"},
+        {"','", "json.token.comma"},
+        {"true literal", "json.token.true"},
+        {"false literal", "json.token.false"},
+        {"null literal", "json.token.null"},
+        {"string literal", "json.token.string"},
+        {"number literal", "json.token.number"},
+        {"end of input", "json.token.end"},
+        {"'[', '{', or a literal", "json.token.value"}};
+    for (const auto& [nlohmann_name, id] : kTokens) {
+        if (name == nlohmann_name) {
+            return phrase(id);
         }
     }
-    return detail;
+    return phrase("json.token.other");
+}
+
+}  // namespace
+
+std::string json_syntax_reason(std::string_view what) {
+    // "[json.exception.parse_error.101] parse error at line 1, column 5: syntax error while
+    //  parsing value - invalid literal; last read: '<token>'"
+    // "[json.exception.parse_error.101] ...: syntax error while parsing object - unexpected
+    //  ','; expected string literal"
+    // "[json.exception.out_of_range.406] number overflow parsing '1e400'"
+    // The position is the caller's; the text last read may hold personal data: neither is kept.
+    std::string_view m(what);
+    const auto dash = m.find(" - ");
+    const std::string_view reason = dash == std::string_view::npos ? m : m.substr(dash + 3);
+    const auto has = [&](std::string_view s) { return reason.find(s) != std::string_view::npos; };
+    if (m.find("number overflow") != std::string_view::npos) {
+        return phrase("json.reason.overflow");
+    }
+    if (has("unexpected end of input")) {
+        return phrase("json.reason.end");
+    }
+    if (reason.starts_with("unexpected ")) {
+        const std::string_view rest = reason.substr(11);
+        const auto semi = rest.find("; expected ");
+        const std::string found = token_phrase(rest.substr(0, semi));
+        if (semi == std::string_view::npos) {
+            return phrase("json.reason.unexpected", {{"found", found}});
+        }
+        const std::string_view expected = rest.substr(semi + 11);
+        if (expected == "end of input") {
+            return phrase("json.reason.trailing", {{"found", found}});
+        }
+        return phrase("json.reason.unexpected-expected", {{"found", found}, {"expected", token_phrase(expected)}});
+    }
+    if (has("ill-formed UTF-8")) {
+        return phrase("json.reason.utf8");
+    }
+    if (has("missing closing quote")) {
+        return phrase("json.reason.closing-quote");
+    }
+    if (has("must be followed by 4 hex digits")) {
+        return phrase("json.reason.unicode-escape");
+    }
+    if (has("surrogate")) {
+        return phrase("json.reason.surrogate");
+    }
+    if (has("after backslash")) {
+        return phrase("json.reason.escape");
+    }
+    if (const auto at = reason.find("control character "); at != std::string_view::npos) {
+        // "control character U+000A (LF) must be escaped to \u000A or \n"
+        const std::string_view rest = reason.substr(at + 18);
+        const std::string_view code = rest.substr(0, rest.find(' '));
+        const auto to = rest.find("escaped to ");
+        std::string_view escape = to == std::string_view::npos ? std::string_view() : rest.substr(to + 11);
+        escape = escape.substr(0, escape.find(' '));
+        return phrase("json.reason.control", {{"char", std::string(code)}, {"escape", std::string(escape)}});
+    }
+    if (has("invalid number")) {
+        return phrase("json.reason.number");
+    }
+    if (has("invalid literal")) {
+        return phrase("json.reason.literal");
+    }
+    if (has("invalid BOM")) {
+        return phrase("json.reason.bom");
+    }
+    if (has("invalid comment")) {
+        return phrase("json.reason.comment");
+    }
+    return phrase("json.reason.other");
 }
 
 TextPosition position_of(std::string_view text, std::size_t offset) {
@@ -152,7 +230,7 @@ public:
     bool end_array() { return dom_.end_array(); }
     template <class Exception>
     bool parse_error(std::size_t chars_read, const std::string& /*token*/, const Exception& e) {
-        throw JsonSyntaxError{chars_read == 0 ? 0 : chars_read - 1, json_syntax_detail(e.what())};
+        throw JsonSyntaxError{chars_read == 0 ? 0 : chars_read - 1, json_syntax_reason(e.what())};
     }
 
 private:

@@ -25,13 +25,13 @@ std::string escape_pointer_token(std::string_view token);
 // "" -> "(root)".
 std::string display_pointer(std::string_view pointer);
 
-// The reason of a JSON parser's error message (nlohmann's what()), without its
-// position (callers give their own) and without the text last read (it may hold
-// personal data).
-std::string json_syntax_detail(std::string_view what);
+// The reason of a JSON parser's error message (nlohmann's what()) as a catalogue phrase
+// (phrase() in base/error.hpp, "json.reason.*"): without its position (callers give
+// their own) and without the text last read (it may hold personal data).
+std::string json_syntax_reason(std::string_view what);
 
 // Why a JSON text could not be parsed: where (the byte offset the parser had reached)
-// and the reason (json_syntax_detail of the parser's message).
+// and the reason (json_syntax_reason of the parser's message, a phrase).
 struct JsonSyntaxError {
     std::size_t offset = 0;
     std::string detail;

@@ -48,7 +48,8 @@ inline Finding& add_for(Findings& out, const JournalPost& post, std::size_t inde
     const Recipient& r = post.recipients[index];
     std::string label = r.name;
     if (label.empty()) {
-        label = r.id ? ident::normalise_id(*r.id) : "#" + std::to_string(index);  // digits only: masking sees them
+        // Numbered from 1, as the text report numbers recipients (JSON keeps the 0-based index).
+        label = r.id ? ident::normalise_id(*r.id) : "#" + std::to_string(index + 1);
     }
     args.emplace_back("recipient", label);
     Finding& f = out.add(severity, std::move(message_id), std::move(args));

@@ -145,7 +145,7 @@ int serve(const cli::Parsed& p, const Config& config, const CheckSet& check_set,
     try {
         return server::serve_until_signal(gate);
     } catch (const std::system_error& e) {
-        throw UsageError("error.gate.bind", {{"address", gs.listen}, {"detail", e.code().message()}});
+        throw UsageError("error.gate.bind", {{"address", gs.listen}, {"detail", errno_phrase(e.code().value())}});
     }
 }
 
@@ -224,7 +224,7 @@ void emit(const Report& report, const std::vector<Destination>& outputs, const R
         try {
             write_file_atomically(*d.file, render(report, d.format, plain));
         } catch (const std::system_error& e) {
-            throw UsageError("error.output.write", {{"file", *d.file}, {"detail", e.code().message()}});
+            throw UsageError("error.output.write", {{"file", *d.file}, {"detail", errno_phrase(e.code().value())}});
         }
     }
     for (const auto& d : outputs) {

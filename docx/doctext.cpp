@@ -1,5 +1,6 @@
 #include "docx/doctext.hpp"
 
+#include "base/error.hpp"
 #include "base/text.hpp"
 
 #include <zip.h>
@@ -106,14 +107,14 @@ std::optional<DocumentText> plain_text(const std::filesystem::path& file, const 
     DocumentText out;
     std::ifstream in(file, std::ios::binary);
     if (!in) {
-        out.error = "cannot open the file";
+        out.error = phrase("docx.open");
         return out;
     }
     std::string bytes(limits.max_plain_bytes + 1, '\0');
     in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
     bytes.resize(static_cast<std::size_t>(in.gcount()));
     if (in.bad()) {
-        out.error = "read error";
+        out.error = phrase("docx.read");
     }
     if (bytes.size() > limits.max_plain_bytes) {
         bytes.resize(limits.max_plain_bytes);
@@ -130,16 +131,40 @@ std::optional<DocumentText> plain_text(const std::filesystem::path& file, const 
 
 // --- DOCX ---------------------------------------------------------------------
 
+// Why libzip failed, as a phrase (catalogue "zip.*"), from its error code.
+std::string zip_reason(int code) {
+    switch (code) {
+        case ZIP_ER_NOZIP:
+            return phrase("zip.not-zip");
+        case ZIP_ER_INCONS:
+        case ZIP_ER_EOF:
+            return phrase("zip.inconsistent");
+        case ZIP_ER_CRC:
+            return phrase("zip.crc");
+        case ZIP_ER_COMPNOTSUPP:
+            return phrase("zip.compression");
+        case ZIP_ER_ENCRNOTSUPP:
+        case ZIP_ER_NOPASSWD:
+        case ZIP_ER_WRONGPASSWD:
+            return phrase("zip.encrypted");
+        case ZIP_ER_MEMORY:
+            return phrase("zip.memory");
+        case ZIP_ER_OPEN:
+        case ZIP_ER_READ:
+        case ZIP_ER_SEEK:
+            return phrase("zip.read");
+        default:
+            return phrase("zip.other", {{"code", std::to_string(code)}});
+    }
+}
+
 class Zip {
 public:
     explicit Zip(const std::filesystem::path& file) {
         int code = 0;
         zip_ = zip_open(file.c_str(), ZIP_RDONLY, &code);
         if (zip_ == nullptr) {
-            zip_error_t e;
-            zip_error_init_with_code(&e, code);
-            error_ = zip_error_strerror(&e);
-            zip_error_fini(&e);
+            error_ = zip_reason(code);
         }
     }
     ~Zip() {
@@ -165,7 +190,7 @@ bool read_entry(zip_t* zip, zip_uint64_t index, std::size_t budget, std::string&
                 std::string& error) {
     zip_file_t* f = zip_fopen_index(zip, index, 0);
     if (f == nullptr) {
-        error = zip_strerror(zip);
+        error = zip_reason(zip_error_code_zip(zip_get_error(zip)));
         return false;
     }
     std::array<char, 1 << 16> buf{};
@@ -174,7 +199,7 @@ bool read_entry(zip_t* zip, zip_uint64_t index, std::size_t budget, std::string&
         const std::size_t room = budget - out.size();
         const zip_int64_t n = zip_fread(f, buf.data(), std::min<std::size_t>(buf.size(), room + 1));
         if (n < 0) {
-            error = zip_file_strerror(f);
+            error = zip_reason(zip_error_code_zip(zip_file_get_error(f)));
             ok = false;
             break;
         }
@@ -359,7 +384,7 @@ std::optional<DocumentText> docx_text(const std::filesystem::path& file, bool mu
         if (!must_be_docx) {
             return std::nullopt;
         }
-        out.error = "not a readable zip: " + zip.error();
+        out.error = zip.error();
         return out;
     }
     const auto parts = word_parts(zip.get());
@@ -367,7 +392,7 @@ std::optional<DocumentText> docx_text(const std::filesystem::path& file, bool mu
         if (!must_be_docx) {
             return std::nullopt;  // some other zip
         }
-        out.error = "no word/document.xml in the zip";
+        out.error = phrase("docx.no-document");
         return out;
     }
     std::size_t read_total = 0;
@@ -380,7 +405,7 @@ std::optional<DocumentText> docx_text(const std::filesystem::path& file, bool mu
         bool capped = false;
         std::string error;
         if (!read_entry(zip.get(), index, limits.max_zip_bytes - read_total, xml, capped, error)) {
-            add_error(out, std::string(name).append(": ").append(error));
+            add_error(out, phrase("docx.part", {{"part", name}, {"reason", error}}));
         }
         read_total += xml.size();
         if (capped) {
@@ -398,11 +423,7 @@ std::optional<DocumentText> docx_text(const std::filesystem::path& file, bool mu
             xml.data(), xml.size(), pugi::parse_default | pugi::parse_ws_pcdata_single, pugi::encoding_auto);
         if (!parsed && !capped) {
             // A cut part ends in the middle of an element: expected, not an error.
-            add_error(out, std::string(name)
-                               .append(": ")
-                               .append(parsed.description())
-                               .append(" at byte ")
-                               .append(std::to_string(parsed.offset)));
+            add_error(out, phrase("docx.xml", {{"part", name}, {"offset", std::to_string(parsed.offset)}}));
         }
         if (!out.text.empty() && out.text.back() != '\n') {
             out.text += '\n';
@@ -462,9 +483,9 @@ std::optional<DocumentText> document_text(const std::filesystem::path& file, std
                 return std::nullopt;
         }
     } catch (const std::bad_alloc&) {
-        return DocumentText{{}, true, "out of memory"};
+        return DocumentText{{}, true, phrase("zip.memory")};
     } catch (const std::exception& e) {
-        return DocumentText{{}, true, e.what()};
+        return DocumentText{{}, true, phrase("docx.internal", {{"detail", e.what()}})};
     }
     return std::nullopt;
 }
@@ -480,14 +501,14 @@ std::optional<DocxLayout> layout_of(const std::filesystem::path& file, bool must
         if (!must_be_docx) {
             return std::nullopt;
         }
-        out.error = "not a readable zip: " + zip.error();
+        out.error = zip.error();
         return out;
     }
     const zip_int64_t entries = zip_get_num_entries(zip.get(), 0);
     if (entries < 0 || static_cast<std::uint64_t>(entries) > limits.max_zip_entries) {
         // Checked before any name lookup: libzip builds its name index on the first one.
-        out.error = "the zip lists " + std::to_string(entries) + " entries (at most " +
-                    std::to_string(limits.max_zip_entries) + " are read)";
+        out.error = phrase("docx.too-many-entries",
+                           {{"count", std::to_string(entries)}, {"limit", std::to_string(limits.max_zip_entries)}});
         return out;
     }
     const zip_int64_t index = zip_name_locate(zip.get(), "word/document.xml", 0);
@@ -495,7 +516,7 @@ std::optional<DocxLayout> layout_of(const std::filesystem::path& file, bool must
         if (!must_be_docx) {
             return std::nullopt;
         }
-        out.error = "no word/document.xml in the zip";
+        out.error = phrase("docx.no-document");
         return out;
     }
     // A part that says it inflates past the cap is not inflated at all (a zip bomb
@@ -505,15 +526,16 @@ std::optional<DocxLayout> layout_of(const std::filesystem::path& file, bool must
     if (zip_stat_index(zip.get(), static_cast<zip_uint64_t>(index), 0, &st) == 0 && (st.valid & ZIP_STAT_SIZE) != 0 &&
         st.size > limits.max_zip_bytes) {
         out.truncated = true;
-        out.error = "word/document.xml inflates to " + std::to_string(st.size) + " bytes (at most " +
-                    std::to_string(limits.max_zip_bytes) + " are read)";
+        out.error = phrase("docx.too-large", {{"part", "word/document.xml"},
+                                              {"size", std::to_string(st.size)},
+                                              {"limit", std::to_string(limits.max_zip_bytes)}});
         return out;
     }
     std::string xml;
     bool capped = false;
     std::string error;
     if (!read_entry(zip.get(), static_cast<zip_uint64_t>(index), limits.max_zip_bytes, xml, capped, error)) {
-        out.error = "word/document.xml: " + error;
+        out.error = phrase("docx.part", {{"part", "word/document.xml"}, {"reason", error}});
     }
     if (cap_elements(xml, limits.max_xml_elements)) {
         capped = true;
@@ -523,10 +545,7 @@ std::optional<DocxLayout> layout_of(const std::filesystem::path& file, bool must
     const pugi::xml_parse_result parsed =
         doc.load_buffer_inplace(xml.data(), xml.size(), pugi::parse_default, pugi::encoding_auto);
     if (!parsed && !capped && out.error.empty()) {
-        out.error = std::string("word/document.xml: ")
-                        .append(parsed.description())
-                        .append(" at byte ")
-                        .append(std::to_string(parsed.offset));
+        out.error = phrase("docx.xml", {{"part", "word/document.xml"}, {"offset", std::to_string(parsed.offset)}});
     }
     // Every w:sectPr in document order, iteratively (no recursion on hostile nesting).
     // Tracked changes keep the section's former setup in w:sectPrChange: not a section.
@@ -574,7 +593,7 @@ std::optional<DocxLayout> docx_layout(const std::filesystem::path& file, const L
     try {
         return layout_of(file, false, limits);
     } catch (const std::bad_alloc&) {
-        return DocxLayout{{}, true, "out of memory"};
+        return DocxLayout{{}, true, phrase("zip.memory")};
     }
 }
 
@@ -591,9 +610,9 @@ std::optional<DocxLayout> docx_layout(const std::filesystem::path& file, std::st
                 return std::nullopt;
         }
     } catch (const std::bad_alloc&) {
-        return DocxLayout{{}, true, "out of memory"};
+        return DocxLayout{{}, true, phrase("zip.memory")};
     } catch (const std::exception& e) {
-        return DocxLayout{{}, false, e.what()};
+        return DocxLayout{{}, false, phrase("docx.internal", {{"detail", e.what()}})};
     }
     return std::nullopt;
 }

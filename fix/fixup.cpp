@@ -69,8 +69,8 @@ PdfFix fix_pdf(const fs::path& in, const fs::path& out, const pdf::FixOptions& o
     const Document& doc = fix.input.post.documents.front();
     if (fix.result.ok && doc.pdf && static_cast<std::size_t>(fix.result.pages_in) != doc.pdf->pages.size()) {
         fix.result.ok = false;
-        fix.result.error =
-            fmt::format("the page tree gave {} pages, the analysis {}", fix.result.pages_in, doc.pdf->pages.size());
+        fix.result.error = phrase("fix.error.page-count", {{"walked", std::to_string(fix.result.pages_in)},
+                                                           {"analysed", std::to_string(doc.pdf->pages.size())}});
     }
     if (!fix.result.ok) {
         fs::remove(temp, ec);
@@ -80,7 +80,7 @@ PdfFix fix_pdf(const fs::path& in, const fs::path& out, const pdf::FixOptions& o
     if (ec) {
         fs::remove(temp, ec);
         fix.result.ok = false;
-        fix.result.error = "cannot write " + out.string() + ": " + ec.message();
+        fix.result.error = phrase("fix.error.write", {{"file", out.string()}, {"detail", errno_phrase(ec.value())}});
         return fix;
     }
     fix.output = check_one(out, check_set, config, settings);
@@ -95,7 +95,7 @@ std::string render_fix(const PdfFix& fix, Format format, const RenderOptions& op
             j["refused"] = nlohmann::json::parse(render_json(fix.input, options));
         } else {
             const pdf::FixResult& r = fix.result;
-            j["error"] = r.ok ? nlohmann::json(nullptr) : nlohmann::json(r.error);
+            j["error"] = r.ok ? nlohmann::json(nullptr) : nlohmann::json(catalogue::words(r.error, options.lang));
             j["pages"] = {{"in", r.pages_in},     {"out", r.pages_out},          {"kept", r.kept},
                           {"turned", r.turned},   {"placed", r.placed},          {"two_up", r.two_up},
                           {"rotated", r.rotated}, {"annotations", r.annotations}};

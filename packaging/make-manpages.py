@@ -27,7 +27,7 @@ def page(d: dict, name: str, title: str, version: str, synopsis: list[str], desc
          options: list[dict], see_also: list[str]) -> str:
     h = d["headings"]
     th = esc(name.upper())
-    out = [f'.TH {th} 1 "" "preflight {esc(version)}" "preflight"', ".nh",
+    out = [f'.TH {th} 1 "" "preflight {esc(version)}" "preflight"', ".nh", ".ad l",
            f".SH {esc(h['name'])}", f"{esc(name)} \\- {esc(title)}", f".SH {esc(h['synopsis'])}"]
     for i, s in enumerate(synopsis):
         if i:

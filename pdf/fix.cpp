@@ -1,5 +1,6 @@
 // `preflight fix`: see pdf/fix.hpp for what it does to each page.
 #include "pdf/fix.hpp"
+#include "base/error.hpp"
 
 #include "base/isolate.hpp"
 #include "pdf/detail.hpp"
@@ -95,7 +96,7 @@ public:
         // A root that is a page itself never gets here: PdfMemDocument refuses to load it.
         PdfObject* root_ref = catalog != nullptr ? catalog->GetDictionary().GetKey(PdfName("Pages")) : nullptr;
         if (root == nullptr || !root->IsDictionary() || root_ref == nullptr || !root_ref->IsReference()) {
-            r.error = "no page tree";
+            r.error = phrase("fix.error.no-page-tree");
             return r;
         }
         const PodofoSource<PdfObject> source(doc_.GetObjects());
@@ -103,12 +104,12 @@ public:
         walk.run(root_ref, *this);
         r.pages_in = static_cast<int>(pages_.size());
         if (pages_.empty()) {
-            r.error = "no pages";
+            r.error = phrase("fix.error.no-pages");
             return r;
         }
         for (SourcePage& p : pages_) {
             if (!measure(p)) {
-                r.error = "page " + std::to_string(&p - pages_.data() + 1) + ": no usable MediaBox";
+                r.error = phrase("fix.error.no-mediabox", {{"page", std::to_string(&p - pages_.data() + 1)}});
                 return r;
             }
         }
@@ -531,12 +532,12 @@ FixResult fix(const std::filesystem::path& in, const std::filesystem::path& out,
     detail::initialise();
     std::error_code ec;
     if (std::filesystem::exists(out, ec) && std::filesystem::equivalent(in, out, ec)) {
-        r.error = "the output is the input";
+        r.error = phrase("fix.error.same-file");
         return r;
     }
     std::ifstream file(in, std::ios::binary);
     if (!file) {
-        r.error = "cannot read the input";
+        r.error = phrase("fix.error.unreadable");
         return r;
     }
     const std::string data((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
@@ -544,7 +545,7 @@ FixResult fix(const std::filesystem::path& in, const std::filesystem::path& out,
         PdfMemDocument doc;
         doc.LoadFromDevice(PoDoFo::PdfRefCountedInputDevice(new podofo::MemoryDevice(data.data(), data.size())));
         if (doc.GetEncrypted()) {
-            r.error = "encrypted";
+            r.error = phrase("fix.error.encrypted");
             return r;
         }
         r = Fixer(doc, options).run();
@@ -563,10 +564,10 @@ FixResult fix(const std::filesystem::path& in, const std::filesystem::path& out,
         doc.Write(out.c_str());
     } catch (const PdfError& e) {
         r = FixResult{};
-        r.error = "PoDoFo: " + podofo::error_name(e);
+        r.error = phrase("fix.error.podofo", {{"name", podofo::error_name(e)}});
     } catch (const std::bad_alloc&) {
         r = FixResult{};
-        r.error = "out of memory";
+        r.error = phrase("zip.memory");
     }
     return r;
 }
@@ -574,7 +575,7 @@ FixResult fix(const std::filesystem::path& in, const std::filesystem::path& out,
 namespace {
 
 // The child's answer when fix() did not return.
-std::string failed_answer(const char* why) {
+std::string failed_answer(const std::string& why) {
     FixResult r;
     r.error = why;
     return to_json_text(r);
@@ -588,7 +589,7 @@ FixResult fix_sandboxed(const std::filesystem::path& in, const std::filesystem::
     std::error_code same_error;
     if (std::filesystem::exists(out, same_error) && std::filesystem::equivalent(in, out, same_error)) {
         FixResult r;
-        r.error = "the output is the input";
+        r.error = phrase("fix.error.same-file");
         return r;
     }
     std::error_code size_error;
@@ -601,34 +602,30 @@ FixResult fix_sandboxed(const std::filesystem::path& in, const std::filesystem::
             try {
                 answer = to_json_text(fix(in, out, options));
             } catch (const std::bad_alloc&) {
-                answer = failed_answer("out of memory");
+                answer = failed_answer(phrase("zip.memory"));
             } catch (...) {
-                answer = failed_answer("unexpected error");
+                answer = failed_answer(phrase("fix.error.unexpected"));
             }
             isolate::write_all(out_fd, answer);
         },
         limits, run_options);
     FixResult r;
     switch (child.ended) {
+        case isolate::Ended::memory_limit:
+            r.error = phrase("fix.error.killed", {{"seconds", std::to_string(limits.cpu_seconds)}});
+            break;
         case isolate::Ended::time_limit:
         case isolate::Ended::cpu_limit:
-            r.error = isolate::describe(child, limits);
-            break;
-        case isolate::Ended::memory_limit:
-            r.error = "killed (CPU limit of " + std::to_string(limits.cpu_seconds) + " s, or out of memory)";
-            break;
         case isolate::Ended::signal:
-            r.error = "crashed (signal " + std::to_string(child.signal) + ")";
-            break;
         case isolate::Ended::not_started:
-            r.error = child.error;
+            r.error = isolate::describe(child, limits);
             break;
         default:
             try {
                 r = fix_result_from_json_text(child.answer);
             } catch (const std::exception&) {
                 r = FixResult{};
-                r.error = "no answer from the fixing process";
+                r.error = phrase("fix.error.no-answer");
             }
     }
     if (!r.ok) {

@@ -87,6 +87,7 @@
 // passed, then SIGKILLs the child. The child is always reaped (wait4 on its pid,
 // so concurrent calls from several threads do not reap each other's children);
 // both pipe ends and the shared flag page are always released.
+#include "base/error.hpp"
 #include "base/isolate.hpp"
 #include "pdf/detail.hpp"
 #include "pdf/pdf_info.hpp"
@@ -223,10 +224,10 @@ std::string child_fate(const isolate::Outcome& out, const Limits& limits) {
         case isolate::Ended::exit_status:
             return isolate::describe(out, limits);
         case isolate::Ended::memory_limit:
-            return out.signal != 0 ? "out of memory, then " + isolate::signal_name(out.signal)
-                                   : "exit status " + std::to_string(out.exit_status);
+            return out.signal != 0 ? phrase("isolate.memory-signal", {{"signal", isolate::signal_name(out.signal)}})
+                                   : phrase("isolate.exit-status", {{"status", std::to_string(out.exit_status)}});
         default:
-            return "no answer from the analysing child";
+            return phrase("pdf.no-answer");
     }
 }
 

@@ -1,5 +1,6 @@
 // pdf::analyze_sandboxed() in fork, exec and fork-server mode: limits, crash mapping, threads,
 // and no leaked children or fds.
+#include "base/error.hpp"
 #include "pdf/detail.hpp"
 #include "pdf/pdf_info.hpp"
 #include "pdf/serialize.hpp"
@@ -167,19 +168,19 @@ TEST(Sandbox, CrashesAreNamed) {
         const Hook hook(segfault);
         const Info info = analyze_sandboxed(fixture("a4_portrait.pdf"), Limits{});
         EXPECT_EQ(info.damage, Damage::crashed);
-        EXPECT_EQ(info.damage_detail, "SIGSEGV");
+        EXPECT_EQ(info.damage_detail, phrase("isolate.signal", {{"signal", "SIGSEGV"}}));
     }
     {
         const Hook hook(abort_child);
         const Info info = analyze_sandboxed(fixture("a4_portrait.pdf"), Limits{});
         EXPECT_EQ(info.damage, Damage::crashed);
-        EXPECT_EQ(info.damage_detail, "SIGABRT");
+        EXPECT_EQ(info.damage_detail, phrase("isolate.signal", {{"signal", "SIGABRT"}}));
     }
     {
         const Hook hook(exit_seven);
         const Info info = analyze_sandboxed(fixture("a4_portrait.pdf"), Limits{});
         EXPECT_EQ(info.damage, Damage::crashed);
-        EXPECT_EQ(info.damage_detail, "exit status 7");
+        EXPECT_EQ(info.damage_detail, phrase("isolate.exit-status", {{"status", "7"}}));
     }
 }
 
@@ -310,7 +311,7 @@ TEST_F(SandboxExec, ChildrenThatDoNotAnswer) {
     isolate::set_program("/bin/false");
     const Info failed = analyze_sandboxed(fixture("a4_portrait.pdf"), Limits{});
     EXPECT_EQ(failed.damage, Damage::crashed);
-    EXPECT_EQ(failed.damage_detail, "exit status 1");
+    EXPECT_EQ(failed.damage_detail, phrase("isolate.exit-status", {{"status", "1"}}));
 
     isolate::set_program("/bin/true");
     EXPECT_EQ(analyze_sandboxed(fixture("a4_portrait.pdf"), Limits{}).damage, Damage::internal);
@@ -410,7 +411,7 @@ TEST_F(SandboxExec, EmptyProgramIsForkMode) {
     isolate::set_program({});
     const Hook hook(exit_seven);  // runs in a forked child only
     const Info info = analyze_sandboxed(fixture("a4_portrait.pdf"), Limits{});
-    EXPECT_EQ(info.damage_detail, "exit status 7");
+    EXPECT_EQ(info.damage_detail, phrase("isolate.exit-status", {{"status", "7"}}));
 }
 
 // Per-document cost of each mode (not a check: run with
@@ -513,7 +514,7 @@ TEST_F(SandboxServer, TakesPrecedenceOverExecMode) {
     EXPECT_EQ(isolate::server_pid(), -1);
     const Info exec = analyze_sandboxed(fixture("a4_portrait.pdf"), Limits{});
     EXPECT_EQ(exec.damage, Damage::crashed);
-    EXPECT_EQ(exec.damage_detail, "exit status 1");
+    EXPECT_EQ(exec.damage_detail, phrase("isolate.exit-status", {{"status", "1"}}));
 }
 
 TEST_F(SandboxServer, ManyThreadsAtOnce) {

@@ -75,7 +75,8 @@ public:
 
 private:
     void unreadable(const fs::path& relative, const std::error_code& ec) {
-        out_.push_back({shown(root_.path, relative), fs::path(root_.path) / relative, index_, ec.message()});
+        out_.push_back(
+            {shown(root_.path, relative), fs::path(root_.path) / relative, index_, errno_phrase(ec.value())});
     }
 
     const Root& root_;
@@ -307,7 +308,10 @@ Report report_from_wire(const std::string& text) {
 // A file whose worker process died while checking it: a finding, not a crash of the scan.
 Report died_on(const Target& target, const isolate::Outcome& ended, const CheckSet& check_set) {
     const std::string detail =
-        ended.signal != 0 ? fmt::format("signal {}", ended.signal) : fmt::format("exit {}", ended.exit_status);
+        phrase("scan.worker-died",
+               {{"reason", ended.signal != 0
+                               ? phrase("isolate.signal", {{"signal", isolate::signal_name(ended.signal)}})
+                               : phrase("isolate.exit-status", {{"status", std::to_string(ended.exit_status)}})}});
     JournalPost post = loose_files({target.file});
     post.documents.front().path = target.path;
     post.documents.front().gathered = true;
@@ -316,7 +320,7 @@ Report died_on(const Target& target, const isolate::Outcome& ended, const CheckS
     std::vector<Finding> found;
     for (const auto& check : check_set.checks()) {
         Findings out(*check);
-        if (check->report_unreadable(kind, "the checking process ended on this file (" + detail + ")", out)) {
+        if (check->report_unreadable(kind, detail, out)) {
             for (Finding& f : out.all()) {
                 f.document = target.file;
                 found.push_back(std::move(f));

@@ -1,4 +1,5 @@
 #include "server/disposition.hpp"
+#include "base/error.hpp"
 
 #include "base/text.hpp"
 
@@ -37,13 +38,12 @@ std::optional<std::string> decode_extended(std::string_view v, std::string& prob
     const auto q1 = v.find('\'');
     const auto q2 = q1 == std::string_view::npos ? q1 : v.find('\'', q1 + 1);
     if (q2 == std::string_view::npos) {
-        problem = "an extended parameter without charset'language'";
+        problem = phrase("disposition.no-charset");
         return std::nullopt;
     }
     const std::string charset = text::ascii_lower(v.substr(0, q1));
     if (charset != "utf-8" && charset != "iso-8859-1") {
-        problem = "an extended parameter in the charset \"" + std::string(v.substr(0, q1)) +
-                  "\" (only UTF-8 and ISO-8859-1 are read)";
+        problem = phrase("disposition.charset", {{"charset", std::string(v.substr(0, q1))}});
         return std::nullopt;
     }
     std::string raw;
@@ -52,7 +52,7 @@ std::optional<std::string> decode_extended(std::string_view v, std::string& prob
             const int h = i + 2 < v.size() ? text::hex_digit(v[i + 1]) : -1;
             const int l = i + 2 < v.size() ? text::hex_digit(v[i + 2]) : -1;
             if (h < 0 || l < 0) {
-                problem = "a malformed %-escape in an extended parameter";
+                problem = phrase("disposition.bad-escape");
                 return std::nullopt;
             }
             raw += static_cast<char>(h * 16 + l);
@@ -60,7 +60,7 @@ std::optional<std::string> decode_extended(std::string_view v, std::string& prob
         } else if (is_attr_char(v[i])) {
             raw += v[i];
         } else {
-            problem = "a character an extended parameter must escape";
+            problem = phrase("disposition.unescaped");
             return std::nullopt;
         }
     }
@@ -68,7 +68,7 @@ std::optional<std::string> decode_extended(std::string_view v, std::string& prob
         return latin1_to_utf8(raw);
     }
     if (!text::valid_utf8(raw)) {
-        problem = "an extended parameter that is not valid UTF-8";
+        problem = phrase("disposition.extended-utf8");
         return std::nullopt;
     }
     return raw;
@@ -95,7 +95,7 @@ DispositionReading read_disposition(std::string_view value, HeaderBytes bytes) {
             if (c == '\\') {
                 // An escape to Spring's and Tomcat's tokenisers, inside quotes and out; a
                 // plain character to the integrasjonspunkt's own copy.
-                return fail("a backslash");
+                return fail(phrase("disposition.backslash"));
             }
             if (c == '"') {
                 quoted = !quoted;
@@ -103,17 +103,17 @@ DispositionReading read_disposition(std::string_view value, HeaderBytes bytes) {
                 parts.push_back(value.substr(start, i - start));
                 start = i + 1;
             } else if (c == '\r' || c == '\n' || c == '\0') {
-                return fail("a control character");
+                return fail(phrase("disposition.control"));
             }
         }
         if (quoted) {
-            return fail("an unbalanced quote");
+            return fail(phrase("disposition.unbalanced"));
         }
         parts.push_back(value.substr(start));
     }
     r.type = std::string(text::trim_blanks(parts.front()));
     if (r.type.empty() || r.type.find_first_of("\"=") != std::string::npos) {
-        return fail("no disposition type");
+        return fail(phrase("disposition.no-type"));
     }
     std::optional<std::string> plain_name;
     std::optional<std::string> ext_name;
@@ -126,7 +126,7 @@ DispositionReading read_disposition(std::string_view value, HeaderBytes bytes) {
         }
         const auto eq = part.find('=');
         if (eq == std::string_view::npos) {
-            return fail("a parameter without '='");
+            return fail(phrase("disposition.no-equals"));
         }
         const std::string_view attribute = part.substr(0, eq);
         const std::string key = text::ascii_lower(text::trim_blanks(attribute));
@@ -135,26 +135,26 @@ DispositionReading read_disposition(std::string_view value, HeaderBytes bytes) {
             continue;  // size, creation-date, ...: not read by the gate
         }
         if (attribute != key) {
-            return fail("the parameter \"" + std::string(attribute) + "\" (readers differ on its spelling)");
+            return fail(phrase("disposition.spelling", {{"parameter", std::string(attribute)}}));
         }
         std::string_view v = part.substr(eq + 1);
         if (!v.empty() && is_blank(v.front())) {
-            return fail("white space after \"" + key + "=\"");
+            return fail(phrase("disposition.space-after", {{"parameter", key}}));
         }
         if (!v.empty() && v.front() == '"') {
             if (v.size() < 2 || v.back() != '"' || v.substr(1, v.size() - 2).find('"') != std::string_view::npos) {
-                return fail("a quoted value with text after its closing quote");
+                return fail(phrase("disposition.after-quote"));
             }
             v = v.substr(1, v.size() - 2);
         } else if (v.find('"') != std::string_view::npos) {
-            return fail("a quote inside an unquoted value");
+            return fail(phrase("disposition.inner-quote"));
         }
         std::optional<std::string>* slot = key == "name"       ? &plain_name
                                            : key == "name*"    ? &ext_name
                                            : key == "filename" ? &plain_file
                                                                : &ext_file;
         if (slot->has_value()) {
-            return fail("the parameter \"" + key + "\" twice");
+            return fail(phrase("disposition.twice", {{"parameter", key}}));
         }
         if (key.back() == '*') {
             std::string why;
@@ -165,28 +165,28 @@ DispositionReading read_disposition(std::string_view value, HeaderBytes bytes) {
             *slot = std::move(*decoded);
         } else {
             if (v.find("=?") != std::string_view::npos) {
-                return fail("an RFC 2047 encoded word in \"" + key + "\" (Spring and Tomcat decode it, others do not)");
+                return fail(phrase("disposition.rfc2047", {{"parameter", key}}));
             }
             if (bytes == HeaderBytes::utf8 && !v.empty() &&
                 (static_cast<unsigned char>(v.front()) <= 0x20U || static_cast<unsigned char>(v.back()) <= 0x20U)) {
                 // Tomcat trims a part's name (Java's trim): " sbd" is the sbd there.
-                return fail("white space around \"" + key + "\"");
+                return fail(phrase("disposition.space-around", {{"parameter", key}}));
             }
             if (bytes == HeaderBytes::latin1) {
                 *slot = latin1_to_utf8(v);
             } else {
                 if (!text::valid_utf8(v)) {
-                    return fail("\"" + key + "\" is not valid UTF-8");
+                    return fail(phrase("disposition.utf8", {{"parameter", key}}));
                 }
                 *slot = std::string(v);
             }
         }
     }
     if (plain_file && ext_file && *plain_file != *ext_file) {
-        return fail("\"filename\" and \"filename*\" name different files");
+        return fail(phrase("disposition.filenames-differ"));
     }
     if (plain_name && ext_name && *plain_name != *ext_name) {
-        return fail("\"name\" and \"name*\" differ");
+        return fail(phrase("disposition.names-differ"));
     }
     r.filename = ext_file ? ext_file : plain_file;
     r.name = ext_name ? ext_name : plain_name;

@@ -1,4 +1,5 @@
 #include "server/multipart.hpp"
+#include "base/error.hpp"
 #include "base/text.hpp"
 
 #include <algorithm>
@@ -205,7 +206,7 @@ void MultipartParser::step() {
                         buffer_.erase(0, buffer_.size() - (delimiter_.size() - 1));
                     }
                     if (buffer_.size() > limits_.max_header_bytes + delimiter_.size()) {
-                        throw MultipartError("no multipart delimiter found");
+                        throw MultipartError(phrase("multipart.no-delimiter"));
                     }
                     return;
                 }
@@ -229,12 +230,12 @@ void MultipartParser::step() {
                 }
                 if (i + 2 > buffer_.size()) {
                     if (i > 256) {
-                        throw MultipartError("white space after a delimiter runs on");
+                        throw MultipartError(phrase("multipart.delimiter-space"));
                     }
                     return;
                 }
                 if (buffer_.compare(i, 2, "\r\n") != 0) {
-                    throw MultipartError("a delimiter is not followed by CRLF");
+                    throw MultipartError(phrase("multipart.delimiter-line"));
                 }
                 buffer_.erase(0, i + 2);
                 state_ = State::headers;
@@ -253,14 +254,16 @@ void MultipartParser::step() {
                 }
                 if (end == std::string::npos) {
                     if (buffer_.size() > limits_.max_header_bytes) {
-                        throw MultipartError("the headers of part " + std::to_string(parts_ + 1) + " exceed " +
-                                             std::to_string(limits_.max_header_bytes) + " bytes");
+                        throw MultipartError(phrase("multipart.headers-too-large",
+                                                    {{"part", std::to_string(parts_ + 1)},
+                                                     {"limit", std::to_string(limits_.max_header_bytes)}}));
                     }
                     return;
                 }
                 if (end > limits_.max_header_bytes) {
-                    throw MultipartError("the headers of part " + std::to_string(parts_ + 1) + " exceed " +
-                                         std::to_string(limits_.max_header_bytes) + " bytes");
+                    throw MultipartError(phrase(
+                        "multipart.headers-too-large",
+                        {{"part", std::to_string(parts_ + 1)}, {"limit", std::to_string(limits_.max_header_bytes)}}));
                 }
                 bool disposition = false;
                 bool typed = false;
@@ -271,27 +274,29 @@ void MultipartParser::step() {
                     lines.remove_prefix(eol == std::string_view::npos ? lines.size() : eol + 2);
                     if (!line.empty() && (line.front() == ' ' || line.front() == '\t')) {
                         // A folded line: Tomcat joins it to the header before, others do not.
-                        throw MultipartError("part " + std::to_string(parts_ + 1) + " has a folded header line");
+                        throw MultipartError(phrase("multipart.folded", {{"part", std::to_string(parts_ + 1)}}));
                     }
                     const auto colon = line.find(':');
                     if (colon == std::string_view::npos) {
-                        throw MultipartError("part " + std::to_string(parts_ + 1) + " has a header line without ':'");
+                        throw MultipartError(phrase("multipart.no-colon", {{"part", std::to_string(parts_ + 1)}}));
                     }
                     const std::string key = text::ascii_lower(text::trim_blanks(line.substr(0, colon)));
                     const std::string_view value = text::trim_blanks(line.substr(colon + 1));
                     if ((key == "content-disposition" && disposition) || (key == "content-type" && typed)) {
                         // Readers differ on which of two they take: refused.
-                        throw MultipartError("part " + std::to_string(parts_ + 1) + " has two " + key + " headers");
+                        throw MultipartError(
+                            phrase("multipart.header-twice", {{"part", std::to_string(parts_ + 1)}, {"header", key}}));
                     }
                     if (key == "content-disposition") {
                         h.disposition = std::string(value);
                         const auto semi = value.find(';');
                         if (text::ascii_lower(text::trim_blanks(value.substr(0, semi))) != "form-data") {
-                            throw MultipartError("part " + std::to_string(parts_ + 1) + " is not form-data");
+                            throw MultipartError(
+                                phrase("multipart.not-form-data", {{"part", std::to_string(parts_ + 1)}}));
                         }
                         auto name = header_parameter(value, "name");
                         if (!name) {
-                            throw MultipartError("part " + std::to_string(parts_ + 1) + " has no name");
+                            throw MultipartError(phrase("multipart.no-name", {{"part", std::to_string(parts_ + 1)}}));
                         }
                         h.name = browser_unescape(std::move(*name));
                         h.filename = header_parameter(value, "filename");
@@ -305,10 +310,10 @@ void MultipartParser::step() {
                     }
                 }
                 if (!disposition) {
-                    throw MultipartError("part " + std::to_string(parts_ + 1) + " has no Content-Disposition");
+                    throw MultipartError(phrase("multipart.no-disposition", {{"part", std::to_string(parts_ + 1)}}));
                 }
                 if (parts_ == limits_.max_parts) {  // parts() counts the parts given to the sink
-                    throw MultipartError("more than " + std::to_string(limits_.max_parts) + " parts");
+                    throw MultipartError(phrase("multipart.too-many", {{"limit", std::to_string(limits_.max_parts)}}));
                 }
                 ++parts_;
                 buffer_.erase(0, end + 2);
@@ -344,8 +349,7 @@ void MultipartParser::step() {
 
 void MultipartParser::finish() const {
     if (state_ != State::epilogue) {
-        throw MultipartError(parts_ == 0 ? "no parts, or no multipart delimiter"
-                                         : "the body ends before the closing delimiter");
+        throw MultipartError(parts_ == 0 ? phrase("multipart.no-parts") : phrase("multipart.cut-off"));
     }
 }
 

@@ -1,5 +1,6 @@
 // The streaming multipart parser: any split of the input gives the same parts.
 #include "server/multipart.hpp"
+#include "validator/catalogue.hpp"
 
 #include <gtest/gtest.h>
 
@@ -108,7 +109,12 @@ TEST(Multipart, MalformedInputIsAnError) {
         try {
             parser.feed(body);
             parser.finish();
-        } catch (const MultipartError&) {
+        } catch (const MultipartError& e) {
+            // Why, as a phrase the catalogue words in the gate's language (no English
+            // detail in a bokmål answer).
+            const std::string nb = catalogue::text("gate.error.multipart", Lang::nb, {{"detail", e.what()}});
+            EXPECT_TRUE(std::string_view(e.what()).starts_with("\xEE\x80\x83")) << e.what();
+            EXPECT_EQ(nb.find("\xEE\x80"), std::string::npos) << nb;
             return true;
         }
         return false;

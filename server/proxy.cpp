@@ -102,7 +102,8 @@ public:
         // the file name, the part's name for its title; refused where readers differ.
         const DispositionReading d = read_disposition(h.disposition, HeaderBytes::utf8);
         if (!d.ok()) {
-            throw MultipartError("part " + std::to_string(parts_ + 1) + ": " + d.problem);
+            throw MultipartError(
+                phrase("multipart.part", {{"part", std::to_string(parts_ + 1)}, {"reason", d.problem}}));
         }
         ++parts_;
         in_sbd_ = d.name == std::optional<std::string>("sbd");
@@ -118,7 +119,7 @@ public:
             return;
         }
         if (!d.filename || d.filename->empty()) {
-            throw MultipartError("part \"" + d.name.value_or("") + "\" is neither the sbd nor a file (no filename)");
+            throw MultipartError(phrase("multipart.not-sbd-nor-file", {{"name", d.name.value_or("")}}));
         }
         files_.push_back({d.name.value_or(""), *d.filename, TempFile(dir_)});
         current_ = &files_.back().file;
@@ -126,7 +127,7 @@ public:
     void data(std::string_view bytes) override {
         if (in_sbd_) {
             if (sbd_->size() + bytes.size() > max_sbd_) {
-                throw MultipartError("the sbd part exceeds " + std::to_string(max_sbd_) + " bytes");
+                throw MultipartError(phrase("multipart.sbd-too-large", {{"limit", std::to_string(max_sbd_)}}));
             }
             memory_.take(bytes.size());
             sbd_->append(bytes);

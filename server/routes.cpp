@@ -31,7 +31,7 @@ public:
     void begin(const PartHeaders& h) override {
         if (h.name == "manifest" && !h.filename.value_or("").ends_with(".pdf")) {
             if (manifest_) {
-                throw MultipartError("two manifest parts");
+                throw MultipartError(phrase("multipart.manifest-twice"));
             }
             manifest_.emplace();
             in_manifest_ = true;
@@ -39,17 +39,18 @@ public:
         }
         in_manifest_ = false;
         if (!h.filename || h.filename->empty()) {
-            throw MultipartError("part \"" + h.name + "\" is neither the manifest nor a file (no filename)");
+            throw MultipartError(phrase("multipart.not-manifest-nor-file", {{"name", h.name}}));
         }
         if (files_.count(*h.filename) != 0) {
-            throw MultipartError("two parts with the filename \"" + *h.filename + "\"");
+            throw MultipartError(phrase("multipart.filename-twice", {{"name", *h.filename}}));
         }
         current_ = &files_.emplace(*h.filename, TempFile(dir_)).first->second;
     }
     void data(std::string_view bytes) override {
         if (in_manifest_) {
             if (manifest_->size() + bytes.size() > max_manifest_) {
-                throw MultipartError("the manifest part exceeds " + std::to_string(max_manifest_) + " bytes");
+                throw MultipartError(
+                    phrase("multipart.manifest-too-large", {{"limit", std::to_string(max_manifest_)}}));
             }
             memory_.take(bytes.size());
             manifest_->append(bytes);

@@ -1,4 +1,7 @@
 #include "validator/catalogue.hpp"
+#include "base/error.hpp"
+#include "base/isolate.hpp"
+#include "base/json.hpp"
 #include "base/text.hpp"
 #include "checks/check_set.hpp"
 #include "validator/check.hpp"
@@ -6,8 +9,10 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <cctype>
+#include <cerrno>
 #include <sstream>
 
 #include <regex>
@@ -114,6 +119,10 @@ constexpr std::string_view kAllowedPhrases[] = {
     "true eller false",
     "«findings»",
     "check, scan, explain, lookup, checks, fix, serve",
+    "true, false og null",  // JSON's literals
+    "«true»",
+    "«false»",
+    "«null»",
 };
 
 // What is not prose: {placeholders}, `code`, URLs, paths and file names, e-mail
@@ -226,4 +235,89 @@ TEST(Catalogue, FileTypesAreNamedAsPeopleSayThem) {
     const MessageArgs args{{"extension", ".pdf"}, {"type", catalogue::file_type(docx)}};
     EXPECT_EQ(catalogue::text("DP402.mismatch", Lang::nb, args), "Filen har endelsen «.pdf», men er et Word-dokument");
     EXPECT_EQ(catalogue::text("DP402.mismatch", Lang::en, args), "The file ends in \".pdf\" but is a Word document");
+}
+
+TEST(Catalogue, PhrasesAreWordedInTheMessagesLanguage) {
+    // A lower layer's reason, made before the language is known, nested and with arguments.
+    const std::string reason = phrase("docx.part", {{"part", "word/document.xml"}, {"reason", phrase("zip.crc")}});
+    const MessageArgs args{{"detail", reason}};
+    EXPECT_EQ(catalogue::text("DP303.docx-unreadable", Lang::nb, args),
+              "Word-dokumentet er skadet og kan ikke leses: word/document.xml: en del av zip-filen har feil "
+              "kontrollsum (filen er skadet)");
+    EXPECT_EQ(catalogue::text("DP303.docx-unreadable", Lang::en, args),
+              "The Word document is damaged and cannot be read: word/document.xml: a part of the zip file has a wrong "
+              "checksum (the file is damaged)");
+    // Two phrases side by side, text around them, and words() for a value on its own.
+    EXPECT_EQ(catalogue::words("(" + phrase("zip.memory") + "; " + phrase("errno.ENOENT") + ")", Lang::nb),
+              "(for lite minne til å lese filen; finnes ikke)");
+    // A value cannot forge a phrase: markers in an argument are taken out.
+    EXPECT_EQ(catalogue::words(phrase("errno.other", {{"name", "E\xEE\x80\x84X"}}), Lang::en), "system error EX");
+    // An unknown phrase is a programming error, as an unknown message is.
+    EXPECT_THROW((void)catalogue::words(phrase("zip.nope"), Lang::nb), std::out_of_range);
+}
+
+namespace {
+
+// The reason nlohmann gives for `bad`, as parse_json() says it.
+std::string json_reason_of(std::string_view bad) {
+    try {
+        (void)parse_json(bad);
+    } catch (const JsonSyntaxError& e) {
+        return e.detail;
+    }
+    return "parsed";
+}
+
+}  // namespace
+
+// Every kind of JSON syntax error, every common system error and every way a child
+// ends is said in bokmål without English words and without the parser's own text.
+TEST(Catalogue, JsonSystemAndChildErrorsAreWordedInBokmal) {
+    const std::pair<std::string_view, std::string> cases[] = {
+        {"", phrase("json.reason.end")},
+        {"{\"a\": 1", phrase("json.reason.end")},
+        {"[1] 2", phrase("json.reason.trailing", {{"found", phrase("json.token.number")}})},
+        {"{\"a\" 1}", phrase("json.reason.unexpected-expected",
+                             {{"found", phrase("json.token.number")}, {"expected", phrase("json.token.colon")}})},
+        {"[,]", phrase("json.reason.unexpected-expected",
+                       {{"found", phrase("json.token.comma")}, {"expected", phrase("json.token.value")}})},
+        {"{\"a\": tru}", phrase("json.reason.literal")},
+        {"\"a\nb\"", phrase("json.reason.control", {{"char", "U+000A"}, {"escape", "\\u000A"}})},
+        {"\"\\x\"", phrase("json.reason.escape")},
+        {"\"\\u12\"", phrase("json.reason.unicode-escape")},
+        {"\"\\uD800\"", phrase("json.reason.surrogate")},
+        {"\"abc", phrase("json.reason.closing-quote")},
+        {"\"\xff\"", phrase("json.reason.utf8")},
+        {"-", phrase("json.reason.number")},
+        {"1e400", phrase("json.reason.overflow")},
+        {"{}}", phrase("json.reason.trailing", {{"found", phrase("json.token.close-object")}})},
+    };
+    std::vector<std::string> said;
+    for (const auto& [bad, reason] : cases) {
+        const std::string got = json_reason_of(bad);
+        EXPECT_EQ(catalogue::words(got, Lang::en), catalogue::words(reason, Lang::en)) << "JSON: " << bad;
+        said.push_back(catalogue::text("error.manifest.syntax", Lang::nb,
+                                       {{"file", "post.json"}, {"line", "1"}, {"column", "1"}, {"detail", got}}));
+    }
+    for (const int error : {ENOENT, EACCES, ENOSPC, EROFS, EISDIR, ENOTDIR, EIO, EXDEV, EADDRINUSE}) {
+        said.push_back(
+            catalogue::text("error.output.write", Lang::nb, {{"file", "a.json"}, {"detail", errno_phrase(error)}}));
+    }
+    EXPECT_EQ(catalogue::words(errno_phrase(EXDEV), Lang::nb), "systemfeil EXDEV");
+    const isolate::Limits limits;
+    for (const auto ended : {isolate::Ended::exit_status, isolate::Ended::signal, isolate::Ended::cpu_limit,
+                             isolate::Ended::memory_limit, isolate::Ended::time_limit, isolate::Ended::too_large}) {
+        for (const bool allocation_failed : {false, true}) {
+            isolate::Outcome out;
+            out.ended = ended;
+            out.signal = 9;
+            out.allocation_failed = allocation_failed;
+            said.push_back(catalogue::text("DP303.crashed", Lang::nb, {{"detail", isolate::describe(out, limits)}}));
+        }
+    }
+    for (const std::string& text : said) {
+        EXPECT_EQ(text.find("\xEE\x80"), std::string::npos) << text;  // every phrase worded
+        const auto found = english_words_in(text);
+        EXPECT_TRUE(found.empty()) << fmt::format("{}", fmt::join(found, ", ")) << " in «" << text << "»";
+    }
 }

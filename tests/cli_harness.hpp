@@ -58,8 +58,8 @@ inline CliResult run_cli(const std::vector<std::string>& args, const std::string
         if (!place.cwd.empty() && chdir(place.cwd.c_str()) != 0) {
             _exit(127);
         }
-        for (const auto& e : place.env) {
-            std::string copy = e;
+        for (const auto& variable : place.env) {
+            std::string copy = variable;
             const auto eq = copy.find('=');
             setenv(copy.substr(0, eq).c_str(), copy.substr(eq + 1).c_str(), 1);
         }

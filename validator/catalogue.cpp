@@ -1331,6 +1331,7 @@ constexpr Entry kEntries[] = {
     {"ui.checks.header", "kode   navn                       alvorlighet", "code   slug                       severity"},
     {"ui.checks.options", "innstillinger", "options"},
 #include "validator/catalogue_cli.inc"
+#include "validator/catalogue_errors.inc"
 #include "validator/catalogue_explain.inc"
 };
 
@@ -1380,7 +1381,79 @@ std::string named_types(std::string value, Lang lang) {
     return value;
 }
 
+// Phrases made by phrase() (base/error.hpp): U+E003 id (U+E005 name U+E006 value)* U+E004,
+// values possibly phrases themselves.
+constexpr std::string_view kPhraseStart = "\xEE\x80\x83";
+constexpr std::string_view kPhraseEnd = "\xEE\x80\x84";
+constexpr std::string_view kPhraseName = "\xEE\x80\x85";
+constexpr std::string_view kPhraseValue = "\xEE\x80\x86";
+
+// The end of the phrase that starts at `at` (the offset of its end marker), npos when
+// it is not closed.
+std::size_t phrase_end(std::string_view value, std::size_t at) {
+    int depth = 0;
+    for (std::size_t i = at; i + kPhraseEnd.size() <= value.size();) {
+        const std::string_view rest = value.substr(i);
+        if (rest.starts_with(kPhraseStart)) {
+            ++depth;
+            i += kPhraseStart.size();
+        } else if (rest.starts_with(kPhraseEnd)) {
+            if (--depth == 0) {
+                return i;
+            }
+            i += kPhraseEnd.size();
+        } else {
+            ++i;
+        }
+    }
+    return std::string_view::npos;
+}
+
+// The phrase between its markers: its id and arguments, split where nesting is zero.
+std::string phrase_text(std::string_view inner, Lang lang) {
+    std::vector<std::string_view> pieces;  // id, name, value, name, value, ...
+    int depth = 0;
+    std::size_t from = 0;
+    for (std::size_t i = 0; i < inner.size();) {
+        const std::string_view rest = inner.substr(i);
+        if (rest.starts_with(kPhraseStart)) {
+            ++depth;
+            i += kPhraseStart.size();
+        } else if (rest.starts_with(kPhraseEnd)) {
+            --depth;
+            i += kPhraseEnd.size();
+        } else if (depth == 0 && (rest.starts_with(kPhraseName) || rest.starts_with(kPhraseValue))) {
+            pieces.push_back(inner.substr(from, i - from));
+            i += kPhraseName.size();
+            from = i;
+        } else {
+            ++i;
+        }
+    }
+    pieces.push_back(inner.substr(from));
+    MessageArgs args;
+    for (std::size_t k = 1; k + 1 < pieces.size(); k += 2) {
+        args.emplace_back(std::string(pieces[k]), std::string(pieces[k + 1]));
+    }
+    return text(pieces.front(), lang, args);
+}
+
+std::string phrases(std::string value, Lang lang) {
+    for (auto at = value.find(kPhraseStart); at != std::string::npos; at = value.find(kPhraseStart, at)) {
+        const auto end = phrase_end(value, at);
+        if (end == std::string::npos) {
+            break;
+        }
+        const std::string inner = value.substr(at + kPhraseStart.size(), end - at - kPhraseStart.size());
+        const std::string said = phrase_text(inner, lang);
+        value.replace(at, end + kPhraseEnd.size() - at, said);
+        at += said.size();
+    }
+    return value;
+}
+
 std::string localised(std::string value, Lang lang) {
+    value = phrases(std::move(value), lang);
     value = named_types(std::move(value), lang);
     for (auto at = value.find(kDecimalMark); at != std::string::npos; at = value.find(kDecimalMark, at)) {
         value.erase(at, kDecimalMark.size());
@@ -1403,6 +1476,8 @@ std::string decimal(double value, int digits) {
     return std::string(kDecimalMark) +
            (digits < 0 ? fmt::format("{:g}", value) : fmt::format("{:.{}f}", value, digits));
 }
+
+std::string words(std::string_view value, Lang lang) { return localised(std::string(value), lang); }
 
 std::string file_type(std::string_view mime) {
     return std::string(kTypeStart) + std::string(mime) + std::string(kTypeEnd);

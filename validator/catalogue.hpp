@@ -37,6 +37,10 @@ std::string format_decimal(double value, int digits, Lang lang);
 // for any other use of the value).
 std::string decimal(double value, int digits);
 
+// `value` as a text in `lang`: the phrases (phrase() in base/error.hpp), numbers
+// (decimal()) and file types (file_type()) in it worded in that language, as text()
+// words its arguments. For a value that is shown without a message around it.
+std::string words(std::string_view value, Lang lang);
 // A file type as people say it, with its article, for a message argument: nb "et
 // Word-dokument", en "a Word document", from the MIME type (the JSON report keeps the
 // MIME type itself). text() words it in the message's language, like decimal().

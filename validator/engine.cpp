@@ -1,4 +1,5 @@
 #include "validator/engine.hpp"
+#include "base/error.hpp"
 
 #include "base/filetype.hpp"
 #include "base/identifiers.hpp"
@@ -160,7 +161,7 @@ void gather_facts(JournalPost& post, const pdf::Limits& limits, bool sandbox, Fa
             continue;
         }
         if (ec) {
-            d.io_error = ec.message();
+            d.io_error = errno_phrase(ec.value());
             continue;
         }
         if (!std::filesystem::is_regular_file(status)) {
@@ -169,7 +170,7 @@ void gather_facts(JournalPost& post, const pdf::Limits& limits, bool sandbox, Fa
         }
         std::ifstream in(d.path, std::ios::binary);
         if (!in) {
-            d.io_error = errno == EACCES ? "denied" : std::strerror(errno);
+            d.io_error = errno == EACCES ? "denied" : errno_phrase(errno);
             continue;
         }
         d.readable = true;

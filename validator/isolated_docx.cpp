@@ -1,5 +1,6 @@
 #include "validator/isolated_docx.hpp"
 
+#include "base/error.hpp"
 #include "base/idscan.hpp"
 #include "docx/layout_codec.hpp"
 
@@ -126,11 +127,11 @@ DocxFacts read_docx_facts_isolated(const std::filesystem::path& file, std::strin
     if (out.exited_cleanly()) {
         try {
             return decode(out.answer);
-        } catch (const std::exception& e) {
-            why = std::string("unreadable answer from the reading child: ") + e.what();
+        } catch (const std::exception&) {
+            why = phrase("docx.child-answer");
         }
     } else {
-        why = "the reading child ended: " + isolate::describe(out, limits);
+        why = phrase("docx.child-ended", {{"reason", isolate::describe(out, limits)}});
     }
     DocxFacts failed;
     if (request.layout && doctext::kind_of(mime_type) != doctext::Kind::plain_text) {

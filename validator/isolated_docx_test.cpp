@@ -2,6 +2,7 @@
 // (validator/isolated_docx.hpp): same facts as in process, and a child that dies
 // is an unreadable document, not a crash of the caller.
 #include "validator/isolated_docx.hpp"
+#include "validator/catalogue.hpp"
 
 #include "docx/layout_codec.hpp"
 #include "validator/engine.hpp"
@@ -181,7 +182,7 @@ TEST(DocxIsolated, ACrashingChildIsAnUnreadableDocument) {
     const Hook hook(crash);
     const DocxFacts f = read_docx_facts_isolated(doc("brev_fnr.docx"), kWord, {.layout = true, .person_ids = true}, {});
     ASSERT_TRUE(f.layout);
-    EXPECT_EQ(f.layout->error, "the reading child ended: SIGSEGV");
+    EXPECT_EQ(catalogue::words(f.layout->error, Lang::en), "the reading was stopped: stopped by the signal SIGSEGV");
     EXPECT_FALSE(f.text_read);
     EXPECT_FALSE(f.text_searched);
     EXPECT_TRUE(f.person_ids.empty());
@@ -215,7 +216,7 @@ TEST(DocxIsolated, TheEngineReadsWordInAChildWhenSandboxed) {
     const Hook hook(crash);  // runs only in a reading child: this process would die of it
     const Document sandboxed = gathered(true);
     ASSERT_TRUE(sandboxed.docx);
-    EXPECT_EQ(sandboxed.docx->error, "the reading child ended: SIGSEGV");
+    EXPECT_EQ(catalogue::words(sandboxed.docx->error, Lang::nb), "lesingen ble stoppet: avbrutt av signalet SIGSEGV");
     EXPECT_FALSE(sandboxed.text_searched);
 
     const Document in_process = gathered(false);  // --no-sandbox: the hook is not run
