@@ -334,6 +334,12 @@ Parsed parse(int argc, const char* const* argv) {
         } else {
             into.push_back(value.as<std::string>());
         }
+        // "--format --lang en": the value is missing and the next option was taken for it.
+        for (const std::string& v : into) {
+            if (v.starts_with("--") && by_name(bare(v)) != nullptr) {
+                usage_error("error.usage.missing-value", {{"option", spelled(*o)}}, name);
+            }
+        }
         if (command != nullptr && command->lenient && !takes(*o, command->name)) {
             parsed.ignored.push_back(spelled(*o));
             parsed.values.erase(key);

@@ -56,6 +56,10 @@ TEST(CliOptions, ValuesAreNeitherGuessedNorMissing) {
     const auto missing = run_cli({"check", slides(), "--format"});
     EXPECT_EQ(missing.exit_code, 2);
     EXPECT_NE(missing.err.find("«--format» trenger en verdi"), std::string::npos) << missing.err;
+    // The next option is not taken for the missing value, and the language it sets holds.
+    const auto swallowed = run_cli({"check", slides(), "--format", "--lang", "en"});
+    EXPECT_EQ(swallowed.exit_code, 2);
+    EXPECT_NE(swallowed.err.find("\"--format\" needs a value"), std::string::npos) << swallowed.err;
     const auto extra = run_cli({"check", "--quiet=yes", slides()});
     EXPECT_EQ(extra.exit_code, 2);
     EXPECT_NE(extra.err.find("«--quiet» tar ingen verdi"), std::string::npos) << extra.err;
@@ -125,6 +129,8 @@ TEST(CliOptions, AnUnwritableReportIsAnErrorNamingTheFile) {
     const auto r = run_cli({"check", "--format", "json", "-o", "/nonexistent-folder/r.json", slides()});
     EXPECT_EQ(r.exit_code, 2);
     EXPECT_NE(r.err.find("/nonexistent-folder/r.json"), std::string::npos) << r.err;
+    // Why, in the user's words, not the C library's English.
+    EXPECT_NE(r.err.find("r.json: finnes ikke"), std::string::npos) << r.err;
 }
 
 TEST(CliOptions, SelectAndIgnoreByCodeSlugAndPrefix) {
