@@ -11,8 +11,11 @@
 
 #include <podofo/podofo.h>
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
@@ -21,6 +24,7 @@
 #include <new>
 #include <optional>
 #include <set>
+#include <stdexcept>
 #include <string>
 #include <unordered_set>
 #include <vector>
@@ -583,6 +587,45 @@ std::string failed_answer(const std::string& why) {
 
 }  // namespace
 
+namespace {
+
+// The job every mode runs (isolate::run_job()): ARGS are IN, OUT, TWO_UP (0 or 1),
+// TOLERANCE_MM and STRIP_MM; the answer is the FixResult as JSON.
+constexpr const char* fix_job = "pdf.fix";
+
+double number_arg(const std::string& text) {
+    double value = 0;
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (error != std::errc() || end != text.data() + text.size()) {
+        throw std::invalid_argument("pdf.fix: not a number: " + text);
+    }
+    return value;
+}
+
+void fix_child(int out_fd, const std::vector<std::string>& args) {
+    if (args.size() != 5 || (args[2] != "0" && args[2] != "1")) {
+        throw std::invalid_argument("pdf.fix: expects IN OUT TWO_UP(0|1) TOLERANCE_MM STRIP_MM");
+    }
+    const FixOptions options{
+        .two_up = args[2] == "1", .tolerance_mm = number_arg(args[3]), .strip_mm = number_arg(args[4])};
+    std::string answer;
+    try {
+        answer = to_json_text(fix(args[0], args[1], options));
+    } catch (const std::bad_alloc&) {
+        answer = failed_answer(phrase("zip.memory"));
+    } catch (...) {
+        answer = failed_answer(phrase("fix.error.unexpected"));
+    }
+    isolate::write_all(out_fd, answer);
+}
+
+// Inherited by every forked child (and the server's helper): not paid per document.
+void prepare_fix() { detail::initialise(); }
+
+const isolate::JobRegistration fix_registration(fix_job, fix_child, prepare_fix);
+
+}  // namespace
+
 FixResult fix_sandboxed(const std::filesystem::path& in, const std::filesystem::path& out, const FixOptions& options,
                         const Limits& limits) {
     detail::initialise();
@@ -596,19 +639,11 @@ FixResult fix_sandboxed(const std::filesystem::path& in, const std::filesystem::
     const std::uint64_t bytes = std::filesystem::file_size(in, size_error);
     isolate::RunOptions run_options;
     run_options.extra_bytes = size_error ? 0 : 3 * bytes;  // read into memory, parsed, written again
-    const isolate::Outcome child = isolate::run_forked(
-        [&](int out_fd) {
-            std::string answer;
-            try {
-                answer = to_json_text(fix(in, out, options));
-            } catch (const std::bad_alloc&) {
-                answer = failed_answer(phrase("zip.memory"));
-            } catch (...) {
-                answer = failed_answer(phrase("fix.error.unexpected"));
-            }
-            isolate::write_all(out_fd, answer);
-        },
-        limits, run_options);
+    const isolate::Outcome child =
+        isolate::run_job(fix_job,
+                         {in.string(), out.string(), options.two_up ? "1" : "0",
+                          fmt::format("{}", options.tolerance_mm), fmt::format("{}", options.strip_mm)},
+                         limits, run_options);
     FixResult r;
     switch (child.ended) {
         case isolate::Ended::memory_limit:

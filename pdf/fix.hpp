@@ -48,9 +48,10 @@ struct FixResult {
 // Writes the fixed copy of `in` to `out` (which must not be `in`). In this process.
 FixResult fix(const std::filesystem::path& in, const std::filesystem::path& out, const FixOptions& options = {});
 
-// fix() in a forked child under `limits` (memory, CPU time, wall clock); a child
-// that dies or runs out is an error result naming the limit. Single-threaded
-// callers only (fork without exec).
+// fix() in a limited child under `limits` (memory, CPU time, wall clock): the job
+// "pdf.fix" of isolate::run_job(), so in fork mode for the CLI and through the fork
+// server in the gate (safe in its threads); a child that dies or runs out is an
+// error result naming the limit.
 FixResult fix_sandboxed(const std::filesystem::path& in, const std::filesystem::path& out, const FixOptions& options,
                         const Limits& limits);
 

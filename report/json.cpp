@@ -16,7 +16,7 @@ using json = nlohmann::json;
 
 // The version of the report's shape that docs/report.schema.json describes: raised
 // whenever a field is added (fields are never removed or renamed).
-constexpr const char* kSchemaVersion = "1";
+constexpr const char* kSchemaVersion = "2";
 
 json optional_string(const std::optional<std::string>& s, const RenderOptions& o) {
     return s ? json(clean_text(*s, o)) : json(nullptr);
@@ -43,7 +43,8 @@ public:
                                  {"name", clean_text(d.name, o)},
                                  {"bytes", d.bytes},
                                  {"type", d.type.empty() ? json(nullptr) : json(d.type)},
-                                 {"pages", d.pdf ? json(d.pdf->pages.size()) : json(nullptr)}});
+                                 {"pages", d.pdf ? json(d.pdf->pages.size()) : json(nullptr)},
+                                 {"fixable", d.fixable}});
         }
         json recipients = json::array();
         for (std::size_t i = 0; i < r.post.recipients.size(); ++i) {

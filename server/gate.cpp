@@ -20,7 +20,10 @@
 #include <pthread.h>
 #include <signal.h>
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <array>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
@@ -686,6 +689,48 @@ Report Gate::Impl::check(JournalPost post, const RunSettings& r, const std::func
     return report;
 }
 
+namespace {
+
+// The document read from `from` as the client named it, `to`, in `report`: its record,
+// its findings and their arguments.
+void rename_document(Report& report, const std::string& from, const std::string& to) {
+    for (Document& d : report.post.documents) {
+        if (d.file == from) {
+            d.file = to;
+            d.name = std::filesystem::path(to).stem().string();
+        }
+    }
+    for (Finding& f : report.findings) {
+        if (f.document == from) {
+            f.document = to;
+        }
+        for (auto& [name, value] : f.args) {
+            if (value == from) {
+                value = to;
+            }
+        }
+    }
+}
+
+}  // namespace
+
+fixup::PdfFix Gate::Impl::fix(const std::filesystem::path& in, const std::filesystem::path& out,
+                              const pdf::FixOptions& options, const std::string& shown_in,
+                              const std::string& shown_out) {
+    fixup::PdfFix fix = pool_->run([&] { return fixup::fix_pdf(in, out, options, false, check_set, config, run); });
+    rename_document(fix.input, in.string(), shown_in);
+    for (Finding& f : fix.reasons) {
+        Report one;
+        one.findings = {f};
+        rename_document(one, in.string(), shown_in);
+        f = one.findings.front();
+    }
+    if (fix.output) {
+        rename_document(*fix.output, out.string(), shown_out);
+    }
+    return fix;
+}
+
 void Gate::Impl::log_error(const std::string& line) {
     const std::string masked = ident::mask_person_ids(line) + "\n";
     const std::lock_guard lock(log_mutex_);
@@ -1288,6 +1333,20 @@ void Gate::wait() { impl_->wait(); }
 Metrics& Gate::metrics() { return impl_->metrics; }
 std::string Gate::state_where() const { return impl_->messages.where(); }
 
+Lang Gate::language() const { return impl_->settings.lang; }
+
+std::string Gate::page_url() const {
+    std::string host = impl_->settings.host;
+    if (host.empty() || host == "0.0.0.0" || host == "::" || host == "[::]") {
+        std::array<char, 256> name{};
+        host = ::gethostname(name.data(), name.size() - 1) == 0 && name[0] != '\0' ? std::string(name.data())
+                                                                                   : std::string("localhost");
+    } else if (host.find(':') != std::string::npos && !host.starts_with("[")) {
+        host = "[" + host + "]";
+    }
+    return fmt::format("http://{}:{}/", host, port());
+}
+
 int serve_until_signal(Gate& gate) {
     sigset_t set;
     sigemptyset(&set);
@@ -1298,6 +1357,8 @@ int serve_until_signal(Gate& gate) {
     ::signal(SIGPIPE, SIG_IGN);
     gate.start();
     std::fprintf(stderr, "preflight serve: listening on port %u\n", static_cast<unsigned>(gate.port()));
+    std::fprintf(stderr, "preflight serve: %s\n",
+                 catalogue::text("serve.page", gate.language(), {{"url", gate.page_url()}}).c_str());
     std::fprintf(stderr, "preflight serve: message state in %s\n", gate.state_where().c_str());
     int sig = 0;
     ::sigwait(&set, &sig);

@@ -44,6 +44,11 @@ public:
     void wait();  // until every connection has ended (or the grace period ran out)
     [[nodiscard]] Metrics& metrics();
     [[nodiscard]] std::string state_where() const;  // the state store's file, or "memory"
+    // The web page's address as a person opens it: http://HOST:PORT/ with the bound
+    // port; a wildcard address (0.0.0.0, ::) is this machine's name, an IPv6 address
+    // in brackets.
+    [[nodiscard]] std::string page_url() const;
+    [[nodiscard]] Lang language() const;  // the gate's --lang
 
     class Impl;
 

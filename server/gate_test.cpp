@@ -545,6 +545,47 @@ TEST_F(GateTest, TooManyUploadsAtOnceAreRefusedNotQueuedForever) {
     ::close(slow);
 }
 
+// POST /v1/fix over real HTTP: the copy arrives whole as a download, with the gate's
+// limits as for /v1/check (an upload slot, the body cap), and nothing stays on disk.
+TEST_F(GateTest, FixApiAnswersTheCopyAndKeepsTheCheckApisLimits) {
+    GateSettings s;
+    s.max_uploads = 1;
+    s.min_rate = 0;
+    s.max_body_bytes = 64 * 1024;
+    start(s, false);
+    const std::string slides = slurp(source("fixtures/pdf/slides_demo.pdf"));
+    const auto r = exchange(port_, "POST", "/v1/fix?two-up=true",
+                            multipart({{"file", "slides_demo.pdf", "application/pdf", slides}}), multipart_headers());
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_NE(r.headers.find("Content-Type: application/pdf"), std::string::npos) << r.headers;
+    EXPECT_NE(r.headers.find("Content-Length: " + std::to_string(r.body.size())), std::string::npos) << r.headers;
+    EXPECT_NE(r.headers.find("filename*=UTF-8''slides_demo%20%28utskriftsklar%20A4%2C%20to%20per%20side%29.pdf"),
+              std::string::npos)
+        << r.headers;
+    EXPECT_TRUE(r.body.starts_with("%PDF-"));
+    EXPECT_NE(r.body.find("%%EOF"), std::string::npos);
+    EXPECT_TRUE(no_request_files());
+    // Over the body cap: 413, read no further.
+    const auto big = exchange(port_, "POST", "/v1/fix",
+                              multipart({{"file", "big.pdf", "application/pdf", std::string(100 * 1024, 'x')}}),
+                              multipart_headers());
+    EXPECT_EQ(big.status, 413) << big.body;
+    // One upload holds the only slot: a fix is refused at once, not queued.
+    const int slow = connect_to(port_);
+    send_all(slow,
+             "POST /v1/fix HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\nContent-Type: multipart/form-data; "
+             "boundary=" +
+                 kBoundary + "\r\n\r\n--" + kBoundary);
+    ASSERT_TRUE(wait_until("the slow upload holds the slot", [&] { return files_in(temp_) >= 2; })) << files_in(temp_);
+    const auto busy =
+        exchange(port_, "POST", "/v1/fix", multipart({{"file", "slides_demo.pdf", "application/pdf", slides}}),
+                 multipart_headers());
+    EXPECT_EQ(busy.status, 503);
+    EXPECT_NE(busy.headers.find("Retry-After"), std::string::npos);
+    ::close(slow);
+    EXPECT_TRUE(wait_until("the slow upload's folder is gone", [&] { return no_request_files(); }));
+}
+
 TEST_F(GateTest, StopFinishesRequestsInFlight) {
     start();
     ip_.hold();  // the request stays in flight until the gate is stopping

@@ -13,6 +13,8 @@
 
 #include "server/sbd.hpp"
 
+#include "fix/fixup.hpp"
+
 #include <boost/asio.hpp>
 #include <boost/beast.hpp>
 #include <nlohmann/json.hpp>
@@ -231,6 +233,11 @@ public:
     // empty), then counts the verdict and findings. Arguments that name a body's
     // temporary file name the document's file instead.
     Report check(JournalPost post, const RunSettings& run, const std::function<bool(const Finding&)>& keep = {});
+    // POST /v1/fix: `preflight fix` of the uploaded PDF `in` to `out` on the pool (its
+    // checks and its child as for a check). The reports name the documents as the
+    // client did (`shown_in`, `shown_out`), never by the temporary files' paths.
+    fixup::PdfFix fix(const std::filesystem::path& in, const std::filesystem::path& out, const pdf::FixOptions& options,
+                      const std::string& shown_in, const std::string& shown_out);
     void log_access(const std::string& line);
     void log_error(const std::string& line);  // always written, access log or not
 

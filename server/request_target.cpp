@@ -292,6 +292,10 @@ Routing route_of(std::string_view method, const CanonicalTarget& target, bool pr
         r.route = Route::explain_api;
         return r;
     }
+    if (s.size() == 2 && s[0] == "v1" && s[1] == "fix") {
+        r.route = Route::fix_api;
+        return r;
+    }
     if (!proxy || s.size() < 3 || s[0] != "api" || s[1] != "messages" || s[2] != "out") {
         r.route = Route::passthrough;
         return r;

@@ -57,6 +57,7 @@ enum class Route {
     metrics,           // /metrics
     check_api,         // /v1/check
     explain_api,       // /v1/explain
+    fix_api,           // /v1/fix
     create,            // POST /api/messages/out
     upload,            // PUT  /api/messages/out/{id}
     send,              // POST /api/messages/out/{id}

@@ -9,15 +9,20 @@
 #include "base/identifiers.hpp"
 #include "base/text.hpp"
 #include "explain/explain.hpp"
+#include "fix/fixup.hpp"
 #include "report/render.hpp"
 #include "validator/catalogue.hpp"
 #include "validator/manifest.hpp"
 
+#include <fmt/format.h>
+
 #include <array>
+#include <fstream>
 #include <map>
 #include <optional>
 #include <set>
 #include <stdexcept>
+#include <system_error>
 
 namespace preflight::server {
 
@@ -75,15 +80,25 @@ private:
     TempFile* current_ = nullptr;
 };
 
+// The `bytes` of the file `path` (the gate's own copy: read whole, sized by the caller).
+std::string slurp_file(const std::filesystem::path& path, std::uint64_t bytes) {
+    std::string out(bytes, '\0');
+    std::ifstream in(path, std::ios::binary);
+    if (!in.read(out.data(), static_cast<std::streamsize>(bytes))) {
+        throw std::runtime_error("cannot read the copy " + path.string());
+    }
+    return out;
+}
+
 // An error in the integrasjonspunkt's shape about `request` (503: with Retry-After).
 Response error_response(const Request& request, int status, std::string_view exception, const std::string& message,
-                        bool keep_alive) {
+                        bool keep_alive, const nlohmann::json* findings = nullptr) {
     Response r;
     r.status = status;
     r.content_type = "application/json";
-    r.body =
-        error_text(status, exception, message,
-                   ident::mask_person_ids(text::escape_controls(text::printable(request.canonical.decoded_path()))));
+    r.body = error_text(
+        status, exception, message,
+        ident::mask_person_ids(text::escape_controls(text::printable(request.canonical.decoded_path()))), findings);
     r.keep_alive = keep_alive;
     if (status == static_cast<int>(http::status::service_unavailable)) {
         r.headers.emplace_back("Retry-After", "5");
@@ -262,6 +277,170 @@ Response check_api(Gate::Impl& gate, Request& request) {
     return r;
 }
 
+// The one file of a /v1/fix request, to a temporary file; any other part is refused.
+class FixPart final : public PartSink {
+public:
+    explicit FixPart(const std::filesystem::path& dir) : dir_(dir) {}
+    void begin(const PartHeaders& h) override {
+        if (!h.filename || h.filename->empty()) {
+            throw MultipartError(phrase("multipart.fix-not-file", {{"name", h.name}}));
+        }
+        if (file_) {
+            throw MultipartError(phrase("multipart.fix-one-file"));
+        }
+        name_ = *h.filename;
+        file_.emplace(dir_);
+    }
+    void data(std::string_view bytes) override { file_->write(bytes); }
+    void end() override { file_->close(); }
+    std::optional<TempFile> file_;
+    std::string name_;
+
+private:
+    std::filesystem::path dir_;
+};
+
+// The last component of a file name as a client sends it (a browser sends the name
+// alone; an older one the whole path, with either slash).
+std::string base_name(std::string_view name) {
+    const auto slash = name.find_last_of("/\\");
+    return std::string(slash == std::string_view::npos ? name : name.substr(slash + 1));
+}
+
+// Content-Disposition for a download named `name` (RFC 6266): an ASCII fallback in
+// filename= and the name itself, percent-encoded UTF-8, in filename*=.
+std::string attachment(const std::string& name) {
+    std::string fallback;
+    std::string encoded;
+    for (const char c : name) {
+        const auto u = static_cast<unsigned char>(c);
+        const bool plain = u >= 0x20 && u < 0x7f && c != '"' && c != '\\' && c != '%';
+        if ((u & 0xC0U) != 0x80U) {  // one '_' for each character outside ASCII, not each byte
+            fallback += plain ? c : '_';
+        }
+        if ((u >= '0' && u <= '9') || (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') ||
+            std::string_view("!#$&+-.^_`|~").find(c) != std::string_view::npos) {
+            encoded += c;
+        } else {
+            encoded += fmt::format("%{:02X}", u);
+        }
+    }
+    return "attachment; filename=\"" + fallback + "\"; filename*=UTF-8''" + encoded;
+}
+
+// POST /v1/fix: one PDF as multipart/form-data, answered with its print-ready copy
+// (`preflight fix`), or with the findings that refuse it. Within the check API's
+// limits: an upload slot, the body cap, the memory budget for the copy it answers
+// with, the checks and the fix in limited children on the gate's pool.
+Response fix_api(Gate::Impl& gate, Request& request) {
+    const auto& s = gate.settings;
+    const auto query = query_of(request.target);
+    Response refusal;
+    const auto asked = request_lang(gate, request, refusal);
+    if (!asked) {
+        return refusal;
+    }
+    const Lang lang = *asked;
+    pdf::FixOptions options;
+    if (const auto it = query.find("two-up"); it != query.end()) {
+        if (it->second != "true" && it->second != "false") {
+            return error_response(
+                request, static_cast<int>(http::status::bad_request), "preflight.BadParameter",
+                catalogue::text("error.usage.value", lang,
+                                MessageArgs{{"option", "two-up"}, {"value", it->second}, {"allowed", "true, false"}}),
+                false);
+        }
+        options.two_up = it->second == "true";
+    }
+    const auto boundary = multipart_boundary(request.content_type);
+    if (!boundary || request.body == nullptr) {
+        gate.metrics.rejected("malformed");
+        return error_response(request, static_cast<int>(http::status::bad_request), "preflight.MalformedRequest",
+                              catalogue::text("gate.error.not-multipart", lang), false);
+    }
+    if (!request.body->take_upload_slot()) {
+        gate.metrics.rejected("busy");
+        return error_response(request, static_cast<int>(http::status::service_unavailable), "preflight.Busy",
+                              catalogue::text("gate.error.busy", s.lang), false);
+    }
+    struct Release {
+        std::counting_semaphore<1 << 20>& s;
+        ~Release() { s.release(); }
+    } release{gate.uploads};
+
+    auto memory = std::make_shared<RequestMemory>(gate.budget);
+    TempDir dir(gate.temp->path(), "fix-");
+    FixPart part(dir.path());
+    MultipartParser parser(*boundary, part);
+    try {
+        if (!request.body->read([&](std::string_view bytes) { parser.feed(bytes); }, s.max_body_bytes)) {
+            return answered();
+        }
+        parser.finish();
+    } catch (const MultipartError& e) {
+        gate.metrics.rejected("malformed");
+        return error_response(request, static_cast<int>(http::status::bad_request), "preflight.MalformedMultipart",
+                              catalogue::text("gate.error.multipart", lang, {{"detail", e.what()}}), false);
+    }
+    if (!part.file_) {
+        return error_response(request, static_cast<int>(http::status::bad_request), "preflight.NoDocument",
+                              catalogue::text("gate.error.fix-no-file", lang), true);
+    }
+    const std::string shown = base_name(part.name_);
+    const std::string stem = std::filesystem::path(shown).stem().string();
+    const std::string copy_name =
+        catalogue::text(options.two_up ? "gate.fix.filename-two-up" : "gate.fix.filename", lang, {{"stem", stem}});
+    // The upload judged under its own extension, as `preflight fix` judges a file
+    // (a text file named .pdf is a damaged PDF too): renamed within the private folder.
+    std::string extension = text::ascii_lower(std::filesystem::path(shown).extension().string());
+    if (extension.size() > 8 ||
+        extension.find_first_not_of(".abcdefghijklmnopqrstuvwxyz0123456789") != std::string::npos) {
+        extension.clear();
+    }
+    const std::filesystem::path in = dir.path() / ("upload" + extension);
+    std::filesystem::rename(part.file_->path(), in);
+    const std::filesystem::path out = dir.path() / "copy.pdf";
+    const fixup::PdfFix fix = gate.fix(in, out, options, shown, copy_name);
+    if (fix.refused || !fix.fixed()) {
+        Response r;
+        if (fix.refused) {
+            Report reasons = fix.input;
+            reasons.findings = fix.reasons;
+            const nlohmann::json full = nlohmann::json::parse(render_json(reasons, RenderOptions::in(lang)));
+            std::string why;
+            for (const Finding& f : fix.reasons) {
+                why += (why.empty() ? "" : " ") + f.code + ": " + catalogue::text(f.message_id, lang, f.args) + ".";
+            }
+            r = error_response(request, static_cast<int>(http::status::unprocessable_entity), "preflight.NotFixable",
+                               catalogue::text("gate.error.fix-refused", lang, {{"file", shown}, {"why", why}}), true,
+                               &full.at("findings"));
+        } else {
+            r = error_response(
+                request, static_cast<int>(http::status::unprocessable_entity), "preflight.FixFailed",
+                catalogue::text("gate.error.fix-failed", lang, {{"file", shown}, {"detail", fix.result.error}}), true);
+        }
+        r.verdict = "not-fixed";
+        return r;
+    }
+    std::error_code ec;
+    const std::uint64_t bytes = std::filesystem::file_size(out, ec);
+    if (ec) {
+        throw std::system_error(ec, "the copy " + out.string());
+    }
+    memory->take(bytes);  // held until the copy is written to the client
+    Response r;
+    r.content_type = "application/pdf";
+    r.body = slurp_file(out, bytes);
+    r.holds = memory;
+    r.headers = {{"Content-Disposition", attachment(copy_name)},
+                 {"X-Content-Type-Options", "nosniff"},
+                 {"Cache-Control", "no-store"},
+                 {"X-Preflight-Pages", fmt::format("{} {}", fix.result.pages_in, fix.result.pages_out)},
+                 {"X-Preflight-Verdict", fix.output ? std::string(to_string(fix.output->verdict())) : "block"}};
+    r.verdict = "fixed";
+    return r;
+}
+
 // POST /v1/explain: a log message or a whole log as the body (UTF-8 or UTF-16 text),
 // answered with `preflight explain --format json`. Small and quick: read and
 // explained on the connection's own thread, capped at max-json size.
@@ -342,6 +521,7 @@ constexpr std::array kRoutes{
     RouteEntry{Route::metrics,          "metrics",         "GET, HEAD", OtherMethods::next,    &serve_metrics,           nullptr,          nullptr,                    false},
     RouteEntry{Route::check_api,        "check",           "POST",      OtherMethods::refused, &check_api,               nullptr,          nullptr,                    false},
     RouteEntry{Route::explain_api,      "explain",         "POST",      OtherMethods::refused, &explain_api,             nullptr,          nullptr,                    false},
+    RouteEntry{Route::fix_api,          "fix",             "POST",      OtherMethods::refused, &fix_api,                 nullptr,          nullptr,                    false},
     RouteEntry{Route::create,           "proxy-create",    "POST",      OtherMethods::next,    nullptr,                  &proxy_create,    nullptr,                    true},
     RouteEntry{Route::upload,           "proxy-upload",    "PUT",       OtherMethods::next,    nullptr,                  &proxy_upload,    nullptr,                    true},
     RouteEntry{Route::send,             "proxy-send",      "POST",      OtherMethods::next,    nullptr,                  &proxy_send,      nullptr,                    true},

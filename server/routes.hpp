@@ -20,6 +20,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -71,6 +72,8 @@ struct Response {
     std::string content_type;
     std::string body;
     std::vector<std::pair<std::string, std::string>> headers;
+    // What the answer holds until it is written (a large body's share of the memory budget).
+    std::shared_ptr<const void> holds;
     bool keep_alive = true;  // the connection may stay open after it
     std::string verdict;     // for the access log: pass, block, refused, ...
     // The request was answered already (by its BodySource), or its client is gone:

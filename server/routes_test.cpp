@@ -8,8 +8,11 @@
 #include "tests/gate_harness.hpp"
 #include "tests/string_body.hpp"
 
+#include "base/error.hpp"
 #include "server/request_target.hpp"
 #include "validator/catalogue.hpp"
+#include "validator/engine.hpp"
+#include "validator/manifest.hpp"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -18,6 +21,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <iterator>
 #include <memory>
 #include <string>
@@ -100,9 +104,10 @@ protected:
     std::unique_ptr<StringBody> body_;
 };
 
-constexpr Route kAllRoutes[] = {Route::page,        Route::healthz,       Route::metrics,          Route::check_api,
-                                Route::explain_api, Route::create,        Route::upload,           Route::send,
-                                Route::multipart,   Route::message_other, Route::unknown_sub_path, Route::passthrough};
+constexpr Route kAllRoutes[] = {Route::page,        Route::healthz,   Route::metrics,       Route::check_api,
+                                Route::explain_api, Route::fix_api,   Route::create,        Route::upload,
+                                Route::send,        Route::multipart, Route::message_other, Route::unknown_sub_path,
+                                Route::passthrough};
 
 TEST(RouteTable, EveryRouteHasExactlyOneEntry) {
     const auto table = route_table();
@@ -229,8 +234,116 @@ TEST_F(RoutesTest, CheckRefusesWhatIsNotMultipartAndAnEmptyManifest) {
     EXPECT_EQ(bad_lang.body_json().at("exception"), "preflight.BadParameter");
 }
 
+// POST /v1/fix of one file, as the web page sends it.
+std::string one_file(const std::string& name, const std::string& bytes) {
+    return testing_gate::multipart({{"document", name, "application/pdf", bytes}});
+}
+
+TEST_F(RoutesTest, FixAnswersThePrintReadyCopyUnderANameThatSaysWhatItIs) {
+    const std::string slides = slurp(source("fixtures/pdf/slides_demo.pdf"));
+    const auto r = call("POST", "/v1/fix", one_file("Møte – lysbilder.pdf", slides),
+                        "multipart/form-data; boundary=" + testing_gate::kBoundary);
+    EXPECT_EQ(r.route, "fix");
+    ASSERT_EQ(r.response.status, 200) << r.response.body;
+    EXPECT_EQ(r.response.content_type, "application/pdf");
+    EXPECT_EQ(r.response.verdict, "fixed");
+    EXPECT_TRUE(r.response.body.starts_with("%PDF-"));
+    // The name in the user's language, in UTF-8 for browsers and as ASCII for the rest.
+    EXPECT_EQ(r.header("Content-Disposition"),
+              "attachment; filename=\"M_te _ lysbilder (utskriftsklar A4).pdf\"; "
+              "filename*=UTF-8''M%C3%B8te%20%E2%80%93%20lysbilder%20%28utskriftsklar%20A4%29.pdf");
+    EXPECT_EQ(r.header("X-Preflight-Pages"), "3 3");
+    EXPECT_EQ(r.header("X-Preflight-Verdict"), "pass");
+    EXPECT_NE(r.response.holds, nullptr);  // the copy's share of the memory budget, until written
+    // The copy itself: checked again for print, it passes, every page portrait A4.
+    const fs::path copy = temp_ / "copy.pdf";
+    {
+        std::ofstream out(copy, std::ios::binary);
+        out << r.response.body;
+    }
+    RunSettings print;
+    print.channel = Channel::print;
+    print.channel_given = true;
+    const Report again = run_checks(loose_files({copy.string()}), builtin_checks(), *config_, print);
+    EXPECT_EQ(again.verdict(), Verdict::pass);
+    ASSERT_TRUE(again.post.documents.front().pdf);
+    EXPECT_EQ(again.post.documents.front().pdf->pages.size(), 3U);
+    // Nothing of the request stays on the gate's disk; its slot went back.
+    EXPECT_EQ(std::distance(fs::directory_iterator(gate().temp->path()), fs::directory_iterator()), 0);
+    EXPECT_EQ(body_->slots, 1);
+    EXPECT_TRUE(gate().uploads.try_acquire());
+    gate().uploads.release();
+
+    // Two slides per page, named so, in English.
+    const auto two = call("POST", "/v1/fix?two-up=true&lang=en", one_file("slides.pdf", slides),
+                          "multipart/form-data; boundary=" + testing_gate::kBoundary);
+    ASSERT_EQ(two.response.status, 200) << two.response.body;
+    EXPECT_EQ(two.header("X-Preflight-Pages"), "3 2");
+    EXPECT_NE(two.header("Content-Disposition").find("filename=\"slides (print-ready A4, two per page).pdf\""),
+              std::string::npos)
+        << two.header("Content-Disposition");
+}
+
+TEST_F(RoutesTest, FixRefusesWhatItCannotRepairWithTheFindingsThatSayWhy) {
+    // Encrypted: the findings refuse it, named by the uploaded file, never the gate's path.
+    const auto encrypted =
+        call("POST", "/v1/fix?lang=en", one_file("hemmelig.pdf", slurp(source("fixtures/pdf/enc_rc4_40.pdf"))),
+             "multipart/form-data; boundary=" + testing_gate::kBoundary);
+    ASSERT_EQ(encrypted.response.status, 422) << encrypted.response.body;
+    const json body = encrypted.body_json();
+    EXPECT_EQ(body.at("exception"), "preflight.NotFixable");
+    EXPECT_EQ(body.at("path"), "/v1/fix");
+    ASSERT_FALSE(body.at("findings").empty()) << body.dump(2);
+    EXPECT_EQ(body.at("findings")[0].at("code"), "DP302");
+    EXPECT_EQ(body.at("findings")[0].at("document"), "hemmelig.pdf");
+    EXPECT_NE(body.at("message").get<std::string>().find("\"hemmelig.pdf\""), std::string::npos) << body.dump(2);
+    EXPECT_EQ(encrypted.response.body.find(gate().temp->path().string()), std::string::npos) << encrypted.response.body;
+    EXPECT_EQ(encrypted.response.verdict, "not-fixed");
+    // Not a PDF at all: refused by the file type.
+    const auto text = call("POST", "/v1/fix", one_file("brev.pdf", "Dette er ikke en PDF.\n"),
+                           "multipart/form-data; boundary=" + testing_gate::kBoundary);
+    ASSERT_EQ(text.response.status, 422) << text.response.body;
+    std::vector<std::string> codes;
+    const json refused = text.body_json();
+    for (const auto& f : refused.at("findings")) {
+        codes.push_back(f.at("code").get<std::string>());
+    }
+    EXPECT_EQ(codes, (std::vector<std::string>{"DP303", "DP401"})) << text.response.body;
+    EXPECT_EQ(std::distance(fs::directory_iterator(gate().temp->path()), fs::directory_iterator()), 0);
+}
+
+TEST_F(RoutesTest, FixRefusesARequestItCannotReadAsOneFile) {
+    const std::string type = "multipart/form-data; boundary=" + testing_gate::kBoundary;
+    const std::string pdf = slurp(source("fixtures/pdf/a4_portrait.pdf"));
+    const auto not_multipart = call("POST", "/v1/fix", pdf, "application/pdf");
+    EXPECT_EQ(not_multipart.response.status, 400);
+    EXPECT_EQ(not_multipart.body_json().at("exception"), "preflight.MalformedRequest");
+    EXPECT_EQ(body_->reads, 0);  // refused before its body was read
+    const auto two = call("POST", "/v1/fix",
+                          testing_gate::multipart({{"document", "a.pdf", "application/pdf", pdf},
+                                                   {"document", "b.pdf", "application/pdf", pdf}}),
+                          type);
+    EXPECT_EQ(two.response.status, 400);
+    EXPECT_EQ(two.body_json().at("exception"), "preflight.MalformedMultipart");
+    EXPECT_EQ(two.body_json().at("message"),
+              catalogue::text("gate.error.multipart", Lang::nb, {{"detail", phrase("multipart.fix-one-file")}}));
+    const auto field = call("POST", "/v1/fix", testing_gate::multipart({{"two-up", std::nullopt, "", "true"}}), type);
+    EXPECT_EQ(field.response.status, 400);
+    EXPECT_EQ(field.body_json().at("exception"), "preflight.MalformedMultipart");
+    const auto none = call("POST", "/v1/fix", "--" + testing_gate::kBoundary + "--\r\n", type);
+    EXPECT_EQ(none.response.status, 400) << none.response.body;
+    const auto bad = call("POST", "/v1/fix?two-up=ja", one_file("a.pdf", pdf), type);
+    EXPECT_EQ(bad.response.status, 400);
+    EXPECT_EQ(bad.body_json().at("exception"), "preflight.BadParameter");
+    // Every slot free again.
+    for (std::size_t i = 0; i < gate().settings.max_uploads; ++i) {
+        EXPECT_TRUE(gate().uploads.try_acquire()) << i;
+    }
+    gate().uploads.release(static_cast<std::ptrdiff_t>(gate().settings.max_uploads));
+}
+
 TEST_F(RoutesTest, AMethodTheRouteDoesNotServeIs405WithAllow) {
-    for (const char* target : {"/v1/check", "/v1/explain"}) {
+    for (const char* target : {"/v1/check", "/v1/explain", "/v1/fix"}) {
         const auto r = call("GET", target);
         EXPECT_EQ(r.response.status, 405) << target;
         EXPECT_EQ(r.header("Allow"), "POST");

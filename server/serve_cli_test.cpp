@@ -122,11 +122,16 @@ TEST(ServeCli, SigtermFinishesInFlightRequestsAndExitsCleanly) {
     const Process p = spawn_serve({"serve", "--listen", "127.0.0.1:0", "--upstream", ip.base_url(), "--config",
                                    (dir / "preflight.ini").string()});
     ASSERT_GT(p.pid, 0);
-    const std::string banner = read_until(p.err, "listening on port ", kWaitBound);
+    std::string banner = read_until(p.err, "listening on port ", kWaitBound);
     const auto at = banner.find("listening on port ");
     ASSERT_NE(at, std::string::npos) << banner;
     const int port = std::stoi(banner.substr(at + 18));
     EXPECT_NE(get(port, "/healthz").find("200 OK"), std::string::npos);
+    // Then where a person opens the web page, in the gate's language.
+    const std::string url = "http://127.0.0.1:" + std::to_string(port) + "/";
+    banner += read_until(p.err, url, kWaitBound);
+    EXPECT_NE(banner.find("preflight serve: nettsiden for arkivansvarlige: " + url + "\n"), std::string::npos)
+        << banner;
     // Its private directory exists while it runs.
     std::size_t dirs = 0;
     for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir / "tmp")) {

@@ -58,6 +58,15 @@ def runs(source):
     ]
 
 
+# documents[].fixable where it is known: slides stopped for print can be made
+# print-ready; a damaged, a missing and a Word file cannot.
+FIXABLE = {
+    "loose, absolute path, print": [True],
+    "loose, damaged and missing": [False, False],
+    "loose Word, e-mail, en": [False],
+}
+
+
 class Failures:
     def __init__(self):
         self.items = []
@@ -270,6 +279,9 @@ def main():
             counted["reports"] += 1
             counted["findings"] += len(report["findings"])
             check_json(name, report, report_validator, fail)
+            if name in FIXABLE:
+                got = [d["fixable"] for d in report["documents"]]
+                fail.check(got == FIXABLE[name], f"{name}: documents fixable {got}, expected {FIXABLE[name]}")
             manifest = args[args.index("--manifest") + 1] if "--manifest" in args else None
             post_level += check_sarif(name, json.loads(outputs["sarif"]), sarif_validator, report, manifest, fail)
             xml_path = os.path.join(tmp, "junit.xml")

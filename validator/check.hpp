@@ -146,6 +146,9 @@ public:
     }
     // `preflight fix`: a block from this check means no print-ready copy can be made.
     [[nodiscard]] virtual bool prevents_fix() const { return false; }
+    // `preflight fix`: a finding of this check that the print-ready copy of its PDF answers
+    // (the report then marks the document `fixable`, and the web page offers the copy).
+    [[nodiscard]] virtual bool answered_by_fix(const Finding& /*finding*/) const { return false; }
     // `preflight fix --manifest`: a finding of this check that a shorter document name answers.
     [[nodiscard]] virtual bool answered_by_shorter_name(const Finding& /*finding*/) const { return false; }
     // `preflight scan`: the worker reading a document of `kind` died (`detail`). The check

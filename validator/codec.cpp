@@ -39,6 +39,7 @@ json document_to_json(const Document& d) {
            {"gathered", d.gathered},
            {"readable", d.readable},
            {"io_error", d.io_error},
+           {"fixable", d.fixable},
            {"bytes", d.bytes},
            {"type", d.type},
            {"text_searched", d.text_searched},
@@ -64,6 +65,7 @@ Document document_from_json(const json& j) {
     d.gathered = j.at("gathered").get<bool>();
     d.readable = j.at("readable").get<bool>();
     d.io_error = j.at("io_error").get<std::string>();
+    d.fixable = j.at("fixable").get<bool>();
     d.bytes = j.at("bytes").get<std::uint64_t>();
     d.type = j.at("type").get<std::string>();
     d.text_searched = j.at("text_searched").get<bool>();

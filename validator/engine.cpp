@@ -279,6 +279,18 @@ Report run_checks(JournalPost post, const CheckSet& check_set, const Config& con
         return std::make_tuple(doc_index(a), a.page.value_or(0), a.code) <
                std::make_tuple(doc_index(b), b.page.value_or(0), b.code);
     });
+    for (Document& d : post.documents) {
+        bool answered = false;
+        bool refused = false;
+        for (const Finding& f : report.findings) {
+            const Check* c = f.severity == Severity::block && f.document == d.file ? check_set.of(f) : nullptr;
+            if (c != nullptr) {
+                answered = answered || c->answered_by_fix(f);
+                refused = refused || c->prevents_fix();
+            }
+        }
+        d.fixable = d.pdf.has_value() && answered && !refused;
+    }
     report.post = std::move(post);
     return report;
 }

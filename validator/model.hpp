@@ -44,7 +44,7 @@ struct Document {
     // gate keeps them after the file itself is gone).
     bool gathered = false;
     bool readable = false;  // exists, is a regular file, could be opened
-    std::string io_error;   // why not: "missing", "not-file", "denied", or a system error text
+    std::string io_error;   // why not: "missing", "not-file", "denied", or a system error (errno_phrase())
     std::uint64_t bytes = 0;
     std::string type;              // sniffed MIME type, e.g. application/pdf
     std::optional<pdf::Info> pdf;  // when the type is PDF (or the header is near the start)
@@ -60,6 +60,10 @@ struct Document {
     };
     bool text_searched = false;
     std::vector<IdHit> person_ids;
+    // Set by run_checks(): a PDF that `preflight fix` (POST /v1/fix) can make a
+    // print-ready copy of which answers a blocking finding (Check::answered_by_fix),
+    // and that no blocking finding refuses (Check::prevents_fix).
+    bool fixable = false;
 };
 
 struct Address {
