@@ -40,7 +40,9 @@ MessageArgs clean_args(const MessageArgs& args, const RenderOptions& o) {
 
 Shown shown(const Finding& f, const RenderOptions& o) {
     const MessageArgs args = clean_args(f.args, o);
-    return {catalogue::text(f.message_id, o.lang, args), catalogue::text(f.remedy_id, o.lang, args)};
+    const std::string web = f.remedy_id + ".web";
+    const std::string& remedy = o.web_remedies && catalogue::has(web) ? web : f.remedy_id;
+    return {catalogue::text(f.message_id, o.lang, args), catalogue::text(remedy, o.lang, args)};
 }
 
 std::string location(const Finding& f, const RenderOptions& o) {

@@ -24,6 +24,10 @@ struct RenderOptions {
     bool templates = false;
     bool color = false;  // ANSI colours for verdicts and severities
     bool quiet = false;  // text: only the verdict line
+    // Remedies worded for the gate's web page (POST /v1/check?remedies=web): a remedy's
+    // "<id>.web" variant where the catalogue has one, which says what to do on the page
+    // (its fix button) instead of naming a command line.
+    bool web_remedies = false;
 
     // The defaults, in `lang`.
     [[nodiscard]] static RenderOptions in(Lang lang) {

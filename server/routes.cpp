@@ -202,6 +202,17 @@ Response check_api(Gate::Impl& gate, Request& request) {
         run.channel = *channel;
         run.channel_given = true;
     }
+    RenderOptions render = RenderOptions::in(lang);
+    if (const auto it = query.find("remedies"); it != query.end()) {
+        if (it->second != "web" && it->second != "cli") {
+            return error_response(
+                request, static_cast<int>(http::status::bad_request), "preflight.BadParameter",
+                catalogue::text("error.usage.value", lang,
+                                MessageArgs{{"option", "remedies"}, {"value", it->second}, {"allowed", "cli, web"}}),
+                false);
+        }
+        render.web_remedies = it->second == "web";
+    }
     const auto boundary = multipart_boundary(request.content_type);
     if (!boundary || request.body == nullptr) {
         gate.metrics.rejected("malformed");
@@ -272,7 +283,7 @@ Response check_api(Gate::Impl& gate, Request& request) {
         }
     }
     const Report report = gate.check(std::move(post), run);
-    Response r = json_response(render_json(report, RenderOptions::in(lang)));
+    Response r = json_response(render_json(report, render));
     r.verdict = std::string(to_string(report.verdict()));
     return r;
 }

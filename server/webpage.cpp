@@ -34,6 +34,16 @@ std::string_view inner(std::string_view page, std::string_view tag) {
     return page.substr(a + open.size(), b - a - open.size());
 }
 
+// A noun phrase without its leading article (en/ei/et, a/an).
+std::string without_article(std::string_view phrase) {
+    for (const std::string_view article : {"en ", "ei ", "et ", "a ", "an "}) {
+        if (phrase.starts_with(article)) {
+            return std::string(phrase.substr(article.size()));
+        }
+    }
+    return std::string(phrase);
+}
+
 struct Page {
     std::string html;
     std::string csp;
@@ -49,6 +59,24 @@ Page build() {
             nb[std::string(e.id)] = std::string(e.nb);
             en[std::string(e.id)] = std::string(e.en);
         }
+        // Each check by its title ("check.DP301": what `preflight checks` says of it), not its slug.
+        if (e.id.starts_with("DP") && e.id.ends_with(".summary")) {
+            const std::string code(e.id.substr(0, e.id.find('.')));
+            nb["check." + code] = std::string(e.nb);
+            en["check." + code] = std::string(e.en);
+        }
+        // File types as people say them, without the article the messages use ("et
+        // Word-dokument" -> "Word-dokument"): "type.<MIME type>", "type.other".
+        if (e.id.starts_with("filetype.")) {
+            const std::string type = "type." + std::string(e.id.substr(9));
+            nb[type] = without_article(e.nb);
+            en[type] = without_article(e.en);
+        }
+    }
+    // The types the catalogue names under another type's name (an old Word file, XML, JPEG).
+    for (const char* alias : {"application/x-ole-storage", "application/CDFV2", "application/xml", "image/jpg"}) {
+        nb[std::string("type.") + alias] = without_article(catalogue::file_type_name(alias, Lang::nb));
+        en[std::string("type.") + alias] = without_article(catalogue::file_type_name(alias, Lang::en));
     }
     // Inside <script>: no "<" at all, so nothing can end the element early.
     std::string json;

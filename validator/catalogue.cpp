@@ -1109,7 +1109,7 @@ constexpr Entry kEntries[] = {
     {"web.check.busy", "Sjekker …", "Checking …"},
     {"web.check.done", "Ferdig. Funn: {count}.", "Done. Findings: {count}."},
     {"web.result.documents", "Dokumenter: {names}", "Documents: {names}"},
-    {"web.result.pages", "{pages} s.", "{pages} p."},
+    {"web.result.pages", "{pages} sider", "{pages} pages"},
     {"web.result.none", "Ingen funn: alt ser riktig ut.", "No findings: everything looks right."},
     {"web.finding.document", "dokument {document}", "document {document}"},
     {"web.finding.page", "side {page}", "page {page}"},
@@ -1343,6 +1343,7 @@ constexpr Entry kEntries[] = {
 #include "validator/catalogue_cli.inc"
 #include "validator/catalogue_errors.inc"
 #include "validator/catalogue_explain.inc"
+#include "validator/catalogue_web.inc"
 };
 
 const std::unordered_map<std::string_view, const Entry*>& index() {
