@@ -676,5 +676,53 @@ TEST_F(GateAttack, AnInternalErrorNamesNoInternals) {
     EXPECT_TRUE(ip_.sent_ids().empty());
 }
 
+// A landscape slide whose content stream is `bytes` long: its print-ready copy is
+// about as large.
+std::string large_slide(std::size_t bytes) {
+    std::string content = "0 0 m 960 540 l S\n";
+    while (content.size() < bytes) {
+        content += "% padding so that the copy is large\n";
+    }
+    std::vector<std::string> objects = {
+        "<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 960 540] /Contents 4 0 R >>",
+        "<< /Length " + std::to_string(content.size()) + " >>\nstream\n" + content + "endstream"};
+    std::string out = "%PDF-1.7\n";
+    std::vector<std::size_t> offsets;
+    for (std::size_t i = 0; i < objects.size(); ++i) {
+        offsets.push_back(out.size());
+        out += std::to_string(i + 1) + " 0 obj\n" + objects[i] + "\nendobj\n";
+    }
+    const std::size_t xref = out.size();
+    out += "xref\n0 " + std::to_string(objects.size() + 1) + "\n0000000000 65535 f \n";
+    for (const std::size_t o : offsets) {
+        out += fmt::format("{:010d} 00000 n \n", o);
+    }
+    out += "trailer\n<< /Size " + std::to_string(objects.size() + 1) + " /Root 1 0 R >>\nstartxref\n" +
+           std::to_string(xref) + "\n%%EOF\n";
+    return out;
+}
+
+// POST /v1/fix answers with the whole copy: a copy the memory budget cannot hold is
+// refused (413, never sent in part), and the gate goes on; a flood of fixes takes the
+// upload slots and is refused at once beyond them, as checks are.
+TEST_F(GateAttack, AFixCannotMakeTheGateHoldMoreThanItsMemoryBudget) {
+    GateSettings s;
+    s.memory_budget_bytes = 1024 * 1024;  // 768 KiB for requests
+    start(s, false);
+    const std::string big = large_slide(1536 * 1024);
+    const auto r = exchange(port_, "POST", "/v1/fix", multipart({{"file", "stor.pdf", "application/pdf", big}}),
+                            multipart_headers());
+    row("POST /v1/fix of a 1.5 MB slide, memory budget 1 MiB", "413 OverMemoryBudget", verdict_of(r));
+    EXPECT_TRUE(no_request_files());
+    const auto small = exchange(port_, "POST", "/v1/fix",
+                                multipart({{"file", "presentasjon.pdf", "application/pdf", slides_}}),
+                                multipart_headers());
+    row("POST /v1/fix of the example slides after it", "200", std::to_string(small.status));
+    EXPECT_TRUE(small.body.starts_with("%PDF-"));
+    const std::string metrics = exchange(port_, "GET", "/metrics").body;
+    EXPECT_NE(metrics.find("preflight_rejected_total{reason=\"memory\"} 1"), std::string::npos) << metrics;
+}
+
 }  // namespace
 }  // namespace preflight::server
