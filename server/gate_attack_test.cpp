@@ -715,9 +715,9 @@ TEST_F(GateAttack, AFixCannotMakeTheGateHoldMoreThanItsMemoryBudget) {
                             multipart_headers());
     row("POST /v1/fix of a 1.5 MB slide, memory budget 1 MiB", "413 OverMemoryBudget", verdict_of(r));
     EXPECT_TRUE(no_request_files());
-    const auto small = exchange(port_, "POST", "/v1/fix",
-                                multipart({{"file", "presentasjon.pdf", "application/pdf", slides_}}),
-                                multipart_headers());
+    const auto small =
+        exchange(port_, "POST", "/v1/fix", multipart({{"file", "presentasjon.pdf", "application/pdf", slides_}}),
+                 multipart_headers());
     row("POST /v1/fix of the example slides after it", "200", std::to_string(small.status));
     EXPECT_TRUE(small.body.starts_with("%PDF-"));
     const std::string metrics = exchange(port_, "GET", "/metrics").body;
