@@ -176,6 +176,63 @@ Response serve_metrics(Gate::Impl& gate, Request& /*request*/) {
     return r;
 }
 
+// The query parameter `name`, one of `allowed` (or `fallback` when absent); nullopt
+// with `refusal` set (400 preflight.BadParameter) for any other value.
+std::optional<std::string> choice(const Request& request, const std::map<std::string, std::string>& query,
+                                  const std::string& name, std::initializer_list<std::string_view> allowed,
+                                  std::string_view fallback, Lang lang, Response& refusal) {
+    const auto it = query.find(name);
+    if (it == query.end()) {
+        return std::string(fallback);
+    }
+    if (std::find(allowed.begin(), allowed.end(), it->second) != allowed.end()) {
+        return it->second;
+    }
+    std::string listed;
+    for (const std::string_view a : allowed) {
+        listed += (listed.empty() ? "" : ", ") + std::string(a);
+    }
+    refusal = error_response(request, static_cast<int>(http::status::bad_request), "preflight.BadParameter",
+                             catalogue::text("error.usage.value", lang,
+                                             MessageArgs{{"option", name}, {"value", it->second}, {"allowed", listed}}),
+                             false);
+    return std::nullopt;
+}
+
+// One of the gate's upload slots, held by a route while it receives and checks files.
+class UploadSlot {
+public:
+    explicit UploadSlot(std::counting_semaphore<1 << 20>& slots) : slots_(slots) {}
+    ~UploadSlot() { slots_.release(); }
+    UploadSlot(const UploadSlot&) = delete;
+    UploadSlot& operator=(const UploadSlot&) = delete;
+    UploadSlot(UploadSlot&&) = delete;
+    UploadSlot& operator=(UploadSlot&&) = delete;
+
+private:
+    std::counting_semaphore<1 << 20>& slots_;
+};
+
+// The start of a route that receives files: a multipart body (400 before it is read
+// otherwise) and one of the upload slots (503 with Retry-After when none is free;
+// else the caller holds it in an UploadSlot). The boundary, or nullopt with `refusal` set.
+std::optional<std::string> receive_files(Gate::Impl& gate, Request& request, Lang lang, Response& refusal) {
+    const auto boundary = multipart_boundary(request.content_type);
+    if (!boundary || request.body == nullptr) {
+        gate.metrics.rejected("malformed");
+        refusal = error_response(request, static_cast<int>(http::status::bad_request), "preflight.MalformedRequest",
+                                 catalogue::text("gate.error.not-multipart", lang), false);
+        return std::nullopt;
+    }
+    if (!request.body->take_upload_slot()) {
+        gate.metrics.rejected("busy");
+        refusal = error_response(request, static_cast<int>(http::status::service_unavailable), "preflight.Busy",
+                                 catalogue::text("gate.error.busy", gate.settings.lang), false);
+        return std::nullopt;
+    }
+    return std::string(*boundary);
+}
+
 // POST /v1/check: a manifest and its documents as multipart/form-data, answered with
 // the JSON report. The documents go to temporary files, never whole into memory.
 Response check_api(Gate::Impl& gate, Request& request) {
@@ -203,31 +260,16 @@ Response check_api(Gate::Impl& gate, Request& request) {
         run.channel_given = true;
     }
     RenderOptions render = RenderOptions::in(lang);
-    if (const auto it = query.find("remedies"); it != query.end()) {
-        if (it->second != "web" && it->second != "cli") {
-            return error_response(
-                request, static_cast<int>(http::status::bad_request), "preflight.BadParameter",
-                catalogue::text("error.usage.value", lang,
-                                MessageArgs{{"option", "remedies"}, {"value", it->second}, {"allowed", "cli, web"}}),
-                false);
-        }
-        render.web_remedies = it->second == "web";
+    const auto remedies = choice(request, query, "remedies", {"cli", "web"}, "cli", lang, refusal);
+    if (!remedies) {
+        return refusal;
     }
-    const auto boundary = multipart_boundary(request.content_type);
-    if (!boundary || request.body == nullptr) {
-        gate.metrics.rejected("malformed");
-        return error_response(request, static_cast<int>(http::status::bad_request), "preflight.MalformedRequest",
-                              catalogue::text("gate.error.not-multipart", lang), false);
+    render.web_remedies = *remedies == "web";
+    const auto boundary = receive_files(gate, request, lang, refusal);
+    if (!boundary) {
+        return refusal;
     }
-    if (!request.body->take_upload_slot()) {
-        gate.metrics.rejected("busy");
-        return error_response(request, static_cast<int>(http::status::service_unavailable), "preflight.Busy",
-                              catalogue::text("gate.error.busy", s.lang), false);
-    }
-    struct Release {
-        std::counting_semaphore<1 << 20>& s;
-        ~Release() { s.release(); }
-    } release{gate.uploads};
+    const UploadSlot slot(gate.uploads);
 
     RequestMemory memory(gate.budget);
     TempDir dir(gate.temp->path(), "check-");
@@ -353,31 +395,16 @@ Response fix_api(Gate::Impl& gate, Request& request) {
     }
     const Lang lang = *asked;
     pdf::FixOptions options;
-    if (const auto it = query.find("two-up"); it != query.end()) {
-        if (it->second != "true" && it->second != "false") {
-            return error_response(
-                request, static_cast<int>(http::status::bad_request), "preflight.BadParameter",
-                catalogue::text("error.usage.value", lang,
-                                MessageArgs{{"option", "two-up"}, {"value", it->second}, {"allowed", "true, false"}}),
-                false);
-        }
-        options.two_up = it->second == "true";
+    const auto two_up = choice(request, query, "two-up", {"true", "false"}, "false", lang, refusal);
+    if (!two_up) {
+        return refusal;
     }
-    const auto boundary = multipart_boundary(request.content_type);
-    if (!boundary || request.body == nullptr) {
-        gate.metrics.rejected("malformed");
-        return error_response(request, static_cast<int>(http::status::bad_request), "preflight.MalformedRequest",
-                              catalogue::text("gate.error.not-multipart", lang), false);
+    options.two_up = *two_up == "true";
+    const auto boundary = receive_files(gate, request, lang, refusal);
+    if (!boundary) {
+        return refusal;
     }
-    if (!request.body->take_upload_slot()) {
-        gate.metrics.rejected("busy");
-        return error_response(request, static_cast<int>(http::status::service_unavailable), "preflight.Busy",
-                              catalogue::text("gate.error.busy", s.lang), false);
-    }
-    struct Release {
-        std::counting_semaphore<1 << 20>& s;
-        ~Release() { s.release(); }
-    } release{gate.uploads};
+    const UploadSlot slot(gate.uploads);
 
     auto memory = std::make_shared<RequestMemory>(gate.budget);
     TempDir dir(gate.temp->path(), "fix-");
