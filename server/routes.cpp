@@ -233,6 +233,25 @@ std::optional<std::string> receive_files(Gate::Impl& gate, Request& request, Lan
     return std::string(*boundary);
 }
 
+// The multipart body, at most max-body-mb, part by part to `sink`. nullopt when it was
+// read whole; else the answer: the body source's own (413, 408, the client gone) or 400
+// for a body that cannot be read as multipart.
+std::optional<Response> read_parts(Gate::Impl& gate, Request& request, const std::string& boundary, PartSink& sink,
+                                   Lang lang) {
+    MultipartParser parser(boundary, sink);
+    try {
+        if (!request.body->read([&](std::string_view bytes) { parser.feed(bytes); }, gate.settings.max_body_bytes)) {
+            return answered();
+        }
+        parser.finish();
+    } catch (const MultipartError& e) {
+        gate.metrics.rejected("malformed");
+        return error_response(request, static_cast<int>(http::status::bad_request), "preflight.MalformedMultipart",
+                              catalogue::text("gate.error.multipart", lang, {{"detail", e.what()}}), false);
+    }
+    return std::nullopt;
+}
+
 // POST /v1/check: a manifest and its documents as multipart/form-data, answered with
 // the JSON report. The documents go to temporary files, never whole into memory.
 Response check_api(Gate::Impl& gate, Request& request) {
@@ -274,16 +293,8 @@ Response check_api(Gate::Impl& gate, Request& request) {
     RequestMemory memory(gate.budget);
     TempDir dir(gate.temp->path(), "check-");
     CheckParts parts(dir.path(), s.max_json_bytes, memory);
-    MultipartParser parser(*boundary, parts);
-    try {
-        if (!request.body->read([&](std::string_view bytes) { parser.feed(bytes); }, s.max_body_bytes)) {
-            return answered();
-        }
-        parser.finish();
-    } catch (const MultipartError& e) {
-        gate.metrics.rejected("malformed");
-        return error_response(request, static_cast<int>(http::status::bad_request), "preflight.MalformedMultipart",
-                              catalogue::text("gate.error.multipart", lang, {{"detail", e.what()}}), false);
+    if (auto refused = read_parts(gate, request, *boundary, parts, lang)) {
+        return std::move(*refused);
     }
     if (!parts.manifest_) {
         return error_response(request, static_cast<int>(http::status::bad_request), "preflight.NoManifest",
@@ -386,7 +397,6 @@ std::string attachment(const std::string& name) {
 // limits: an upload slot, the body cap, the memory budget for the copy it answers
 // with, the checks and the fix in limited children on the gate's pool.
 Response fix_api(Gate::Impl& gate, Request& request) {
-    const auto& s = gate.settings;
     const auto query = query_of(request.target);
     Response refusal;
     const auto asked = request_lang(gate, request, refusal);
@@ -409,16 +419,8 @@ Response fix_api(Gate::Impl& gate, Request& request) {
     auto memory = std::make_shared<RequestMemory>(gate.budget);
     TempDir dir(gate.temp->path(), "fix-");
     FixPart part(dir.path());
-    MultipartParser parser(*boundary, part);
-    try {
-        if (!request.body->read([&](std::string_view bytes) { parser.feed(bytes); }, s.max_body_bytes)) {
-            return answered();
-        }
-        parser.finish();
-    } catch (const MultipartError& e) {
-        gate.metrics.rejected("malformed");
-        return error_response(request, static_cast<int>(http::status::bad_request), "preflight.MalformedMultipart",
-                              catalogue::text("gate.error.multipart", lang, {{"detail", e.what()}}), false);
+    if (auto refused = read_parts(gate, request, *boundary, part, lang)) {
+        return std::move(*refused);
     }
     if (!part.file_) {
         return error_response(request, static_cast<int>(http::status::bad_request), "preflight.NoDocument",
