@@ -9,26 +9,29 @@ namespace {
 // Private-use characters no text has: start, end, name, value (see catalogue.cpp).
 constexpr std::string_view kMarkers[] = {"\xEE\x80\x83", "\xEE\x80\x84", "\xEE\x80\x85", "\xEE\x80\x86"};
 
-std::string without_markers(std::string_view text) {
+}  // namespace
+
+std::string without_phrase_markers(std::string_view text) {
+    // Replaced, not erased: erasing could join the bytes around a marker into a new one.
     std::string out(text);
     for (const std::string_view m : kMarkers) {
         for (auto at = out.find(m); at != std::string::npos; at = out.find(m, at)) {
-            out.erase(at, m.size());
+            out.replace(at, m.size(), "\xEF\xBF\xBD");  // U+FFFD
         }
     }
     return out;
 }
 
-}  // namespace
-
-std::string phrase(std::string_view id, const MessageArgs& args) {
+std::string phrase(std::string_view id, const MessageArgs& args, const MessageArgs& phrases) {
     std::string out(kMarkers[0]);
-    out += without_markers(id);
+    out += without_phrase_markers(id);
     for (const auto& [name, value] : args) {
-        // A value may itself be a phrase: its markers are kept, balanced.
-        const bool nested = value.starts_with(kMarkers[0]) && value.ends_with(kMarkers[1]);
-        out.append(kMarkers[2]).append(without_markers(name)).append(kMarkers[3]);
-        out += nested ? value : without_markers(value);
+        out.append(kMarkers[2]).append(without_phrase_markers(name)).append(kMarkers[3]);
+        out += without_phrase_markers(value);
+    }
+    for (const auto& [name, value] : phrases) {
+        out.append(kMarkers[2]).append(without_phrase_markers(name)).append(kMarkers[3]);
+        out += value;  // made by phrase(): the catalogue reads it as a phrase only when it is one, whole
     }
     out += kMarkers[1];
     return out;

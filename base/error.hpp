@@ -15,9 +15,15 @@ using MessageArgs = std::vector<std::pair<std::string, std::string>>;
 // A catalogue message as the argument of another, before the language is known: the
 // catalogue's text() writes it in the language of the message it fills. Lower layers
 // (JSON, zip and multipart parsing) say why something failed this way, so that no
-// English detail slips into a bokmål sentence. Values must not hold U+E003..U+E006
-// (the markers; they are taken out).
-std::string phrase(std::string_view id, const MessageArgs& args = {});
+// English detail slips into a bokmål sentence. The markers (U+E003..U+E006) in `args`'
+// values are replaced (U+FFFD): text from outside cannot make a phrase. `phrases` are
+// arguments that are phrases themselves (made by phrase()), kept as they are.
+// The catalogue words a value as a phrase only when the whole value is one, of a
+// known id in the namespaces lower layers use; any other value loses its markers.
+std::string phrase(std::string_view id, const MessageArgs& args = {}, const MessageArgs& phrases = {});
+
+// `text` with every phrase marker replaced by U+FFFD.
+std::string without_phrase_markers(std::string_view text);
 
 // Why a system call failed (an errno value), as a phrase ("errno.ENOENT", ...): the
 // common causes in words, any other by its symbolic name ("EXDEV"), never the C

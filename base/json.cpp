@@ -145,13 +145,13 @@ std::string json_syntax_reason(std::string_view what) {
         const auto semi = rest.find("; expected ");
         const std::string found = token_phrase(rest.substr(0, semi));
         if (semi == std::string_view::npos) {
-            return phrase("json.reason.unexpected", {{"found", found}});
+            return phrase("json.reason.unexpected", {}, {{"found", found}});
         }
         const std::string_view expected = rest.substr(semi + 11);
         if (expected == "end of input") {
-            return phrase("json.reason.trailing", {{"found", found}});
+            return phrase("json.reason.trailing", {}, {{"found", found}});
         }
-        return phrase("json.reason.unexpected-expected", {{"found", found}, {"expected", token_phrase(expected)}});
+        return phrase("json.reason.unexpected-expected", {}, {{"found", found}, {"expected", token_phrase(expected)}});
     }
     if (has("ill-formed UTF-8")) {
         return phrase("json.reason.utf8");
@@ -174,7 +174,7 @@ std::string json_syntax_reason(std::string_view what) {
         const std::string_view code = rest.substr(0, rest.find(' '));
         const auto to = rest.find("escaped to ");
         std::string_view escape = to == std::string_view::npos ? std::string_view() : rest.substr(to + 11);
-        escape = escape.substr(0, escape.find(' '));
+        escape = escape.substr(0, escape.find_first_of(" ;,"));
         return phrase("json.reason.control", {{"char", std::string(code)}, {"escape", std::string(escape)}});
     }
     if (has("invalid number")) {

@@ -357,11 +357,13 @@ std::vector<std::pair<std::string, zip_uint64_t>> word_parts(zip_t* zip) {
     return parts;
 }
 
+// The first errors of a document's parts, one after the other (three at most).
 void add_error(DocumentText& out, const std::string& why) {
     if (out.error.empty()) {
         out.error = why;
-    } else if (out.error.size() < 512) {
-        out.error += "; " + why;
+    } else if (const auto joined = out.error.find("docx.errors");
+               joined == std::string::npos || out.error.find("docx.errors", joined + 1) == std::string::npos) {
+        out.error = phrase("docx.errors", {}, {{"first", out.error}, {"next", why}});
     }
 }
 
@@ -405,7 +407,7 @@ std::optional<DocumentText> docx_text(const std::filesystem::path& file, bool mu
         bool capped = false;
         std::string error;
         if (!read_entry(zip.get(), index, limits.max_zip_bytes - read_total, xml, capped, error)) {
-            add_error(out, phrase("docx.part", {{"part", name}, {"reason", error}}));
+            add_error(out, phrase("docx.part", {{"part", name}}, {{"reason", error}}));
         }
         read_total += xml.size();
         if (capped) {
@@ -535,7 +537,7 @@ std::optional<DocxLayout> layout_of(const std::filesystem::path& file, bool must
     bool capped = false;
     std::string error;
     if (!read_entry(zip.get(), static_cast<zip_uint64_t>(index), limits.max_zip_bytes, xml, capped, error)) {
-        out.error = phrase("docx.part", {{"part", "word/document.xml"}, {"reason", error}});
+        out.error = phrase("docx.part", {{"part", "word/document.xml"}}, {{"reason", error}});
     }
     if (cap_elements(xml, limits.max_xml_elements)) {
         capped = true;

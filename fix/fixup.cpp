@@ -80,7 +80,8 @@ PdfFix fix_pdf(const fs::path& in, const fs::path& out, const pdf::FixOptions& o
     if (ec) {
         fs::remove(temp, ec);
         fix.result.ok = false;
-        fix.result.error = phrase("fix.error.write", {{"file", out.string()}, {"detail", errno_phrase(ec.value())}});
+        fix.result.error =
+            phrase("fix.error.write", {{"file", out.filename().string()}}, {{"detail", errno_phrase(ec.value())}});
         return fix;
     }
     fix.output = check_one(out, check_set, config, settings);

@@ -308,7 +308,7 @@ Report report_from_wire(const std::string& text) {
 // A file whose worker process died while checking it: a finding, not a crash of the scan.
 Report died_on(const Target& target, const isolate::Outcome& ended, const CheckSet& check_set) {
     const std::string detail =
-        phrase("scan.worker-died",
+        phrase("scan.worker-died", {},
                {{"reason", ended.signal != 0
                                ? phrase("isolate.signal", {{"signal", isolate::signal_name(ended.signal)}})
                                : phrase("isolate.exit-status", {{"status", std::to_string(ended.exit_status)}})}});

@@ -103,7 +103,7 @@ public:
         const DispositionReading d = read_disposition(h.disposition, HeaderBytes::utf8);
         if (!d.ok()) {
             throw MultipartError(
-                phrase("multipart.part", {{"part", std::to_string(parts_ + 1)}, {"reason", d.problem}}));
+                phrase("multipart.part", {{"part", std::to_string(parts_ + 1)}}, {{"reason", d.problem}}));
         }
         ++parts_;
         in_sbd_ = d.name == std::optional<std::string>("sbd");

@@ -410,6 +410,12 @@ Response fix_api(Gate::Impl& gate, Request& request) {
         return refusal;
     }
     options.two_up = *two_up == "true";
+    RenderOptions render = RenderOptions::in(lang);
+    const auto remedies = choice(request, query, "remedies", {"cli", "web"}, "cli", lang, refusal);
+    if (!remedies) {
+        return refusal;
+    }
+    render.web_remedies = *remedies == "web";
     const auto boundary = receive_files(gate, request, lang, refusal);
     if (!boundary) {
         return refusal;
@@ -446,10 +452,11 @@ Response fix_api(Gate::Impl& gate, Request& request) {
         if (fix.refused) {
             Report reasons = fix.input;
             reasons.findings = fix.reasons;
-            const nlohmann::json full = nlohmann::json::parse(render_json(reasons, RenderOptions::in(lang)));
-            std::string why;
-            for (const Finding& f : fix.reasons) {
-                why += (why.empty() ? "" : " ") + f.code + ": " + catalogue::text(f.message_id, lang, f.args) + ".";
+            const nlohmann::json full = nlohmann::json::parse(render_json(reasons, render));
+            std::string why;  // the findings as rendered: cleaned and masked
+            for (const auto& f : full.at("findings")) {
+                why += (why.empty() ? "" : " ") + f.at("code").get<std::string>() + ": " +
+                       f.at("message").get<std::string>() + ".";
             }
             r = error_response(request, static_cast<int>(http::status::unprocessable_entity), "preflight.NotFixable",
                                catalogue::text("gate.error.fix-refused", lang, {{"file", shown}, {"why", why}}), true,

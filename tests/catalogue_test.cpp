@@ -270,7 +270,7 @@ TEST(Catalogue, FileTypesAreNamedAsPeopleSayThem) {
 
 TEST(Catalogue, PhrasesAreWordedInTheMessagesLanguage) {
     // A lower layer's reason, made before the language is known, nested and with arguments.
-    const std::string reason = phrase("docx.part", {{"part", "word/document.xml"}, {"reason", phrase("zip.crc")}});
+    const std::string reason = phrase("docx.part", {{"part", "word/document.xml"}}, {{"reason", phrase("zip.crc")}});
     const MessageArgs args{{"detail", reason}};
     EXPECT_EQ(catalogue::text("DP303.docx-unreadable", Lang::nb, args),
               "Word-dokumentet er skadet og kan ikke leses: word/document.xml: en del av zip-filen har feil "
@@ -278,13 +278,46 @@ TEST(Catalogue, PhrasesAreWordedInTheMessagesLanguage) {
     EXPECT_EQ(catalogue::text("DP303.docx-unreadable", Lang::en, args),
               "The Word document is damaged and cannot be read: word/document.xml: a part of the zip file has a wrong "
               "checksum (the file is damaged)");
-    // Two phrases side by side, text around them, and words() for a value on its own.
-    EXPECT_EQ(catalogue::words("(" + phrase("zip.memory") + "; " + phrase("errno.ENOENT") + ")", Lang::nb),
-              "(for lite minne til å lese filen; finnes ikke)");
-    // A value cannot forge a phrase: markers in an argument are taken out.
-    EXPECT_EQ(catalogue::words(phrase("errno.other", {{"name", "E\xEE\x80\x84X"}}), Lang::en), "system error EX");
-    // An unknown phrase is a programming error, as an unknown message is.
-    EXPECT_THROW((void)catalogue::words(phrase("zip.nope"), Lang::nb), std::out_of_range);
+    // words() for a value on its own; two phrases nested.
+    EXPECT_EQ(
+        catalogue::words(phrase("docx.errors", {}, {{"first", phrase("zip.memory")}, {"next", phrase("errno.ENOENT")}}),
+                         Lang::nb),
+        "for lite minne til å lese filen; finnes ikke");
+}
+
+// Text from outside (a file name, a manifest's value, a part's name) cannot make the
+// catalogue say something else, fail, or recurse without end.
+TEST(Catalogue, TextFromOutsideCannotForgeAPhrase) {
+    const std::string start = "\xEE\x80\x83";
+    const std::string end = "\xEE\x80\x84";
+    const std::string fffd = "\xEF\xBF\xBD";
+    // A marker in an ordinary argument is replaced, never read.
+    EXPECT_EQ(catalogue::text("gate.fix.filename", Lang::en, {{"stem", start + "web.result.none" + end}}),
+              fffd + "web.result.none" + fffd + " (print-ready A4).pdf");
+    // Only the lower layers' reasons are phrases; an unknown id, or one that lacks its
+    // arguments, is shown without markers instead of failing.
+    for (const std::string& forged :
+         {start + "x" + end, start + "gate.error.multipart" + end, start + "multipart.fix-not-file" + end,
+          start + "zip.crc" + "\xEE\x80\x85" + end}) {
+        std::string shown;
+        EXPECT_NO_THROW(shown =
+                            catalogue::text("gate.error.fix-failed", Lang::en, {{"file", "a.pdf"}, {"detail", forged}}))
+            << forged;
+        EXPECT_EQ(shown.find("\xEE\x80"), std::string::npos) << shown;
+    }
+    // A value made by phrase() from outside text keeps no marker of that text.
+    EXPECT_EQ(catalogue::words(phrase("errno.other", {{"name", "E" + end + "X"}}), Lang::en),
+              "system error E" + fffd + "X");
+    EXPECT_EQ(without_phrase_markers("\xEE" + start + "\x80\x83"), "\xEE" + fffd + "\x80\x83");
+    // Nesting without end (a megabyte of phrases in a manifest's value) stops at a depth.
+    std::string deep = phrase("zip.crc");
+    for (int i = 0; i < 2000; ++i) {
+        deep = phrase("docx.child-ended", {}, {{"reason", deep}});
+    }
+    std::string shown;
+    EXPECT_NO_THROW(shown = catalogue::words(deep, Lang::en));
+    EXPECT_EQ(shown.find("\xEE\x80"), std::string::npos);
+    EXPECT_TRUE(shown.starts_with("the reading was stopped: the reading was stopped:")) << shown.substr(0, 200);
 }
 
 namespace {
@@ -307,10 +340,10 @@ TEST(Catalogue, JsonSystemAndChildErrorsAreWordedInBokmal) {
     const std::pair<std::string_view, std::string> cases[] = {
         {"", phrase("json.reason.end")},
         {"{\"a\": 1", phrase("json.reason.end")},
-        {"[1] 2", phrase("json.reason.trailing", {{"found", phrase("json.token.number")}})},
-        {"{\"a\" 1}", phrase("json.reason.unexpected-expected",
+        {"[1] 2", phrase("json.reason.trailing", {}, {{"found", phrase("json.token.number")}})},
+        {"{\"a\" 1}", phrase("json.reason.unexpected-expected", {},
                              {{"found", phrase("json.token.number")}, {"expected", phrase("json.token.colon")}})},
-        {"[,]", phrase("json.reason.unexpected-expected",
+        {"[,]", phrase("json.reason.unexpected-expected", {},
                        {{"found", phrase("json.token.comma")}, {"expected", phrase("json.token.value")}})},
         {"{\"a\": tru}", phrase("json.reason.literal")},
         {"\"a\nb\"", phrase("json.reason.control", {{"char", "U+000A"}, {"escape", "\\u000A"}})},
@@ -321,7 +354,7 @@ TEST(Catalogue, JsonSystemAndChildErrorsAreWordedInBokmal) {
         {"\"\xff\"", phrase("json.reason.utf8")},
         {"-", phrase("json.reason.number")},
         {"1e400", phrase("json.reason.overflow")},
-        {"{}}", phrase("json.reason.trailing", {{"found", phrase("json.token.close-object")}})},
+        {"{}}", phrase("json.reason.trailing", {}, {{"found", phrase("json.token.close-object")}})},
     };
     std::vector<std::string> said;
     for (const auto& [bad, reason] : cases) {

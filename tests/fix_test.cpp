@@ -4,7 +4,6 @@
 #include "app/sections.hpp"
 #include "checks/check_set.hpp"
 #include "fix/fixup.hpp"
-#include "validator/catalogue.hpp"
 
 #include "base/error.hpp"
 #include "base/text.hpp"
@@ -347,24 +346,6 @@ TEST_F(Fix, AFailingFixLeavesNoFile) {
     EXPECT_FALSE(r.ok);
     EXPECT_FALSE(r.error.empty());
     EXPECT_FALSE(fs::exists(out));
-}
-
-TEST_F(Fix, TheFixChildIsHeldToItsLimits) {
-    // The job pdf.fix under a memory limit it cannot work in: an error that names the
-    // limit (in the user's words), no file, and this process unharmed.
-    const fs::path in = dir_ / "slides.pdf";
-    TestPdf{{page_of(960, 540, 1)}, {}, {}}.write(in);
-    const fs::path out = dir_ / "out.pdf";
-    pdf::Limits tight;
-    tight.memory_bytes = 64 * 1024;
-    const pdf::FixResult r = pdf::fix_sandboxed(in, out, {}, tight);
-    EXPECT_FALSE(r.ok);
-    // PoDoFo meets the failed allocation first (as a Flate error) or the child dies of it.
-    const std::string why = catalogue::words(r.error, Lang::en);
-    EXPECT_TRUE(why.starts_with("the PDF library PoDoFo gave the error") || why.starts_with("stopped at the limit"))
-        << why;
-    EXPECT_FALSE(fs::exists(out));
-    EXPECT_TRUE(pdf::fix_sandboxed(in, out, {}, pdf::Limits{}).ok);
 }
 
 TEST_F(Fix, TheCommandLineWritesTheCopyAndExitsZero) {

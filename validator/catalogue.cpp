@@ -1,5 +1,7 @@
 #include "validator/catalogue.hpp"
 
+#include "base/error.hpp"
+
 #include <fmt/args.h>
 #include <fmt/format.h>
 
@@ -1420,20 +1422,37 @@ std::size_t phrase_end(std::string_view value, std::size_t at) {
     return std::string_view::npos;
 }
 
+std::string text_at(std::string_view id, Lang lang, const MessageArgs& args, int depth);
+
+// Phrases nest this deep at most (a reason within a reason within a message); deeper,
+// a value is shown without its markers.
+constexpr int kMaxPhraseDepth = 8;
+
+// The ids a phrase may name: the reasons of the lower layers (catalogue_errors.inc).
+bool phrase_id(std::string_view id) {
+    for (const std::string_view prefix : {"json.", "zip.", "docx.", "errno.", "isolate.", "fix.error.", "multipart.",
+                                          "disposition.", "scan.", "pdf."}) {
+        if (id.starts_with(prefix)) {
+            return has(id);
+        }
+    }
+    return false;
+}
+
 // The phrase between its markers: its id and arguments, split where nesting is zero.
-std::string phrase_text(std::string_view inner, Lang lang) {
+std::string phrase_text(std::string_view inner, Lang lang, int depth) {
     std::vector<std::string_view> pieces;  // id, name, value, name, value, ...
-    int depth = 0;
+    int nesting = 0;
     std::size_t from = 0;
     for (std::size_t i = 0; i < inner.size();) {
         const std::string_view rest = inner.substr(i);
         if (rest.starts_with(kPhraseStart)) {
-            ++depth;
+            ++nesting;
             i += kPhraseStart.size();
         } else if (rest.starts_with(kPhraseEnd)) {
-            --depth;
+            --nesting;
             i += kPhraseEnd.size();
-        } else if (depth == 0 && (rest.starts_with(kPhraseName) || rest.starts_with(kPhraseValue))) {
+        } else if (nesting == 0 && (rest.starts_with(kPhraseName) || rest.starts_with(kPhraseValue))) {
             pieces.push_back(inner.substr(from, i - from));
             i += kPhraseName.size();
             from = i;
@@ -1442,29 +1461,41 @@ std::string phrase_text(std::string_view inner, Lang lang) {
         }
     }
     pieces.push_back(inner.substr(from));
+    if (!phrase_id(pieces.front()) || pieces.size() % 2 == 0) {
+        throw std::invalid_argument("not a phrase");
+    }
     MessageArgs args;
     for (std::size_t k = 1; k + 1 < pieces.size(); k += 2) {
         args.emplace_back(std::string(pieces[k]), std::string(pieces[k + 1]));
     }
-    return text(pieces.front(), lang, args);
+    return text_at(pieces.front(), lang, args, depth);
 }
 
-std::string phrases(std::string value, Lang lang) {
-    for (auto at = value.find(kPhraseStart); at != std::string::npos; at = value.find(kPhraseStart, at)) {
-        const auto end = phrase_end(value, at);
-        if (end == std::string::npos) {
-            break;
-        }
-        const std::string inner = value.substr(at + kPhraseStart.size(), end - at - kPhraseStart.size());
-        const std::string said = phrase_text(inner, lang);
-        value.replace(at, end + kPhraseEnd.size() - at, said);
-        at += said.size();
+// A value that is one phrase, whole, of a known id (made by phrase(): text from outside
+// has lost its markers there), worded in `lang`; any other value without its markers.
+std::string phrases(std::string value, Lang lang, int depth) {
+    if (value.find(kPhraseStart) == std::string::npos && value.find(kPhraseEnd) == std::string::npos &&
+        value.find(kPhraseName) == std::string::npos && value.find(kPhraseValue) == std::string::npos) {
+        return value;
     }
-    return value;
+    const bool whole = value.starts_with(kPhraseStart) && depth < kMaxPhraseDepth &&
+                       phrase_end(value, 0) == value.size() - kPhraseEnd.size();
+    if (whole) {
+        try {
+            return phrase_text(std::string_view(value).substr(kPhraseStart.size(),
+                                                              value.size() - kPhraseStart.size() - kPhraseEnd.size()),
+                               lang, depth + 1);
+        } catch (const std::invalid_argument&) {
+            // not a phrase after all: shown without its markers, below
+        } catch (const fmt::format_error&) {
+            // a phrase without the arguments its text needs: likewise
+        }
+    }
+    return without_phrase_markers(value);
 }
 
-std::string localised(std::string value, Lang lang) {
-    value = phrases(std::move(value), lang);
+std::string localised(std::string value, Lang lang, int depth = 0) {
+    value = phrases(std::move(value), lang, depth);
     value = named_types(std::move(value), lang);
     for (auto at = value.find(kDecimalMark); at != std::string::npos; at = value.find(kDecimalMark, at)) {
         value.erase(at, kDecimalMark.size());
@@ -1503,7 +1534,11 @@ std::span<const Entry> entries() { return kEntries; }
 
 bool has(std::string_view id) { return index().count(id) != 0; }
 
-std::string text(std::string_view id, Lang lang, const MessageArgs& args) {
+std::string text(std::string_view id, Lang lang, const MessageArgs& args) { return text_at(id, lang, args, 0); }
+
+namespace {
+
+std::string text_at(std::string_view id, Lang lang, const MessageArgs& args, int depth) {
     const auto it = index().find(id);
     if (it == index().end()) {
         throw std::out_of_range("message not in the catalogue: " + std::string(id));
@@ -1511,10 +1546,12 @@ std::string text(std::string_view id, Lang lang, const MessageArgs& args) {
     const std::string_view pattern = lang == Lang::nb ? it->second->nb : it->second->en;
     fmt::dynamic_format_arg_store<fmt::format_context> store;
     for (const auto& [name, value] : args) {
-        store.push_back(fmt::arg(name.c_str(), localised(value, lang)));
+        store.push_back(fmt::arg(name.c_str(), localised(value, lang, depth)));
     }
     return fmt::vformat(pattern, store);
 }
+
+}  // namespace
 
 const std::vector<CauseChecks>& cause_checks() {
     static const std::vector<CauseChecks> table = {

@@ -131,7 +131,7 @@ DocxFacts read_docx_facts_isolated(const std::filesystem::path& file, std::strin
             why = phrase("docx.child-answer");
         }
     } else {
-        why = phrase("docx.child-ended", {{"reason", isolate::describe(out, limits)}});
+        why = phrase("docx.child-ended", {}, {{"reason", isolate::describe(out, limits)}});
     }
     DocxFacts failed;
     if (request.layout && doctext::kind_of(mime_type) != doctext::Kind::plain_text) {
