@@ -27,7 +27,9 @@
 //   object from an object stream, goes through PoDoFo's PdfObject as usual.
 //   PoDoFo decodes every object stream at load time, which cannot be avoided
 //   through its API (it dominates object-stream files: hence the fast path).
+#include "base/error.hpp"
 #include "pdf/detail.hpp"
+#include "pdf/inflate_budget.hpp"
 #include "pdf/lexer.hpp"
 #include "pdf/page_tree.hpp"
 #include "pdf/pdf_info.hpp"
@@ -41,6 +43,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <climits>
 #include <cmath>
 #include <cstdio>
@@ -227,8 +230,10 @@ public:
 
     // Objects come from PoDoFo's `objects`, or, when `fast` is set, from our own
     // xref reader (which throws xref::Fallback where it cannot answer reliably).
-    Analyzer(const PdfVecObjects* objects, xref::Document* fast, std::string_view pdf, bool raw_reader, Info& info)
-        : objects_(objects), fast_(fast), pdf_(pdf), raw_reader_(raw_reader), info_(info) {}
+    // With a deadline, the walk stops (podofo::OutOfTime) once it has run out.
+    Analyzer(const PdfVecObjects* objects, xref::Document* fast, std::string_view pdf, bool raw_reader, Info& info,
+             const Deadline* deadline = nullptr)
+        : objects_(objects), fast_(fast), pdf_(pdf), raw_reader_(raw_reader), info_(info), deadline_(deadline) {}
 
     void run(const Node& trailer) {
         const Node catalog = resolve(get(trailer, K::Root));
@@ -576,6 +581,9 @@ public:
         }
     }
     void page(const Node& /*entry*/, const Node& /*dict*/, const NodeKeys& /*keys*/, const Inherited& eff) {
+        if (deadline_ != nullptr && deadline_->expired_every(16)) {
+            throw podofo::OutOfTime{};
+        }
         add_page(eff);
     }
     void problem(std::string why) { set_damage(info_, Damage::page_tree, std::move(why)); }
@@ -801,6 +809,7 @@ private:
     std::string_view pdf_;
     bool raw_reader_;
     Info& info_;
+    const Deadline* deadline_;
     std::unordered_set<std::uint64_t> seen_;
     std::unordered_set<std::string> reported_fonts_;
 };
@@ -833,6 +842,7 @@ bool trailer_has_encrypt(const PdfObject* trailer) {
 }
 
 void analyze_pdf(std::string_view pdf, const detail::ReadOptions& options, Info& info) {
+    const podofo::InflateBudget inflate_budget(&options.deadline);
     if (const std::string risk = raw::encryption_crash_risk(pdf); !risk.empty()) {
         // PoDoFo would dereference a null pointer on this file: do not let it try.
         info.encrypted = true;
@@ -847,7 +857,7 @@ void analyze_pdf(std::string_view pdf, const detail::ReadOptions& options, Info&
             xref::Document doc;
             if (doc.open(pdf)) {
                 Info fast = info;
-                Analyzer analyzer(nullptr, &doc, pdf, true, fast);
+                Analyzer analyzer(nullptr, &doc, pdf, true, fast, &options.deadline);
                 analyzer.run(Node{nullptr, doc.trailer()});
                 const bool pages_ok =
                     std::all_of(fast.pages.begin(), fast.pages.end(), [](const Page& pg) { return pg.ok; });
@@ -872,7 +882,7 @@ void analyze_pdf(std::string_view pdf, const detail::ReadOptions& options, Info&
     PoDoFo::PdfParser parser(&objects);
     parser.SetStrictParsing(false);
     // PdfRefCountedInputDevice owns (deletes) the device.
-    const PoDoFo::PdfRefCountedInputDevice device(new MemoryDevice(pdf.data(), pdf.size()));
+    const PoDoFo::PdfRefCountedInputDevice device(new MemoryDevice(pdf.data(), pdf.size(), &options.deadline));
     try {
         parser.ParseFile(device, true);
     } catch (const PdfError& e) {
@@ -895,7 +905,7 @@ void analyze_pdf(std::string_view pdf, const detail::ReadOptions& options, Info&
     info.encrypted = parser.GetEncrypted() || trailer_has_encrypt(trailer);
     info.encryption = describe_encryption(parser.GetEncrypt());
 
-    Analyzer analyzer(&objects, nullptr, pdf, options.raw_reader, info);
+    Analyzer analyzer(&objects, nullptr, pdf, options.raw_reader, info, &options.deadline);
     try {
         analyzer.run(Node{trailer, {}});
     } catch (const PdfError& e) {
@@ -964,6 +974,7 @@ Info analyze_with(const std::filesystem::path& file, const ReadOptions& options)
             return info;
         }
         analyze_pdf(pdf.substr(0, *eof), options, info);
+    } catch (const podofo::OutOfTime&) {  // options.deadline.ran_out(): below
     } catch (const PdfError& e) {
         set_damage(info, e.GetError() == PoDoFo::ePdfError_OutOfMemory ? Damage::memory_limit : Damage::load_failed,
                    error_name(e));
@@ -976,15 +987,39 @@ Info analyze_with(const std::filesystem::path& file, const ReadOptions& options)
     } catch (...) {
         set_damage(info, Damage::internal, "unknown exception");
     }
+    if (options.deadline.ran_out()) {
+        // Something was cut short, whatever else it looked like then (PoDoFo's lenient
+        // parse turns the budget's error into broken objects and unreadable pages).
+        info.damage = Damage::time_limit;
+        info.damage_detail =
+            phrase("pdf.budget-structure", {{"milliseconds", std::to_string(options.deadline.budget().count())}});
+    }
     return info;
 }
 
 }  // namespace detail
 
+namespace {
+std::atomic<Deadline::Now> budget_clock_hook{nullptr};
+}  // namespace
+
+namespace detail {
+void set_budget_clock(Deadline::Now now) { budget_clock_hook.store(now); }
+Deadline::Now budget_clock() {
+    const Deadline::Now now = budget_clock_hook.load();
+    return now != nullptr ? now : &Deadline::Clock::now;
+}
+}  // namespace detail
+
 Info analyze(const std::filesystem::path& file, const AnalyzeOptions& options) {
-    Info info = detail::analyze_with(file, {});
+    const Deadline deadline = Deadline::after_milliseconds(options.budget_milliseconds, detail::budget_clock());
+    detail::ReadOptions read;
+    read.deadline = deadline;
+    Info info = detail::analyze_with(file, read);
     if (options.scans_content()) {
-        detail::scan_content(file, info, options);
+        TextLimits limits;
+        limits.deadline = deadline;
+        detail::scan_content(file, info, options, limits);
     }
     return info;
 }

@@ -1,6 +1,7 @@
 // See pdf/content.hpp.
 #include "pdf/content.hpp"
 
+#include "base/error.hpp"
 #include "pdf/content_box.hpp"
 #include "pdf/content_state.hpp"
 #include "pdf/fonts.hpp"
@@ -95,7 +96,16 @@ private:
 
     // --- one page ---
 
+    // The budget ran out: the pages read so far stay, this one is cut short.
+    [[noreturn]] void out_of_time(std::size_t page) const {
+        throw Stop{phrase("pdf.budget-content", {{"milliseconds", std::to_string(limits_.deadline.budget().count())},
+                                                 {"page", std::to_string(page)}})};
+    }
+
     void page(const PdfObject* page_dict, const Inherited& in) {
+        if (limits_.deadline.expired()) {
+            out_of_time(out_.pages.size() + 1);
+        }
         const PdfObject* resources = o_.resolve(in.resources);
         if (resources != nullptr && !resources->IsDictionary()) {
             resources = nullptr;
@@ -156,6 +166,9 @@ private:
     }
 
     void note(const std::string& why) {
+        if (limits_.deadline.ran_out()) {
+            return;  // the budget's error, not the page's: the pass stops and says so
+        }
         std::string& error = out_.pages.back().error;
         if (error.empty()) {
             error = why;
@@ -265,6 +278,9 @@ private:
         const char* keyword = nullptr;
         PdfVariant value;
         while (tokenizer.ReadNext(type, keyword, value)) {
+            if (limits_.deadline.expired_every(64)) {
+                out_of_time(out_.pages.size());
+            }
             if (type == PoDoFo::ePdfContentsType_Variant) {
                 if (operands.size() >= 64) {
                     // No operator takes more than 6 operands: keep the last few.
@@ -521,22 +537,34 @@ private:
         double lo = std::numeric_limits<double>::infinity();
         double hi = -lo;
         bool any = false;
-        f.decode(bytes, [&](const Glyph& g) {
+        if (Font::Run run; !limits_.collect_text && !bytes.empty() &&
+                           f.measure_simple(bytes, gs.size, gs.char_space, gs.word_space, gs.scale, run)) {
+            // Only where it is drawn is wanted: the whole string at once.
             any = true;
-            if (measure && !g.word_space && !(g.text.size() == 1 && g.text[0] == ' ')) {
-                // Its advance (half an em when the font gives none).
-                const double w = (g.width > 0 && f.widths_known() ? g.width : 0.5) * gs.size * gs.scale;
-                lo = std::min(lo, x + std::min(0.0, w));
-                hi = std::max(hi, x + std::max(0.0, w));
+            x = run.advance;
+            if (measure) {
+                lo = run.lo;
+                hi = run.hi;
             }
-            if (limits_.collect_text) {
-                writer_.glyph(Matrix::translate(x, 0) * start, f.widths_known(), g.text);
-            }
-            const double advance = (g.width * gs.size + gs.char_space + (g.word_space ? gs.word_space : 0)) * gs.scale;
-            if (std::isfinite(advance)) {
-                x += advance;
-            }
-        });
+        } else {
+            f.decode(bytes, [&](const Glyph& g) {
+                any = true;
+                if (measure && !g.word_space && !(g.text.size() == 1 && g.text[0] == ' ')) {
+                    // Its advance (half an em when the font gives none).
+                    const double w = (g.width > 0 && f.widths_known() ? g.width : 0.5) * gs.size * gs.scale;
+                    lo = std::min(lo, x + std::min(0.0, w));
+                    hi = std::max(hi, x + std::max(0.0, w));
+                }
+                if (limits_.collect_text) {
+                    writer_.glyph(Matrix::translate(x, 0) * start, f.widths_known(), g.text);
+                }
+                const double advance =
+                    (g.width * gs.size + gs.char_space + (g.word_space ? gs.word_space : 0)) * gs.scale;
+                if (std::isfinite(advance)) {
+                    x += advance;
+                }
+            });
+        }
         if (!any) {
             return;
         }

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string_view>
 
+#include "base/deadline.hpp"
 #include "pdf/pdf_info.hpp"
 #include "pdf/text.hpp"
 
@@ -27,6 +28,9 @@ struct ReadOptions {
     // Tests and comparisons: never fall back to PoDoFo; when the fast path cannot
     // answer, report Damage::internal with "fast path: <why>" instead.
     bool fast_only = false;
+    // When it runs out, the analysis stops and reports Damage::time_limit with the
+    // "pdf.budget-structure" phrase (AnalyzeOptions::budget_milliseconds).
+    Deadline deadline{};
 };
 
 Info analyze_with(const std::filesystem::path& file, const ReadOptions& options);
@@ -57,6 +61,12 @@ using SandboxChildHook = void (*)();
 void set_sandbox_child_hook(SandboxChildHook hook);
 // Likewise, run right before the text scan (after the analysis was answered).
 void set_sandbox_text_scan_hook(SandboxChildHook hook);
+
+// The clock the budget (AnalyzeOptions::budget_milliseconds) is measured with:
+// the steady clock, unless a test injects another (fork mode inherits it). Set it
+// only while no analysis runs; nullptr restores the steady clock.
+void set_budget_clock(Deadline::Now now);
+Deadline::Now budget_clock();
 
 // "ABCDEF+Calibri" -> "Calibri" (a subset tag is six upper-case letters and '+').
 std::string_view strip_subset_prefix(std::string_view name);

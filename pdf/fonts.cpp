@@ -636,6 +636,7 @@ void Font::init_simple(const Objects& o, const PdfObject* dict, const std::strin
 void Font::finish_simple() {
     for (std::size_t c = 0; c < 256; ++c) {
         simple_text_[c] = unicode_[c].empty() ? std::string(replacement_utf8) : utf16_to_utf8(unicode_[c]);
+        simple_blank_[c] = c == 32 || simple_text_[c] == " ";
     }
 }
 

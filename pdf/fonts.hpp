@@ -46,9 +46,12 @@
 
 #include <podofo/podofo.h>
 
+#include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -113,6 +116,43 @@ public:
         }
     }
 
+    // Where a simple font's string reaches, measured in one tight loop (no text, no
+    // callback per glyph): what show() sums glyph by glyph when only the content
+    // boxes are wanted. In text space from the string's start: `advance` is where
+    // the next string starts; [lo, hi] spans the glyphs other than spaces (lo > hi:
+    // none). False for a composite font (use decode()).
+    struct Run {
+        double advance = 0;
+        double lo = std::numeric_limits<double>::infinity();
+        double hi = -std::numeric_limits<double>::infinity();
+    };
+    [[nodiscard]] bool measure_simple(std::string_view bytes, double size, double char_space, double word_space,
+                                      double scale, Run& run) const {
+        if (composite_) {
+            return false;
+        }
+        double x = 0;
+        double lo = run.lo;
+        double hi = run.hi;
+        for (const char ch : bytes) {
+            const auto c = static_cast<unsigned char>(ch);
+            const double width = simple_width_[c];
+            if (!simple_blank_[c]) {
+                const double w = (width > 0 && widths_known_ ? width : 0.5) * size * scale;
+                lo = std::min(lo, x + std::min(0.0, w));
+                hi = std::max(hi, x + std::max(0.0, w));
+            }
+            const double advance = (width * size + char_space + (c == 32 ? word_space : 0)) * scale;
+            if (std::isfinite(advance)) {
+                x += advance;
+            }
+        }
+        run.advance = x;
+        run.lo = lo;
+        run.hi = hi;
+        return true;
+    }
+
 private:
     // The glyph of the code at `pos` of a composite font's string; `pos` moves past it.
     [[nodiscard]] Glyph composite_glyph(std::string_view bytes, std::size_t& pos) const;
@@ -144,6 +184,7 @@ private:
     std::array<std::u16string, 256> unicode_;
     std::array<std::string, 256> simple_text_;
     std::array<double, 256> simple_width_{};
+    std::array<bool, 256> simple_blank_{};  // code 32, or a code whose text is a space
     // composite fonts
     std::shared_ptr<const CMap> encoding_;  // nullptr: 2-byte codes, CID = code
     bool code_is_utf16_ = false;

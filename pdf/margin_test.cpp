@@ -15,6 +15,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace preflight::pdf {
 namespace {
@@ -219,6 +220,66 @@ TEST_F(Margin, AnalyzeReportsContentBoxesPerPageAndTheWireFormKeepsThem) {
     // The sandboxed child gives the same answer, by fork and by the fork server's request.
     const Info sandboxed = analyze_sandboxed(file, Limits{}, AnalyzeOptions{.find_content_boxes = true});
     EXPECT_EQ(to_json(sandboxed), to_json(info));
+}
+
+// Without text (DP307 alone), a simple font's string is measured in one loop
+// (Font::measure_simple) instead of glyph by glyph: the boxes must be the same, to
+// the bit, for spacing that pulls back, spaces at the ends, strings of spaces only,
+// scaled, negative and kerned text, and for every PDF in fixtures/pdf and the corpus.
+TEST_F(Margin, MeasuringAStringAtOnceGivesTheBoxOfItsGlyphs) {
+    std::vector<fs::path> files;
+    const std::vector<std::string> texts = {
+        "BT /F1 12 Tf 72 700 Td (Hello world) Tj ET",
+        "BT /F1 12 Tf 3 Tc 5 Tw 80 Tz 72 700 Td (  Hello  world  ) Tj ET",
+        "BT /F1 12 Tf -4 Tc -9 Tw 72 700 Td (Pulled back) Tj ET",
+        "BT /F1 12 Tf 72 700 Td (   ) Tj ET",
+        "BT /F1 -12 Tf 200 700 Td (Negative) Tj ET",
+        "BT /F1 10 Tf -150 Tz 300 600 Td [(A) -500 (B) 250 ( C )] TJ 0 -14 Td (\240x\000y) Tj ET",
+        "BT /F1 9 Tf 2 0 0 2 50 50 Tm 12 TL (one) ' 1 2 (two) \" T* (three) Tj ET",
+        "BT /F2 12 Tf 72 700 Td (no widths here) Tj ET",
+    };
+    for (std::size_t i = 0; i < texts.size(); ++i) {
+        TestPdf pdf{{with(texts[i])}, {}, {}};
+        pdf.resources_extra = "/Font << /F1 3 0 R /F2 << /Type /Font /Subtype /Type1 /BaseFont /Unknown >> >>";
+        const fs::path file = dir_ / fmt::format("text-{}.pdf", i);
+        pdf.write(file);
+        files.push_back(file);
+    }
+    for (const char* folder : {"fixtures/pdf", "../shared/corpus"}) {
+        const fs::path dir = fs::path(PREFLIGHT_SOURCE_DIR) / folder;
+        if (fs::is_directory(dir)) {
+            for (const auto& e : fs::recursive_directory_iterator(dir)) {
+                // The bombs only test the caps, which both ways share.
+                if (e.is_regular_file() && e.path().extension() == ".pdf" && e.file_size() < (2U << 20) &&
+                    !e.path().filename().string().starts_with("bomb")) {
+                    files.push_back(e.path());
+                }
+            }
+        }
+    }
+    TextLimits with_text;
+    with_text.max_content_bytes = std::size_t{4} << 20;  // the same cap both ways: a few seconds under ASan
+    TextLimits boxes_only = with_text;
+    boxes_only.collect_text = false;
+    std::size_t measured = 0;
+    for (const fs::path& file : files) {
+        const TextExtraction glyphs = extract_text(file, with_text);
+        const TextExtraction at_once = extract_text(file, boxes_only);
+        ASSERT_EQ(glyphs.pages.size(), at_once.pages.size()) << file;
+        for (std::size_t p = 0; p < glyphs.pages.size(); ++p) {
+            const auto& a = glyphs.pages[p].content;
+            const auto& b = at_once.pages[p].content;
+            ASSERT_EQ(a.has_value(), b.has_value()) << file << " page " << p + 1;
+            if (a) {
+                ++measured;
+                EXPECT_EQ(a->llx, b->llx) << file << " page " << p + 1;
+                EXPECT_EQ(a->lly, b->lly) << file << " page " << p + 1;
+                EXPECT_EQ(a->urx, b->urx) << file << " page " << p + 1;
+                EXPECT_EQ(a->ury, b->ury) << file << " page " << p + 1;
+            }
+        }
+    }
+    EXPECT_GE(measured, texts.size());
 }
 
 TEST_F(Margin, AMillionOperatorsAreAnsweredWithinTheSandboxLimits) {

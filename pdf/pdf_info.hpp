@@ -123,6 +123,12 @@ struct AnalyzeOptions {
     // Also measure where each page's content is drawn (Info::content_boxes), for
     // DP307. The same pass over the content streams as the text.
     bool find_content_boxes = false;
+    // A time budget for the whole analysis, content pass included, counted from its
+    // start (in the sandbox: the child's). When it runs out the answer says what is
+    // known: a structure not read in time is Damage::time_limit (DP303); a content
+    // pass cut short is TextScan::partial (DP307 "partial"), or failed when it had not
+    // begun. 0: none (only the child's limits). [pdf] budget-ms; inside wall-seconds.
+    std::int64_t budget_milliseconds = 0;
     [[nodiscard]] bool scans_content() const { return find_person_ids || find_content_boxes; }
 };
 
@@ -144,10 +150,10 @@ Info analyze(const std::filesystem::path& file, const AnalyzeOptions& options = 
 Info analyze_sandboxed(const std::filesystem::path& file, const Limits& limits, const AnalyzeOptions& options = {});
 
 // The mode is the isolation module's (base/isolate.hpp), for the job "pdf.analyze"
-// (ARGS: FILE SCAN, 0-3: 1 find_person_ids, 2 find_content_boxes): the fork server
+// (ARGS: FILE SCAN BUDGET_MS; SCAN 0-3: 1 find_person_ids, 2 find_content_boxes): the fork server
 // while it runs (isolate::start_server(), the gate), else exec mode when a program
 // is set (isolate::set_program(): `PROGRAM __isolate-child pdf.analyze MEMORY_BYTES
-// CPU_SECONDS FILE_BYTES FILE SCAN`, safe in a multi-threaded process), else fork
+// CPU_SECONDS FILE_BYTES FILE SCAN BUDGET_MS`, safe in a multi-threaded process), else fork
 // mode. In server mode the caller waits at most Limits::wall_milliseconds + 2 s: no
 // answer in time is time_limit, a missing or broken answer (the helper is gone) is
 // internal. Same answers in every mode; the test hooks (detail::set_sandbox_child_hook)

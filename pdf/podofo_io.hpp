@@ -2,9 +2,12 @@
 // pdf/; the public interface is pdf_info.hpp and text.hpp.
 #pragma once
 
+#include "base/deadline.hpp"
+
 #include <podofo/podofo.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <ios>
@@ -14,17 +17,35 @@
 
 namespace preflight::pdf::podofo {
 
+// Thrown by preflight's own code (the page walk, the content pass) when the budget
+// has run out, where no PoDoFo frame is in between.
+struct OutOfTime {};
+
+// Thrown through PoDoFo (by MemoryDevice and inflate()) when the budget has run out:
+// a PdfError, so that PoDoFo cleans up as after any error (its filters abort the
+// process if they are destroyed mid-decode by any other exception). PoDoFo's lenient
+// parsing may swallow it and go on; every later read then throws at once, and the
+// caller tells the budget from damage by Deadline::ran_out().
+[[noreturn]] inline void throw_out_of_time() {
+    throw PoDoFo::PdfError(PoDoFo::ePdfError_Unknown, __FILE__, __LINE__, "time budget");
+}
+
 // A PdfInputDevice over memory that PoDoFo calls through its virtual interface.
 // Semantics follow the std::istream the base class would otherwise use: reading
 // at the end sets eof; a seek outside [0, size] fails and is sticky until Clear().
+// With a deadline, every read asks it now and then (every 4,096th character, every
+// 16th block) and throws (throw_out_of_time()) once it has run out: PoDoFo reads
+// everything through here, so no parse outlasts its budget by much.
 class MemoryDevice final : public PoDoFo::PdfInputDevice {
 public:
-    MemoryDevice(const char* data, std::size_t size) : data_(data), size_(static_cast<std::streamoff>(size)) {}
+    MemoryDevice(const char* data, std::size_t size, const Deadline* deadline = nullptr)
+        : data_(data), size_(static_cast<std::streamoff>(size)), deadline_(deadline) {}
 
     void Close() override {}
     [[nodiscard]] std::streamoff Tell() const override { return failed_ ? -1 : pos_; }
 
     [[nodiscard]] int GetChar() const override {
+        check(4096);
         if (failed_ || pos_ >= size_) {
             eof_ = true;
             return EOF;
@@ -33,6 +54,7 @@ public:
     }
 
     [[nodiscard]] int Look() const override {
+        check(4096);
         if (failed_ || pos_ >= size_) {
             eof_ = true;
             return EOF;
@@ -60,6 +82,7 @@ public:
     }
 
     std::streamoff Read(char* buffer, std::streamsize len) override {
+        check(16);
         if (failed_ || len <= 0) {
             return 0;
         }
@@ -82,8 +105,15 @@ public:
     }
 
 private:
+    void check(std::uint32_t every) const {
+        if (deadline_ != nullptr && deadline_->expired_every(every)) {
+            throw_out_of_time();
+        }
+    }
+
     const char* data_;
     std::streamoff size_;
+    const Deadline* deadline_;
     mutable std::streamoff pos_ = 0;
     mutable bool eof_ = false;
     mutable bool failed_ = false;

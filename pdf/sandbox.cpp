@@ -5,7 +5,7 @@
 // wall clock, reaping and the mapping of how it ended are isolate's; this file
 // adds the PDF child's work and the Info its ending becomes (to_info()).
 //
-// The child is the isolation module's named job "pdf.analyze" (FILE SCAN(0-3)),
+// The child is the isolation module's named job "pdf.analyze" (FILE SCAN(0-3) BUDGET_MS),
 // started by isolate::run_job() in its three modes (base/isolate.hpp; everything
 // after the start is the same code: child_work() in the child, to_info() in the
 // process that called):
@@ -20,7 +20,7 @@
 //   callers. The test hooks (detail::set_sandbox_child_hook) work in this mode only.
 // - Exec mode (isolate::set_program(PROGRAM)):
 //   posix_spawn() of `PROGRAM __isolate-child pdf.analyze MEMORY_BYTES CPU_SECONDS
-//   FILE_BYTES FILE SCAN` with the pipe's write end on fd 3, every other
+//   FILE_BYTES FILE SCAN BUDGET_MS` with the pipe's write end on fd 3, every other
 //   descriptor closed, default signal actions and an empty mask. PROGRAM's main()
 //   hands that to isolate::child_main(), which runs the job's prepare (PoDoFo and
 //   OpenSSL), sets the limits and runs child_work() like a forked child. Nothing
@@ -144,6 +144,8 @@ namespace {
 // set (isolate::run_forked(), or isolate::child_main() after isolate::child_begin()):
 // analyses and answers on out_fd. false: the answer could not be written.
 bool child_work(int out_fd, const std::filesystem::path& file, const AnalyzeOptions& options) {
+    // One budget for the analysis and the content pass, from the child's start.
+    const Deadline deadline = Deadline::after_milliseconds(options.budget_milliseconds, detail::budget_clock());
     static constexpr std::string_view out_of_memory =
         "{\"damage\":\"memory_limit\",\"damage_detail\":\"out of memory in the analysing child\"}\n";
     static constexpr std::string_view failed =
@@ -154,7 +156,10 @@ bool child_work(int out_fd, const std::filesystem::path& file, const AnalyzeOpti
         if (const auto hook = detail::child_hook.load()) {
             hook();
         }
-        Info info = detail::analyze_with(file, {.raw_reader = true, .free_objects = false});
+        detail::ReadOptions read;
+        read.free_objects = false;
+        read.deadline = deadline;
+        Info info = detail::analyze_with(file, read);
         if (isolate::allocation_failed() && info.damage != Damage::memory_limit) {
             info.damage = Damage::memory_limit;
             info.damage_detail = "an allocation failed in the analysing child";
@@ -181,7 +186,9 @@ bool child_work(int out_fd, const std::filesystem::path& file, const AnalyzeOpti
             if (const auto hook = detail::text_scan_hook.load()) {
                 hook();
             }
-            detail::scan_content(file, scan, options);
+            TextLimits limits;
+            limits.deadline = deadline;
+            detail::scan_content(file, scan, options, limits);
             if (isolate::allocation_failed() && scan.text_scan != TextScan::failed) {
                 scan.text_scan = TextScan::partial;  // PoDoFo may have swallowed a failed allocation
                 scan.text_scan_detail +=
@@ -305,14 +312,21 @@ Info to_info(const isolate::Outcome& out, const Limits& limits, const AnalyzeOpt
     }
 }
 
-// The job every mode runs (isolate::run_job()): ARGS are the file and scan_flags().
+// The job every mode runs (isolate::run_job()): ARGS are the file, scan_flags() and
+// the budget in milliseconds (0: none).
 constexpr const char* analyze_job = "pdf.analyze";
 
 void analyze_child(int out_fd, const std::vector<std::string>& args) {
-    if (args.size() != 2 || args[1].size() != 1 || args[1][0] < '0' || args[1][0] > '3') {
-        throw std::invalid_argument("pdf.analyze: expects FILE SCAN(0-3)");
+    const auto digits = [](const std::string& a) {
+        return !a.empty() && a.size() <= 9 &&
+               std::all_of(a.begin(), a.end(), [](char c) { return c >= '0' && c <= '9'; });
+    };
+    if (args.size() != 3 || args[1].size() != 1 || args[1][0] < '0' || args[1][0] > '3' || !digits(args[2])) {
+        throw std::invalid_argument("pdf.analyze: expects FILE SCAN(0-3) BUDGET_MS");
     }
-    if (!child_work(out_fd, args[0], options_from_flags(args[1][0] - '0'))) {
+    AnalyzeOptions options = options_from_flags(args[1][0] - '0');
+    options.budget_milliseconds = std::stoll(args[2]);
+    if (!child_work(out_fd, args[0], options)) {
         ::_exit(3);
     }
 }
@@ -355,7 +369,10 @@ Info analyze_sandboxed(const std::filesystem::path& file, const Limits& limits, 
         isolate::RunOptions run_options;
         run_options.extra_bytes = mapped_bytes(file);  // the child memory-maps it
         return to_info(
-            isolate::run_job(analyze_job, {file.string(), std::to_string(scan_flags(options))}, limits, run_options),
+            isolate::run_job(analyze_job,
+                             {file.string(), std::to_string(scan_flags(options)),
+                              std::to_string(std::clamp<std::int64_t>(options.budget_milliseconds, 0, 999'999'999))},
+                             limits, run_options),
             limits, options);
     });
 }

@@ -6,8 +6,10 @@
 // pdf/objects.hpp.
 #include "pdf/text.hpp"
 
+#include "base/error.hpp"
 #include "pdf/content.hpp"
 #include "pdf/detail.hpp"
+#include "pdf/inflate_budget.hpp"
 #include "pdf/objects.hpp"
 #include "pdf/podofo_io.hpp"
 #include "pdf/raw.hpp"
@@ -122,6 +124,7 @@ using PoDoFo::PdfError;
 using PoDoFo::PdfVecObjects;
 
 void extract(std::string_view pdf, const TextLimits& limits, TextExtraction& out) {
+    const podofo::InflateBudget inflate_budget(&limits.deadline);
     if (const std::string risk = raw::encryption_crash_risk(pdf); !risk.empty()) {
         out.error = "InvalidEncryptionDict: " + risk;  // PoDoFo would crash on it
         return;
@@ -130,7 +133,7 @@ void extract(std::string_view pdf, const TextLimits& limits, TextExtraction& out
     objects.SetAutoDelete(true);  // PoDoFo 0.9.8 defaults to false: every parsed object leaked
     PoDoFo::PdfParser parser(&objects);
     parser.SetStrictParsing(false);
-    const PoDoFo::PdfRefCountedInputDevice device(new podofo::MemoryDevice(pdf.data(), pdf.size()));
+    const PoDoFo::PdfRefCountedInputDevice device(new podofo::MemoryDevice(pdf.data(), pdf.size(), &limits.deadline));
     try {
         parser.ParseFile(device, true);
     } catch (const PdfError& e) {
@@ -152,6 +155,24 @@ void extract(std::string_view pdf, const TextLimits& limits, TextExtraction& out
     } catch (const PdfError& e) {
         out.truncated = true;  // outside any page: the page tree itself
         out.truncated_why = "page tree: " + podofo::error_name(e);
+    }
+}
+
+// The budget ran out where PoDoFo swallowed its error, or where it ended the pass:
+// say so instead of what it looked like (a broken object, an unreadable page).
+void out_of_time(const TextLimits& limits, TextExtraction& out) {
+    const std::string budget = std::to_string(limits.deadline.budget().count());
+    if (out.pages.empty()) {
+        out.error = phrase("pdf.budget-content-start", {{"milliseconds", budget}});
+        out.truncated = false;
+        out.truncated_why.clear();
+        return;
+    }
+    out.error.clear();
+    out.truncated = true;
+    if (out.truncated_why.find("pdf.budget-content") == std::string::npos) {
+        out.truncated_why =
+            phrase("pdf.budget-content", {{"milliseconds", budget}, {"page", std::to_string(out.pages.size())}});
     }
 }
 
@@ -188,6 +209,9 @@ TextExtraction extract_text(const std::filesystem::path& file, const TextLimits&
     } catch (const std::exception& e) {
         out.truncated = true;
         out.truncated_why = e.what();
+    }
+    if (limits.deadline.ran_out()) {
+        out_of_time(limits, out);
     }
     return out;
 }

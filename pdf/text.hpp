@@ -13,6 +13,7 @@
 // process. Never throws for bad input.
 #pragma once
 
+#include "base/deadline.hpp"
 #include "pdf/pdf_info.hpp"
 
 #include <cstddef>
@@ -51,6 +52,9 @@ struct TextLimits {
     int max_form_depth = 12;
     // false: only PageText::content is filled, the text stays empty (faster).
     bool collect_text = true;
+    // When it runs out, extraction stops as at the other limits (truncated, with
+    // the "pdf.budget-content" phrase), or fails if no page was read yet.
+    Deadline deadline{};
 };
 
 struct TextExtraction {

@@ -316,8 +316,10 @@ constexpr Entry kEntries[] = {
     {"DP303.time-limit", "Analysen av PDF-en tok lengre tid enn tillatt ({detail})",
      "Analysing the PDF took longer than allowed ({detail})"},
     {"DP303.time-limit.remedy",
-     "Lag PDF-en på nytt fra originalen, eller øk [pdf] wall-seconds hvis filen er til å stole på.",
-     "Create the PDF again from the original, or raise [pdf] wall-seconds if the file is trusted."},
+     "Lag PDF-en på nytt fra originalen, eller øk [pdf] budget-ms (og om nødvendig [pdf] wall-seconds) hvis filen er "
+     "til å stole på.",
+     "Create the PDF again from the original, or raise [pdf] budget-ms (and if need be [pdf] wall-seconds) if the "
+     "file is trusted."},
     {"DP303.crashed", "PDF-leseren krasjet på filen ({detail})", "The PDF reader crashed on the file ({detail})"},
     {"DP303.crashed.remedy", "Ikke send filen. Lag PDF-en på nytt fra originalen.",
      "Do not send the file. Create the PDF again from the original."},

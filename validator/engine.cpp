@@ -125,7 +125,14 @@ Section pdf_section() {
     return {"pdf",
             {{"memory-mb", OptionSpec::Kind::integer, "1024", 64, 65536},
              {"cpu-seconds", OptionSpec::Kind::integer, "20", 1, 3600},
-             {"wall-seconds", OptionSpec::Kind::integer, "30", 1, 3600}}};
+             {"wall-seconds", OptionSpec::Kind::integer, "30", 1, 3600},
+             {"budget-ms", OptionSpec::Kind::integer, "800", 0, 3600000}}};
+}
+
+std::int64_t pdf_budget_milliseconds(const Config& config) {
+    const auto& s = config.section("pdf");
+    const std::int64_t wall = s.integer("wall-seconds") * 1000;
+    return std::min<std::int64_t>(s.integer("budget-ms"), std::max<std::int64_t>(wall - 1000, wall / 2));
 }
 
 pdf::Limits pdf_limits(const Config& config) {
@@ -146,7 +153,8 @@ bool has_pdf_extension(const std::string& file) {
 }
 }  // namespace
 
-void gather_facts(JournalPost& post, const pdf::Limits& limits, bool sandbox, Facts facts) {
+void gather_facts(JournalPost& post, const pdf::Limits& limits, bool sandbox, Facts facts,
+                  std::int64_t budget_milliseconds) {
     const bool find_person_ids = facts.has(Fact::text);
     const bool find_content_boxes = facts.has(Fact::content_boxes);
     for (auto& d : post.documents) {
@@ -193,7 +201,8 @@ void gather_facts(JournalPost& post, const pdf::Limits& limits, bool sandbox, Fa
         const bool read_pdf = facts.has(Fact::pdf) || find_person_ids || find_content_boxes;
         if (d.type == "application/pdf" && read_pdf) {
             const pdf::AnalyzeOptions options{.find_person_ids = find_person_ids,
-                                              .find_content_boxes = find_content_boxes};
+                                              .find_content_boxes = find_content_boxes,
+                                              .budget_milliseconds = budget_milliseconds};
             if (sandbox) {
                 d.pdf = pdf::analyze_sandboxed(d.path, limits, options);
             } else {
@@ -256,7 +265,7 @@ Report run_checks(JournalPost post, const CheckSet& check_set, const Config& con
     const Facts facts = check_set.needs(
         post, report.targets, [&](std::string_view slug) -> const SectionOptions& { return config.section(slug); },
         [&](const Check& c) { return settings.runs(c); });
-    gather_facts(post, pdf_limits(config), settings.sandbox, facts);
+    gather_facts(post, pdf_limits(config), settings.sandbox, facts, pdf_budget_milliseconds(config));
     for (const auto& check : check_set.checks()) {
         if (!settings.runs(*check)) {
             continue;

@@ -43,14 +43,20 @@ struct Report {
 // predicts every route.
 void look_up_recipients(JournalPost& post, registry::Registers* directory);
 Targets targets_for(const JournalPost& post, const RunSettings& settings);
-// [pdf]: limits of the analysing child, read by pdf_limits().
+// [pdf]: limits of the analysing child, read by pdf_limits(), and the analysis's
+// time budget, read by pdf_budget_milliseconds().
 Section pdf_section();
 pdf::Limits pdf_limits(const Config& config);
+// [pdf] budget-ms, kept inside wall-seconds: at most the wall clock less one second
+// (half of it when that is less), so that the child answers before it is killed.
+std::int64_t pdf_budget_milliseconds(const Config& config);
 
 // Reads size, type and PDF facts of every document into `post`; with Fact::text in
 // `facts`, also searches each document's text for fødselsnummer; with
-// Fact::content_boxes, also measures where each PDF page's content is drawn.
-void gather_facts(JournalPost& post, const pdf::Limits& limits, bool sandbox, Facts facts = {});
+// Fact::content_boxes, also measures where each PDF page's content is drawn. Each
+// PDF's analysis keeps to `budget_milliseconds` (0: none; pdf::AnalyzeOptions).
+void gather_facts(JournalPost& post, const pdf::Limits& limits, bool sandbox, Facts facts = {},
+                  std::int64_t budget_milliseconds = 0);
 
 Report run_checks(JournalPost post, const CheckSet& check_set, const Config& config, const RunSettings& settings);
 
