@@ -35,5 +35,39 @@ for tool in python3 qpdf pdfinfo /usr/bin/time; do
 done
 
 python3 "$bench_dir/make_pdfs.py" --out "$out" >/dev/null
-exec python3 "$bench_dir/measure.py" --runs "$runs" --binary "$binary" --pdfs "$out" \
+set +e
+python3 "$bench_dir/measure.py" --runs "$runs" --binary "$binary" --pdfs "$out" \
   --results "$results" --mem-runs "$mem_runs" --timeout "$timeout"
+rc=$?
+set -e
+# Every file answered in under a second (CPU time of the check and its analysing
+# child): the slowest files of the fixtures and of the shared corpus, appended to the
+# results; a file over a second is a MISS.
+if [ -x "$binary" ]; then
+  slow=$(mktemp)
+  trap 'rm -f "$slow"' EXIT
+  echo >"$slow"
+  echo "## Slowest files (\`scripts/corpus-report.py --jobs 1 --max-seconds 1\`: CPU of the check and its child)" >>"$slow"
+  for folder in "$root/fixtures/pdf" "$root/../shared/corpus"; do
+    [ -d "$folder" ] || continue
+    set +e
+    report=$(python3 "$root/scripts/corpus-report.py" --binary "$binary" --jobs 1 --slowest 3 --max-seconds 1 \
+      --all-files "$folder")
+    status=$?
+    set -e
+    {
+      echo
+      echo "\`$(basename "$folder")\`:"
+      echo '```'
+      printf '%s\n' "$report" | sed -n '/^corpus-report:/p;/^slowest/,$p'
+      echo '```'
+    } >>"$slow"
+    if [ "$status" -ne 0 ]; then
+      echo "**MISS**: a file of $(basename "$folder") took more than a second, or did not end with a report" >>"$slow"
+      [ "$rc" -eq 0 ] && rc=1
+    fi
+  done
+  cat "$slow"
+  cat "$slow" >>"$results"
+fi
+exit "$rc"

@@ -2,13 +2,16 @@
 """Corpus report: `preflight check --channel print --format json` over every PDF of a folder.
 
 Prints how many files passed, warned and blocked, the findings by check code (files
-and findings), the slowest files, and every file whose run ended other than with
-exit 0 or 1 (exit 2 or 3, a signal, a timeout, or output that is not the report).
+and findings), the slowest files (wall time, and CPU time of the run and of the
+analysing children it reaped), and every file whose run ended other than with exit 0
+or 1 (exit 2 or 3, a signal, a timeout, or output that is not the report), or took
+more than --max-seconds of CPU time (default 1: every file answered in under a second;
+CPU time, so that other work on the machine does not count; 0: no limit).
 
 usage: scripts/corpus-report.py [--binary PATH] [--jobs N] [--timeout S] [--slowest N]
-                                [--all-files] [--json FILE] FOLDER
+                                [--max-seconds S] [--all-files] [--json FILE] FOLDER
 
-Exit: 0 every run ended with exit 0 or 1 and a report; 1 some did not; 2 usage error.
+Exit: 0 every run ended with exit 0 or 1 and a report, in time; 1 some did not; 2 usage error.
 """
 
 import argparse
@@ -18,6 +21,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 import time
 
 
@@ -31,17 +35,52 @@ def files_in(folder, all_files):
     return found
 
 
+class Run:
+    """A finished child: its exit code (negative: signal), output and CPU seconds."""
+
+    def __init__(self, returncode, stdout, stderr, cpu):
+        self.returncode, self.stdout, self.stderr, self.cpu = returncode, stdout, stderr, cpu
+
+
+def run_timed(argv, timeout):
+    """Runs argv like subprocess.run, but reaps it with wait4() for its CPU time (its own
+    and that of the children it reaped: the analysing processes). Raises
+    subprocess.TimeoutExpired when it had to be killed after `timeout` seconds."""
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    fired = threading.Event()
+
+    def kill():
+        fired.set()
+        proc.kill()
+
+    timer = threading.Timer(timeout, kill)
+    timer.start()
+    err = []
+    reader = threading.Thread(target=lambda: err.append(proc.stderr.read()))
+    reader.start()
+    out = proc.stdout.read()
+    reader.join()
+    _, status, usage = os.wait4(proc.pid, 0)
+    timer.cancel()
+    proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here: Popen must not wait again
+    proc.stdout.close()
+    proc.stderr.close()
+    if fired.is_set():
+        raise subprocess.TimeoutExpired(argv, timeout)
+    return Run(proc.returncode, out, err[0] if err else b"", usage.ru_utime + usage.ru_stime)
+
+
 def check(binary, path, timeout):
     start = time.monotonic()
-    row = {"file": path, "exit": None, "seconds": 0.0, "verdict": None, "codes": [], "problem": None}
+    row = {"file": path, "exit": None, "seconds": 0.0, "cpu": 0.0, "verdict": None, "codes": [], "problem": None}
     try:
-        proc = subprocess.run([binary, "check", "--channel", "print", "--format", "json", path],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=timeout, check=False)
+        proc = run_timed([binary, "check", "--channel", "print", "--format", "json", path], timeout)
     except subprocess.TimeoutExpired:
         row["seconds"] = time.monotonic() - start
         row["problem"] = f"timeout after {timeout} s"
         return row
     row["seconds"] = time.monotonic() - start
+    row["cpu"] = proc.cpu
     row["exit"] = proc.returncode
     if proc.returncode < 0:
         row["problem"] = f"killed by signal {-proc.returncode}"
@@ -65,6 +104,8 @@ def main():
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--timeout", type=float, default=60.0, help="seconds per file (default 60)")
     ap.add_argument("--slowest", type=int, default=5)
+    ap.add_argument("--max-seconds", type=float, default=1.0,
+                    help="CPU seconds a file may take, run and analysing children (default 1; 0: no limit)")
     ap.add_argument("--all-files", action="store_true", help="every file, not only *.pdf")
     ap.add_argument("--json", help="also write every row and the totals as JSON to this file")
     args = ap.parse_args()
@@ -87,6 +128,10 @@ def main():
     verdicts = collections.Counter(r["verdict"] for r in rows if r["verdict"])
     files_by_code = collections.Counter(c for r in rows for c in set(r["codes"]))
     findings_by_code = collections.Counter(c for r in rows for c in r["codes"])
+    if args.max_seconds > 0:
+        for r in rows:
+            if not r["problem"] and r["cpu"] > args.max_seconds:
+                r["problem"] = f"{r['cpu']:.2f} s of CPU time, more than {args.max_seconds:g} s"
     bad = [r for r in rows if r["problem"]]
     rel = lambda p: os.path.relpath(p, args.folder)  # noqa: E731
 
@@ -96,11 +141,14 @@ def main():
     print("findings by code (files, findings):")
     for code in sorted(files_by_code):
         print(f"  {code}  {files_by_code[code]:5d} files  {findings_by_code[code]:6d} findings")
-    print(f"slowest {min(args.slowest, len(rows))}:")
+    print(f"slowest {min(args.slowest, len(rows))} (wall, CPU):")
     for r in sorted(rows, key=lambda r: -r["seconds"])[:args.slowest]:
-        print(f"  {r['seconds']:7.2f} s  {r['verdict'] or '-':5}  {rel(r['file'])}")
+        print(f"  {r['seconds']:7.2f} s  {r['cpu']:6.2f} s CPU  {r['verdict'] or '-':5}  {rel(r['file'])}")
+    if rows:
+        top = max(rows, key=lambda r: r["cpu"] if r["cpu"] == r["cpu"] else 0)
+        print(f"most CPU: {top['cpu']:.3f} s  {rel(top['file'])}")
     if bad:
-        print("ended other than with exit 0 or 1 and a report:")
+        print("ended other than with exit 0 or 1 and a report, or too slow:")
         for r in bad:
             print(f"  {rel(r['file'])}: {r['problem']}")
     if args.json:

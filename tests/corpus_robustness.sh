@@ -8,6 +8,7 @@ set -u
 bin=$1
 corpus=$2
 limit=${CORPUS_FILE_TIMEOUT:-60}
+# CPU seconds a file may take (scripts/corpus-report.py --max-seconds; CMake sets it).
 if [ ! -d "$corpus" ]; then
   echo "corpus_robustness: no corpus at $corpus: skipped"
   exit 77
@@ -17,7 +18,8 @@ trap 'rm -rf "$out"' EXIT
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # One `preflight check --channel print` per file, by scripts/corpus-report.py: counts
 # by verdict and code, the slowest files, and every run that ended otherwise.
-python3 "$here/../scripts/corpus-report.py" --binary "$bin" --jobs 2 --timeout "$limit" --all-files "$corpus"
+python3 "$here/../scripts/corpus-report.py" --binary "$bin" --jobs 2 --timeout "$limit" \
+  --max-seconds "${CORPUS_MAX_SECONDS:-1}" --all-files "$corpus"
 rc=$?
 if [ "$rc" -ne 0 ]; then
   echo "corpus_robustness: FAILED: runs that did not end with exit 0 or 1 and a report (above)"
