@@ -7,7 +7,10 @@
     sanitizers' runtimes (31 in December 2026; 55 when libcurl was linked): a new
     library in the start of every command is a decision, see bench/startup.sh;
   - a registry request does load it: `preflight lookup` against a closed port on
-    127.0.0.1 answers "connection refused", not "libcurl cannot be loaded".
+    127.0.0.1 answers "connection refused", not "libcurl cannot be loaded";
+  - without a loadable libcurl (/dev/null bound over libcurl.so.4 in a private mount
+    namespace: needs root, else skipped) the registry's answer says so, and the
+    command goes on.
 Usage: startup_test.py PREFLIGHT_BINARY
 """
 import os
@@ -69,6 +72,23 @@ def main() -> int:
         check(any("libcurl" in lib for lib in libs), "lookup loads libcurl")
         check("connection refused" in out and "cannot be loaded" not in out,
               f"lookup reaches the socket through libcurl (exit {code}): {out.strip()}")
+
+        # libcurl.so.4 unreadable in a private mount namespace of this one command.
+        library = next((line.split(" => ")[1].strip() for line in subprocess.run(
+            ["ldconfig", "-p"], capture_output=True, text=True, check=False).stdout.splitlines()
+            if line.strip().startswith("libcurl.so.4 ") and " => " in line), None)
+        hide = ["unshare", "-m", "--propagation", "private", "sh", "-c",
+                'mount --bind /dev/null "$1" || exit 97; shift; exec "$@"', "sh", str(library)]
+        if library is None or os.geteuid() != 0:
+            print("skip without libcurl: not root, or no libcurl.so.4 in ldconfig's cache")
+        else:
+            r = subprocess.run(hide + [binary, "lookup", "--lang", "en", "--config", str(config), "974760673"],
+                               env=env, capture_output=True, text=True, check=False)
+            if r.returncode == 97 or "unshare:" in r.stderr:
+                print(f"skip without libcurl: no private mount namespace here ({r.stderr.strip()})")
+            else:
+                check(r.returncode == 0 and "libcurl cannot be loaded (install the package libcurl4)" in r.stdout,
+                      f"without libcurl, lookup says so (exit {r.returncode}): {r.stdout.strip()} {r.stderr.strip()}")
 
     print(f"{len(failures)} failed" if failures else "all passed")
     return 1 if failures else 0
