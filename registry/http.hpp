@@ -1,6 +1,7 @@
 // A small HTTP client over libcurl for the registry clients: one request, one
 // answer, bounded by a connect and a total timeout. Transport failures are
-// exceptions (HttpError); any HTTP status is an answer.
+// exceptions (HttpError); any HTTP status is an answer. libcurl is loaded at the
+// first request (registry/http.cpp), so a command that asks no registry never maps it.
 #pragma once
 
 #include <cstdint>
@@ -27,7 +28,8 @@ struct HttpResponse {
 
 class HttpError : public std::runtime_error {
 public:
-    enum class Kind : std::uint8_t { timeout, connect, too_large, other };
+    // no_client: libcurl (libcurl.so.4) cannot be loaded.
+    enum class Kind : std::uint8_t { timeout, connect, too_large, no_client, other };
     HttpError(Kind kind, const std::string& what) : std::runtime_error(what), kind_(kind) {}
     [[nodiscard]] Kind kind() const { return kind_; }
 
@@ -54,7 +56,8 @@ public:
     virtual HttpResponse send(const HttpRequest& request) = 0;
 };
 
-// libcurl, one easy handle per request; safe to call from several threads.
+// libcurl, one easy handle per request; safe to call from several threads. libcurl is
+// loaded by the first send(), which throws HttpError (no_client) when it cannot be.
 std::unique_ptr<HttpClient> make_curl_client(const HttpSettings& settings);
 
 // Sends `request`; on a timeout or a 5xx answer sends it once more (the

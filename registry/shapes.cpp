@@ -131,6 +131,8 @@ std::string describe(const HttpError& e) {
             return "connection refused or host not found";
         case HttpError::Kind::too_large:
             return "answer too large";
+        case HttpError::Kind::no_client:
+            return "libcurl cannot be loaded (install the package libcurl4)";
         case HttpError::Kind::other:
             break;
     }

@@ -83,15 +83,27 @@ else
   bad "the conffile and --dump-config differ"
 fi
 
-# Depends: the packages that hold the libraries the binary links, exactly.
-needed=$(objdump -p "$root/usr/bin/preflight" | awk '/NEEDED/ {print $2}')
+# Depends: the packages that hold the libraries the binary links, and the one of
+# libcurl.so.4, which it loads at the first registry request (registry/http.cpp), exactly.
+needed="$(objdump -p "$root/usr/bin/preflight" | awk '/NEEDED/ {print $2}') libcurl.so.4"
 linked=$(for lib in $needed; do in_root dpkg -S "*/$lib" 2>/dev/null | head -1 | cut -d: -f1; done | sort -u)
 depends=$(dpkg-deb --field "$deb" Depends | tr ',' '\n' | sed 's/(.*//; s/ //g' | sort -u)
 if [ "$linked" = "$depends" ]; then
-  ok "Depends is exactly the linked libraries' packages: $(echo $depends)"
+  ok "Depends is exactly the packages of the linked libraries and libcurl: $(echo $depends)"
 else
-  bad "Depends ($(echo $depends)) is not the linked libraries' packages ($(echo $linked))"
+  bad "Depends ($(echo $depends)) is not the packages of the linked libraries and libcurl ($(echo $linked))"
 fi
+objdump -p "$root/usr/bin/preflight" | grep -q 'NEEDED.*libcurl' && bad "the binary links libcurl" ||
+  ok "libcurl is not linked (loaded at the first registry request)"
+# The loaded libcurl works: a registry on a closed port is "connection refused", not
+# "libcurl cannot be loaded".
+closed=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+printf '[enhetsregisteret]\nurl = http://127.0.0.1:%s\n' "$closed" > "$root/tmp/closed.ini"
+set +e
+in_root preflight lookup --lang en --config /tmp/closed.ini 974760673 > $out/lookup.txt 2>&1
+set -e
+grep -q 'connection refused' $out/lookup.txt && ok "lookup loads libcurl: $(grep -m1 'connection refused' $out/lookup.txt)" ||
+  { cat $out/lookup.txt; bad "lookup with libcurl"; }
 
 index=$root/usr/share/doc/preflight/docs/checks/index.md
 rows=$(grep -c '^| DP' "$index" 2>/dev/null || true)
