@@ -281,8 +281,9 @@ def main() -> int:
                  f"wall time median (min); CPU time (user + system) median; peak RSS = max of GNU time's %M over {args.mem_runs} "
                  "further runs (largest peak of the process or any child it reaped; see bench/README.md)")
     lines.append("- commands: `preflight check --channel print --config geometry.ini FILE` (DP307 off: "
-                 "`[print-margin] enabled = false`) vs `pdfinfo -f 1 -l 99999 -box FILE`; below, the content "
-                 "pass: `preflight check --channel print FILE` (DP307 on) vs `pdftotext FILE /dev/null`\n")
+                 "`[print-margin] enabled = false`) vs `pdfinfo -f 1 -l 99999 -box FILE`; below, the whole "
+                 "default check: `preflight check --channel print FILE` (DP307's content pass on) vs the same "
+                 "pdfinfo in the same rounds, and `pdftotext FILE /dev/null`\n")
     lines.append("| file | size | pages pdfinfo / preflight | preflight median (min) | pdfinfo median (min) "
                  "| ratio median (min) | CPU preflight / pdfinfo (ratio) | preflight peak RSS | pdfinfo peak RSS | preflight exit | pdfinfo exit "
                  "| preflight findings |")

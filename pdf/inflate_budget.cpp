@@ -20,14 +20,17 @@ InflateBudget::~InflateBudget() { current = previous_; }
 }  // namespace preflight::pdf::podofo
 
 // zlib's inflate(), with the budget of the calling thread asked first (every 16th
-// call: PoDoFo inflates 4 KiB at a time). Throwing here leaves the stream as it was
-// before the call; PoDoFo's filter ends it as after any PdfError, and preflight's
-// own inflating code (pdf/xref.cpp) ends it in a destructor.
+// call: PoDoFo inflates 4 KiB at a time). The stream is ended before throwing; any
+// later call on it (preflight's own inflating code, pdf/xref.cpp, ends its stream in a
+// destructor) is answered Z_STREAM_ERROR by zlib.
 extern "C" int inflate(z_streamp strm, int flush) {
     using Inflate = int (*)(z_streamp, int);
     // NOLINTNEXTLINE(cppcoreguidelines-pro-type-reinterpret-cast): dlsym's result is the function
     static const auto real = reinterpret_cast<Inflate>(::dlsym(RTLD_NEXT, "inflate"));
     if (const preflight::Deadline* d = preflight::pdf::podofo::current; d != nullptr && d->expired_every(16)) {
+        // PoDoFo's filter gives up without ending its stream: end it here (zlib's own
+        // inflateEnd(), which answers Z_STREAM_ERROR, harmlessly, to a second end).
+        ::inflateEnd(strm);
         preflight::pdf::podofo::throw_out_of_time();
     }
     if (real == nullptr) {
