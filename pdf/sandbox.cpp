@@ -28,8 +28,8 @@
 //   but slow (below). The same command runs one analysis alone (bench/gate.sh).
 // - Fork-server mode (isolate::start_server(), called while the caller is still
 //   single-threaded): fork mode, run by
-//   a manager that the isolation server's single-threaded helper forks per
-//   request; the manager sends back the isolate::Outcome (the answer lines and how
+//   the isolation server's single-threaded helper, which forks each request's
+//   child itself and sends back the isolate::Outcome (the answer lines and how
 //   the child ended), which to_info() maps here as in the other modes. Use it in
 //   the gate. The test hooks are not seen by the helper (it was forked before
 //   they were set).
@@ -87,6 +87,7 @@
 // passed, then SIGKILLs the child. The child is always reaped (wait4 on its pid,
 // so concurrent calls from several threads do not reap each other's children);
 // both pipe ends and the shared flag page are always released.
+#include "pdf/sandbox.hpp"
 #include "base/error.hpp"
 #include "base/isolate.hpp"
 #include "pdf/detail.hpp"
@@ -154,7 +155,9 @@ bool child_work(int out_fd, const std::filesystem::path& file, const AnalyzeOpti
         if (const auto hook = detail::child_hook.load()) {
             hook();
         }
-        Info info = detail::analyze_with(file, {.raw_reader = true, .free_objects = false});
+        // PoDoFo's objects are left to the child's exit, unless a letter's next
+        // document follows in the same child (base/isolate_batch.hpp).
+        Info info = detail::analyze_with(file, {.raw_reader = true, .free_objects = isolate::items_after_this() > 0});
         if (isolate::allocation_failed() && info.damage != Damage::memory_limit) {
             info.damage = Damage::memory_limit;
             info.damage_detail = "an allocation failed in the analysing child";
@@ -358,6 +361,15 @@ Info analyze_sandboxed(const std::filesystem::path& file, const Limits& limits, 
             isolate::run_job(analyze_job, {file.string(), std::to_string(scan_flags(options))}, limits, run_options),
             limits, options);
     });
+}
+
+isolate::BatchItem analysis_item(const std::filesystem::path& file, const AnalyzeOptions& options) {
+    return {analyze_job, {file.string(), std::to_string(scan_flags(options))}, mapped_bytes(file)};
+}
+
+Info analysis_of(const isolate::Outcome& outcome, const std::filesystem::path& file, const Limits& limits,
+                 const AnalyzeOptions& options) {
+    return guarded(file, [&] { return to_info(outcome, limits, options); });
 }
 
 }  // namespace preflight::pdf
