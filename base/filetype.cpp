@@ -91,12 +91,18 @@ std::string sniff_isolated(const std::filesystem::path& file, std::string_view h
     }
     isolate::RunOptions options;
     options.max_answer_bytes = max_type_bytes;
-    const isolate::Outcome out =
-        isolate::run_job(sniff_job, {std::filesystem::absolute(file).string()}, limits, options);
-    if (!out.exited_cleanly() || out.answer.empty()) {
+    return sniff_type_of(isolate::run_job(sniff_job, {std::filesystem::absolute(file).string()}, limits, options));
+}
+
+isolate::BatchItem sniff_item(const std::filesystem::path& file) {
+    return {sniff_job, {std::filesystem::absolute(file).string()}, 0};
+}
+
+std::string sniff_type_of(const isolate::Outcome& outcome) {
+    if (!outcome.exited_cleanly() || outcome.answer.empty() || outcome.answer.size() > max_type_bytes) {
         return "application/octet-stream";
     }
-    return type_of(out.answer);
+    return type_of(outcome.answer);
 }
 
 }  // namespace preflight::filetype

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "base/isolate.hpp"
+#include "base/isolate_batch.hpp"
 
 #include <filesystem>
 #include <string>
@@ -22,6 +23,11 @@ std::string sniff(const std::filesystem::path& file, std::string_view head);
 // the file unidentified: "application/octet-stream", which DP401 judges as such
 // (blocked where the channel needs a known type).
 std::string sniff_isolated(const std::filesystem::path& file, std::string_view head, const isolate::Limits& limits);
+
+// sniff_isolated()'s child as an item of a batch (base/isolate_batch.hpp), for a
+// file whose head is no PDF's, and the type its outcome gives (the same answers).
+isolate::BatchItem sniff_item(const std::filesystem::path& file);
+std::string sniff_type_of(const isolate::Outcome& outcome);
 
 // Offset of `%PDF-` within the first 1024 bytes of `head`, or npos.
 std::size_t pdf_header_offset(std::string_view head);

@@ -1,5 +1,7 @@
 // The isolation module (base/isolate.hpp): limited children, one mapping of how they end.
 #include "base/isolate.hpp"
+#include "base/isolate_batch.hpp"
+#include "base/isolate_fork.hpp"
 
 #include "base/error.hpp"
 
@@ -69,6 +71,8 @@ private:
 
 std::string error_text(int error) { return std::system_category().message(error); }  // thread-safe, unlike strerror
 
+std::atomic<std::uint64_t> children_count{0};  // children_started()
+
 std::mutex program_mutex;
 std::filesystem::path program_path;  // guarded by program_mutex
 
@@ -91,8 +95,10 @@ std::chrono::steady_clock::time_point deadline_of(const Limits& limits) {
 
 // The parent's side: the answer, the kill on time or size, the reaping, the mapping.
 Outcome collect(pid_t pid, Fd& read_end, std::chrono::steady_clock::time_point deadline, const Limits& limits,
-                const RunOptions& options, const SharedState* shared) {
-    ReadResult read = read_until_eof(read_end.get(), deadline, options.max_answer_bytes);
+                const RunOptions& options, const SharedState* shared, std::size_t items = 0) {
+    const auto renew =
+        items > 0 ? std::chrono::milliseconds(std::max(1, limits.wall_milliseconds)) : std::chrono::milliseconds(0);
+    ReadResult read = detail::read_items(read_end.get(), deadline, options.max_answer_bytes, renew);
     if (read.timed_out || read.too_large) {
         ::kill(pid, SIGKILL);
     }
@@ -248,6 +254,15 @@ std::string describe(const Outcome& outcome, const Limits& limits) {
 }
 
 ReadResult read_until_eof(int fd, std::chrono::steady_clock::time_point deadline, std::size_t max_bytes) {
+    return detail::read_items(fd, deadline, max_bytes, std::chrono::milliseconds(0));
+}
+
+std::uint64_t children_started() { return children_count.load(); }
+
+void detail::count_child() { children_count.fetch_add(1); }
+
+ReadResult detail::read_items(int fd, std::chrono::steady_clock::time_point deadline, std::size_t max_bytes,
+                              std::chrono::milliseconds renew) {
     ReadResult out;
     char buf[65536];
     for (;;) {
@@ -284,7 +299,15 @@ ReadResult read_until_eof(int fd, std::chrono::steady_clock::time_point deadline
             out.too_large = true;
             return out;
         }
+        const std::size_t before = out.data.size();
         out.data.append(buf, static_cast<std::size_t>(n));
+        if (renew.count() > 0) {
+            // An item ended (its mark may straddle two reads): its successor gets a whole wall clock.
+            const std::size_t from = before >= item_end.size() ? before - item_end.size() + 1 : 0;
+            if (out.data.find(item_end, from) != std::string::npos) {
+                deadline = std::chrono::steady_clock::now() + renew;
+            }
+        }
     }
 }
 
@@ -334,6 +357,30 @@ void limit_child(const Limits& limits, std::uint64_t extra_bytes) {
     ::setrlimit(RLIMIT_AS, &as_limit);
 }
 
+void detail::limit_item(const Limits& limits, std::uint64_t extra_bytes) {
+    rlimit cpu{};
+    rusage usage{};
+    if (::getrlimit(RLIMIT_CPU, &cpu) == 0 && ::getrusage(RUSAGE_SELF, &usage) == 0) {
+        const auto used = static_cast<rlim_t>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + 1;  // rounded up
+        rlim_t soft = used + static_cast<rlim_t>(std::max(1, limits.cpu_seconds));
+        if (cpu.rlim_max != RLIM_INFINITY) {
+            soft = std::min(soft, cpu.rlim_max);
+        }
+        cpu.rlim_cur = soft;
+        ::setrlimit(RLIMIT_CPU, &cpu);
+    }
+    rlimit as{};
+    if (::getrlimit(RLIMIT_AS, &as) == 0) {
+        rlim_t soft = limits.memory_bytes > (UINT64_MAX >> 2) ? RLIM_INFINITY
+                                                              : address_space_now() + extra_bytes + limits.memory_bytes;
+        if (as.rlim_max != RLIM_INFINITY) {
+            soft = std::min(soft, as.rlim_max);
+        }
+        as.rlim_cur = soft;
+        ::setrlimit(RLIMIT_AS, &as);
+    }
+}
+
 bool allocation_failed() { return g_state->out_of_memory.load() != 0; }
 void clear_allocation_failed() { g_state->out_of_memory.store(0); }
 
@@ -357,6 +404,10 @@ std::filesystem::path program() {
 }
 
 Outcome run_forked(const Body& body, const Limits& limits, const RunOptions& options) {
+    return detail::run_forked_items(body, limits, options, 0);
+}
+
+Outcome detail::run_forked_items(const Body& body, const Limits& limits, const RunOptions& options, std::size_t items) {
     int fds[2];
     if (::pipe2(fds, O_CLOEXEC) != 0) {
         return not_started("pipe: " + error_text(errno));
@@ -376,8 +427,64 @@ Outcome run_forked(const Body& body, const Limits& limits, const RunOptions& opt
         read_end.reset();
         forked_child(write_end.get(), body, limits, options, shared.get());
     }
+    detail::count_child();
     write_end.reset();
-    return collect(pid, read_end, deadline, limits, options, shared.get());
+    return collect(pid, read_end, deadline, limits, options, shared.get(), items);
+}
+
+detail::ForkedChild detail::start_forked(const Body& body, const Limits& limits, const RunOptions& options) {
+    ForkedChild out;
+    int fds[2];
+    if (::pipe2(fds, O_CLOEXEC) != 0) {
+        out.error = "pipe: " + error_text(errno);
+        return out;
+    }
+    void* page = ::mmap(nullptr, sizeof(SharedState), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (page == MAP_FAILED) {
+        out.error = "mmap: " + error_text(errno);
+        ::close(fds[0]);
+        ::close(fds[1]);
+        return out;
+    }
+    auto* state = new (page) SharedState{};
+    state->out_of_memory.store(0);
+    const pid_t pid = ::fork();
+    if (pid < 0) {
+        out.error = "fork: " + error_text(errno);
+        ::close(fds[0]);
+        ::close(fds[1]);
+        ::munmap(page, sizeof(SharedState));
+        return out;
+    }
+    if (pid == 0) {
+        ::close(fds[0]);
+        forked_child(fds[1], body, limits, options, state);
+    }
+    ::close(fds[1]);
+    ::fcntl(fds[0], F_SETFL, O_NONBLOCK);
+    out.pid = pid;
+    out.read_fd = fds[0];
+    out.flag_page = page;
+    return out;
+}
+
+Outcome detail::outcome_of(ForkedChild& child, std::string answer, bool timed_out, bool too_large, int wait_status,
+                           double cpu_seconds, const Limits& limits) {
+    Outcome out;
+    out.cpu_seconds = cpu_seconds;
+    if (child.flag_page != nullptr) {
+        out.allocation_failed = static_cast<const SharedState*>(child.flag_page)->out_of_memory.load() != 0;
+        ::munmap(child.flag_page, sizeof(SharedState));
+        child.flag_page = nullptr;
+    }
+    out.answer = std::move(answer);
+    out.ended = ended_of(timed_out, too_large, wait_status, cpu_seconds, out.allocation_failed, limits);
+    if (WIFSIGNALED(wait_status)) {
+        out.signal = WTERMSIG(wait_status);
+    } else if (WIFEXITED(wait_status)) {
+        out.exit_status = WEXITSTATUS(wait_status);
+    }
+    return out;
 }
 
 int spawn_with_fd3(const std::vector<std::string>& argv, int fd, int& error) {
@@ -434,6 +541,7 @@ Outcome run_spawned(const std::vector<std::string>& argv, const Limits& limits, 
     if (pid < 0) {
         return not_started("posix_spawn " + argv.front() + ": " + error_text(error));
     }
+    detail::count_child();
     write_end.reset();
     // No shared page across exec: the child's answer says whether it ran out.
     return collect(pid, read_end, deadline, limits, options, nullptr);

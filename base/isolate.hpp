@@ -8,16 +8,18 @@
 // - run_forked(): fork() without exec. The child runs `body` on its copy of this
 //   process: cheap, but only safe while the caller is single-threaded (a fork
 //   while other threads hold locks can leave the child deadlocked; the wall
-//   clock then kills it: time_limit, never a hang). The CLI, scan's workers and
-//   the fork server's managers use it.
+//   clock then kills it: time_limit, never a hang). The CLI and scan's workers
+//   use it; the fork server's helper forks the same child (base/isolate_fork.hpp).
 // - run_spawned(): posix_spawn() of a program (set_program(), normally
 //   /proc/self/exe) with a named job's command line (`__isolate-child JOB ...`).
 //   Nothing of the parent's state is inherited, so it is safe in a
 //   multi-threaded process (the gate's fallback). The program's main() hands the
 //   command to child_main(), which calls child_begin() and answers on fd 3.
-// - The fork server (start_server(), run_job()): fork mode, run by a manager
-//   that a single-threaded helper, forked at start, forks per request. Safe in a
-//   multi-threaded process, nearly as cheap as fork mode: the gate's mode.
+// - The fork server (start_server(), run_job()): fork mode, run by a
+//   single-threaded helper, forked at start, that forks each request's child and
+//   watches them all. Safe in a multi-threaded process, nearly as cheap as fork
+//   mode: the gate's mode. Several jobs of one caller can share one child:
+//   run_batch() (base/isolate_batch.hpp).
 // run_job() runs a named job (PDF analysis, DOCX reading) in whichever of the
 // three there is; see "Named jobs" below.
 //
@@ -227,13 +229,13 @@ struct JobRegistration {
 //
 // Server mode: the request (the job, its arguments, the caller's working
 // directory, the limits and options) goes to the helper with the write end of a
-// fresh pipe; the helper forks a manager, which chdir()s to that directory and
-// runs run_forked() (fork, limits, wall clock, reaping, mapping) and writes the
-// Outcome back. The caller waits at most Limits::wall_milliseconds + 2 s: no
-// answer in time is time_limit; a helper or manager that died without a whole
-// answer is not_started. A helper found gone when sending: with a program set,
-// keep_server() starts another and this call goes to exec mode; without one,
-// not_started.
+// fresh pipe; the helper forks the child (which chdir()s to that directory), reads
+// its answer, kills it at the wall clock or the answer cap, reaps it, maps how it
+// ended and writes the Outcome back, for all its children at once (one poll()
+// loop). The caller waits at most Limits::wall_milliseconds + 2 s: no answer in
+// time is time_limit; a helper that died without a whole answer is not_started.
+// A helper found gone when sending: with a program set, keep_server() starts
+// another and this call goes to exec mode; without one, not_started.
 Outcome run_job(std::string_view job, const std::vector<std::string>& args, const Limits& limits,
                 const RunOptions& options = {});
 
@@ -242,10 +244,11 @@ Outcome run_job(std::string_view job, const std::vector<std::string>& args, cons
 // thing in main() or serve(), before any thread exists): it forks a helper that
 // stays single-threaded for its whole life, connected by a socketpair(AF_UNIX,
 // SOCK_SEQPACKET) (SO_SNDTIMEO 2 s: a wedged helper cannot block a sender). The
-// helper keeps fds 0-2 and its socket, runs every job's prepare, ignores SIGCHLD
-// (the kernel reaps the managers), SIGPIPE, SIGINT, SIGTERM and SIGHUP (it is the
-// caller who is to stop; requests in flight still get their answer) and exits
-// when its socket reaches EOF (stop_server(), or the caller is gone). false (and
+// helper keeps fds 0-2 and its socket, runs every job's prepare, reaps its
+// children itself, ignores SIGPIPE, SIGINT, SIGTERM and SIGHUP (it is the caller
+// who is to stop; requests in flight still get their answer) and, when its socket
+// reaches EOF (stop_server(), or the caller is gone), kills and reaps the children
+// it still has and exits. false (and
 // nothing changes) when the socket or fork fails or a server is already running.
 bool start_server();
 // Closes the socket and reaps the helper (one that has not left after 2 s is

@@ -1,25 +1,33 @@
 // Named jobs and the fork server of the isolation module (base/isolate.hpp):
-// run_job() in server, exec or fork mode, the helper, its managers, the exec'd
+// run_job() in server, exec or fork mode, the helper and its children, the exec'd
 // child's main.
 #include "base/isolate.hpp"
+#include "base/isolate_batch.hpp"
+#include "base/isolate_fork.hpp"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <new>
 #include <optional>
 #include <shared_mutex>
+#include <stdexcept>
 #include <system_error>
 #include <utility>
 
@@ -43,8 +51,14 @@ std::mutex& registry_mutex() {
     static std::mutex m;
     return m;
 }
+// The job "isolate.batch" (base/isolate_batch.hpp), in the registry from its start:
+// an exec'd child may look it up during static initialisation, before this file's
+// registrations ran.
+constexpr const char* batch_job = "isolate.batch";
+void batch_child(int out_fd, const std::vector<std::string>& args);
+
 std::map<std::string, Job, std::less<>>& registry() {
-    static std::map<std::string, Job, std::less<>> jobs;
+    static std::map<std::string, Job, std::less<>> jobs{{batch_job, Job{batch_child, {}}}};
     return jobs;
 }
 
@@ -85,6 +99,7 @@ struct WireRequest {
     std::int32_t cpu_seconds;
     std::int32_t wall_milliseconds;
     std::uint32_t strings;
+    std::uint32_t items;  // a batch's items (its wall clock restarts after each), or 0
 };
 // The answer: this header, the error, then the answer.
 struct WireOutcome {
@@ -180,53 +195,151 @@ struct FdMessage {
     } control{};
 };
 
-// ---- The helper and its managers ---------------------------------------------------
+// ---- The helper ---------------------------------------------------------------------
 
-// The manager: one request, in a process of its own. Runs fork mode (which forks
-// the job's child, enforces the limits and reaps it) and writes the Outcome into
-// out_fd.
-[[noreturn]] void manager_main(int socket_fd, int out_fd, std::string_view request) {
-    ::close(socket_fd);
-    ::signal(SIGCHLD, SIG_DFL);  // the helper ignores it; wait4() needs it back
-    int rc = 1;
-    try {
-        WireRequest h{};
-        std::memcpy(&h, request.data(), sizeof h);
-        request.remove_prefix(sizeof h);
-        std::vector<std::string> strings(h.strings);
-        bool whole = h.strings >= 2;
-        for (auto& s : strings) {
-            whole = whole && take_string(request, s);
-        }
-        Outcome out;
-        if (!whole || !request.empty()) {
-            out = not_started("isolate: a request the server cannot read");
-        } else if (const Job* job = find_job(strings[1]); job == nullptr) {
-            out = not_started(unknown_job(strings[1]) + " in the server");
-        } else {
-            if (::chdir(strings[0].c_str()) != 0) {
+// One request's child, watched by the helper: its answer, its wall clock, its end.
+struct Running {
+    detail::ForkedChild child;
+    int out_fd = -1;  // the caller's pipe: the Outcome goes there
+    int pidfd = -1;   // readable when the child has ended (-1: polled every 10 ms)
+    Limits limits;
+    std::size_t max_bytes = 0;
+    std::chrono::milliseconds renew{0};  // a batch's clock restarts after each item
+    std::chrono::steady_clock::time_point deadline;
+    std::string answer;
+    bool reading = true;  // its answer pipe is open
+    bool timed_out = false;
+    bool too_large = false;
+};
+
+void answer_caller(int out_fd, const Outcome& out) {
+    write_all(out_fd, encode_outcome(out));  // a caller that gave up: EPIPE (ignored)
+    ::close(out_fd);
+}
+
+// Starts the request's child, or answers not_started at once (and closes out_fd).
+std::unique_ptr<Running> start_request(int out_fd, std::string_view request) {
+    WireRequest h{};
+    std::memcpy(&h, request.data(), sizeof h);
+    request.remove_prefix(sizeof h);
+    std::vector<std::string> strings(h.strings);
+    bool whole = h.strings >= 2;
+    for (auto& s : strings) {
+        whole = whole && take_string(request, s);
+    }
+    if (!whole || !request.empty()) {
+        answer_caller(out_fd, not_started("isolate: a request the server cannot read"));
+        return nullptr;
+    }
+    const Job* job = find_job(strings[1]);
+    if (job == nullptr) {
+        answer_caller(out_fd, not_started(unknown_job(strings[1]) + " in the server"));
+        return nullptr;
+    }
+    auto r = std::make_unique<Running>();
+    r->out_fd = out_fd;
+    r->limits.memory_bytes = h.memory_bytes;
+    r->limits.cpu_seconds = h.cpu_seconds;
+    r->limits.wall_milliseconds = h.wall_milliseconds;
+    RunOptions options;
+    options.extra_bytes = h.extra_bytes;
+    options.max_answer_bytes = h.max_answer_bytes;
+    r->max_bytes = options.max_answer_bytes;
+    const auto wall = std::chrono::milliseconds(std::max(1, r->limits.wall_milliseconds));
+    r->renew = h.items > 0 ? wall : std::chrono::milliseconds(0);
+    r->deadline = std::chrono::steady_clock::now() + wall;
+    const std::string& cwd = strings[0];
+    const std::vector<std::string> args(strings.begin() + 2, strings.end());
+    r->child = detail::start_forked(
+        [&](int fd) {
+            if (::chdir(cwd.c_str()) != 0) {
                 // Relative arguments may not resolve: the job says so, as for a missing file.
             }
-            Limits limits;
-            limits.memory_bytes = h.memory_bytes;
-            limits.cpu_seconds = h.cpu_seconds;
-            limits.wall_milliseconds = h.wall_milliseconds;
-            RunOptions options;
-            options.extra_bytes = h.extra_bytes;
-            options.max_answer_bytes = h.max_answer_bytes;
-            const std::vector<std::string> args(strings.begin() + 2, strings.end());
-            out = run_forked([&](int fd) { job->run(fd, args); }, limits, options);
+            job->run(fd, args);
+        },
+        r->limits, options);
+    if (r->child.pid < 0) {
+        answer_caller(out_fd, not_started(r->child.error));
+        return nullptr;
+    }
+    r->pidfd = static_cast<int>(::syscall(SYS_pidfd_open, r->child.pid, 0));
+    return r;
+}
+
+// Reads what the child has written so far, without blocking.
+void drain(Running& r) {
+    char buf[65536];
+    for (;;) {
+        const ssize_t n = ::read(r.child.read_fd, buf, sizeof buf);
+        if (n < 0 && errno == EINTR) {
+            continue;
         }
-        rc = write_all(out_fd, encode_outcome(out)) ? 0 : 1;
-    } catch (...) {
-        rc = 1;  // no answer: the caller reports not_started
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            return;
+        }
+        if (n > 0 && r.answer.size() + static_cast<std::size_t>(n) > r.max_bytes) {
+            r.too_large = true;
+            ::kill(r.child.pid, SIGKILL);  // not reaped yet: the pid is still this child's
+        } else if (n > 0) {
+            const std::size_t before = r.answer.size();
+            r.answer.append(buf, static_cast<std::size_t>(n));
+            if (r.renew.count() > 0) {
+                const std::size_t from = before >= item_end.size() ? before - item_end.size() + 1 : 0;
+                if (r.answer.find(item_end, from) != std::string::npos) {
+                    r.deadline = std::chrono::steady_clock::now() + r.renew;
+                }
+            }
+            continue;
+        }
+        // EOF, an error, or too large: no more reading.
+        ::close(r.child.read_fd);
+        r.child.read_fd = -1;
+        r.reading = false;
+        return;
+    }
+}
+
+// The child has ended and its pipe is closed: reap it and answer. false: not yet.
+bool finish(Running& r) {
+    int status = 0;
+    rusage usage{};
+    pid_t w = 0;
+    do {
+        w = ::wait4(r.child.pid, &status, WNOHANG, &usage);
+    } while (w < 0 && errno == EINTR);
+    if (w == 0) {
+        return false;
+    }
+    const double cpu = w < 0 ? 0
+                             : static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
+                                   static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+    if (w < 0) {
+        status = 0;
+    }
+    answer_caller(r.out_fd,
+                  detail::outcome_of(r.child, std::move(r.answer), r.timed_out, r.too_large, status, cpu, r.limits));
+    if (r.pidfd >= 0) {
+        ::close(r.pidfd);
+    }
+    return true;
+}
+
+// The caller is gone: its children are killed and reaped, and the helper leaves.
+[[noreturn]] void leave(std::vector<std::unique_ptr<Running>>& running, int rc) {
+    for (auto& r : running) {
+        ::kill(r->child.pid, SIGKILL);
+        int status = 0;
+        while (::waitpid(r->child.pid, &status, 0) < 0 && errno == EINTR) {
+        }
     }
     ::_exit(rc);
 }
 
 // The helper: single-threaded for its whole life. Keeps fds 0-2 and its socket,
 // reads requests until EOF (the caller's end is closed: stop_server() or the
-// caller is gone) and forks a manager for each.
+// caller is gone), forks each request's child itself and watches them all at once
+// (poll: their pipes, their pidfds, the nearest wall clock): no manager process
+// per request, so one fork per request instead of two.
 [[noreturn]] void serve(int socket_fd) {
     if (socket_fd != 3 && ::dup3(socket_fd, 3, O_CLOEXEC) == 3) {
         socket_fd = 3;
@@ -236,51 +349,101 @@ struct FdMessage {
     }
     for (int sig = 1; sig < NSIG; ++sig) {
         if (sig != SIGKILL && sig != SIGSTOP) {
-            ::signal(sig, SIG_DFL);  // glibc's internal signals refuse: harmless
+            ::signal(sig, SIG_DFL);  // glibc's internal signals refuse: harmless (SIGCHLD: reaped by wait4)
         }
     }
-    // Children are reaped by the kernel. A terminal's ^C or a service manager's
-    // SIGTERM is meant for the caller: the helper leaves when the caller does,
-    // and requests in flight are answered meanwhile.
-    for (const int sig : {SIGCHLD, SIGPIPE, SIGINT, SIGTERM, SIGHUP}) {
+    // A terminal's ^C or a service manager's SIGTERM is meant for the caller: the
+    // helper leaves when the caller does, and requests in flight are answered meanwhile.
+    for (const int sig : {SIGPIPE, SIGINT, SIGTERM, SIGHUP}) {
         ::signal(sig, SIG_IGN);
     }
     sigset_t none;
     sigemptyset(&none);
     ::sigprocmask(SIG_SETMASK, &none, nullptr);
-    prepare_all();  // inherited by every manager and child
+    prepare_all();  // inherited by every child
 
     std::vector<char> buffer(max_request_bytes);
+    std::vector<std::unique_ptr<Running>> running;
+    std::vector<pollfd> fds;
     for (;;) {
+        fds.clear();
+        fds.push_back({socket_fd, POLLIN, 0});
+        auto now = std::chrono::steady_clock::now();
+        int timeout = -1;
+        for (const auto& r : running) {
+            fds.push_back({r->reading ? r->child.read_fd : -1, POLLIN, 0});
+            fds.push_back({r->pidfd, POLLIN, 0});
+            int wait_ms = r->pidfd < 0 ? 10 : -1;
+            if (!r->timed_out) {
+                const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(r->deadline - now).count() + 1;
+                wait_ms = wait_ms < 0 ? static_cast<int>(std::clamp<long long>(left, 0, 1 << 30))
+                                      : std::min(wait_ms, static_cast<int>(std::clamp<long long>(left, 0, 1 << 30)));
+            }
+            if (wait_ms >= 0) {
+                timeout = timeout < 0 ? wait_ms : std::min(timeout, wait_ms);
+            }
+        }
+        if (::poll(fds.data(), fds.size(), timeout) < 0 && errno != EINTR) {
+            leave(running, 1);
+        }
+        now = std::chrono::steady_clock::now();
+        for (std::size_t i = 0; i < running.size(); ++i) {
+            Running& r = *running[i];
+            if (r.reading && fds[1 + (2 * i)].revents != 0) {
+                drain(r);
+            }
+            if (!r.timed_out && now >= r.deadline) {
+                if (r.reading) {
+                    drain(r);  // what it wrote in time counts
+                }
+                r.timed_out = true;
+                ::kill(r.child.pid, SIGKILL);  // not reaped yet: the pid is still this child's
+                if (r.reading) {
+                    ::close(r.child.read_fd);
+                    r.child.read_fd = -1;
+                    r.reading = false;
+                }
+            }
+        }
+        // Reap and answer those whose pipe is closed and that have ended.
+        std::erase_if(running, [](const std::unique_ptr<Running>& r) { return !r->reading && finish(*r); });
+
+        if (fds[0].revents == 0) {
+            continue;
+        }
         FdMessage<8> packet(buffer.data(), buffer.size());
         msghdr& msg = packet.msg;
-        const ssize_t n = ::recvmsg(socket_fd, &msg, MSG_CMSG_CLOEXEC);
-        if (n < 0 && errno == EINTR) {
+        const ssize_t n = ::recvmsg(socket_fd, &msg, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
+        if (n < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)) {
             continue;
         }
         if (n <= 0) {
-            ::_exit(n == 0 ? 0 : 1);  // EOF: the caller is gone
+            leave(running, n == 0 ? 0 : 1);  // EOF: the caller is gone
         }
-        std::vector<int> fds;
+        std::vector<int> passed;
         for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr; c = CMSG_NXTHDR(&msg, c)) {
             if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
                 const std::size_t count = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
                 for (std::size_t i = 0; i < count; ++i) {
                     int fd = -1;
                     std::memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof fd);
-                    fds.push_back(fd);
+                    passed.push_back(fd);
                 }
             }
         }
         const auto size = static_cast<std::size_t>(n);
-        if (fds.size() == 1 && size >= sizeof(WireRequest) && (msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) == 0) {
-            if (::fork() == 0) {
-                manager_main(socket_fd, fds[0], std::string_view(buffer.data(), size));
+        if (passed.size() == 1 && size >= sizeof(WireRequest) && (msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) == 0) {
+            try {
+                if (auto r = start_request(passed[0], std::string_view(buffer.data(), size))) {
+                    running.push_back(std::move(r));
+                }
+            } catch (...) {
+                ::close(passed[0]);  // no answer: the caller reports not_started
             }
-            // A failed fork: the caller's pipe reaches EOF below, it reports not_started.
-        }
-        for (const int fd : fds) {
-            ::close(fd);
+        } else {
+            for (const int fd : passed) {
+                ::close(fd);  // not a request: its pipe reaches EOF, the caller reports not_started
+            }
         }
     }
 }
@@ -305,7 +468,7 @@ void set_send_timeout(int fd) {
 // Sends the request to the helper and waits for its answer; nullopt when no
 // server is running (or it was found gone and a program is set: exec mode).
 std::optional<Outcome> ask_server(std::string_view job, const std::vector<std::string>& args, const Limits& limits,
-                                  const RunOptions& options) {
+                                  const RunOptions& options, std::size_t items) {
     {
         const std::shared_lock lock(server_mutex);
         if (server_socket < 0) {
@@ -321,6 +484,7 @@ std::optional<Outcome> ask_server(std::string_view job, const std::vector<std::s
     request.cpu_seconds = limits.cpu_seconds;
     request.wall_milliseconds = limits.wall_milliseconds;
     request.strings = static_cast<std::uint32_t>(args.size() + 2);
+    request.items = static_cast<std::uint32_t>(items);
     std::string message(sizeof request, '\0');
     std::memcpy(message.data(), &request, sizeof request);
     put_string(message, cwd);
@@ -338,7 +502,9 @@ std::optional<Outcome> ask_server(std::string_view job, const std::vector<std::s
     Fd read_end(fds[0]);
     Fd write_end(fds[1]);
 
-    const auto wall = std::chrono::milliseconds(std::max(1, limits.wall_milliseconds));
+    // A batch's clock restarts after each item in the helper: wait for all of them.
+    const auto wall = std::chrono::milliseconds(std::max(1, limits.wall_milliseconds)) *
+                      static_cast<std::int64_t>(std::max<std::size_t>(1, items));
     const auto deadline = std::chrono::steady_clock::now() + wall + server_margin;
     bool restart_wanted = false;
     {
@@ -374,7 +540,8 @@ std::optional<Outcome> ask_server(std::string_view job, const std::vector<std::s
         keep_server();
         return std::nullopt;
     }
-    write_end.reset();  // from now on only the manager holds it: EOF when it is done
+    detail::count_child();
+    write_end.reset();  // from now on only the helper holds it: EOF when it is done
 
     const ReadResult read =
         read_until_eof(read_end.get(), deadline, sizeof(WireOutcome) + max_request_bytes + options.max_answer_bytes);
@@ -413,13 +580,18 @@ bool register_job(std::string name, Job job) {
     return registry().emplace(std::move(name), std::move(job)).second;
 }
 
-Outcome run_job(std::string_view name, const std::vector<std::string>& args, const Limits& limits,
-                const RunOptions& options) {
+namespace {
+
+// run_job() of `items` items (0: one plain job): the batch's clock restarts after
+// each item in fork and server mode; exec mode (the fallback) gives the whole batch
+// items × the wall clock.
+Outcome run_job_items(std::string_view name, const std::vector<std::string>& args, const Limits& limits,
+                      const RunOptions& options, std::size_t items) {
     const Job* job = find_job(name);
     if (job == nullptr) {
         return not_started(unknown_job(name));
     }
-    if (std::optional<Outcome> answer = ask_server(name, args, limits, options)) {
+    if (std::optional<Outcome> answer = ask_server(name, args, limits, options, items)) {
         return std::move(*answer);
     }
     if (const std::filesystem::path exe = program(); !exe.empty()) {
@@ -430,12 +602,159 @@ Outcome run_job(std::string_view name, const std::vector<std::string>& args, con
                                       std::to_string(limits.cpu_seconds),
                                       std::to_string(options.extra_bytes)};
         argv.insert(argv.end(), args.begin(), args.end());
-        return run_spawned(argv, limits, options);
+        Limits whole = limits;
+        whole.wall_milliseconds =
+            static_cast<int>(std::min<std::int64_t>(std::int64_t{std::max(1, limits.wall_milliseconds)} *
+                                                        static_cast<std::int64_t>(std::max<std::size_t>(1, items)),
+                                                    std::int64_t{1} << 30));
+        return run_spawned(argv, whole, options);
     }
     if (job->prepare) {
         job->prepare();  // inherited by the child: not paid per job
     }
-    return run_forked([&](int fd) { job->run(fd, args); }, limits, options);
+    return detail::run_forked_items([&](int fd) { job->run(fd, args); }, limits, options, items);
+}
+
+// ---- Batches (base/isolate_batch.hpp) -----------------------------------------------
+
+// The job "isolate.batch": ARGS are MEMORY_BYTES CPU_SECONDS (per item), then per
+// item: JOB EXTRA_BYTES ARGC ARGS... Runs each item under its own limits and marks
+// its end.
+std::size_t items_left = 0;  // items_after_this(): a batch child is single-threaded
+
+template <typename Number>
+Number number_arg(const std::string& text) {
+    Number value{};
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc() || end != text.data() + text.size() || text.empty()) {
+        throw std::invalid_argument("isolate.batch: not a number: " + text);
+    }
+    return value;
+}
+
+void batch_child(int out_fd, const std::vector<std::string>& args) {
+    if (args.size() < 2) {
+        throw std::invalid_argument("isolate.batch: expects MEMORY_BYTES CPU_SECONDS [JOB EXTRA ARGC ARGS...]...");
+    }
+    Limits item_limits;
+    item_limits.memory_bytes = number_arg<std::uint64_t>(args[0]);
+    item_limits.cpu_seconds = number_arg<int>(args[1]);
+    // The items' count first: items_after_this() for each.
+    std::vector<std::size_t> starts;
+    for (std::size_t at = 2; at < args.size();) {
+        if (args.size() - at < 3) {
+            throw std::invalid_argument("isolate.batch: an item is cut short");
+        }
+        starts.push_back(at);
+        const auto argc = number_arg<std::size_t>(args[at + 2]);
+        if (args.size() - at - 3 < argc) {
+            throw std::invalid_argument("isolate.batch: an item's arguments are cut short");
+        }
+        at += 3 + argc;
+    }
+    for (std::size_t k = 0; k < starts.size(); ++k) {
+        std::size_t at = starts[k];
+        const Job* job = find_job(args[at]);
+        const auto extra = number_arg<std::uint64_t>(args[at + 1]);
+        const auto argc = number_arg<std::size_t>(args[at + 2]);
+        at += 3;
+        if (job == nullptr) {
+            throw std::invalid_argument("isolate.batch: an unknown job");
+        }
+        const std::vector<std::string> item_args(args.begin() + static_cast<std::ptrdiff_t>(at),
+                                                 args.begin() + static_cast<std::ptrdiff_t>(at + argc));
+        items_left = starts.size() - k - 1;
+        if (job->prepare) {
+            job->prepare();  // done already unless exec'd: then once, before its limits
+        }
+        detail::limit_item(item_limits, extra);
+        clear_allocation_failed();
+        job->run(out_fd, item_args);
+        if (!write_all(out_fd, item_end)) {
+            ::_exit(3);  // the reader is gone
+        }
+    }
+}
+
+std::uint64_t saturating_add(std::uint64_t a, std::uint64_t b) { return a > UINT64_MAX - b ? UINT64_MAX : a + b; }
+std::uint64_t saturating_mul(std::uint64_t a, std::uint64_t n) {
+    return n != 0 && a > UINT64_MAX / n ? UINT64_MAX : a * n;
+}
+
+}  // namespace
+
+std::size_t items_after_this() { return items_left; }
+
+Outcome run_job(std::string_view name, const std::vector<std::string>& args, const Limits& limits,
+                const RunOptions& options) {
+    return run_job_items(name, args, limits, options, 0);
+}
+
+std::vector<Outcome> run_batch(const std::vector<BatchItem>& items, const Limits& limits, const RunOptions& options) {
+    std::vector<Outcome> outcomes(items.size());
+    std::vector<std::size_t> runnable;  // the items whose job exists, in order
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        if (find_job(items[i].job) == nullptr) {
+            outcomes[i] = not_started(unknown_job(items[i].job));
+        } else {
+            runnable.push_back(i);
+        }
+    }
+    std::size_t next = 0;  // into runnable: the first item not answered yet
+    while (next < runnable.size()) {
+        const std::size_t count = runnable.size() - next;
+        std::vector<std::string> args{std::to_string(limits.memory_bytes), std::to_string(limits.cpu_seconds)};
+        std::uint64_t extra = 0;
+        for (std::size_t k = next; k < runnable.size(); ++k) {
+            const BatchItem& item = items[runnable[k]];
+            args.push_back(item.job);
+            args.push_back(std::to_string(item.extra_bytes));
+            args.push_back(std::to_string(item.args.size()));
+            args.insert(args.end(), item.args.begin(), item.args.end());
+            extra = saturating_add(extra, item.extra_bytes);
+        }
+        // The child's own limits: what all of its items together may reach (each
+        // item is then held to its own share: detail::limit_item()).
+        Limits whole = limits;
+        whole.memory_bytes =
+            limits.memory_bytes > (UINT64_MAX >> 2) ? limits.memory_bytes : saturating_mul(limits.memory_bytes, count);
+        whole.cpu_seconds = static_cast<int>(std::min<std::int64_t>(
+            (std::int64_t{std::max(1, limits.cpu_seconds)} + 1) * static_cast<std::int64_t>(count), 1 << 30));
+        RunOptions run_options = options;
+        run_options.extra_bytes = extra;
+        run_options.max_answer_bytes = static_cast<std::size_t>(
+            saturating_add(saturating_mul(options.max_answer_bytes, count), item_end.size() * count));
+        Outcome whole_out = run_job_items(batch_job, args, whole, run_options, count);
+
+        std::string_view rest = whole_out.answer;
+        while (next < runnable.size()) {
+            const std::size_t end = rest.find(item_end);
+            if (end == std::string_view::npos) {
+                break;
+            }
+            Outcome& out = outcomes[runnable[next]];
+            out.ended = end > options.max_answer_bytes ? Ended::too_large : Ended::exited;
+            out.answer.assign(rest.substr(0, end));
+            rest.remove_prefix(end + item_end.size());
+            ++next;
+        }
+        if (next == runnable.size()) {
+            break;  // every item answered (whatever the child did after the last mark)
+        }
+        // The child ended on this item: its ending and what it wrote are the item's.
+        Outcome& out = outcomes[runnable[next]];
+        const bool started = whole_out.ended != Ended::not_started;
+        std::string tail = whole_out.ended == Ended::too_large ? std::string() : std::string(rest);
+        out = std::move(whole_out);
+        out.answer = std::move(tail);
+        ++next;
+        if (!started) {
+            for (; next < runnable.size(); ++next) {
+                outcomes[runnable[next]] = not_started(out.error);
+            }
+        }
+    }
+    return outcomes;
 }
 
 bool start_server() {

@@ -1,4 +1,5 @@
 #include "base/isolate.hpp"
+#include "base/isolate_batch.hpp"
 
 #include "base/error.hpp"
 
@@ -16,8 +17,10 @@
 #include <fstream>
 #include <iterator>
 #include <memory>
+#include <set>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace preflight::isolate {
@@ -43,6 +46,16 @@ const JobRegistration sleep_job("test.sleep", [](int, const std::vector<std::str
     }
 });
 const JobRegistration crash_job("test.crash", [](int, const std::vector<std::string>&) { ::raise(SIGSEGV); });
+const JobRegistration pid_job("test.pid", [](int fd, const std::vector<std::string>&) {
+    write_all(fd, std::to_string(::getpid()));
+});
+const JobRegistration hog_job("test.hog", [](int, const std::vector<std::string>&) {
+    std::vector<std::unique_ptr<char[]>> hog;
+    for (int i = 0; i < 4096; ++i) {  // 4 GiB at most, far beyond the limit
+        hog.emplace_back(new char[1 << 20]);
+        std::memset(hog.back().get(), 1, 1 << 20);
+    }
+});
 const JobRegistration cwd_job("test.cwd", [](int fd, const std::vector<std::string>& args) {
     std::ifstream in(args.at(0));
     write_all(fd, std::string(std::istreambuf_iterator<char>(in), {}));
@@ -270,6 +283,108 @@ TEST(IsolateJobs, UnknownJobIsAClearError) {
     EXPECT_EQ(run_job(name, {}, quick()).answer, "x");  // fork mode: this process knows it
 }
 
+// ---- Batches (base/isolate_batch.hpp) ------------------------------------------------
+
+std::vector<BatchItem> echo_pid_echo() {
+    return {{"test.echo", {"a", "b"}, 0}, {"test.pid", {}, 0}, {"test.echo", {"c"}, 0}, {"test.pid", {}, 0}};
+}
+
+// Every item answered by one child, in fork and in exec mode (the server's below).
+void expect_one_child_answers_all() {
+    const std::uint64_t before = children_started();
+    const std::vector<Outcome> out = run_batch(echo_pid_echo(), quick());
+    EXPECT_EQ(children_started() - before, 1U);
+    ASSERT_EQ(out.size(), 4U);
+    for (const Outcome& o : out) {
+        EXPECT_EQ(o.ended, Ended::exited) << describe(o, quick());
+    }
+    EXPECT_EQ(out[0].answer, "a b");
+    EXPECT_EQ(out[2].answer, "c");
+    EXPECT_EQ(out[1].answer, out[3].answer);  // one child's pid
+    EXPECT_NE(out[1].answer, std::to_string(::getpid()));
+}
+
+TEST(IsolateBatch, OneChildAnswersEveryItem) {
+    expect_one_child_answers_all();
+    set_program("/proc/self/exe");
+    expect_one_child_answers_all();
+    set_program({});
+}
+
+// A run_job() is one child too, and counted.
+TEST(IsolateBatch, EveryChildIsCounted) {
+    const std::uint64_t before = children_started();
+    EXPECT_EQ(run_job("test.echo", {"x"}, quick()).answer, "x");
+    EXPECT_EQ(run_job("test.crash", {}, quick()).ended, Ended::signal);
+    EXPECT_EQ(children_started() - before, 2U);
+    EXPECT_TRUE(run_batch({}, quick()).empty());
+    EXPECT_EQ(children_started() - before, 2U);
+}
+
+// An item that ends the child (a signal, its CPU limit) gets that ending, as if it
+// had run alone; the items before it keep their answers, those after it run in a
+// fresh child: one child more per such item, and every other item answered.
+TEST(IsolateBatch, AnItemThatEndsTheChildIsThatItemsEndingAlone) {
+    const std::uint64_t before = children_started();
+    const std::vector<Outcome> out = run_batch({{"test.echo", {"a"}, 0},
+                                                {"test.pid", {}, 0},
+                                                {"test.crash", {}, 0},
+                                                {"test.pid", {}, 0},
+                                                {"test.spin", {}, 0},
+                                                {"test.echo", {"last"}, 0}},
+                                               quick());
+    EXPECT_EQ(children_started() - before, 3U);
+    ASSERT_EQ(out.size(), 6U);
+    EXPECT_EQ(out[0].ended, Ended::exited);
+    EXPECT_EQ(out[0].answer, "a");
+    EXPECT_EQ(out[1].ended, Ended::exited);
+    EXPECT_EQ(out[2].ended, Ended::signal);
+    EXPECT_EQ(out[2].signal, SIGSEGV);
+    EXPECT_EQ(describe(out[2], quick()), phrase("isolate.signal", {{"signal", "SIGSEGV"}}));
+    EXPECT_EQ(out[3].ended, Ended::exited);
+    EXPECT_NE(out[3].answer, out[1].answer);  // a fresh child
+    EXPECT_EQ(out[4].ended, Ended::cpu_limit) << describe(out[4], quick());
+    EXPECT_EQ(describe(out[4], quick()), phrase("isolate.cpu-limit", {{"seconds", "1"}}));
+    EXPECT_EQ(out[5].ended, Ended::exited);
+    EXPECT_EQ(out[5].answer, "last");
+}
+
+// Each item has its own memory budget: one over it is memory_limit, the next is answered.
+TEST(IsolateBatch, MemoryIsLimitedPerItem) {
+#if defined(PREFLIGHT_SANITIZED)
+    GTEST_SKIP() << "operator new under AddressSanitizer does not fail, the runtime ends the process";
+#endif
+    const std::vector<Outcome> out =
+        run_batch({{"test.echo", {"first"}, 0}, {"test.hog", {}, 0}, {"test.echo", {"after"}, 0}}, quick());
+    ASSERT_EQ(out.size(), 3U);
+    EXPECT_EQ(out[0].answer, "first");
+    EXPECT_EQ(out[1].ended, Ended::memory_limit) << describe(out[1], quick());
+    EXPECT_TRUE(out[1].allocation_failed);
+    EXPECT_EQ(out[2].ended, Ended::exited);
+    EXPECT_EQ(out[2].answer, "after");
+}
+
+// An item past the wall clock is time_limit; the others are answered.
+TEST(IsolateBatch, WallClockEndsTheItemItIsOn) {
+    const std::vector<Outcome> out =
+        run_batch({{"test.echo", {"first"}, 0}, {"test.sleep", {}, 0}, {"test.echo", {"after"}, 0}}, quick(200));
+    ASSERT_EQ(out.size(), 3U);
+    EXPECT_EQ(out[0].answer, "first");
+    EXPECT_EQ(out[1].ended, Ended::time_limit);
+    EXPECT_EQ(out[2].answer, "after");
+}
+
+TEST(IsolateBatch, AnUnknownJobIsNotStartedAndTheOthersAreAnswered) {
+    const std::uint64_t before = children_started();
+    const std::vector<Outcome> out =
+        run_batch({{"test.echo", {"x"}, 0}, {"test.no-such-job", {}, 0}, {"test.echo", {"y"}, 0}}, quick());
+    EXPECT_EQ(children_started() - before, 1U);
+    ASSERT_EQ(out.size(), 3U);
+    EXPECT_EQ(out[0].answer, "x");
+    EXPECT_EQ(out[1].ended, Ended::not_started);
+    EXPECT_EQ(out[2].answer, "y");
+}
+
 // The fork server: gtest runs the tests one after another on the main thread, so
 // the process is single-threaded when SetUp() forks the helper.
 class IsolateServer : public ::testing::Test {
@@ -355,6 +470,46 @@ TEST_F(IsolateServer, KilledHelperWithoutProgramIsNotStarted) {
     EXPECT_EQ(out.ended, Ended::not_started);
     EXPECT_FALSE(out.error.empty());
     EXPECT_LT(std::chrono::steady_clock::now() - start, preflight::testing::kWaitBound);
+}
+
+TEST_F(IsolateServer, OneChildAnswersEveryItemOfABatch) { expect_one_child_answers_all(); }
+
+TEST_F(IsolateServer, ABatchItemThatEndsTheChildEndsAsAlone) {
+    const std::vector<Outcome> out =
+        run_batch({{"test.pid", {}, 0}, {"test.crash", {}, 0}, {"test.sleep", {}, 0}, {"test.pid", {}, 0}}, quick(300));
+    ASSERT_EQ(out.size(), 4U);
+    EXPECT_EQ(out[0].ended, Ended::exited);
+    EXPECT_EQ(out[1].ended, Ended::signal) << describe(out[1], quick(300));
+    EXPECT_EQ(out[1].signal, SIGSEGV);
+    EXPECT_EQ(out[2].ended, Ended::time_limit);
+    EXPECT_EQ(out[3].ended, Ended::exited);
+    EXPECT_NE(out[0].answer, out[3].answer);
+}
+
+// Callers on several threads at once: each batch has a child of its own, never
+// another caller's.
+TEST_F(IsolateServer, ConcurrentBatchesNeverShareAChild) {
+    constexpr std::size_t callers = 6;
+    std::vector<std::vector<Outcome>> answers(callers);
+    const std::uint64_t before = children_started();
+    {
+        std::vector<std::jthread> threads;
+        for (std::size_t i = 0; i < callers; ++i) {
+            threads.emplace_back([&answers, i] {
+                answers[i] = run_batch(
+                    {{"test.pid", {}, 0}, {"test.echo", {std::to_string(i)}, 0}, {"test.pid", {}, 0}}, quick());
+            });
+        }
+    }
+    EXPECT_EQ(children_started() - before, callers);
+    std::set<std::string> pids;
+    for (std::size_t i = 0; i < callers; ++i) {
+        ASSERT_EQ(answers[i].size(), 3U);
+        EXPECT_EQ(answers[i][1].answer, std::to_string(i));
+        EXPECT_EQ(answers[i][0].answer, answers[i][2].answer);
+        pids.insert(answers[i][0].answer);
+    }
+    EXPECT_EQ(pids.size(), callers);
 }
 
 }  // namespace

@@ -28,8 +28,8 @@
 //   but slow (below). The same command runs one analysis alone (bench/gate.sh).
 // - Fork-server mode (isolate::start_server(), called while the caller is still
 //   single-threaded): fork mode, run by
-//   a manager that the isolation server's single-threaded helper forks per
-//   request; the manager sends back the isolate::Outcome (the answer lines and how
+//   the isolation server's single-threaded helper, which forks each request's
+//   child itself and sends back the isolate::Outcome (the answer lines and how
 //   the child ended), which to_info() maps here as in the other modes. Use it in
 //   the gate. The test hooks are not seen by the helper (it was forked before
 //   they were set).
@@ -87,6 +87,7 @@
 // passed, then SIGKILLs the child. The child is always reaped (wait4 on its pid,
 // so concurrent calls from several threads do not reap each other's children);
 // both pipe ends and the shared flag page are always released.
+#include "pdf/sandbox.hpp"
 #include "base/error.hpp"
 #include "base/isolate.hpp"
 #include "pdf/detail.hpp"
@@ -156,8 +157,10 @@ bool child_work(int out_fd, const std::filesystem::path& file, const AnalyzeOpti
         if (const auto hook = detail::child_hook.load()) {
             hook();
         }
+        // PoDoFo's objects are left to the child's exit, unless a letter's next
+        // document follows in the same child (base/isolate_batch.hpp).
         detail::ReadOptions read;
-        read.free_objects = false;
+        read.free_objects = isolate::items_after_this() > 0;
         read.deadline = deadline;
         Info info = detail::analyze_with(file, read);
         if (isolate::allocation_failed() && info.damage != Damage::memory_limit) {
@@ -313,8 +316,13 @@ Info to_info(const isolate::Outcome& out, const Limits& limits, const AnalyzeOpt
 }
 
 // The job every mode runs (isolate::run_job()): ARGS are the file, scan_flags() and
-// the budget in milliseconds (0: none).
+// the budget in milliseconds (0: none), counted per document from its start.
 constexpr const char* analyze_job = "pdf.analyze";
+
+std::vector<std::string> job_args(const std::filesystem::path& file, const AnalyzeOptions& options) {
+    return {file.string(), std::to_string(scan_flags(options)),
+            std::to_string(std::clamp<std::int64_t>(options.budget_milliseconds, 0, 999'999'999))};
+}
 
 void analyze_child(int out_fd, const std::vector<std::string>& args) {
     const auto digits = [](const std::string& a) {
@@ -369,12 +377,18 @@ Info analyze_sandboxed(const std::filesystem::path& file, const Limits& limits, 
         isolate::RunOptions run_options;
         run_options.extra_bytes = mapped_bytes(file);  // the child memory-maps it
         return to_info(
-            isolate::run_job(analyze_job,
-                             {file.string(), std::to_string(scan_flags(options)),
-                              std::to_string(std::clamp<std::int64_t>(options.budget_milliseconds, 0, 999'999'999))},
-                             limits, run_options),
+            isolate::run_job(analyze_job, job_args(file, options), limits, run_options),
             limits, options);
     });
+}
+
+isolate::BatchItem analysis_item(const std::filesystem::path& file, const AnalyzeOptions& options) {
+    return {analyze_job, job_args(file, options), mapped_bytes(file)};
+}
+
+Info analysis_of(const isolate::Outcome& outcome, const std::filesystem::path& file, const Limits& limits,
+                 const AnalyzeOptions& options) {
+    return guarded(file, [&] { return to_info(outcome, limits, options); });
 }
 
 }  // namespace preflight::pdf

@@ -2,6 +2,7 @@
 // validating proxy in front of a fake integrasjonspunkt that records what reaches it.
 #include "tests/gate_harness.hpp"
 
+#include "base/isolate_batch.hpp"
 #include "server/metrics.hpp"
 #include "validator/catalogue.hpp"
 
@@ -88,6 +89,38 @@ TEST_F(GateTest, CheckApiAnswersTheJsonReport) {
 
     const auto metrics = exchange(port_, "GET", "/metrics");
     EXPECT_NE(metrics.body.find("preflight_verdicts_total{verdict=\"pass\"} 1"), std::string::npos) << metrics.body;
+}
+
+// A letter's documents are analysed by one child of the fork server, and concurrent
+// requests each by their own (isolate::children_started() counts the children this
+// process asked for: one per batch).
+TEST_F(GateTest, CheckApiAnalysesALettersDocumentsInOneChildOfItsOwn) {
+    start({}, false);
+    const std::string body =
+        multipart({{"manifest", std::nullopt, "application/json", slurp(source("fixtures/example/ok-post.json"))},
+                   {"document", "vedtak.pdf", "application/pdf", slurp(source("fixtures/example/vedtak.pdf"))},
+                   {"document", "klageskjema.pdf", "application/pdf",
+                    slurp(source("fixtures/example/vedlegg/klageskjema.pdf"))}});
+    std::uint64_t before = isolate::children_started();
+    const auto one = exchange(port_, "POST", "/v1/check", body, multipart_headers());
+    ASSERT_EQ(one.status, 200) << one.body;
+    EXPECT_EQ(one.body_json().at("verdict"), "pass") << one.body;
+    EXPECT_EQ(isolate::children_started() - before, 1U);
+
+    constexpr int requests = 4;
+    std::vector<int> statuses(requests, 0);
+    before = isolate::children_started();
+    {
+        std::vector<std::jthread> clients;
+        for (int i = 0; i < requests; ++i) {
+            clients.emplace_back([&, i] {
+                const auto r = exchange(port_, "POST", "/v1/check", body, multipart_headers());
+                statuses[static_cast<std::size_t>(i)] = r.status;
+            });
+        }
+    }
+    EXPECT_EQ(statuses, std::vector<int>(requests, 200));
+    EXPECT_EQ(isolate::children_started() - before, static_cast<std::uint64_t>(requests));
 }
 
 TEST_F(GateTest, CheckApiBlocksAndNeverReadsPathsOnTheHost) {

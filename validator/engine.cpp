@@ -3,6 +3,7 @@
 
 #include "base/filetype.hpp"
 #include "base/identifiers.hpp"
+#include "pdf/sandbox.hpp"
 #include "validator/isolated_docx.hpp"
 #include "validator/registers.hpp"
 
@@ -153,98 +154,208 @@ bool has_pdf_extension(const std::string& file) {
 }
 }  // namespace
 
+namespace {
+
+// Opens the document and reads its size and first bytes; false (with io_error or
+// an empty file) when there is nothing more to read.
+bool open_document(Document& d, std::string& head) {
+    std::error_code ec;
+    const auto status = std::filesystem::status(d.path, ec);
+    if (!std::filesystem::exists(status)) {
+        d.io_error = "missing";
+        return false;
+    }
+    if (ec) {
+        d.io_error = errno_phrase(ec.value());
+        return false;
+    }
+    if (!std::filesystem::is_regular_file(status)) {
+        d.io_error = "not-file";
+        return false;
+    }
+    std::ifstream in(d.path, std::ios::binary);
+    if (!in) {
+        d.io_error = errno == EACCES ? "denied" : errno_phrase(errno);
+        return false;
+    }
+    d.readable = true;
+    d.bytes = std::filesystem::file_size(d.path, ec);
+    if (d.bytes == 0) {
+        return false;
+    }
+    head.assign(2048, '\0');
+    in.read(head.data(), static_cast<std::streamsize>(head.size()));
+    head.resize(static_cast<std::size_t>(in.gcount()));
+    return true;
+}
+
+// libmagic's "Microsoft OOXML", or a zip: a Word, Excel or PowerPoint file whose
+// word/ (xl/, ppt/) parts come late is named by its [Content_Types].xml.
+bool may_be_ooxml(const Document& d) { return d.type == "application/octet-stream" || d.type == "application/zip"; }
+
+void take_pdf(Document& d, pdf::Info info, bool find_person_ids) {
+    d.pdf = std::move(info);
+    if (find_person_ids) {
+        d.text_searched = d.pdf->text_scan == pdf::TextScan::complete;
+        for (const auto& hit : d.pdf->person_ids) {
+            d.person_ids.push_back({hit.page, hit.id});
+        }
+    }
+}
+
+void take_docx(Document& d, DocxFacts read, const DocxRequest& request) {
+    if (request.layout) {
+        d.docx = std::move(read.layout);
+    }
+    if (read.text_read) {
+        d.text_searched = read.text_searched;
+        for (auto& id : read.person_ids) {
+            d.person_ids.push_back({std::nullopt, std::move(id)});
+        }
+    }
+}
+
+// Named .pdf, but no %PDF- header in the first 1024 bytes: a PDF that cannot be
+// read, not merely a misnamed file (docs/design.md).
+void mark_unreadable_pdf(Document& d) {
+    if (d.type != "application/pdf" && has_pdf_extension(d.file)) {
+        d.pdf = pdf::Info{};
+        d.pdf->damage = pdf::Damage::not_pdf;
+        d.pdf->bytes = d.bytes;
+    }
+}
+
+// One batch of `items`, when there are any.
+std::vector<isolate::Outcome> run_items(const std::vector<isolate::BatchItem>& items, const pdf::Limits& limits) {
+    return items.empty() ? std::vector<isolate::Outcome>{} : isolate::run_batch(items, limits);
+}
+
+}  // namespace
+
 void gather_facts(JournalPost& post, const pdf::Limits& limits, bool sandbox, Facts facts,
                   std::int64_t budget_milliseconds) {
     const bool find_person_ids = facts.has(Fact::text);
     const bool find_content_boxes = facts.has(Fact::content_boxes);
-    for (auto& d : post.documents) {
-        if (d.gathered) {
-            continue;
-        }
-        d.gathered = true;
-        std::error_code ec;
-        const auto status = std::filesystem::status(d.path, ec);
-        if (!std::filesystem::exists(status)) {
-            d.io_error = "missing";
-            continue;
-        }
-        if (ec) {
-            d.io_error = errno_phrase(ec.value());
-            continue;
-        }
-        if (!std::filesystem::is_regular_file(status)) {
-            d.io_error = "not-file";
-            continue;
-        }
-        std::ifstream in(d.path, std::ios::binary);
-        if (!in) {
-            d.io_error = errno == EACCES ? "denied" : errno_phrase(errno);
-            continue;
-        }
-        d.readable = true;
-        d.bytes = std::filesystem::file_size(d.path, ec);
-        if (d.bytes == 0) {
-            continue;
-        }
-        std::string head(2048, '\0');
-        in.read(head.data(), static_cast<std::streamsize>(head.size()));
-        head.resize(static_cast<std::size_t>(in.gcount()));
-        d.type = sandbox ? filetype::sniff_isolated(d.path, head, limits) : filetype::sniff(d.path, head);
-        if (d.type == "application/octet-stream" || d.type == "application/zip") {
-            // libmagic's "Microsoft OOXML", or a zip: a Word, Excel or PowerPoint file
-            // whose word/ (xl/, ppt/) parts come late is named by its [Content_Types].xml,
-            // read like every zip: in a limited child when sandboxing.
-            if (auto ooxml = sandbox ? ooxml_type_isolated(d.path, limits) : doctext::ooxml_type(d.path)) {
-                d.type = std::move(*ooxml);
+    const bool read_pdf = facts.has(Fact::pdf) || find_person_ids || find_content_boxes;
+    const pdf::AnalyzeOptions options{.find_person_ids = find_person_ids,
+                                      .find_content_boxes = find_content_boxes,
+                                      .budget_milliseconds = budget_milliseconds};
+    // Word: every section's page setup; plain text and Word: the personal
+    // identifiers in the text. Read under doctext's caps on entries, bytes and
+    // elements, and with sandboxing in a limited child as PDFs are
+    // (validator/isolated_docx.hpp).
+    const DocxRequest request{.layout = facts.has(Fact::docx_layout), .person_ids = find_person_ids};
+
+    if (!sandbox) {
+        for (auto& d : post.documents) {
+            if (d.gathered) {
+                continue;
             }
-        }
-        const bool read_pdf = facts.has(Fact::pdf) || find_person_ids || find_content_boxes;
-        if (d.type == "application/pdf" && read_pdf) {
-            const pdf::AnalyzeOptions options{.find_person_ids = find_person_ids,
-                                              .find_content_boxes = find_content_boxes,
-                                              .budget_milliseconds = budget_milliseconds};
-            if (sandbox) {
-                d.pdf = pdf::analyze_sandboxed(d.path, limits, options);
-            } else {
+            d.gathered = true;
+            std::string head;
+            if (!open_document(d, head)) {
+                continue;
+            }
+            d.type = filetype::sniff(d.path, head);
+            if (may_be_ooxml(d)) {
+                if (auto ooxml = doctext::ooxml_type(d.path)) {
+                    d.type = std::move(*ooxml);
+                }
+            }
+            if (d.type == "application/pdf" && read_pdf) {
                 // In this process (--no-sandbox): one PDF at a time, should a
                 // library user call this from several threads (PoDoFo keeps some
                 // state of its own).
                 static std::mutex in_process;
                 const std::lock_guard lock(in_process);
-                d.pdf = pdf::analyze(d.path, options);
+                take_pdf(d, pdf::analyze(d.path, options), find_person_ids);
             }
-            if (find_person_ids) {
-                d.text_searched = d.pdf->text_scan == pdf::TextScan::complete;
-                for (const auto& hit : d.pdf->person_ids) {
-                    d.person_ids.push_back({hit.page, hit.id});
-                }
+            if (d.type != "application/pdf") {
+                take_docx(d, read_docx_facts(d.path, d.type, request), request);
+            }
+            mark_unreadable_pdf(d);
+        }
+        return;
+    }
+
+    // Sandboxed: every file a library reads is read in a limited child, and the
+    // documents of this post share their children (base/isolate_batch.hpp): one
+    // child reads them all (plus one for the types libmagic names, and one for the
+    // zips it cannot, when there are such documents), never another post's. Each
+    // document keeps its own limits, and one that ends the child is damaged
+    // alone: the documents after it are read by a fresh child.
+    std::vector<Document*> docs;
+    std::vector<Document*> to_sniff;
+    for (auto& d : post.documents) {
+        if (d.gathered) {
+            continue;
+        }
+        d.gathered = true;
+        std::string head;
+        if (!open_document(d, head)) {
+            continue;
+        }
+        docs.push_back(&d);
+        const auto at = filetype::pdf_header_offset(head);
+        if (at != std::string_view::npos && at < 1024) {
+            d.type = "application/pdf";  // the PDF header decides, without a child
+        } else {
+            to_sniff.push_back(&d);
+        }
+    }
+    {
+        std::vector<isolate::BatchItem> items;
+        items.reserve(to_sniff.size());
+        for (const Document* d : to_sniff) {
+            items.push_back(filetype::sniff_item(d->path));
+        }
+        const auto outcomes = run_items(items, limits);
+        for (std::size_t i = 0; i < to_sniff.size(); ++i) {
+            to_sniff[i]->type = filetype::sniff_type_of(outcomes[i]);
+        }
+    }
+    {
+        std::vector<Document*> zips;
+        std::vector<isolate::BatchItem> items;
+        for (Document* d : to_sniff) {
+            if (may_be_ooxml(*d)) {
+                zips.push_back(d);
+                items.push_back(ooxml_type_item(d->path));
             }
         }
-        if (d.type != "application/pdf") {
-            // Word: every section's page setup; plain text and Word: the personal
-            // identifiers in the text. Read under doctext's caps on entries, bytes
-            // and elements, and with sandboxing in a limited child as PDFs are
-            // (validator/isolated_docx.hpp).
-            const DocxRequest request{.layout = facts.has(Fact::docx_layout), .person_ids = find_person_ids};
-            DocxFacts read = sandbox ? read_docx_facts_isolated(d.path, d.type, request, limits)
-                                     : read_docx_facts(d.path, d.type, request);
-            if (request.layout) {
-                d.docx = std::move(read.layout);
-            }
-            if (read.text_read) {
-                d.text_searched = read.text_searched;
-                for (auto& id : read.person_ids) {
-                    d.person_ids.push_back({std::nullopt, std::move(id)});
-                }
+        const auto outcomes = run_items(items, limits);
+        for (std::size_t i = 0; i < zips.size(); ++i) {
+            if (auto ooxml = ooxml_type_of(outcomes[i])) {
+                zips[i]->type = std::move(*ooxml);
             }
         }
-        if (d.type != "application/pdf" && has_pdf_extension(d.file)) {
-            // Named .pdf, but no %PDF- header in the first 1024 bytes: a PDF that
-            // cannot be read, not merely a misnamed file (docs/design.md).
-            d.pdf = pdf::Info{};
-            d.pdf->damage = pdf::Damage::not_pdf;
-            d.pdf->bytes = d.bytes;
+    }
+    std::vector<Document*> read;  // in the order of `items`
+    std::vector<isolate::BatchItem> items;
+    for (Document* d : docs) {
+        if (d->type == "application/pdf") {
+            if (read_pdf) {
+                read.push_back(d);
+                items.push_back(pdf::analysis_item(d->path, options));
+            }
+        } else if (auto item = docx_read_item(d->path, d->type, request)) {
+            read.push_back(d);
+            items.push_back(std::move(*item));
+        } else {
+            take_docx(*d, read_docx_facts(d->path, d->type, request), request);  // nothing to parse
         }
+    }
+    const auto outcomes = run_items(items, limits);
+    for (std::size_t i = 0; i < read.size(); ++i) {
+        Document& d = *read[i];
+        if (d.type == "application/pdf") {
+            take_pdf(d, pdf::analysis_of(outcomes[i], d.path, limits, options), find_person_ids);
+        } else {
+            take_docx(d, docx_facts_of(outcomes[i], d.type, request, limits), request);
+        }
+    }
+    for (Document* d : docs) {
+        mark_unreadable_pdf(*d);
     }
 }
 

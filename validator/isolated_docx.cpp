@@ -109,29 +109,38 @@ DocxFacts read_docx_facts(const std::filesystem::path& file, std::string_view mi
 std::optional<std::string> ooxml_type_isolated(const std::filesystem::path& file, const isolate::Limits& limits) {
     isolate::RunOptions options;
     options.max_answer_bytes = max_type_bytes;
-    const isolate::Outcome out = isolate::run_job(type_job, {file.string()}, limits, options);
-    if (!out.exited_cleanly() || out.answer.empty()) {
-        return std::nullopt;
-    }
-    return out.answer;
+    return ooxml_type_of(isolate::run_job(type_job, {file.string()}, limits, options));
 }
 
-DocxFacts read_docx_facts_isolated(const std::filesystem::path& file, std::string_view mime_type,
-                                   const DocxRequest& request, const isolate::Limits& limits) {
+isolate::BatchItem ooxml_type_item(const std::filesystem::path& file) { return {type_job, {file.string()}, 0}; }
+
+std::optional<std::string> ooxml_type_of(const isolate::Outcome& outcome) {
+    if (!outcome.exited_cleanly() || outcome.answer.empty() || outcome.answer.size() > max_type_bytes) {
+        return std::nullopt;
+    }
+    return outcome.answer;
+}
+
+std::optional<isolate::BatchItem> docx_read_item(const std::filesystem::path& file, std::string_view mime_type,
+                                                 const DocxRequest& request) {
     if (doctext::kind_of(mime_type) == doctext::Kind::none || (!request.layout && !request.person_ids)) {
-        return read_docx_facts(file, mime_type, request);  // nothing is parsed for such a type
+        return std::nullopt;  // nothing is parsed for such a type
     }
     const std::string what = std::to_string((request.layout ? 1 : 0) | (request.person_ids ? 2 : 0));
-    const isolate::Outcome out = isolate::run_job(read_job, {file.string(), std::string(mime_type), what}, limits);
+    return isolate::BatchItem{read_job, {file.string(), std::string(mime_type), what}, 0};
+}
+
+DocxFacts docx_facts_of(const isolate::Outcome& outcome, std::string_view mime_type, const DocxRequest& request,
+                        const isolate::Limits& limits) {
     std::string why;
-    if (out.exited_cleanly()) {
+    if (outcome.exited_cleanly()) {
         try {
-            return decode(out.answer);
+            return decode(outcome.answer);
         } catch (const std::exception&) {
             why = phrase("docx.child-answer");
         }
     } else {
-        why = phrase("docx.child-ended", {}, {{"reason", isolate::describe(out, limits)}});
+        why = phrase("docx.child-ended", {}, {{"reason", isolate::describe(outcome, limits)}});
     }
     DocxFacts failed;
     if (request.layout && doctext::kind_of(mime_type) != doctext::Kind::plain_text) {
@@ -139,6 +148,15 @@ DocxFacts read_docx_facts_isolated(const std::filesystem::path& file, std::strin
         failed.layout->error = std::move(why);
     }
     return failed;
+}
+
+DocxFacts read_docx_facts_isolated(const std::filesystem::path& file, std::string_view mime_type,
+                                   const DocxRequest& request, const isolate::Limits& limits) {
+    const std::optional<isolate::BatchItem> item = docx_read_item(file, mime_type, request);
+    if (!item) {
+        return read_docx_facts(file, mime_type, request);
+    }
+    return docx_facts_of(isolate::run_job(item->job, item->args, limits), mime_type, request, limits);
 }
 
 }  // namespace preflight

@@ -12,6 +12,7 @@
 #pragma once
 
 #include "base/isolate.hpp"
+#include "base/isolate_batch.hpp"
 #include "docx/doctext.hpp"
 
 #include <filesystem>
@@ -49,6 +50,17 @@ DocxFacts read_docx_facts_isolated(const std::filesystem::path& file, std::strin
 // PowerPoint type of a zip libmagic could not name. nullopt when the child has no
 // answer (not such a file, a crash, a limit).
 std::optional<std::string> ooxml_type_isolated(const std::filesystem::path& file, const isolate::Limits& limits);
+
+// The two children above as items of a batch (base/isolate_batch.hpp: a letter's
+// documents in one child), and what their outcomes give (the same answers). The
+// read's item is nullopt when nothing is parsed for the type or nothing is asked:
+// read_docx_facts() in process then answers.
+isolate::BatchItem ooxml_type_item(const std::filesystem::path& file);
+std::optional<std::string> ooxml_type_of(const isolate::Outcome& outcome);
+std::optional<isolate::BatchItem> docx_read_item(const std::filesystem::path& file, std::string_view mime_type,
+                                                 const DocxRequest& request);
+DocxFacts docx_facts_of(const isolate::Outcome& outcome, std::string_view mime_type, const DocxRequest& request,
+                        const isolate::Limits& limits);
 
 namespace detail {
 // Run in a forked reading child right before it reads (tests: crash, spin). nullptr: none.
