@@ -376,9 +376,7 @@ Info analyze_sandboxed(const std::filesystem::path& file, const Limits& limits, 
     return guarded(file, [&] {
         isolate::RunOptions run_options;
         run_options.extra_bytes = mapped_bytes(file);  // the child memory-maps it
-        return to_info(
-            isolate::run_job(analyze_job, job_args(file, options), limits, run_options),
-            limits, options);
+        return to_info(isolate::run_job(analyze_job, job_args(file, options), limits, run_options), limits, options);
     });
 }
 
