@@ -124,6 +124,26 @@ Outcome not_started(std::string why) {
     return out;
 }
 
+}  // namespace
+
+namespace detail {
+void close_descriptors_from(int first) {
+    if (::close_range(static_cast<unsigned>(first), ~0U, 0) == 0) {
+        return;
+    }
+    rlimit r{};
+    int last = 65536;
+    if (::getrlimit(RLIMIT_NOFILE, &r) == 0 && r.rlim_cur != RLIM_INFINITY) {
+        last = static_cast<int>(std::min<rlim_t>(r.rlim_cur, rlim_t{1} << 20));
+    }
+    for (int fd = first; fd < last; ++fd) {
+        ::close(fd);
+    }
+}
+}  // namespace detail
+
+namespace {
+
 // The forked child: only fds 0-2 and the answer pipe as fd 3, a clean signal state.
 [[noreturn]] void forked_child(int out_fd, const Body& body, const Limits& limits, const RunOptions& options,
                                SharedState* state) {
@@ -131,7 +151,7 @@ Outcome not_started(std::string why) {
         out_fd = 3;
     }
     if (out_fd == 3) {
-        ::close_range(4, ~0U, 0);  // best effort (Linux 5.9+)
+        detail::close_descriptors_from(4);
     }
     for (int sig = 1; sig < NSIG; ++sig) {
         if (sig != SIGKILL && sig != SIGSTOP) {

@@ -26,4 +26,9 @@ ForkedChild start_forked(const Body& body, const Limits& limits, const RunOption
 Outcome outcome_of(ForkedChild& child, std::string answer, bool timed_out, bool too_large, int wait_status,
                    double cpu_seconds, const Limits& limits);
 
+// Closes every descriptor from `first` on: close_range() (Linux 5.9+), else one by one
+// up to the descriptor limit, so that a child never keeps another caller's pipe on an
+// older kernel. Async-signal-safe: a forked child calls it.
+void close_descriptors_from(int first);
+
 }  // namespace preflight::isolate::detail

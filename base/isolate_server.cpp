@@ -314,7 +314,7 @@ bool finish(Running& r) {
                              : static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
                                    static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
     if (w < 0) {
-        status = 0;
+        status = 1 << 8;  // could not be reaped: never a clean exit (exit status 1), so nothing passes on it
     }
     answer_caller(r.out_fd,
                   detail::outcome_of(r.child, std::move(r.answer), r.timed_out, r.too_large, status, cpu, r.limits));
@@ -345,7 +345,7 @@ bool finish(Running& r) {
         socket_fd = 3;
     }
     if (socket_fd == 3) {
-        ::close_range(4, ~0U, 0);  // the caller's other descriptors stay the caller's
+        detail::close_descriptors_from(4);  // the caller's other descriptors stay the caller's
     }
     for (int sig = 1; sig < NSIG; ++sig) {
         if (sig != SIGKILL && sig != SIGSTOP) {
@@ -493,7 +493,7 @@ std::optional<Outcome> ask_server(std::string_view job, const std::vector<std::s
         put_string(message, a);
     }
     if (message.size() > max_request_bytes) {
-        return not_started("isolate: request too large for the server");
+        return std::nullopt;  // too large for the server: exec mode (or fork mode) reads it instead
     }
     int fds[2];
     if (::pipe2(fds, O_CLOEXEC) != 0) {

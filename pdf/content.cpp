@@ -138,6 +138,12 @@ private:
         } catch (const PdfError& e) {
             note("content: " + podofo::error_name(e));
         }
+        if (limits_.deadline.ran_out()) {
+            // Cut short by the budget inside PoDoFo (a stream being inflated): this
+            // page is not measured, whatever was drawn before the cut.
+            page.content.reset();
+            out_of_time(static_cast<std::size_t>(page.page));
+        }
         if (!capped_.empty()) {
             note(capped_);
             capped_.clear();
