@@ -189,6 +189,16 @@ bool open_document(Document& d, std::string& head) {
     return true;
 }
 
+// A document's first reading, once: false when it was gathered before or there is
+// nothing more to read (open_document()).
+bool first_read(Document& d, std::string& head) {
+    if (d.gathered) {
+        return false;
+    }
+    d.gathered = true;
+    return open_document(d, head);
+}
+
 // libmagic's "Microsoft OOXML", or a zip: a Word, Excel or PowerPoint file whose
 // word/ (xl/, ppt/) parts come late is named by its [Content_Types].xml.
 bool may_be_ooxml(const Document& d) { return d.type == "application/octet-stream" || d.type == "application/zip"; }
@@ -248,12 +258,8 @@ void gather_facts(JournalPost& post, const pdf::Limits& limits, bool sandbox, Fa
 
     if (!sandbox) {
         for (auto& d : post.documents) {
-            if (d.gathered) {
-                continue;
-            }
-            d.gathered = true;
             std::string head;
-            if (!open_document(d, head)) {
+            if (!first_read(d, head)) {
                 continue;
             }
             d.type = filetype::sniff(d.path, head);
@@ -287,12 +293,8 @@ void gather_facts(JournalPost& post, const pdf::Limits& limits, bool sandbox, Fa
     std::vector<Document*> docs;
     std::vector<Document*> to_sniff;
     for (auto& d : post.documents) {
-        if (d.gathered) {
-            continue;
-        }
-        d.gathered = true;
         std::string head;
-        if (!open_document(d, head)) {
+        if (!first_read(d, head)) {
             continue;
         }
         docs.push_back(&d);
