@@ -195,11 +195,17 @@ ReadResult read_until_eof(int fd, std::chrono::steady_clock::time_point deadline
 // library's process-wide initialisation: it runs in the caller before each fork
 // (fork mode: so it must be idempotent and cheap after the first call), in an
 // exec'd child before child_begin(), and once in the server's helper when it
-// starts (inherited by every child it forks).
+// starts (inherited by every child it forks). `warm` (may be empty) runs once in
+// the server's helper only, after every prepare: it does once, on a trusted input of
+// the job's own, what every child would otherwise do first (bind the library calls
+// it makes, set up function-local statics and caches), so that each forked child
+// inherits it instead of paying for it; it must not throw, and nothing it leaves may
+// change a job's answer.
 using JobBody = std::function<void(int out_fd, const std::vector<std::string>& args)>;
 struct Job {
     JobBody run;
     std::function<void()> prepare;
+    std::function<void()> warm;
 };
 
 // Registers `job` under `name` (first registration of a name wins; false for a
@@ -215,8 +221,9 @@ bool register_job(std::string name, Job job);
 struct JobRegistration {
     using Run = void (*)(int out_fd, const std::vector<std::string>& args);
     using Prepare = void (*)();
-    JobRegistration(const char* name, Run run, Prepare prepare = nullptr) noexcept {
-        register_job(name, Job{run, prepare != nullptr ? std::function<void()>(prepare) : std::function<void()>()});
+    JobRegistration(const char* name, Run run, Prepare prepare = nullptr, Prepare warm = nullptr) noexcept {
+        const auto hook = [](Prepare f) { return f != nullptr ? std::function<void()>(f) : std::function<void()>(); };
+        register_job(name, Job{run, hook(prepare), hook(warm)});
     }
 };
 
@@ -244,7 +251,7 @@ Outcome run_job(std::string_view job, const std::vector<std::string>& args, cons
 // thing in main() or serve(), before any thread exists): it forks a helper that
 // stays single-threaded for its whole life, connected by a socketpair(AF_UNIX,
 // SOCK_SEQPACKET) (SO_SNDTIMEO 2 s: a wedged helper cannot block a sender). The
-// helper keeps fds 0-2 and its socket, runs every job's prepare, reaps its
+// helper keeps fds 0-2 and its socket, runs every job's prepare and warm, reaps its
 // children itself, ignores SIGPIPE, SIGINT, SIGTERM and SIGHUP (it is the caller
 // who is to stop; requests in flight still get their answer) and, when its socket
 // reaches EOF (stop_server(), or the caller is gone), kills and reaps the children

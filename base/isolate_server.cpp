@@ -58,7 +58,7 @@ constexpr const char* batch_job = "isolate.batch";
 void batch_child(int out_fd, const std::vector<std::string>& args);
 
 std::map<std::string, Job, std::less<>>& registry() {
-    static std::map<std::string, Job, std::less<>> jobs{{batch_job, Job{batch_child, {}}}};
+    static std::map<std::string, Job, std::less<>> jobs{{batch_job, Job{batch_child, {}, {}}}};
     return jobs;
 }
 
@@ -70,7 +70,8 @@ const Job* find_job(std::string_view name) {
     return it == registry().end() ? nullptr : &it->second;
 }
 
-void prepare_all() {
+// Every job's prepare, then (in the server's helper) every job's warm.
+void prepare_all(bool warm) {
     std::vector<const Job*> jobs;
     {
         const std::lock_guard lock(registry_mutex());
@@ -81,6 +82,11 @@ void prepare_all() {
     for (const Job* job : jobs) {
         if (job->prepare) {
             job->prepare();
+        }
+    }
+    for (const Job* job : jobs) {
+        if (warm && job->warm) {
+            job->warm();
         }
     }
 }
@@ -360,7 +366,7 @@ bool finish(Running& r) {
     sigset_t none;
     sigemptyset(&none);
     ::sigprocmask(SIG_SETMASK, &none, nullptr);
-    prepare_all();  // inherited by every child
+    prepare_all(/*warm=*/true);  // inherited by every child
 
     std::vector<char> buffer(max_request_bytes);
     std::vector<std::unique_ptr<Running>> running;

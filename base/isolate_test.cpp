@@ -56,6 +56,11 @@ const JobRegistration hog_job("test.hog", [](int, const std::vector<std::string>
         std::memset(hog.back().get(), 1, 1 << 20);
     }
 });
+// How many times this process ran test.warmed's warm (its children inherit the count).
+int warm_runs = 0;
+const JobRegistration warmed_job(
+    "test.warmed", [](int fd, const std::vector<std::string>&) { write_all(fd, std::to_string(warm_runs)); }, nullptr,
+    [] { ++warm_runs; });
 const JobRegistration cwd_job("test.cwd", [](int fd, const std::vector<std::string>& args) {
     std::ifstream in(args.at(0));
     write_all(fd, std::string(std::istreambuf_iterator<char>(in), {}));
@@ -256,6 +261,15 @@ TEST(IsolateJobs, ForkAndExecModeAnswer) {
     EXPECT_EQ(spawned.answer, "a b c");
 }
 
+// A job's warm runs in the fork server's helper only: fork and exec mode never run it.
+TEST(IsolateJobs, WarmRunsOnlyInTheServersHelper) {
+    EXPECT_EQ(run_job("test.warmed", {}, quick()).answer, "0");
+    set_program("/proc/self/exe");
+    EXPECT_EQ(run_job("test.warmed", {}, quick()).answer, "0");
+    set_program({});
+    EXPECT_EQ(warm_runs, 0);
+}
+
 // An unknown name is not_started at once, in every mode: never a hang.
 TEST(IsolateJobs, UnknownJobIsAClearError) {
     const auto start = std::chrono::steady_clock::now();
@@ -270,7 +284,7 @@ TEST(IsolateJobs, UnknownJobIsAClearError) {
     const Outcome unknown = run_job("test.no-such-job", {}, quick());
     // Registered after the helper was forked: the helper does not know it.
     const bool registered =
-        register_job(name, Job{[](int fd, const std::vector<std::string>&) { write_all(fd, "x"); }, {}});
+        register_job(name, Job{[](int fd, const std::vector<std::string>&) { write_all(fd, "x"); }, {}, {}});
     const bool again = register_job(name, Job{});
     const Outcome late = run_job(name, {}, quick());
     stop_server();
@@ -408,6 +422,17 @@ TEST_F(IsolateServer, NamedJobAnswers) {
     // Served, not exec mode: /bin/false would fail every child.
     set_program("/bin/false");
     EXPECT_EQ(run_job("test.echo", {"again"}, quick()).answer, "again");
+}
+
+// The helper runs every job's warm once, when it starts, and each child it forks
+// inherits what warm did; the caller itself never runs it.
+TEST_F(IsolateServer, EveryChildInheritsWhatTheHelpersWarmDid) {
+    for (int i = 0; i < 3; ++i) {
+        const Outcome out = run_job("test.warmed", {}, quick());
+        EXPECT_EQ(out.ended, Ended::exited) << describe(out, quick());
+        EXPECT_EQ(out.answer, "1");
+    }
+    EXPECT_EQ(warm_runs, 0);
 }
 
 // A relative argument means what it means in the caller's working directory.

@@ -73,4 +73,14 @@ std::string_view strip_subset_prefix(std::string_view name);
 // One of the standard 14 fonts, by exact name (aliases such as Arial do not count).
 bool is_standard14(std::string_view name);
 
+// Looks up, once, the widths of the characters WinAnsi text reaches in each of the
+// standard-14 fonts (PoDoFo's metrics): the fork server's helper does it for every
+// child it forks (pdf.analyze's warm).
+void warm_standard14();
+
+// A letter of our own (one portrait A4 page, a line of Helvetica text and a filled
+// box), which the fork server's helper analyses once so that its children inherit
+// what the first analysis sets up (pdf.analyze's warm).
+std::string warm_letter();
+
 }  // namespace preflight::pdf::detail

@@ -5,10 +5,13 @@
 #include "pdf/detail.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <map>
 #include <mutex>
 #include <optional>
+#include <string_view>
+#include <unordered_map>
 #include <utility>
 
 namespace preflight::pdf::content {
@@ -236,11 +239,18 @@ using detail::is_standard14;
 
 // Advance width (in em) of a Unicode character in a standard-14 font, from
 // PoDoFo's built-in metrics; nullopt if PoDoFo has none for it. The fonts are
-// made once per process in a scratch object list and never freed.
+// made once per process in a scratch object list and never freed. PoDoFo looks
+// a character up by a linear search of the font's ~300 glyphs: each answer is
+// kept (detail::warm_standard14() fills the table in the fork server's helper,
+// for every child it forks).
 std::optional<double> standard14_width(const std::string& font, char32_t c) {
+    struct Font14 {
+        PoDoFo::PdfFont* font = nullptr;
+        std::unordered_map<char32_t, double> widths;  // 0: PoDoFo has none
+    };
     struct Base14 {
         PdfVecObjects scratch;
-        std::map<std::string, PoDoFo::PdfFont*> fonts;
+        std::map<std::string, Font14, std::less<>> fonts;
     };
     static std::mutex mutex;
     static auto* const base14 = new Base14;  // never destroyed: the sandbox child _exits
@@ -248,22 +258,26 @@ std::optional<double> standard14_width(const std::string& font, char32_t c) {
         return std::nullopt;
     }
     const std::lock_guard lock(mutex);
-    PoDoFo::PdfFont*& f = base14->fonts[font];
-    if (f == nullptr) {
-        f = PoDoFo::PdfFontFactory::CreateBase14Font(font.c_str(), PoDoFo::ePdfFont_Normal,
-                                                     PoDoFo::PdfEncodingFactory::GlobalWinAnsiEncodingInstance(),
-                                                     &base14->scratch);
-        if (f == nullptr) {
+    Font14& f = base14->fonts[font];
+    if (const auto known = f.widths.find(c); known != f.widths.end()) {
+        return known->second > 0 ? std::optional<double>(known->second) : std::nullopt;
+    }
+    if (f.font == nullptr) {
+        f.font = PoDoFo::PdfFontFactory::CreateBase14Font(font.c_str(), PoDoFo::ePdfFont_Normal,
+                                                          PoDoFo::PdfEncodingFactory::GlobalWinAnsiEncodingInstance(),
+                                                          &base14->scratch);
+        if (f.font == nullptr) {
             return std::nullopt;
         }
     }
-    const PoDoFo::PdfFontMetrics* m = f->GetFontMetrics();
+    const PoDoFo::PdfFontMetrics* m = f.font->GetFontMetrics();
     const double size = m->GetFontSize();
     const double w = m->UnicodeCharWidth(static_cast<unsigned short>(c));
-    if (size <= 0 || w <= 0) {
-        return std::nullopt;
+    const double em = size > 0 && w > 0 ? w / size : 0;
+    if (f.widths.size() < 0x10000) {
+        f.widths.emplace(c, em);
     }
-    return w / size;
+    return em > 0 ? std::optional<double>(em) : std::nullopt;
 }
 
 const PoDoFo::PdfEncoding* named_encoding(std::string_view name) {
@@ -759,3 +773,29 @@ Glyph Font::composite_glyph(std::string_view bytes, std::size_t& pos) const {
 }
 
 }  // namespace preflight::pdf::content
+
+namespace preflight::pdf::detail {
+
+void warm_standard14() {
+    static constexpr std::array<std::string_view, 14> names = {
+        "Times-Roman", "Times-Bold",     "Times-Italic",      "Times-BoldItalic",
+        "Helvetica",   "Helvetica-Bold", "Helvetica-Oblique", "Helvetica-BoldOblique",
+        "Courier",     "Courier-Bold",   "Courier-Oblique",   "Courier-BoldOblique",
+        "Symbol",      "ZapfDingbats"};
+    // What WinAnsiEncoding and Latin letters reach: printable ASCII, Latin-1 and
+    // Latin Extended-A, and WinAnsi's punctuation above them.
+    static constexpr std::array<char32_t, 27> winansi_extra = {
+        0x0192, 0x02C6, 0x02DC, 0x2013, 0x2014, 0x2018, 0x2019, 0x201A, 0x201C, 0x201D, 0x201E, 0x2020, 0x2021, 0x2022,
+        0x2026, 0x2030, 0x2039, 0x203A, 0x20AC, 0x2122, 0x0152, 0x0153, 0x0160, 0x0161, 0x0178, 0x017D, 0x017E};
+    for (const std::string_view name : names) {
+        const std::string font(name);
+        for (char32_t c = 0x20; c < 0x180; ++c) {
+            (void)content::standard14_width(font, c);
+        }
+        for (const char32_t c : winansi_extra) {
+            (void)content::standard14_width(font, c);
+        }
+    }
+}
+
+}  // namespace preflight::pdf::detail

@@ -94,6 +94,7 @@
 #include "pdf/pdf_info.hpp"
 #include "pdf/serialize.hpp"
 
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -342,7 +343,36 @@ void analyze_child(int out_fd, const std::vector<std::string>& args) {
 // Inherited by every forked child (and the server's helper): not paid per document.
 void prepare_analysis() { detail::initialise(); }
 
-const isolate::JobRegistration analyze_registration(analyze_job, analyze_child, prepare_analysis);
+// Run once by the fork server's helper (isolate::Job::warm): the analysis and the
+// content pass of warm_letter(), so that what every child would otherwise do first
+// (bind the library calls of the analysis, set up function-local statics, the
+// standard-14 font metrics) is done once and inherited. The letter is in memory
+// (a memfd), never on disk; a failure only leaves the children to do it themselves.
+void warm_analysis() noexcept {
+    try {
+        detail::warm_standard14();
+        const int fd = ::memfd_create("preflight-warm", MFD_CLOEXEC);
+        if (fd < 0) {
+            return;
+        }
+        const std::string letter = detail::warm_letter();
+        if (isolate::write_all(fd, letter)) {
+            const std::filesystem::path file = "/proc/self/fd/" + std::to_string(fd);
+            (void)to_json_text(detail::analyze_with(file, detail::ReadOptions{}), /*collapse_runs=*/true);
+            Info scan;
+            AnalyzeOptions options;
+            options.find_person_ids = true;
+            options.find_content_boxes = true;
+            detail::scan_content(file, scan, options);
+            (void)to_json_text(scan);
+        }
+        ::close(fd);
+    } catch (...) {
+        // nothing is inherited but what was done before the failure
+    }
+}
+
+const isolate::JobRegistration analyze_registration(analyze_job, analyze_child, prepare_analysis, warm_analysis);
 
 // What every mode does around its work: exceptions become internal, and the
 // file's size is filled in when the child could not say.
@@ -387,6 +417,40 @@ isolate::BatchItem analysis_item(const std::filesystem::path& file, const Analyz
 Info analysis_of(const isolate::Outcome& outcome, const std::filesystem::path& file, const Limits& limits,
                  const AnalyzeOptions& options) {
     return guarded(file, [&] { return to_info(outcome, limits, options); });
+}
+
+// A letter of our own: one portrait A4 page with a line of Helvetica and a filled
+// box, its cross-reference table computed here.
+std::string detail::warm_letter() {
+    const std::vector<std::string> objects = {
+        "<< /Type /Catalog /Pages 2 0 R >>",
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        std::string("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595.28 841.89] ") +
+            "/Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
+        "",  // the content stream, below
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+    };
+    const std::string content =
+        "q 0.2 0.4 0.8 rg 72 600 200 40 re f Q\nBT /F1 12 Tf 72 720 Td (Vedtak om opptak, 1. januar) Tj "
+        "0 -14 TD [(Med) -250 (hilsen)] TJ T* (Arkiv) ' ET\n";
+    std::string pdf = "%PDF-1.4\n";
+    std::vector<std::size_t> offsets;
+    for (std::size_t i = 0; i < objects.size(); ++i) {
+        offsets.push_back(pdf.size());
+        pdf += std::to_string(i + 1) + " 0 obj\n";
+        pdf += i == 3 ? "<< /Length " + std::to_string(content.size()) + " >>\nstream\n" + content + "endstream"
+                      : objects[i];
+        pdf += "\nendobj\n";
+    }
+    const std::size_t xref = pdf.size();
+    pdf += "xref\n0 " + std::to_string(objects.size() + 1) + "\n0000000000 65535 f \n";
+    for (const std::size_t at : offsets) {
+        const std::string number = std::to_string(at);
+        pdf += std::string(10 - number.size(), '0') + number + " 00000 n \n";
+    }
+    pdf += "trailer\n<< /Size " + std::to_string(objects.size() + 1) + " /Root 1 0 R >>\nstartxref\n" +
+           std::to_string(xref) + "\n%%EOF\n";
+    return pdf;
 }
 
 }  // namespace preflight::pdf

@@ -626,5 +626,36 @@ TEST_F(SandboxServer, DISABLED_Overhead) {
                 server_ms, exec_ms, fork_ms);
 }
 
+// The letter the fork server's helper reads once (pdf.analyze's warm) must take the
+// paths every child takes: our own cross-reference reader with no damage, and the
+// content pass drawing text and a box on its one A4 page.
+TEST(Sandbox, TheHelpersWarmLetterTakesTheChildrensPaths) {
+    const fs::path file = fs::temp_directory_path() / ("warm_letter_" + std::to_string(::getpid()) + ".pdf");
+    {
+        std::ofstream out(file, std::ios::binary);
+        out << detail::warm_letter();
+    }
+    detail::ReadOptions read;
+    read.fast_only = true;  // no PoDoFo fallback: "fast path: ..." would be internal damage
+    const Info info = detail::analyze_with(file, read);
+    EXPECT_EQ(info.damage, Damage::none) << info.damage_detail;
+    ASSERT_EQ(info.pages.size(), 1U);
+    EXPECT_NEAR(info.pages[0].width_pt(), 595.28, 0.01);
+    EXPECT_NEAR(info.pages[0].height_pt(), 841.89, 0.01);
+    Info scan;
+    AnalyzeOptions options;
+    options.find_person_ids = true;
+    options.find_content_boxes = true;
+    detail::scan_content(file, scan, options);
+    fs::remove(file);
+    EXPECT_EQ(scan.text_scan, TextScan::complete) << scan.text_scan_detail;
+    ASSERT_EQ(scan.content_boxes.size(), 1U);
+    // The box (72..272 x 600..640) and the text from x = 72 up to y = 720 + ascent.
+    EXPECT_NEAR(scan.content_boxes[0].box.llx, 72, 0.5);
+    EXPECT_NEAR(scan.content_boxes[0].box.lly, 600, 0.5);
+    EXPECT_GT(scan.content_boxes[0].box.ury, 720);
+    EXPECT_TRUE(scan.person_ids.empty());
+}
+
 }  // namespace
 }  // namespace preflight::pdf
