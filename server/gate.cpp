@@ -512,6 +512,7 @@ void Gate::Impl::prepare() {
         parent = tmp != nullptr && *tmp != '\0' ? tmp : "/tmp";
     }
     temp.emplace(parent, "preflight-gate-");
+    check_dirs.emplace(temp->path(), "check-", settings.max_uploads);
     const unsigned workers =
         settings.workers != 0 ? settings.workers : std::max(1U, std::thread::hardware_concurrency());
     pool_.emplace(workers);

@@ -248,6 +248,8 @@ public:
     Metrics metrics;
     std::optional<UpstreamUrl> upstream;
     std::optional<TempDir> temp;  // the gate's private directory
+    // /v1/check's directories in it, kept between requests (at most max_uploads idle).
+    std::optional<DirPool> check_dirs;
     std::counting_semaphore<1 << 20> uploads;
     MemoryBudget budget;  // for requests: three quarters of memory_budget_bytes
     MessageStore messages;

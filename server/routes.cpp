@@ -31,7 +31,7 @@ namespace {
 // The parts of a /v1/check request: the manifest in memory, documents on disk.
 class CheckParts final : public PartSink {
 public:
-    CheckParts(const std::filesystem::path& dir, std::uint64_t max_manifest, RequestMemory& memory)
+    CheckParts(TempDir& dir, std::uint64_t max_manifest, RequestMemory& memory)
         : dir_(dir), max_manifest_(max_manifest), memory_(memory) {}
     void begin(const PartHeaders& h) override {
         if (h.name == "manifest" && !h.filename.value_or("").ends_with(".pdf")) {
@@ -73,7 +73,7 @@ public:
     std::map<std::string, TempFile> files_;
 
 private:
-    std::filesystem::path dir_;
+    TempDir& dir_;
     std::uint64_t max_manifest_;
     RequestMemory& memory_;
     bool in_manifest_ = false;
@@ -291,8 +291,8 @@ Response check_api(Gate::Impl& gate, Request& request) {
     const UploadSlot slot(gate.uploads);
 
     RequestMemory memory(gate.budget);
-    TempDir dir(gate.temp->path(), "check-");
-    CheckParts parts(dir.path(), s.max_json_bytes, memory);
+    TempDir dir(*gate.check_dirs);
+    CheckParts parts(dir, s.max_json_bytes, memory);
     if (auto refused = read_parts(gate, request, *boundary, parts, lang)) {
         return std::move(*refused);
     }
