@@ -3,6 +3,7 @@
 
 #include "base/error.hpp"
 #include "pdf/content_box.hpp"
+#include "pdf/content_lexer.hpp"
 #include "pdf/content_state.hpp"
 #include "pdf/fonts.hpp"
 #include "pdf/page_tree.hpp"
@@ -28,16 +29,6 @@ namespace preflight::pdf::content {
 namespace {
 
 using PoDoFo::PdfError;
-using PoDoFo::PdfVariant;
-
-// PdfContentsTokenizer reading straight from memory: its buffer constructor
-// copies the data into a std::istringstream (~3x slower per byte).
-class MemoryTokenizer final : public PoDoFo::PdfContentsTokenizer {
-public:
-    MemoryTokenizer(const char* data, std::size_t size) : PdfContentsTokenizer("", 0) {
-        m_device = PoDoFo::PdfRefCountedInputDevice(new podofo::MemoryDevice(data, size));
-    }
-};
 
 std::optional<Matrix> matrix_from(const Objects& o, const PdfObject* array) {
     if (array == nullptr || !array->IsArray() || array->GetArray().size() != 6) {
@@ -278,16 +269,20 @@ private:
         GState gs = start;
         Matrix tm;
         Matrix tlm;
-        std::vector<PdfVariant> operands;
-        MemoryTokenizer tokenizer(content.data(), content.size());
-        PoDoFo::EPdfContentsType type{};
-        const char* keyword = nullptr;
-        PdfVariant value;
-        while (tokenizer.ReadNext(type, keyword, value)) {
+        std::vector<Operand> operands;
+        operands.reserve(16);
+        ContentLexer lexer(content);
+        Operand value;
+        std::string_view keyword;
+        for (;;) {
+            const ContentLexer::Token token = lexer.next(value, keyword);
+            if (token == ContentLexer::Token::end) {
+                break;
+            }
             if (limits_.deadline.expired_every(64)) {
                 out_of_time(out_.pages.size());
             }
-            if (type == PoDoFo::ePdfContentsType_Variant) {
+            if (token == ContentLexer::Token::operand) {
                 if (operands.size() >= 64) {
                     // No operator takes more than 6 operands: keep the last few.
                     operands.erase(operands.begin(), operands.end() - 8);
@@ -295,34 +290,37 @@ private:
                 operands.push_back(value);
                 continue;
             }
-            if (type != PoDoFo::ePdfContentsType_Keyword || keyword == nullptr) {
-                if (type == PoDoFo::ePdfContentsType_ImageData) {
-                    boxes_.image(gs);  // an inline image fills the unit square
-                }
+            if (token == ContentLexer::Token::image) {
+                boxes_.image(gs);  // an inline image fills the unit square
                 operands.clear();
                 continue;
             }
-            const std::string_view op(keyword);
-            execute(op, operands, resources, depth, stack, gs, tm, tlm);
+            execute(keyword, operands, resources, depth, stack, gs, tm, tlm);
             operands.clear();
         }
+        // Where PoDoFo's tokenizer threw: the page (or form) ends here, noted as before.
+        switch (lexer.error()) {
+            case ContentLexer::Error::none:
+                break;
+            case ContentLexer::Error::eof:
+                throw PdfError(PoDoFo::ePdfError_UnexpectedEOF, __FILE__, __LINE__);
+            case ContentLexer::Error::syntax:
+                throw PdfError(PoDoFo::ePdfError_InvalidDataType, __FILE__, __LINE__);
+            case ContentLexer::Error::depth:
+                throw PdfError(PoDoFo::ePdfError_ValueOutOfRange, __FILE__, __LINE__);
+        }
     }
 
-    // The bytes of a string operand as written in the file. PoDoFo strips a leading
-    // FE FF and marks the string as Unicode: put the two bytes back.
-    static std::string string_bytes(const PoDoFo::PdfString& s) {
-        std::string out;
-        if (!s.IsValid()) {
-            return out;
+    // The bytes of a string operand (the last one) into bytes_; false if it is no string.
+    bool string_operand(const std::vector<Operand>& ops) {
+        if (ops.empty() || !ops.back().is_string()) {
+            return false;
         }
-        if (s.IsUnicode()) {
-            out = "\xfe\xff";
-        }
-        out.append(s.GetString(), static_cast<std::size_t>(std::max<PoDoFo::pdf_long>(s.GetLength(), 0)));
-        return out;
+        decode_string(ops.back(), bytes_);
+        return true;
     }
 
-    void execute(std::string_view op, const std::vector<PdfVariant>& ops, const PdfObject* resources, int depth,
+    void execute(std::string_view op, const std::vector<Operand>& ops, const PdfObject* resources, int depth,
                  std::vector<GState>& stack, GState& gs, Matrix& tm, Matrix& tlm) {
         const std::uint32_t k = op_key(op);
         auto td = [&](double tx, double ty) {
@@ -359,8 +357,8 @@ private:
             boxes_.end_text(gs);
             writer_.boundary();
         } else if (k == op_key("Tf")) {
-            if (ops.size() >= 2 && ops[ops.size() - 2].IsName()) {
-                gs.font = font(resources, ops[ops.size() - 2].GetName());
+            if (ops.size() >= 2 && ops[ops.size() - 2].is_name()) {
+                gs.font = font(resources, PdfName(decode_name(ops[ops.size() - 2].text)));
                 gs.size = num(ops, 1).value_or(0);
             }
         } else if (k == op_key("Tc")) {
@@ -392,28 +390,29 @@ private:
         } else if (k == op_key("T*")) {
             next_line();
         } else if (k == op_key("Tj")) {
-            if (!ops.empty() && (ops.back().IsString() || ops.back().IsHexString())) {
-                show(string_bytes(ops.back().GetString()), gs, tm);
+            if (string_operand(ops)) {
+                show(bytes_, gs, tm);
             }
         } else if (k == op_key("'")) {
             next_line();
-            if (!ops.empty() && (ops.back().IsString() || ops.back().IsHexString())) {
-                show(string_bytes(ops.back().GetString()), gs, tm);
+            if (string_operand(ops)) {
+                show(bytes_, gs, tm);
             }
         } else if (k == op_key("\"")) {
             gs.word_space = num(ops, 3).value_or(gs.word_space);
             gs.char_space = num(ops, 2).value_or(gs.char_space);
             next_line();
-            if (!ops.empty() && (ops.back().IsString() || ops.back().IsHexString())) {
-                show(string_bytes(ops.back().GetString()), gs, tm);
+            if (string_operand(ops)) {
+                show(bytes_, gs, tm);
             }
         } else if (k == op_key("TJ")) {
-            if (!ops.empty() && ops.back().IsArray()) {
-                for (const PdfObject& e : ops.back().GetArray()) {
-                    if (e.IsString() || e.IsHexString()) {
-                        show(string_bytes(e.GetString()), gs, tm);
-                    } else if (e.IsNumber() || e.IsReal()) {
-                        const double n = e.IsNumber() ? static_cast<double>(e.GetNumber()) : e.GetReal();
+            if (!ops.empty() && ops.back().is_array()) {
+                for_each_element(ops.back(), [&](const Operand& e) {
+                    if (e.is_string()) {
+                        decode_string(e, bytes_);
+                        show(bytes_, gs, tm);
+                    } else if (e.is_number()) {
+                        const double n = e.number;
                         if (std::isfinite(n)) {
                             tm = Matrix::translate(-n / 1000 * gs.size * gs.scale, 0) * tm;
                             if (n < -200) {
@@ -421,12 +420,12 @@ private:
                             }
                         }
                     }
-                }
+                });
             }
         } else if (k == op_key("Do")) {
-            if (!ops.empty() && ops.back().IsName()) {
+            if (!ops.empty() && ops.back().is_name()) {
                 const PdfObject* xobjects = o_.get_dict(resources, key("XObject"));
-                const PdfObject* x = o_.get(xobjects, ops.back().GetName());
+                const PdfObject* x = o_.get(xobjects, PdfName(decode_name(ops.back().text)));
                 // The subtype first: HasStream() makes PoDoFo read the stream, and
                 // an image's data (megabytes) is never needed here.
                 const std::string subtype = x != nullptr && x->IsDictionary() ? o_.get_name(x, key("Subtype")) : "";
@@ -590,6 +589,7 @@ private:
     ContentBoxes boxes_;
     std::string capped_;
     std::size_t work_ = 0;
+    std::string bytes_;  // the decoded string operand being shown
     std::vector<const PdfObject*> forms_;
     std::unordered_map<const PdfObject*, std::shared_ptr<const std::string>> form_cache_;
     std::size_t form_cache_bytes_ = 0;

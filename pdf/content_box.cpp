@@ -8,8 +8,6 @@
 
 namespace preflight::pdf::content {
 
-using PoDoFo::PdfVariant;
-
 bool ContentBoxes::begin_page(const PdfObject* media_value, const PdfObject* crop_value, const PdfObject* rotate_value,
                               std::optional<Box>& out) {
     out_ = &out;
@@ -54,7 +52,7 @@ bool ContentBoxes::begin_page(const PdfObject* media_value, const PdfObject* cro
     return true;
 }
 
-void ContentBoxes::draw(std::string_view op, const std::vector<PdfVariant>& ops, const PdfObject* resources,
+void ContentBoxes::draw(std::string_view op, const std::vector<Operand>& ops, const PdfObject* resources,
                         PaintState& gs) {
     const std::uint32_t k = op_key(op);
     auto point = [&](std::size_t x_from_end, std::size_t y_from_end) {
@@ -116,38 +114,42 @@ void ContentBoxes::draw(std::string_view op, const std::vector<PdfVariant>& ops,
     }
 }
 
-bool ContentBoxes::white(const std::vector<PdfVariant>& ops, std::string_view op, Ink ink) {
-    std::vector<double> v;
-    for (const PdfVariant& o : ops) {
-        if (o.IsName()) {
+bool ContentBoxes::white(const std::vector<Operand>& ops, std::string_view op, Ink ink) {
+    std::size_t n = 0;     // the numbers among the operands
+    bool no_ink = true;    // all of them <= 0.001
+    bool full_ink = true;  // all of them >= 0.999
+    for (const Operand& o : ops) {
+        if (o.is_name()) {
             return false;  // a pattern
         }
-        if (o.IsNumber() || o.IsReal()) {
-            v.push_back(o.IsNumber() ? static_cast<double>(o.GetNumber()) : o.GetReal());
+        if (o.is_number()) {
+            ++n;
+            no_ink = no_ink && o.number <= 0.001;
+            full_ink = full_ink && o.number >= 0.999;
         }
     }
-    if (v.empty() || ink == Ink::other) {
+    if (n == 0 || ink == Ink::other) {
         return false;
     }
     if (ink == Ink::tint) {
-        return std::all_of(v.begin(), v.end(), [](double c) { return c <= 0.001; });
+        return no_ink;
     }
-    if (v.size() == 2 || v.size() > 4) {
+    if (n == 2 || n > 4) {
         return false;
     }
-    const bool cmyk = op == "k" || op == "K" || v.size() == 4;
-    return std::all_of(v.begin(), v.end(), [&](double c) { return cmyk ? c <= 0.001 : c >= 0.999; });
+    const bool cmyk = op == "k" || op == "K" || n == 4;
+    return cmyk ? no_ink : full_ink;
 }
 
-Ink ContentBoxes::ink(const std::vector<PdfVariant>& ops, const PdfObject* resources) const {
-    if (ops.empty() || !ops.back().IsName()) {
+Ink ContentBoxes::ink(const std::vector<Operand>& ops, const PdfObject* resources) const {
+    if (ops.empty() || !ops.back().is_name()) {
         return Ink::other;
     }
-    const std::string& name = ops.back().GetName().GetName();
+    const std::string name = decode_name(ops.back().text);
     if (name == "DeviceGray" || name == "DeviceRGB" || name == "DeviceCMYK") {
         return Ink::process;
     }
-    const PdfObject* space = o_.get(o_.get_dict(resources, key("ColorSpace")), ops.back().GetName());
+    const PdfObject* space = o_.get(o_.get_dict(resources, key("ColorSpace")), PdfName(name));
     const PdfObject* family =
         space != nullptr && space->IsArray() && !space->GetArray().empty() ? o_.resolve(&space->GetArray()[0]) : space;
     const std::string f = family != nullptr && family->IsName() ? family->GetName().GetName() : "";

@@ -36,8 +36,7 @@ public:
 
     // Path construction, painting and clipping, colours, line width, text
     // rendering mode and shadings (`resources`: where `cs` finds colour spaces).
-    void draw(std::string_view op, const std::vector<PoDoFo::PdfVariant>& ops, const PdfObject* resources,
-              PaintState& gs);
+    void draw(std::string_view op, const std::vector<Operand>& ops, const PdfObject* resources, PaintState& gs);
     // An image (XObject or inline): the unit square.
     void image(const PaintState& gs) { mark(transform(Box{0, 0, 1, 1}, gs.ctm), gs); }
 
@@ -54,8 +53,8 @@ public:
 private:
     [[nodiscard]] static bool visible_text(const PaintState& gs);
     [[nodiscard]] static bool clipping_text(const PaintState& gs) { return gs.render >= 4 && gs.render <= 7; }
-    static bool white(const std::vector<PoDoFo::PdfVariant>& ops, std::string_view op, Ink ink);
-    [[nodiscard]] Ink ink(const std::vector<PoDoFo::PdfVariant>& ops, const PdfObject* resources) const;
+    static bool white(const std::vector<Operand>& ops, std::string_view op, Ink ink);
+    [[nodiscard]] Ink ink(const std::vector<Operand>& ops, const PdfObject* resources) const;
     void add_path_point(const Matrix& ctm, double x, double y);
     void paint(PaintState& gs, bool fill, bool stroke);
     void mark(const Box& b, const PaintState& gs);

@@ -5,9 +5,8 @@
 // numeric operands. Internal to pdf/.
 #pragma once
 
+#include "pdf/content_lexer.hpp"
 #include "pdf/pdf_info.hpp"
-
-#include <podofo/podofo.h>
 
 #include <algorithm>
 #include <cmath>
@@ -84,16 +83,13 @@ constexpr std::uint32_t op_key(std::string_view op) {
 }
 
 // The operand `from_end` places before the operator (1: the last), if a number.
-inline std::optional<double> num(const std::vector<PoDoFo::PdfVariant>& ops, std::size_t from_end) {
+inline std::optional<double> num(const std::vector<Operand>& ops, std::size_t from_end) {
     if (ops.size() < from_end) {
         return std::nullopt;
     }
-    const PoDoFo::PdfVariant& v = ops[ops.size() - from_end];
-    if (v.IsNumber()) {
-        return static_cast<double>(v.GetNumber());
-    }
-    if (v.IsReal()) {
-        return v.GetReal();
+    const Operand& v = ops[ops.size() - from_end];
+    if (v.is_number()) {
+        return v.number;
     }
     return std::nullopt;
 }

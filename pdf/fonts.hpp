@@ -5,13 +5,13 @@
 // fixtures and from PoDoFo's source; docs/design.md has the summary):
 // - PoDoFo: loading (PdfParser over pdf/podofo_io.hpp's MemoryDevice, decryption),
 //   objects, stream filters (PdfStream::GetFilteredCopy into a capped
-//   PdfOutputStream), the content-stream tokenizer (PdfContentsTokenizer, fed from
-//   memory without the copy its buffer constructor makes), the named simple
-//   encodings (WinAnsi, MacRoman, Standard, MacExpert, Symbol, ZapfDingbats), the
-//   glyph-name list (PdfDifferenceEncoding::NameToUnicodeID) and the standard-14
-//   widths (PdfFontMetrics::UnicodeCharWidth of PdfFontFactory::CreateBase14Font).
-// - Ourselves: /ToUnicode CMaps and embedded encoding CMaps, and the choice of
-//   encoding per font. PoDoFo's PdfEncoding::ParseToUnicode keeps one UTF-16 unit
+//   PdfOutputStream), the named simple encodings (WinAnsi, MacRoman, Standard,
+//   MacExpert, Symbol, ZapfDingbats), the glyph-name list
+//   (PdfDifferenceEncoding::NameToUnicodeID) and the standard-14 widths
+//   (PdfFontMetrics::UnicodeCharWidth of PdfFontFactory::CreateBase14Font).
+// - Ourselves: the content-stream tokenizer (pdf/content_lexer.hpp), /ToUnicode
+//   CMaps and embedded encoding CMaps, and the choice of encoding per font.
+//   PoDoFo's PdfEncoding::ParseToUnicode keeps one UTF-16 unit
 //   per code (a ligature "fi" or a surrogate pair becomes U+FFFF), treats every
 //   string as 2-byte codes once a ToUnicode map is loaded, ignores the
 //   codespace ranges and the ToUnicode of simple fonts (a TrueType font without

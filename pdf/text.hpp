@@ -3,7 +3,7 @@
 // Reads the file the way pdf/analyze.cpp does (memory map, own %PDF- and %%EOF
 // search, PoDoFo's PdfParser over the mapping, OpenSSL's legacy provider for RC4),
 // walks the page tree itself, and interprets each page's content streams with
-// PoDoFo's PdfContentsTokenizer: text-showing operators (Tj, TJ, ', ") are decoded
+// its own tokenizer (pdf/content_lexer.hpp): text-showing operators (Tj, TJ, ', ") are decoded
 // through the current font (Tf), form XObjects (Do) are entered, and so are the
 // normal appearance streams of annotations that are not hidden (filled-in form
 // fields). See pdf/text.cpp for the decoding rules and what is not supported.
@@ -46,7 +46,7 @@ struct TextLimits {
     // decoded up to the cap is still read).
     std::size_t max_stream_bytes = std::size_t{32} << 20;
     // Content interpreted in all, a form XObject counted at every use: bounds the
-    // time (PdfContentsTokenizer reads ~15 MB/s) and nested-form blow-ups.
+    // time and nested-form blow-ups.
     std::size_t max_content_bytes = std::size_t{64} << 20;
     // Form XObjects inside form XObjects deeper than this are skipped.
     int max_form_depth = 12;
