@@ -199,6 +199,7 @@ python3 "$bench_dir/gate_bench.py" report --dir "$work" --results "$results" --g
   --meta "wrk_version=$(wrk --version 2>&1 | head -n1 | sed 's/ Copyright.*//')" \
   --meta "ini=[registry] file = fixtures/e2e/registry.json; [serve] access-log = false, max-uploads = $max_uploads, temp-dir = (mktemp dir)" \
   --meta "max_uploads=$max_uploads" \
+  --meta "connections=$connections" \
   --meta "startup_ms=$startup_ms" \
   --meta "temp_fs=$(stat -f -c %T "$work")" \
   --meta "analyser_alone_kib=$alone_kib" \

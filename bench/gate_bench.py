@@ -400,6 +400,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     wrk_ok = w["non2xx"] == 0 and w["responses"] > 0 and socket_errors == 0
     peak_kib = max(up["gate_hwm_after_kib"] or 0, up["gate_rss_sampled_max_kib"])
     mem_ok = peak_kib < goal_kib
+    rps_ok = w["rps"] >= args.goal_rps
+    p99_ok = w["p99_us"] < args.goal_p99_ms * 1000
 
     lines = [
         "# preflight gate load test",
@@ -498,6 +500,10 @@ def cmd_report(args: argparse.Namespace) -> int:
         f"**{'PASS' if wrk_ok and up['all_200'] else 'MISS'}** |",
         f"| gate resident < {args.goal_mb:g} MB while {up['clients']} clients upload 50 MB | "
         f"{mb(peak_kib)} | **{'PASS' if mem_ok else 'MISS'}** |",
+        f"| at least {args.goal_rps:g} three-document checks a second (absolute: 2 cores, wrk on the same cores) | "
+        f"{w['rps']:.1f} | **{'PASS' if rps_ok else 'MISS'}** |",
+        f"| p99 under {args.goal_p99_ms:g} ms at {meta.get('connections', '?')} connections | "
+        f"{ms(w['p99_us'])} | **{'PASS' if p99_ok else 'MISS'}** |",
         "",
         "## Gate memory during the uploads (largest sample per 0.5 s)",
         "",
@@ -527,7 +533,7 @@ def cmd_report(args: argparse.Namespace) -> int:
           f"(sampled VmRSS max {mb(up['gate_rss_sampled_max_kib'])}), largest child seen "
           f"{mb(up['child_hwm_max_kib'])}")
     print(f"gate.sh: wrote {args.results}")
-    return 0 if wrk_ok and up["all_200"] and mem_ok else 1
+    return 0 if wrk_ok and up["all_200"] and mem_ok and rps_ok and p99_ok else 1
 
 
 def main() -> int:
@@ -566,6 +572,8 @@ def main() -> int:
     p.add_argument("--dir", type=Path, required=True, help="gate.sh's work directory")
     p.add_argument("--results", type=Path, required=True)
     p.add_argument("--goal-mb", type=float, default=200)
+    p.add_argument("--goal-rps", type=float, default=500)
+    p.add_argument("--goal-p99-ms", type=float, default=30)
     p.add_argument("--meta", action="append", default=[], help="KEY=VALUE for the report's header")
 
     args = ap.parse_args()

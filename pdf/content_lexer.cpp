@@ -437,23 +437,4 @@ void decode_string(const Operand& string, std::string& out) {
     }
 }
 
-std::string decode_name(std::string_view raw_name) {
-    std::string out;
-    if (raw_name.find('#') == std::string_view::npos) {
-        out.assign(raw_name);
-        return out;
-    }
-    out.reserve(raw_name.size());
-    for (std::size_t i = 0; i < raw_name.size(); ++i) {
-        if (raw_name[i] == '#' && i + 2 < raw_name.size() && hex_value(raw_name[i + 1]) >= 0 &&
-            hex_value(raw_name[i + 2]) >= 0) {
-            out += static_cast<char>(hex_value(raw_name[i + 1]) * 16 + hex_value(raw_name[i + 2]));
-            i += 2;
-        } else {
-            out += raw_name[i];
-        }
-    }
-    return out;
-}
-
 }  // namespace preflight::pdf::content

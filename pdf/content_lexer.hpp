@@ -21,6 +21,8 @@
 // Internal to pdf/.
 #pragma once
 
+#include "pdf/lexer.hpp"
+
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -89,8 +91,8 @@ private:
 // string read as LF, a hex string's odd last digit followed by 0. Replaces `out`.
 void decode_string(const Operand& string, std::string& out);
 
-// A name with its #xx escapes decoded.
-std::string decode_name(std::string_view raw_name);
+// A name with its #xx escapes decoded (the page-tree lexer's).
+using lex::decode_name;
 
 namespace detail {
 enum class Read : std::uint8_t { value, keyword, end, eof, syntax, depth };

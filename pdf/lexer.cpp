@@ -311,6 +311,10 @@ bool name_equals(std::string_view raw_name, std::string_view plain) {
 
 std::string decode_name(std::string_view raw_name) {
     std::string out;
+    if (raw_name.find('#') == std::string_view::npos) {
+        out.assign(raw_name);
+        return out;
+    }
     out.reserve(raw_name.size());
     for (std::size_t i = 0; i < raw_name.size(); ++i) {
         if (raw_name[i] == '#' && i + 2 < raw_name.size() && hex_value(raw_name[i + 1]) >= 0 &&
