@@ -28,14 +28,20 @@ std::filesystem::path make_dir(const std::filesystem::path& parent, std::string_
 }
 
 // Every entry of `dir` a regular file of zero bytes, emptying those that are not
-// (without following a link); false when something else is there or cannot be emptied.
+// (without following a link); false when something else is there, a file cannot be
+// emptied, or there are more than DirPool::max_kept_files (a request of a million
+// tiny parts must not leave a million inodes behind).
 bool empty_files(const std::filesystem::path& dir) {
     std::error_code ec;
     std::filesystem::directory_iterator it(dir, ec);
     if (ec) {
         return false;
     }
+    std::size_t files = 0;
     for (const auto& entry : it) {
+        if (++files > DirPool::max_kept_files) {
+            return false;
+        }
         const auto status = entry.symlink_status(ec);
         if (ec || !std::filesystem::is_regular_file(status)) {
             return false;

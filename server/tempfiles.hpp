@@ -28,6 +28,9 @@ public:
     DirPool(DirPool&&) = delete;
     DirPool& operator=(DirPool&&) = delete;
 
+    // A directory with more files than this is removed, not kept.
+    static constexpr std::size_t max_kept_files = 64;
+
     std::filesystem::path take();            // an idle directory, or a new one (mkdtemp, 0700)
     void give(std::filesystem::path dir);    // back, emptied; removed when it cannot be or the pool is full
     [[nodiscard]] std::size_t idle() const;  // for tests

@@ -101,6 +101,29 @@ TEST_F(DirPoolTest, AReturnedDirectoryIsEmptiedOrRemoved) {
     EXPECT_TRUE(fs::exists("/etc/passwd"));
 }
 
+// A request of many parts leaves no pile of empty files behind: a directory with
+// more than max_kept_files is removed, not kept.
+TEST_F(DirPoolTest, ADirectoryOfManyFilesIsRemovedNotKept) {
+    DirPool pool(parent_, "check-", 4);
+    {
+        TempDir dir(pool);
+        for (std::size_t i = 0; i < DirPool::max_kept_files; ++i) {
+            TempFile f(dir);
+        }
+    }
+    EXPECT_EQ(pool.idle(), 1U);  // exactly the cap: kept
+    fs::path removed;
+    {
+        TempDir dir(pool);
+        removed = dir.path();
+        for (std::size_t i = 0; i <= DirPool::max_kept_files; ++i) {
+            TempFile f(dir);
+        }
+    }
+    EXPECT_EQ(pool.idle(), 0U);
+    EXPECT_FALSE(fs::exists(removed));
+}
+
 // At most `keep` idle directories; the rest are removed, and the pool's own go with it.
 TEST_F(DirPoolTest, IdleDirectoriesAreCappedAndRemovedWithThePool) {
     {
