@@ -86,7 +86,11 @@ void prepare_all(bool warm) {
     }
     for (const Job* job : jobs) {
         if (warm && job->warm) {
-            job->warm();
+            try {
+                job->warm();
+            } catch (...) {
+                // a warm that fails leaves the children to do it themselves
+            }
         }
     }
 }

@@ -92,7 +92,9 @@ void ContentBoxes::draw(std::string_view op, const std::vector<Operand>& ops, co
     } else if (k == op_key("w")) {
         gs.line_width = std::fabs(num(ops, 1).value_or(1));
     } else if (k == op_key("Tr")) {
-        gs.render = static_cast<int>(num(ops, 1).value_or(0));
+        // 0-7; anything else (a huge or broken number) reads as 0, filled: drawn.
+        const double mode = num(ops, 1).value_or(0);
+        gs.render = std::isfinite(mode) && mode >= 0 && mode <= 7 ? static_cast<int>(mode) : 0;
     } else if (k == op_key("g") || k == op_key("rg") || k == op_key("k")) {
         gs.fill_ink = Ink::process;
         gs.fill_white = white(ops, op, Ink::process);

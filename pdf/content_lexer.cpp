@@ -134,7 +134,9 @@ bool skip_literal(std::string_view s, std::size_t& pos) {
     for (; p < end; ++p) {
         const char ch = *p;
         if (ch == '\\') {
-            ++p;
+            if (++p == end) {
+                break;  // a backslash as the last byte: unterminated
+            }
         } else if (ch == '(') {
             ++open;
         } else if (ch == ')') {
@@ -327,28 +329,23 @@ ContentLexer::Token ContentLexer::next(Operand& operand, std::string_view& op) {
     return Token::end;
 }
 
-// After ID: one white-space byte, then the data up to "EI" with white space
-// before and after it (or the end after it); "EI" is then read as the next
-// operator. Without one, the first EI followed by white space (PoDoFo's rule:
-// ASCIIHex data may end in ">EI"); without that either, the data runs to the
-// end of the stream.
+// After ID: one white-space byte, then the data up to the first "EI" followed by
+// white space or the stream's end (PoDoFo's rule; ASCIIHex data may end in ">EI"),
+// which is then read as the next operator; without one, the data runs to the end
+// of the stream. Never a later EI: image bytes after an early EI are read as
+// operators (harmless), whereas skipping to a later one would hide the content in
+// between from the text scan and the content boxes. One pass: linear.
 void ContentLexer::skip_image_data() {
     if (pos_ < s_.size() && is_space(s_[pos_])) {
         ++pos_;
     }
-    const std::size_t data = pos_;
-    std::size_t lenient = std::string_view::npos;
-    for (std::size_t i = s_.find("EI", data); i != std::string_view::npos; i = s_.find("EI", i + 1)) {
-        if (i + 2 < s_.size() && !is_space(s_[i + 2])) {
-            continue;
-        }
-        if (i == data || is_space(s_[i - 1])) {
+    for (std::size_t i = s_.find("EI", pos_); i != std::string_view::npos; i = s_.find("EI", i + 1)) {
+        if (i + 2 >= s_.size() || is_space(s_[i + 2])) {
             pos_ = i;
             return;
         }
-        lenient = std::min(lenient, i);
     }
-    pos_ = lenient != std::string_view::npos ? lenient : s_.size();
+    pos_ = s_.size();
 }
 
 void decode_string(const Operand& string, std::string& out) {

@@ -184,19 +184,20 @@ TEST(ContentLexer, Comments) {
 }
 
 TEST(ContentLexer, InlineImages) {
-    const std::string image =
-        "q BI /W 4 /H 1 /CS /G /BPC 8 ID \x01"
-        "EI\xffXEI\nEIx EI\x02 EI Q"s;
-    // The data ends at the EI with white space on both sides; EIs inside it that
-    // are not (before or after) are data.
-    EXPECT_EQ(tokens(image), (V{"op:q", "op:BI", "name:W", "int:4", "name:H", "int:1", "name:CS", "name:G", "name:BPC",
-                                "int:8", "op:ID", "image", "op:EI", "op:Q"}));
+    // The data ends at the first EI followed by white space; an EI followed by
+    // anything else is data.
+    EXPECT_EQ(tokens("q BI /W 4 /H 1 /CS /G /BPC 8 ID \x01"
+                     "EI\xffXEI\nQ"s),
+              (V{"op:q", "op:BI", "name:W", "int:4", "name:H", "int:1", "name:CS", "name:G", "name:BPC", "int:8",
+                 "op:ID", "image", "op:EI", "op:Q"}));
     EXPECT_EQ(tokens("BI /W 1 ID\nEI"), (V{"op:BI", "name:W", "int:1", "op:ID", "image", "op:EI"}));
     EXPECT_EQ(tokens("BI ID ( [ << EI\rQ"), (V{"op:BI", "op:ID", "image", "op:EI", "op:Q"}));
-    // No EI with white space before it: the first one with white space after it
-    // (ASCIIHex data, "...>EI").
+    // ASCIIHex data: "...>EI".
     EXPECT_EQ(tokens("BI /F /AHx ID 00ff>EI Q"), (V{"op:BI", "name:F", "name:AHx", "op:ID", "image", "op:EI", "op:Q"}));
-    EXPECT_EQ(tokens("BI ID \x01\x02xEI\nEI"), (V{"op:BI", "op:ID", "image", "op:EI"}));
+    // Never a later EI: what follows the first one is content again, so that text
+    // after it cannot be hidden inside an "image" that ends further on.
+    EXPECT_EQ(tokens("BI ID \x01xEI\n(12345678901) Tj ( EI ) Tj"s),
+              (V{"op:BI", "op:ID", "image", "op:EI", "str:(12345678901)", "op:Tj", "str:( EI )", "op:Tj"}));
     // No EI: the data runs to the end of the stream.
     EXPECT_EQ(tokens("BI ID \x01\x02 EIQ"), (V{"op:BI", "op:ID", "image"}));
     EXPECT_EQ(tokens("BI ID"), (V{"op:BI", "op:ID", "image"}));

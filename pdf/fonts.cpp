@@ -274,7 +274,7 @@ std::optional<double> standard14_width(const std::string& font, char32_t c) {
     const double size = m->GetFontSize();
     const double w = m->UnicodeCharWidth(static_cast<unsigned short>(c));
     const double em = size > 0 && w > 0 ? w / size : 0;
-    if (f.widths.size() < 0x10000) {
+    if (f.widths.size() < 1024) {  // what a letter's text reaches; not a hostile file's every code point
         f.widths.emplace(c, em);
     }
     return em > 0 ? std::optional<double>(em) : std::nullopt;

@@ -148,6 +148,12 @@ TEST_F(Margin, TextInWhiteOrAsAClip) {
     EXPECT_NEAR(shown.value_or(-1), 30, 0.01);
     // A clip mode with no text shown leaves the clip as it was.
     EXPECT_NEAR(left_mm(with("BT 7 Tr ET 0 0 595 842 re f")).value_or(-1), 0, 0.01);
+    // A mode that is no mode (huge, negative, broken) is filled text: drawn.
+    for (const char* mode : {"99999999999999999999", "-3", "3.5e", "8"}) {
+        EXPECT_NEAR(left_mm(with(fmt::format("BT {} Tr /F1 12 Tf {} 700 Td (x) Tj ET", mode, pt(12)))).value_or(-1), 12,
+                    0.01)
+            << mode;
+    }
 }
 
 TEST_F(Margin, AClipWithoutAreaLetsNothingThrough) {

@@ -351,13 +351,25 @@ void prepare_analysis() { detail::initialise(); }
 void warm_analysis() noexcept {
     try {
         detail::warm_standard14();
-        const int fd = ::memfd_create("preflight-warm", MFD_CLOEXEC);
-        if (fd < 0) {
+        struct Memfd {
+            int fd = ::memfd_create("preflight-warm", MFD_CLOEXEC);
+            Memfd() = default;
+            Memfd(const Memfd&) = delete;
+            Memfd& operator=(const Memfd&) = delete;
+            Memfd(Memfd&&) = delete;
+            Memfd& operator=(Memfd&&) = delete;
+            ~Memfd() {
+                if (fd >= 0) {
+                    ::close(fd);
+                }
+            }
+        } const memfd;
+        if (memfd.fd < 0) {
             return;
         }
         const std::string letter = detail::warm_letter();
-        if (isolate::write_all(fd, letter)) {
-            const std::filesystem::path file = "/proc/self/fd/" + std::to_string(fd);
+        if (isolate::write_all(memfd.fd, letter)) {
+            const std::filesystem::path file = "/proc/self/fd/" + std::to_string(memfd.fd);
             (void)to_json_text(detail::analyze_with(file, detail::ReadOptions{}), /*collapse_runs=*/true);
             Info scan;
             AnalyzeOptions options;
@@ -366,7 +378,6 @@ void warm_analysis() noexcept {
             detail::scan_content(file, scan, options);
             (void)to_json_text(scan);
         }
-        ::close(fd);
     } catch (...) {
         // nothing is inherited but what was done before the failure
     }
