@@ -32,18 +32,7 @@ inline bool is_regular(char ch) { return (cls(ch) & (space | delimiter)) == 0; }
 inline bool is_space(char ch) { return cls(ch) == space; }
 inline bool is_digit(char ch) { return ch >= '0' && ch <= '9'; }
 
-int hex_value(char ch) {
-    if (ch >= '0' && ch <= '9') {
-        return ch - '0';
-    }
-    if (ch >= 'a' && ch <= 'f') {
-        return ch - 'a' + 10;
-    }
-    if (ch >= 'A' && ch <= 'F') {
-        return ch - 'A' + 10;
-    }
-    return -1;
-}
+using lex::hex_value;
 
 // The value of a word made of digits, signs and dots: that of its longest
 // well-formed prefix (sign, digits, dot, digits), 0 without one (as PoDoFo's

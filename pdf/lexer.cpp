@@ -24,19 +24,6 @@ constexpr std::array<std::uint8_t, 256> classes = make_classes();
 inline std::uint8_t cls(char ch) { return classes[static_cast<unsigned char>(ch)]; }
 inline bool is_digit(char ch) { return ch >= '0' && ch <= '9'; }
 
-int hex_value(char ch) {
-    if (ch >= '0' && ch <= '9') {
-        return ch - '0';
-    }
-    if (ch >= 'a' && ch <= 'f') {
-        return ch - 'a' + 10;
-    }
-    if (ch >= 'A' && ch <= 'F') {
-        return ch - 'A' + 10;
-    }
-    return -1;
-}
-
 // A literal string: balanced parentheses, backslash escapes. pos is at '('.
 bool skip_string(std::string_view s, std::size_t& pos) {
     int open = 0;
@@ -326,6 +313,19 @@ std::string decode_name(std::string_view raw_name) {
         }
     }
     return out;
+}
+
+int hex_value(char ch) {
+    if (ch >= '0' && ch <= '9') {
+        return ch - '0';
+    }
+    if (ch >= 'a' && ch <= 'f') {
+        return ch - 'a' + 10;
+    }
+    if (ch >= 'A' && ch <= 'F') {
+        return ch - 'A' + 10;
+    }
+    return -1;
 }
 
 }  // namespace preflight::pdf::lex

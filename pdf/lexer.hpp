@@ -66,6 +66,9 @@ std::string decode_name(std::string_view raw_name);
 
 void skip_space(std::string_view s, std::size_t& pos);
 
+// The value of a hexadecimal digit, -1 for any other character.
+int hex_value(char ch);
+
 // --- implementation of the templates ---------------------------------------
 
 template <typename F>
